@@ -1,0 +1,56 @@
+// Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O, no clocks or
+// randomness outside @temporalio/workflow. These rules catch that before the bundler or replay does.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
+  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
+  'tls', 'url', 'util', 'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/fixtures/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: no Node built-ins, I/O or non-workflow Temporal packages.',
+          })),
+          patterns: [{ group: ['**/activities/*', '!**/activities/types*', '**/atlas/client*', '**/simulator/**'], message: 'Workflows reach activities only through proxyActivities; import types with `import type`.' }],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow in a loop.' },
+        { name: 'fetch', message: 'Workflows do no I/O; call an activity.' },
+        { name: 'process', message: 'Workflows cannot read the environment; pass it in the input.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Non-deterministic outside the sandbox; use uuid4() from @temporalio/workflow.' },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
+);
