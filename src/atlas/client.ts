@@ -1,0 +1,299 @@
+// AtlasClient: one typed entry point over the operation table. It validates inputs before any
+// byte leaves the process, authenticates (OAuth bearer or HTTP Digest), sends one request, and
+// turns the answer into a parsed resource or an AtlasApiError. It never retries, except the
+// single re-authentication a 401 calls for (token refresh, digest re-challenge).
+import { createRequire } from 'node:module';
+import type { z } from 'zod';
+import { catalog, type OperationId } from './catalog.js';
+import { type AtlasAuth, credentialKey, digestEntry, getToken } from './auth.js';
+import { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
+import { AtlasApiError, errorFromResponse } from './errors.js';
+import {
+  operations,
+  type ItemOf,
+  type ListOperationId,
+  type RequestArgs,
+  type ResponseOf,
+} from './operations.js';
+import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
+import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
+
+export interface AtlasClientOptions {
+  /** Default https://cloud.mongodb.com. */
+  baseUrl?: string;
+  auth: AtlasAuth;
+  connectTimeoutMs?: number;
+  headersTimeoutMs?: number;
+  bodyTimeoutMs?: number;
+  /** Default `atlas-backup-orchestrator/<package version>`. */
+  userAgent?: string;
+}
+
+export interface AtlasClientStats {
+  /** request() calls, including each page fetched by paginate(). */
+  apiCalls: number;
+  /** HTTP exchanges actually sent, token requests and digest challenges included. */
+  httpRoundTrips: number;
+  tokenRequests: number;
+}
+
+const packageVersion = (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
+export const DEFAULT_BASE_URL = 'https://cloud.mongodb.com';
+export const DEFAULT_USER_AGENT = `atlas-backup-orchestrator/${packageVersion}`;
+
+export class AtlasClient {
+  readonly stats: AtlasClientStats = { apiCalls: 0, httpRoundTrips: 0, tokenRequests: 0 };
+  private readonly origin: string;
+  private readonly prefix: string;
+  private readonly lease: PoolLease;
+  private readonly auth: AtlasAuth;
+  private readonly authKey: string;
+  private readonly secrets: string[];
+  private readonly headersTimeoutMs: number;
+  private readonly bodyTimeoutMs: number;
+  private readonly userAgent: string;
+
+  constructor(options: AtlasClientOptions) {
+    const url = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
+    this.origin = url.origin;
+    this.prefix = url.pathname.replace(/\/+$/, '');
+    this.auth = checkAuth(options.auth);
+    this.authKey =
+      this.auth.kind === 'serviceAccount'
+        ? credentialKey(this.origin, this.auth.clientId, this.auth.clientSecret)
+        : this.auth.kind === 'apiKey'
+          ? credentialKey(this.origin, this.auth.publicKey, this.auth.privateKey)
+          : '';
+    this.secrets =
+      this.auth.kind === 'serviceAccount' ? [this.auth.clientSecret] : this.auth.kind === 'apiKey' ? [this.auth.privateKey] : [];
+    this.headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs ?? 30_000);
+    this.bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs ?? 30_000);
+    this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.lease = acquirePool(this.origin, positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000));
+  }
+
+  async request<K extends OperationId>(operation: K, args: RequestArgs<K>): Promise<ResponseOf<K>> {
+    this.stats.apiCalls += 1;
+    const info = catalog[operation];
+    const spec = operations[operation];
+    if (!info || !spec) {
+      throw new AtlasApiError({ operation, errorCode: 'INVALID_PARAMETER', message: `unknown operation ${String(operation)}` });
+    }
+    const target =
+      this.prefix +
+      buildPath(operation, info.path, spec.params, args.path as Record<string, unknown>) +
+      buildQuery(operation, args.query);
+    const mediaType = `application/vnd.atlas.${info.version}+json`;
+    const headers: Record<string, string> = { accept: mediaType, 'user-agent': this.userAgent };
+    let body: string | undefined;
+    if (spec.request) {
+      body = JSON.stringify(validateBody(operation, spec.request as z.ZodType, args.body));
+      headers['content-type'] = mediaType;
+    } else if (args.body !== undefined) {
+      throw new AtlasApiError({ operation, errorCode: 'INVALID_REQUEST_BODY', message: `${operation}: takes no request body` });
+    }
+    const res = await this.sendAuthorized(operation, info.method, target, headers, body);
+    return this.parseResponse(operation, spec.response as z.ZodType | null, res, args.query?.envelope === true) as ResponseOf<K>;
+  }
+
+  /** Every item of a list operation, following pageNum until a short or empty page. */
+  async *paginate<K extends ListOperationId>(operation: K, args: RequestArgs<K>, itemsPerPage = 100): AsyncIterable<ItemOf<K>> {
+    if (!Number.isInteger(itemsPerPage) || itemsPerPage < 1 || itemsPerPage > 500) {
+      throw new AtlasApiError({
+        operation,
+        errorCode: 'INVALID_PARAMETER',
+        message: `${operation}: itemsPerPage must be an integer from 1 to 500 (got ${itemsPerPage})`,
+      });
+    }
+    let pageNum = args.query?.pageNum ?? 1;
+    let seen = 0;
+    for (;;) {
+      const page = (await this.request(operation, { ...args, query: { ...args.query, pageNum, itemsPerPage } })) as {
+        results: ItemOf<K>[];
+        totalCount?: number;
+      };
+      yield* page.results;
+      seen += page.results.length;
+      const exhausted = page.totalCount !== undefined && seen >= page.totalCount;
+      if (page.results.length < itemsPerPage || exhausted) return;
+      pageNum += 1;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.lease.release();
+  }
+
+  private async sendAuthorized(
+    operation: OperationId,
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<RawResponse> {
+    const go = () => this.send({ operation, method, path: target, headers, ...(body !== undefined ? { body } : {}) });
+    const auth = this.auth;
+    if (auth.kind === 'none') return go();
+    if (auth.kind === 'serviceAccount') {
+      const token = await getToken(this.authKey, () => this.fetchToken(auth));
+      headers.authorization = `Bearer ${token}`;
+      const res = await go();
+      if (res.status !== 401) return res;
+      // The token may have been revoked or expired early: fetch a fresh one and try once more.
+      const fresh = await getToken(this.authKey, () => this.fetchToken(auth), token);
+      headers.authorization = `Bearer ${fresh}`;
+      return go();
+    }
+    return this.sendDigest(auth, method, target, headers, go);
+  }
+
+  private async sendDigest(
+    auth: { publicKey: string; privateKey: string },
+    method: string,
+    target: string,
+    headers: Record<string, string>,
+    go: () => Promise<RawResponse>,
+  ): Promise<RawResponse> {
+    const entry = digestEntry(this.authKey);
+    if (!entry.session && entry.warming) await entry.warming;
+    const used = entry.session;
+    let finishWarming: (() => void) | undefined;
+    if (!used) entry.warming = new Promise<void>((resolve) => (finishWarming = resolve));
+    try {
+      if (used) headers.authorization = used.authorize(method, target);
+      const res = await go();
+      if (res.status !== 401) return res;
+      const challenge = chooseChallenge(parseDigestChallenges(res.headers['www-authenticate']));
+      if (!challenge) return res;
+      if (entry.session && entry.session !== used) {
+        // Someone re-challenged while we were in flight: use their session.
+      } else if (!used || challenge.stale || challenge.nonce !== used.challenge.nonce) {
+        entry.session = new DigestSession(auth.publicKey, auth.privateKey, challenge);
+      } else {
+        return res; // same nonce, not stale: the credentials are wrong
+      }
+      headers.authorization = (entry.session as DigestSession).authorize(method, target);
+      return await go();
+    } finally {
+      if (finishWarming) {
+        entry.warming = undefined;
+        finishWarming();
+      }
+    }
+  }
+
+  private async fetchToken(auth: { clientId: string; clientSecret: string }): Promise<unknown> {
+    this.stats.tokenRequests += 1;
+    const basic = Buffer.from(`${auth.clientId}:${auth.clientSecret}`).toString('base64');
+    const res = await this.send({
+      operation: 'oauthToken',
+      method: 'POST',
+      path: `${this.prefix}/api/oauth/token`,
+      headers: {
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+        'user-agent': this.userAgent,
+        authorization: `Basic ${basic}`,
+      },
+      body: 'grant_type=client_credentials',
+    });
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse('oauthToken', res.status, this.scrub(res.text), res.headers['retry-after']);
+    }
+    try {
+      return JSON.parse(res.text) as unknown;
+    } catch {
+      throw new AtlasApiError({ operation: 'oauthToken', errorCode: 'INVALID_RESPONSE', message: 'oauthToken: response is not JSON' });
+    }
+  }
+
+  private async send(o: {
+    operation: OperationId | 'oauthToken';
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body?: string;
+  }): Promise<RawResponse> {
+    this.stats.httpRoundTrips += 1;
+    return send(this.lease.pool, { ...o, headersTimeoutMs: this.headersTimeoutMs, bodyTimeoutMs: this.bodyTimeoutMs });
+  }
+
+  private parseResponse(operation: OperationId, schema: z.ZodType | null, res: RawResponse, envelope: boolean): unknown {
+    let status = res.status;
+    let text = res.text;
+    let json: unknown;
+    if (envelope && status >= 200 && status < 300) {
+      // envelope=true: HTTP 200 with {status, content}; the real status lives in the body.
+      const env = parseJson(operation, text) as { status?: unknown; content?: unknown } | null;
+      if (env === null || typeof env !== 'object' || typeof env.status !== 'number') {
+        throw invalid(operation, 'enveloped response must be {status: number, content}');
+      }
+      status = env.status;
+      json = env.content;
+      text = JSON.stringify(env.content ?? null);
+    }
+    if (status < 200 || status >= 300) {
+      throw errorFromResponse(operation, status, this.scrub(text), res.headers['retry-after']);
+    }
+    if (schema === null) return undefined;
+    if (json === undefined) json = parseJson(operation, text);
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) throw invalid(operation, `response does not match the schema: ${formatIssues(parsed.error)}`);
+    return parsed.data;
+  }
+
+  /** Error bodies are echoed into messages; make sure no credential can ride along. */
+  private scrub(text: string): string {
+    let out = text;
+    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
+    return out;
+  }
+}
+
+function parseJson(operation: OperationId, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    throw invalid(operation, `response is not valid JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 80))})`);
+  }
+}
+
+function invalid(operation: OperationId, why: string): AtlasApiError {
+  return new AtlasApiError({ operation, errorCode: 'INVALID_RESPONSE', message: `${operation}: ${why}` });
+}
+
+function parseBaseUrl(raw: string): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new TypeError(`baseUrl must be an absolute http(s) URL (got ${JSON.stringify(raw)})`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new TypeError(`baseUrl must use http or https (got ${url.protocol})`);
+  }
+  if (url.username || url.password) throw new TypeError('baseUrl must not embed credentials; use options.auth');
+  return url;
+}
+
+function checkAuth(auth: AtlasAuth | undefined): AtlasAuth {
+  const need = (field: string, v: unknown) => {
+    if (typeof v !== 'string' || v.length === 0) throw new TypeError(`auth.${field} must be a non-empty string`);
+  };
+  if (!auth) throw new TypeError("auth is required: {kind: 'serviceAccount' | 'apiKey' | 'none', ...}");
+  if (auth.kind === 'serviceAccount') {
+    need('clientId', auth.clientId);
+    need('clientSecret', auth.clientSecret);
+  } else if (auth.kind === 'apiKey') {
+    need('publicKey', auth.publicKey);
+    need('privateKey', auth.privateKey);
+  } else if (auth.kind !== 'none') {
+    throw new TypeError("auth.kind must be 'serviceAccount', 'apiKey' or 'none'");
+  }
+  return auth;
+}
+
+function positive(field: string, v: number): number {
+  if (!Number.isFinite(v) || v <= 0) throw new TypeError(`${field} must be a positive number of milliseconds (got ${v})`);
+  return v;
+}

@@ -1,0 +1,141 @@
+// One error type for everything that can go wrong talking to Atlas. The client never retries;
+// `retryable` is the single verdict the activities' retry policy reads.
+import type { OperationId } from './catalog.js';
+
+/** Client-side error codes (Atlas' own codes arrive verbatim in `errorCode`). */
+export type ClientErrorCode =
+  | 'NETWORK_ERROR'
+  | 'TIMEOUT'
+  | 'INVALID_RESPONSE'
+  | 'INVALID_PARAMETER'
+  | 'INVALID_REQUEST_BODY'
+  | 'UNKNOWN_ERROR';
+
+/** A 400 that means "wait for the previous on-demand snapshot", not "your request is wrong". */
+const RETRYABLE_CODES = new Set(['UNFINISHED_ON_DEMAND_SNAPSHOT', 'NETWORK_ERROR', 'TIMEOUT']);
+
+export function isRetryable(httpStatus: number | undefined, errorCode: string): boolean {
+  if (RETRYABLE_CODES.has(errorCode)) return true;
+  if (httpStatus === undefined) return false;
+  return httpStatus === 409 || httpStatus === 429 || httpStatus >= 500;
+}
+
+export interface AtlasApiErrorInit {
+  httpStatus?: number;
+  errorCode: string;
+  detail?: string;
+  reason?: string;
+  parameters?: unknown[];
+  operation: OperationId | 'oauthToken';
+  retryAfterSeconds?: number;
+  message?: string;
+  cause?: unknown;
+}
+
+export class AtlasApiError extends Error {
+  override readonly name = 'AtlasApiError';
+  readonly httpStatus?: number;
+  readonly errorCode: string;
+  readonly detail?: string;
+  readonly reason?: string;
+  readonly parameters?: unknown[];
+  readonly operation: OperationId | 'oauthToken';
+  readonly retryAfterSeconds?: number;
+  readonly retryable: boolean;
+
+  constructor(init: AtlasApiErrorInit) {
+    super(init.message ?? defaultMessage(init), init.cause === undefined ? undefined : { cause: init.cause });
+    if (init.httpStatus !== undefined) this.httpStatus = init.httpStatus;
+    this.errorCode = init.errorCode;
+    if (init.detail !== undefined) this.detail = init.detail;
+    if (init.reason !== undefined) this.reason = init.reason;
+    if (init.parameters !== undefined) this.parameters = init.parameters;
+    this.operation = init.operation;
+    if (init.retryAfterSeconds !== undefined) this.retryAfterSeconds = init.retryAfterSeconds;
+    this.retryable = isRetryable(init.httpStatus, init.errorCode);
+  }
+
+  /** Plain, secret-free shape for logs and Temporal failure details. */
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {
+      name: this.name,
+      message: this.message,
+      operation: this.operation,
+      errorCode: this.errorCode,
+      retryable: this.retryable,
+    };
+    if (this.httpStatus !== undefined) out.httpStatus = this.httpStatus;
+    if (this.detail !== undefined) out.detail = this.detail;
+    if (this.reason !== undefined) out.reason = this.reason;
+    if (this.parameters !== undefined) out.parameters = this.parameters;
+    if (this.retryAfterSeconds !== undefined) out.retryAfterSeconds = this.retryAfterSeconds;
+    return out;
+  }
+}
+
+function defaultMessage(init: AtlasApiErrorInit): string {
+  const status = init.httpStatus === undefined ? '' : ` (HTTP ${init.httpStatus})`;
+  const detail = init.detail ? `: ${init.detail}` : '';
+  return `${init.operation} failed${status} ${init.errorCode}${detail}`;
+}
+
+/**
+ * Retry-After is either delta-seconds or an HTTP date (RFC 9110 §10.2.3). Returns whole seconds
+ * (never negative), or undefined when absent or unparseable.
+ */
+export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
+  const raw = Array.isArray(value) ? value[0] : value;
+  if (raw === undefined) return undefined;
+  const trimmed = raw.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+/**
+ * Builds an AtlasApiError from an HTTP error response. Atlas bodies look like
+ * {error, errorCode, detail, reason, parameters}; anything else (an HTML page from a proxy, an
+ * empty body) still becomes an error keyed by status.
+ */
+export function errorFromResponse(
+  operation: OperationId | 'oauthToken',
+  httpStatus: number,
+  bodyText: string,
+  retryAfter: string | string[] | undefined,
+): AtlasApiError {
+  const retryAfterSeconds = parseRetryAfter(retryAfter);
+  let parsed: unknown;
+  try {
+    parsed = bodyText.length > 0 ? JSON.parse(bodyText) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  const body = parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : undefined;
+  const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  // OAuth errors (RFC 6749 §5.2) use {error: "invalid_client", error_description}.
+  const errorCode =
+    str(body?.errorCode) ?? (typeof body?.error === 'string' ? body.error.toUpperCase() : undefined) ?? fallbackCode(httpStatus);
+  const detail =
+    str(body?.detail) ??
+    str(body?.error_description) ??
+    (body === undefined && bodyText.length > 0 ? `non-JSON error body: ${bodyText.slice(0, 200)}` : undefined);
+  return new AtlasApiError({
+    httpStatus,
+    errorCode,
+    operation,
+    ...(detail !== undefined ? { detail } : {}),
+    ...(str(body?.reason) !== undefined ? { reason: str(body?.reason) } : {}),
+    ...(Array.isArray(body?.parameters) ? { parameters: body.parameters as unknown[] } : {}),
+    ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+  });
+}
+
+function fallbackCode(status: number): string {
+  if (status === 401) return 'UNAUTHORIZED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'RESOURCE_NOT_FOUND';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 500) return 'UNEXPECTED_ERROR';
+  return `HTTP_${status}`;
+}

@@ -1,0 +1,306 @@
+// Zod schemas for the Atlas cloud-backup resources: the single source of their TypeScript types.
+// Responses are loose objects (Atlas adds fields; we keep them) and lenient where Atlas marks a
+// field optional; ids and status fields are what callers branch on, so those are checked.
+// Enums come from NOTES.md (the published spec strips them).
+import { z } from 'zod';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './catalog.js';
+
+export const AtlasId = z.string().regex(ID_PATTERN, 'must be a 24-hex-digit id');
+export const ClusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$');
+const DateTime = z.string();
+
+export const Link = z.looseObject({ href: z.string().optional(), rel: z.string().optional() });
+const links = z.array(Link).optional();
+
+// ---- Snapshots (dedicated clusters) -------------------------------------------------------
+
+export const SnapshotStatus = z.enum(['queued', 'inProgress', 'completed', 'failed']);
+export const SnapshotType = z.enum(['onDemand', 'scheduled']);
+export const FrequencyType = z.enum(['hourly', 'daily', 'weekly', 'monthly', 'yearly']);
+export const CloudProvider = z.enum(['AWS', 'AZURE', 'GCP']);
+
+const snapshotCommon = {
+  id: AtlasId,
+  status: SnapshotStatus,
+  createdAt: DateTime.optional(),
+  description: z.string().optional(),
+  expiresAt: DateTime.optional(),
+  frequencyType: FrequencyType.optional(),
+  links,
+  masterKeyUUID: z.string().optional(),
+  mongodVersion: z.string().optional(),
+  policyItems: z.array(z.string()).optional(),
+  snapshotType: SnapshotType.optional(),
+  storageSizeBytes: z.number().int().optional(),
+};
+
+export const ReplicaSetSnapshot = z.looseObject({
+  ...snapshotCommon,
+  type: z.literal('replicaSet'),
+  cloudProvider: CloudProvider.optional(),
+  copyRegions: z.array(z.string()).optional(),
+  replicaSetName: z.string().optional(),
+});
+export type ReplicaSetSnapshot = z.infer<typeof ReplicaSetSnapshot>;
+
+export const ShardedSnapshotMember = z.looseObject({
+  cloudProvider: CloudProvider,
+  id: AtlasId,
+  replicaSetName: z.string(),
+});
+
+export const ShardedSnapshot = z.looseObject({
+  ...snapshotCommon,
+  type: z.literal('shardedCluster'),
+  configServerType: z.enum(['EMBEDDED', 'DEDICATED']).optional(),
+  members: z.array(ShardedSnapshotMember).optional(),
+  snapshotIds: z.array(AtlasId).optional(),
+});
+export type ShardedSnapshot = z.infer<typeof ShardedSnapshot>;
+
+export const Snapshot = z.discriminatedUnion('type', [ReplicaSetSnapshot, ShardedSnapshot]);
+export type Snapshot = z.infer<typeof Snapshot>;
+
+export const TakeSnapshotRequest = z.strictObject({
+  description: z.string().max(1024).optional(),
+  retentionInDays: z.number().int().min(1).optional(),
+});
+export type TakeSnapshotRequest = z.infer<typeof TakeSnapshotRequest>;
+
+// ---- Export jobs and buckets --------------------------------------------------------------
+
+export const ExportState = z.enum(['Queued', 'InProgress', 'Successful', 'Failed', 'Cancelled']);
+export const BackupLabel = z.looseObject({ key: z.string().optional(), value: z.string().optional() });
+
+export const ExportJob = z.looseObject({
+  id: AtlasId,
+  state: ExportState,
+  exportBucketId: AtlasId,
+  snapshotId: AtlasId.optional(),
+  components: z.array(z.looseObject({ exportId: AtlasId.optional(), replicaSetName: z.string().optional() })).optional(),
+  createdAt: DateTime.optional(),
+  finishedAt: DateTime.optional(),
+  customData: z.array(BackupLabel).optional(),
+  exportStatus: z
+    .looseObject({ exportedCollections: z.number().int().optional(), totalCollections: z.number().int().optional() })
+    .optional(),
+  prefix: z.string().optional(),
+  stateReason: z.looseObject({ errorCode: z.string().optional(), message: z.string().optional() }).optional(),
+  links,
+});
+export type ExportJob = z.infer<typeof ExportJob>;
+
+export const CreateExportRequest = z.strictObject({
+  snapshotId: AtlasId,
+  exportBucketId: AtlasId,
+  customData: z.array(z.strictObject({ key: z.string(), value: z.string() })).optional(),
+});
+export type CreateExportRequest = z.infer<typeof CreateExportRequest>;
+
+export const ExportBucket = z.looseObject({
+  _id: AtlasId,
+  bucketName: z.string(),
+  cloudProvider: CloudProvider,
+  iamRoleId: AtlasId.optional(),
+  roleId: AtlasId.optional(),
+  region: z.string().optional(),
+  requirePrivateNetworking: z.boolean().optional(),
+  serviceUrl: z.string().optional(),
+  tenantId: z.string().optional(),
+  links,
+});
+export type ExportBucket = z.infer<typeof ExportBucket>;
+
+export const CreateExportBucketRequest = z
+  .strictObject({
+    cloudProvider: CloudProvider,
+    bucketName: z.string().min(1),
+    iamRoleId: AtlasId.optional(),
+    roleId: AtlasId.optional(),
+    requirePrivateNetworking: z.boolean().optional(),
+    serviceUrl: z.string().optional(),
+    tenantId: z.uuid().optional(),
+  })
+  .refine((b) => b.cloudProvider !== 'AWS' || b.iamRoleId !== undefined, {
+    message: 'iamRoleId is required when cloudProvider is AWS',
+    path: ['iamRoleId'],
+  });
+export type CreateExportBucketRequest = z.infer<typeof CreateExportBucketRequest>;
+
+// ---- Restore jobs (dedicated and serverless) ----------------------------------------------
+
+export const DeliveryType = z.enum(['automated', 'download', 'pointInTime']);
+const privateUrls = z.array(z.looseObject({ deliveryUrl: z.string().optional(), endpointId: z.string().optional() }));
+
+const restoreJobCommon = {
+  id: AtlasId,
+  deliveryType: DeliveryType,
+  cancelled: z.boolean().optional(),
+  deliveryUrl: z.array(z.string()).optional(),
+  desiredTimestamp: z.looseObject({ date: DateTime.optional(), increment: z.number().int().optional() }).optional(),
+  expired: z.boolean().optional(),
+  expiresAt: DateTime.optional(),
+  failed: z.boolean().optional(),
+  finishedAt: DateTime.optional(),
+  oplogInc: z.number().int().optional(),
+  oplogTs: z.number().int().optional(),
+  pointInTimeUTCSeconds: z.number().int().optional(),
+  snapshotId: AtlasId.optional(),
+  targetClusterName: z.string().optional(),
+  targetGroupId: AtlasId.optional(),
+  timestamp: DateTime.optional(),
+  links,
+};
+
+export const RestoreJob = z.looseObject({
+  ...restoreJobCommon,
+  components: z
+    .array(
+      z.looseObject({
+        downloadUrl: z.string().optional(),
+        privateDownloadDeliveryUrls: privateUrls.optional(),
+        replicaSetName: z.string().optional(),
+      }),
+    )
+    .optional(),
+  privateDownloadDeliveryUrls: privateUrls.optional(),
+});
+export type RestoreJob = z.infer<typeof RestoreJob>;
+
+export const ServerlessRestoreJob = z.looseObject(restoreJobCommon);
+export type ServerlessRestoreJob = z.infer<typeof ServerlessRestoreJob>;
+
+const MIN_PIT_SECONDS = 1199145600; // 2008-01-01, the floor Atlas documents (seed 003)
+
+/** Seed 003's rules: which fields each deliveryType needs. Shared by dedicated and serverless. */
+function restoreRequest() {
+  return z
+    .strictObject({
+      deliveryType: DeliveryType,
+      snapshotId: AtlasId.optional(),
+      targetClusterName: ClusterName.optional(),
+      targetGroupId: AtlasId.optional(),
+      pointInTimeUTCSeconds: z.number().int().min(MIN_PIT_SECONDS).optional(),
+      oplogTs: z.number().int().min(MIN_PIT_SECONDS).optional(),
+      oplogInc: z.number().int().min(1).optional(),
+    })
+    .superRefine((b, ctx) => {
+      const need = (field: keyof typeof b, why: string) => {
+        if (b[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required ${why}` });
+      };
+      if (b.deliveryType !== 'download') {
+        need('targetClusterName', `for deliveryType ${b.deliveryType}`);
+        need('targetGroupId', `for deliveryType ${b.deliveryType}`);
+      }
+      if (b.deliveryType === 'pointInTime') {
+        const byTime = b.pointInTimeUTCSeconds !== undefined;
+        const byOplog = b.oplogTs !== undefined || b.oplogInc !== undefined;
+        if (byTime === byOplog) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['pointInTimeUTCSeconds'],
+            message: 'pointInTime needs exactly one of pointInTimeUTCSeconds or oplogTs+oplogInc',
+          });
+        } else if (byOplog) {
+          need('oplogTs', 'with oplogInc');
+          need('oplogInc', 'with oplogTs');
+        }
+      } else {
+        need('snapshotId', `for deliveryType ${b.deliveryType}`);
+      }
+    });
+}
+
+export const CreateRestoreJobRequest = restoreRequest();
+export type CreateRestoreJobRequest = z.infer<typeof CreateRestoreJobRequest>;
+export const CreateServerlessRestoreJobRequest = restoreRequest();
+export type CreateServerlessRestoreJobRequest = z.infer<typeof CreateServerlessRestoreJobRequest>;
+
+// ---- Serverless snapshots -----------------------------------------------------------------
+
+export const ServerlessSnapshot = z.looseObject({
+  id: AtlasId,
+  status: SnapshotStatus,
+  createdAt: DateTime.optional(),
+  expiresAt: DateTime.optional(),
+  frequencyType: FrequencyType.optional(),
+  mongodVersion: z.string().optional(),
+  serverlessInstanceName: z.string().optional(),
+  snapshotType: SnapshotType.optional(),
+  storageSizeBytes: z.number().int().optional(),
+  links,
+});
+export type ServerlessSnapshot = z.infer<typeof ServerlessSnapshot>;
+
+// ---- Flex ---------------------------------------------------------------------------------
+
+export const FlexStatus = z.enum(['PENDING', 'QUEUED', 'RUNNING', 'FAILED', 'COMPLETED']);
+
+export const FlexSnapshot = z.looseObject({
+  id: AtlasId,
+  status: FlexStatus,
+  expiration: DateTime.optional(),
+  finishTime: DateTime.optional(),
+  mongoDBVersion: z.string().optional(),
+  scheduledTime: DateTime.optional(),
+  startTime: DateTime.optional(),
+  links,
+});
+export type FlexSnapshot = z.infer<typeof FlexSnapshot>;
+
+export const FlexRestoreJob = z.looseObject({
+  id: AtlasId,
+  status: FlexStatus,
+  deliveryType: z.string().optional(),
+  expirationDate: DateTime.optional(),
+  instanceName: z.string().optional(),
+  projectId: AtlasId.optional(),
+  restoreFinishedDate: DateTime.optional(),
+  restoreScheduledDate: DateTime.optional(),
+  snapshotFinishedDate: DateTime.optional(),
+  snapshotId: AtlasId.optional(),
+  snapshotUrl: z.string().optional(),
+  targetDeploymentItemName: z.string().optional(),
+  targetProjectId: AtlasId.optional(),
+  links,
+});
+export type FlexRestoreJob = z.infer<typeof FlexRestoreJob>;
+
+/** downloadFlexBackup answers with a restore job whose snapshotUrl is the download link. */
+export const FlexDownload = FlexRestoreJob;
+export type FlexDownload = z.infer<typeof FlexDownload>;
+
+export const CreateFlexRestoreJobRequest = z.strictObject({
+  snapshotId: AtlasId,
+  targetDeploymentItemName: z.string().regex(/^[\p{L}\p{N}\-_.(),:&@+']{1,64}$/u, "must match ^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$"),
+  targetProjectId: AtlasId.optional(),
+});
+export type CreateFlexRestoreJobRequest = z.infer<typeof CreateFlexRestoreJobRequest>;
+
+export const DownloadFlexBackupRequest = z.strictObject({ snapshotId: AtlasId });
+export type DownloadFlexBackupRequest = z.infer<typeof DownloadFlexBackupRequest>;
+
+// ---- Clusters -----------------------------------------------------------------------------
+
+export const Cluster = z.looseObject({
+  name: z.string(),
+  id: AtlasId.optional(),
+  groupId: AtlasId.optional(),
+  stateName: z.string().optional(),
+  clusterType: z.string().optional(),
+  paused: z.boolean().optional(),
+  backupEnabled: z.boolean().optional(),
+  pitEnabled: z.boolean().optional(),
+  mongoDBVersion: z.string().optional(),
+  mongoDBMajorVersion: z.string().optional(),
+  createDate: DateTime.optional(),
+  replicationSpecs: z.array(z.looseObject({})).optional(),
+  links,
+});
+export type Cluster = z.infer<typeof Cluster>;
+
+// ---- Pagination ---------------------------------------------------------------------------
+
+export function paginated<T extends z.ZodType>(item: T) {
+  return z.looseObject({ results: z.array(item), totalCount: z.number().int().optional(), links });
+}
