@@ -1,0 +1,81 @@
+// One handler per Atlas operation: path params and body in, {status, body} or a list out.
+import type { OperationId } from '../../atlas/catalog.js';
+import { createBucket, createExport, getBucket, getExport, listBuckets, listExports } from '../model/exports.js';
+import type { Model } from '../model/model.js';
+import {
+  cancelRestore, createFlexRestore, createRestore, getFlexRestore, getRestore, listFlexRestores, listRestores,
+} from '../model/restores.js';
+import { SimError } from '../model/errors.js';
+import { deleteSnapshot, getSnapshot, listSnapshots, takeSnapshot } from '../model/snapshots.js';
+import {
+  bucketView, clusterView, exportView, flexRestoreView, flexSnapshotView, restoreView, serverlessSnapshotView, snapshotView,
+} from './views.js';
+
+export interface OpContext { m: Model; p: Record<string, string>; body: unknown; base: string }
+export type OpResult = { status: number; body?: unknown } | { list: unknown[] };
+type Handler = (c: OpContext) => OpResult;
+
+const ok = (body: unknown): OpResult => ({ status: 200, body });
+const g = (c: OpContext) => c.p.groupId!;
+const cl = (c: OpContext) => c.p.clusterName!;
+
+function shardedOnly(c: OpContext, id: string) {
+  const cluster = c.m.dedicatedCluster(g(c), cl(c));
+  const s = getSnapshot(c.m, cluster, id);
+  if (!s.members) throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `No sharded cluster snapshot with ID ${id} exists for cluster ${cl(c)}.`, [id]);
+  return s;
+}
+
+export const handlers: Record<OperationId, Handler> = {
+  takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
+  getClusterBackupSnapshot: (c) => {
+    const s = getSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
+    return ok(snapshotView(c.m, s, c.base));
+  },
+  listBackupSnapshots: (c) => {
+    const cluster = c.m.dedicatedCluster(g(c), cl(c));
+    return { list: listSnapshots(c.m, cluster).filter((s) => !s.members).map((s) => snapshotView(c.m, s, c.base)) };
+  },
+  deleteClusterBackupSnapshot: (c) => { deleteSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!); return { status: 204 }; },
+  getBackupShardedCluster: (c) => ok(snapshotView(c.m, shardedOnly(c, c.p.snapshotId!), c.base)),
+  listBackupShardedClusters: (c) => {
+    const cluster = c.m.dedicatedCluster(g(c), cl(c));
+    return { list: listSnapshots(c.m, cluster).filter((s) => s.members).map((s) => snapshotView(c.m, s, c.base)) };
+  },
+
+  createBackupExport: (c) => ok(exportView(c.m, createExport(c.m, g(c), cl(c), c.body), c.base)),
+  getBackupExport: (c) => ok(exportView(c.m, getExport(c.m, g(c), cl(c), c.p.exportId!), c.base)),
+  listBackupExports: (c) => ({ list: listExports(c.m, g(c), cl(c)).map((j) => exportView(c.m, j, c.base)) }),
+  listExportBuckets: (c) => ({ list: listBuckets(c.m, g(c)).map((b) => bucketView(b, c.base)) }),
+  getExportBucket: (c) => ok(bucketView(getBucket(c.m, g(c), c.p.exportBucketId!), c.base)),
+  createExportBucket: (c) => ok(bucketView(createBucket(c.m, g(c), c.body), c.base)),
+
+  createBackupRestoreJob: (c) => ok(restoreView(c.m, createRestore(c.m, 'dedicated', g(c), cl(c), c.body), c.base)),
+  getBackupRestoreJob: (c) => ok(restoreView(c.m, getRestore(c.m, 'dedicated', g(c), cl(c), c.p.restoreJobId!), c.base)),
+  listBackupRestoreJobs: (c) => ({ list: listRestores(c.m, 'dedicated', g(c), cl(c)).map((r) => restoreView(c.m, r, c.base)) }),
+  cancelBackupRestoreJob: (c) => { cancelRestore(c.m, g(c), cl(c), c.p.restoreJobId!); return { status: 204 }; },
+
+  getServerlessBackupSnapshot: (c) => {
+    const s = getSnapshot(c.m, c.m.serverlessInstance(g(c), cl(c)), c.p.snapshotId!);
+    return ok(serverlessSnapshotView(c.m, s, c.base));
+  },
+  listServerlessBackupSnapshots: (c) => {
+    const inst = c.m.serverlessInstance(g(c), cl(c));
+    return { list: listSnapshots(c.m, inst).map((s) => serverlessSnapshotView(c.m, s, c.base)) };
+  },
+  createServerlessRestoreJob: (c) => ok(restoreView(c.m, createRestore(c.m, 'serverless', g(c), cl(c), c.body), c.base)),
+  getServerlessRestoreJob: (c) => ok(restoreView(c.m, getRestore(c.m, 'serverless', g(c), cl(c), c.p.restoreJobId!), c.base)),
+  listServerlessRestoreJobs: (c) => ({ list: listRestores(c.m, 'serverless', g(c), cl(c)).map((r) => restoreView(c.m, r, c.base)) }),
+
+  listFlexBackupSnapshots: (c) => {
+    const f = c.m.flexCluster(g(c), c.p.name!);
+    return { list: listSnapshots(c.m, f).map((s) => flexSnapshotView(c.m, s, c.base)) };
+  },
+  getFlexBackupSnapshot: (c) => ok(flexSnapshotView(c.m, getSnapshot(c.m, c.m.flexCluster(g(c), c.p.name!), c.p.snapshotId!), c.base)),
+  createFlexRestoreJob: (c) => ok(flexRestoreView(c.m, createFlexRestore(c.m, g(c), c.p.name!, c.body, false), c.base)),
+  getFlexRestoreJob: (c) => ok(flexRestoreView(c.m, getFlexRestore(c.m, g(c), c.p.name!, c.p.restoreJobId!), c.base)),
+  listFlexRestoreJobs: (c) => ({ list: listFlexRestores(c.m, g(c), c.p.name!).map((j) => flexRestoreView(c.m, j, c.base)) }),
+  downloadFlexBackup: (c) => ok(flexRestoreView(c.m, createFlexRestore(c.m, g(c), c.p.name!, c.body, true), c.base)),
+
+  getCluster: (c) => ok(clusterView(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.base)),
+};

@@ -1,0 +1,112 @@
+// Export buckets and export jobs: Queued → InProgress (collections rising) → Successful | Failed.
+import { SimError, validationError } from './errors.js';
+import { newId } from './ids.js';
+import type { Model } from './model.js';
+import { getSnapshot, snapshotStatus } from './snapshots.js';
+import type { CloudProvider, ExportBucket, ExportJob } from './types.js';
+import { ID_PATTERN } from '../../atlas/catalog.js';
+
+const PROVIDERS: CloudProvider[] = ['AWS', 'AZURE', 'GCP'];
+
+export function createBucket(m: Model, groupId: string, body: unknown): ExportBucket {
+  m.project(groupId);
+  const b = asObject(body);
+  const provider = b.cloudProvider;
+  if (typeof provider !== 'string' || !PROVIDERS.includes(provider as CloudProvider)) {
+    throw validationError('cloudProvider', 'must be one of AWS, AZURE, GCP');
+  }
+  const name = b.bucketName;
+  if (typeof name !== 'string' || name.length < 3 || name.length > 63) throw validationError('bucketName', 'must be a string of 3 to 63 characters');
+  const bucket: ExportBucket = { id: newId(), groupId, bucketName: name, cloudProvider: provider as CloudProvider };
+  if (provider === 'AWS') {
+    if (typeof b.iamRoleId !== 'string' || !ID_PATTERN.test(b.iamRoleId)) throw validationError('iamRoleId', 'required for AWS; must match ^([a-f0-9]{24})$');
+    bucket.iamRoleId = b.iamRoleId;
+    if (typeof b.requirePrivateNetworking === 'boolean') bucket.requirePrivateNetworking = b.requirePrivateNetworking;
+  } else {
+    if (typeof b.roleId !== 'string' || !ID_PATTERN.test(b.roleId)) throw validationError('roleId', `required for ${provider}; must match ^([a-f0-9]{24})$`);
+    bucket.roleId = b.roleId;
+    if (provider === 'AZURE') {
+      if (typeof b.serviceUrl !== 'string' || b.serviceUrl.length < 33) throw validationError('serviceUrl', 'required for AZURE; an Azure blob storage URL');
+      if (typeof b.tenantId !== 'string') throw validationError('tenantId', 'required for AZURE; a UUID');
+      bucket.serviceUrl = b.serviceUrl; bucket.tenantId = b.tenantId;
+    }
+  }
+  m.state.buckets[bucket.id] = bucket;
+  m.changed();
+  return bucket;
+}
+
+export function listBuckets(m: Model, groupId: string): ExportBucket[] {
+  m.project(groupId);
+  return Object.values(m.state.buckets).filter((b) => b.groupId === groupId);
+}
+
+export function getBucket(m: Model, groupId: string, id: string): ExportBucket {
+  m.project(groupId);
+  const b = m.state.buckets[id];
+  if (!b || b.groupId !== groupId) throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
+  return b;
+}
+
+export interface ExportProgress { state: 'Queued' | 'InProgress' | 'Successful' | 'Failed'; exported: number; finishedAt?: number }
+
+export function exportProgress(j: ExportJob, now: number): ExportProgress {
+  const start = j.createdAt + j.queuedMs;
+  if (now < start) return { state: 'Queued', exported: 0 };
+  // A failing job stops half way through its collections.
+  const stopAt = j.outcome === 'failed' ? Math.floor(j.totalCollections / 2) : j.totalCollections;
+  const end = start + stopAt * j.perCollectionMs;
+  if (now < end) return { state: 'InProgress', exported: Math.min(stopAt, Math.floor((now - start) / Math.max(1, j.perCollectionMs))) };
+  return { state: j.outcome === 'success' ? 'Successful' : 'Failed', exported: stopAt, finishedAt: end };
+}
+
+export function createExport(m: Model, groupId: string, clusterName: string, body: unknown): ExportJob {
+  const c = m.dedicatedCluster(groupId, clusterName);
+  const b = asObject(body);
+  for (const f of ['snapshotId', 'exportBucketId'] as const) {
+    if (typeof b[f] !== 'string') throw validationError(f, 'is required');
+    if (!ID_PATTERN.test(b[f] as string)) throw validationError(f, 'must match ^([a-f0-9]{24})$');
+  }
+  const customData = b.customData ?? [];
+  if (!Array.isArray(customData) || !customData.every((e) => e && typeof e.key === 'string' && typeof e.value === 'string')) {
+    throw validationError('customData', 'must be an array of {key, value} strings');
+  }
+  const bucket = m.state.buckets[b.exportBucketId as string];
+  if (!bucket || bucket.groupId !== groupId) throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${b.exportBucketId as string} not found.`, [b.exportBucketId]);
+  const snap = getSnapshot(m, c, b.snapshotId as string);
+  const status = snapshotStatus(snap, m.now());
+  if (status !== 'completed') {
+    throw new SimError(409, 'CANNOT_EXPORT_INCOMPLETE_SNAPSHOT', `Snapshot ${snap.id} is ${status}; only completed snapshots can be exported.`, [snap.id]);
+  }
+  const failReason = m.takeFailure('export', groupId, clusterName);
+  const created = new Date(m.now()).toISOString().replace(/[:.]/g, '-');
+  const job: ExportJob = {
+    id: newId(), groupId, clusterName, snapshotId: snap.id, exportBucketId: bucket.id, customData,
+    createdAt: m.now(), queuedMs: m.duration('exportQueued'), perCollectionMs: m.duration('exportPerCollection'),
+    totalCollections: m.totalCollections(), outcome: failReason ? 'failed' : 'success',
+    ...(failReason ? { failReason } : {}),
+    prefix: `/exported_snapshots/sim-org/${m.project(groupId).name}/${clusterName}/${new Date(snap.createdAt).toISOString().slice(0, 10)}/${created}`,
+  };
+  if (snap.members) job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));
+  m.state.exports[job.id] = job;
+  m.changed();
+  return job;
+}
+
+export function listExports(m: Model, groupId: string, clusterName: string): ExportJob[] {
+  m.dedicatedCluster(groupId, clusterName);
+  return Object.values(m.state.exports).filter((j) => j.groupId === groupId && j.clusterName === clusterName)
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export function getExport(m: Model, groupId: string, clusterName: string, id: string): ExportJob {
+  m.dedicatedCluster(groupId, clusterName);
+  const j = m.state.exports[id];
+  if (!j || j.groupId !== groupId || j.clusterName !== clusterName) throw new SimError(404, 'RESOURCE_NOT_FOUND', `No export job with ID ${id} exists.`, [id]);
+  return j;
+}
+
+export function asObject(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('body', 'must be a JSON object');
+  return body as Record<string, unknown>;
+}

@@ -1,0 +1,87 @@
+// Cloud backup snapshots: on-demand (takeSnapshots) and scheduled (admin-seeded), replica set,
+// sharded, serverless and flex. Status is derived from the clock.
+import { SimError, validationError } from './errors.js';
+import { newId } from './ids.js';
+import type { Model } from './model.js';
+import type { Cluster, Snapshot } from './types.js';
+
+export type SnapshotStatus = 'queued' | 'inProgress' | 'completed' | 'failed';
+const DAY = 86_400_000;
+
+export function snapshotStatus(s: Snapshot, now: number): SnapshotStatus {
+  if (now < s.createdAt + s.queuedMs) return 'queued';
+  if (now < s.createdAt + s.queuedMs + s.inProgressMs) return 'inProgress';
+  return s.outcome === 'success' ? 'completed' : 'failed';
+}
+
+export function snapshotFinishedAt(s: Snapshot): number { return s.createdAt + s.queuedMs + s.inProgressMs; }
+
+function newSnapshot(m: Model, c: Cluster, fields: Partial<Snapshot>): Snapshot {
+  const now = m.now();
+  const serverless = c.kind === 'serverless' || c.kind === 'flex';
+  const snap: Snapshot = {
+    id: newId(), groupId: c.groupId, clusterName: c.name, kind: c.kind, snapshotType: 'onDemand',
+    createdAt: now,
+    queuedMs: serverless ? 0 : m.duration('snapshotQueued'),
+    inProgressMs: serverless ? m.duration('serverlessSnapshot') : m.duration('snapshotInProgress'),
+    outcome: 'success', expiresAt: now + 7 * DAY, storageSizeBytes: 1_048_576 * (5 + Math.floor(Math.random() * 50)),
+    mongodVersion: c.mongoDBVersion, ...fields,
+  };
+  if (c.kind === 'sharded') {
+    snap.members = [
+      ...Array.from({ length: c.shards }, (_, i) => ({ id: newId(), replicaSetName: `${c.name}-shard-${i}` })),
+      { id: newId(), replicaSetName: `${c.name}-config-0` },
+    ];
+  }
+  m.state.snapshots[snap.id] = snap;
+  m.changed();
+  return snap;
+}
+
+export function takeSnapshot(m: Model, groupId: string, clusterName: string, body: unknown): Snapshot {
+  const c = m.dedicatedCluster(groupId, clusterName);
+  const b = (body ?? {}) as Record<string, unknown>;
+  if (typeof b !== 'object' || Array.isArray(b)) throw validationError('body', 'must be a JSON object');
+  if (b.description !== undefined && typeof b.description !== 'string') throw validationError('description', 'must be a string');
+  const r = b.retentionInDays;
+  if (r !== undefined && (typeof r !== 'number' || !Number.isInteger(r) || r < 1)) throw validationError('retentionInDays', 'must be an integer >= 1');
+  const now = m.now();
+  const busy = Object.values(m.state.snapshots).some((s) => s.groupId === groupId && s.clusterName === clusterName
+    && !s.deleted && s.snapshotType === 'onDemand' && ['queued', 'inProgress'].includes(snapshotStatus(s, now)));
+  if (busy) throw new SimError(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'Another on-demand snapshot is queued or in progress.', [clusterName]);
+  const fail = m.takeFailure('snapshot', groupId, clusterName);
+  return newSnapshot(m, c, {
+    description: b.description as string | undefined, retentionInDays: r as number | undefined,
+    expiresAt: now + ((r as number | undefined) ?? 1) * DAY, outcome: fail ? 'failed' : 'success',
+  });
+}
+
+/** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
+export function addScheduledSnapshot(m: Model, c: Cluster, opts: { ageMs?: number; frequencyType?: string; description?: string; status?: 'completed' | 'failed' } = {}): Snapshot {
+  const createdAt = m.now() - (opts.ageMs ?? 0);
+  return newSnapshot(m, c, {
+    snapshotType: 'scheduled', frequencyType: opts.frequencyType ?? 'daily', createdAt, queuedMs: 0, inProgressMs: 0,
+    outcome: opts.status === 'failed' ? 'failed' : 'success', expiresAt: createdAt + 7 * DAY, description: opts.description,
+  });
+}
+
+/** Snapshots of one cluster, newest first (as Atlas lists them). */
+export function listSnapshots(m: Model, c: Cluster): Snapshot[] {
+  return Object.values(m.state.snapshots)
+    .filter((s) => s.groupId === c.groupId && s.clusterName === c.name && !s.deleted)
+    .sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export function getSnapshot(m: Model, c: Cluster, snapshotId: string, opts: { includeDeleted?: boolean } = {}): Snapshot {
+  const s = m.state.snapshots[snapshotId];
+  if (!s || s.groupId !== c.groupId || s.clusterName !== c.name || (s.deleted && !opts.includeDeleted)) {
+    throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${c.name}.`, [snapshotId]);
+  }
+  return s;
+}
+
+export function deleteSnapshot(m: Model, c: Cluster, snapshotId: string): void {
+  const s = getSnapshot(m, c, snapshotId);
+  s.deleted = true; // kept as a tombstone so restores can answer CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT
+  m.changed();
+}

@@ -1,0 +1,74 @@
+// The simulator's persistent state: plain JSON so it can be saved to a state file and reloaded.
+// Lifecycle status is never stored; it is derived from timestamps and per-job durations at read
+// time (see lifecycle.ts), so there are no timers and a restart resumes where the clock is.
+
+export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
+export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
+
+export interface Project { id: string; name: string; createdAt: number }
+
+export interface Cluster {
+  id: string; groupId: string; name: string; kind: ClusterKind; shards: number; paused: boolean;
+  createdAt: number; mongoDBVersion: string; provider: CloudProvider;
+  /** Admin override of stateName (e.g. 'REPAIRING'); derived states win while a restore runs. */
+  stateOverride?: string;
+}
+
+export type Outcome = 'success' | 'failed';
+
+export interface Snapshot {
+  id: string; groupId: string; clusterName: string; kind: ClusterKind;
+  snapshotType: 'onDemand' | 'scheduled'; /** Scheduled only: on-demand snapshots have none. */
+  frequencyType?: string; description?: string;
+  createdAt: number; queuedMs: number; inProgressMs: number; outcome: Outcome;
+  retentionInDays?: number; expiresAt: number; storageSizeBytes: number; mongodVersion: string;
+  /** Sharded: one member snapshot per shard plus the config server. */
+  members?: { id: string; replicaSetName: string }[];
+  deleted?: boolean;
+}
+
+export interface ExportBucket {
+  id: string; groupId: string; bucketName: string; cloudProvider: CloudProvider;
+  iamRoleId?: string; roleId?: string; serviceUrl?: string; tenantId?: string; requirePrivateNetworking?: boolean;
+}
+
+export interface ExportJob {
+  id: string; groupId: string; clusterName: string; snapshotId: string; exportBucketId: string;
+  customData: { key: string; value: string }[]; createdAt: number; queuedMs: number;
+  perCollectionMs: number; totalCollections: number; outcome: Outcome; failReason?: string;
+  components?: { exportId: string; replicaSetName: string }[]; prefix: string;
+}
+
+export type DeliveryType = 'automated' | 'download' | 'pointInTime';
+
+export interface RestoreJob {
+  id: string; api: 'dedicated' | 'serverless'; groupId: string; clusterName: string;
+  deliveryType: DeliveryType; snapshotId?: string; targetGroupId?: string; targetClusterName?: string;
+  pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number;
+  createdAt: number; durationMs: number; outcome: Outcome; cancelledAt?: number; downloadTtlMs: number;
+}
+
+export interface FlexRestoreJob {
+  id: string; groupId: string; instanceName: string; snapshotId: string; deliveryType: 'RESTORE' | 'DOWNLOAD';
+  targetProjectId: string; targetDeploymentItemName: string; createdAt: number;
+  pendingMs: number; queuedMs: number; runningMs: number; outcome: Outcome; downloadTtlMs: number;
+}
+
+export interface SimState {
+  projects: Record<string, Project>;
+  /** Keyed by `${groupId}/${name}`. */
+  clusters: Record<string, Cluster>;
+  snapshots: Record<string, Snapshot>;
+  buckets: Record<string, ExportBucket>;
+  exports: Record<string, ExportJob>;
+  restores: Record<string, RestoreJob>;
+  flexRestores: Record<string, FlexRestoreJob>;
+  /** Admin "advance the clock" offset, ms. */
+  clockOffsetMs: number;
+}
+
+export function emptyState(): SimState {
+  return { projects: {}, clusters: {}, snapshots: {}, buckets: {}, exports: {}, restores: {}, flexRestores: {}, clockOffsetMs: 0 };
+}
+
+export const clusterKey = (groupId: string, name: string): string => `${groupId}/${name}`;

@@ -1,0 +1,93 @@
+// Start options of the simulator, its per-resource durations and fault configuration.
+import type { ClusterKind, CloudProvider } from './model/types.js';
+
+/** Lifecycle durations in ms, before `timeScale` is applied. */
+export interface Durations {
+  snapshotQueued: number;
+  snapshotInProgress: number;
+  exportQueued: number;
+  exportPerCollection: number;
+  exportTotalCollections: number; // a count, not scaled
+  restoreAutomated: number;
+  restoreDownload: number;
+  restorePointInTime: number;
+  restoreDownloadTtl: number;
+  serverlessSnapshot: number;
+  serverlessRestore: number;
+  flexPending: number;
+  flexQueued: number;
+  flexRunning: number;
+  flexDownloadTtl: number;
+}
+
+/** Defaults feel like a fast rehearsal: a few seconds per job. */
+export const DEFAULT_DURATIONS: Durations = {
+  snapshotQueued: 500,
+  snapshotInProgress: 2_000,
+  exportQueued: 500,
+  exportPerCollection: 300,
+  exportTotalCollections: 10,
+  restoreAutomated: 3_000,
+  restoreDownload: 2_000,
+  restorePointInTime: 4_000,
+  restoreDownloadTtl: 3_600_000,
+  serverlessSnapshot: 1_500,
+  serverlessRestore: 2_500,
+  flexPending: 300,
+  flexQueued: 500,
+  flexRunning: 1_500,
+  flexDownloadTtl: 3_600_000,
+};
+
+export type FaultKind = 500 | 502 | 503 | 409 | 429 | 'reset' | 'truncate' | 'dropResponse';
+
+export interface FaultRule {
+  /** Probability (0..1) per outcome; checked in this order, at most one fires per request. */
+  status500?: number; status502?: number; status503?: number; status409?: number; status429?: number;
+  reset?: number;            // destroy the socket before any response
+  truncate?: number;         // send half the body, then destroy the socket
+  dropResponse?: number;     // run the operation (the create commits), then reset the socket
+  latencyMs?: number;        // added before handling
+  jitterMs?: number;         // uniform 0..jitterMs on top
+  retryAfterSeconds?: number;// for 429/503, default 1
+}
+
+export interface FaultConfig {
+  /** Seed for the PRNG so a run's faults repeat exactly. */
+  seed?: number;
+  /** Per operationId, or '*' for all Atlas operations (oauthToken included under its name). */
+  operations?: Record<string, FaultRule>;
+  /** Per project: at most N Atlas requests per minute, then 429 RATE_LIMITED. */
+  projectRateLimitPerMinute?: number | Record<string, number>;
+}
+
+export interface SeedCluster { name: string; kind: ClusterKind; shards?: number; paused?: boolean }
+export interface SeedSpec {
+  projects: { id?: string; name?: string; clusters?: SeedCluster[];
+    buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[] }[];
+}
+
+export interface AuthOptions {
+  enabled?: boolean;
+  serviceAccounts?: { clientId: string; clientSecret: string }[];
+  apiKeys?: { publicKey: string; privateKey: string }[];
+  tokenTtlSeconds?: number;
+  digestNonceTtlMs?: number;
+  tokenRateLimitPerMinute?: number;
+}
+
+export interface SimulatorOptions {
+  host?: string;
+  port?: number;
+  auth?: AuthOptions;
+  timeScale?: number;
+  durations?: Partial<Durations>;
+  faults?: FaultConfig;
+  stateFile?: string;
+  seed?: SeedSpec;
+  logRequests?: boolean;
+}
+
+/** Credentials used when none are configured: printed by the CLI, used by tests and the demo. */
+export const DEFAULT_SERVICE_ACCOUNT = { clientId: 'mdb_sa_id_simulator', clientSecret: 'mdb_sa_sk_simulator-secret' };
+export const DEFAULT_API_KEY = { publicKey: 'simpubkey', privateKey: 'sim-private-key-0000' };

@@ -1,0 +1,66 @@
+// Seeding: a SeedSpec applied at start, and the demo seed used by the demo and rehearsals.
+import type { Model } from './model/model.js';
+import { createBucket } from './model/exports.js';
+import { newId } from './model/ids.js';
+import type { SeedSpec } from './options.js';
+import type { SimulatorAdmin } from './admin.js';
+
+export const DEMO_IDS = {
+  projectId: '65f1a0c0a1b2c3d4e5f60001',
+  targetProjectId: '65f1a0c0a1b2c3d4e5f60002',
+  bucketId: '65f1a0c0a1b2c3d4e5f6b001',
+  replicaSet: 'demo-cluster',
+  sharded: 'demo-sharded',
+  serverless: 'demo-serverless',
+  flex: 'demo-flex',
+  restoreTarget: 'restore-target',
+} as const;
+
+/** One source project (replica set, sharded, serverless, flex, an AWS bucket), one target project. */
+export const DEMO_SEED: SeedSpec = {
+  projects: [
+    {
+      id: DEMO_IDS.projectId, name: 'demo-project',
+      clusters: [
+        { name: DEMO_IDS.replicaSet, kind: 'replicaSet' },
+        { name: DEMO_IDS.sharded, kind: 'sharded', shards: 2 },
+        { name: DEMO_IDS.serverless, kind: 'serverless' },
+        { name: DEMO_IDS.flex, kind: 'flex' },
+      ],
+      buckets: [{ id: DEMO_IDS.bucketId, bucketName: 'demo-export-bucket', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6a001' }],
+    },
+    { id: DEMO_IDS.targetProjectId, name: 'demo-restore-target', clusters: [{ name: DEMO_IDS.restoreTarget, kind: 'replicaSet' }] },
+  ],
+};
+
+/** Applies a seed; resources that already exist (e.g. loaded from a state file) are left alone. */
+export function applySeed(m: Model, seed: SeedSpec): void {
+  for (const p of seed.projects) {
+    const id = p.id ?? newId();
+    if (!m.state.projects[id]) m.addProject(id, p.name);
+    for (const c of p.clusters ?? []) {
+      if (!m.findCluster(id, c.name)) m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused });
+    }
+    for (const b of p.buckets ?? []) {
+      if (b.id && m.state.buckets[b.id]) continue;
+      const bucket = createBucket(m, id, { bucketName: b.bucketName ?? 'sim-export-bucket', cloudProvider: b.cloudProvider ?? 'AWS',
+        iamRoleId: b.iamRoleId ?? newId(), roleId: newId(), serviceUrl: 'https://simaccount.blob.core.windows.net/export',
+        tenantId: '00000000-0000-4000-8000-000000000000' });
+      if (b.id) { delete m.state.buckets[bucket.id]; bucket.id = b.id; m.state.buckets[b.id] = bucket; }
+    }
+  }
+}
+
+/** Seeds the demo resources through the admin API of a running simulator; returns their ids. */
+export async function seedDemo(admin: SimulatorAdmin): Promise<typeof DEMO_IDS> {
+  const { projectId, targetProjectId } = DEMO_IDS;
+  await admin.seedProject({ id: projectId, name: 'demo-project' });
+  await admin.seedProject({ id: targetProjectId, name: 'demo-restore-target' });
+  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.replicaSet, kind: 'replicaSet' });
+  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.sharded, kind: 'sharded', shards: 2 });
+  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.serverless, kind: 'serverless' });
+  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.flex, kind: 'flex' });
+  await admin.seedCluster({ groupId: targetProjectId, name: DEMO_IDS.restoreTarget, kind: 'replicaSet' });
+  await admin.seedBucket({ id: DEMO_IDS.bucketId, groupId: projectId, bucketName: 'demo-export-bucket', cloudProvider: 'AWS' });
+  return DEMO_IDS;
+}
