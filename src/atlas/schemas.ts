@@ -16,8 +16,12 @@ const links = z.array(Link).optional();
 
 export const SnapshotStatus = z.enum(['queued', 'inProgress', 'completed', 'failed']);
 export const SnapshotType = z.enum(['onDemand', 'scheduled']);
-export const FrequencyType = z.enum(['hourly', 'daily', 'weekly', 'monthly', 'yearly']);
 export const CloudProvider = z.enum(['AWS', 'AZURE', 'GCP']);
+// Descriptive fields nobody branches on stay plain strings: Atlas returns values beyond the
+// documented lists (on-demand snapshots carry frequencyType "ondemand").
+/** Documented: hourly, daily, weekly, monthly, yearly; on-demand snapshots say "ondemand". */
+export const FrequencyType = z.string();
+const ProviderName = z.string();
 
 const snapshotCommon = {
   id: AtlasId,
@@ -37,14 +41,14 @@ const snapshotCommon = {
 export const ReplicaSetSnapshot = z.looseObject({
   ...snapshotCommon,
   type: z.literal('replicaSet'),
-  cloudProvider: CloudProvider.optional(),
+  cloudProvider: ProviderName.optional(),
   copyRegions: z.array(z.string()).optional(),
   replicaSetName: z.string().optional(),
 });
 export type ReplicaSetSnapshot = z.infer<typeof ReplicaSetSnapshot>;
 
 export const ShardedSnapshotMember = z.looseObject({
-  cloudProvider: CloudProvider,
+  cloudProvider: ProviderName,
   id: AtlasId,
   replicaSetName: z.string(),
 });
@@ -52,7 +56,7 @@ export const ShardedSnapshotMember = z.looseObject({
 export const ShardedSnapshot = z.looseObject({
   ...snapshotCommon,
   type: z.literal('shardedCluster'),
-  configServerType: z.enum(['EMBEDDED', 'DEDICATED']).optional(),
+  configServerType: z.string().optional(), // EMBEDDED or DEDICATED
   members: z.array(ShardedSnapshotMember).optional(),
   snapshotIds: z.array(AtlasId).optional(),
 });
@@ -100,7 +104,7 @@ export type CreateExportRequest = z.infer<typeof CreateExportRequest>;
 export const ExportBucket = z.looseObject({
   _id: AtlasId,
   bucketName: z.string(),
-  cloudProvider: CloudProvider,
+  cloudProvider: ProviderName,
   iamRoleId: AtlasId.optional(),
   roleId: AtlasId.optional(),
   region: z.string().optional(),
