@@ -1,7 +1,7 @@
 // Every operation in the table, end to end against the Atlas simulator over real HTTP: the
 // client's paths, versions, bodies and response schemas must agree with the simulator's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtlasApiError, AtlasClient, operationIds, type OperationId } from '../../src/atlas/index.js';
+import { AtlasApiError, AtlasClient, operationIds, type OperationId, type RequestArgs, type ResponseOf } from '../../src/atlas/index.js';
 import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
 let sim: RunningSimulator;
@@ -11,9 +11,9 @@ let bucketId: string;
 const used = new Set<OperationId>();
 
 // Records which operations the suite exercised, so the last test can insist on all of them.
-function call<K extends OperationId>(op: K, args: Parameters<AtlasClient['request']>[1] & object) {
+function call<K extends OperationId>(op: K, args: RequestArgs<K>): Promise<ResponseOf<K>> {
   used.add(op);
-  return client.request(op, args as never) as ReturnType<AtlasClient['request']>;
+  return client.request(op, args);
 }
 
 async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => boolean): Promise<T> {
