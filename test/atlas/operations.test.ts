@@ -31,6 +31,7 @@ beforeAll(async () => {
   for (const [name, kind] of [
     ['rs0', 'replicaSet'],
     ['target0', 'replicaSet'],
+    ['target1', 'replicaSet'],
     ['sh0', 'sharded'],
     ['sl0', 'serverless'],
     ['fx0', 'flex'],
@@ -127,7 +128,7 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(snaps.results.map((s) => s.id)).toContain(snapshotId);
     const job = (await call('createServerlessRestoreJob', {
       path,
-      body: { deliveryType: 'automated', snapshotId, targetClusterName: 'target0', targetGroupId: groupId },
+      body: { deliveryType: 'automated', snapshotId, targetClusterName: 'target1', targetGroupId: groupId },
     })) as { id: string };
     await expect(call('getServerlessRestoreJob', { path: { ...path, restoreJobId: job.id } })).resolves.toMatchObject({ id: job.id });
     const jobs = (await call('listServerlessRestoreJobs', { path })) as { results: { id: string }[] };
