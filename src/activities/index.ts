@@ -1,0 +1,16 @@
+// The activities the worker registers. The worker builds them with its Atlas client, so no
+// credential ever travels through workflow inputs or history.
+import type { AtlasClient } from '../atlas/index.js';
+import { exportActivities } from './exports.js';
+import { restoreActivities } from './restores.js';
+import { snapshotActivities } from './snapshots.js';
+
+export function createActivities(client: AtlasClient) {
+  return {
+    ...snapshotActivities(client),
+    ...exportActivities(client),
+    ...restoreActivities(client),
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

@@ -1,0 +1,2 @@
+// Entry point of the workflow bundle the worker loads: every workflow type the worker serves.
+export { backupPipeline, statusQuery, type PipelineResult } from './backup-pipeline.js';

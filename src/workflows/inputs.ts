@@ -1,0 +1,138 @@
+// Workflow inputs: one zod schema each, the single source of their types. The CLI validates with
+// them before a workflow starts; the workflow validates again on entry (a start from another
+// client, the Temporal UI or a Schedule must meet the same rules). Pure: safe in the workflow sandbox.
+import { z } from 'zod';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN } from '../atlas/catalog.js';
+
+/** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
+export const MIN_PIT_SECONDS = 1199145600;
+
+export const atlasId = (what: string) =>
+  z.string({ error: `${what} is required` }).regex(ID_PATTERN, { error: `${what} must be a 24-character hex id (^([a-f0-9]{24})$)` });
+export const clusterName = (what: string) =>
+  z
+    .string({ error: `${what} is required` })
+    .min(1, { error: `${what} is required` })
+    .max(64, { error: `${what} must be at most 64 characters` })
+    .regex(CLUSTER_NAME_PATTERN, { error: `${what} must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (letters, digits, hyphens; not starting with a hyphen)` });
+
+const positiveSeconds = (what: string, max: number) =>
+  z.number({ error: `${what} must be a number of seconds` }).positive({ error: `${what} must be > 0` }).max(max, { error: `${what} must be at most ${max} seconds` });
+
+/** Polling of long-running Atlas jobs: starts short, backs off to a cap (retry-as-poll). */
+export const pollingSchema = z
+  .strictObject({
+    initialIntervalSeconds: positiveSeconds('polling.initialIntervalSeconds', 3600).default(2),
+    maximumIntervalSeconds: positiveSeconds('polling.maximumIntervalSeconds', 3600).default(60),
+    backoffCoefficient: z.number().min(1, { error: 'polling.backoffCoefficient must be >= 1' }).max(10).default(1.5),
+  })
+  .refine((p) => p.maximumIntervalSeconds >= p.initialIntervalSeconds, {
+    error: 'polling.maximumIntervalSeconds must be >= polling.initialIntervalSeconds',
+    path: ['maximumIntervalSeconds'],
+  });
+
+/** Retries of Atlas calls that fail with 409, 429, 5xx or network errors. */
+export const retrySchema = z.strictObject({
+  initialIntervalSeconds: positiveSeconds('retry.initialIntervalSeconds', 3600).default(1),
+  maximumIntervalSeconds: positiveSeconds('retry.maximumIntervalSeconds', 3600).default(60),
+  backoffCoefficient: z.number().min(1).max(10).default(2),
+});
+
+/** Overall deadline of each step (Temporal scheduleToClose), including every retry and poll. */
+export const timeoutsSchema = z.strictObject({
+  callSeconds: positiveSeconds('timeouts.callSeconds', 3600).default(60),
+  snapshotSeconds: positiveSeconds('timeouts.snapshotSeconds', 7 * 86400).default(6 * 3600),
+  exportSeconds: positiveSeconds('timeouts.exportSeconds', 7 * 86400).default(24 * 3600),
+  restoreSeconds: positiveSeconds('timeouts.restoreSeconds', 7 * 86400).default(24 * 3600),
+});
+
+export const restoreSchema = z
+  .strictObject({
+    deliveryType: z.enum(['automated', 'download', 'pointInTime'], {
+      error: 'restore.deliveryType must be one of automated, download, pointInTime',
+    }),
+    targetGroupId: atlasId('restore.targetGroupId').optional(),
+    targetClusterName: clusterName('restore.targetClusterName').optional(),
+    pointInTimeUTCSeconds: z.number().int().min(MIN_PIT_SECONDS, { error: `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` }).optional(),
+    oplogTs: z.number().int().min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` }).optional(),
+    oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
+  })
+  .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore'));
+
+type RestoreFields = z.input<typeof restoreSchema>;
+
+/** Seed 003's rules for a restore request; shared with the disaster-recovery input. */
+export function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, prefix: string): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message: `${prefix}.${path} ${message}` });
+  if (r.deliveryType === 'automated' || r.deliveryType === 'pointInTime') {
+    if (!r.targetGroupId) issue('targetGroupId', `is required when deliveryType is ${r.deliveryType}`);
+    if (!r.targetClusterName) issue('targetClusterName', `is required when deliveryType is ${r.deliveryType}`);
+  }
+  const hasPit = r.pointInTimeUTCSeconds !== undefined;
+  const hasOplog = r.oplogTs !== undefined || r.oplogInc !== undefined;
+  if (r.deliveryType === 'pointInTime') {
+    if (hasPit && hasOplog) issue('pointInTimeUTCSeconds', 'and oplogTs/oplogInc are mutually exclusive: give one form of the point in time');
+    if (!hasPit && !hasOplog) issue('pointInTimeUTCSeconds', 'or oplogTs + oplogInc is required when deliveryType is pointInTime');
+    if (hasOplog && (r.oplogTs === undefined || r.oplogInc === undefined)) issue(r.oplogTs === undefined ? 'oplogTs' : 'oplogInc', 'is required with the other oplog field (oplogTs + oplogInc)');
+  } else if (hasPit || hasOplog) {
+    issue(hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs', 'is only allowed when deliveryType is pointInTime');
+  }
+}
+
+export const customDataSchema = z
+  .array(z.strictObject({ key: z.string().min(1, { error: 'export.customData[].key must not be empty' }), value: z.string() }))
+  .max(20, { error: 'export.customData allows at most 20 entries' });
+
+export const backupPipelineInputSchema = z.strictObject({
+  groupId: atlasId('groupId'),
+  clusterName: clusterName('clusterName'),
+  snapshot: z
+    .strictObject({
+      description: z.string().max(200, { error: 'snapshot.description must be at most 200 characters' }).default('atlas-backup-orchestrator on-demand snapshot'),
+      retentionInDays: z.number({ error: 'snapshot.retentionInDays must be a number of days' }).int({ error: 'snapshot.retentionInDays must be a whole number of days' }).min(1, { error: 'snapshot.retentionInDays must be >= 1' }).default(7),
+    })
+    .prefault({}),
+  export: z
+    .strictObject({
+      exportBucketId: atlasId('export.exportBucketId'),
+      customData: customDataSchema.default([]),
+    })
+    .optional(),
+  restore: restoreSchema.optional(),
+  retry: retrySchema.prefault({}),
+  polling: pollingSchema.prefault({}),
+  timeouts: timeoutsSchema.prefault({}),
+});
+
+/** What a caller writes (defaults optional). */
+export type BackupPipelineRequest = z.input<typeof backupPipelineInputSchema>;
+/** What the workflow works with (defaults applied). */
+export type BackupPipelineInput = z.output<typeof backupPipelineInputSchema>;
+export type RestoreSpec = z.output<typeof restoreSchema>;
+export type PollingSpec = z.output<typeof pollingSchema>;
+export type RetrySpec = z.output<typeof retrySchema>;
+export type TimeoutsSpec = z.output<typeof timeoutsSchema>;
+
+/** One line per problem, each naming the field: "groupId: groupId must be a 24-character hex id". */
+export function formatIssues(error: z.ZodError): string[] {
+  return error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    return path && !i.message.startsWith(path) && !i.message.includes(`${path} `) ? `${path}: ${i.message}` : i.message;
+  });
+}
+
+export class InvalidInputError extends Error {
+  constructor(
+    readonly what: string,
+    readonly problems: string[],
+  ) {
+    super(`Invalid ${what}: ${problems.join('; ')}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, what: string): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new InvalidInputError(what, formatIssues(r.error));
+  return r.data;
+}

@@ -1,0 +1,91 @@
+// Test harness for workflow integration tests: a real worker on the run's real Temporal dev server
+// (started once in test/global-setup.ts) with activities calling a real simulator over HTTP.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { AtlasAuth } from '../../src/atlas/index.js';
+import type { WorkerConfig } from '../../src/config.js';
+import { startSimulator, DEMO_SEED, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import { buildWorker, type BuiltWorker } from '../../src/worker.js';
+
+// Workers log at INFO by default; tests only want warnings and errors.
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  try {
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  } catch {
+    // Already installed by an earlier worker in this process.
+  }
+}
+
+export function temporalAddress(): string {
+  return inject('temporalAddress');
+}
+
+export async function temporalClient(): Promise<{ client: Client; close(): Promise<void> }> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+/** Service-account credentials made up for this test run (never committed, never real). */
+export function testCredentials() {
+  return { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
+}
+
+/** A simulator seeded with the demo resources, auth on, with the given lifecycle options. */
+export async function startTestSimulator(options: SimulatorOptions = {}) {
+  const creds = testCredentials();
+  const sim = await startSimulator({ seed: DEMO_SEED, ...options, auth: { serviceAccounts: [creds], ...options.auth } });
+  const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
+  return { sim, auth, creds };
+}
+
+export interface TestWorker {
+  taskQueue: string;
+  built: BuiltWorker;
+  worker: Worker;
+  /** Stops polling and waits for in-flight tasks (like a SIGTERM), then closes everything. */
+  stop(): Promise<void>;
+}
+
+export async function startTestWorker(sim: RunningSimulator, auth: AtlasAuth, taskQueue = `tq-${randomUUID()}`): Promise<TestWorker> {
+  const config: WorkerConfig = {
+    temporal: { address: temporalAddress(), namespace: 'default' },
+    taskQueue,
+    atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
+    maxConcurrentActivities: 50,
+  };
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const built = await buildWorker({
+    config,
+    connection,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    workerOptions: { shutdownGraceTime: '2s' },
+  });
+  const running = built.worker.run();
+  let stopped: Promise<void> | undefined;
+  return {
+    taskQueue,
+    built,
+    worker: built.worker,
+    stop: () =>
+      (stopped ??= (async () => {
+        if (built.worker.getState() === 'RUNNING') built.worker.shutdown();
+        await running;
+        await built.close();
+        await connection.close();
+      })()),
+  };
+}
+
+/** Fast polling for tests: the simulator's lifecycles last tens to hundreds of milliseconds. */
+export const FAST = {
+  polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.3, backoffCoefficient: 1.5 },
+  retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.5, backoffCoefficient: 2 },
+} as const;
+
+export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
