@@ -30,6 +30,8 @@ export const handlers: Record<OperationId, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => {
     const s = getSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
+    // The spec serves replica-set snapshots here; sharded ones live under /snapshots/shardedCluster/{id}.
+    if (s.members) throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `Snapshot ${s.id} is a sharded cluster snapshot; use /snapshots/shardedCluster/${s.id}.`, [s.id]);
     return ok(snapshotView(c.m, s, c.base));
   },
   listBackupSnapshots: (c) => {
