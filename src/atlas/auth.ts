@@ -76,18 +76,25 @@ export function clearTokenCache(): void {
   tokens.clear();
 }
 
+/**
+ * Digest sessions (one server nonce each) for one key. A session is lent to one request at a
+ * time, so its nonce count reaches the server strictly in order even over many parallel sockets
+ * (servers may reject an nc lower than one already seen). Concurrency N costs at most N
+ * challenges, once; after that every call is a single round trip.
+ */
 interface DigestEntry {
-  session?: DigestSession;
-  /** Set while the first caller fetches a challenge, so concurrent first calls wait for it. */
-  warming?: Promise<void>;
+  idle: DigestSession[];
 }
+
+/** More idle sessions than this means a burst is over; let the extra nonces go. */
+export const MAX_IDLE_DIGEST_SESSIONS = 64;
 
 const digests = new Map<string, DigestEntry>();
 
 export function digestEntry(key: string): DigestEntry {
   let entry = digests.get(key);
   if (!entry) {
-    entry = {};
+    entry = { idle: [] };
     digests.set(key, entry);
   }
   return entry;

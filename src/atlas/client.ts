@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import type { z } from 'zod';
 import { catalog, type OperationId } from './catalog.js';
-import { type AtlasAuth, credentialKey, digestEntry, getToken } from './auth.js';
+import { type AtlasAuth, credentialKey, digestEntry, getToken, MAX_IDLE_DIGEST_SESSIONS } from './auth.js';
 import { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
 import { AtlasApiError, errorFromResponse } from './errors.js';
 import {
@@ -155,30 +155,22 @@ export class AtlasClient {
     go: () => Promise<RawResponse>,
   ): Promise<RawResponse> {
     const entry = digestEntry(this.authKey);
-    if (!entry.session && entry.warming) await entry.warming;
-    const used = entry.session;
-    let finishWarming: (() => void) | undefined;
-    if (!used) entry.warming = new Promise<void>((resolve) => (finishWarming = resolve));
+    let session = entry.idle.pop();
+    let res: RawResponse | undefined;
     try {
-      if (used) headers.authorization = used.authorize(method, target);
-      const res = await go();
+      if (session) headers.authorization = session.authorize(method, target);
+      res = await go();
       if (res.status !== 401) return res;
+      // No session yet, a stale nonce, or a nonce the server forgot: answer the fresh challenge
+      // once. A second 401 means the key itself is refused.
       const challenge = chooseChallenge(parseDigestChallenges(res.headers['www-authenticate']));
       if (!challenge) return res;
-      if (entry.session && entry.session !== used) {
-        // Someone re-challenged while we were in flight: use their session.
-      } else if (!used || challenge.stale || challenge.nonce !== used.challenge.nonce) {
-        entry.session = new DigestSession(auth.publicKey, auth.privateKey, challenge);
-      } else {
-        return res; // same nonce, not stale: the credentials are wrong
-      }
-      headers.authorization = (entry.session as DigestSession).authorize(method, target);
-      return await go();
+      session = new DigestSession(auth.publicKey, auth.privateKey, challenge);
+      headers.authorization = session.authorize(method, target);
+      res = await go();
+      return res;
     } finally {
-      if (finishWarming) {
-        entry.warming = undefined;
-        finishWarming();
-      }
+      if (session && res && res.status !== 401 && entry.idle.length < MAX_IDLE_DIGEST_SESSIONS) entry.idle.push(session);
     }
   }
 

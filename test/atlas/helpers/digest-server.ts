@@ -9,14 +9,16 @@ export interface DigestVerifierOptions {
   algorithm?: 'MD5' | 'SHA-256';
 }
 
+/** Issues a fresh nonce per challenge and, like the simulator, requires nc to grow per nonce. */
 export class DigestVerifier {
   readonly realm: string;
   readonly algorithm: 'MD5' | 'SHA-256';
-  nonce = randomBytes(12).toString('base64');
   readonly opaque = randomBytes(6).toString('hex');
-  private seenNc = new Set<string>();
+  private readonly nonces = new Map<string, { lastNc: number; expired: boolean }>();
+  /** Every accepted nc, in arrival order. */
   readonly ncs: number[] = [];
   challenges = 0;
+  outOfOrder = 0;
 
   constructor(private readonly o: DigestVerifierOptions) {
     this.realm = o.realm ?? 'MMS Public API';
@@ -25,15 +27,17 @@ export class DigestVerifier {
 
   challenge(stale = false): string {
     this.challenges += 1;
-    return `Digest realm="${this.realm}", domain="", nonce="${this.nonce}", algorithm=${this.algorithm}, qop="auth", opaque="${this.opaque}", stale=${stale ? 'true' : 'false'}`;
+    const nonce = randomBytes(12).toString('base64');
+    this.nonces.set(nonce, { lastNc: 0, expired: false });
+    return `Digest realm="${this.realm}", domain="", nonce="${nonce}", algorithm=${this.algorithm}, qop="auth", opaque="${this.opaque}", stale=${stale ? 'true' : 'false'}`;
   }
 
-  rotateNonce(): void {
-    this.nonce = randomBytes(12).toString('base64');
-    this.seenNc.clear();
+  /** Every nonce issued so far becomes stale. */
+  expireNonces(): void {
+    for (const n of this.nonces.values()) n.expired = true;
   }
 
-  /** 'ok', 'stale' (valid but old nonce) or 'bad'. */
+  /** 'ok', 'stale' (valid digest, but an expired nonce or a non-increasing nc) or 'bad'. */
   verify(method: string, url: string, header: string | undefined): 'ok' | 'stale' | 'bad' {
     if (!header?.startsWith('Digest ')) return 'bad';
     const p = new Map<string, string>();
@@ -48,11 +52,15 @@ export class DigestVerifier {
     const ha2 = h(`${method}:${url}`);
     const expected = h(`${ha1}:${p.get('nonce')}:${p.get('nc')}:${p.get('cnonce')}:auth:${ha2}`);
     if (expected !== p.get('response')) return 'bad';
-    if (p.get('nonce') !== this.nonce) return 'stale';
-    const nc = p.get('nc') ?? '';
-    if (this.seenNc.has(nc)) return 'bad'; // replay
-    this.seenNc.add(nc);
-    this.ncs.push(parseInt(nc, 16));
+    const n = this.nonces.get(p.get('nonce') ?? '');
+    if (!n || n.expired) return 'stale';
+    const nc = parseInt(p.get('nc') ?? '', 16);
+    if (!(nc > n.lastNc)) {
+      this.outOfOrder += 1;
+      return 'stale';
+    }
+    n.lastNc = nc;
+    this.ncs.push(nc);
     return 'ok';
   }
 }
