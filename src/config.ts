@@ -35,34 +35,39 @@ const envSchema = z
     MONGODB_ATLAS_AUTH: z.enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' }).optional(),
     ATLAS_HTTP_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(100, { error: 'must be >= 100' }).max(600_000, { error: 'must be <= 600000' }).default(30_000),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be >= 1' }).max(1000).default(100),
-  })
-  .superRefine((env, ctx) => {
-    const pair = (a: keyof typeof env, b: keyof typeof env) => {
-      if (env[a] && !env[b]) ctx.addIssue({ code: 'custom', path: [b], message: `is required when ${a} is set` });
-      if (env[b] && !env[a]) ctx.addIssue({ code: 'custom', path: [a], message: `is required when ${b} is set` });
-    };
-    pair('MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET');
-    pair('MONGODB_ATLAS_PUBLIC_KEY', 'MONGODB_ATLAS_PRIVATE_KEY');
-    pair('TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH');
-    const hasSa = !!env.MONGODB_ATLAS_CLIENT_ID || !!env.MONGODB_ATLAS_CLIENT_SECRET;
-    const hasKey = !!env.MONGODB_ATLAS_PUBLIC_KEY || !!env.MONGODB_ATLAS_PRIVATE_KEY;
-    const mode = env.MONGODB_ATLAS_AUTH;
-    if (!mode && !hasSa && !hasKey) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MONGODB_ATLAS_CLIENT_ID'],
-        message: 'Atlas credentials are missing: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (API key)',
-      });
-    }
-    if (!mode && hasSa && hasKey) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_ATLAS_AUTH'], message: 'both a service account and an API key are set: set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose' });
-    }
-    if (mode === 'serviceAccount' && !hasSa) ctx.addIssue({ code: 'custom', path: ['MONGODB_ATLAS_CLIENT_ID'], message: 'is required when MONGODB_ATLAS_AUTH=serviceAccount' });
-    if (mode === 'apiKey' && !hasKey) ctx.addIssue({ code: 'custom', path: ['MONGODB_ATLAS_PUBLIC_KEY'], message: 'is required when MONGODB_ATLAS_AUTH=apiKey' });
-    if (mode === 'none' && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(env.MONGODB_ATLAS_BASE_URL)) {
-      ctx.addIssue({ code: 'custom', path: ['MONGODB_ATLAS_AUTH'], message: '=none is only allowed with a loopback MONGODB_ATLAS_BASE_URL (a local simulator)' });
-    }
   });
+
+/**
+ * Rules across variables. Checked on the raw environment so they are reported together with
+ * per-variable problems (zod skips refinements when a field already failed).
+ */
+function crossFieldProblems(raw: Env): string[] {
+  const env = (k: string) => (raw[k]?.trim() ? raw[k]!.trim() : undefined);
+  const problems: string[] = [];
+  const pair = (a: string, b: string) => {
+    if (env(a) && !env(b)) problems.push(`${b}: is required when ${a} is set`);
+    if (env(b) && !env(a)) problems.push(`${a}: is required when ${b} is set`);
+  };
+  pair('MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET');
+  pair('MONGODB_ATLAS_PUBLIC_KEY', 'MONGODB_ATLAS_PRIVATE_KEY');
+  pair('TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH');
+  const hasSa = !!env('MONGODB_ATLAS_CLIENT_ID') || !!env('MONGODB_ATLAS_CLIENT_SECRET');
+  const hasKey = !!env('MONGODB_ATLAS_PUBLIC_KEY') || !!env('MONGODB_ATLAS_PRIVATE_KEY');
+  const mode = env('MONGODB_ATLAS_AUTH');
+  if (!mode && !hasSa && !hasKey) {
+    problems.push(
+      'MONGODB_ATLAS_CLIENT_ID: Atlas credentials are missing: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (API key)',
+    );
+  }
+  if (!mode && hasSa && hasKey) problems.push('MONGODB_ATLAS_AUTH: both a service account and an API key are set: set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose');
+  if (mode === 'serviceAccount' && !hasSa) problems.push('MONGODB_ATLAS_CLIENT_ID: is required when MONGODB_ATLAS_AUTH=serviceAccount');
+  if (mode === 'apiKey' && !hasKey) problems.push('MONGODB_ATLAS_PUBLIC_KEY: is required when MONGODB_ATLAS_AUTH=apiKey');
+  const baseUrl = env('MONGODB_ATLAS_BASE_URL') ?? 'https://cloud.mongodb.com';
+  if (mode === 'none' && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(baseUrl)) {
+    problems.push('MONGODB_ATLAS_AUTH: =none is only allowed with a loopback MONGODB_ATLAS_BASE_URL (a local simulator)');
+  }
+  return problems;
+}
 
 export interface TemporalConnectionConfig {
   address: string;
@@ -89,10 +94,9 @@ type Env = Record<string, string | undefined>;
 
 function parseEnv(env: Env) {
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    // Name the variable and the rule; never the value (it may be a secret).
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`));
-  }
+  // Name the variable and the rule; never the value (it may be a secret).
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossFieldProblems(env)];
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
 

@@ -1,0 +1,78 @@
+// Environment → config: every problem named at once, secret values never echoed.
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadWorkerConfig, temporalConfigFromEnv } from '../src/config.js';
+
+const sa = { MONGODB_ATLAS_CLIENT_ID: 'mdb_sa_id_test', MONGODB_ATLAS_CLIENT_SECRET: 'mdb_sa_sk_not-a-real-secret-value' };
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadWorkerConfig(env);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('worker configuration from the environment', () => {
+  it('applies defaults around a service account', () => {
+    const c = loadWorkerConfig(sa);
+    expect(c.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default' });
+    expect(c.taskQueue).toBe('atlas-backup');
+    expect(c.atlas.baseUrl).toBe('https://cloud.mongodb.com');
+    expect(c.atlas.auth).toEqual({ kind: 'serviceAccount', clientId: sa.MONGODB_ATLAS_CLIENT_ID, clientSecret: sa.MONGODB_ATLAS_CLIENT_SECRET });
+  });
+
+  it('chooses API-key auth when only an API key is set', () => {
+    const c = loadWorkerConfig({ MONGODB_ATLAS_PUBLIC_KEY: 'pubkey', MONGODB_ATLAS_PRIVATE_KEY: 'private-key-value' });
+    expect(c.atlas.auth.kind).toBe('apiKey');
+  });
+
+  it('names every bad variable in one error', () => {
+    const problems = problemsOf({ TEMPORAL_ADDRESS: 'not an address', MONGODB_ATLAS_BASE_URL: 'ftp://x', ATLAS_HTTP_TIMEOUT_MS: 'soon', MONGODB_ATLAS_CLIENT_ID: 'id-only' });
+    expect(problems.some((p) => p.startsWith('TEMPORAL_ADDRESS:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('MONGODB_ATLAS_BASE_URL:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('ATLAS_HTTP_TIMEOUT_MS:'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('MONGODB_ATLAS_CLIENT_SECRET:') && p.includes('required'))).toBe(true);
+  });
+
+  it('asks for credentials when none are set', () => {
+    const problems = problemsOf({});
+    expect(problems.join('\n')).toMatch(/MONGODB_ATLAS_CLIENT_ID.*credentials are missing/);
+  });
+
+  it('allows auth off only for a loopback simulator', () => {
+    expect(loadWorkerConfig({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:8080' }).atlas.auth).toEqual({ kind: 'none' });
+    expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none' }).join()).toMatch(/MONGODB_ATLAS_AUTH.*loopback/);
+  });
+
+  it('never repeats a secret value in its message', () => {
+    const secret = 'super-secret-value-that-must-not-leak';
+    try {
+      loadWorkerConfig({ MONGODB_ATLAS_CLIENT_SECRET: secret, TEMPORAL_ADDRESS: secret });
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message).not.toContain(secret);
+    }
+  });
+
+  it('reads the Temporal connection for the CLI without needing Atlas credentials', () => {
+    expect(temporalConfigFromEnv({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_NAMESPACE: 'prod', TEMPORAL_API_KEY: 'k' })).toMatchObject({
+      address: 'temporal.example:7233',
+      namespace: 'prod',
+      apiKey: 'k',
+    });
+  });
+
+  it('stops the worker process at start-up with a message naming the bad variable (exit 2)', () => {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/worker.ts'], {
+      env: { PATH: process.env.PATH, ...sa, TEMPORAL_ADDRESS: 'nope' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('TEMPORAL_ADDRESS: must be host:port');
+    expect(r.stderr).not.toContain(sa.MONGODB_ATLAS_CLIENT_SECRET);
+  });
+});
