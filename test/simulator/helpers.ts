@@ -5,7 +5,7 @@ import { validateResponse } from './openapi-validator.js';
 
 export const FAST: Partial<SimulatorOptions> = {
   durations: {
-    snapshotQueued: 40, snapshotInProgress: 60, exportQueued: 30, exportPerCollection: 20, exportTotalCollections: 4,
+    snapshotQueued: 100, snapshotInProgress: 150, exportQueued: 30, exportPerCollection: 20, exportTotalCollections: 4,
     restoreAutomated: 120, restoreDownload: 60, restorePointInTime: 120, serverlessSnapshot: 40, serverlessRestore: 60,
     flexPending: 20, flexQueued: 20, flexRunning: 40,
   },

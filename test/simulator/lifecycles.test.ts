@@ -11,10 +11,10 @@ const SH = { groupId: G, clusterName: DEMO_IDS.sharded };
 beforeAll(async () => { sim = await startFast({ seed: DEMO_SEED }); atlas = await Atlas.connect(sim); });
 afterAll(() => sim.stop());
 
-async function completedSnapshot(params = RS): Promise<string> {
+async function completedSnapshot(params: { groupId: string; clusterName: string } = RS): Promise<string> {
   const taken = await atlas.call('takeSnapshots', params, { body: { description: 'fixture' } });
   expect(taken.status).toBe(200);
-  const op = params.clusterName === DEMO_IDS.sharded ? 'getBackupShardedCluster' : 'getClusterBackupSnapshot';
+  const op = params.clusterName === SH.clusterName ? 'getBackupShardedCluster' : 'getClusterBackupSnapshot';
   await until(() => atlas.call(op, { ...params, snapshotId: taken.body.id }), (r) => r.body.status === 'completed');
   return taken.body.id;
 }

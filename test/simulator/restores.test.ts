@@ -10,7 +10,8 @@ const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 let snapshotId: string;
 
 beforeAll(async () => {
-  sim = await startFast({ seed: DEMO_SEED });
+  // The automated restore runs long enough for the busy-target checks to land while it runs.
+  sim = await startFast({ seed: DEMO_SEED, durations: { restoreAutomated: 1_000 } });
   atlas = await Atlas.connect(sim);
   snapshotId = (await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, ageMs: 60_000 })).id;
 });
