@@ -1,7 +1,7 @@
 // The operation table: for each catalogue entry (method/path/version in catalog.ts), its path
 // parameters and its request/response schemas. Adding an operation is one entry here.
 import { z } from 'zod';
-import { catalog, type OperationId } from './catalog.js';
+import type { OperationId } from './catalog.js';
 import * as s from './schemas.js';
 
 const GROUP = ['groupId'] as const;
@@ -66,9 +66,9 @@ export const operations = {
 
 type Ops = typeof operations;
 
-/** Operations whose catalogue entry has `list: true`. */
+/** List operations: those answering {results: [...]} (catalogue entries with `list: true`). */
 export type ListOperationId = {
-  [K in OperationId]: (typeof catalog)[K] extends { list: true } ? K : never;
+  [K in OperationId]: ResponseOf<K> extends { results: unknown[] } ? K : never;
 }[OperationId];
 
 export type PathParamsOf<K extends OperationId> = { [P in Ops[K]['params'][number]]: string };
