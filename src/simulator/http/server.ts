@@ -58,8 +58,11 @@ export class SimulatorHttp {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse, rawBody: string): Promise<void> {
-    const url = new URL(req.url ?? '/', this.base || 'http://127.0.0.1');
-    if (url.pathname.startsWith('/__simulator')) return this.deps.admin(req, res, url, rawBody);
+    // Hand-split path and query: WHATWG URL parsing is a measurable share of a GET's cost.
+    const raw = req.url ?? '/';
+    const q = raw.indexOf('?');
+    const url = { pathname: q < 0 ? raw : raw.slice(0, q), search: q < 0 ? '' : raw.slice(q), searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) } as URL;
+    if (url.pathname.startsWith('/__simulator')) return this.deps.admin(req, res, new URL(raw, 'http://127.0.0.1'), rawBody);
     if (url.pathname === '/api/oauth/token' && req.method === 'POST') return this.token(req, res, url, rawBody);
 
     const found = this.router.find(req.method as 'GET', url.pathname);
