@@ -55,7 +55,8 @@ export function toActivityFailure(err: unknown, ctx: CallContext): Error {
     return err instanceof Error ? err : new Error(String(err));
   }
   const status = err.httpStatus ? `HTTP ${err.httpStatus} ` : '';
-  const base = `${ctx.operation} for ${where(ctx)}: Atlas ${status}${err.errorCode}${err.detail ? ` — ${err.detail}` : ''}`;
+  const detail = err.detail?.trim().replace(/\.+$/, '');
+  const base = `${ctx.operation} for ${where(ctx)}: Atlas ${status}${err.errorCode}${detail ? ` — ${detail}` : ''}`;
   const details = [err.toJSON()];
   if (err.retryable) {
     return ApplicationFailure.create({

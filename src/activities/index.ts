@@ -1,6 +1,7 @@
 // The activities the worker registers. The worker builds them with its Atlas client, so no
 // credential ever travels through workflow inputs or history.
 import type { AtlasClient } from '../atlas/index.js';
+import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
@@ -10,6 +11,7 @@ export function createActivities(client: AtlasClient) {
     ...snapshotActivities(client),
     ...exportActivities(client),
     ...restoreActivities(client),
+    ...drActivities(client),
   };
 }
 

@@ -19,6 +19,9 @@ export function restoreJobBody(restore: RestoreSpec, snapshotId?: string): Creat
   return body;
 }
 
+/** Atlas reports finishedAt to the second and its clock is not ours: allow this much slack. */
+export const CLOCK_SLACK_MS = 60_000;
+
 /**
  * Atlas restore jobs carry no tag and no creation time, so a retry adopts a job that matches the
  * request exactly and was not already over before this step began.
@@ -28,7 +31,7 @@ export function isSameRestore(job: RestoreJob, body: CreateRestoreJobRequest, st
     if ((job as unknown as Record<string, unknown>)[k] !== v) return false;
   }
   if (job.failed || job.cancelled || job.expired) return false;
-  return !job.finishedAt || Date.parse(job.finishedAt) >= Date.parse(stepStartedAt);
+  return !job.finishedAt || Date.parse(job.finishedAt) >= Date.parse(stepStartedAt) - CLOCK_SLACK_MS;
 }
 
 export function restoreJobState(job: RestoreJob): string {
@@ -46,10 +49,14 @@ export function restoreActivities(client: AtlasClient) {
       const { groupId, clusterName } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const body = restoreJobBody(input.restore, input.snapshotId);
-      const existing = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, input.stepStartedAt));
-      if (existing) return { id: existing.id, state: restoreJobState(existing), adopted: true, requests: calls.requests, attempts: Context.current().info.attempt };
+      const attempts = Context.current().info.attempt;
+      // Untagged, so only a retry looks for its own earlier job: a first attempt never adopts another run's.
+      if (attempts > 1) {
+        const existing = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, input.stepStartedAt));
+        if (existing) return { id: existing.id, state: restoreJobState(existing), adopted: true, requests: calls.requests, attempts };
+      }
       const created = await calls.call('createBackupRestoreJob', { path: { groupId, clusterName }, body });
-      return { id: created.id, state: restoreJobState(created), adopted: false, requests: calls.requests, attempts: Context.current().info.attempt };
+      return { id: created.id, state: restoreJobState(created), adopted: false, requests: calls.requests, attempts };
     },
 
     async awaitRestore(input: AwaitRestoreInput): Promise<AwaitedResource> {

@@ -9,13 +9,13 @@ import type { WorkerConfig } from '../../src/config.js';
 import { startSimulator, DEMO_SEED, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
 import { buildWorker, type BuiltWorker } from '../../src/worker.js';
 
-// Workers log at INFO by default; tests only want warnings and errors.
+// Workers log at INFO by default; tests only want errors.
 let runtimeInstalled = false;
 function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   try {
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({ logger: new DefaultLogger('ERROR') });
   } catch {
     // Already installed by an earlier worker in this process.
   }

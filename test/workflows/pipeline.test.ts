@@ -1,0 +1,172 @@
+// The backup pipeline end to end: real Temporal dev server, real worker, simulator over HTTP.
+import { WorkflowFailedError } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getPipelineStatus } from '../../src/client/status.js';
+import { DEMO_IDS } from '../../src/simulator/index.js';
+import type { BackupPipelineRequest } from '../../src/workflows/inputs.js';
+import type { PipelineResult } from '../../src/workflows/index.js';
+import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+
+const { projectId: groupId, targetProjectId, bucketId, replicaSet, sharded, restoreTarget } = DEMO_IDS;
+
+describe('backupPipeline', () => {
+  let env: Awaited<ReturnType<typeof startTestSimulator>>;
+  let worker: TestWorker;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
+
+  beforeAll(async () => {
+    env = await startTestSimulator({ timeScale: 0.05 });
+    worker = await startTestWorker(env.sim, env.auth);
+    temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+    await env?.sim.stop();
+  });
+
+  const run = (request: BackupPipelineRequest, workflowId = uniqueId('pipeline')) =>
+    temporal.client.workflow.execute('backupPipeline', { taskQueue: worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
+
+  async function resourcesOf(result: PipelineResult) {
+    const r = await env.sim.admin.resources();
+    return {
+      snapshots: r.snapshots.filter((s) => s.description?.includes(result.workflowId)),
+      exports: r.exports.filter((e) => e.customData.some((d) => d.value === result.workflowId)),
+      restores: r.restoreJobs.filter((j) => j.id === result.restore?.id),
+    };
+  }
+
+  it('runs snapshot → export → automated restore for a replica set and reports every step', async () => {
+    const result = await run({
+      groupId,
+      clusterName: replicaSet,
+      snapshot: { description: 'nightly', retentionInDays: 2 },
+      export: { exportBucketId: bucketId, customData: [{ key: 'team', value: 'platform' }] },
+      restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+    });
+    expect(result.outcome).toBe('completed');
+    expect(result.snapshot).toMatchObject({ status: 'completed', sharded: false, adopted: false });
+    expect(result.export).toMatchObject({ state: 'Successful', exportBucketId: bucketId });
+    expect(result.export!.exportedCollections).toBe(result.export!.totalCollections);
+    expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'automated', targetClusterName: restoreTarget });
+    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['take-snapshot', 'ok'],
+      ['wait-for-snapshot', 'ok'],
+      ['export', 'ok'],
+      ['wait-for-export', 'ok'],
+      ['restore', 'ok'],
+      ['wait-for-restore', 'ok'],
+    ]);
+    for (const s of result.steps) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
+    expect(result.atlasRequests).toBeGreaterThanOrEqual(7);
+    const owned = await resourcesOf(result);
+    expect([owned.snapshots.length, owned.exports.length, owned.restores.length]).toEqual([1, 1, 1]);
+  });
+
+  it('backs up a sharded cluster through the shardedCluster snapshot endpoints', async () => {
+    const before = (await env.sim.admin.counters()).getBackupShardedCluster ?? 0;
+    const result = await run({ groupId, clusterName: sharded, export: { exportBucketId: bucketId } });
+    expect(result.snapshot).toMatchObject({ status: 'completed', sharded: true });
+    expect(result.export?.state).toBe('Successful');
+    expect((await env.sim.admin.counters()).getBackupShardedCluster ?? 0).toBeGreaterThan(before);
+  });
+
+  it('delivers a download restore with its delivery URL', async () => {
+    const result = await run({ groupId, clusterName: replicaSet, restore: { deliveryType: 'download' } });
+    expect(['finished', 'ready']).toContain(result.restore?.state);
+    expect(result.restore?.deliveryUrl?.length).toBeGreaterThan(0);
+  });
+
+  it('restores to a point in time after the snapshot', async () => {
+    await env.sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 60_000 });
+    const pointInTimeUTCSeconds = Math.floor(Date.now() / 1000) - 5;
+    const result = await run({
+      groupId,
+      clusterName: replicaSet,
+      restore: { deliveryType: 'pointInTime', targetGroupId: targetProjectId, targetClusterName: restoreTarget, pointInTimeUTCSeconds },
+    });
+    expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'pointInTime' });
+    const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
+    expect(job.pointInTimeUTCSeconds).toBe(pointInTimeUTCSeconds);
+  });
+
+  it('waits out UNFINISHED_ON_DEMAND_SNAPSHOT when a second pipeline starts on the same cluster, then takes its own snapshot', async () => {
+    const [first, second] = await Promise.all([run({ groupId, clusterName: replicaSet }), run({ groupId, clusterName: replicaSet })]);
+    expect(first.snapshot!.id).not.toBe(second.snapshot!.id);
+    expect([first.snapshot!.status, second.snapshot!.status]).toEqual(['completed', 'completed']);
+    const takeAttempts = [first, second].map((r) => r.steps.find((s) => s.name === 'take-snapshot')!.attempts!);
+    expect(Math.max(...takeAttempts)).toBeGreaterThan(1);
+  });
+
+  it('fails fast after one attempt when the cluster does not exist, naming the cluster and the errorCode', async () => {
+    const before = (await env.sim.admin.counters()).getCluster ?? 0;
+    const err = await run({ groupId, clusterName: 'no-such-cluster' }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const message = String((err as WorkflowFailedError).cause?.message);
+    expect(message).toContain("'no-such-cluster'");
+    expect(message).toContain('CLUSTER_NOT_FOUND');
+    expect(message).toMatch(/Check the cluster name/);
+    expect(((await env.sim.admin.counters()).getCluster ?? 0) - before).toBe(1);
+  });
+
+  it('fails fast on a 400 (a point in time in the future) without retrying the restore', async () => {
+    const err = await run({
+      groupId,
+      clusterName: replicaSet,
+      restore: { deliveryType: 'pointInTime', targetGroupId: targetProjectId, targetClusterName: restoreTarget, pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) + 86_400 },
+    }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const cause = (err as WorkflowFailedError).cause as { message: string; type?: string };
+    expect(cause.message).toContain('INVALID_PIT_RESTORE_TIME');
+    expect(cause.message).toContain(`'${replicaSet}'`);
+    const failure = (err as WorkflowFailedError).cause as unknown as { details?: PipelineResult[] };
+    const restoreStep = failure.details?.[0]?.steps.find((s) => s.name === 'restore');
+    expect(restoreStep?.outcome).toBe('failed');
+  });
+
+  it('rejects invalid input on entry with field-level messages, before any Atlas call', async () => {
+    const before = await env.sim.admin.counters();
+    const err = await temporal.client.workflow
+      .execute('backupPipeline', { taskQueue: worker.taskQueue, workflowId: uniqueId('invalid'), args: [{ groupId: 'xyz', clusterName: '-bad', restore: { deliveryType: 'automated' } }] })
+      .catch((e: unknown) => e);
+    const message = String((err as WorkflowFailedError).cause?.message);
+    expect(message).toContain('groupId must be a 24-character hex id');
+    expect(message).toContain('clusterName must match');
+    expect(message).toContain('restore.targetGroupId is required when deliveryType is automated');
+    expect(await env.sim.admin.counters()).toEqual(before);
+  });
+
+  it('shows export progress through getPipelineStatus while the export runs', async () => {
+    const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, exportQueued: 50, exportPerCollection: 250, exportTotalCollections: 12 } });
+    const slowWorker = await startTestWorker(slow.sim, slow.auth);
+    try {
+      const handle = await temporal.client.workflow.start('backupPipeline', {
+        taskQueue: slowWorker.taskQueue,
+        workflowId: uniqueId('progress'),
+        args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, polling: { initialIntervalSeconds: 0.1, maximumIntervalSeconds: 0.3, backoffCoefficient: 1 } }],
+      });
+      let seen: { exportedCollections: number; totalCollections: number } | undefined;
+      const deadline = Date.now() + 20_000;
+      while (!seen && Date.now() < deadline) {
+        const status = await getPipelineStatus(handle);
+        if (status.phase === 'waiting-for-export' && status.exportProgress && status.exportProgress.exportedCollections > 0 && status.exportProgress.exportedCollections < status.exportProgress.totalCollections) {
+          seen = status.exportProgress;
+          expect(status.pending?.activity).toBe('awaitExport');
+          expect(status.pending?.atlasState).toBe('InProgress');
+          expect(status.ids.exportJobId).toBeTruthy();
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(seen?.totalCollections).toBe(12);
+      const result = (await handle.result()) as PipelineResult;
+      expect(result.export?.state).toBe('Successful');
+      const final = await getPipelineStatus(handle);
+      expect(final.phase).toBe('completed');
+      expect(final.executionStatus).toBe('COMPLETED');
+    } finally {
+      await slowWorker.stop();
+      await slow.sim.stop();
+    }
+  });
+});
