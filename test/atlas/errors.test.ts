@@ -50,6 +50,21 @@ describe('requests', () => {
     expect(JSON.parse(req?.body ?? '')).toEqual({ description: 'd', retentionInDays: 3 });
   });
 
+  it('reuses one keep-alive connection across sequential calls and across clients of the same base URL', async () => {
+    server.setHandler((_req, res) => json(res, 200, replicaSnapshot));
+    const other = new AtlasClient({ baseUrl: server.url, auth: { kind: 'none' }, headersTimeoutMs: 300, bodyTimeoutMs: 300 });
+    try {
+      await getSnapshot(); // make sure a warm socket exists
+      const before = server.connections();
+      for (let i = 0; i < 10; i++) await getSnapshot(i % 2 ? client : other);
+      expect(server.connections()).toBe(before);
+      expect(server.requests).toHaveLength(11);
+    } finally {
+      await other.close();
+    }
+    await expect(getSnapshot()).resolves.toMatchObject({ id: SNAP }); // closing one client leaves the shared pool usable
+  });
+
   it('keeps unknown response fields (Atlas adds fields over time)', async () => {
     server.setHandler((_req, res) => json(res, 200, replicaSnapshot));
     await expect(getSnapshot()).resolves.toMatchObject({ futureField: { x: 1 } });

@@ -15,6 +15,8 @@ export type Handler = (req: RecordedRequest, res: ServerResponse) => void | Prom
 export interface TestServer {
   url: string;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far (keep-alive reuse shows as few connections). */
+  connections(): number;
   setHandler(h: Handler): void;
   close(): Promise<void>;
 }
@@ -39,11 +41,16 @@ export async function startTestServer(handler: Handler): Promise<TestServer> {
       });
     });
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    connections: () => connections,
     setHandler(h) {
       current = h;
     },
