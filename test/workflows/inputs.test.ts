@@ -1,0 +1,67 @@
+// The pipeline input schema: seed 003's restore rules and field-level messages.
+import { describe, expect, it } from 'vitest';
+import { backupPipelineInputSchema, formatIssues, InvalidInputError, parseOrThrow, MIN_PIT_SECONDS } from '../../src/workflows/inputs.js';
+
+const base = { groupId: '65f1a0c0a1b2c3d4e5f60001', clusterName: 'prod-1' };
+const problems = (value: unknown) => {
+  const r = backupPipelineInputSchema.safeParse(value);
+  return r.success ? [] : formatIssues(r.error);
+};
+
+describe('backupPipeline input', () => {
+  it('fills defaults for snapshot, polling, retry and timeouts', () => {
+    const input = parseOrThrow(backupPipelineInputSchema, base, 'input');
+    expect(input.snapshot.retentionInDays).toBe(7);
+    expect(input.polling).toEqual({ initialIntervalSeconds: 2, maximumIntervalSeconds: 60, backoffCoefficient: 1.5 });
+    expect(input.timeouts.snapshotSeconds).toBeGreaterThan(0);
+  });
+
+  it('names the field and the rule for bad ids and cluster names', () => {
+    expect(problems({ groupId: 'abc', clusterName: '-x' })).toEqual([
+      'groupId must be a 24-character hex id (^([a-f0-9]{24})$)',
+      'clusterName must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (letters, digits, hyphens; not starting with a hyphen)',
+    ]);
+  });
+
+  it('requires retentionInDays >= 1', () => {
+    expect(problems({ ...base, snapshot: { retentionInDays: 0 } })).toEqual(['snapshot.retentionInDays must be >= 1']);
+  });
+
+  it('requires a target for automated and pointInTime restores', () => {
+    expect(problems({ ...base, restore: { deliveryType: 'automated' } })).toEqual([
+      'restore.targetGroupId is required when deliveryType is automated',
+      'restore.targetClusterName is required when deliveryType is automated',
+    ]);
+  });
+
+  it('accepts a download restore without a target', () => {
+    expect(problems({ ...base, restore: { deliveryType: 'download' } })).toEqual([]);
+  });
+
+  it('takes exactly one form of point in time, with Atlas minimums', () => {
+    const target = { targetGroupId: base.groupId, targetClusterName: 'restore-here' };
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target } })).toEqual([
+      'restore.pointInTimeUTCSeconds or oplogTs + oplogInc is required when deliveryType is pointInTime',
+    ]);
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS } })).toEqual([
+      'restore.oplogInc is required with the other oplog field (oplogTs + oplogInc)',
+    ]);
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, pointInTimeUTCSeconds: 100 } })).toEqual([
+      `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)`,
+    ]);
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 0 } })).toEqual(['restore.oplogInc must be >= 1']);
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 3 } })).toEqual([]);
+    expect(problems({ ...base, restore: { deliveryType: 'download', pointInTimeUTCSeconds: MIN_PIT_SECONDS + 1 } })).toEqual([
+      'restore.pointInTimeUTCSeconds is only allowed when deliveryType is pointInTime',
+    ]);
+  });
+
+  it('rejects unknown fields so a typo is not silently ignored', () => {
+    expect(problems({ ...base, snapshots: {} }).join()).toMatch(/snapshots/);
+  });
+
+  it('throws InvalidInputError listing every problem', () => {
+    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(InvalidInputError);
+    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(/Invalid backup request: groupId is required/);
+  });
+});
