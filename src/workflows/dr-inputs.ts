@@ -1,0 +1,102 @@
+// The disasterRecovery input: one zod schema, seed 003's restore rules applied to a DR request.
+// Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
+import { z } from 'zod';
+import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
+
+export const SOURCE_KINDS = ['dedicated', 'serverless', 'flex'] as const;
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export const DR_DELIVERY_TYPES = ['automated', 'download', 'pointInTime'] as const;
+export type DrDeliveryType = (typeof DR_DELIVERY_TYPES)[number];
+
+const sourceSchema = z.strictObject({
+  kind: z.enum(SOURCE_KINDS, { error: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` }),
+  groupId: atlasId('source.groupId'),
+  clusterName: clusterName('source.clusterName'),
+});
+
+/** Exactly one of: a snapshot id, the latest completed snapshot, or a point in time (two forms). */
+const whatSchema = z.strictObject(
+  {
+    snapshotId: atlasId('what.snapshotId').optional(),
+    latest: z.literal(true, { error: 'what.latest must be true when given' }).optional(),
+    pointInTimeUTCSeconds: z
+      .number({ error: 'what.pointInTimeUTCSeconds must be a number of seconds' })
+      .int({ error: 'what.pointInTimeUTCSeconds must be a whole number of seconds' })
+      .min(MIN_PIT_SECONDS, { error: `what.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
+      .optional(),
+    oplogTs: z
+      .number({ error: 'what.oplogTs must be a number of seconds' })
+      .int({ error: 'what.oplogTs must be a whole number' })
+      .min(MIN_PIT_SECONDS, { error: `what.oplogTs must be >= ${MIN_PIT_SECONDS}` })
+      .optional(),
+    oplogInc: z.number({ error: 'what.oplogInc must be a number' }).int({ error: 'what.oplogInc must be a whole number' }).min(1, { error: 'what.oplogInc must be >= 1' }).optional(),
+  },
+  { error: 'what is required: { snapshotId } | { latest: true } | { pointInTimeUTCSeconds } | { oplogTs, oplogInc }' },
+);
+
+const targetSchema = z.strictObject({
+  groupId: atlasId('target.groupId'),
+  clusterName: clusterName('target.clusterName'),
+  /** A production target always needs an approval before anything is overwritten. */
+  production: z.boolean({ error: 'target.production must be true or false' }).default(false),
+});
+
+const approvalSchema = z.strictObject({
+  required: z.boolean({ error: 'approval.required must be true or false' }).default(false),
+  timeoutSeconds: z
+    .number({ error: 'approval.timeoutSeconds must be a number of seconds' })
+    .positive({ error: 'approval.timeoutSeconds must be > 0' })
+    .max(7 * 86400, { error: 'approval.timeoutSeconds must be at most 604800 (7 days)' })
+    .default(3600),
+});
+
+export const disasterRecoveryInputSchema = z
+  .strictObject({
+    source: sourceSchema,
+    what: whatSchema,
+    target: targetSchema.optional(),
+    deliveryType: z.enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` }).optional(),
+    approval: approvalSchema.prefault({}),
+    retry: retrySchema.prefault({}),
+    polling: pollingSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
+  })
+  .superRefine((r, ctx) => {
+    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+    const w = r.what;
+    const hasPit = w.pointInTimeUTCSeconds !== undefined;
+    const hasOplog = w.oplogTs !== undefined || w.oplogInc !== undefined;
+    const forms = [w.snapshotId !== undefined, w.latest === true, hasPit, hasOplog].filter(Boolean).length;
+    if (forms === 0) issue(['what'], 'what must give one of snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc');
+    if (forms > 1) issue(['what'], 'what must give exactly one of snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc (they are mutually exclusive)');
+    if (hasOplog && (w.oplogTs === undefined || w.oplogInc === undefined)) {
+      issue(['what', w.oplogTs === undefined ? 'oplogTs' : 'oplogInc'], `what.${w.oplogTs === undefined ? 'oplogTs' : 'oplogInc'} is required with the other oplog field (oplogTs + oplogInc)`);
+    }
+    const pit = hasPit || hasOplog;
+    if (pit && r.source.kind !== 'dedicated') {
+      issue(['what', hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs'], `what.${hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs'}: point-in-time restore is not available for ${r.source.kind} sources; restore a snapshot (what.snapshotId or what.latest) instead`);
+    }
+    const delivery = resolveDeliveryType(r);
+    if (pit && r.deliveryType !== undefined && r.deliveryType !== 'pointInTime') issue(['deliveryType'], `deliveryType must be pointInTime (or omitted) when what gives a point in time, not ${r.deliveryType}`);
+    if (!pit && r.deliveryType === 'pointInTime') issue(['deliveryType'], 'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc');
+    if (r.deliveryType === 'download' && r.source.kind !== 'dedicated') issue(['deliveryType'], `deliveryType download is only supported for dedicated sources; ${r.source.kind} sources restore automated into a target`);
+    // Seed 003: automated and pointInTime restores need a target cluster and project.
+    if (delivery !== 'download' && !r.target) issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
+    if (delivery === 'download' && r.target) issue(['target'], 'target must be omitted when deliveryType is download (Atlas hands out download links instead)');
+  })
+  .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) }));
+
+function resolveDeliveryType(r: { deliveryType?: DrDeliveryType; what: { pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number } }): DrDeliveryType {
+  if (r.deliveryType) return r.deliveryType;
+  return r.what.pointInTimeUTCSeconds !== undefined || r.what.oplogTs !== undefined || r.what.oplogInc !== undefined ? 'pointInTime' : 'automated';
+}
+
+/** What a caller writes (defaults optional). */
+export type DisasterRecoveryRequest = z.input<typeof disasterRecoveryInputSchema>;
+/** What the workflow works with (defaults applied, deliveryType resolved). */
+export type DisasterRecoveryInput = z.output<typeof disasterRecoveryInputSchema>;
+export type DrSourceSpec = z.output<typeof sourceSchema>;
+export type DrTargetSpec = z.output<typeof targetSchema>;
+
+/** The approval gate is on for production targets or when the caller asks for it. */
+export const approvalGateOn = (input: DisasterRecoveryInput): boolean => input.approval.required || input.target?.production === true;
