@@ -6,7 +6,6 @@ import { DigestVerifier } from './helpers/digest-server.js';
 import { json, startTestServer, type RecordedRequest, type TestServer } from './helpers/server.js';
 
 const GROUP = '5f1a2b3c4d5e6f7a8b9c0d1e';
-const CLUSTER_PATH = `/api/atlas/v2/groups/${GROUP}/clusters/Cluster0`;
 const SA = { clientId: 'mdb_sa_id_test', clientSecret: 'mdb_sa_sk_TOP-SECRET-value' };
 const KEY = { publicKey: 'pubkeyabc', privateKey: 'PRIVATE-key-do-not-leak' };
 const cluster = { name: 'Cluster0', stateName: 'IDLE', clusterType: 'REPLICASET' };
