@@ -9,8 +9,6 @@ export type { ClientErrorCode } from './errors.js';
 export { operations } from './operations.js';
 export type { ItemOf, ListOperationId, PathParamsOf, QueryParams, RequestArgs, ResponseOf } from './operations.js';
 export { validatePathParam } from './validation.js';
-export { atlasConfigFromEnv } from './env.js';
-export type { AtlasEnvConfig } from './env.js';
 export { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
 export type { DigestAlgorithm, DigestChallenge } from './digest.js';
 export * from './schemas.js';

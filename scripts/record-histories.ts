@@ -1,0 +1,69 @@
+// Records workflow histories of the main paths as replay fixtures (test/fixtures/histories).
+// The replay test runs them through the current workflow code, so a non-deterministic change fails
+// CI. Re-record after an intentional, versioned change:
+//   node --import tsx scripts/record-histories.ts
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { execFileSync } from 'node:child_process';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { startDevServer } from '../src/devserver/dev-server.js';
+import { ensureTemporalCli } from '../src/devserver/temporal-cli.js';
+import { DEMO_IDS, DEMO_SEED, startSimulator } from '../src/simulator/index.js';
+import { buildWorker } from '../src/worker.js';
+
+const out = join(import.meta.dirname, '..', 'test', 'fixtures', 'histories');
+const { projectId: groupId, targetProjectId, bucketId, replicaSet, sharded, restoreTarget } = DEMO_IDS;
+const FAST = {
+  polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.3, backoffCoefficient: 1.5 },
+  retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.5, backoffCoefficient: 2 },
+};
+
+Runtime.install({ logger: new DefaultLogger('ERROR') });
+const dev = await startDevServer();
+const creds = { clientId: `mdb_sa_id_${randomBytes(6).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
+const sim = await startSimulator({ seed: DEMO_SEED, timeScale: 0.05, auth: { serviceAccounts: [creds] } });
+const taskQueue = 'record-histories';
+const built = await buildWorker({
+  config: { temporal: { address: dev.address, namespace: 'default' }, taskQueue, atlas: { baseUrl: sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 }, maxConcurrentActivities: 20 },
+});
+const connection = await Connection.connect({ address: dev.address });
+const client = new Client({ connection });
+
+const paths: { name: string; args: unknown; before?: () => Promise<void>; during?: (h: WorkflowHandle) => Promise<void> }[] = [
+  {
+    name: 'pipeline-replica-set-export-automated-restore',
+    args: { groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget }, ...FAST },
+  },
+  { name: 'pipeline-sharded-export', args: { groupId, clusterName: sharded, export: { exportBucketId: bucketId }, ...FAST } },
+  { name: 'pipeline-download-restore', args: { groupId, clusterName: replicaSet, restore: { deliveryType: 'download' }, ...FAST } },
+  { name: 'pipeline-cluster-not-found', args: { groupId, clusterName: 'no-such-cluster', ...FAST } },
+  { name: 'pipeline-invalid-input', args: { groupId: 'nope', clusterName: replicaSet } },
+  {
+    name: 'pipeline-cancelled-during-snapshot-wait',
+    args: { groupId, clusterName: replicaSet, ...FAST, polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1 } },
+    during: async (h) => {
+      await new Promise((r) => setTimeout(r, 1000));
+      await h.cancel();
+    },
+  },
+];
+
+await built.worker.runUntil(async () => {
+  mkdirSync(out, { recursive: true });
+  for (const p of paths) {
+    await p.before?.();
+    const handle = await client.workflow.start('backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
+    await p.during?.(handle);
+    await handle.result().catch(() => undefined);
+    // The CLI writes the canonical proto3 JSON form that historyFromJSON reads back.
+    const json = execFileSync(ensureTemporalCli().path, ['workflow', 'show', '--address', dev.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
+    writeFileSync(join(out, `${p.name}.json`), json);
+    console.log(`recorded ${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
+  }
+});
+await built.close();
+await connection.close();
+await sim.stop();
+await dev.stop();
