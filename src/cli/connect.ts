@@ -1,0 +1,63 @@
+// The CLI's Temporal client: connection from the environment (TEMPORAL_*), overridden by global
+// flags, so the same command works against the dev server, a self-hosted cluster or Temporal Cloud.
+import { Client, Connection } from '@temporalio/client';
+import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig } from '../config.js';
+import { connectionOptions } from '../temporal-connection.js';
+import { UsageError } from './errors.js';
+
+export interface GlobalFlags {
+  address?: string;
+  namespace?: string;
+  apiKey?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsCa?: string;
+  tlsServerName?: string;
+  taskQueue?: string;
+  verbose?: boolean;
+}
+
+export function temporalConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): TemporalConnectionConfig {
+  const merged: NodeJS.ProcessEnv = { ...env };
+  const set = (name: string, value: string | undefined) => {
+    if (value !== undefined) merged[name] = value;
+  };
+  set('TEMPORAL_ADDRESS', flags.address);
+  set('TEMPORAL_NAMESPACE', flags.namespace);
+  set('TEMPORAL_API_KEY', flags.apiKey);
+  set('TEMPORAL_TLS_CERT_PATH', flags.tlsCert);
+  set('TEMPORAL_TLS_KEY_PATH', flags.tlsKey);
+  set('TEMPORAL_TLS_CA_PATH', flags.tlsCa);
+  set('TEMPORAL_TLS_SERVER_NAME', flags.tlsServerName);
+  return temporalConfigFromEnv(merged);
+}
+
+export function taskQueueOf(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): string {
+  const q = flags.taskQueue ?? env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
+  if (!q.trim()) throw new UsageError('--task-queue must not be empty');
+  return q;
+}
+
+export interface Connected {
+  client: Client;
+  namespace: string;
+  close(): Promise<void>;
+}
+
+export async function connect(flags: GlobalFlags): Promise<Connected> {
+  const config = temporalConfig(flags);
+  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch((err: unknown) => {
+    throw new Error(`Cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(err as Error).message}. Set TEMPORAL_ADDRESS or --address.`);
+  });
+  return { client: new Client({ connection, namespace: config.namespace }), namespace: config.namespace, close: () => connection.close() };
+}
+
+/** Opens a client, runs `fn`, and always closes the connection. */
+export async function withClient<T>(flags: GlobalFlags, fn: (c: Connected) => Promise<T>): Promise<T> {
+  const c = await connect(flags);
+  try {
+    return await fn(c);
+  } finally {
+    await c.close();
+  }
+}

@@ -1,0 +1,48 @@
+// Human-readable views of a run's live status and of a pipeline result. Pure string building.
+import type { LiveStatus } from '../client/status.js';
+import type { StepRecord } from '../workflows/status.js';
+
+const since = (fromIso: string, toIso?: string) => {
+  const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
+  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)}s` : '?';
+};
+
+function stepLine(s: StepRecord): string {
+  const mark = s.outcome === 'ok' ? '✓' : s.outcome === 'failed' ? '✗' : s.outcome === 'cancelled' ? '⊘' : s.outcome === 'skipped' ? '-' : '…';
+  const extra = [s.atlasState && `atlas ${s.atlasState}`, s.attempts !== undefined && `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  return `  ${mark} ${s.name.padEnd(18)} ${since(s.startedAt, s.endedAt).padStart(7)}${extra ? `  (${extra})` : ''}`;
+}
+
+export function renderStatus(s: LiveStatus): string {
+  const lines = [
+    `${s.workflowId}  ${s.kind}  ${s.executionStatus}`,
+    `  cluster     ${s.clusterName} in project ${s.groupId}`,
+    `  phase       ${s.phase}${s.lastAtlasState ? ` (Atlas: ${s.lastAtlasState})` : ''}`,
+    `  started     ${s.startTime}${s.closeTime ? `, closed ${s.closeTime}` : ''}`,
+  ];
+  const ids = Object.entries(s.ids).filter(([, v]) => v);
+  if (ids.length) lines.push(`  ids         ${ids.map(([k, v]) => `${k}=${v}`).join(' ')}`);
+  if (s.exportProgress) lines.push(`  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`);
+  lines.push(`  attempts    ${s.attempts}`);
+  if (s.pending) {
+    lines.push(`  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`);
+  }
+  if (s.lastError) lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
+  if (s.steps.length) {
+    lines.push('  timeline');
+    for (const step of s.steps) lines.push(stepLine(step));
+  }
+  for (const n of s.notes) lines.push(`  note        ${n}`);
+  return lines.join('\n');
+}
+
+/** One line, for non-interactive output (logs, CI, tests): printed when something changes. */
+export function statusLine(s: LiveStatus): string {
+  const parts = [`[${s.phase}]`, s.lastAtlasState && `atlas=${s.lastAtlasState}`];
+  if (s.ids.snapshotId) parts.push(`snapshot=${s.ids.snapshotId}`);
+  if (s.ids.exportJobId) parts.push(`export=${s.ids.exportJobId}`);
+  if (s.ids.restoreJobId) parts.push(`restore=${s.ids.restoreJobId}`);
+  if (s.exportProgress) parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
+  if (s.lastError) parts.push(`error="${s.lastError.message}"`);
+  return parts.filter(Boolean).join(' ');
+}
