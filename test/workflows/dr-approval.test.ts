@@ -1,0 +1,132 @@
+// disasterRecovery's approval gate and cancellation, on the real dev server against the simulator:
+// nothing is restored without approval, and a cancelled run says what it left in Atlas.
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_IDS } from '../../src/simulator/index.js';
+import { approveUpdate, rejectUpdate, type DrReport, type DrStatus } from '../../src/workflows/index.js';
+import type { DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
+import { BackupPhase, DrSource, DrTarget } from '../../src/workflows/search-attributes.js';
+import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+
+const DURATIONS = { restoreAutomated: 500, restorePointInTime: 4_000 };
+const SRC = DEMO_IDS.projectId;
+const TGT = DEMO_IDS.targetProjectId;
+const HOUR = 3_600_000;
+
+describe('disasterRecovery approval gate and cancellation', () => {
+  let env: Awaited<ReturnType<typeof startTestSimulator>>;
+  let worker: TestWorker;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
+
+  beforeAll(async () => {
+    env = await startTestSimulator({ timeScale: 1, durations: DURATIONS });
+    worker = await startTestWorker(env.sim, env.auth);
+    temporal = await temporalClient();
+  });
+  afterAll(async () => {
+    await worker?.stop();
+    await temporal?.close();
+    await env?.sim.stop();
+  });
+
+  /** A source with one completed snapshot and an empty target; returns a request restoring it. */
+  async function scenario(extra: Partial<DisasterRecoveryRequest> = {}, production = false) {
+    const source = uniqueId('src');
+    const target = uniqueId('tgt');
+    await env.sim.admin.seedCluster({ groupId: SRC, name: source, kind: 'replicaSet' });
+    await env.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
+    const snap = await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
+    const request: DisasterRecoveryRequest = {
+      ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target, production }, ...extra,
+    };
+    const handle = await temporal.client.workflow.start('disasterRecovery', { taskQueue: worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
+    return { source, target, snap, handle: handle as WorkflowHandle };
+  }
+
+  async function waitForPhase(handle: WorkflowHandle, phase: DrStatus['phase']): Promise<DrStatus> {
+    for (let i = 0; i < 400; i++) {
+      const s = await handle.query<DrStatus>('status');
+      if (s.phase === phase) return s;
+      if (['completed', 'failed', 'cancelled', 'rejected'].includes(s.phase)) throw new Error(`run ended in ${s.phase} before reaching ${phase}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`run never reached ${phase}`);
+  }
+  const jobsInto = async (target: string) => (await env.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
+
+  it('pauses a production-target run in awaiting-approval showing what will be overwritten with what, then restores once approved', async () => {
+    const { target: prodTarget, snap, handle, source } = await scenario({}, true);
+    const status = await waitForPhase(handle, 'awaiting-approval');
+    expect(status.approval.required).toBe(true);
+    expect(status.approval.pending?.overwrite).toBe(`cluster '${prodTarget}' in project ${TGT} (production)`);
+    expect(status.approval.pending?.with).toContain(`snapshot ${snap.id}`);
+    expect(status.approval.pending?.with).toContain(`cluster '${source}'`);
+    expect(await jobsInto(prodTarget)).toHaveLength(0);
+
+    // The validator turns away an approval that names nobody.
+    await expect(handle.executeUpdate(approveUpdate, { args: [{ by: '  ' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice', reason: 'incident 42' }] })).toEqual({ decision: 'approved' });
+    // A second decision is refused: the run is no longer awaiting approval.
+    await expect(handle.executeUpdate(rejectUpdate, { args: [{ by: 'mallory' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+
+    const report = (await handle.result()) as DrReport;
+    expect(report.outcome).toBe('completed');
+    expect(report.approval).toMatchObject({ required: true, decision: 'approved', by: 'alice', reason: 'incident 42' });
+    expect(report.approval.at).toBeTruthy();
+    expect(report.recovery.phases.awaitingApproval).toBeGreaterThan(0);
+    expect((await jobsInto(prodTarget)).map((j) => j.id)).toEqual([report.restoreJobId]);
+    expect(report.verified?.stateName).toBe('IDLE');
+  });
+
+  it('ends as rejected when someone rejects, restoring nothing, with the phase searchable', async () => {
+    const { target, handle } = await scenario({ approval: { required: true } });
+    await waitForPhase(handle, 'awaiting-approval');
+    expect(await handle.executeUpdate(rejectUpdate, { args: [{ by: 'bob', reason: 'wrong snapshot' }] })).toEqual({ decision: 'rejected' });
+    const report = (await handle.result()) as DrReport;
+    expect(report.outcome).toBe('rejected');
+    expect(report.approval).toMatchObject({ decision: 'rejected', by: 'bob', reason: 'wrong snapshot' });
+    expect(report.restoreJobId).toBeUndefined();
+    expect(report.notes.join(' ')).toContain('Nothing was restored');
+    expect(await jobsInto(target)).toHaveLength(0);
+    const attrs = (await handle.describe()).typedSearchAttributes;
+    expect(attrs.get(BackupPhase)).toBe('rejected');
+    expect(attrs.get(DrTarget)).toBe(`${TGT}/${target}`);
+    expect(attrs.get(DrSource)).toMatch(/^dedicated:/);
+  });
+
+  it('ends as approval-timed-out when nobody decides in time, restoring nothing', async () => {
+    const { target, handle } = await scenario({ approval: { required: true, timeoutSeconds: 1 } });
+    const report = (await handle.result()) as DrReport;
+    expect(report.outcome).toBe('approval-timed-out');
+    expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });
+    expect(report.recovery.phases.awaitingApproval).toBeGreaterThanOrEqual(0.9);
+    expect(report.recovery.phases.restoring).toBe(0);
+    expect(await jobsInto(target)).toHaveLength(0);
+  });
+
+  it('ends cleanly when cancelled before the restore starts', async () => {
+    const { target, handle } = await scenario({ approval: { required: true } });
+    await waitForPhase(handle, 'awaiting-approval');
+    await handle.cancel();
+    const report = (await handle.result()) as DrReport;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.notes.join(' ')).toContain('before any restore started: nothing was restored');
+    expect(report.cancellation).toBeUndefined();
+    expect(await jobsInto(target)).toHaveLength(0);
+  });
+
+  it('cancels the Atlas job when cancelled during a point-in-time restore', async () => {
+    const pit = Math.floor(Date.now() / 1000) - 60;
+    const { source, target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
+    const status = await waitForPhase(handle, 'waiting-for-restore');
+    await handle.cancel();
+    const report = (await handle.result()) as DrReport;
+    expect(report.outcome).toBe('cancelled');
+    expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: true });
+    const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
+    expect(job.cancelled).toBe(true);
+    expect(job.finishedAt).toBeUndefined();
+    expect(report.verified).toBeUndefined();
+    expect((await jobsInto(target)).map((j) => j.id)).toEqual([status.ids.restoreJobId]);
+  });
+});
