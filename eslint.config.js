@@ -32,7 +32,7 @@ export default tseslint.config(
             name,
             message: 'Workflow code must be deterministic: no Node built-ins, I/O or non-workflow Temporal packages.',
           })),
-          patterns: [{ group: ['**/activities/*', '!**/activities/types*', '**/atlas/client*', '**/simulator/**'], message: 'Workflows reach activities only through proxyActivities; import types with `import type`.' }],
+          patterns: [{ allowTypeImports: true, group: ['**/activities/*', '!**/activities/types*', '**/atlas/client*', '**/simulator/**'], message: 'Workflows reach activities only through proxyActivities; import types with `import type`.' }],
         },
       ],
       'no-restricted-globals': [

@@ -5,7 +5,7 @@ import type { AtlasClient } from '../atlas/index.js';
 import { AttemptCalls, workflowIdOf } from './atlas-calls.js';
 import { notFinished, terminalFailure } from './failures.js';
 import { backoffDelayMs } from './polling.js';
-import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type ClusterInfo, type ClusterRef, type CreatedResource, type PollDetails, type TakeSnapshotInput, type TakenSnapshot } from './types.js';
+import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type ClusterInfo, type ClusterRef, type PollDetails, type TakeSnapshotInput, type TakenSnapshot } from './types.js';
 
 
 export function snapshotActivities(client: AtlasClient) {

@@ -45,8 +45,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const auth = new Authenticator(options.auth);
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
-  let http!: SimulatorHttp;
-  http = new SimulatorHttp({
+  // The admin handler reads `http` lazily (request log, counters), after construction.
+  const http: SimulatorHttp = new SimulatorHttp({
     model, auth, faults, logRequests: options.logRequests ?? false,
     admin: adminHandler({ model, auth, faults, http: () => http }),
   });

@@ -4,7 +4,7 @@ import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import type { PipelineResult } from '../../src/workflows/index.js';
-import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId } from '../helpers/temporal.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, restoreTarget } = DEMO_IDS;
 
@@ -101,7 +101,7 @@ describe('backupPipeline resilience', () => {
   });
 
   it('cancels the Atlas restore job when the run is cancelled during a download restore', async () => {
-    const { sim, worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, restoreDownload: 60_000 } });
+    const { worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, restoreDownload: 60_000 } });
     const handle = await temporal.client.workflow.start('backupPipeline', {
       taskQueue: worker.taskQueue,
       workflowId: uniqueId('cancel'),
