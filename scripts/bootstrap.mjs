@@ -19,8 +19,11 @@ function run(cmd, args) {
 
 const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
 if (stale) {
-  console.error('bootstrap: installing dependencies (npm ci)...');
-  run('npm', ['ci', '--no-audit', '--no-fund']);
+  // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`: the
+  // registries our machines reach lack some other platforms' optional packages (e.g. @swc/core's
+  // darwin builds), which npm ci's strict lock check reports as "missing from lock file".
+  console.error('bootstrap: installing dependencies (npm install from package-lock.json)...');
+  run('npm', ['install', '--no-audit', '--no-fund']);
 }
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
