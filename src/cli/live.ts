@@ -27,6 +27,11 @@ interface StepsLike {
   snapshot?: { id: string; status: string };
   export?: { id: string; state: string; exportedCollections?: number; totalCollections?: number };
   restore?: { id: string; state: string };
+  /** disasterRecovery report fields */
+  restoreJobId?: string;
+  restored?: { snapshotId?: string };
+  restoreJob?: { state: string };
+  source?: { groupId: string; clusterName: string };
 }
 
 function failureLine(err: unknown): string {
@@ -65,11 +70,11 @@ export async function fetchStatus(client: Client, handle: WorkflowHandle): Promi
   status ??= {
     kind: d.kind ?? (description.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline'),
     phase: (d.outcome as LiveStatus['phase']) ?? (description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'CANCELLED' ? 'cancelled' : 'failed'),
-    groupId: d.groupId ?? String(description.searchAttributes?.AtlasProject?.[0] ?? ''),
-    clusterName: d.clusterName ?? String(description.searchAttributes?.AtlasCluster?.[0] ?? ''),
-    ids: { snapshotId: d.snapshot?.id, exportJobId: d.export?.id, restoreJobId: d.restore?.id },
+    groupId: d.groupId ?? d.source?.groupId ?? String(description.searchAttributes?.AtlasProject?.[0] ?? ''),
+    clusterName: d.clusterName ?? d.source?.clusterName ?? String(description.searchAttributes?.AtlasCluster?.[0] ?? ''),
+    ids: { snapshotId: d.snapshot?.id ?? d.restored?.snapshotId, exportJobId: d.export?.id, restoreJobId: d.restore?.id ?? d.restoreJobId },
     steps: d.steps ?? [],
-    lastAtlasState: d.restore?.state ?? d.export?.state ?? d.snapshot?.status,
+    lastAtlasState: d.restore?.state ?? d.restoreJob?.state ?? d.export?.state ?? d.snapshot?.status,
     exportProgress: d.export?.totalCollections !== undefined ? { exportedCollections: d.export.exportedCollections ?? 0, totalCollections: d.export.totalCollections } : undefined,
     attempts: d.attempts ?? 0,
     lastError: closed.failure ? { message: closed.failure, step: d.steps?.at(-1)?.name } : undefined,

@@ -1,2 +1,188 @@
-import type { Command } from 'commander';
-export function registerDr(_program: Command): void {}
+// `dr`, `approve`, `reject`: disaster-recovery runs and their approval gate (Temporal Updates, so
+// the operator learns at once whether the decision was accepted).
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { Option, type Command } from 'commander';
+import { userInfo } from 'node:os';
+import { disasterRecoveryInputSchema, DR_DELIVERY_TYPES, SOURCE_KINDS, type DisasterRecoveryInput } from '../../workflows/dr-inputs.js';
+import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../workflows/search-attributes.js';
+import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
+import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { drWorkflowId } from '../ids.js';
+import { followRun } from '../live.js';
+import { epochSeconds, oneOf, positiveNumber, readRequestFile, setPath, wholeNumber } from '../parse.js';
+import { existingRun } from './runs.js';
+import { succeeded, summarizeDr } from './summary.js';
+import type { DrReport } from '../../workflows/index.js';
+
+interface DrFlags {
+  file?: string;
+  sourceKind?: string;
+  sourceProject?: string;
+  sourceCluster?: string;
+  snapshotId?: string;
+  latest?: boolean;
+  pointInTime?: number;
+  oplogTs?: number;
+  oplogInc?: number;
+  targetProject?: string;
+  targetCluster?: string;
+  production?: boolean;
+  deliveryType?: string;
+  requireApproval?: boolean;
+  approvalTimeout?: number;
+  pollInitial?: number;
+  pollMax?: number;
+  id?: string;
+  wait?: boolean;
+  json?: boolean;
+}
+
+const FLAG_OF: Record<string, string> = {
+  'source.kind': '--source-kind',
+  'source.groupId': '--source-project',
+  'source.clusterName': '--source-cluster',
+  'what.snapshotId': '--snapshot-id',
+  'what.pointInTimeUTCSeconds': '--point-in-time',
+  'what.oplogTs': '--oplog-ts',
+  'what.oplogInc': '--oplog-inc',
+  target: '--target-project/--target-cluster',
+  'target.groupId': '--target-project',
+  'target.clusterName': '--target-cluster',
+  deliveryType: '--delivery-type',
+  'approval.timeoutSeconds': '--approval-timeout',
+};
+
+export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
+  const req: Record<string, unknown> = f.file ? readRequestFile(f.file) : {};
+  setPath(req, ['source', 'kind'], f.sourceKind ?? (f.file ? undefined : 'dedicated'));
+  setPath(req, ['source', 'groupId'], f.sourceProject);
+  setPath(req, ['source', 'clusterName'], f.sourceCluster);
+  setPath(req, ['what', 'snapshotId'], f.snapshotId);
+  setPath(req, ['what', 'latest'], f.latest);
+  setPath(req, ['what', 'pointInTimeUTCSeconds'], f.pointInTime);
+  setPath(req, ['what', 'oplogTs'], f.oplogTs);
+  setPath(req, ['what', 'oplogInc'], f.oplogInc);
+  setPath(req, ['target', 'groupId'], f.targetProject);
+  setPath(req, ['target', 'clusterName'], f.targetCluster);
+  setPath(req, ['target', 'production'], f.production);
+  setPath(req, ['deliveryType'], f.deliveryType);
+  setPath(req, ['approval', 'required'], f.requireApproval);
+  setPath(req, ['approval', 'timeoutSeconds'], f.approvalTimeout);
+  setPath(req, ['polling', 'initialIntervalSeconds'], f.pollInitial);
+  setPath(req, ['polling', 'maximumIntervalSeconds'], f.pollMax ?? (f.pollInitial !== undefined && !f.file ? Math.max(f.pollInitial, 60) : undefined));
+  const parsed = disasterRecoveryInputSchema.safeParse(req);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const path = i.path.map(String).join('.');
+      const msg = i.message.startsWith(path) || i.message.includes(`${path} `) ? i.message : `${path || 'request'}: ${i.message}`;
+      return FLAG_OF[path] ? `${msg} (flag ${FLAG_OF[path]})` : msg;
+    });
+    throw new UsageError(`invalid disaster-recovery request: ${problems.join('; ')}`);
+  }
+  return parsed.data;
+}
+
+const DR_EXAMPLE = `
+Examples:
+  $ atlas-backup dr --source-project 65f1a0c0a1b2c3d4e5f60001 --source-cluster demo-cluster --latest \\
+      --target-project 65f1a0c0a1b2c3d4e5f60002 --target-cluster restore-target --production --wait
+  $ atlas-backup dr --file dr-request.yaml
+
+A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
+The workflow id is dr-<source cluster>-to-<target cluster|download>-<source groupId>; one such run at a time.`;
+
+const decisionBy = (by: string | undefined) => by ?? process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+
+async function decide(kind: 'approve' | 'reject', id: string, flags: { by?: string; reason?: string }, cmd: Command): Promise<number> {
+  const by = decisionBy(flags.by);
+  if (!by.trim()) throw new UsageError('--by must name who decides');
+  return withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
+    const handle = await existingRun(client, id, namespace);
+    try {
+      await handle.executeUpdate(kind, { args: [{ by, ...(flags.reason ? { reason: flags.reason } : {}) }] });
+    } catch (err) {
+      // The workflow's validator refuses a decision when the run is not awaiting one.
+      if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${kind} refused by ${id}: ${err.cause?.message ?? err.message}`, EXIT_RUN_FAILED);
+      throw err;
+    }
+    process.stdout.write(`${kind === 'approve' ? 'approved' : 'rejected'} ${id} (by ${by}${flags.reason ? `: ${flags.reason}` : ''})\n`);
+    return EXIT_OK;
+  });
+}
+
+export function registerDr(program: Command): void {
+  program
+    .command('dr')
+    .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
+    .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields')
+    .addOption(new Option('--source-kind <kind>', 'source cluster kind').argParser(oneOf(SOURCE_KINDS)))
+    .option('--source-project <groupId>', 'project of the cluster to recover')
+    .option('--source-cluster <name>', 'cluster to recover')
+    .option('--snapshot-id <id>', 'restore this snapshot')
+    .option('--latest', 'restore the latest completed snapshot')
+    .option('--point-in-time <time>', 'restore to this time (epoch seconds or ISO-8601)', epochSeconds)
+    .option('--oplog-ts <seconds>', 'restore to this oplog timestamp', wholeNumber)
+    .option('--oplog-inc <n>', 'oplog increment (with --oplog-ts)', wholeNumber)
+    .option('--target-project <groupId>', 'target project')
+    .option('--target-cluster <name>', 'target cluster (overwritten!)')
+    .option('--production', 'the target is production: an approval is always required')
+    .addOption(new Option('--delivery-type <type>', 'restore delivery').argParser(oneOf(DR_DELIVERY_TYPES)))
+    .option('--require-approval', 'wait for approve/reject before restoring')
+    .option('--approval-timeout <seconds>', 'how long to wait for a decision', positiveNumber)
+    .option('--poll-initial <seconds>', 'first poll interval of waiting steps', positiveNumber)
+    .option('--poll-max <seconds>', 'longest poll interval', positiveNumber)
+    .option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
+    .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', DR_EXAMPLE)
+    .action(
+      act(async (flags: DrFlags, cmd: Command) => {
+        const globals = cmd.optsWithGlobals<GlobalFlags>();
+        const input = buildDrRequest(flags);
+        const { source, target } = input;
+        const workflowId = flags.id ?? drWorkflowId(source.groupId, source.clusterName, target?.clusterName ?? 'download');
+        return withClient(globals, async ({ client }) => {
+          let handle;
+          try {
+            handle = await client.workflow.start('disasterRecovery', {
+              taskQueue: taskQueueOf(globals),
+              workflowId,
+              args: [input],
+              workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+              workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+              typedSearchAttributes: [
+                { key: AtlasProject, value: source.groupId },
+                { key: AtlasCluster, value: source.clusterName },
+                { key: BackupPhase, value: 'starting' },
+                { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
+                { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
+              ],
+            });
+          } catch (err) {
+            if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CliError(`a disaster recovery ${workflowId} is already running; watch it with: atlas-backup watch ${workflowId}`, EXIT_RUN_FAILED);
+            throw err;
+          }
+          if (!flags.wait) {
+            process.stdout.write(flags.json ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n` : `${handle.workflowId}\n`);
+            return EXIT_OK;
+          }
+          const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
+          const report = outcome.result as DrReport | undefined;
+          if (flags.json) process.stdout.write(`${JSON.stringify({ workflowId, executionStatus: outcome.status.executionStatus, result: report, failure: outcome.failure, status: outcome.status })}\n`);
+          else process.stdout.write(`\n${summarizeDr(outcome.status, report, outcome.failure)}\n`);
+          return succeeded(outcome.status, report) ? EXIT_OK : EXIT_RUN_FAILED;
+        });
+      }),
+    );
+
+  for (const kind of ['approve', 'reject'] as const) {
+    program
+      .command(kind)
+      .description(kind === 'approve' ? 'approve the restore a disaster-recovery run is waiting on' : 'reject it: the run ends without touching the target')
+      .argument('<id>', 'workflow id of the disaster-recovery run')
+      .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
+      .option('--reason <text>', 'why (kept in the run history and report)')
+      .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001 --reason "${kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target'}"`)
+      .action(act(async (id: string, flags: { by?: string; reason?: string }, cmd: Command) => decide(kind, id, flags, cmd)));
+  }
+}

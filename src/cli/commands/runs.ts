@@ -3,14 +3,13 @@ import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import { Option, type Command } from 'commander';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../../workflows/search-attributes.js';
 import { DR_PHASES, PIPELINE_PHASES } from '../../workflows/status.js';
-import type { PipelineResult } from '../../workflows/index.js';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { q } from '../ids.js';
 import { fetchStatus, followRun } from '../live.js';
 import { oneOf, wholeNumber } from '../parse.js';
 import { renderStatus } from '../render.js';
-import { summarize } from './summary.js';
+import { succeeded, summarizeAny } from './summary.js';
 
 /** A handle on an existing run; an unknown id is bad input (exit 2). */
 export async function existingRun(client: Client, id: string, namespace: string): Promise<WorkflowHandle> {
@@ -84,10 +83,8 @@ export function registerRuns(program: Command): void {
               process.stdout.write(`\nStopped watching; ${id} keeps running (phase ${outcome.status.phase}).\n`);
               return EXIT_OK;
             }
-            const result = outcome.result as PipelineResult | undefined;
-            process.stdout.write(`\n${summarize(outcome.status, result?.steps ? result : undefined, outcome.failure)}\n`);
-            const ok = outcome.status.executionStatus === 'COMPLETED' && (!result || !('outcome' in result) || result.outcome === 'completed');
-            return ok ? EXIT_OK : EXIT_RUN_FAILED;
+            process.stdout.write(`\n${summarizeAny(outcome.status, outcome.result, outcome.failure)}\n`);
+            return succeeded(outcome.status, outcome.result) ? EXIT_OK : EXIT_RUN_FAILED;
           } finally {
             process.off('SIGINT', onSigint);
           }

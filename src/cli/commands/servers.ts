@@ -1,11 +1,9 @@
 // Long-running commands: `worker`, `simulator`, and `demo` (which starts everything itself).
+// Their heavy modules (worker SDK, simulator, dev server) load only when the command runs.
 import { CommanderError, Option, type Command } from 'commander';
-import { runSimulatorCli } from '../../simulator/cli.js';
-import { runWorkerFromEnv } from '../../worker.js';
 import type { GlobalFlags } from '../connect.js';
 import { act, UsageError } from '../errors.js';
 import { oneOf, positiveNumber } from '../parse.js';
-import { runDemo } from './demo.js';
 
 /** Global connection flags become the worker's environment (the worker reads config from env only). */
 function workerEnv(g: GlobalFlags): NodeJS.ProcessEnv {
@@ -37,7 +35,12 @@ Example:
 SIGINT/SIGTERM stop polling and let in-flight activities finish (or hand them back to Temporal).
 Exit code 2 when a variable is missing or invalid (each one is named).`,
     )
-    .action(act(async (_flags: object, cmd: Command) => runWorkerFromEnv(workerEnv(cmd.optsWithGlobals<GlobalFlags>()))));
+    .action(
+      act(async (_flags: object, cmd: Command) => {
+        const { runWorkerFromEnv } = await import('../../worker.js');
+        await runWorkerFromEnv(workerEnv(cmd.optsWithGlobals<GlobalFlags>()));
+      }),
+    );
 
   program
     .command('simulator')
@@ -59,6 +62,7 @@ Example:
           cmd.outputHelp();
           return 0;
         }
+        const { runSimulatorCli } = await import('../../simulator/cli.js');
         try {
           await runSimulatorCli(cmd.args);
         } catch (err) {
@@ -81,8 +85,9 @@ Example:
     .option('--json', 'print the result as JSON on stdout (live view on stderr)')
     .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ atlas-backup demo --ui --restore automated\n  $ atlas-backup demo --time-scale 0.3 --json')
     .action(
-      act(async (flags: { timeScale: number; restore: 'download' | 'automated' | 'none'; export: boolean; ui?: boolean; json?: boolean }) =>
-        runDemo({ timeScale: flags.timeScale, restore: flags.restore, export: flags.export, ui: flags.ui ?? false, json: flags.json ?? false }),
-      ),
+      act(async (flags: { timeScale: number; restore: 'download' | 'automated' | 'none'; export: boolean; ui?: boolean; json?: boolean }) => {
+        const { runDemo } = await import('./demo.js');
+        return runDemo({ timeScale: flags.timeScale, restore: flags.restore, export: flags.export, ui: flags.ui ?? false, json: flags.json ?? false });
+      }),
     );
 }

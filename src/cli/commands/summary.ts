@@ -1,6 +1,6 @@
 // The closing summary of a run (demo, backup --wait, watch): what Atlas now holds.
 import type { LiveStatus } from '../../client/status.js';
-import type { PipelineResult } from '../../workflows/index.js';
+import type { DrReport, PipelineResult } from '../../workflows/index.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
@@ -23,4 +23,37 @@ export function summarize(status: LiveStatus, result: PipelineResult | undefined
   if (failure) lines.push(`  failure     ${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
+}
+
+export function summarizeDr(status: LiveStatus, report: DrReport | undefined, failure?: string): string {
+  const outcome = report?.outcome ?? status.executionStatus.toLowerCase();
+  const lines = [`Disaster recovery ${outcome}: ${status.workflowId}`];
+  if (report) {
+    const r = report;
+    lines.push(`  source      ${r.source.kind} ${r.source.clusterName} in project ${r.source.groupId}`);
+    lines.push(`  target      ${r.target ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}` : 'download'}  (${r.deliveryType})`);
+    if (r.restored.snapshotId) lines.push(`  snapshot    ${r.restored.snapshotId}${r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : ''}`);
+    if (r.restored.pointInTime) lines.push(`  point       ${JSON.stringify(r.restored.pointInTime)}`);
+    if (r.approval.required) lines.push(`  approval    ${r.approval.decision ?? 'none'}${r.approval.by ? ` by ${r.approval.by}` : ''}${r.approval.reason ? ` (${r.approval.reason})` : ''}`);
+    if (r.restoreJobId) lines.push(`  restore     ${r.restoreJobId}  state ${r.restoreJob?.state ?? 'unknown'}`);
+    for (const url of r.restoreJob?.deliveryUrl ?? []) lines.push(`              download ${url}`);
+    if (r.verified) lines.push(`  verified    ${r.verified.stateName} via ${r.verified.via} at ${r.verified.at}`);
+    lines.push(`  recovery    ${r.recovery.totalSeconds.toFixed(1)}s total`);
+  }
+  if (failure) lines.push(`  failure     ${failure}`);
+  for (const n of status.notes) lines.push(`  note        ${n}`);
+  return lines.join('\n');
+}
+
+/** The summary for whichever workflow produced `result`. */
+export function summarizeAny(status: LiveStatus, result: unknown, failure?: string): string {
+  if (status.kind === 'disasterRecovery') return summarizeDr(status, result as DrReport | undefined, failure);
+  return summarize(status, result as PipelineResult | undefined, failure);
+}
+
+/** Whether the run reached its goal (a completed workflow may still report cancelled/rejected). */
+export function succeeded(status: LiveStatus, result: unknown): boolean {
+  if (status.executionStatus !== 'COMPLETED') return false;
+  const outcome = (result as { outcome?: string } | undefined)?.outcome;
+  return outcome === undefined || outcome === 'completed';
 }
