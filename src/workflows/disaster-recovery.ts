@@ -252,7 +252,14 @@ function describeRestored(r: DrReport['restored']): string {
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
-function startRestoreOf(acts: Acts, src: DrSourceRef, spec: DrRestoreSpec, stepStartedAt: string) {
+/**
+ * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
+ * second would look older than the step and be created again: compare from the step's second.
+ */
+const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
+
+function startRestoreOf(acts: Acts, src: DrSourceRef, spec: DrRestoreSpec, stepStartedAtExact: string) {
+  const stepStartedAt = toWholeSecond(stepStartedAtExact);
   if (src.kind === 'serverless') return acts.startServerlessRestore({ source: src, restore: spec, stepStartedAt });
   if (src.kind === 'flex') return acts.startFlexRestore({ source: src, restore: spec, stepStartedAt });
   const { snapshotId, ...restore } = spec;

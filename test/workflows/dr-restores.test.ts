@@ -141,6 +141,30 @@ describe('disasterRecovery restores', () => {
     expect(report.recovery.phases.restoring).toBeGreaterThanOrEqual((DURATIONS.flexPending + DURATIONS.flexQueued + DURATIONS.flexRunning) / 1000);
   });
 
+  it('adopts the serverless and flex restore jobs a dropped create response left behind, creating exactly one each', { repeats: 3 }, async () => {
+    const sl = await pair('serverless');
+    const fx = await pair('flex');
+    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: sl.source, ageMs: HOUR });
+    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: fx.source, ageMs: HOUR });
+    // Every create commits in Atlas, then the connection drops before the answer arrives.
+    await env.sim.admin.setFaults({ operations: { createServerlessRestoreJob: { dropResponse: 1 }, createFlexRestoreJob: { dropResponse: 1 } } });
+    try {
+      const [serverless, flex] = await Promise.all([
+        run({ source: { kind: 'serverless', groupId: SRC, clusterName: sl.source }, what: { latest: true }, target: { groupId: TGT, clusterName: sl.target } }),
+        run({ source: { kind: 'flex', groupId: SRC, clusterName: fx.source }, what: { latest: true }, target: { groupId: TGT, clusterName: fx.target } }),
+      ]);
+      expect(serverless.outcome).toBe('completed');
+      expect(serverless.restoreJob?.adopted).toBe(true);
+      expect((await jobsInto(sl.target)).map((j) => j.id)).toEqual([serverless.restoreJobId]);
+      expect(flex.outcome).toBe('completed');
+      expect(flex.restoreJob?.adopted).toBe(true);
+      const flexJobs = (await env.sim.admin.resources()).flexRestoreJobs.filter((j) => j.instanceName === fx.source);
+      expect(flexJobs.map((j) => j.id)).toEqual([flex.restoreJobId]);
+    } finally {
+      await env.sim.admin.clearFaults();
+    }
+  });
+
   it('fails clearly when the source has no completed snapshot, restoring nothing', async () => {
     const { source, target } = await pair();
     await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR, status: 'failed' });
