@@ -73,3 +73,8 @@ export interface VerifiedTarget {
   via: 'getCluster' | 'flexRestoreJob';
   attempts: number;
 }
+
+export interface FoundRestore {
+  id?: string;
+  state?: string;
+}

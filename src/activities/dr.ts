@@ -4,11 +4,12 @@
 import { Context } from '@temporalio/activity';
 import { AtlasApiError, type AtlasClient, type ItemOf, type ListOperationId, type PathParamsOf, type RequestArgs } from '../atlas/index.js';
 import { AttemptCalls } from './atlas-calls.js';
-import type { DescribeSourceInput, DrSourceRef, SelectedSnapshot, SelectSnapshotInput, SourceDescription, VerifiedTarget, VerifyTargetInput } from './dr-types.js';
+import type { DescribeSourceInput, DrSourceRef, FoundRestore, SelectedSnapshot, SelectSnapshotInput, SourceDescription, StartDrRestoreInput, VerifiedTarget, VerifyTargetInput } from './dr-types.js';
 import { notFinished, terminalFailure, toActivityFailure } from './failures.js';
-import { flexActivities } from './flex.js';
+import { flexActivities, isSameFlexRestore } from './flex.js';
 import { backoffDelayMs } from './polling.js';
-import { serverlessActivities } from './serverless.js';
+import { isSameRestore, restoreJobBody, restoreJobState } from './restores.js';
+import { serverlessActivities, serverlessRestoreBody } from './serverless.js';
 import type { PollDetails } from './types.js';
 
 /** A snapshot reduced to what selection needs, whatever the source kind. */
@@ -129,6 +130,30 @@ export function drActivities(client: AtlasClient) {
       const calls = new AttemptCalls(client, input.source);
       const c = await calls.call('getCluster', { path: { groupId, clusterName } });
       return { clusterType: c.clusterType ?? 'REPLICASET', stateName: c.stateName, requests: calls.requests, attempts: Context.current().info.attempt };
+    },
+
+    /**
+     * Looks for the job a cancelled restore step may have created (same matching as adoption), so
+     * a run cancelled mid-create can still cancel or report it. Never creates anything.
+     */
+    async findDrRestore(input: StartDrRestoreInput): Promise<FoundRestore> {
+      const { source, restore, stepStartedAt } = input;
+      const { groupId, clusterName } = source;
+      const calls = new AttemptCalls(client, source);
+      if (source.kind === 'flex') {
+        const want = { snapshotId: restore.snapshotId ?? '', targetProjectId: restore.targetGroupId ?? '', targetDeploymentItemName: restore.targetClusterName ?? '' };
+        const j = await calls.find('listFlexRestoreJobs', { groupId, name: clusterName }, (job) => isSameFlexRestore(job, want, stepStartedAt));
+        return j ? { id: j.id, state: j.status } : {};
+      }
+      if (source.kind === 'serverless') {
+        const body = serverlessRestoreBody(restore);
+        const j = await calls.find('listServerlessRestoreJobs', { groupId, clusterName }, (job) => isSameRestore(job, body, stepStartedAt));
+        return j ? { id: j.id, state: restoreJobState(j) } : {};
+      }
+      const { snapshotId, ...spec } = restore;
+      const body = restoreJobBody(spec, snapshotId);
+      const j = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (job) => isSameRestore(job, body, stepStartedAt));
+      return j ? { id: j.id, state: restoreJobState(j) } : {};
     },
 
     /** One getCluster per attempt; anything but IDLE is "not finished yet" (retry-as-poll). */

@@ -1,6 +1,7 @@
 // disasterRecovery: select a snapshot (or a point in time) → approval gate (optional) → restore →
 // wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
@@ -88,6 +89,13 @@ type StartDrRestoreInput = Parameters<Activities['startServerlessRestore']>[0];
 type DrSourceRef = StartDrRestoreInput['source'];
 type DrRestoreSpec = StartDrRestoreInput['restore'];
 
+/**
+ * A cancel that arrives while an activity attempt is failing retryably ends that activity as a
+ * failure with retryState CANCEL_REQUESTED, not as a cancellation: it is still the run's cancel.
+ */
+const wasCancelled = (err: unknown): boolean =>
+  isCancellation(err) || (err instanceof ActivityFailure && err.retryState === 'CANCEL_REQUESTED') || CancellationScope.current().consideredCancelled;
+
 const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
@@ -143,7 +151,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
       status.lastAtlasState = state(r) ?? status.lastAtlasState;
       return r;
     } catch (err) {
-      timeline.end(record, isCancellation(err) ? 'cancelled' : 'failed');
+      timeline.end(record, wasCancelled(err) ? 'cancelled' : 'failed');
       throw err;
     } finally {
       report.recovery.phases[bucket] += seconds(began, Date.now());
@@ -161,6 +169,8 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   const selectCalls = proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline));
   const restoreCalls = proxyActivities<Activities>(withDeadEnds(callOptions(retry, timeouts, timeouts.restoreSeconds)));
   const restorePolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds));
+  // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
+  const restoreStarts = proxyActivities<Activities>({ ...withDeadEnds(callOptions(retry, timeouts, timeouts.restoreSeconds)), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
   try {
     // 1. What to restore
@@ -195,13 +205,26 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
       }
     }
 
-    // 3. Restore. The create runs to completion even if the run is cancelled meanwhile, so the
-    // job id is always known and the cancellation below can act on it.
+    // 3. Restore. A cancel while the create waits out a busy target (retry backoff) ends the step at
+    // once; a cancel during an attempt waits for that attempt, then looks up what it may have created.
     const spec: DrRestoreSpec = {
       deliveryType, snapshotId: report.restored.snapshotId, targetGroupId: target?.groupId, targetClusterName: target?.clusterName,
       pointInTimeUTCSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc,
     };
-    const started = await step('restore', 'restoring', 'restoring', (record) => CancellationScope.nonCancellable(() => startRestoreOf(restoreCalls, src, spec, record.startedAt)), (r) => r.state);
+    let stepStartedAt = '';
+    const started = await step('restore', 'restoring', 'restoring', (record) => {
+      stepStartedAt = toWholeSecond(record.startedAt);
+      return startRestoreOf(restoreStarts, src, spec, stepStartedAt);
+    }, (r) => r.state).catch(async (err: unknown) => {
+      if (wasCancelled(err)) {
+        const found = await CancellationScope.nonCancellable(() => restoreCalls.findDrRestore({ source: src, restore: spec, stepStartedAt }));
+        if (found.id) {
+          status.ids.restoreJobId = report.restoreJobId = found.id;
+          report.cancellation = await CancellationScope.nonCancellable(() => cancelRestoreOf(restoreCalls, src, found.id!));
+        }
+      }
+      throw err;
+    });
     const restoreJobId = started.id;
     status.ids.restoreJobId = restoreJobId;
     report.restoreJobId = restoreJobId;
@@ -210,7 +233,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
       const done = await step('wait-for-restore', 'waiting-for-restore', 'restoring', () => awaitRestoreOf(restorePolls, src, restoreJobId, polling), (r) => r.state);
       report.restoreJob = { ...report.restoreJob, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
     } catch (err) {
-      if (isCancellation(err)) report.cancellation = await CancellationScope.nonCancellable(() => cancelRestoreOf(restoreCalls, src, restoreJobId));
+      if (wasCancelled(err)) report.cancellation = await CancellationScope.nonCancellable(() => cancelRestoreOf(restoreCalls, src, restoreJobId));
       throw err;
     }
 
@@ -222,7 +245,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
     setPhase('completed');
     return finish('completed');
   } catch (err) {
-    if (isCancellation(err)) {
+    if (wasCancelled(err)) {
       setPhase('cancelled');
       if (!status.ids.restoreJobId) status.notes.push(`Cancelled during ${status.steps.at(-1)?.name ?? 'start'}, before any restore started: nothing was restored.`);
       else if (report.cancellation) status.notes.push(report.cancellation.detail);
@@ -258,8 +281,7 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
  */
 const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
 
-function startRestoreOf(acts: Acts, src: DrSourceRef, spec: DrRestoreSpec, stepStartedAtExact: string) {
-  const stepStartedAt = toWholeSecond(stepStartedAtExact);
+function startRestoreOf(acts: Acts, src: DrSourceRef, spec: DrRestoreSpec, stepStartedAt: string) {
   if (src.kind === 'serverless') return acts.startServerlessRestore({ source: src, restore: spec, stepStartedAt });
   if (src.kind === 'flex') return acts.startFlexRestore({ source: src, restore: spec, stepStartedAt });
   const { snapshotId, ...restore } = spec;

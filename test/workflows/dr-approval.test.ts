@@ -115,6 +115,53 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(await jobsInto(target)).toHaveLength(0);
   });
 
+  it('stops at once when cancelled while the create waits out a busy target, restoring nothing', async () => {
+    const { source, target, handle: gated } = await scenario({ approval: { required: true } });
+    await waitForPhase(gated, 'awaiting-approval');
+    // Keep the target busy with a long point-in-time restore from another cluster, then approve.
+    const other = uniqueId('other');
+    await env.sim.admin.seedCluster({ groupId: SRC, name: other, kind: 'replicaSet' });
+    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: other, ageMs: HOUR });
+    const blocker = await worker.built.atlas.request('createBackupRestoreJob', {
+      path: { groupId: SRC, clusterName: other },
+      body: { deliveryType: 'pointInTime', pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) - 60, targetGroupId: TGT, targetClusterName: target },
+    });
+    await gated.executeUpdate(approveUpdate, { args: [{ by: 'carol' }] });
+    await waitForPhase(gated, 'restoring');
+    await new Promise((r) => setTimeout(r, 300)); // a few 409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS retries
+    const cancelledAt = Date.now();
+    await gated.cancel();
+    const report = (await gated.result()) as DrReport;
+    expect(report.outcome).toBe('cancelled');
+    expect(Date.now() - cancelledAt).toBeLessThan(DURATIONS.restorePointInTime / 2);
+    expect(report.restoreJobId).toBeUndefined();
+    expect(report.notes.join(' ')).toContain('before any restore started: nothing was restored');
+    expect((await jobsInto(target)).map((j) => j.id)).toEqual([blocker.id]);
+    const busy = (await env.sim.admin.requestLog()).filter((e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409);
+    expect(busy.length).toBeGreaterThan(0);
+  });
+
+  it('finds and cancels the job a create attempt made when the run is cancelled during that attempt', async () => {
+    const pit = Math.floor(Date.now() / 1000) - 60;
+    // Each create commits in Atlas, answers slowly, then loses its response.
+    await env.sim.admin.setFaults({ operations: { createBackupRestoreJob: { latencyMs: 800, dropResponse: 1 } } });
+    try {
+      const { target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
+      await waitForPhase(handle, 'restoring');
+      await handle.cancel();
+      const report = (await handle.result()) as DrReport;
+      expect(report.outcome).toBe('cancelled');
+      const jobs = await jobsInto(target);
+      expect(jobs).toHaveLength(1);
+      expect(report.restoreJobId).toBe(jobs[0]!.id);
+      expect(report.cancellation).toMatchObject({ restoreJobId: jobs[0]!.id, cancelled: true });
+      const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: jobs[0]!.clusterName, restoreJobId: jobs[0]!.id } });
+      expect(job.cancelled).toBe(true);
+    } finally {
+      await env.sim.admin.clearFaults();
+    }
+  });
+
   it('cancels the Atlas job when cancelled during a point-in-time restore', async () => {
     const pit = Math.floor(Date.now() / 1000) - 60;
     const { source, target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
