@@ -210,7 +210,7 @@ function summarize(f: ScenarioFigures) {
 function printTable(s: Record<string, ReturnType<typeof summarize>>): void {
   const names = Object.keys(s);
   const col = (v: string) => v.padEnd(30);
-  const row = (label: string, f: (x: ReturnType<typeof summarize>) => string) => console.log(`${label.padEnd(34)}${names.map((n) => col(f(s[n]!))).join('')}`);
+  const row = (label: string, f: (x: ReturnType<typeof summarize>) => string) => console.log(`${label.padEnd(40)}${names.map((n) => col(f(s[n]!))).join('')}`);
   const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`);
   console.log(`\nbackupPipeline (snapshot → export → automated restore), ${runs} run(s) per scenario`);
   row('', (x) => `${x === s.short ? 'SHORT' : 'LONG'} (timeScale ${x.timeScale})`);
@@ -230,7 +230,7 @@ function printTable(s: Record<string, ReturnType<typeof summarize>>): void {
     const x = s[n]!;
     if (x.ours.scaledInitialPollSeconds < TEMPORAL_RETRY_FLOOR_S) {
       console.log(`note (${n}): Temporal retries an activity no sooner than ~${TEMPORAL_RETRY_FLOOR_S} s, so at timeScale ${x.timeScale} every poll gap under ${round(TEMPORAL_RETRY_FLOOR_S / x.timeScale)} sim s stretches to it:`
-        + ' fewer requests and later detection than at real scale. Try --long-scale 0.1 --runs 1 for truer long-job figures.');
+        + ` fewer requests and later detection than at real scale.${x.timeScale < 0.1 ? ' Try --long-scale 0.1 --runs 1 (about 2 min) for truer long-job figures.' : ''}`);
     }
   }
 }
