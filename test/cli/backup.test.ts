@@ -1,0 +1,133 @@
+// `backup`, `status`, `watch`, `list`, `cancel` and the one-backup-per-cluster rule, through the
+// real binary against the real dev server, a real worker and the simulator over HTTP.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporalClient } from '../helpers/temporal.js';
+import { pipelineSearchAttributes } from '../../src/cli/start.js';
+import { startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+
+// Snapshots take a simulated minute, so a run stays in flight while the next command looks at
+// it; tests that want a run to finish move the simulator's clock (whileTicking).
+const DURATIONS = { snapshotQueued: 100, snapshotInProgress: 60_000, exportQueued: 100, exportPerCollection: 60, exportTotalCollections: 5, restoreDownload: 300 };
+
+let env: CliEnv;
+beforeAll(async () => {
+  env = await startCliEnv({ durations: DURATIONS });
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+const backupArgs = (cluster: string) => ['backup', '--project', env.ids.projectId, '--cluster', cluster, ...FAST_FLAGS];
+
+describe('atlas-backup backup', () => {
+  it('--wait follows the pipeline to the end and reports the completed snapshot, export and restore (--json)', async () => {
+    const r = await whileTicking(env.sim, env.cli([...backupArgs(env.ids.cluster), '--export-bucket', env.ids.bucketId, '--restore', 'download', '--wait', '--json']));
+    expect(r.stderr).not.toMatch(/error/i);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { workflowId: string; executionStatus: string; result: { outcome: string; snapshot: { id: string; status: string }; export: { state: string }; restore: { state: string } } };
+    expect(out.workflowId).toBe(`backup-${env.ids.cluster}-${env.ids.projectId}`);
+    expect(out.executionStatus).toBe('COMPLETED');
+    expect(out.result.outcome).toBe('completed');
+    expect(out.result.snapshot.status).toBe('completed');
+    expect(out.result.export.state).toBe('Successful');
+    expect(out.result.restore.state).toBe('finished');
+    const { snapshots } = await env.sim.admin.resources();
+    expect(snapshots.find((s) => s.id === out.result.snapshot.id)?.status).toBe('completed');
+  });
+
+  it('refuses a second pipeline for a cluster whose backup is in flight, naming the running workflow (exit 1)', async () => {
+    const first = await env.cli(backupArgs(env.ids.other));
+    expect(first.code).toBe(0);
+    const id = first.stdout.trim();
+    expect(id).toBe(`backup-${env.ids.other}-${env.ids.projectId}`);
+
+    const second = await env.cli(backupArgs(env.ids.other));
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain('already has a backup in flight');
+    expect(second.stderr).toContain(id);
+
+    // status --json of the running run: the live shape.
+    const status = await env.cli(['status', id, '--json']);
+    expect(status.code).toBe(0);
+    const s = JSON.parse(status.stdout) as Record<string, unknown>;
+    expect(s).toMatchObject({ workflowId: id, kind: 'backupPipeline', executionStatus: 'RUNNING', groupId: env.ids.projectId, clusterName: env.ids.other });
+    expect(['starting', 'taking-snapshot', 'waiting-for-snapshot']).toContain(s.phase);
+    expect(Array.isArray(s.steps)).toBe(true);
+    expect(typeof s.attempts).toBe('number');
+
+    // watch follows it to the end.
+    const watched = await whileTicking(env.sim, env.cli(['watch', id, '--interval', '100']));
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain('[completed]');
+    expect(watched.stdout).toMatch(/Backup completed: .*\n\s+snapshot\s+[a-f0-9]{24}\s+status completed/);
+
+    // Closed: status still answers from the stored result, no query needed.
+    const closed = JSON.parse((await env.cli(['status', id, '--json'])).stdout) as { executionStatus: string; phase: string; ids: { snapshotId?: string } };
+    expect(closed.executionStatus).toBe('COMPLETED');
+    expect(closed.phase).toBe('completed');
+    expect(closed.ids.snapshotId).toMatch(/^[a-f0-9]{24}$/);
+  });
+
+  it('refuses a manual backup while a scheduled run (another workflow id) of the cluster is running', async () => {
+    const { client, close } = await temporalClient();
+    try {
+      // What a Schedule starts: backup-<cluster>-<groupId>-<fire time>, search attributes set at start.
+      const scheduled = await client.workflow.start('backupPipeline', {
+        taskQueue: env.taskQueue,
+        workflowId: `backup-${env.ids.cluster}-${env.ids.projectId}-2026-11-22T03:00:00Z`,
+        args: [{ groupId: env.ids.projectId, clusterName: env.ids.cluster, polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2 } }],
+        typedSearchAttributes: pipelineSearchAttributes(env.ids.projectId, env.ids.cluster),
+      });
+      const r = await env.cli(backupArgs(env.ids.cluster));
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(scheduled.workflowId);
+      await whileTicking(env.sim, scheduled.result());
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('atlas-backup list', () => {
+  it('filters runs by project, cluster and execution status through visibility', async () => {
+    const mine = await eventually(async () => {
+      const r = await env.cli(['list', '--project', env.ids.projectId, '--status', 'completed', '--json']);
+      const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { workflowId: string; cluster: string; status: string; project: string });
+      return rows.length >= 2 ? rows : undefined;
+    }, 'completed runs in visibility');
+    expect(new Set(mine.map((r) => r.project))).toEqual(new Set([env.ids.projectId]));
+    expect(mine.every((r) => r.status === 'COMPLETED')).toBe(true);
+
+    const other = await env.cli(['list', '--project', env.ids.projectId, '--cluster', env.ids.other, '--json']);
+    const rows = other.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cluster: string });
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((r) => r.cluster === env.ids.other)).toBe(true);
+
+    const none = await env.cli(['list', '--project', env.ids.projectId, '--phase', 'waiting-for-restore']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain('no runs match');
+  });
+});
+
+describe('atlas-backup cancel', () => {
+  it('cancels a running pipeline; watch then ends with the cancelled outcome and exit 1', async () => {
+    // A cluster with no earlier run: the snapshot step adopts any snapshot tagged with the same
+    // workflow id, and backup-<cluster>-<groupId> is reused by every manual run of a cluster.
+    const started = await env.cli(backupArgs(env.ids.spare));
+    expect(started.code).toBe(0);
+    const id = started.stdout.trim();
+    const cancel = await env.cli(['cancel', id]);
+    expect(cancel.stderr).toBe('');
+    expect(cancel.code).toBe(0);
+    expect(cancel.stdout).toContain('cancellation requested');
+    const watched = await env.cli(['watch', id, '--interval', '100']);
+    expect(watched.code).toBe(1);
+    expect(watched.stdout).toContain('Backup cancelled');
+  });
+
+  it('an unknown workflow id is bad input (exit 2) naming the id', async () => {
+    const r = await env.cli(['cancel', 'backup-no-such-cluster-000000000000000000000000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("no run with workflow id 'backup-no-such-cluster-000000000000000000000000'");
+  });
+});

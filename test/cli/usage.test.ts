@@ -1,0 +1,84 @@
+// Bad input never reaches Temporal: flags and request fields are checked first, exit code 2, one
+// line naming the flag or field. Every command's --help carries an example.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../../src/cli/main.js';
+import { runCli } from './helpers.js';
+
+// Nothing listens here: a command that got past validation would fail to connect (exit 1), not exit 2.
+const NOWHERE = { TEMPORAL_ADDRESS: '127.0.0.1:9' };
+const P = '65f1a0c0a1b2c3d4e5f60001';
+
+describe('bad input exits 2 with one line naming the flag or field', () => {
+  it('an unknown flag', async () => {
+    const r = await runCli(['backup', '--project', P, '--cluster', 'c', '--bogus-flag'], { env: NOWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown option '--bogus-flag'");
+  });
+
+  it('a flag value that breaks its rule', async () => {
+    const r = await runCli(['backup', '--project', P, '--cluster', 'c', '--retention-days', 'soon'], { env: NOWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--retention-days <n>'? argument 'soon' is invalid\. must be a whole number/);
+  });
+
+  it('a request field from flags, naming the field and its flag', async () => {
+    const r = await runCli(['backup', '--project', 'not-an-id', '--cluster', 'c'], { env: NOWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain('groupId must be a 24-character hex id');
+    expect(r.stderr).toContain('(flag --project)');
+  });
+
+  it('a request field from a YAML file, and a seed-003 rule across fields', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-cli-'));
+    const file = join(dir, 'request.yaml');
+    writeFileSync(file, `groupId: ${P}\nclusterName: demo-cluster\nsnapshot:\n  retentionInDays: 0\nrestore:\n  deliveryType: automated\n`);
+    const r = await runCli(['backup', '--file', file], { env: NOWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('snapshot.retentionInDays must be >= 1');
+    expect(r.stderr).toContain('restore.targetGroupId is required when deliveryType is automated');
+  });
+
+  it('a schedule without a cron or interval, and a time zone that does not exist', async () => {
+    const none = await runCli(['schedule', 'create', '--project', P, '--cluster', 'c'], { env: NOWHERE });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('--cron or --every is required');
+    const tz = await runCli(['schedule', 'create', '--project', P, '--cluster', 'c', '--cron', '0 3 * * *', '--timezone', 'Mars/Olympus'], { env: NOWHERE });
+    expect(tz.code).toBe(2);
+    expect(tz.stderr).toContain("--timezone: 'Mars/Olympus' is not an IANA time zone");
+  });
+
+  it('a disaster-recovery request missing its target', async () => {
+    const r = await runCli(['dr', '--source-project', P, '--source-cluster', 'c', '--latest'], { env: NOWHERE });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('target (groupId, clusterName) is required when deliveryType is automated');
+  });
+});
+
+describe('help', () => {
+  const leaves = (cmd: Command): Command[] => (cmd.commands.length ? cmd.commands.flatMap(leaves) : [cmd]);
+
+  it('every command has --help with an example', () => {
+    const program = buildProgram();
+    const commands = leaves(program);
+    expect(commands.map((c) => c.name())).toEqual(expect.arrayContaining(['backup', 'dr', 'approve', 'reject', 'status', 'watch', 'list', 'cancel', 'create', 'trigger', 'backfill', 'worker', 'simulator', 'demo']));
+    for (const cmd of commands) {
+      let text = '';
+      cmd.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });
+      cmd.outputHelp();
+      expect(text, `${cmd.name()} --help`).toMatch(/Examples?:\n\s+\$ (atlas-backup|npm run demo|TEMPORAL_ADDRESS)/);
+    }
+  });
+
+  it('backup --help states the one-backup-per-cluster rule', () => {
+    const backup = buildProgram().commands.find((c) => c.name() === 'backup')!;
+    let text = '';
+    backup.configureOutput({ writeOut: (s) => (text += s) });
+    backup.outputHelp();
+    expect(text).toContain('One backup per cluster');
+  });
+});
