@@ -1,0 +1,76 @@
+// `schedule ...` through the real binary: a Schedule that starts backupPipeline runs on our worker.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+
+// A scheduled run stays in flight until the test moves the simulator's clock (whileTicking).
+const DURATIONS = { snapshotQueued: 100, snapshotInProgress: 60_000 };
+
+let env: CliEnv;
+beforeAll(async () => {
+  env = await startCliEnv({ durations: DURATIONS });
+});
+afterAll(async () => {
+  await env?.stop();
+});
+
+interface Row {
+  workflowId: string;
+  status: string;
+}
+const runsOf = async (cluster: string): Promise<Row[]> => {
+  const r = await env.cli(['list', '--project', env.ids.projectId, '--cluster', cluster, '--json']);
+  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+};
+
+describe('atlas-backup schedule', () => {
+  it('create → trigger → the run completes → a second trigger while one runs is skipped → pause/unpause → update → delete', async () => {
+    const id = `sched-backup-${env.ids.cluster}-${env.ids.projectId}`;
+    const created = await env.cli(['schedule', 'create', '--project', env.ids.projectId, '--cluster', env.ids.cluster, ...FAST_FLAGS, '--every', '1h', '--jitter', '1m', '--pause-on-failure', '--note', 'cli test']);
+    expect(created.stderr).toBe('');
+    expect(created.stdout.trim()).toBe(id);
+
+    const described = JSON.parse((await env.cli(['schedule', 'describe', id, '--json'])).stdout) as { policies: { overlap: string; pauseOnFailure: boolean }; state: { paused: boolean; note: string } };
+    expect(described.policies).toMatchObject({ overlap: 'SKIP', pauseOnFailure: true });
+    expect(described.state).toMatchObject({ paused: false, note: 'cli test' });
+
+    expect((await env.cli(['schedule', 'trigger', id])).code).toBe(0);
+    const [run] = await eventually(async () => {
+      const rows = await runsOf(env.ids.cluster);
+      return rows.length ? rows : undefined;
+    }, 'the triggered run in visibility');
+    expect(run!.workflowId.startsWith(`backup-${env.ids.cluster}-${env.ids.projectId}-`)).toBe(true);
+    expect(run!.status).toBe('RUNNING');
+
+    // The run is in flight: trigger uses SKIP, so no second pipeline starts for the cluster.
+    expect((await env.cli(['schedule', 'trigger', id])).code).toBe(0);
+    const refused = await env.cli(['backup', '--project', env.ids.projectId, '--cluster', env.ids.cluster]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(run!.workflowId);
+
+    const watched = await whileTicking(env.sim, env.cli(['watch', run!.workflowId, '--interval', '100']));
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain('Backup completed');
+    expect(await runsOf(env.ids.cluster)).toHaveLength(1);
+
+    const human = await env.cli(['schedule', 'describe', id]);
+    expect(human.stdout).toContain(run!.workflowId);
+
+    expect((await env.cli(['schedule', 'pause', id, '--note', 'maintenance'])).code).toBe(0);
+    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(new RegExp(`${id}\\s+PAUSED[\\s\\S]*note\\s+maintenance`));
+    expect((await env.cli(['schedule', 'unpause', id])).code).toBe(0);
+    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(new RegExp(`${id}\\s+ACTIVE`));
+
+    expect((await env.cli(['schedule', 'update', id, '--cron', '0 3 * * *', '--timezone', 'Europe/Paris', '--overlap', 'buffer-one'])).code).toBe(0);
+    const updated = await env.cli(['schedule', 'describe', id]);
+    expect(updated.stdout).toContain('cron "0 3 * * *" (Europe/Paris)');
+    expect(updated.stdout).toContain('overlap         BUFFER_ONE');
+
+    const listed = await env.cli(['schedule', 'list', '--json']);
+    expect(listed.stdout).toContain(`"scheduleId":"${id}"`);
+
+    expect((await env.cli(['schedule', 'delete', id])).code).toBe(0);
+    const gone = await env.cli(['schedule', 'describe', id]);
+    expect(gone.code).toBe(2);
+    expect(gone.stderr).toContain(`no schedule '${id}'`);
+  });
+});
