@@ -34,7 +34,7 @@ describe('disasterRecovery restores', () => {
   });
 
   /** A fresh source cluster in the demo project and a fresh replica-set target in the other project. */
-  async function pair(kind: 'replicaSet' | 'serverless' | 'flex' = 'replicaSet') {
+  async function pair(kind: 'replicaSet' | 'sharded' | 'serverless' | 'flex' = 'replicaSet') {
     const source = uniqueId('src');
     const target = uniqueId('tgt');
     await env.sim.admin.seedCluster({ groupId: SRC, name: source, kind });
@@ -139,6 +139,28 @@ describe('disasterRecovery restores', () => {
     const job = await worker.built.atlas.request('getFlexRestoreJob', { path: { groupId: SRC, name: source, restoreJobId: report.restoreJobId! } });
     expect(job).toMatchObject({ status: 'COMPLETED', targetProjectId: TGT, targetDeploymentItemName: target });
     expect(report.recovery.phases.restoring).toBeGreaterThanOrEqual((DURATIONS.flexPending + DURATIONS.flexQueued + DURATIONS.flexRunning) / 1000);
+  });
+
+  it('selects the latest snapshot of a sharded source through the sharded-cluster snapshot endpoints', async () => {
+    const { source, target } = await pair('sharded');
+    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: 2 * HOUR });
+    const newest = await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
+    const report = await run({ source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target } });
+    expect(report.outcome).toBe('completed');
+    expect(report.restored.snapshotId).toBe(newest.id);
+    const listed = (await env.sim.admin.requestLog()).filter((e) => e.path.includes(`/clusters/${source}/backup/snapshots`)).map((e) => e.operationId);
+    expect(listed).toContain('listBackupShardedClusters');
+    expect(listed).not.toContain('listBackupSnapshots');
+  });
+
+  it('restores a flex source into a flex target, verified by the flex restore job (flex clusters have no getCluster)', async () => {
+    const { source } = await pair('flex');
+    const flexTarget = uniqueId('flex-tgt');
+    await env.sim.admin.seedCluster({ groupId: TGT, name: flexTarget, kind: 'flex' });
+    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
+    const report = await run({ source: { kind: 'flex', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: flexTarget } });
+    expect(report.outcome).toBe('completed');
+    expect(report.verified).toMatchObject({ stateName: 'COMPLETED', via: 'flexRestoreJob' });
   });
 
   it('adopts the serverless and flex restore jobs a dropped create response left behind, creating exactly one each', { repeats: 3 }, async () => {
