@@ -1,0 +1,30 @@
+// `npm run demo`'s command: exits 0, prints the snapshot id and its final status, and leaves no
+// process behind (the dev server it started is gone).
+import { describe, expect, it } from 'vitest';
+import { runCli } from './helpers.js';
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+describe('atlas-backup demo', () => {
+  it('runs a pipeline on embedded defaults, prints the snapshot id and its final status, and stops its dev server', async () => {
+    const r = await runCli(['demo', '--time-scale', '0.3'], { env: { TEMPORAL_ADDRESS: '', TEMPORAL_TASK_QUEUE: '' }, timeoutMs: 110_000 });
+    expect(r.stderr + r.stdout).not.toMatch(/atlas-backup:|failed/);
+    expect(r.code, `demo output:\n${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/Backup completed: backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001/);
+    expect(r.stdout).toMatch(/snapshot\s+[a-f0-9]{24}\s+status completed/);
+    expect(r.stdout).toMatch(/export\s+[a-f0-9]{24}\s+state Successful/);
+    expect(r.stdout).toContain('[waiting-for-snapshot]');
+    // The run-time credentials never reach the screen.
+    expect(r.stdout).not.toMatch(/mdb_sa_sk_/);
+    const pid = Number(/\(pid (\d+)\)/.exec(r.stdout)?.[1]);
+    expect(pid).toBeGreaterThan(0);
+    expect(alive(pid)).toBe(false);
+  });
+});
