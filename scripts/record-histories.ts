@@ -31,7 +31,7 @@ const built = await buildWorker({
 const connection = await Connection.connect({ address: dev.address });
 const client = new Client({ connection });
 
-const paths: { name: string; args: unknown; before?: () => Promise<void>; during?: (h: WorkflowHandle) => Promise<void> }[] = [
+const paths: { name: string; workflow?: string; args: unknown; before?: () => Promise<void>; during?: (h: WorkflowHandle) => Promise<void> }[] = [
   {
     name: 'pipeline-replica-set-export-automated-restore',
     args: { groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget }, ...FAST },
@@ -48,13 +48,55 @@ const paths: { name: string; args: unknown; before?: () => Promise<void>; during
       await h.cancel();
     },
   },
+  {
+    name: 'dr-latest-snapshot-into-other-project',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 3_600_000 });
+    },
+    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, ...FAST },
+  },
+  {
+    name: 'dr-approval-approved',
+    workflow: 'disasterRecovery',
+    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget, production: true }, ...FAST },
+    during: async (h) => {
+      for (let i = 0; i < 100; i++) {
+        const st = await h.query<{ phase: string }>('status');
+        if (st.phase === 'awaiting-approval') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await h.executeUpdate('approve', { args: [{ by: 'fixture-recorder', reason: 'recording a replay fixture' }] });
+    },
+  },
+  {
+    name: 'dr-approval-rejected',
+    workflow: 'disasterRecovery',
+    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, approval: { required: true }, ...FAST },
+    during: async (h) => {
+      for (let i = 0; i < 100; i++) {
+        const st = await h.query<{ phase: string }>('status');
+        if (st.phase === 'awaiting-approval') break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await h.executeUpdate('reject', { args: [{ by: 'fixture-recorder', reason: 'wrong snapshot' }] });
+    },
+  },
+  {
+    name: 'dr-serverless-source',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: DEMO_IDS.serverless, ageMs: 600_000 });
+    },
+    args: { source: { kind: 'serverless', groupId, clusterName: DEMO_IDS.serverless }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, ...FAST },
+  },
 ];
 
 await built.worker.runUntil(async () => {
   mkdirSync(out, { recursive: true });
   for (const p of paths) {
     await p.before?.();
-    const handle = await client.workflow.start('backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
+    const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
     await p.during?.(handle);
     await handle.result().catch(() => undefined);
     // The CLI writes the canonical proto3 JSON form that historyFromJSON reads back.

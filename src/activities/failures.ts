@@ -11,6 +11,17 @@ export interface CallContext {
   clusterName?: string;
 }
 
+/**
+ * 409s that waiting will not fix: the snapshot is gone or unusable, or there is no oplog
+ * checkpoint for that point in time. Retrying them would only run the step to its deadline.
+ */
+export const PERMANENT_CONFLICTS = new Set([
+  'NO_CHECKPOINT_FOR_PIT_RESTORE',
+  'CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT',
+  'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT',
+  'RESTORE_INITIATION_FAILED',
+]);
+
 /** What an operator can do about a non-retryable Atlas error. */
 const ADVICE: Record<string, string> = {
   CLUSTER_NOT_FOUND: 'Check the cluster name and project id, and that the credentials can see that project.',
@@ -27,6 +38,10 @@ const ADVICE: Record<string, string> = {
   CANNOT_RESTORE_TO_TARGET: 'The target cannot receive this restore (version, tier or project permissions); pick another target.',
   UNSUPPORTED_DELIVERY_METHOD: 'Use a delivery type this cluster supports (automated or download).',
   VALIDATION_ERROR: 'Fix the request field Atlas names in the detail.',
+  NO_CHECKPOINT_FOR_PIT_RESTORE: 'Pick a later point in time (after a completed snapshot), or restore a snapshot instead.',
+  CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT: 'The snapshot was deleted; pick another snapshot.',
+  CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT: 'The snapshot is not complete; wait for it or pick a completed one.',
+  RESTORE_INITIATION_FAILED: 'Atlas could not start the restore; check the target cluster in Atlas, then run again.',
 };
 
 function adviceFor(err: AtlasApiError): string {
@@ -58,7 +73,7 @@ export function toActivityFailure(err: unknown, ctx: CallContext): Error {
   const detail = err.detail?.trim().replace(/\.+$/, '');
   const base = `${ctx.operation} for ${where(ctx)}: Atlas ${status}${err.errorCode}${detail ? ` — ${detail}` : ''}`;
   const details = [err.toJSON()];
-  if (err.retryable) {
+  if (err.retryable && !PERMANENT_CONFLICTS.has(err.errorCode)) {
     return ApplicationFailure.create({
       message: `${base} (will retry)`,
       type: err.errorCode || (err.httpStatus ? `HTTP_${err.httpStatus}` : 'NETWORK_ERROR'),

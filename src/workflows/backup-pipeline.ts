@@ -5,7 +5,6 @@ import {
   ApplicationFailure,
   CancellationScope,
   defineQuery,
-  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
@@ -14,6 +13,7 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { AwaitedResource } from '../activities/types.js';
 import { callOptions, pollOptions } from './activity-options.js';
+import { wasCancelled } from './cancellation.js';
 import { backupPipelineInputSchema, formatIssues, type BackupPipelineInput, type BackupPipelineRequest } from './inputs.js';
 import { AtlasCluster, AtlasProject, BackupPhase } from './search-attributes.js';
 import { Timeline, type PipelinePhase, type RunStatus, type StepRecord } from './status.js';
@@ -84,7 +84,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
       status.lastAtlasState = state(r) ?? status.lastAtlasState;
       return r;
     } catch (err) {
-      timeline.end(record, isCancellation(err) ? 'cancelled' : 'failed');
+      timeline.end(record, wasCancelled(err) ? 'cancelled' : 'failed');
       throw err;
     }
   }
@@ -144,7 +144,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
         count(done);
         result.restore = { ...result.restore, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
       } catch (err) {
-        if (isCancellation(err)) {
+        if (wasCancelled(err)) {
           // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
           const cancelled = await CancellationScope.nonCancellable(() => restoreCalls.cancelRestore({ ...ref, restoreJobId }));
           status.notes.push(cancelled.detail);
@@ -156,7 +156,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
     setPhase('completed');
     return finish('completed');
   } catch (err) {
-    if (isCancellation(err)) {
+    if (wasCancelled(err)) {
       setPhase('cancelled');
       if (status.ids.snapshotId && !status.ids.restoreJobId) {
         status.notes.push(`Cancelled during ${status.steps.at(-1)?.name ?? 'start'}: Atlas resources created so far (snapshot ${status.ids.snapshotId}${status.ids.exportJobId ? `, export job ${status.ids.exportJobId}` : ''}) were left as they are.`);

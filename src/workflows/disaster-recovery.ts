@@ -8,14 +8,13 @@ import {
   condition,
   defineQuery,
   defineUpdate,
-  isCancellation,
   proxyActivities,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { wasCancelled } from './cancellation.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { approvalGateOn, disasterRecoveryInputSchema, type DisasterRecoveryInput, type DisasterRecoveryRequest, type DrDeliveryType, type DrSourceSpec } from './dr-inputs.js';
 import { formatIssues } from './inputs.js';
@@ -73,10 +72,6 @@ export const drStatusQuery = defineQuery<DrStatus>('status');
 export const approveUpdate = defineUpdate<{ decision: 'approved' }, [ApprovalDecision]>('approve');
 export const rejectUpdate = defineUpdate<{ decision: 'rejected' }, [ApprovalDecision]>('reject');
 
-/** Atlas 409s that waiting will not fix: fail the restore step instead of retrying to its deadline. */
-const RESTORE_DEAD_ENDS = ['NO_CHECKPOINT_FOR_PIT_RESTORE', 'CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT', 'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT', 'RESTORE_INITIATION_FAILED', 'InvalidInput'];
-const withDeadEnds = (o: ActivityOptions): ActivityOptions => ({ ...o, retry: { ...o.retry, nonRetryableErrorTypes: [...(o.retry?.nonRetryableErrorTypes ?? []), ...RESTORE_DEAD_ENDS] } });
-
 function parseInput(request: DisasterRecoveryRequest): DisasterRecoveryInput {
   const parsed = disasterRecoveryInputSchema.safeParse(request);
   if (!parsed.success) {
@@ -88,13 +83,6 @@ function parseInput(request: DisasterRecoveryRequest): DisasterRecoveryInput {
 type StartDrRestoreInput = Parameters<Activities['startServerlessRestore']>[0];
 type DrSourceRef = StartDrRestoreInput['source'];
 type DrRestoreSpec = StartDrRestoreInput['restore'];
-
-/**
- * A cancel that arrives while an activity attempt is failing retryably ends that activity as a
- * failure with retryState CANCEL_REQUESTED, not as a cancellation: it is still the run's cancel.
- */
-const wasCancelled = (err: unknown): boolean =>
-  isCancellation(err) || (err instanceof ActivityFailure && err.retryState === 'CANCEL_REQUESTED') || CancellationScope.current().consideredCancelled;
 
 const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
 
@@ -167,10 +155,10 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
 
   const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
   const selectCalls = proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline));
-  const restoreCalls = proxyActivities<Activities>(withDeadEnds(callOptions(retry, timeouts, timeouts.restoreSeconds)));
+  const restoreCalls = proxyActivities<Activities>(callOptions(retry, timeouts, timeouts.restoreSeconds));
   const restorePolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds));
   // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
-  const restoreStarts = proxyActivities<Activities>({ ...withDeadEnds(callOptions(retry, timeouts, timeouts.restoreSeconds)), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
+  const restoreStarts = proxyActivities<Activities>({ ...callOptions(retry, timeouts, timeouts.restoreSeconds), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
 
   try {
     // 1. What to restore
