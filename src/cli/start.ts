@@ -1,10 +1,14 @@
 // Starting a pipeline under the one-backup-per-cluster rule, shared by `backup` and the demo.
 //
-// The rule: at most one backupPipeline runs per (project, cluster). Two guards enforce it:
-//  1. a visibility query for a Running backupPipeline with the same AtlasProject/AtlasCluster
-//     (this is what catches a scheduled run, whose id Temporal suffixes with its fire time), and
-//  2. a fixed workflow id per cluster with the FAIL conflict policy, so two manual starts racing
-//     past the query still cannot both run.
+// The rule: at most one backupPipeline runs per (project, cluster), whoever started it (`backup`,
+// a Schedule, another client). Enforced with visibility on the AtlasProject/AtlasCluster search
+// attributes, which every start sets:
+//  1. before starting, a Running backupPipeline of the cluster means no start (exit 1, naming it);
+//  2. after starting, if an earlier Running pipeline of the cluster shows up (two starts raced past
+//     check 1), ours terminates itself before it can take a snapshot of its own.
+// Workflow ids are backup-<cluster>-<groupId>-<UTC time>: readable, and unique per run, because
+// the activities tag Atlas resources with the workflow id and adopt a tagged resource as their own
+// (a reused id would adopt the previous run's snapshot).
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../workflows/search-attributes.js';
 import type { BackupPipelineInput, BackupPipelineRequest } from '../workflows/inputs.js';
@@ -36,13 +40,29 @@ export async function runningBackupOf(client: Client, groupId: string, clusterNa
   return undefined;
 }
 
+/** backup-<cluster>-<groupId>-20261122T031500123Z */
+export function manualWorkflowId(groupId: string, clusterName: string, now = new Date()): string {
+  return `${backupWorkflowId(groupId, clusterName)}-${now.toISOString().replace(/[-:.]/g, '')}`;
+}
+
+async function earlierRunningBackup(client: Client, groupId: string, clusterName: string, ours: { workflowId: string; startTime: Date }): Promise<string | undefined> {
+  const query = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
+  for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
+    if (wf.workflowId === ours.workflowId) continue;
+    const t = wf.startTime.getTime();
+    if (t < ours.startTime.getTime() || (t === ours.startTime.getTime() && wf.workflowId < ours.workflowId)) return wf.workflowId;
+  }
+  return undefined;
+}
+
 export async function startBackup(client: Client, input: BackupPipelineInput | BackupPipelineRequest, taskQueue: string, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const { groupId, clusterName } = input;
   const running = await runningBackupOf(client, groupId, clusterName);
   if (running) throw new BackupAlreadyRunningError(running, clusterName);
-  const id = workflowId ?? backupWorkflowId(groupId, clusterName);
+  const id = workflowId ?? manualWorkflowId(groupId, clusterName);
+  let handle: WorkflowHandleWithFirstExecutionRunId;
   try {
-    return await client.workflow.start('backupPipeline', {
+    handle = await client.workflow.start('backupPipeline', {
       taskQueue,
       workflowId: id,
       args: [input],
@@ -54,4 +74,11 @@ export async function startBackup(client: Client, input: BackupPipelineInput | B
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw new BackupAlreadyRunningError(id, clusterName);
     throw err;
   }
+  const { startTime } = await handle.describe();
+  const earlier = await earlierRunningBackup(client, groupId, clusterName, { workflowId: id, startTime });
+  if (earlier) {
+    await handle.terminate(`racing start: ${earlier} is already backing up cluster '${clusterName}'`).catch(() => undefined);
+    throw new BackupAlreadyRunningError(earlier, clusterName);
+  }
+  return handle;
 }

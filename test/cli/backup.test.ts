@@ -25,7 +25,7 @@ describe('atlas-backup backup', () => {
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { workflowId: string; executionStatus: string; result: { outcome: string; snapshot: { id: string; status: string }; export: { state: string }; restore: { state: string } } };
-    expect(out.workflowId).toBe(`backup-${env.ids.cluster}-${env.ids.projectId}`);
+    expect(out.workflowId).toMatch(new RegExp(`^backup-${env.ids.cluster}-${env.ids.projectId}-\\d{8}T\\d{9}Z$`));
     expect(out.executionStatus).toBe('COMPLETED');
     expect(out.result.outcome).toBe('completed');
     expect(out.result.snapshot.status).toBe('completed');
@@ -35,11 +35,20 @@ describe('atlas-backup backup', () => {
     expect(snapshots.find((s) => s.id === out.result.snapshot.id)?.status).toBe('completed');
   });
 
+  it('a later backup of the same cluster takes a snapshot of its own (never adopts the previous run\'s)', async () => {
+    const run = async () => JSON.parse((await whileTicking(env.sim, env.cli([...backupArgs(env.ids.spare), '--wait', '--json']))).stdout) as { workflowId: string; result: { snapshot: { id: string; adopted: boolean } } };
+    const first = await run();
+    const second = await run();
+    expect(second.workflowId).not.toBe(first.workflowId);
+    expect(second.result.snapshot.id).not.toBe(first.result.snapshot.id);
+    expect(second.result.snapshot.adopted).toBe(false);
+  });
+
   it('refuses a second pipeline for a cluster whose backup is in flight, naming the running workflow (exit 1)', async () => {
     const first = await env.cli(backupArgs(env.ids.other));
     expect(first.code).toBe(0);
     const id = first.stdout.trim();
-    expect(id).toBe(`backup-${env.ids.other}-${env.ids.projectId}`);
+    expect(id.startsWith(`backup-${env.ids.other}-${env.ids.projectId}-`)).toBe(true);
 
     const second = await env.cli(backupArgs(env.ids.other));
     expect(second.code).toBe(1);
@@ -66,6 +75,22 @@ describe('atlas-backup backup', () => {
     expect(closed.executionStatus).toBe('COMPLETED');
     expect(closed.phase).toBe('completed');
     expect(closed.ids.snapshotId).toMatch(/^[a-f0-9]{24}$/);
+  });
+
+  it('two racing starts for one cluster leave exactly one pipeline running', async () => {
+    const [a, b] = await Promise.all([env.cli(backupArgs(env.ids.cluster)), env.cli(backupArgs(env.ids.cluster))]);
+    expect([a.code, b.code].sort()).toEqual([0, 1]);
+    const winner = (a.code === 0 ? a : b).stdout.trim();
+    expect((a.code === 1 ? a : b).stderr).toContain(winner);
+    const { client, close } = await temporalClient();
+    try {
+      const running: string[] = [];
+      for await (const wf of client.workflow.list({ query: `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' AND ExecutionStatus = 'Running'` })) running.push(wf.workflowId);
+      expect(running).toEqual([winner]);
+      await whileTicking(env.sim, client.workflow.getHandle(winner).result());
+    } finally {
+      await close();
+    }
   });
 
   it('refuses a manual backup while a scheduled run (another workflow id) of the cluster is running', async () => {
@@ -111,8 +136,6 @@ describe('atlas-backup list', () => {
 
 describe('atlas-backup cancel', () => {
   it('cancels a running pipeline; watch then ends with the cancelled outcome and exit 1', async () => {
-    // A cluster with no earlier run: the snapshot step adopts any snapshot tagged with the same
-    // workflow id, and backup-<cluster>-<groupId> is reused by every manual run of a cluster.
     const started = await env.cli(backupArgs(env.ids.spare));
     expect(started.code).toBe(0);
     const id = started.stdout.trim();

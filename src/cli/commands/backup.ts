@@ -98,13 +98,13 @@ Examples:
   $ atlas-backup backup -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --export-bucket 65f1a0c0a1b2c3d4e5f6b001 --restore download
   $ atlas-backup backup --file request.yaml --json
 
-One backup per cluster: the workflow id is backup-<cluster>-<groupId>. If a backupPipeline of the same
-project and cluster is already running (a manual one, or one started by its schedule), no second
-pipeline starts: the command exits 1 and names the running workflow to watch instead.`;
+One backup per cluster: if a backupPipeline of the same project and cluster is already running (a
+manual one, or one started by the cluster's schedule), no second pipeline starts: the command exits 1
+and names the running workflow to watch instead. Workflow ids are backup-<cluster>-<groupId>-<UTC time>.`;
 
 export function registerBackup(program: Command): void {
   addRequestOptions(program.command('backup').description('start a backup pipeline: snapshot → wait → export (optional) → restore (optional)'))
-    .option('--id <workflowId>', 'workflow id (default backup-<cluster>-<groupId>)')
+    .option('--id <workflowId>', 'workflow id (default backup-<cluster>-<groupId>-<UTC time>)')
     .option('-w, --wait', 'follow the run with the live view until it ends (exit 1 if it fails)')
     .option('--json', 'machine-readable output on stdout')
     .addHelpText('after', EXAMPLE)

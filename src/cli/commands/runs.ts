@@ -49,9 +49,9 @@ export function registerRuns(program: Command): void {
   program
     .command('status')
     .description("a run's phase, timeline, Atlas ids, export progress, attempts, next poll and last error")
-    .argument('<id>', 'workflow id (e.g. backup-<cluster>-<groupId>)')
+    .argument('<id>', 'workflow id (e.g. backup-<cluster>-<groupId>-<UTC time>)')
     .option('--json', 'the live status as JSON')
-    .addHelpText('after', '\nExample:\n  $ atlas-backup status backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --json')
+    .addHelpText('after', '\nExample:\n  $ atlas-backup status backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z --json')
     .action(
       act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
@@ -68,7 +68,7 @@ export function registerRuns(program: Command): void {
     .description('follow a run live until it ends (Ctrl-C stops watching; the run goes on)')
     .argument('<id>', 'workflow id')
     .option('--interval <ms>', 'refresh interval in milliseconds', wholeNumber, 500)
-    .addHelpText('after', '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001\n\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.')
+    .addHelpText('after', '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z\n\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.')
     .action(
       act(async (id: string, flags: { interval: number }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
@@ -142,7 +142,7 @@ export function registerRuns(program: Command): void {
     .command('cancel')
     .description('request cancellation of a run (the pipeline cancels an Atlas restore it started and records what it left)')
     .argument('<id>', 'workflow id')
-    .addHelpText('after', '\nExample:\n  $ atlas-backup cancel backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001')
+    .addHelpText('after', '\nExample:\n  $ atlas-backup cancel backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z')
     .action(
       act(async (id: string, _flags: object, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
