@@ -109,9 +109,12 @@ export async function followRun(client: Client, handle: WorkflowHandle, options:
     if (interactive) {
       let text = renderStatus(s);
       if (s.exportProgress) text += `\n${exportBarLine(s.exportProgress, out.columns)}`;
+      // Lines are clipped to the terminal width: a wrapped line would throw off the redraw count.
+      const width = Math.max(20, (out.columns ?? 120) - 1);
+      const lines = text.split('\n').map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
       if (drawnLines) out.write(`\x1b[${drawnLines}A\x1b[0J`);
-      out.write(`${text}\n`);
-      drawnLines = text.split('\n').length;
+      out.write(`${lines.join('\n')}\n`);
+      drawnLines = lines.length;
     } else {
       const line = statusLine(s);
       if (line !== lastLine) out.write(`${new Date().toISOString().slice(11, 23)} ${line}\n`);

@@ -11,6 +11,7 @@ const OPTIONS = {
   barIncompleteString: cliProgress.Presets.shades_classic.barIncompleteChar.repeat(BAR_SIZE),
   barGlue: '',
   autopadding: false,
+  autopaddingChar: ' ',
   align: 'left',
 };
 

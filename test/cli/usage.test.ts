@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { buildProgram } from '../../src/cli/main.js';
+import { exportBarLine } from '../../src/cli/progress.js';
 import { runCli } from './helpers.js';
 
 // Nothing listens here: a command that got past validation would fail to connect (exit 1), not exit 2.
@@ -80,5 +81,14 @@ describe('help', () => {
     backup.configureOutput({ writeOut: (s) => (text += s) });
     backup.outputHelp();
     expect(text).toContain('One backup per cluster');
+  });
+});
+
+describe('live view', () => {
+  it('draws the export progress bar from exported/total collections', () => {
+    const line = exportBarLine({ exportedCollections: 4, totalCollections: 10 });
+    expect(line).toContain('40% 4/10 collections');
+    expect(line).toMatch(/\[█{12}░{18}\]/);
+    expect(exportBarLine({ exportedCollections: 0, totalCollections: 0 })).toContain('0% 0/0 collections');
   });
 });
