@@ -1,0 +1,71 @@
+// `worker` and `simulator` as processes: a bad variable stops the worker with exit 2 naming it;
+// the simulator serves until SIGINT, then exits 0; a worker stops cleanly on SIGTERM.
+import { spawn } from 'node:child_process';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { BIN, ROOT, runCli } from './helpers.js';
+
+const children = new Set<ReturnType<typeof spawn>>();
+// A failed assertion must not leave a server behind.
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+});
+
+/** Spawns the binary, resolves once stdout matches `ready`, returns the child and its output so far. */
+function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => reject(new Error(`exited before ready:\n${out}`)));
+  });
+  return { child, started, exited, output: () => out };
+}
+
+describe('atlas-backup worker', () => {
+  it('stops at start-up with exit 2 naming a bad variable, without echoing its value', async () => {
+    const r = await runCli(['worker'], { env: { MONGODB_ATLAS_BASE_URL: 'not a url', MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's3cr3t-value' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('MONGODB_ATLAS_BASE_URL: must be an http(s) URL');
+    expect(r.stderr).not.toContain('s3cr3t-value');
+  });
+
+  it('runs against the dev server and exits 0 on SIGTERM', async () => {
+    const w = spawnUntil(['worker', '--task-queue', `cli-worker-${Date.now()}`], {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:9',
+      MONGODB_ATLAS_AUTH: 'none',
+    }, /atlas-backup worker: task queue 'cli-worker-\d+'/);
+    await w.started;
+    w.child.kill('SIGTERM');
+    expect(await w.exited).toBe(0);
+  });
+});
+
+describe('atlas-backup simulator', () => {
+  it('serves the Atlas API on 127.0.0.1 until SIGINT, then exits 0', async () => {
+    const s = spawnUntil(['simulator', '--port', '0', '--no-auth'], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const [, url] = await s.started;
+    const res = await fetch(`${url}/__simulator/counters`);
+    expect(res.ok).toBe(true);
+    s.child.kill('SIGINT');
+    expect(await s.exited).toBe(0);
+  });
+
+  it('a bad flag value exits 2 naming it', async () => {
+    const r = await runCli(['simulator', '--port', 'eighty']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--port');
+  });
+});
