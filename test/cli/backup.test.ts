@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalClient } from '../helpers/temporal.js';
 import { pipelineSearchAttributes } from '../../src/cli/start.js';
-import { startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+import { inject } from 'vitest';
+import { killSpawned, spawnUntil, startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
 
 // Snapshots take a simulated minute, so a run stays in flight while the next command looks at
 // it; tests that want a run to finish move the simulator's clock (whileTicking).
@@ -14,6 +15,7 @@ beforeAll(async () => {
   env = await startCliEnv({ durations: DURATIONS });
 });
 afterAll(async () => {
+  killSpawned();
   await env?.stop();
 });
 
@@ -131,6 +133,26 @@ describe('atlas-backup list', () => {
     const none = await env.cli(['list', '--project', env.ids.projectId, '--phase', 'waiting-for-restore']);
     expect(none.code).toBe(0);
     expect(none.stdout).toContain('no runs match');
+  });
+});
+
+describe('atlas-backup watch', () => {
+  it('Ctrl-C stops watching and leaves the run going', async () => {
+    const started = await env.cli(backupArgs(env.ids.other));
+    const id = started.stdout.trim();
+    const w = spawnUntil(['watch', id, '--interval', '100'], { TEMPORAL_ADDRESS: inject('temporalAddress') }, /\[waiting-for-snapshot\]/);
+    await w.started;
+    w.child.kill('SIGINT');
+    expect(await w.exited).toBe(0);
+    expect(w.output()).toContain(`Stopped watching; ${id} keeps running`);
+    const { client, close } = await temporalClient();
+    try {
+      const handle = client.workflow.getHandle(id);
+      expect((await handle.describe()).status.name).toBe('RUNNING');
+      await whileTicking(env.sim, handle.result());
+    } finally {
+      await close();
+    }
   });
 });
 

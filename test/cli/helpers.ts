@@ -1,7 +1,7 @@
 // CLI test harness: the real `atlas-backup` binary spawned against the run's Temporal dev server,
 // with an in-test worker (own task queue) calling a real simulator seeded with a project of its own,
 // so runs of other test files sharing the dev server never collide with ours.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
@@ -103,3 +103,33 @@ export async function whileTicking<T>(sim: RunningSimulator, work: Promise<T>, s
     await ticker;
   }
 }
+
+const children = new Set<ReturnType<typeof spawn>>();
+/** Kills whatever spawnUntil started and is still running (call from afterAll). */
+export function killSpawned(): void {
+  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+}
+
+/** Spawns the binary, resolves once stdout matches `ready`, returns the child and its output so far. */
+export function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000) {
+  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  let out = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const started = new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = (b: Buffer) => {
+      out += b.toString();
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    void exited.then(() => reject(new Error(`exited before ready:\n${out}`)));
+  });
+  return { child, started, exited, output: () => out };
+}
+

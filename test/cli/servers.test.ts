@@ -1,37 +1,10 @@
 // `worker` and `simulator` as processes: a bad variable stops the worker with exit 2 naming it;
 // the simulator serves until SIGINT, then exits 0; a worker stops cleanly on SIGTERM.
-import { spawn } from 'node:child_process';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { BIN, ROOT, runCli } from './helpers.js';
+import { killSpawned, runCli, spawnUntil } from './helpers.js';
 
-const children = new Set<ReturnType<typeof spawn>>();
 // A failed assertion must not leave a server behind.
-afterAll(() => {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-/** Spawns the binary, resolves once stdout matches `ready`, returns the child and its output so far. */
-function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child);
-  let out = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const started = new Promise<RegExpExecArray>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
-    const onData = (b: Buffer) => {
-      out += b.toString();
-      const m = ready.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then(() => reject(new Error(`exited before ready:\n${out}`)));
-  });
-  return { child, started, exited, output: () => out };
-}
+afterAll(killSpawned);
 
 describe('atlas-backup worker', () => {
   it('stops at start-up with exit 2 naming a bad variable, without echoing its value', async () => {
