@@ -2,6 +2,14 @@
 import type { LiveStatus } from '../client/status.js';
 import type { StepRecord } from '../workflows/status.js';
 
+/** The approval part of a disasterRecovery status (the DR query adds it to RunStatus). */
+interface DrApproval {
+  decision?: string;
+  by?: string;
+  reason?: string;
+  pending?: { overwrite: string; with: string; deadline: string };
+}
+
 const since = (fromIso: string, toIso?: string) => {
   const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
   return Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)}s` : '?';
@@ -26,6 +34,13 @@ export function renderStatus(s: LiveStatus): string {
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
     lines.push(`  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`);
+  }
+  const approval = (s as LiveStatus & { approval?: DrApproval }).approval;
+  if (approval?.pending) {
+    lines.push(`  approval    WAITING until ${approval.pending.deadline}: overwrite ${approval.pending.overwrite} with ${approval.pending.with}`);
+    lines.push(`              decide with: atlas-backup approve ${s.workflowId} --reason "..."  (or reject)`);
+  } else if (approval?.decision) {
+    lines.push(`  approval    ${approval.decision}${approval.by ? ` by ${approval.by}` : ''}${approval.reason ? ` (${approval.reason})` : ''}`);
   }
   if (s.lastError) lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {

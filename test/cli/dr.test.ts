@@ -32,6 +32,9 @@ describe('atlas-backup dr / approve / reject', () => {
     const id = started.stdout.trim();
     expect(id).toBe(`dr-${env.ids.other}-to-${env.ids.target}-${env.ids.projectId}`);
     await awaitingApproval(id);
+    const shown = await env.cli(['status', id]);
+    expect(shown.stdout).toMatch(new RegExp(`approval\\s+WAITING until .*overwrite cluster '${env.ids.target}'`));
+    expect(shown.stdout).toContain(`atlas-backup approve ${id}`);
 
     const approved = await env.cli(['approve', id, '--by', 'alice', '--reason', 'INC-1234']);
     expect(approved.stderr).toBe('');

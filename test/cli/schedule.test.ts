@@ -73,4 +73,21 @@ describe('atlas-backup schedule', () => {
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`no schedule '${id}'`);
   });
+
+  it('backfill takes the missed actions of a time range, one at a time for the cluster (SKIP)', async () => {
+    const id = `sched-backup-${env.ids.other}-${env.ids.projectId}`;
+    expect((await env.cli(['schedule', 'create', '--project', env.ids.projectId, '--cluster', env.ids.other, ...FAST_FLAGS, '--every', '1h', '--paused'])).code).toBe(0);
+    const end = new Date();
+    const start = new Date(end.getTime() - 3 * 3_600_000 - 60_000);
+    const r = await env.cli(['schedule', 'backfill', id, '--start', start.toISOString(), '--end', end.toISOString()]);
+    expect(r.stderr).toBe('');
+    const runs = await eventually(async () => {
+      const rows = await runsOf(env.ids.other);
+      return rows.length ? rows : undefined;
+    }, 'a backfilled run');
+    // Three fire times in the range, but SKIP lets only one pipeline run for the cluster.
+    expect(runs.filter((x) => x.status === 'RUNNING')).toHaveLength(1);
+    await whileTicking(env.sim, env.cli(['watch', runs[0]!.workflowId, '--interval', '100']));
+    expect((await env.cli(['schedule', 'delete', id])).code).toBe(0);
+  });
 });
