@@ -4,6 +4,7 @@ import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient, ItemOf, ListOperationId, OperationId, PathParamsOf, RequestArgs, ResponseOf } from '../atlas/index.js';
 import { atlasCall, type CallContext } from './failures.js';
+import type { RunRef } from './types.js';
 
 /** One attempt's view of the client: every call is translated to a Temporal outcome and counted. */
 export class AttemptCalls {
@@ -32,9 +33,13 @@ export class AttemptCalls {
   }
 }
 
-/** The id of the workflow running this activity: the tag that makes creates idempotent. */
-export function workflowIdOf(ctx: Context): string {
-  const id = ctx.info.workflowExecution?.workflowId;
-  if (!id) throw ApplicationFailure.nonRetryable('This activity must run inside a workflow (it tags Atlas resources with the workflow id).', 'NoWorkflowContext');
-  return id;
+/**
+ * The run this activity belongs to. Resources are tagged with the run, not only the workflow id:
+ * a later run reusing a workflow id (a fixed id, a re-run from the UI) must take its own snapshot
+ * instead of adopting an earlier run's.
+ */
+export function runOf(ctx: Context): RunRef {
+  const { workflowId, runId } = ctx.info.workflowExecution ?? {};
+  if (!workflowId || !runId) throw ApplicationFailure.nonRetryable('This activity must run inside a workflow (it tags Atlas resources with the run).', 'NoWorkflowContext');
+  return { workflowId, runId };
 }

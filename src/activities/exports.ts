@@ -2,10 +2,10 @@
 // polling close to its estimated completion.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient, ExportJob } from '../atlas/index.js';
-import { AttemptCalls, workflowIdOf } from './atlas-calls.js';
+import { AttemptCalls, runOf } from './atlas-calls.js';
 import { notFinished, terminalFailure } from './failures.js';
 import { exportPollDelayMs } from './polling.js';
-import { CUSTOM_DATA_TAG_KEY, type AwaitedResource, type AwaitExportInput, type CreatedResource, type PollDetails, type StartExportInput } from './types.js';
+import { CUSTOM_DATA_TAG_KEYS, customDataTags, type AwaitedResource, type AwaitExportInput, type CreatedResource, type PollDetails, type StartExportInput } from './types.js';
 
 
 export function exportActivities(client: AtlasClient) {
@@ -14,11 +14,12 @@ export function exportActivities(client: AtlasClient) {
     async startExport(input: StartExportInput): Promise<CreatedResource> {
       const { groupId, clusterName, snapshotId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
-      const workflowId = workflowIdOf(Context.current());
-      const isOurs = (j: ExportJob) => j.snapshotId === snapshotId && !!j.customData?.some((d) => d.key === CUSTOM_DATA_TAG_KEY && d.value === workflowId);
+      const tags = customDataTags(runOf(Context.current()));
+      const isOurs = (j: ExportJob) => j.snapshotId === snapshotId && tags.every((t) => j.customData?.some((d) => d.key === t.key && d.value === t.value));
       const existing = await calls.find('listBackupExports', { groupId, clusterName }, isOurs);
       if (existing) return { id: existing.id, state: existing.state, adopted: true, requests: calls.requests, attempts: Context.current().info.attempt };
-      const customData = [...input.customData.filter((d) => d.key !== CUSTOM_DATA_TAG_KEY), { key: CUSTOM_DATA_TAG_KEY, value: workflowId }];
+      const ours = new Set<string>(Object.values(CUSTOM_DATA_TAG_KEYS));
+      const customData = [...input.customData.filter((d) => !ours.has(d.key)), ...tags];
       const created = await calls.call('createBackupExport', {
         path: { groupId, clusterName },
         body: { snapshotId, exportBucketId: input.exportBucketId, customData },

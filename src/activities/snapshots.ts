@@ -2,7 +2,7 @@
 // for it with retry-as-poll.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient } from '../atlas/index.js';
-import { AttemptCalls, workflowIdOf } from './atlas-calls.js';
+import { AttemptCalls, runOf } from './atlas-calls.js';
 import { notFinished, terminalFailure } from './failures.js';
 import { backoffDelayMs } from './polling.js';
 import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type ClusterInfo, type ClusterRef, type PollDetails, type TakeSnapshotInput, type TakenSnapshot } from './types.js';
@@ -31,7 +31,7 @@ export function snapshotActivities(client: AtlasClient) {
       const attempts = Context.current().info.attempt;
       const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
       const sharded = (cluster.clusterType ?? 'REPLICASET') !== 'REPLICASET';
-      const tag = tagFor(workflowIdOf(Context.current()));
+      const tag = tagFor(runOf(Context.current()));
       const listOp = sharded ? 'listBackupShardedClusters' : 'listBackupSnapshots';
       const existing = await calls.find(listOp, { groupId, clusterName }, (s: { description?: string }) => !!s.description?.includes(tag));
       if (existing) return { id: existing.id, state: existing.status, adopted: true, sharded, requests: calls.requests, attempts };

@@ -5,9 +5,19 @@ import type { PollingSpec, RestoreSpec } from '../workflows/inputs.js';
 /** ApplicationFailure type of the benign "Atlas job not finished yet" poll failure. */
 export const NOT_FINISHED = 'NotFinished';
 
-/** Marks resources this project creates, so a retried or re-run create adopts instead of duplicating. */
-export const tagFor = (workflowId: string) => `[atlas-backup:${workflowId}]`;
-export const CUSTOM_DATA_TAG_KEY = 'atlas-backup-workflow-id';
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
+
+/** Marks the snapshots a run takes, so a retried create adopts its own instead of duplicating. */
+export const tagFor = (run: RunRef) => `[atlas-backup:${run.workflowId}:${run.runId}]`;
+/** The export job's customData entries that mark it as this run's. */
+export const CUSTOM_DATA_TAG_KEYS = { workflowId: 'atlas-backup-workflow-id', runId: 'atlas-backup-run-id' } as const;
+export const customDataTags = (run: RunRef) => [
+  { key: CUSTOM_DATA_TAG_KEYS.workflowId, value: run.workflowId },
+  { key: CUSTOM_DATA_TAG_KEYS.runId, value: run.runId },
+];
 
 export interface ClusterRef {
   groupId: string;

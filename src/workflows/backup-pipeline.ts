@@ -1,8 +1,6 @@
 // backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
 // Deterministic orchestration only; every Atlas call is an activity.
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   defineQuery,
   proxyActivities,
@@ -13,8 +11,8 @@ import {
 import type { Activities } from '../activities/index.js';
 import type { AwaitedResource } from '../activities/types.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { wasCancelled } from './cancellation.js';
-import { backupPipelineInputSchema, formatIssues, type BackupPipelineInput, type BackupPipelineRequest } from './inputs.js';
+import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
+import { backupPipelineInputSchema, type BackupPipelineRequest } from './inputs.js';
 import { AtlasCluster, AtlasProject, BackupPhase } from './search-attributes.js';
 import { Timeline, type PipelinePhase, type RunStatus, type StepRecord } from './status.js';
 
@@ -38,17 +36,8 @@ export interface PipelineResult {
   notes: string[];
 }
 
-/** Validates on entry: a start from any client (UI, Schedule, another SDK) meets the CLI's rules. */
-function parseInput(request: BackupPipelineRequest): BackupPipelineInput {
-  const parsed = backupPipelineInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid backupPipeline input: ${formatIssues(parsed.error).join('; ')}` });
-  }
-  return parsed.data;
-}
-
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
-  const input = parseInput(request);
+  const input = parseWorkflowInput(backupPipelineInputSchema, request, 'backupPipeline');
   const { groupId, clusterName, retry, polling, timeouts } = input;
   const ref = { groupId, clusterName };
   const { workflowId } = workflowInfo();
@@ -164,16 +153,6 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
       return finish('cancelled');
     }
     setPhase('failed');
-    const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-    const stepName = status.steps.at(-1)?.name;
-    status.lastError = { message, type, step: stepName };
-    throw ApplicationFailure.create({
-      type: type ?? 'PipelineFailed',
-      nonRetryable: true,
-      message: `backupPipeline for cluster '${clusterName}' in project ${groupId} failed at step ${stepName ?? 'start'}: ${message}`,
-      details: [finish('failed')],
-    });
+    throw runFailure(err, status, { what: `backupPipeline for cluster '${clusterName}' in project ${groupId}`, defaultType: 'PipelineFailed', summary: () => finish('failed') });
   }
 }

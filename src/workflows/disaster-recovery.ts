@@ -2,8 +2,6 @@
 // wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
 import {
   ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   defineQuery,
@@ -14,10 +12,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { wasCancelled } from './cancellation.js';
+import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { approvalGateOn, disasterRecoveryInputSchema, type DisasterRecoveryInput, type DisasterRecoveryRequest, type DrDeliveryType, type DrSourceSpec } from './dr-inputs.js';
-import { formatIssues } from './inputs.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from './search-attributes.js';
 import { Timeline, type DrPhase, type RunStatus, type StepRecord } from './status.js';
 
@@ -72,14 +69,6 @@ export const drStatusQuery = defineQuery<DrStatus>('status');
 export const approveUpdate = defineUpdate<{ decision: 'approved' }, [ApprovalDecision]>('approve');
 export const rejectUpdate = defineUpdate<{ decision: 'rejected' }, [ApprovalDecision]>('reject');
 
-function parseInput(request: DisasterRecoveryRequest): DisasterRecoveryInput {
-  const parsed = disasterRecoveryInputSchema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid disasterRecovery input: ${formatIssues(parsed.error).join('; ')}` });
-  }
-  return parsed.data;
-}
-
 type StartDrRestoreInput = Parameters<Activities['startServerlessRestore']>[0];
 type DrSourceRef = StartDrRestoreInput['source'];
 type DrRestoreSpec = StartDrRestoreInput['restore'];
@@ -87,7 +76,7 @@ type DrRestoreSpec = StartDrRestoreInput['restore'];
 const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
-  const input = parseInput(request);
+  const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
   const { source, target, deliveryType, what, retry, polling, timeouts } = input;
   const src: DrSourceRef = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
   const { workflowId, runStartTime } = workflowInfo();
@@ -240,16 +229,10 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
       return finish('cancelled');
     }
     setPhase('failed');
-    const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-    const message = cause instanceof Error ? cause.message : String(cause);
-    const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-    const stepName = status.steps.at(-1)?.name;
-    status.lastError = { message, type, step: stepName };
-    throw ApplicationFailure.create({
-      type: type ?? 'DisasterRecoveryFailed',
-      nonRetryable: true,
-      message: `disasterRecovery of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId} failed at step ${stepName ?? 'start'}: ${message}`,
-      details: [finish('failed')],
+    throw runFailure(err, status, {
+      what: `disasterRecovery of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
+      defaultType: 'DisasterRecoveryFailed',
+      summary: () => finish('failed'),
     });
   }
 }

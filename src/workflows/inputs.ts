@@ -81,7 +81,7 @@ export function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCt
 
 export const customDataSchema = z
   .array(z.strictObject({ key: z.string().min(1, { error: 'export.customData[].key must not be empty' }), value: z.string() }))
-  .max(20, { error: 'export.customData allows at most 20 entries' });
+  .max(18, { error: 'export.customData allows at most 18 entries (the pipeline adds 2 that tag the run)' });
 
 export const backupPipelineInputSchema = z.strictObject({
   groupId: atlasId('groupId'),

@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import type { AtlasAuth } from '../../src/atlas/index.js';
 import type { WorkerConfig } from '../../src/config.js';
 import { startSimulator, DEMO_SEED, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
@@ -89,3 +89,34 @@ export const FAST = {
 } as const;
 
 export const uniqueId = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
+
+export interface WorkflowTestEnv {
+  sim: RunningSimulator;
+  auth: AtlasAuth;
+  worker: TestWorker;
+  client: Client;
+}
+
+/**
+ * The usual integration-test set-up for a describe block: a simulator with the given options, a
+ * worker on its own task queue, and a Temporal client; all stopped after the block. Fields are
+ * filled in beforeAll.
+ */
+export function useWorkflowTestEnv(options: SimulatorOptions = {}): WorkflowTestEnv {
+  const ctx = {} as WorkflowTestEnv;
+  let closeClient: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const { sim, auth } = await startTestSimulator(options);
+    Object.assign(ctx, { sim, auth });
+    ctx.worker = await startTestWorker(sim, auth);
+    const temporal = await temporalClient();
+    ctx.client = temporal.client;
+    closeClient = temporal.close;
+  });
+  afterAll(async () => {
+    await ctx.worker?.stop();
+    await closeClient?.();
+    await ctx.sim?.stop();
+  });
+  return ctx;
+}

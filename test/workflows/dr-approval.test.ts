@@ -1,12 +1,12 @@
 // disasterRecovery's approval gate and cancellation, on the real dev server against the simulator:
 // nothing is restored without approval, and a cancelled run says what it left in Atlas.
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import { approveUpdate, rejectUpdate, type DrReport, type DrStatus } from '../../src/workflows/index.js';
 import type { DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
 import { BackupPhase, DrSource, DrTarget } from '../../src/workflows/search-attributes.js';
-import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const DURATIONS = { restoreAutomated: 500, restorePointInTime: 4_000 };
 const SRC = DEMO_IDS.projectId;
@@ -14,32 +14,19 @@ const TGT = DEMO_IDS.targetProjectId;
 const HOUR = 3_600_000;
 
 describe('disasterRecovery approval gate and cancellation', () => {
-  let env: Awaited<ReturnType<typeof startTestSimulator>>;
-  let worker: TestWorker;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-
-  beforeAll(async () => {
-    env = await startTestSimulator({ timeScale: 1, durations: DURATIONS });
-    worker = await startTestWorker(env.sim, env.auth);
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await env?.sim.stop();
-  });
+  const ctx = useWorkflowTestEnv({ timeScale: 1, durations: DURATIONS });
 
   /** A source with one completed snapshot and an empty target; returns a request restoring it. */
   async function scenario(extra: Partial<DisasterRecoveryRequest> = {}, production = false) {
     const source = uniqueId('src');
     const target = uniqueId('tgt');
-    await env.sim.admin.seedCluster({ groupId: SRC, name: source, kind: 'replicaSet' });
-    await env.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
-    const snap = await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
+    await ctx.sim.admin.seedCluster({ groupId: SRC, name: source, kind: 'replicaSet' });
+    await ctx.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
+    const snap = await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
     const request: DisasterRecoveryRequest = {
       ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target, production }, ...extra,
     };
-    const handle = await temporal.client.workflow.start('disasterRecovery', { taskQueue: worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
+    const handle = await ctx.client.workflow.start('disasterRecovery', { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
     return { source, target, snap, handle: handle as WorkflowHandle };
   }
 
@@ -52,7 +39,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     }
     throw new Error(`run never reached ${phase}`);
   }
-  const jobsInto = async (target: string) => (await env.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
+  const jobsInto = async (target: string) => (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
 
   it('pauses a production-target run in awaiting-approval showing what will be overwritten with what, then restores once approved', async () => {
     const { target: prodTarget, snap, handle, source } = await scenario({}, true);
@@ -120,9 +107,9 @@ describe('disasterRecovery approval gate and cancellation', () => {
     await waitForPhase(gated, 'awaiting-approval');
     // Keep the target busy with a long point-in-time restore from another cluster, then approve.
     const other = uniqueId('other');
-    await env.sim.admin.seedCluster({ groupId: SRC, name: other, kind: 'replicaSet' });
-    await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: other, ageMs: HOUR });
-    const blocker = await worker.built.atlas.request('createBackupRestoreJob', {
+    await ctx.sim.admin.seedCluster({ groupId: SRC, name: other, kind: 'replicaSet' });
+    await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: other, ageMs: HOUR });
+    const blocker = await ctx.worker.built.atlas.request('createBackupRestoreJob', {
       path: { groupId: SRC, clusterName: other },
       body: { deliveryType: 'pointInTime', pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) - 60, targetGroupId: TGT, targetClusterName: target },
     });
@@ -137,14 +124,14 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(report.restoreJobId).toBeUndefined();
     expect(report.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect((await jobsInto(target)).map((j) => j.id)).toEqual([blocker.id]);
-    const busy = (await env.sim.admin.requestLog()).filter((e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409);
+    const busy = (await ctx.sim.admin.requestLog()).filter((e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409);
     expect(busy.length).toBeGreaterThan(0);
   });
 
   it('finds and cancels the job a create attempt made when the run is cancelled during that attempt', async () => {
     const pit = Math.floor(Date.now() / 1000) - 60;
     // Each create commits in Atlas, answers slowly, then loses its response.
-    await env.sim.admin.setFaults({ operations: { createBackupRestoreJob: { latencyMs: 800, dropResponse: 1 } } });
+    await ctx.sim.admin.setFaults({ operations: { createBackupRestoreJob: { latencyMs: 800, dropResponse: 1 } } });
     try {
       const { target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
       await waitForPhase(handle, 'restoring');
@@ -155,10 +142,10 @@ describe('disasterRecovery approval gate and cancellation', () => {
       expect(jobs).toHaveLength(1);
       expect(report.restoreJobId).toBe(jobs[0]!.id);
       expect(report.cancellation).toMatchObject({ restoreJobId: jobs[0]!.id, cancelled: true });
-      const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: jobs[0]!.clusterName, restoreJobId: jobs[0]!.id } });
+      const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: jobs[0]!.clusterName, restoreJobId: jobs[0]!.id } });
       expect(job.cancelled).toBe(true);
     } finally {
-      await env.sim.admin.clearFaults();
+      await ctx.sim.admin.clearFaults();
     }
   });
 
@@ -170,7 +157,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('cancelled');
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: true });
-    const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
+    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
     expect(job.cancelled).toBe(true);
     expect(job.finishedAt).toBeUndefined();
     expect(report.verified).toBeUndefined();

@@ -1,41 +1,48 @@
 // The backup pipeline end to end: real Temporal dev server, real worker, simulator over HTTP.
 import { WorkflowFailedError } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import type { BackupPipelineRequest } from '../../src/workflows/inputs.js';
 import type { PipelineResult } from '../../src/workflows/index.js';
-import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { FAST, startTestSimulator, startTestWorker, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, sharded, restoreTarget } = DEMO_IDS;
 
 describe('backupPipeline', () => {
-  let env: Awaited<ReturnType<typeof startTestSimulator>>;
-  let worker: TestWorker;
-  let temporal: Awaited<ReturnType<typeof temporalClient>>;
-
-  beforeAll(async () => {
-    env = await startTestSimulator({ timeScale: 0.05 });
-    worker = await startTestWorker(env.sim, env.auth);
-    temporal = await temporalClient();
-  });
-  afterAll(async () => {
-    await worker?.stop();
-    await temporal?.close();
-    await env?.sim.stop();
-  });
+  const ctx = useWorkflowTestEnv({ timeScale: 0.05 });
 
   const run = (request: BackupPipelineRequest, workflowId = uniqueId('pipeline')) =>
-    temporal.client.workflow.execute('backupPipeline', { taskQueue: worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
+    ctx.client.workflow.execute('backupPipeline', { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
 
   async function resourcesOf(result: PipelineResult) {
-    const r = await env.sim.admin.resources();
+    const r = await ctx.sim.admin.resources();
     return {
       snapshots: r.snapshots.filter((s) => s.description?.includes(result.workflowId)),
       exports: r.exports.filter((e) => e.customData.some((d) => d.value === result.workflowId)),
       restores: r.restoreJobs.filter((j) => j.id === result.restore?.id),
     };
   }
+
+  it('takes a snapshot of a replica set and waits until Atlas reports it completed', async () => {
+    const workflowId = uniqueId('skeleton');
+    const result = await run({ groupId, clusterName: replicaSet, snapshot: { retentionInDays: 3 } }, workflowId);
+    expect(result.outcome).toBe('completed');
+    expect(result.snapshot?.status).toBe('completed');
+    const fromAtlas = await ctx.worker.built.atlas.request('getClusterBackupSnapshot', { path: { groupId, clusterName: replicaSet, snapshotId: result.snapshot!.id } });
+    expect(fromAtlas.status).toBe('completed');
+    expect(fromAtlas.description).toContain(workflowId);
+    expect(fromAtlas.retentionInDays ?? 3).toBe(3);
+  });
+
+  it('takes a new snapshot in a later run that reuses the workflow id (resources are tagged by run)', async () => {
+    const workflowId = uniqueId('reused-id');
+    const first = await run({ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId } }, workflowId);
+    const second = await run({ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId } }, workflowId);
+    expect(second.snapshot!.id).not.toBe(first.snapshot!.id);
+    expect(second.snapshot!.adopted).toBe(false);
+    expect(second.export!.id).not.toBe(first.export!.id);
+  });
 
   it('runs snapshot → export → automated restore for a replica set and reports every step', async () => {
     const result = await run({
@@ -65,11 +72,11 @@ describe('backupPipeline', () => {
   });
 
   it('backs up a sharded cluster through the shardedCluster snapshot endpoints', async () => {
-    const before = (await env.sim.admin.counters()).getBackupShardedCluster ?? 0;
+    const before = (await ctx.sim.admin.counters()).getBackupShardedCluster ?? 0;
     const result = await run({ groupId, clusterName: sharded, export: { exportBucketId: bucketId } });
     expect(result.snapshot).toMatchObject({ status: 'completed', sharded: true });
     expect(result.export?.state).toBe('Successful');
-    expect((await env.sim.admin.counters()).getBackupShardedCluster ?? 0).toBeGreaterThan(before);
+    expect((await ctx.sim.admin.counters()).getBackupShardedCluster ?? 0).toBeGreaterThan(before);
   });
 
   it('delivers a download restore with its delivery URL', async () => {
@@ -79,7 +86,7 @@ describe('backupPipeline', () => {
   });
 
   it('restores to a point in time after the snapshot', async () => {
-    await env.sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 60_000 });
+    await ctx.sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 60_000 });
     const pointInTimeUTCSeconds = Math.floor(Date.now() / 1000) - 5;
     const result = await run({
       groupId,
@@ -87,7 +94,7 @@ describe('backupPipeline', () => {
       restore: { deliveryType: 'pointInTime', targetGroupId: targetProjectId, targetClusterName: restoreTarget, pointInTimeUTCSeconds },
     });
     expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'pointInTime' });
-    const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
+    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
     expect(job.pointInTimeUTCSeconds).toBe(pointInTimeUTCSeconds);
   });
 
@@ -100,14 +107,14 @@ describe('backupPipeline', () => {
   });
 
   it('fails fast after one attempt when the cluster does not exist, naming the cluster and the errorCode', async () => {
-    const before = (await env.sim.admin.counters()).getCluster ?? 0;
+    const before = (await ctx.sim.admin.counters()).getCluster ?? 0;
     const err = await run({ groupId, clusterName: 'no-such-cluster' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const message = String((err as WorkflowFailedError).cause?.message);
     expect(message).toContain("'no-such-cluster'");
     expect(message).toContain('CLUSTER_NOT_FOUND');
     expect(message).toMatch(/Check the cluster name/);
-    expect(((await env.sim.admin.counters()).getCluster ?? 0) - before).toBe(1);
+    expect(((await ctx.sim.admin.counters()).getCluster ?? 0) - before).toBe(1);
   });
 
   it('fails fast on a 400 (a point in time in the future) without retrying the restore', async () => {
@@ -126,22 +133,22 @@ describe('backupPipeline', () => {
   });
 
   it('rejects invalid input on entry with field-level messages, before any Atlas call', async () => {
-    const before = await env.sim.admin.counters();
-    const err = await temporal.client.workflow
-      .execute('backupPipeline', { taskQueue: worker.taskQueue, workflowId: uniqueId('invalid'), args: [{ groupId: 'xyz', clusterName: '-bad', restore: { deliveryType: 'automated' } }] })
+    const before = await ctx.sim.admin.counters();
+    const err = await ctx.client.workflow
+      .execute('backupPipeline', { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('invalid'), args: [{ groupId: 'xyz', clusterName: '-bad', restore: { deliveryType: 'automated' } }] })
       .catch((e: unknown) => e);
     const message = String((err as WorkflowFailedError).cause?.message);
     expect(message).toContain('groupId must be a 24-character hex id');
     expect(message).toContain('clusterName must match');
     expect(message).toContain('restore.targetGroupId is required when deliveryType is automated');
-    expect(await env.sim.admin.counters()).toEqual(before);
+    expect(await ctx.sim.admin.counters()).toEqual(before);
   });
 
   it('shows export progress through getPipelineStatus while the export runs', async () => {
     const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, exportQueued: 50, exportPerCollection: 250, exportTotalCollections: 12 } });
     const slowWorker = await startTestWorker(slow.sim, slow.auth);
     try {
-      const handle = await temporal.client.workflow.start('backupPipeline', {
+      const handle = await ctx.client.workflow.start('backupPipeline', {
         taskQueue: slowWorker.taskQueue,
         workflowId: uniqueId('progress'),
         args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, polling: { initialIntervalSeconds: 0.1, maximumIntervalSeconds: 0.3, backoffCoefficient: 1 } }],
