@@ -16,15 +16,17 @@ export function exportActivities(client: AtlasClient) {
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const tags = customDataTags(runOf(Context.current()));
       const isOurs = (j: ExportJob) => j.snapshotId === snapshotId && tags.every((t) => j.customData?.some((d) => d.key === t.key && d.value === t.value));
-      const existing = await calls.find('listBackupExports', { groupId, clusterName }, isOurs);
-      if (existing) return { id: existing.id, state: existing.state, adopted: true, requests: calls.requests, attempts: Context.current().info.attempt };
+      const attempts = Context.current().info.attempt;
+      // The tags name this run, so only a retry can find a job of ours: attempt 1 skips the lookup.
+      const existing = attempts > 1 ? await calls.find('listBackupExports', { groupId, clusterName }, isOurs) : undefined;
+      if (existing) return { id: existing.id, state: existing.state, adopted: true, requests: calls.requests, attempts };
       const ours = new Set<string>(Object.values(CUSTOM_DATA_TAG_KEYS));
       const customData = [...input.customData.filter((d) => !ours.has(d.key)), ...tags];
       const created = await calls.call('createBackupExport', {
         path: { groupId, clusterName },
         body: { snapshotId, exportBucketId: input.exportBucketId, customData },
       });
-      return { id: created.id, state: created.state, adopted: false, requests: calls.requests, attempts: Context.current().info.attempt };
+      return { id: created.id, state: created.state, adopted: false, requests: calls.requests, attempts };
     },
 
     async awaitExport(input: AwaitExportInput): Promise<AwaitedResource> {

@@ -33,7 +33,8 @@ export function snapshotActivities(client: AtlasClient) {
       const sharded = (cluster.clusterType ?? 'REPLICASET') !== 'REPLICASET';
       const tag = tagFor(runOf(Context.current()));
       const listOp = sharded ? 'listBackupShardedClusters' : 'listBackupSnapshots';
-      const existing = await calls.find(listOp, { groupId, clusterName }, (s: { description?: string }) => !!s.description?.includes(tag));
+      // The tag names this run, so only a retry can find a snapshot of ours: attempt 1 skips the lookup.
+      const existing = attempts > 1 ? await calls.find(listOp, { groupId, clusterName }, (s: { description?: string }) => !!s.description?.includes(tag)) : undefined;
       if (existing) return { id: existing.id, state: existing.status, adopted: true, sharded, requests: calls.requests, attempts };
       const description = input.description ? `${input.description} ${tag}` : tag;
       const created = await calls.call('takeSnapshots', {
