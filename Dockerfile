@@ -5,9 +5,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
-# Dependencies first, so source edits do not reinstall them.
+# Dependencies first, so source edits do not reinstall them. `npm install` from the committed lock
+# (not `npm ci`): the lock lacks other platforms' optional @swc/core builds, which npm ci rejects.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY tsconfig.json ./
 COPY bin ./bin

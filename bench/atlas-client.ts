@@ -5,13 +5,15 @@
 //
 //   node --import tsx bench/atlas-client.ts [--json] [--n 10000] [--concurrency 16]
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AtlasClient, chooseChallenge, DigestSession, parseDigestChallenges, catalog } from '../src/atlas/index.js';
 
-const SA = { clientId: 'mdb_sa_id_bench', clientSecret: 'mdb_sa_sk_bench-secret' };
-const KEY = { publicKey: 'benchpub', privateKey: 'bench-private-key' };
+// Made up per run and handed to the --serve child through its environment; never committed.
+const SA = { clientId: 'mdb_sa_id_bench', clientSecret: process.env.BENCH_SA_SECRET ?? `mdb_sa_sk_${randomBytes(12).toString('hex')}` };
+const KEY = { publicKey: 'benchpub', privateKey: process.env.BENCH_KEY_SECRET ?? randomBytes(12).toString('hex') };
 
 interface Target {
   url: string;
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
   const asJson = process.argv.includes('--json');
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
     stdio: ['pipe', 'pipe', 'inherit'],
+    env: { ...process.env, BENCH_SA_SECRET: SA.clientSecret, BENCH_KEY_SECRET: KEY.privateKey },
   });
   try {
     const lines = createInterface({ input: child.stdout! });

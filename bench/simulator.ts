@@ -11,16 +11,21 @@ const json = process.argv.includes('--json');
 
 // The simulator runs in its own process so the load generator does not share its event loop.
 const child = spawn(process.execPath, ['--import', 'tsx', new URL('../src/simulator/cli.ts', import.meta.url).pathname, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise<string>((resolve, reject) => {
+// The simulator prints its URL and the service account it made up for this run.
+const [url, clientId, clientSecret] = await new Promise<[string, string, string]>((resolve, reject) => {
   let buf = '';
   const timer = setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000);
-  child.stdout!.on('data', (d: Buffer) => { buf += d; const m = /listening on (\S+)/.exec(buf); if (m) { clearTimeout(timer); resolve(m[1]!); } });
+  child.stdout!.on('data', (d: Buffer) => {
+    buf += d;
+    const m = /listening on (\S+)[\s\S]*MONGODB_ATLAS_CLIENT_ID=(\S+) MONGODB_ATLAS_CLIENT_SECRET=(\S+)/.exec(buf);
+    if (m) { clearTimeout(timer); resolve([m[1]!, m[2]!, m[3]!]); }
+  });
 });
 const sim = { url, admin: new SimulatorAdmin(url) };
 try {
   const tokenRes = await fetch(`${sim.url}/api/oauth/token`, {
     method: 'POST', body: 'grant_type=client_credentials',
-    headers: { authorization: `Basic ${Buffer.from('mdb_sa_id_simulator:mdb_sa_sk_simulator-secret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
   });
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
   const { id } = await sim.admin.addScheduledSnapshot({ groupId: DEMO_IDS.projectId, clusterName: DEMO_IDS.replicaSet });

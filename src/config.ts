@@ -31,7 +31,7 @@ const envSchema = z
     MONGODB_ATLAS_CLIENT_SECRET: optionalText,
     MONGODB_ATLAS_PUBLIC_KEY: optionalText,
     MONGODB_ATLAS_PRIVATE_KEY: optionalText,
-    /** `none` only for a local simulator started with auth off. */
+    /** `none` only for a simulator started with auth off, on plain http. */
     MONGODB_ATLAS_AUTH: z.enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' }).optional(),
     ATLAS_HTTP_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(100, { error: 'must be >= 100' }).max(600_000, { error: 'must be <= 600000' }).default(30_000),
     WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be >= 1' }).max(1000).default(100),
@@ -63,8 +63,9 @@ function crossFieldProblems(raw: Env): string[] {
   if (mode === 'serviceAccount' && !hasSa) problems.push('MONGODB_ATLAS_CLIENT_ID: is required when MONGODB_ATLAS_AUTH=serviceAccount');
   if (mode === 'apiKey' && !hasKey) problems.push('MONGODB_ATLAS_PUBLIC_KEY: is required when MONGODB_ATLAS_AUTH=apiKey');
   const baseUrl = env('MONGODB_ATLAS_BASE_URL') ?? 'https://cloud.mongodb.com';
-  if (mode === 'none' && !/^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(baseUrl)) {
-    problems.push('MONGODB_ATLAS_AUTH: =none is only allowed with a loopback MONGODB_ATLAS_BASE_URL (a local simulator)');
+  // Real Atlas is HTTPS only: no-auth is for a simulator on plain HTTP (local or a compose network).
+  if (mode === 'none' && !baseUrl.startsWith('http://')) {
+    problems.push('MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), never with Atlas itself');
   }
   return problems;
 }

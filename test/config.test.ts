@@ -1,9 +1,11 @@
 // Environment → config: every problem named at once, secret values never echoed.
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadWorkerConfig, temporalConfigFromEnv } from '../src/config.js';
 
-const sa = { MONGODB_ATLAS_CLIENT_ID: 'mdb_sa_id_test', MONGODB_ATLAS_CLIENT_SECRET: 'mdb_sa_sk_not-a-real-secret-value' };
+// Made up for this run: never a real credential, never committed.
+const sa = { MONGODB_ATLAS_CLIENT_ID: `mdb_sa_id_${randomBytes(4).toString('hex')}`, MONGODB_ATLAS_CLIENT_SECRET: `mdb_sa_sk_${randomBytes(16).toString('hex')}` };
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -25,7 +27,7 @@ describe('worker configuration from the environment', () => {
   });
 
   it('chooses API-key auth when only an API key is set', () => {
-    const c = loadWorkerConfig({ MONGODB_ATLAS_PUBLIC_KEY: 'pubkey', MONGODB_ATLAS_PRIVATE_KEY: 'private-key-value' });
+    const c = loadWorkerConfig({ MONGODB_ATLAS_PUBLIC_KEY: 'pubkey', MONGODB_ATLAS_PRIVATE_KEY: randomBytes(8).toString('hex') });
     expect(c.atlas.auth.kind).toBe('apiKey');
   });
 
@@ -42,9 +44,10 @@ describe('worker configuration from the environment', () => {
     expect(problems.join('\n')).toMatch(/MONGODB_ATLAS_CLIENT_ID.*credentials are missing/);
   });
 
-  it('allows auth off only for a loopback simulator', () => {
+  it('allows auth off only for a simulator on plain http, never for Atlas itself', () => {
     expect(loadWorkerConfig({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:8080' }).atlas.auth).toEqual({ kind: 'none' });
-    expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none' }).join()).toMatch(/MONGODB_ATLAS_AUTH.*loopback/);
+    expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none' }).join()).toMatch(/MONGODB_ATLAS_AUTH.*plain-http/);
+    expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }).join()).toMatch(/never with Atlas itself/);
   });
 
   it('never repeats a secret value in its message', () => {

@@ -1,4 +1,5 @@
 // Start options of the simulator, its per-resource durations and fault configuration.
+import { randomBytes } from 'node:crypto';
 import type { ClusterKind, CloudProvider } from './model/types.js';
 
 /** Lifecycle durations in ms, before `timeScale` is applied. */
@@ -89,5 +90,7 @@ export interface SimulatorOptions {
 }
 
 /** Credentials used when none are configured: printed by the CLI, used by tests and the demo. */
-export const DEFAULT_SERVICE_ACCOUNT = { clientId: 'mdb_sa_id_simulator', clientSecret: 'mdb_sa_sk_simulator-secret' };
-export const DEFAULT_API_KEY = { publicKey: 'simpubkey', privateKey: 'sim-private-key-0000' };
+// Secrets are made up when the process starts (and printed by `atlas-backup simulator`), so no
+// credential-looking value is ever committed; configure fixed ones with auth.serviceAccounts/apiKeys.
+export const DEFAULT_SERVICE_ACCOUNT = { clientId: 'mdb_sa_id_simulator', clientSecret: `mdb_sa_sk_${randomBytes(12).toString('hex')}` };
+export const DEFAULT_API_KEY = { publicKey: 'simpubkey', privateKey: randomBytes(12).toString('hex') };
