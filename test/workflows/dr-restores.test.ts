@@ -62,7 +62,8 @@ describe('disasterRecovery restores', () => {
     expect(phases.restoring).toBeLessThan(15);
     expect(phases.awaitingApproval).toBe(0);
     expect(phases.selecting).toBeGreaterThan(0);
-    expect(totalSeconds).toBeGreaterThanOrEqual(phases.selecting + phases.restoring + phases.verifying);
+    // Phase times are rounded to the millisecond, so their sum may exceed the total by float noise.
+    expect(totalSeconds).toBeGreaterThanOrEqual(phases.selecting + phases.restoring + phases.verifying - 0.002);
     expect(report.steps.map((s) => s.name)).toEqual(['select-snapshot', 'restore', 'wait-for-restore', 'verify-target']);
   });
 
