@@ -92,20 +92,23 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
   },
 ];
 
-await built.worker.runUntil(async () => {
-  mkdirSync(out, { recursive: true });
-  for (const p of paths) {
-    await p.before?.();
-    const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
-    await p.during?.(handle);
-    await handle.result().catch(() => undefined);
-    // The CLI writes the canonical proto3 JSON form that historyFromJSON reads back.
-    const json = execFileSync(ensureTemporalCli().path, ['workflow', 'show', '--address', dev.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
-    writeFileSync(join(out, `${p.name}.json`), json);
-    console.log(`recorded ${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
-  }
-});
-await built.close();
-await connection.close();
-await sim.stop();
-await dev.stop();
+try {
+  await built.worker.runUntil(async () => {
+    mkdirSync(out, { recursive: true });
+    for (const p of paths) {
+      await p.before?.();
+      const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
+      await p.during?.(handle);
+      await handle.result().catch(() => undefined);
+      // The CLI writes the canonical proto3 JSON form that historyFromJSON reads back.
+      const json = execFileSync(ensureTemporalCli().path, ['workflow', 'show', '--address', dev.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
+      writeFileSync(join(out, `${p.name}.json`), json);
+      console.log(`recorded ${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
+    }
+  });
+} finally {
+  await built.close();
+  await connection.close();
+  await sim.stop();
+  await dev.stop();
+}

@@ -89,10 +89,21 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   const pid = child.pid;
   if (pid === undefined) throw new Error(`Could not start ${cli.path}`);
 
+  // If this process ends without stop() (an uncaught error, process.exit), take the server down too.
+  const killOnExit = () => {
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+  process.once('exit', killOnExit);
+
   let stopped = false;
   const stop = async () => {
     if (stopped) return;
     stopped = true;
+    process.removeListener('exit', killOnExit);
     if (child.exitCode !== null) return;
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
