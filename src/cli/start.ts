@@ -6,9 +6,8 @@
 //  1. before starting, a Running backupPipeline of the cluster means no start (exit 1, naming it);
 //  2. after starting, if an earlier Running pipeline of the cluster shows up (two starts raced past
 //     check 1), ours terminates itself before it can take a snapshot of its own.
-// Workflow ids are backup-<cluster>-<groupId>-<UTC time>: readable, and unique per run, because
-// the activities tag Atlas resources with the workflow id and adopt a tagged resource as their own
-// (a reused id would adopt the previous run's snapshot).
+// Workflow ids are backup-<cluster>-<groupId>-<UTC time>: readable, sortable, and unique per run,
+// so each run's history and result stay addressable by id after later runs of the cluster.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../workflows/search-attributes.js';
 import type { BackupPipelineInput, BackupPipelineRequest } from '../workflows/inputs.js';
