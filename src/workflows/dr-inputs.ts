@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 
+export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
+
 export const SOURCE_KINDS = ['dedicated', 'serverless', 'flex'] as const;
 export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DR_DELIVERY_TYPES = ['automated', 'download', 'pointInTime'] as const;
@@ -58,7 +60,9 @@ export const disasterRecoveryInputSchema = z
     deliveryType: z.enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` }).optional(),
     approval: approvalSchema.prefault({}),
     retry: retrySchema.prefault({}),
-    polling: pollingSchema.prefault({}),
+    // Recovery time beats request count during an incident: poll at most every 15 s by default
+    // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
+    polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
     timeouts: timeoutsSchema.prefault({}),
   })
   .superRefine((r, ctx) => {

@@ -26,6 +26,11 @@ describe('disasterRecovery input', () => {
     expect(approvalGateOn(input)).toBe(false);
   });
 
+  it('polls a restore at most every 15 s by default, to keep recovery time short', () => {
+    expect(disasterRecoveryInputSchema.parse(base).polling).toEqual({ initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 });
+    expect(disasterRecoveryInputSchema.parse({ ...base, polling: { maximumIntervalSeconds: 30 } }).polling.maximumIntervalSeconds).toBe(30);
+  });
+
   it('turns the approval gate on for a production target or when asked', () => {
     expect(approvalGateOn(disasterRecoveryInputSchema.parse({ ...base, target: { ...base.target!, production: true } }))).toBe(true);
     expect(approvalGateOn(disasterRecoveryInputSchema.parse({ ...base, approval: { required: true } }))).toBe(true);
