@@ -2,7 +2,7 @@
 // client's paths, versions, bodies and response schemas must agree with the simulator's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AtlasApiError, AtlasClient, operationIds, type OperationId, type RequestArgs, type ResponseOf } from '../../src/atlas/index.js';
-import { startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import { DEFAULT_API_KEY, DEFAULT_SERVICE_ACCOUNT, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 
 let sim: RunningSimulator;
 let client: AtlasClient;
@@ -39,7 +39,7 @@ beforeAll(async () => {
   ] as const) {
     await sim.admin.seedCluster({ groupId, name, kind });
   }
-  client = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'serviceAccount', clientId: 'mdb_sa_id_simulator', clientSecret: 'mdb_sa_sk_simulator-secret' } });
+  client = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'serviceAccount', ...DEFAULT_SERVICE_ACCOUNT } });
 });
 afterAll(async () => {
   await client?.close();
@@ -174,7 +174,7 @@ describe('every cloud-backup operation against the simulator', () => {
 
 describe('auth against the simulator', () => {
   it('uses one token for many calls and refreshes after the simulator revokes it', async () => {
-    const c = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'serviceAccount', clientId: 'mdb_sa_id_simulator', clientSecret: 'mdb_sa_sk_simulator-secret' } });
+    const c = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'serviceAccount', ...DEFAULT_SERVICE_ACCOUNT } });
     try {
       await sim.admin.revokeTokens();
       await sim.admin.resetObservations();
@@ -189,7 +189,7 @@ describe('auth against the simulator', () => {
   });
 
   it('signs with Digest and re-challenges once when the simulator expires the nonce', async () => {
-    const c = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'apiKey', publicKey: 'simpubkey', privateKey: 'sim-private-key-0000' } });
+    const c = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'apiKey', ...DEFAULT_API_KEY } });
     try {
       for (let i = 0; i < 3; i++) await c.request('getCluster', { path: { groupId, clusterName: 'rs0' } });
       expect(c.stats.httpRoundTrips).toBe(4);
