@@ -17,19 +17,25 @@ export interface GlobalFlags {
   verbose?: boolean;
 }
 
-export function temporalConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): TemporalConnectionConfig {
+/** The environment with the global connection flags applied over it (flags win). */
+export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...env };
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined) merged[name] = value;
   };
   set('TEMPORAL_ADDRESS', flags.address);
   set('TEMPORAL_NAMESPACE', flags.namespace);
+  set('TEMPORAL_TASK_QUEUE', flags.taskQueue);
   set('TEMPORAL_API_KEY', flags.apiKey);
   set('TEMPORAL_TLS_CERT_PATH', flags.tlsCert);
   set('TEMPORAL_TLS_KEY_PATH', flags.tlsKey);
   set('TEMPORAL_TLS_CA_PATH', flags.tlsCa);
   set('TEMPORAL_TLS_SERVER_NAME', flags.tlsServerName);
-  return temporalConfigFromEnv(merged);
+  return merged;
+}
+
+export function temporalConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): TemporalConnectionConfig {
+  return temporalConfigFromEnv(envWithFlags(flags, env));
 }
 
 export function taskQueueOf(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): string {

@@ -66,16 +66,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
   /** Runs one step, recording it in the timeline; failures and cancellation end the step's record. */
   async function step<T extends { attempts: number }>(name: string, phase: PipelinePhase, run: (step: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
     setPhase(phase);
-    const record = timeline.start(name);
-    try {
-      const r = await run(record);
-      timeline.end(record, 'ok', state(r), r.attempts);
-      status.lastAtlasState = state(r) ?? status.lastAtlasState;
-      return r;
-    } catch (err) {
-      timeline.end(record, wasCancelled(err) ? 'cancelled' : 'failed');
-      throw err;
-    }
+    return timeline.record(name, status, run, state, wasCancelled);
   }
 
   const result: PipelineResult = { outcome: 'completed', workflowId, groupId, clusterName, steps: timeline.steps, attempts: 0, atlasRequests: 0, startedAt, endedAt: startedAt, notes: status.notes };

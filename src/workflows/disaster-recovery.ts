@@ -120,16 +120,9 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   /** Runs one step, recording it in the timeline and adding its time to a recovery phase. */
   async function step<T extends { attempts: number }>(name: string, phase: DrPhase, bucket: keyof RecoveryTimes['phases'], run: (r: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
     setPhase(phase);
-    const record = timeline.start(name);
     const began = Date.now();
     try {
-      const r = await run(record);
-      timeline.end(record, 'ok', state(r), r.attempts);
-      status.lastAtlasState = state(r) ?? status.lastAtlasState;
-      return r;
-    } catch (err) {
-      timeline.end(record, wasCancelled(err) ? 'cancelled' : 'failed');
-      throw err;
+      return await timeline.record(name, status, run, state, wasCancelled);
     } finally {
       report.recovery.phases[bucket] += seconds(began, Date.now());
     }

@@ -91,6 +91,29 @@ export class Timeline {
     if (attempts !== undefined) step.attempts = attempts;
   }
 
+  /**
+   * Runs one step of a run, recording it: ended ok with the Atlas state and attempts, or failed /
+   * cancelled (as `isCancel` says) when it throws. The run's last Atlas state follows the step's.
+   */
+  async record<T extends { attempts: number }>(
+    name: string,
+    status: { lastAtlasState?: string },
+    run: (step: StepRecord) => Promise<T>,
+    state: (r: T) => string | undefined,
+    isCancel: (err: unknown) => boolean,
+  ): Promise<T> {
+    const record = this.start(name);
+    try {
+      const r = await run(record);
+      this.end(record, 'ok', state(r), r.attempts);
+      status.lastAtlasState = state(r) ?? status.lastAtlasState;
+      return r;
+    } catch (err) {
+      this.end(record, isCancel(err) ? 'cancelled' : 'failed');
+      throw err;
+    }
+  }
+
   totalAttempts(): number {
     return this.steps.reduce((n, s) => n + (s.attempts ?? 0), 0);
   }

@@ -1,26 +1,10 @@
 // Long-running commands: `worker`, `simulator`, and `demo` (which starts everything itself).
 // Their heavy modules (worker SDK, simulator, dev server) load only when the command runs.
 import { CommanderError, Option, type Command } from 'commander';
-import type { GlobalFlags } from '../connect.js';
+import { envWithFlags, type GlobalFlags } from '../connect.js';
 import { act, UsageError } from '../errors.js';
 import { oneOf, positiveNumber } from '../parse.js';
 
-/** Global connection flags become the worker's environment (the worker reads config from env only). */
-function workerEnv(g: GlobalFlags): NodeJS.ProcessEnv {
-  const env = { ...process.env };
-  const set = (k: string, v: string | undefined) => {
-    if (v !== undefined) env[k] = v;
-  };
-  set('TEMPORAL_ADDRESS', g.address);
-  set('TEMPORAL_NAMESPACE', g.namespace);
-  set('TEMPORAL_TASK_QUEUE', g.taskQueue);
-  set('TEMPORAL_API_KEY', g.apiKey);
-  set('TEMPORAL_TLS_CERT_PATH', g.tlsCert);
-  set('TEMPORAL_TLS_KEY_PATH', g.tlsKey);
-  set('TEMPORAL_TLS_CA_PATH', g.tlsCa);
-  set('TEMPORAL_TLS_SERVER_NAME', g.tlsServerName);
-  return env;
-}
 
 export function registerServers(program: Command): void {
   program
@@ -38,7 +22,7 @@ Exit code 2 when a variable is missing or invalid (each one is named).`,
     .action(
       act(async (_flags: object, cmd: Command) => {
         const { runWorkerFromEnv } = await import('../../worker.js');
-        await runWorkerFromEnv(workerEnv(cmd.optsWithGlobals<GlobalFlags>()));
+        await runWorkerFromEnv(envWithFlags(cmd.optsWithGlobals<GlobalFlags>()));
       }),
     );
 
