@@ -31,6 +31,15 @@ const built = await buildWorker({
 const connection = await Connection.connect({ address: dev.address });
 const client = new Client({ connection });
 
+/** Waits (at most 10 s) until a DR run asks for a decision. */
+async function untilAwaitingApproval(h: WorkflowHandle): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if ((await h.query<{ phase: string }>('status')).phase === 'awaiting-approval') return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${h.workflowId} never reached awaiting-approval`);
+}
+
 const paths: { name: string; workflow?: string; args: unknown; before?: () => Promise<void>; during?: (h: WorkflowHandle) => Promise<void> }[] = [
   {
     name: 'pipeline-replica-set-export-automated-restore',
@@ -61,11 +70,7 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
     workflow: 'disasterRecovery',
     args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget, production: true }, ...FAST },
     during: async (h) => {
-      for (let i = 0; i < 100; i++) {
-        const st = await h.query<{ phase: string }>('status');
-        if (st.phase === 'awaiting-approval') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await untilAwaitingApproval(h);
       await h.executeUpdate('approve', { args: [{ by: 'fixture-recorder', reason: 'recording a replay fixture' }] });
     },
   },
@@ -74,11 +79,7 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
     workflow: 'disasterRecovery',
     args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, approval: { required: true }, ...FAST },
     during: async (h) => {
-      for (let i = 0; i < 100; i++) {
-        const st = await h.query<{ phase: string }>('status');
-        if (st.phase === 'awaiting-approval') break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await untilAwaitingApproval(h);
       await h.executeUpdate('reject', { args: [{ by: 'fixture-recorder', reason: 'wrong snapshot' }] });
     },
   },

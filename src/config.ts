@@ -10,47 +10,59 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-const envSchema = z
-  .object({
-    TEMPORAL_ADDRESS: z
-      .string()
-      .default('localhost:7233')
-      .refine((v) => /^[^\s:/]+:\d{1,5}$/.test(v), { error: 'must be host:port, e.g. localhost:7233' }),
-    TEMPORAL_NAMESPACE: z.string().min(1, { error: 'must not be empty' }).default('default'),
-    TEMPORAL_TASK_QUEUE: z.string().min(1, { error: 'must not be empty' }).default(DEFAULT_TASK_QUEUE),
-    TEMPORAL_API_KEY: optionalText,
-    TEMPORAL_TLS_CERT_PATH: optionalText,
-    TEMPORAL_TLS_KEY_PATH: optionalText,
-    TEMPORAL_TLS_CA_PATH: optionalText,
-    TEMPORAL_TLS_SERVER_NAME: optionalText,
-    MONGODB_ATLAS_BASE_URL: z
-      .string()
-      .default('https://cloud.mongodb.com')
-      .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { error: 'must be an http(s) URL, e.g. https://cloud.mongodb.com' }),
-    MONGODB_ATLAS_CLIENT_ID: optionalText,
-    MONGODB_ATLAS_CLIENT_SECRET: optionalText,
-    MONGODB_ATLAS_PUBLIC_KEY: optionalText,
-    MONGODB_ATLAS_PRIVATE_KEY: optionalText,
-    /** `none` only for a simulator started with auth off, on plain http. */
-    MONGODB_ATLAS_AUTH: z.enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' }).optional(),
-    ATLAS_HTTP_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(100, { error: 'must be >= 100' }).max(600_000, { error: 'must be <= 600000' }).default(30_000),
-    WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be >= 1' }).max(1000).default(100),
-  });
+// Temporal variables: what the CLI needs (it talks to Temporal, never to Atlas).
+const temporalEnvSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .default('localhost:7233')
+    .refine((v) => /^[^\s:/]+:\d{1,5}$/.test(v), { error: 'must be host:port, e.g. localhost:7233' }),
+  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'must not be empty' }).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1, { error: 'must not be empty' }).default(DEFAULT_TASK_QUEUE),
+  TEMPORAL_API_KEY: optionalText,
+  TEMPORAL_TLS_CERT_PATH: optionalText,
+  TEMPORAL_TLS_KEY_PATH: optionalText,
+  TEMPORAL_TLS_CA_PATH: optionalText,
+  TEMPORAL_TLS_SERVER_NAME: optionalText,
+});
 
-/**
+// The worker's variables: Temporal's plus Atlas and its own limits.
+const workerEnvSchema = temporalEnvSchema.extend({
+  MONGODB_ATLAS_BASE_URL: z
+    .string()
+    .default('https://cloud.mongodb.com')
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { error: 'must be an http(s) URL, e.g. https://cloud.mongodb.com' }),
+  MONGODB_ATLAS_CLIENT_ID: optionalText,
+  MONGODB_ATLAS_CLIENT_SECRET: optionalText,
+  MONGODB_ATLAS_PUBLIC_KEY: optionalText,
+  MONGODB_ATLAS_PRIVATE_KEY: optionalText,
+  /** `none` only for a simulator started with auth off, on plain http. */
+  MONGODB_ATLAS_AUTH: z.enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' }).optional(),
+  ATLAS_HTTP_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(100, { error: 'must be >= 100' }).max(600_000, { error: 'must be <= 600000' }).default(30_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be >= 1' }).max(1000).default(100),
+});
+
+/*
  * Rules across variables. Checked on the raw environment so they are reported together with
  * per-variable problems (zod skips refinements when a field already failed).
  */
-function crossFieldProblems(raw: Env): string[] {
-  const env = (k: string) => (raw[k]?.trim() ? raw[k]!.trim() : undefined);
-  const problems: string[] = [];
-  const pair = (a: string, b: string) => {
-    if (env(a) && !env(b)) problems.push(`${b}: is required when ${a} is set`);
-    if (env(b) && !env(a)) problems.push(`${a}: is required when ${b} is set`);
-  };
-  pair('MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET');
-  pair('MONGODB_ATLAS_PUBLIC_KEY', 'MONGODB_ATLAS_PRIVATE_KEY');
-  pair('TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH');
+const present = (raw: Env) => (k: string) => (raw[k]?.trim() ? raw[k]!.trim() : undefined);
+
+function pairProblems(raw: Env, pairs: [string, string][]): string[] {
+  const env = present(raw);
+  return pairs.flatMap(([a, b]) => [
+    ...(env(a) && !env(b) ? [`${b}: is required when ${a} is set`] : []),
+    ...(env(b) && !env(a) ? [`${a}: is required when ${b} is set`] : []),
+  ]);
+}
+
+const temporalProblems = (raw: Env) => pairProblems(raw, [['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH']]);
+
+function atlasProblems(raw: Env): string[] {
+  const env = present(raw);
+  const problems = pairProblems(raw, [
+    ['MONGODB_ATLAS_CLIENT_ID', 'MONGODB_ATLAS_CLIENT_SECRET'],
+    ['MONGODB_ATLAS_PUBLIC_KEY', 'MONGODB_ATLAS_PRIVATE_KEY'],
+  ]);
   const hasSa = !!env('MONGODB_ATLAS_CLIENT_ID') || !!env('MONGODB_ATLAS_CLIENT_SECRET');
   const hasKey = !!env('MONGODB_ATLAS_PUBLIC_KEY') || !!env('MONGODB_ATLAS_PRIVATE_KEY');
   const mode = env('MONGODB_ATLAS_AUTH');
@@ -93,28 +105,29 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
-function parseEnv(env: Env) {
-  const parsed = envSchema.safeParse(env);
+function parseEnv<S extends z.ZodType>(schema: S, env: Env, crossProblems: string[]): z.output<S> {
+  const parsed = schema.safeParse(env);
   // Name the variable and the rule; never the value (it may be a secret).
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossFieldProblems(env)];
+  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossProblems];
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
 
-function atlasAuth(e: ReturnType<typeof parseEnv>): AtlasAuth {
+type WorkerEnv = z.output<typeof workerEnvSchema>;
+
+function atlasAuth(e: WorkerEnv): AtlasAuth {
   const mode = e.MONGODB_ATLAS_AUTH ?? (e.MONGODB_ATLAS_CLIENT_ID ? 'serviceAccount' : 'apiKey');
   if (mode === 'none') return { kind: 'none' };
   if (mode === 'serviceAccount') return { kind: 'serviceAccount', clientId: e.MONGODB_ATLAS_CLIENT_ID!, clientSecret: e.MONGODB_ATLAS_CLIENT_SECRET! };
   return { kind: 'apiKey', publicKey: e.MONGODB_ATLAS_PUBLIC_KEY!, privateKey: e.MONGODB_ATLAS_PRIVATE_KEY! };
 }
 
+/** The CLI's view: only the Temporal variables are read and checked. */
 export function temporalConfigFromEnv(env: Env = process.env): TemporalConnectionConfig {
-  // Only the Temporal variables matter here (the CLI talks to Temporal, never to Atlas).
-  const e = parseEnv({ ...env, MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1' });
-  return temporalConfig(e);
+  return temporalConfig(parseEnv(temporalEnvSchema, env, temporalProblems(env)));
 }
 
-function temporalConfig(e: ReturnType<typeof parseEnv>): TemporalConnectionConfig {
+function temporalConfig(e: z.output<typeof temporalEnvSchema>): TemporalConnectionConfig {
   const tls =
     e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME
       ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
@@ -123,7 +136,7 @@ function temporalConfig(e: ReturnType<typeof parseEnv>): TemporalConnectionConfi
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
-  const e = parseEnv(env);
+  const e = parseEnv(workerEnvSchema, env, [...temporalProblems(env), ...atlasProblems(env)]);
   return {
     temporal: temporalConfig(e),
     taskQueue: e.TEMPORAL_TASK_QUEUE,

@@ -5,19 +5,11 @@ import type { AtlasClient } from '../atlas/index.js';
 import { AttemptCalls, runOf } from './atlas-calls.js';
 import { notFinished, terminalFailure } from './failures.js';
 import { backoffDelayMs } from './polling.js';
-import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type ClusterInfo, type ClusterRef, type PollDetails, type TakeSnapshotInput, type TakenSnapshot } from './types.js';
+import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type PollDetails, type TakeSnapshotInput, type TakenSnapshot } from './types.js';
 
 
 export function snapshotActivities(client: AtlasClient) {
   return {
-    /** Confirms the cluster exists (fails fast with CLUSTER_NOT_FOUND) and tells replica set from sharded. */
-    async describeCluster(ref: ClusterRef): Promise<ClusterInfo> {
-      const calls = new AttemptCalls(client, ref);
-      const c = await calls.call('getCluster', { path: ref });
-      const clusterType = c.clusterType ?? 'REPLICASET';
-      return { clusterType, sharded: clusterType !== 'REPLICASET', stateName: c.stateName, paused: c.paused };
-    },
-
     /**
      * Takes an on-demand snapshot tagged with the workflow id. It first reads the cluster (a missing
      * cluster fails fast with CLUSTER_NOT_FOUND; the type picks the replica-set or sharded endpoints),

@@ -24,13 +24,6 @@ export interface ClusterRef {
   clusterName: string;
 }
 
-export interface ClusterInfo {
-  clusterType: string;
-  sharded: boolean;
-  stateName?: string;
-  paused?: boolean;
-}
-
 export interface TakeSnapshotInput extends ClusterRef {
   description: string;
   retentionInDays: number;

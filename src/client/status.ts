@@ -4,6 +4,7 @@
 // Atlas state and export progress) and when the next poll is due.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
+import { NOT_FINISHED } from '../activities/types.js';
 import type { RunStatus } from '../workflows/status.js';
 
 export interface PendingStep {
@@ -76,7 +77,7 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
       live.exportProgress = { exportedCollections: live.pending.exportedCollections ?? 0, totalCollections: live.pending.totalCollections };
     }
     live.attempts += live.pending.attempt;
-    if (failure?.message && failure.applicationFailureInfo?.type !== 'NotFinished') {
+    if (failure?.message && failure.applicationFailureInfo?.type !== NOT_FINISHED) {
       live.lastError = { message: failure.message, type: failure.applicationFailureInfo?.type ?? undefined, step: status.steps.at(-1)?.name };
     }
   }

@@ -13,7 +13,7 @@ import { loadState, StateSaver } from './state-file.js';
 
 export * from './options.js';
 export { SimulatorAdmin } from './admin.js';
-export { DEMO_IDS, DEMO_SEED, seedDemo } from './seed.js';
+export { DEMO_IDS, DEMO_SEED } from './seed.js';
 
 export interface RunningSimulator {
   url: string;

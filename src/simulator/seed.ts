@@ -3,7 +3,6 @@ import type { Model } from './model/model.js';
 import { createBucket } from './model/exports.js';
 import { newId } from './model/ids.js';
 import type { SeedSpec } from './options.js';
-import type { SimulatorAdmin } from './admin.js';
 
 export const DEMO_IDS = {
   projectId: '65f1a0c0a1b2c3d4e5f60001',
@@ -51,16 +50,3 @@ export function applySeed(m: Model, seed: SeedSpec): void {
   }
 }
 
-/** Seeds the demo resources through the admin API of a running simulator; returns their ids. */
-export async function seedDemo(admin: SimulatorAdmin): Promise<typeof DEMO_IDS> {
-  const { projectId, targetProjectId } = DEMO_IDS;
-  await admin.seedProject({ id: projectId, name: 'demo-project' });
-  await admin.seedProject({ id: targetProjectId, name: 'demo-restore-target' });
-  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.replicaSet, kind: 'replicaSet' });
-  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.sharded, kind: 'sharded', shards: 2 });
-  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.serverless, kind: 'serverless' });
-  await admin.seedCluster({ groupId: projectId, name: DEMO_IDS.flex, kind: 'flex' });
-  await admin.seedCluster({ groupId: targetProjectId, name: DEMO_IDS.restoreTarget, kind: 'replicaSet' });
-  await admin.seedBucket({ id: DEMO_IDS.bucketId, groupId: projectId, bucketName: 'demo-export-bucket', cloudProvider: 'AWS' });
-  return DEMO_IDS;
-}

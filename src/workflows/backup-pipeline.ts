@@ -108,15 +108,9 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
     // 3. Restore (optional)
     if (input.restore) {
       const restore = input.restore;
-      const restoreJobId = await step(
-        'restore',
-        'restoring',
-        (record) => restoreCalls.startRestore({ ...ref, snapshotId: taken.id, restore, stepStartedAt: record.startedAt }),
-        (r) => r.state,
-      ).then((r) => {
-        count(r);
-        return r.id;
-      });
+      const started = await step('restore', 'restoring', (record) => restoreCalls.startRestore({ ...ref, snapshotId: taken.id, restore, stepStartedAt: record.startedAt }), (r) => r.state);
+      count(started);
+      const restoreJobId = started.id;
       status.ids.restoreJobId = restoreJobId;
       result.restore = { id: restoreJobId, state: 'inProgress', deliveryType: restore.deliveryType, targetGroupId: restore.targetGroupId, targetClusterName: restore.targetClusterName };
       try {

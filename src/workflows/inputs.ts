@@ -61,8 +61,8 @@ export const restoreSchema = z
 
 type RestoreFields = z.input<typeof restoreSchema>;
 
-/** Seed 003's rules for a restore request; shared with the disaster-recovery input. */
-export function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, prefix: string): void {
+/** Seed 003's rules for a restore request (the DR input states them in its own what/target terms). */
+function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, prefix: string): void {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message: `${prefix}.${path} ${message}` });
   if (r.deliveryType === 'automated' || r.deliveryType === 'pointInTime') {
     if (!r.targetGroupId) issue('targetGroupId', `is required when deliveryType is ${r.deliveryType}`);
