@@ -19,11 +19,12 @@ import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@t
 import { AtlasClient, type AtlasAuth } from '../src/atlas/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type Durations, type RunningSimulator } from '../src/simulator/index.js';
-import type { BackupPipelineRequest } from '../src/workflows/inputs.js';
-import type { PipelineResult } from '../src/workflows/index.js';
+import type { BackupPipelineRequest } from '../src/contract/index.js';
+import type { PipelineResult } from '../src/contract/index.js';
 import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
 import { runFixedPoller } from './lib/fixed-poller.js';
 import { atlasRequests, detectionLatencyMs, jobTimelines, JOBS, percentile, type Job, type JobIds, type JobTimeline } from './lib/observations.js';
+import { backupPipeline } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
 const trace = process.argv.includes('--trace');
@@ -123,7 +124,7 @@ async function runScenario(scenario: Scenario, temporal: Client, address: string
       await Promise.all([oursSim.admin.resetObservations(), pollerSim.admin.resetObservations()]);
       const ours = (async (): Promise<OurRun> => {
         const t0 = performance.now();
-        const handle = await temporal.workflow.start('backupPipeline', {
+        const handle = await temporal.workflow.start(backupPipeline, {
           taskQueue, workflowId: `bench-pipeline-${scenario.name}-${randomUUID().slice(0, 8)}`,
           args: [pipelineInput(scenario.timeScale)], workflowExecutionTimeout: pipelineDeadlineMs(scenario),
         });

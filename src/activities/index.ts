@@ -1,12 +1,13 @@
 // The activities the worker registers. The worker builds them with its Atlas client, so no
 // credential ever travels through workflow inputs or history.
 import type { AtlasClient } from '../atlas/index.js';
+import type { Activities } from '../contract/index.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
 
-export function createActivities(client: AtlasClient) {
+export function createActivities(client: AtlasClient): Activities {
   return {
     ...snapshotActivities(client),
     ...exportActivities(client),
@@ -15,4 +16,4 @@ export function createActivities(client: AtlasClient) {
   };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
+export type { Activities } from '../contract/index.js';

@@ -1,13 +1,7 @@
-// How long to wait before the next status check of a running Atlas job. Pure, so it is unit-tested
-// directly. The waiting activity hands the result to Temporal as the retry delay of its benign
-// "not finished" failure: the retry policy is the poll loop.
-import type { PollingSpec } from '../workflows/inputs.js';
-
-/** Exponential backoff from initialIntervalSeconds to maximumIntervalSeconds, by attempt (1-based). */
-export function backoffDelayMs(attempt: number, polling: PollingSpec): number {
-  const ms = polling.initialIntervalSeconds * 1000 * polling.backoffCoefficient ** Math.max(0, attempt - 1);
-  return Math.min(ms, polling.maximumIntervalSeconds * 1000);
-}
+// When to read a running export again: close to its estimated completion. Pure, so it is
+// unit-tested directly. Every other wait uses the poll retry policy's backoff (the workflow's
+// pollOptions), so backoff is computed in one place: Temporal.
+import type { PollingSpec } from '../contract/index.js';
 
 export interface ExportProgressSample {
   exportedCollections?: number;
@@ -19,14 +13,12 @@ export interface ExportProgressSample {
 /**
  * For a running export, estimate when it finishes from exportedCollections/totalCollections and
  * poll close to that moment (never sooner than the initial interval, never later than the maximum).
- * Without progress to go on, fall back to backoff.
+ * Without progress to go on, undefined: the policy's backoff decides.
  */
-export function exportPollDelayMs(attempt: number, polling: PollingSpec, job: ExportProgressSample, nowMs: number): number {
+export function exportPollDelayMs(polling: PollingSpec, job: ExportProgressSample, nowMs: number): number | undefined {
   const { exportedCollections: done, totalCollections: total, createdAt } = job;
   const started = createdAt ? Date.parse(createdAt) : NaN;
-  if (!done || !total || done >= total || !Number.isFinite(started) || nowMs <= started) {
-    return backoffDelayMs(attempt, polling);
-  }
+  if (!done || !total || done >= total || !Number.isFinite(started) || nowMs <= started) return undefined;
   const msPerCollection = (nowMs - started) / done;
   const remaining = (total - done) * msPerCollection;
   return Math.min(Math.max(remaining, polling.initialIntervalSeconds * 1000), polling.maximumIntervalSeconds * 1000);

@@ -1,97 +1,104 @@
-// Restore activities for dedicated clusters: create a restore job (idempotently), wait for it,
-// and cancel it where Atlas allows.
-import { Context } from '@temporalio/activity';
-import { AtlasApiError, type AtlasClient, type CreateRestoreJobRequest, type RestoreJob } from '../atlas/index.js';
-import { AttemptCalls } from './atlas-calls.js';
-import { notFinished, terminalFailure, toActivityFailure } from './failures.js';
-import { backoffDelayMs } from './polling.js';
-import type { AwaitedResource, AwaitRestoreInput, CancelRestoreResult, ClusterRef, CreatedResource, PollDetails, StartRestoreInput } from './types.js';
-import type { RestoreSpec } from '../workflows/inputs.js';
+// Restore activities for every source kind (through the SOURCES table): create a restore job
+// (adopted on retry by exact request match), wait for it, find it after a cancelled create, and
+// cancel it where Atlas allows.
+import type { AtlasClient } from '../atlas/index.js';
+import { ApplicationFailure } from '@temporalio/common';
+import type {
+  Activities,
+  AwaitInput,
+  AwaitRestoreInput,
+  CancelRestoreInput,
+  CancelRestoreResult,
+  ClusterRef,
+  CreatedResource,
+  FoundRestore,
+  LegacyStartRestoreInput,
+  SourceRef,
+  StartRestoreInput,
+} from '../contract/index.js';
+import { AttemptCalls } from './calls.js';
+import { createOrAdopt, pollOnce } from './core.js';
+import { terminalFailure } from './failures.js';
+import { SOURCES } from './sources.js';
 
-
-/** The request body Atlas takes (seed 003): only the fields that apply to the delivery type. */
-export function restoreJobBody(restore: RestoreSpec, snapshotId?: string): CreateRestoreJobRequest {
-  const body: CreateRestoreJobRequest = { deliveryType: restore.deliveryType };
-  if (restore.deliveryType !== 'pointInTime' && snapshotId) body.snapshotId = snapshotId;
-  for (const k of ['targetGroupId', 'targetClusterName', 'pointInTimeUTCSeconds', 'oplogTs', 'oplogInc'] as const) {
-    if (restore[k] !== undefined) (body as Record<string, unknown>)[k] = restore[k];
-  }
-  return body;
+/** Inputs scheduled before sources had kinds name a dedicated cluster directly. */
+export function startInputOf(input: StartRestoreInput | LegacyStartRestoreInput): StartRestoreInput {
+  if ('source' in input) return input;
+  const { groupId, clusterName, snapshotId, restore, stepStartedAt } = input;
+  return { source: { kind: 'dedicated', groupId, clusterName }, restore: { ...restore, snapshotId }, stepStartedAt };
 }
 
-/** Atlas reports finishedAt to the second and its clock is not ours: allow this much slack. */
-export const CLOCK_SLACK_MS = 60_000;
-
-/**
- * Atlas restore jobs carry no tag and no creation time, so a retry adopts a job that matches the
- * request exactly and was not already over before this step began.
- */
-export function isSameRestore(job: RestoreJob, body: CreateRestoreJobRequest, stepStartedAt: string): boolean {
-  for (const [k, v] of Object.entries(body)) {
-    if ((job as unknown as Record<string, unknown>)[k] !== v) return false;
-  }
-  if (job.failed || job.cancelled || job.expired) return false;
-  return !job.finishedAt || Date.parse(job.finishedAt) >= Date.parse(stepStartedAt) - CLOCK_SLACK_MS;
-}
-
-export function restoreJobState(job: RestoreJob): string {
-  if (job.failed) return 'failed';
-  if (job.cancelled) return 'cancelled';
-  if (job.expired) return 'expired';
-  if (job.finishedAt) return 'finished';
-  if (job.deliveryType === 'download' && job.deliveryUrl?.length) return 'ready';
-  return 'inProgress';
+function sourceOf(input: { source: SourceRef } | ClusterRef): SourceRef {
+  return 'source' in input ? input.source : { kind: 'dedicated' as const, groupId: input.groupId, clusterName: input.clusterName };
 }
 
 export function restoreActivities(client: AtlasClient) {
+  async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
+    const { source, restore, stepStartedAt } = startInputOf(raw);
+    if (source.kind === 'flex' && (!restore.snapshotId || !restore.targetGroupId || !restore.targetClusterName)) {
+      throw terminalFailure('InvalidInput', 'A flex restore needs a snapshot id and a target project and cluster.', { resource: 'restoreJob' });
+    }
+    const api = SOURCES[source.kind];
+    const calls = new AttemptCalls(client, source);
+    const { resource: _, ...created } = await createOrAdopt(calls, {
+      find: () => api.findRestore(calls, source, restore, stepStartedAt),
+      create: () => api.createRestore(calls, source, restore),
+      id: (j) => j.id,
+      state: (j) => j.state,
+    });
+    return created;
+  }
+
+  async function awaitRestore(input: AwaitRestoreInput | (AwaitInput & { restoreJobId: string })) {
+    const source = sourceOf(input);
+    const { restoreJobId } = input;
+    const api = SOURCES[source.kind];
+    const calls = new AttemptCalls(client, source);
+    return pollOnce('restoreJob', restoreJobId, `${api.jobLabel} ${restoreJobId}`, async () => {
+      const job = await api.getRestore(calls, source, restoreJobId);
+      if (job.done) return { state: job.state, done: { finishedAt: job.finishedAt, facts: job.facts } };
+      if (!job.terminal) return { state: job.state };
+      const message = `${api.jobLabel[0]!.toUpperCase()}${api.jobLabel.slice(1)} ${restoreJobId} of '${source.clusterName}' in project ${source.groupId} ended ${job.state} in Atlas. Check the target cluster in Atlas before starting a new restore.`;
+      return { state: job.state, terminal: { type: job.terminal, message } };
+    });
+  }
+
   return {
-    async startRestore(input: StartRestoreInput): Promise<CreatedResource> {
-      const { groupId, clusterName } = input;
-      const calls = new AttemptCalls(client, { groupId, clusterName });
-      const body = restoreJobBody(input.restore, input.snapshotId);
-      const attempts = Context.current().info.attempt;
-      // Untagged, so only a retry looks for its own earlier job: a first attempt never adopts another run's.
-      if (attempts > 1) {
-        const existing = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, input.stepStartedAt));
-        if (existing) return { id: existing.id, state: restoreJobState(existing), adopted: true, requests: calls.requests, attempts };
-      }
-      const created = await calls.call('createBackupRestoreJob', { path: { groupId, clusterName }, body });
-      return { id: created.id, state: restoreJobState(created), adopted: false, requests: calls.requests, attempts };
-    },
+    startRestore,
+    awaitRestore,
+    // The kind-specific names of runs recorded before sources had kinds: the same activities.
+    startServerlessRestore: startRestore,
+    startFlexRestore: startRestore,
+    awaitServerlessRestore: awaitRestore,
+    awaitFlexRestore: awaitRestore,
 
-    async awaitRestore(input: AwaitRestoreInput): Promise<AwaitedResource> {
-      const { groupId, clusterName, restoreJobId } = input;
-      const attempt = Context.current().info.attempt;
-      const calls = new AttemptCalls(client, { groupId, clusterName });
-      const job = await calls.call('getBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } });
-      const state = restoreJobState(job);
-      if (state === 'finished' || state === 'ready') {
-        return { state, attempts: attempt, finishedAt: job.finishedAt, facts: { deliveryType: job.deliveryType, deliveryUrl: job.deliveryUrl, snapshotTimestamp: job.timestamp } };
-      }
-      if (state === 'failed' || state === 'cancelled' || state === 'expired') {
-        throw terminalFailure(
-          `Restore${state[0]!.toUpperCase()}${state.slice(1)}`,
-          `Restore job ${restoreJobId} of cluster '${clusterName}' in project ${groupId} ended ${state} in Atlas. Check the target cluster in Atlas before starting a new restore.`,
-          { resource: 'restoreJob', id: restoreJobId, state },
-        );
-      }
-      const nextPollMs = backoffDelayMs(attempt, input.polling);
-      const details: PollDetails = { resource: 'restoreJob', id: restoreJobId, state, nextPollMs };
-      throw notFinished(`restore job ${restoreJobId} is ${state}`, nextPollMs, { ...details });
-    },
-
-    /** Cancels a restore job; automated restores cannot be cancelled and say so instead of failing. */
-    async cancelRestore(input: ClusterRef & { restoreJobId: string }): Promise<CancelRestoreResult> {
-      const { groupId, clusterName, restoreJobId } = input;
+    /** Cancels a restore job where Atlas allows; says so instead of failing where it does not. */
+    async cancelRestore(input: CancelRestoreInput | (ClusterRef & { restoreJobId: string })): Promise<CancelRestoreResult> {
+      const source = sourceOf(input);
+      const { restoreJobId } = input;
+      const cancel = SOURCES[source.kind].cancelRestore;
+      if (!cancel) return { restoreJobId, cancelled: false, detail: `Atlas has no cancel endpoint for ${source.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.` };
       try {
-        await client.request('cancelBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } });
-        return { cancelled: true, detail: `Cancelled restore job ${restoreJobId} in Atlas.` };
+        await cancel(new AttemptCalls(client, source), source, restoreJobId);
+        return { restoreJobId, cancelled: true, detail: `Cancelled restore job ${restoreJobId} in Atlas.` };
       } catch (err) {
-        if (err instanceof AtlasApiError && !err.retryable) {
-          return { cancelled: false, detail: `Atlas did not cancel restore job ${restoreJobId}: ${err.errorCode}${err.detail ? ` — ${err.detail}` : ''}. It keeps running in Atlas.` };
+        // A refusal (e.g. an automated restore, which Atlas cannot cancel) is reported, not raised.
+        if (err instanceof ApplicationFailure && err.nonRetryable) {
+          const atlas = err.details?.[0] as { detail?: string } | undefined;
+          return { restoreJobId, cancelled: false, detail: `Atlas did not cancel restore job ${restoreJobId}: ${err.type}${atlas?.detail ? ` — ${atlas.detail}` : ''}. It keeps running in Atlas.` };
         }
-        throw toActivityFailure(err, { operation: 'cancelBackupRestoreJob', groupId, clusterName });
+        throw err;
       }
     },
-  };
+
+    /**
+     * Looks for the job a cancelled restore step may have created (same matching as adoption), so
+     * a run cancelled mid-create can still cancel or report it. Never creates anything.
+     */
+    async findDrRestore(input: StartRestoreInput): Promise<FoundRestore> {
+      const { source, restore, stepStartedAt } = input;
+      const job = await SOURCES[source.kind].findRestore(new AttemptCalls(client, source), source, restore, stepStartedAt);
+      return job ? { id: job.id, state: job.state } : {};
+    },
+  } satisfies Partial<Activities>;
 }

@@ -82,6 +82,5 @@ export const KNOWN_API_VERSIONS = [
   '2025-03-12',
 ] as const;
 
-/** Path parameter rules (NOTES.md, "Path parameter formats"). */
-export const ID_PATTERN = /^([a-f0-9]{24})$/;
-export const CLUSTER_NAME_PATTERN = /^[a-zA-Z0-9][a-zA-Z0-9-]*$/;
+/** Path parameter rules (NOTES.md, "Path parameter formats"), shared with the input schemas. */
+export { CLUSTER_NAME_PATTERN, ID_PATTERN } from '../contract/ids.js';

@@ -1,5 +1,6 @@
 // One error type for everything that can go wrong talking to Atlas. The client never retries;
 // `retryable` is the single verdict the activities' retry policy reads.
+import { isRetryableAtlasError } from '../contract/failures.js';
 import type { OperationId } from './catalog.js';
 
 /** Client-side error codes (Atlas' own codes arrive verbatim in `errorCode`). */
@@ -11,14 +12,8 @@ export type ClientErrorCode =
   | 'INVALID_REQUEST_BODY'
   | 'UNKNOWN_ERROR';
 
-/** A 400 that means "wait for the previous on-demand snapshot", not "your request is wrong". */
-const RETRYABLE_CODES = new Set(['UNFINISHED_ON_DEMAND_SNAPSHOT', 'NETWORK_ERROR', 'TIMEOUT']);
-
-export function isRetryable(httpStatus: number | undefined, errorCode: string): boolean {
-  if (RETRYABLE_CODES.has(errorCode)) return true;
-  if (httpStatus === undefined) return false;
-  return httpStatus === 409 || httpStatus === 429 || httpStatus >= 500;
-}
+/** The contract's one retry table decides; re-exported here for the client's callers. */
+export const isRetryable = isRetryableAtlasError;
 
 export interface AtlasApiErrorInit {
   httpStatus?: number;

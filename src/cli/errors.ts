@@ -1,5 +1,5 @@
 // Exit codes and the one-line error every command prints. Stack traces only with --verbose.
-import { InvalidInputError } from '../workflows/inputs.js';
+import { InvalidInputError } from '../contract/index.js';
 import { ConfigError } from '../config.js';
 
 export const EXIT_OK = 0;

@@ -1,37 +1,19 @@
 // Status of a run for the CLI: the lead's getRunStatus while it runs (query + describe), and for a
 // closed run the result Temporal stored, so `status` works even when no worker is up to answer a
 // query. followRun() is the live view shared by `watch`, `backup --wait` and the demo.
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { getRunStatus, type LiveStatus } from '../client/status.js';
-import type { RunStatus } from '../workflows/status.js';
+import type { RunResult, RunStatus } from '../contract/index.js';
 import { renderStatus, statusLine } from './render.js';
 import { exportBarLine } from './progress.js';
 
 export interface RunOutcome {
   status: LiveStatus;
   /** The workflow's return value when it completed. */
-  result?: unknown;
+  result?: RunResult;
   /** One line saying why the run failed, was cancelled, terminated or timed out. */
   failure?: string;
-}
-
-interface StepsLike {
-  kind?: RunStatus['kind'];
-  steps?: RunStatus['steps'];
-  groupId?: string;
-  clusterName?: string;
-  notes?: string[];
-  attempts?: number;
-  outcome?: string;
-  snapshot?: { id: string; status: string };
-  export?: { id: string; state: string; exportedCollections?: number; totalCollections?: number };
-  restore?: { id: string; state: string };
-  /** disasterRecovery report fields */
-  restoreJobId?: string;
-  restored?: { snapshotId?: string };
-  restoreJob?: { state: string };
-  source?: { groupId: string; clusterName: string };
 }
 
 function failureLine(err: unknown): string {
@@ -44,48 +26,49 @@ function failureLine(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** The workflow's outcome from history: its result, or its failure with the details it attached. */
-export async function closedOutcome(handle: WorkflowHandle): Promise<{ result?: unknown; failure?: string; details?: StepsLike }> {
+/** The workflow's outcome from history: its result, or its failure with the result it attached. */
+export async function closedOutcome(handle: WorkflowHandle): Promise<{ result?: RunResult; failure?: string; status?: RunStatus }> {
   try {
-    const result = await handle.result();
-    return { result, details: result as StepsLike };
+    const result = (await handle.result()) as RunResult;
+    return { result, status: result?.status };
   } catch (err) {
     const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-    const details = cause instanceof ApplicationFailure ? (cause.details?.[0] as StepsLike | undefined) : undefined;
-    return { failure: failureLine(err), details };
+    const attached = cause instanceof ApplicationFailure ? (cause.details?.[0] as RunResult | undefined) : undefined;
+    return { failure: failureLine(err), status: attached?.status };
   }
 }
 
-/** Live status of a running run; for a closed one, rebuilt from describe + the stored result. */
+/** A closed run without a result of ours (terminated, timed out): what visibility knows. */
+function visibleStatus(d: WorkflowExecutionDescription, failure?: string): RunStatus {
+  const closed = d.status.name === 'COMPLETED' ? 'completed' : d.status.name === 'CANCELLED' ? 'cancelled' : 'failed';
+  return {
+    kind: d.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline',
+    phase: closed,
+    groupId: String(d.searchAttributes?.AtlasProject?.[0] ?? ''),
+    clusterName: String(d.searchAttributes?.AtlasCluster?.[0] ?? ''),
+    ids: {},
+    steps: [],
+    attempts: 0,
+    lastError: failure ? { message: failure } : undefined,
+    notes: [],
+  };
+}
+
+/** Live status of a running run; for a closed one, the final status its result embeds. */
 export async function fetchStatus(client: Client, handle: WorkflowHandle): Promise<RunOutcome> {
   const description = await handle.describe();
   if (description.status.name === 'RUNNING') return { status: await getRunStatus(handle) };
   const closed = await closedOutcome(handle);
-  const d = closed.details ?? {};
-  let status: LiveStatus | undefined;
-  if (!d.steps) {
-    // Not a pipeline result (e.g. a DR run): ask the workflow itself, briefly, in case a worker is up.
-    status = await client.connection.withDeadline(Date.now() + 3000, () => getRunStatus(handle)).catch(() => undefined);
-  }
-  status ??= {
-    kind: d.kind ?? (description.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline'),
-    phase: (d.outcome as LiveStatus['phase']) ?? (description.status.name === 'COMPLETED' ? 'completed' : description.status.name === 'CANCELLED' ? 'cancelled' : 'failed'),
-    groupId: d.groupId ?? d.source?.groupId ?? String(description.searchAttributes?.AtlasProject?.[0] ?? ''),
-    clusterName: d.clusterName ?? d.source?.clusterName ?? String(description.searchAttributes?.AtlasCluster?.[0] ?? ''),
-    ids: { snapshotId: d.snapshot?.id ?? d.restored?.snapshotId, exportJobId: d.export?.id, restoreJobId: d.restore?.id ?? d.restoreJobId },
-    steps: d.steps ?? [],
-    lastAtlasState: d.restore?.state ?? d.restoreJob?.state ?? d.export?.state ?? d.snapshot?.status,
-    exportProgress: d.export?.totalCollections !== undefined ? { exportedCollections: d.export.exportedCollections ?? 0, totalCollections: d.export.totalCollections } : undefined,
-    attempts: d.attempts ?? 0,
-    lastError: closed.failure ? { message: closed.failure, step: d.steps?.at(-1)?.name } : undefined,
-    notes: d.notes ?? [],
+  const final = closed.status ?? visibleStatus(description, closed.failure);
+  const status: LiveStatus = {
+    ...final,
+    lastError: final.lastError ?? (closed.failure ? { message: closed.failure, step: final.steps.at(-1)?.name } : undefined),
     workflowId: description.workflowId,
     runId: description.runId,
     executionStatus: description.status.name,
     startTime: description.startTime.toISOString(),
+    closeTime: description.closeTime?.toISOString(),
   };
-  status.executionStatus = description.status.name;
-  status.closeTime = description.closeTime?.toISOString();
   return { status, result: closed.result, failure: closed.failure };
 }
 

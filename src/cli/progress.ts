@@ -1,7 +1,7 @@
 // The export progress bar of the live view. The status block above it is redrawn in place, so the
 // bar is rendered to a string with cli-progress's formatter instead of letting a bar own the cursor.
 import cliProgress from 'cli-progress';
-import type { ExportProgress } from '../workflows/status.js';
+import type { ExportProgress } from '../contract/index.js';
 
 const BAR_SIZE = 30;
 const OPTIONS = {

@@ -1,14 +1,6 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
-import type { StepRecord } from '../workflows/status.js';
-
-/** The approval part of a disasterRecovery status (the DR query adds it to RunStatus). */
-interface DrApproval {
-  decision?: string;
-  by?: string;
-  reason?: string;
-  pending?: { overwrite: string; with: string; deadline: string };
-}
+import type { StepRecord } from '../contract/index.js';
 
 const since = (fromIso: string, toIso?: string) => {
   const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
@@ -35,7 +27,7 @@ export function renderStatus(s: LiveStatus): string {
   if (s.pending) {
     lines.push(`  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`);
   }
-  const approval = (s as LiveStatus & { approval?: DrApproval }).approval;
+  const { approval } = s;
   if (approval?.pending) {
     lines.push(`  approval    WAITING until ${approval.pending.deadline}: overwrite ${approval.pending.overwrite} with ${approval.pending.with}`);
     lines.push(`              decide with: atlas-backup approve ${s.workflowId} --reason "..."  (or reject)`);

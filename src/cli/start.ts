@@ -9,10 +9,11 @@
 // Workflow ids are backup-<cluster>-<groupId>-<UTC time>: readable, sortable, and unique per run,
 // so each run's history and result stay addressable by id after later runs of the cluster.
 import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
-import { AtlasCluster, AtlasProject, BackupPhase } from '../workflows/search-attributes.js';
-import type { BackupPipelineInput, BackupPipelineRequest } from '../workflows/inputs.js';
+import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
+import type { BackupPipelineInput, BackupPipelineRequest } from '../contract/index.js';
 import { CliError, EXIT_RUN_FAILED } from './errors.js';
 import { backupWorkflowId, q } from './ids.js';
+import { backupPipeline } from '../workflows/index.js';
 
 export class BackupAlreadyRunningError extends CliError {
   constructor(
@@ -61,7 +62,7 @@ export async function startBackup(client: Client, input: BackupPipelineInput | B
   const id = workflowId ?? manualWorkflowId(groupId, clusterName);
   let handle: WorkflowHandleWithFirstExecutionRunId;
   try {
-    handle = await client.workflow.start('backupPipeline', {
+    handle = await client.workflow.start(backupPipeline, {
       taskQueue,
       workflowId: id,
       args: [input],

@@ -2,10 +2,9 @@
 // the workflow cannot see, so the live view merges the workflow's `status` query with the pending
 // activity Temporal holds: its attempt, the details of its last "not finished" failure (the latest
 // Atlas state and export progress) and when the next poll is due.
-import { defaultPayloadConverter } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import { NOT_FINISHED } from '../activities/types.js';
-import type { RunStatus } from '../workflows/status.js';
+import type { LoadedDataConverter, Payload } from '@temporalio/common';
+import { NOT_FINISHED, statusQuery, type DrStatus, type RunStatus } from '../contract/index.js';
 
 export interface PendingStep {
   activity: string;
@@ -19,7 +18,8 @@ export interface PendingStep {
   scheduledAt?: string;
 }
 
-export interface LiveStatus extends RunStatus {
+/** A run's status (a DR run's has its approval, source and target too) plus what Temporal knows. */
+export interface LiveStatus extends RunStatus, Partial<Pick<DrStatus, 'approval' | 'source' | 'target' | 'deliveryType'>> {
   workflowId: string;
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT... */
@@ -37,11 +37,18 @@ function isoOf(ts: Timestamp): string | undefined {
   return new Date(seconds * 1000 + Math.floor((ts.nanos ?? 0) / 1e6)).toISOString();
 }
 
-function decodeDetails(payloads: { payloads?: unknown[] | null } | null | undefined): Record<string, unknown> | undefined {
+/**
+ * The first payload of a failure's details, through the client's own data converter: its codecs
+ * (decryption, when payloads are encrypted), in reverse order as Temporal applies them, then its
+ * payload converter.
+ */
+async function decodeDetails(converter: LoadedDataConverter, payloads: { payloads?: Payload[] | null } | null | undefined): Promise<Record<string, unknown> | undefined> {
   const first = payloads?.payloads?.[0];
   if (!first) return undefined;
   try {
-    const value = defaultPayloadConverter.fromPayload(first as never);
+    let decoded: Payload[] = [first];
+    for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
+    const value = converter.payloadConverter.fromPayload(decoded[0]!);
     return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
@@ -49,7 +56,7 @@ function decodeDetails(payloads: { payloads?: unknown[] | null } | null | undefi
 }
 
 export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> {
-  const [description, status] = await Promise.all([handle.describe(), handle.query<RunStatus>('status')]);
+  const [description, status] = await Promise.all([handle.describe(), handle.query<RunStatus | DrStatus>(statusQuery.name)]);
   const live: LiveStatus = {
     ...status,
     workflowId: description.workflowId,
@@ -61,7 +68,7 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
   const pending = description.raw.pendingActivities?.[0];
   if (pending) {
     const failure = pending.lastFailure;
-    const details = decodeDetails(failure?.applicationFailureInfo?.details);
+    const details = await decodeDetails(handle.client.options.loadedDataConverter, failure?.applicationFailureInfo?.details);
     live.pending = {
       activity: pending.activityType?.name ?? 'unknown',
       attempt: pending.attempt ?? 1,

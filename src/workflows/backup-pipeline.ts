@@ -1,143 +1,140 @@
 // backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
 // Deterministic orchestration only; every Atlas call is an activity.
+import { CancellationScope, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  CancellationScope,
-  defineQuery,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import type { AwaitedResource } from '../activities/types.js';
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  backupPipelineInputSchema,
+  statusQuery,
+  type Activities,
+  type BackupPipelineInput,
+  type BackupPipelineRequest,
+  type PipelinePhase,
+  type PipelineResult,
+  type RestoreSpec,
+  type RunStatus,
+} from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
-import { backupPipelineInputSchema, type BackupPipelineRequest } from './inputs.js';
-import { AtlasCluster, AtlasProject, BackupPhase } from './search-attributes.js';
-import { Timeline, type PipelinePhase, type RunStatus, type StepRecord } from './status.js';
-
-export const statusQuery = defineQuery<RunStatus<PipelinePhase>>('status');
-
-export interface PipelineResult {
-  outcome: 'completed' | 'cancelled' | 'failed';
-  workflowId: string;
-  groupId: string;
-  clusterName: string;
-  snapshot?: { id: string; status: string; sharded: boolean; adopted: boolean; createdAt?: string; expiresAt?: string };
-  export?: { id: string; state: string; exportBucketId: string; exportedCollections?: number; totalCollections?: number; prefix?: string };
-  restore?: { id: string; state: string; deliveryType: string; targetGroupId?: string; targetClusterName?: string; deliveryUrl?: string[]; finishedAt?: string };
-  steps: StepRecord[];
-  /** Activity attempts across all steps (each poll is one attempt). */
-  attempts: number;
-  /** HTTP requests to Atlas counted by the activities (a failed attempt counts as one). */
-  atlasRequests: number;
-  startedAt: string;
-  endedAt: string;
-  notes: string[];
-}
+import { RunRecorder } from './recorder.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
   const input = parseWorkflowInput(backupPipelineInputSchema, request, 'backupPipeline');
-  const { groupId, clusterName, retry, polling, timeouts } = input;
-  const ref = { groupId, clusterName };
-  const { workflowId } = workflowInfo();
-  const startedAt = new Date().toISOString();
-  const timeline = new Timeline(() => new Date());
-  let atlasRequests = 0;
+  const run = new Pipeline(input);
+  setHandler(statusQuery, () => run.rec.snapshot());
+  try {
+    const snapshotId = await run.snapshot();
+    if (input.export) await run.export(snapshotId, input.export);
+    if (input.restore) await run.restore(snapshotId, input.restore);
+    run.rec.setPhase('completed');
+    return run.finish('completed');
+  } catch (err) {
+    return run.end(err);
+  }
+}
 
-  const status: RunStatus<PipelinePhase> = { kind: 'backupPipeline', phase: 'starting', groupId, clusterName, ids: {}, steps: timeline.steps, attempts: 0, notes: [] };
-  setHandler(statusQuery, () => ({ ...status, attempts: timeline.totalAttempts() }));
-  const setPhase = (phase: PipelinePhase) => {
-    status.phase = phase;
-    upsertSearchAttributes([
+type Acts = ReturnType<typeof proxyActivities<Activities>>;
+
+/** One pipeline run: its status, its activities (one deadline per step) and its result. */
+class Pipeline {
+  readonly rec: RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+  private readonly result: PipelineResult;
+  private readonly ref: { groupId: string; clusterName: string };
+  private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }>;
+
+  constructor(private readonly input: BackupPipelineInput) {
+    const { groupId, clusterName, retry, polling, timeouts } = input;
+    this.ref = { groupId, clusterName };
+    const status: RunStatus<PipelinePhase> = { kind: 'backupPipeline', phase: 'starting', groupId, clusterName, ids: {}, steps: [], attempts: 0, notes: [] };
+    this.rec = new RunRecorder(status, (phase) => [
       { key: AtlasProject, value: groupId },
       { key: AtlasCluster, value: clusterName },
       { key: BackupPhase, value: phase },
     ]);
-  };
-
-  const snapshotCalls = proxyActivities<Activities>(callOptions(retry, timeouts, timeouts.snapshotSeconds));
-  const snapshotPolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.snapshotSeconds));
-  const exportCalls = proxyActivities<Activities>(callOptions(retry, timeouts, timeouts.exportSeconds));
-  const exportPolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.exportSeconds));
-  const restoreCalls = proxyActivities<Activities>(callOptions(retry, timeouts, timeouts.restoreSeconds));
-  const restorePolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds));
-
-  /** Runs one step, recording it in the timeline; failures and cancellation end the step's record. */
-  async function step<T extends { attempts: number }>(name: string, phase: PipelinePhase, run: (step: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
-    setPhase(phase);
-    return timeline.record(name, status, run, state, wasCancelled);
+    const startedAt = new Date().toISOString();
+    this.result = { outcome: 'completed', workflowId: workflowInfo().workflowId, groupId, clusterName, attempts: 0, atlasRequests: 0, startedAt, endedAt: startedAt, status };
+    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline));
+    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline));
+    this.acts = {
+      snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
+      export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
+      restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
+    };
   }
 
-  const result: PipelineResult = { outcome: 'completed', workflowId, groupId, clusterName, steps: timeline.steps, attempts: 0, atlasRequests: 0, startedAt, endedAt: startedAt, notes: status.notes };
-  const finish = (outcome: PipelineResult['outcome']): PipelineResult => {
-    result.outcome = outcome;
-    result.attempts = timeline.totalAttempts();
-    result.atlasRequests = atlasRequests;
-    result.endedAt = new Date().toISOString();
-    return result;
-  };
-  const count = (r: { requests?: number; attempts: number }) => {
-    atlasRequests += r.requests !== undefined ? r.requests + (r.attempts - 1) : r.attempts;
-  };
+  async snapshot(): Promise<string> {
+    const { rec, ref, input } = this;
+    const { calls, polls } = this.acts.snapshot;
+    const taken = await rec.step('take-snapshot', 'taking-snapshot', () => calls.takeSnapshot({ ...ref, ...input.snapshot }), (r) => r.state);
+    rec.count(taken);
+    rec.status.ids.snapshotId = taken.id;
+    this.result.snapshot = { id: taken.id, status: taken.state ?? 'queued', sharded: taken.sharded, adopted: taken.adopted };
+    const snap = await rec.step('wait-for-snapshot', 'waiting-for-snapshot', () => polls.awaitSnapshot({ ...ref, snapshotId: taken.id, sharded: taken.sharded, polling: input.polling }), (r) => r.state);
+    rec.count(snap);
+    this.result.snapshot = { ...this.result.snapshot, status: snap.state, createdAt: snap.facts.createdAt as string | undefined, expiresAt: snap.facts.expiresAt as string | undefined };
+    return taken.id;
+  }
 
-  try {
-    // 1. Snapshot
-    const taken = await step('take-snapshot', 'taking-snapshot', () => snapshotCalls.takeSnapshot({ ...ref, ...input.snapshot }), (r) => r.state);
-    count(taken);
-    status.ids.snapshotId = taken.id;
-    result.snapshot = { id: taken.id, status: taken.state ?? 'queued', sharded: taken.sharded, adopted: taken.adopted };
-    const snap = await step('wait-for-snapshot', 'waiting-for-snapshot', () => snapshotPolls.awaitSnapshot({ ...ref, snapshotId: taken.id, sharded: taken.sharded, polling }), (r) => r.state);
-    count(snap);
-    result.snapshot = { ...result.snapshot, status: snap.state, createdAt: snap.facts.createdAt as string | undefined, expiresAt: snap.facts.expiresAt as string | undefined };
+  async export(snapshotId: string, { exportBucketId, customData }: NonNullable<BackupPipelineInput['export']>): Promise<void> {
+    const { rec, ref } = this;
+    const { calls, polls } = this.acts.export;
+    const started = await rec.step('export', 'exporting', () => calls.startExport({ ...ref, snapshotId, exportBucketId, customData }), (r) => r.state);
+    rec.count(started);
+    rec.status.ids.exportJobId = started.id;
+    const done = await rec.step('wait-for-export', 'waiting-for-export', () => polls.awaitExport({ ...ref, exportJobId: started.id, polling: this.input.polling }), (r) => r.state);
+    rec.count(done);
+    const exportedCollections = done.facts.exportedCollections as number | undefined;
+    const totalCollections = done.facts.totalCollections as number | undefined;
+    if (totalCollections !== undefined) rec.status.exportProgress = { exportedCollections: exportedCollections ?? totalCollections, totalCollections };
+    this.result.export = { id: started.id, state: done.state, exportBucketId, exportedCollections, totalCollections, prefix: done.facts.prefix as string | undefined };
+  }
 
-    // 2. Export (optional)
-    if (input.export) {
-      const { exportBucketId, customData } = input.export;
-      const started = await step('export', 'exporting', () => exportCalls.startExport({ ...ref, snapshotId: taken.id, exportBucketId, customData }), (r) => r.state);
-      count(started);
-      status.ids.exportJobId = started.id;
-      const done: AwaitedResource = await step('wait-for-export', 'waiting-for-export', () => exportPolls.awaitExport({ ...ref, exportJobId: started.id, polling }), (r) => r.state);
-      count(done);
-      const exportedCollections = done.facts.exportedCollections as number | undefined;
-      const totalCollections = done.facts.totalCollections as number | undefined;
-      if (totalCollections !== undefined) status.exportProgress = { exportedCollections: exportedCollections ?? totalCollections, totalCollections };
-      result.export = { id: started.id, state: done.state, exportBucketId, exportedCollections, totalCollections, prefix: done.facts.prefix as string | undefined };
-    }
-
-    // 3. Restore (optional)
-    if (input.restore) {
-      const restore = input.restore;
-      const started = await step('restore', 'restoring', (record) => restoreCalls.startRestore({ ...ref, snapshotId: taken.id, restore, stepStartedAt: record.startedAt }), (r) => r.state);
-      count(started);
-      const restoreJobId = started.id;
-      status.ids.restoreJobId = restoreJobId;
-      result.restore = { id: restoreJobId, state: 'inProgress', deliveryType: restore.deliveryType, targetGroupId: restore.targetGroupId, targetClusterName: restore.targetClusterName };
-      try {
-        const done = await step('wait-for-restore', 'waiting-for-restore', () => restorePolls.awaitRestore({ ...ref, restoreJobId, polling }), (r) => r.state);
-        count(done);
-        result.restore = { ...result.restore, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
-      } catch (err) {
-        if (wasCancelled(err)) {
-          // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
-          const cancelled = await CancellationScope.nonCancellable(() => restoreCalls.cancelRestore({ ...ref, restoreJobId }));
-          status.notes.push(cancelled.detail);
-          result.restore = { ...result.restore, state: cancelled.cancelled ? 'cancelled' : 'inProgress' };
-        }
-        throw err;
+  async restore(snapshotId: string, restore: RestoreSpec): Promise<void> {
+    const { rec } = this;
+    const { calls, polls } = this.acts.restore;
+    const source = { kind: 'dedicated' as const, ...this.ref };
+    const started = await rec.step('restore', 'restoring', (step) => calls.startRestore({ source, restore: { ...restore, snapshotId }, stepStartedAt: step.startedAt }), (r) => r.state);
+    rec.count(started);
+    const restoreJobId = started.id;
+    rec.status.ids.restoreJobId = restoreJobId;
+    this.result.restore = { id: restoreJobId, state: 'inProgress', deliveryType: restore.deliveryType, targetGroupId: restore.targetGroupId, targetClusterName: restore.targetClusterName };
+    try {
+      const done = await rec.step('wait-for-restore', 'waiting-for-restore', () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling }), (r) => r.state);
+      rec.count(done);
+      this.result.restore = { ...this.result.restore, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
+    } catch (err) {
+      if (wasCancelled(err)) {
+        // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
+        const cancelled = await CancellationScope.nonCancellable(() => calls.cancelRestore({ source, restoreJobId }));
+        rec.status.notes.push(cancelled.detail);
+        this.result.restore = { ...this.result.restore, state: cancelled.cancelled ? 'cancelled' : 'inProgress' };
       }
+      throw err;
     }
-    setPhase('completed');
-    return finish('completed');
-  } catch (err) {
-    if (wasCancelled(err)) {
-      setPhase('cancelled');
-      if (status.ids.snapshotId && !status.ids.restoreJobId) {
-        status.notes.push(`Cancelled during ${status.steps.at(-1)?.name ?? 'start'}: Atlas resources created so far (snapshot ${status.ids.snapshotId}${status.ids.exportJobId ? `, export job ${status.ids.exportJobId}` : ''}) were left as they are.`);
-      }
-      return finish('cancelled');
+  }
+
+  finish(outcome: PipelineResult['outcome']): PipelineResult {
+    this.result.outcome = outcome;
+    this.result.attempts = this.rec.timeline.totalAttempts();
+    this.result.atlasRequests = this.rec.atlasRequests;
+    this.result.endedAt = new Date().toISOString();
+    this.result.status = this.rec.snapshot();
+    return this.result;
+  }
+
+  /** A cancelled run completes with what it left in Atlas; a failed one fails naming the step. */
+  end(err: unknown): PipelineResult {
+    const { rec } = this;
+    const { ids, notes } = rec.status;
+    if (!wasCancelled(err)) {
+      rec.setPhase('failed');
+      throw runFailure(err, rec.status, { what: `backupPipeline for cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`, defaultType: 'PipelineFailed', summary: () => this.finish('failed') });
     }
-    setPhase('failed');
-    throw runFailure(err, status, { what: `backupPipeline for cluster '${clusterName}' in project ${groupId}`, defaultType: 'PipelineFailed', summary: () => finish('failed') });
+    rec.setPhase('cancelled');
+    if (ids.snapshotId && !ids.restoreJobId) {
+      notes.push(`Cancelled during ${rec.lastStepName()}: Atlas resources created so far (snapshot ${ids.snapshotId}${ids.exportJobId ? `, export job ${ids.exportJobId}` : ''}) were left as they are.`);
+    }
+    return this.finish('cancelled');
   }
 }

@@ -1,243 +1,56 @@
 // disasterRecovery: select a snapshot (or a point in time) → approval gate (optional) → restore →
 // wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
+import { ActivityCancellationType, CancellationScope, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
-  ActivityCancellationType,
-  CancellationScope,
-  condition,
-  defineQuery,
-  defineUpdate,
-  proxyActivities,
-  setHandler,
-  upsertSearchAttributes,
-  workflowInfo,
-} from '@temporalio/workflow';
-import type { Activities } from '../activities/index.js';
-import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
+  approvalGateOn,
+  approveUpdate,
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  disasterRecoveryInputSchema,
+  DrSource,
+  DrTarget,
+  drStatusQuery,
+  rejectUpdate,
+  type Activities,
+  type DisasterRecoveryInput,
+  type DisasterRecoveryRequest,
+  type DrPhase,
+  type DrReport,
+  type DrStatus,
+  type RecoveryTimes,
+  type RestoreRequest,
+  type SourceRef,
+  type StepRecord,
+} from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { approvalGateOn, disasterRecoveryInputSchema, type DisasterRecoveryInput, type DisasterRecoveryRequest, type DrDeliveryType, type DrSourceSpec } from './dr-inputs.js';
-import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from './search-attributes.js';
-import { Timeline, type DrPhase, type RunStatus, type StepRecord } from './status.js';
+import { ApprovalGate } from './approval.js';
+import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
+import { RunRecorder } from './recorder.js';
 
-export interface ApprovalDecision {
-  by: string;
-  reason?: string;
-}
-
-export interface ApprovalRecord {
-  required: boolean;
-  decision?: 'approved' | 'rejected' | 'timed-out';
-  by?: string;
-  reason?: string;
-  at?: string;
-}
-
-/** The DR status: the pipeline's RunStatus plus what is being restored where. */
-export interface DrStatus extends RunStatus<DrPhase> {
-  source: DrSourceSpec;
-  target?: { groupId: string; clusterName: string; production: boolean };
-  deliveryType: DrDeliveryType;
-  approval: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
-}
-
-export interface RecoveryTimes {
-  /** Trigger (run start) → target verified (or the run's end when it ends earlier), seconds. */
-  totalSeconds: number;
-  phases: { selecting: number; awaitingApproval: number; restoring: number; verifying: number };
-}
-
-export interface DrReport {
-  outcome: 'completed' | 'rejected' | 'approval-timed-out' | 'cancelled' | 'failed';
-  workflowId: string;
-  source: DrSourceSpec;
-  target?: { groupId: string; clusterName: string; production: boolean };
-  deliveryType: DrDeliveryType;
-  restored: { snapshotId?: string; snapshotTimestamp?: string; pointInTime?: { utcSeconds?: number; oplogTs?: number; oplogInc?: number; at?: string } };
-  approval: ApprovalRecord;
-  restoreJobId?: string;
-  restoreJob?: { state: string; finishedAt?: string; deliveryUrl?: string[]; adopted: boolean };
-  verified?: { stateName: string; via: string; at: string };
-  /** Present when the run was cancelled after the restore job started. */
-  cancellation?: { restoreJobId: string; cancelled: boolean; detail: string };
-  recovery: RecoveryTimes;
-  steps: StepRecord[];
-  notes: string[];
-  startedAt: string;
-  endedAt: string;
-}
-
-export const drStatusQuery = defineQuery<DrStatus>('status');
-export const approveUpdate = defineUpdate<{ decision: 'approved' }, [ApprovalDecision]>('approve');
-export const rejectUpdate = defineUpdate<{ decision: 'rejected' }, [ApprovalDecision]>('reject');
-
-type StartDrRestoreInput = Parameters<Activities['startServerlessRestore']>[0];
-type DrSourceRef = StartDrRestoreInput['source'];
-type DrRestoreSpec = StartDrRestoreInput['restore'];
-
-const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
+type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
   const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
-  const { source, target, deliveryType, what, retry, polling, timeouts } = input;
-  const src: DrSourceRef = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
-  const { workflowId, runStartTime } = workflowInfo();
-  const triggeredMs = runStartTime.getTime();
-  const timeline = new Timeline(() => new Date());
-  const isPit = deliveryType === 'pointInTime';
-
-  const status: DrStatus = {
-    kind: 'disasterRecovery', phase: 'starting', groupId: source.groupId, clusterName: source.clusterName, ids: {},
-    steps: timeline.steps, attempts: 0, notes: [], source, target, deliveryType, approval: { required: approvalGateOn(input) },
-  };
-  const report: DrReport = {
-    outcome: 'completed', workflowId, source, target, deliveryType, restored: {}, approval: status.approval,
-    recovery: { totalSeconds: 0, phases: { selecting: 0, awaitingApproval: 0, restoring: 0, verifying: 0 } },
-    steps: timeline.steps, notes: status.notes, startedAt: runStartTime.toISOString(), endedAt: '',
-  };
-  setHandler(drStatusQuery, () => ({ ...status, attempts: timeline.totalAttempts() }));
-
-  let decision: ApprovalRecord | undefined;
-  const validateDecision = (d: ApprovalDecision) => {
-    if (status.phase !== 'awaiting-approval' || decision) throw new Error(`This run is not awaiting approval (phase: ${status.phase}${decision ? `, already ${decision.decision}` : ''}).`);
-    if (typeof d?.by !== 'string' || d.by.trim() === '') throw new Error('by is required: name who approves or rejects this restore.');
-  };
-  const decide = (kind: 'approved' | 'rejected', d: ApprovalDecision) => {
-    decision = { required: true, decision: kind, by: d.by.trim(), reason: d.reason, at: new Date().toISOString() };
-  };
-  setHandler(approveUpdate, (d) => (decide('approved', d), { decision: 'approved' as const }), { validator: validateDecision });
-  setHandler(rejectUpdate, (d) => (decide('rejected', d), { decision: 'rejected' as const }), { validator: validateDecision });
-
-  const setPhase = (phase: DrPhase) => {
-    status.phase = phase;
-    upsertSearchAttributes([
-      { key: AtlasProject, value: source.groupId },
-      { key: AtlasCluster, value: source.clusterName },
-      { key: BackupPhase, value: phase },
-      { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
-      { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
-    ]);
-  };
-
-  /** Runs one step, recording it in the timeline and adding its time to a recovery phase. */
-  async function step<T extends { attempts: number }>(name: string, phase: DrPhase, bucket: keyof RecoveryTimes['phases'], run: (r: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
-    setPhase(phase);
-    const began = Date.now();
-    try {
-      return await timeline.record(name, status, run, state, wasCancelled);
-    } finally {
-      report.recovery.phases[bucket] += seconds(began, Date.now());
-    }
-  }
-
-  const finish = (outcome: DrReport['outcome']): DrReport => {
-    report.outcome = outcome;
-    report.endedAt = new Date().toISOString();
-    report.recovery.totalSeconds = seconds(triggeredMs, Date.now());
-    return report;
-  };
-
-  const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
-  const selectCalls = proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline));
-  const restoreCalls = proxyActivities<Activities>(callOptions(retry, timeouts, timeouts.restoreSeconds));
-  const restorePolls = proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds));
-  // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
-  const restoreStarts = proxyActivities<Activities>({ ...callOptions(retry, timeouts, timeouts.restoreSeconds), cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED });
-
+  const run = new DrRun(input);
+  setHandler(drStatusQuery, () => run.rec.snapshot());
+  const gate = new ApprovalGate(run.rec.status);
+  setHandler(approveUpdate, (d) => gate.decide('approved', d), { validator: (d) => gate.validate(d) });
+  setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   try {
-    // 1. What to restore
-    if (isPit) {
-      await step('check-source', 'selecting-snapshot', 'selecting', () => selectCalls.describeDrSource({ source: src }), (r) => r.stateName);
-      const at = what.pointInTimeUTCSeconds ?? what.oplogTs;
-      report.restored.pointInTime = { utcSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc, at: at !== undefined ? new Date(at * 1000).toISOString() : undefined };
-    } else {
-      const snap = await step('select-snapshot', 'selecting-snapshot', 'selecting', () => selectCalls.selectDrSnapshot({ source: src, snapshotId: what.snapshotId }), () => 'completed');
-      report.restored = { snapshotId: snap.snapshotId, snapshotTimestamp: snap.snapshotTimestamp };
-      status.ids.snapshotId = snap.snapshotId;
-    }
-
-    // 2. Approval gate: nothing is restored until someone approves.
-    if (status.approval.required) {
-      setPhase('awaiting-approval');
-      const began = Date.now();
-      const restoring = describeRestored(report.restored);
-      status.approval.pending = {
-        overwrite: target ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}` : 'nothing (download restore)',
-        with: `${restoring} of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
-        deadline: new Date(began + input.approval.timeoutSeconds * 1000).toISOString(),
-      };
-      const decided = await condition(() => decision !== undefined, input.approval.timeoutSeconds * 1000);
-      report.recovery.phases.awaitingApproval = seconds(began, Date.now());
-      delete status.approval.pending;
-      Object.assign(status.approval, decided ? decision : { decision: 'timed-out', at: new Date().toISOString() });
-      if (status.approval.decision !== 'approved') {
-        setPhase('rejected');
-        status.notes.push(decided ? `Rejected by ${status.approval.by}${status.approval.reason ? `: ${status.approval.reason}` : ''}. Nothing was restored.` : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`);
-        return finish(decided ? 'rejected' : 'approval-timed-out');
-      }
-    }
-
-    // 3. Restore. A cancel while the create waits out a busy target (retry backoff) ends the step at
-    // once; a cancel during an attempt waits for that attempt, then looks up what it may have created.
-    const spec: DrRestoreSpec = {
-      deliveryType, snapshotId: report.restored.snapshotId, targetGroupId: target?.groupId, targetClusterName: target?.clusterName,
-      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc,
-    };
-    let stepStartedAt = '';
-    const started = await step('restore', 'restoring', 'restoring', (record) => {
-      stepStartedAt = toWholeSecond(record.startedAt);
-      return startRestoreOf(restoreStarts, src, spec, stepStartedAt);
-    }, (r) => r.state).catch(async (err: unknown) => {
-      if (wasCancelled(err)) {
-        const found = await CancellationScope.nonCancellable(() => restoreCalls.findDrRestore({ source: src, restore: spec, stepStartedAt }));
-        if (found.id) {
-          status.ids.restoreJobId = report.restoreJobId = found.id;
-          report.cancellation = await CancellationScope.nonCancellable(() => cancelRestoreOf(restoreCalls, src, found.id!));
-        }
-      }
-      throw err;
-    });
-    const restoreJobId = started.id;
-    status.ids.restoreJobId = restoreJobId;
-    report.restoreJobId = restoreJobId;
-    report.restoreJob = { state: started.state ?? 'inProgress', adopted: started.adopted };
-    try {
-      const done = await step('wait-for-restore', 'waiting-for-restore', 'restoring', () => awaitRestoreOf(restorePolls, src, restoreJobId, polling), (r) => r.state);
-      report.restoreJob = { ...report.restoreJob, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
-    } catch (err) {
-      if (wasCancelled(err)) report.cancellation = await CancellationScope.nonCancellable(() => cancelRestoreOf(restoreCalls, src, restoreJobId));
-      throw err;
-    }
-
-    // 4. Verify the target is serving again (download restores have no target).
-    if (target && deliveryType !== 'download') {
-      const v = await step('verify-target', 'verifying', 'verifying', () => restorePolls.verifyTargetIdle({ groupId: target.groupId, clusterName: target.clusterName, polling, restoreJobId }), (r) => r.stateName);
-      report.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
-    }
-    setPhase('completed');
-    return finish('completed');
+    await run.select();
+    if (run.rec.status.approval.required && !(await run.approval(gate))) return run.report;
+    const restoreJobId = await run.restore();
+    await run.waitForRestore(restoreJobId);
+    await run.verify(restoreJobId);
+    run.rec.setPhase('completed');
+    return run.finish('completed');
   } catch (err) {
-    if (wasCancelled(err)) {
-      setPhase('cancelled');
-      if (!status.ids.restoreJobId) status.notes.push(`Cancelled during ${status.steps.at(-1)?.name ?? 'start'}, before any restore started: nothing was restored.`);
-      else if (report.cancellation) status.notes.push(report.cancellation.detail);
-      return finish('cancelled');
-    }
-    setPhase('failed');
-    throw runFailure(err, status, {
-      what: `disasterRecovery of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
-      defaultType: 'DisasterRecoveryFailed',
-      summary: () => finish('failed'),
-    });
+    return run.end(err);
   }
 }
 
-/** "snapshot X (taken T)" or "the point in time T (oplog ts:inc)": what the approver is shown. */
-function describeRestored(r: DrReport['restored']): string {
-  if (r.snapshotId) return `snapshot ${r.snapshotId} (taken ${r.snapshotTimestamp ?? 'at an unknown time'})`;
-  const p = r.pointInTime;
-  return `the point in time ${p?.at ?? 'given'}${p?.oplogInc !== undefined ? ` (oplog ${p.oplogTs}:${p.oplogInc})` : ''}`;
-}
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
+const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
 
 /**
  * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
@@ -245,24 +58,174 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
  */
 const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
 
-function startRestoreOf(acts: Acts, src: DrSourceRef, spec: DrRestoreSpec, stepStartedAt: string) {
-  if (src.kind === 'serverless') return acts.startServerlessRestore({ source: src, restore: spec, stepStartedAt });
-  if (src.kind === 'flex') return acts.startFlexRestore({ source: src, restore: spec, stepStartedAt });
-  const { snapshotId, ...restore } = spec;
-  return acts.startRestore({ groupId: src.groupId, clusterName: src.clusterName, snapshotId, restore, stepStartedAt });
-}
+/** Runs recorded before sources had kinds scheduled kind-specific restore activities. */
+const GENERIC_RESTORE_ACTIVITIES = 'generic-restore-activities';
+const LEGACY_RESTORE_ACTIVITIES = {
+  dedicated: { start: 'startRestore', await: 'awaitRestore' },
+  serverless: { start: 'startServerlessRestore', await: 'awaitServerlessRestore' },
+  flex: { start: 'startFlexRestore', await: 'awaitFlexRestore' },
+} as const;
 
-function awaitRestoreOf(acts: Acts, src: DrSourceRef, restoreJobId: string, polling: DisasterRecoveryInput['polling']) {
-  if (src.kind === 'serverless') return acts.awaitServerlessRestore({ source: src, restoreJobId, polling });
-  if (src.kind === 'flex') return acts.awaitFlexRestore({ source: src, restoreJobId, polling });
-  return acts.awaitRestore({ groupId: src.groupId, clusterName: src.clusterName, restoreJobId, polling });
-}
+/** One DR run: its status, report, activities and steps. */
+class DrRun {
+  readonly rec: RunRecorder<DrPhase, DrStatus>;
+  readonly report: DrReport;
+  private readonly src: SourceRef;
+  private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts };
+  private stepStartedAt = '';
 
-/** Dedicated download and point-in-time jobs can be cancelled; Atlas offers no cancel for the others. */
-async function cancelRestoreOf(acts: Acts, src: DrSourceRef, restoreJobId: string): Promise<NonNullable<DrReport['cancellation']>> {
-  if (src.kind !== 'dedicated') {
-    return { restoreJobId, cancelled: false, detail: `Atlas has no cancel endpoint for ${src.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.` };
+  constructor(private readonly input: DisasterRecoveryInput) {
+    const { source, target, deliveryType, retry, polling, timeouts } = input;
+    this.src = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
+    const status: DrStatus = {
+      kind: 'disasterRecovery', phase: 'starting', groupId: source.groupId, clusterName: source.clusterName, ids: {},
+      steps: [], attempts: 0, notes: [], source, target, deliveryType, approval: { required: approvalGateOn(input) },
+    };
+    this.rec = new RunRecorder(status, (phase) => [
+      { key: AtlasProject, value: source.groupId },
+      { key: AtlasCluster, value: source.clusterName },
+      { key: BackupPhase, value: phase },
+      { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
+      { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
+    ]);
+    const { workflowId, runStartTime } = workflowInfo();
+    this.report = {
+      outcome: 'completed', workflowId, source, target, deliveryType, restored: {}, approval: status.approval,
+      recovery: { totalSeconds: 0, phases: { selecting: 0, awaitingApproval: 0, restoring: 0, verifying: 0 } },
+      startedAt: runStartTime.toISOString(), endedAt: '', status,
+    };
+    const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
+    const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds);
+    this.acts = {
+      select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline)),
+      calls: proxyActivities<Activities>(restoreCalls),
+      polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds)),
+      // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
+      starts: proxyActivities<Activities>({ ...restoreCalls, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+    };
   }
-  const r = await acts.cancelRestore({ groupId: src.groupId, clusterName: src.clusterName, restoreJobId });
-  return { restoreJobId, ...r };
+
+  /** Runs one step, recording it in the timeline and adding its time to a recovery phase. */
+  private async step<T extends { attempts: number }>(name: string, phase: DrPhase, bucket: keyof RecoveryTimes['phases'], run: (r: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
+    const began = Date.now();
+    try {
+      return await this.rec.step(name, phase, run, state);
+    } finally {
+      this.report.recovery.phases[bucket] += seconds(began, Date.now());
+    }
+  }
+
+  /** What to restore: a point in time (the source must exist) or a snapshot (given or latest). */
+  async select(): Promise<void> {
+    const { what } = this.input;
+    if (this.input.deliveryType === 'pointInTime') {
+      await this.step('check-source', 'selecting-snapshot', 'selecting', () => this.acts.select.describeDrSource({ source: this.src }), (r) => r.stateName);
+      const at = what.pointInTimeUTCSeconds ?? what.oplogTs;
+      this.report.restored.pointInTime = { utcSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc, at: at !== undefined ? new Date(at * 1000).toISOString() : undefined };
+      return;
+    }
+    const snap = await this.step('select-snapshot', 'selecting-snapshot', 'selecting', () => this.acts.select.selectDrSnapshot({ source: this.src, snapshotId: what.snapshotId }), () => 'completed');
+    this.report.restored = { snapshotId: snap.snapshotId, snapshotTimestamp: snap.snapshotTimestamp };
+    this.rec.status.ids.snapshotId = snap.snapshotId;
+  }
+
+  /** Nothing is restored until someone approves; false when rejected or timed out (the run ends). */
+  async approval(gate: ApprovalGate): Promise<boolean> {
+    const { rec, input } = this;
+    rec.setPhase('awaiting-approval');
+    const began = Date.now();
+    const decided = await gate.wait(this.report, input.approval.timeoutSeconds);
+    this.report.recovery.phases.awaitingApproval = seconds(began, Date.now());
+    if (rec.status.approval.decision === 'approved') return true;
+    rec.setPhase('rejected');
+    const { by, reason } = rec.status.approval;
+    rec.status.notes.push(decided ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.` : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`);
+    this.finish(decided ? 'rejected' : 'approval-timed-out');
+    return false;
+  }
+
+  private restoreRequest(): RestoreRequest {
+    const { deliveryType, target, what } = this.input;
+    return {
+      deliveryType, snapshotId: this.report.restored.snapshotId, targetGroupId: target?.groupId, targetClusterName: target?.clusterName,
+      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc,
+    };
+  }
+
+  private activityNames() {
+    return patched(GENERIC_RESTORE_ACTIVITIES) ? LEGACY_RESTORE_ACTIVITIES.dedicated : LEGACY_RESTORE_ACTIVITIES[this.src.kind];
+  }
+
+  /**
+   * A cancel while the create waits out a busy target (retry backoff) ends the step at once; a
+   * cancel during an attempt waits for that attempt, then looks up what it may have created.
+   */
+  async restore(): Promise<string> {
+    const restore = this.restoreRequest();
+    const name = this.activityNames().start;
+    const started = await this.step('restore', 'restoring', 'restoring', (record) => {
+      this.stepStartedAt = toWholeSecond(record.startedAt);
+      return this.acts.starts[name]({ source: this.src, restore, stepStartedAt: this.stepStartedAt });
+    }, (r) => r.state).catch(async (err: unknown) => {
+      if (wasCancelled(err)) {
+        const found = await CancellationScope.nonCancellable(() => this.acts.calls.findDrRestore({ source: this.src, restore, stepStartedAt: this.stepStartedAt }));
+        if (found.id) {
+          this.rec.status.ids.restoreJobId = this.report.restoreJobId = found.id;
+          this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(found.id!));
+        }
+      }
+      throw err;
+    });
+    this.rec.status.ids.restoreJobId = this.report.restoreJobId = started.id;
+    this.report.restoreJob = { state: started.state ?? 'inProgress', adopted: started.adopted };
+    return started.id;
+  }
+
+  async waitForRestore(restoreJobId: string): Promise<void> {
+    const name = this.activityNames().await;
+    const { polling } = this.input;
+    try {
+      const done = await this.step('wait-for-restore', 'waiting-for-restore', 'restoring', () => this.acts.polls[name]({ source: this.src, restoreJobId, polling }), (r) => r.state);
+      this.report.restoreJob = { ...this.report.restoreJob!, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
+    } catch (err) {
+      if (wasCancelled(err)) this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(restoreJobId));
+      throw err;
+    }
+  }
+
+  /** Dedicated download and point-in-time jobs can be cancelled; the activity says where Atlas cannot. */
+  private cancel(restoreJobId: string): Promise<NonNullable<DrReport['cancellation']>> {
+    if (this.src.kind !== 'dedicated' && !patched(GENERIC_RESTORE_ACTIVITIES)) {
+      return Promise.resolve({ restoreJobId, cancelled: false, detail: `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.` });
+    }
+    return this.acts.calls.cancelRestore({ source: this.src, restoreJobId });
+  }
+
+  /** The target is serving again (download restores have no target). */
+  async verify(restoreJobId: string): Promise<void> {
+    const { target, deliveryType, polling } = this.input;
+    if (!target || deliveryType === 'download') return;
+    const v = await this.step('verify-target', 'verifying', 'verifying', () => this.acts.polls.verifyTargetIdle({ groupId: target.groupId, clusterName: target.clusterName, polling, restoreJobId }), (r) => r.stateName);
+    this.report.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
+  }
+
+  finish(outcome: DrReport['outcome']): DrReport {
+    this.report.outcome = outcome;
+    this.report.endedAt = new Date().toISOString();
+    this.report.recovery.totalSeconds = seconds(workflowInfo().runStartTime.getTime(), Date.now());
+    this.report.status = this.rec.snapshot();
+    return this.report;
+  }
+
+  end(err: unknown): DrReport {
+    const { rec, report, src } = this;
+    if (!wasCancelled(err)) {
+      rec.setPhase('failed');
+      throw runFailure(err, rec.status, { what: `disasterRecovery of ${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`, defaultType: 'DisasterRecoveryFailed', summary: () => this.finish('failed') });
+    }
+    rec.setPhase('cancelled');
+    if (!rec.status.ids.restoreJobId) rec.status.notes.push(`Cancelled during ${rec.lastStepName()}, before any restore started: nothing was restored.`);
+    else if (report.cancellation) rec.status.notes.push(report.cancellation.detail);
+    return this.finish('cancelled');
+  }
 }

@@ -1,3 +1,4 @@
 // Entry point of the workflow bundle the worker loads: every workflow type the worker serves.
-export { backupPipeline, statusQuery, type PipelineResult } from './backup-pipeline.js';
-export { disasterRecovery, drStatusQuery, approveUpdate, rejectUpdate, type DrReport, type DrStatus, type ApprovalDecision } from './disaster-recovery.js';
+// Queries, updates, inputs and results are in the contract (src/contract).
+export { backupPipeline } from './backup-pipeline.js';
+export { disasterRecovery } from './disaster-recovery.js';

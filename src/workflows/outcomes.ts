@@ -2,8 +2,7 @@
 // failure, and turning a failure into the ApplicationFailure that ends the run.
 import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { formatIssues } from './inputs.js';
-import type { RunStatus } from './status.js';
+import { formatIssues, type RunStatus } from '../contract/index.js';
 
 /**
  * Validates a run's input on entry: a start from any client (CLI, UI, Schedule, another SDK) meets

@@ -5,6 +5,7 @@ import { temporalClient } from '../helpers/temporal.js';
 import { pipelineSearchAttributes } from '../../src/cli/start.js';
 import { inject } from 'vitest';
 import { killSpawned, spawnUntil, startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+import { backupPipeline } from '../../src/workflows/index.js';
 
 // Snapshots take a simulated minute, so a run stays in flight while the next command looks at
 // it; tests that want a run to finish move the simulator's clock (whileTicking).
@@ -99,7 +100,7 @@ describe('atlas-backup backup', () => {
     const { client, close } = await temporalClient();
     try {
       // What a Schedule starts: backup-<cluster>-<groupId>-<fire time>, search attributes set at start.
-      const scheduled = await client.workflow.start('backupPipeline', {
+      const scheduled = await client.workflow.start(backupPipeline, {
         taskQueue: env.taskQueue,
         workflowId: `backup-${env.ids.cluster}-${env.ids.projectId}-2026-11-22T03:00:00Z`,
         args: [{ groupId: env.ids.projectId, clusterName: env.ids.cluster, polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2 } }],

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { loadWorkerConfig } from '../../src/config.js';
-import { ALL_SEARCH_ATTRIBUTES } from '../../src/workflows/search-attributes.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../../src/contract/index.js';
 import { ROOT } from './helpers.js';
 
 interface Service {

@@ -3,10 +3,11 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/simulator/index.js';
-import { approveUpdate, rejectUpdate, type DrReport, type DrStatus } from '../../src/workflows/index.js';
-import type { DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
-import { BackupPhase, DrSource, DrTarget } from '../../src/workflows/search-attributes.js';
+import { approveUpdate, rejectUpdate, type DrReport, type DrStatus } from '../../src/contract/index.js';
+import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
+import { BackupPhase, DrSource, DrTarget } from '../../src/contract/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
+import { disasterRecovery } from '../../src/workflows/index.js';
 
 const DURATIONS = { restoreAutomated: 500, restorePointInTime: 4_000 };
 const SRC = DEMO_IDS.projectId;
@@ -26,7 +27,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     const request: DisasterRecoveryRequest = {
       ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target, production }, ...extra,
     };
-    const handle = await ctx.client.workflow.start('disasterRecovery', { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
+    const handle = await ctx.client.workflow.start(disasterRecovery, { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
     return { source, target, snap, handle: handle as WorkflowHandle };
   }
 
@@ -73,7 +74,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(report.outcome).toBe('rejected');
     expect(report.approval).toMatchObject({ decision: 'rejected', by: 'bob', reason: 'wrong snapshot' });
     expect(report.restoreJobId).toBeUndefined();
-    expect(report.notes.join(' ')).toContain('Nothing was restored');
+    expect(report.status.notes.join(' ')).toContain('Nothing was restored');
     expect(await jobsInto(target)).toHaveLength(0);
     const attrs = (await handle.describe()).typedSearchAttributes;
     expect(attrs.get(BackupPhase)).toBe('rejected');
@@ -97,7 +98,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     await handle.cancel();
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('cancelled');
-    expect(report.notes.join(' ')).toContain('before any restore started: nothing was restored');
+    expect(report.status.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect(report.cancellation).toBeUndefined();
     expect(await jobsInto(target)).toHaveLength(0);
   });
@@ -122,7 +123,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(report.outcome).toBe('cancelled');
     expect(Date.now() - cancelledAt).toBeLessThan(DURATIONS.restorePointInTime / 2);
     expect(report.restoreJobId).toBeUndefined();
-    expect(report.notes.join(' ')).toContain('before any restore started: nothing was restored');
+    expect(report.status.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect((await jobsInto(target)).map((j) => j.id)).toEqual([blocker.id]);
     const busy = (await ctx.sim.admin.requestLog()).filter((e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409);
     expect(busy.length).toBeGreaterThan(0);

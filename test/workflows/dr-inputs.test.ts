@@ -1,7 +1,7 @@
 // The disasterRecovery input rules (seed 003 applied to DR): checked before any run starts.
 import { describe, expect, it } from 'vitest';
-import { approvalGateOn, disasterRecoveryInputSchema, type DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
-import { formatIssues } from '../../src/workflows/inputs.js';
+import { approvalGateOn, disasterRecoveryInputSchema, type DisasterRecoveryRequest } from '../../src/contract/index.js';
+import { formatIssues } from '../../src/contract/index.js';
 
 const G1 = '65f1a0c0a1b2c3d4e5f60001';
 const G2 = '65f1a0c0a1b2c3d4e5f60002';

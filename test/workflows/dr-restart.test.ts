@@ -3,9 +3,10 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/simulator/index.js';
-import type { DrReport, DrStatus } from '../../src/workflows/index.js';
-import type { DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
+import type { DrReport, DrStatus } from '../../src/contract/index.js';
+import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
 import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import { disasterRecovery } from '../../src/workflows/index.js';
 
 const RESTORE_MS = 3_000;
 const SRC = DEMO_IDS.projectId;
@@ -33,7 +34,7 @@ describe('disasterRecovery across a worker restart', () => {
     await env.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
     await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: 3_600_000 });
     const request: DisasterRecoveryRequest = { ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target } };
-    const handle = (await temporal.client.workflow.start('disasterRecovery', { taskQueue, workflowId: uniqueId('dr'), args: [request] })) as WorkflowHandle;
+    const handle = (await temporal.client.workflow.start(disasterRecovery, { taskQueue, workflowId: uniqueId('dr'), args: [request] })) as WorkflowHandle;
     return { source, target, handle };
   }
 
@@ -67,7 +68,7 @@ describe('disasterRecovery across a worker restart', () => {
     expect(report.recovery.phases.restoring).toBeLessThan(RESTORE_MS / 1000 + 15);
     expect(report.verified?.stateName).toBe('IDLE');
     // Waiting is retry-as-poll: many polls, yet history stays small (no events per poll).
-    const polls = report.steps.find((s) => s.name === 'wait-for-restore')?.attempts ?? 0;
+    const polls = report.status.steps.find((s) => s.name === 'wait-for-restore')?.attempts ?? 0;
     expect(polls).toBeGreaterThan(2);
     const { events } = await handle.fetchHistory();
     expect(events?.length).toBeLessThan(60);
@@ -83,7 +84,7 @@ describe('disasterRecovery across a worker restart', () => {
     expect(report.outcome).toBe('cancelled');
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: false });
     expect(report.cancellation?.detail).toContain('CANNOT_CANCEL_AUTOMATED_RESTORE');
-    expect(report.notes.join(' ')).toContain('keeps running in Atlas');
+    expect(report.status.notes.join(' ')).toContain('keeps running in Atlas');
     const job = await w.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
     expect(job.cancelled).toBe(false);
   });

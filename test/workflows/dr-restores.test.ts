@@ -4,9 +4,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/simulator/index.js';
-import type { DrReport } from '../../src/workflows/index.js';
-import type { DisasterRecoveryRequest } from '../../src/workflows/dr-inputs.js';
+import type { DrReport } from '../../src/contract/index.js';
+import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
+import { disasterRecovery } from '../../src/workflows/index.js';
 
 // Simulator lifecycles (ms, timeScale 1): the report's phase times are checked against these.
 const DURATIONS = {
@@ -29,7 +30,7 @@ describe('disasterRecovery restores', () => {
     return { source, target };
   }
   const run = (request: DisasterRecoveryRequest): Promise<DrReport> =>
-    ctx.client.workflow.execute('disasterRecovery', { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [{ ...FAST, ...request }] });
+    ctx.client.workflow.execute(disasterRecovery, { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [{ ...FAST, ...request }] });
   const jobsInto = async (target: string) => (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
 
   it('restores the newest completed snapshot (on-demand beats older scheduled, failed ones are skipped) into another project and verifies the target is IDLE', async () => {
@@ -64,7 +65,7 @@ describe('disasterRecovery restores', () => {
     expect(phases.selecting).toBeGreaterThan(0);
     // Phase times are rounded to the millisecond, so their sum may exceed the total by float noise.
     expect(totalSeconds).toBeGreaterThanOrEqual(phases.selecting + phases.restoring + phases.verifying - 0.002);
-    expect(report.steps.map((s) => s.name)).toEqual(['select-snapshot', 'restore', 'wait-for-restore', 'verify-target']);
+    expect(report.status.steps.map((s) => s.name)).toEqual(['select-snapshot', 'restore', 'wait-for-restore', 'verify-target']);
   });
 
   it('restores a given snapshot after checking it exists and is completed', async () => {
@@ -207,7 +208,7 @@ describe('disasterRecovery restores', () => {
     expect(report.restoreJobId).not.toBe(blocker.id);
     expect((await jobsInto(target)).map((j) => j.id).sort()).toEqual([blocker.id, report.restoreJobId].sort());
     // The create was retried while the blocker ran: more than one attempt.
-    expect(report.steps.find((s) => s.name === 'restore')?.attempts).toBeGreaterThan(1);
+    expect(report.status.steps.find((s) => s.name === 'restore')?.attempts).toBeGreaterThan(1);
     expect(report.verified?.stateName).toBe('IDLE');
   });
 
@@ -218,6 +219,6 @@ describe('disasterRecovery restores', () => {
     expect(report.outcome).toBe('completed');
     expect(report.restoreJob?.deliveryUrl?.length).toBeGreaterThan(0);
     expect(report.verified).toBeUndefined();
-    expect(report.steps.map((s) => s.name)).not.toContain('verify-target');
+    expect(report.status.steps.map((s) => s.name)).not.toContain('verify-target');
   });
 });

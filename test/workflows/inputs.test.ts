@@ -1,6 +1,6 @@
 // The pipeline input schema: seed 003's restore rules and field-level messages.
 import { describe, expect, it } from 'vitest';
-import { backupPipelineInputSchema, formatIssues, InvalidInputError, parseOrThrow, MIN_PIT_SECONDS } from '../../src/workflows/inputs.js';
+import { backupPipelineInputSchema, formatIssues, InvalidInputError, parseOrThrow, MIN_PIT_SECONDS } from '../../src/contract/index.js';
 
 const base = { groupId: '65f1a0c0a1b2c3d4e5f60001', clusterName: 'prod-1' };
 const problems = (value: unknown) => {

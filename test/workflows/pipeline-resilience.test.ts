@@ -3,8 +3,9 @@
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
-import type { PipelineResult } from '../../src/workflows/index.js';
+import type { PipelineResult } from '../../src/contract/index.js';
 import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId } from '../helpers/temporal.js';
+import { backupPipeline } from '../../src/workflows/index.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, restoreTarget } = DEMO_IDS;
 
@@ -44,7 +45,7 @@ describe('backupPipeline resilience', () => {
       faults: { seed: 7, operations: { '*': { status500: 0.06, status502: 0.06, status503: 0.06, status409: 0.06, status429: 0.06, retryAfterSeconds: 0.2 } } },
     });
     const workflowId = uniqueId('storm');
-    const result = (await temporal.client.workflow.execute('backupPipeline', {
+    const result = (await temporal.client.workflow.execute(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
       args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget }, ...FAST }],
@@ -64,7 +65,7 @@ describe('backupPipeline resilience', () => {
       faults: { seed: 3, operations: { takeSnapshots: { dropResponse: 1 }, createBackupExport: { dropResponse: 1 }, createBackupRestoreJob: { dropResponse: 1 } } },
     });
     const workflowId = uniqueId('dropped');
-    const result = (await temporal.client.workflow.execute('backupPipeline', {
+    const result = (await temporal.client.workflow.execute(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
       args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'download' }, ...FAST }],
@@ -82,7 +83,7 @@ describe('backupPipeline resilience', () => {
   it('finishes with no duplicates when the worker is stopped mid-wait and a new worker takes over', async () => {
     const { sim, auth, worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 100, snapshotInProgress: 200, exportQueued: 100, exportPerCollection: 300, exportTotalCollections: 10 } });
     const workflowId = uniqueId('takeover');
-    const handle = await temporal.client.workflow.start('backupPipeline', {
+    const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
       args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, timeouts: { callSeconds: 5 } }],
@@ -102,7 +103,7 @@ describe('backupPipeline resilience', () => {
 
   it('cancels the Atlas restore job when the run is cancelled during a download restore', async () => {
     const { worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, restoreDownload: 60_000 } });
-    const handle = await temporal.client.workflow.start('backupPipeline', {
+    const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId: uniqueId('cancel'),
       args: [{ groupId, clusterName: replicaSet, restore: { deliveryType: 'download' }, ...FAST }],
@@ -113,7 +114,7 @@ describe('backupPipeline resilience', () => {
     const result = (await handle.result()) as PipelineResult;
     expect(result.outcome).toBe('cancelled');
     expect(result.restore?.state).toBe('cancelled');
-    expect(result.notes.join(' ')).toContain('Cancelled restore job');
+    expect(result.status.notes.join(' ')).toContain('Cancelled restore job');
     const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
     expect(job.cancelled).toBe(true);
     expect((await getPipelineStatus(handle)).phase).toBe('cancelled');
@@ -121,7 +122,7 @@ describe('backupPipeline resilience', () => {
 
   it('says which Atlas resources it left when cancelled during the snapshot wait', async () => {
     const { worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 60_000 } });
-    const handle = await temporal.client.workflow.start('backupPipeline', {
+    const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId: uniqueId('cancel-snap'),
       args: [{ groupId, clusterName: replicaSet, ...FAST }],
@@ -131,13 +132,13 @@ describe('backupPipeline resilience', () => {
     await handle.cancel();
     const result = (await handle.result()) as PipelineResult;
     expect(result.outcome).toBe('cancelled');
-    expect(result.notes.join(' ')).toMatch(/snapshot [a-f0-9]{24}.*left as they are/);
+    expect(result.status.notes.join(' ')).toMatch(/snapshot [a-f0-9]{24}.*left as they are/);
   });
 
   it('makes runs filterable by project, cluster and phase through search attributes', async () => {
     const { worker } = await setup({ timeScale: 0.05 });
     const workflowId = uniqueId('visible');
-    await temporal.client.workflow.execute('backupPipeline', { taskQueue: worker.taskQueue, workflowId, args: [{ groupId, clusterName: replicaSet, ...FAST }] });
+    await temporal.client.workflow.execute(backupPipeline, { taskQueue: worker.taskQueue, workflowId, args: [{ groupId, clusterName: replicaSet, ...FAST }] });
     const query = `WorkflowId = '${workflowId}' AND AtlasProject = '${groupId}' AND AtlasCluster = '${replicaSet}' AND BackupPhase = 'completed'`;
     let found: string[] = [];
     const deadline = Date.now() + 15_000;

@@ -3,9 +3,10 @@ import { WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
-import type { BackupPipelineRequest } from '../../src/workflows/inputs.js';
-import type { PipelineResult } from '../../src/workflows/index.js';
+import type { BackupPipelineRequest } from '../../src/contract/index.js';
+import type { PipelineResult } from '../../src/contract/index.js';
 import { FAST, startTestSimulator, startTestWorker, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
+import { backupPipeline } from '../../src/workflows/index.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, sharded, restoreTarget } = DEMO_IDS;
 
@@ -13,7 +14,7 @@ describe('backupPipeline', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 0.05 });
 
   const run = (request: BackupPipelineRequest, workflowId = uniqueId('pipeline')) =>
-    ctx.client.workflow.execute('backupPipeline', { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
+    ctx.client.workflow.execute(backupPipeline, { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
 
   async function resourcesOf(result: PipelineResult) {
     const r = await ctx.sim.admin.resources();
@@ -57,7 +58,7 @@ describe('backupPipeline', () => {
     expect(result.export).toMatchObject({ state: 'Successful', exportBucketId: bucketId });
     expect(result.export!.exportedCollections).toBe(result.export!.totalCollections);
     expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'automated', targetClusterName: restoreTarget });
-    expect(result.steps.map((s) => [s.name, s.outcome])).toEqual([
+    expect(result.status.steps.map((s) => [s.name, s.outcome])).toEqual([
       ['take-snapshot', 'ok'],
       ['wait-for-snapshot', 'ok'],
       ['export', 'ok'],
@@ -65,7 +66,7 @@ describe('backupPipeline', () => {
       ['restore', 'ok'],
       ['wait-for-restore', 'ok'],
     ]);
-    for (const s of result.steps) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
+    for (const s of result.status.steps) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
     expect(result.atlasRequests).toBeGreaterThanOrEqual(7);
     const owned = await resourcesOf(result);
     expect([owned.snapshots.length, owned.exports.length, owned.restores.length]).toEqual([1, 1, 1]);
@@ -102,7 +103,7 @@ describe('backupPipeline', () => {
     const [first, second] = await Promise.all([run({ groupId, clusterName: replicaSet }), run({ groupId, clusterName: replicaSet })]);
     expect(first.snapshot!.id).not.toBe(second.snapshot!.id);
     expect([first.snapshot!.status, second.snapshot!.status]).toEqual(['completed', 'completed']);
-    const takeAttempts = [first, second].map((r) => r.steps.find((s) => s.name === 'take-snapshot')!.attempts!);
+    const takeAttempts = [first, second].map((r) => r.status.steps.find((s) => s.name === 'take-snapshot')!.attempts!);
     expect(Math.max(...takeAttempts)).toBeGreaterThan(1);
   });
 
@@ -128,7 +129,7 @@ describe('backupPipeline', () => {
     expect(cause.message).toContain('INVALID_PIT_RESTORE_TIME');
     expect(cause.message).toContain(`'${replicaSet}'`);
     const failure = (err as WorkflowFailedError).cause as unknown as { details?: PipelineResult[] };
-    const restoreStep = failure.details?.[0]?.steps.find((s) => s.name === 'restore');
+    const restoreStep = failure.details?.[0]?.status.steps.find((s) => s.name === 'restore');
     expect(restoreStep?.outcome).toBe('failed');
   });
 
@@ -148,7 +149,7 @@ describe('backupPipeline', () => {
     const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, exportQueued: 50, exportPerCollection: 250, exportTotalCollections: 12 } });
     const slowWorker = await startTestWorker(slow.sim, slow.auth);
     try {
-      const handle = await ctx.client.workflow.start('backupPipeline', {
+      const handle = await ctx.client.workflow.start(backupPipeline, {
         taskQueue: slowWorker.taskQueue,
         workflowId: uniqueId('progress'),
         args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, polling: { initialIntervalSeconds: 0.1, maximumIntervalSeconds: 0.3, backoffCoefficient: 1 } }],

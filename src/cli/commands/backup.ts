@@ -1,8 +1,8 @@
 // `atlas-backup backup`: a backupPipeline from flags and/or a JSON/YAML request file, validated
 // with the workflow's own schema before anything starts.
 import { Option, type Command } from 'commander';
-import { backupPipelineInputSchema, parseOrThrow, type BackupPipelineInput } from '../../workflows/inputs.js';
-import type { PipelineResult } from '../../workflows/index.js';
+import { backupPipelineInputSchema, parseOrThrow, type BackupPipelineInput } from '../../contract/index.js';
+import type { PipelineResult } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { followRun } from '../live.js';

@@ -3,8 +3,8 @@
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { Option, type Command } from 'commander';
 import { userInfo } from 'node:os';
-import { disasterRecoveryInputSchema, DR_DELIVERY_TYPES, SOURCE_KINDS, type DisasterRecoveryInput } from '../../workflows/dr-inputs.js';
-import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../workflows/search-attributes.js';
+import { disasterRecoveryInputSchema, DR_DELIVERY_TYPES, SOURCE_KINDS, type DisasterRecoveryInput } from '../../contract/index.js';
+import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { drWorkflowId } from '../ids.js';
@@ -12,7 +12,8 @@ import { followRun } from '../live.js';
 import { epochSeconds, oneOf, positiveNumber, readRequestFile, setPath, wholeNumber } from '../parse.js';
 import { existingRun } from './runs.js';
 import { succeeded, summarizeDr } from './summary.js';
-import type { DrReport } from '../../workflows/index.js';
+import type { DrReport } from '../../contract/index.js';
+import { disasterRecovery } from '../../workflows/index.js';
 
 interface DrFlags {
   file?: string;
@@ -144,7 +145,7 @@ export function registerDr(program: Command): void {
         return withClient(globals, async ({ client }) => {
           let handle;
           try {
-            handle = await client.workflow.start('disasterRecovery', {
+            handle = await client.workflow.start(disasterRecovery, {
               taskQueue: taskQueueOf(globals),
               workflowId,
               args: [input],

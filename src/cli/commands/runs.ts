@@ -1,8 +1,8 @@
 // `status`, `watch`, `list`, `cancel`: looking at runs, by workflow id or through visibility.
 import { WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import { AtlasCluster, AtlasProject, BackupPhase } from '../../workflows/search-attributes.js';
-import { DR_PHASES, PIPELINE_PHASES } from '../../workflows/status.js';
+import { AtlasCluster, AtlasProject, BackupPhase } from '../../contract/index.js';
+import { DR_PHASES, PIPELINE_PHASES } from '../../contract/index.js';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { q } from '../ids.js';

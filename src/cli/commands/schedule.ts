@@ -2,7 +2,7 @@
 // time zone, jitter, overlap SKIP by default, catch-up window, pause-on-failure, notes.
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import { AtlasCluster, AtlasProject } from '../../workflows/search-attributes.js';
+import { AtlasCluster, AtlasProject } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
 import { scheduleIdFor } from '../ids.js';

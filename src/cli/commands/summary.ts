@@ -1,6 +1,6 @@
 // The closing summary of a run (demo, backup --wait, watch): what Atlas now holds.
 import type { LiveStatus } from '../../client/status.js';
-import type { DrReport, PipelineResult } from '../../workflows/index.js';
+import type { DrReport, PipelineResult } from '../../contract/index.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');

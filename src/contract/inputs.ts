@@ -2,7 +2,7 @@
 // them before a workflow starts; the workflow validates again on entry (a start from another
 // client, the Temporal UI or a Schedule must meet the same rules). Pure: safe in the workflow sandbox.
 import { z } from 'zod';
-import { CLUSTER_NAME_PATTERN, ID_PATTERN } from '../atlas/catalog.js';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;

@@ -1,0 +1,176 @@
+// The one place that knows how each source kind (dedicated, serverless, flex) reaches Atlas: which
+// endpoints list and read its snapshots, and create, read, find and cancel its restore jobs. Every
+// DR and restore activity goes through this table.
+import type { CreateRestoreJobRequest, FlexRestoreJob, RestoreJob } from '../atlas/index.js';
+import type { RestoreRequest, SourceKind, SourceRef, TerminalFailureType } from '../contract/index.js';
+import type { AttemptCalls } from './calls.js';
+
+/** A snapshot reduced to what selection needs, whatever the source kind. */
+export interface Candidate {
+  id: string;
+  completed: boolean;
+  status: string;
+  timestamp?: string;
+  snapshotType?: string;
+}
+
+/** A restore job reduced to what creating, waiting and cancelling need. */
+export interface JobView {
+  id: string;
+  state: string;
+  done: boolean;
+  terminal?: TerminalFailureType;
+  finishedAt?: string;
+  facts: Record<string, unknown>;
+}
+
+export interface SourceApi {
+  /** How messages name this kind's restore jobs. */
+  jobLabel: string;
+  snapshots(calls: AttemptCalls, src: SourceRef, sharded: boolean, snapshotId?: string): Promise<Candidate[]>;
+  createRestore(calls: AttemptCalls, src: SourceRef, req: RestoreRequest): Promise<JobView>;
+  getRestore(calls: AttemptCalls, src: SourceRef, id: string): Promise<JobView>;
+  /** The job an earlier attempt created for this request, if any (restore jobs carry no tag). */
+  findRestore(calls: AttemptCalls, src: SourceRef, req: RestoreRequest, stepStartedAt: string): Promise<JobView | undefined>;
+  /** Absent where Atlas offers no cancel endpoint. */
+  cancelRestore?(calls: AttemptCalls, src: SourceRef, id: string): Promise<void>;
+}
+
+/** Atlas reports finishedAt to the second and its clock is not ours: allow this much slack. */
+export const CLOCK_SLACK_MS = 60_000;
+
+/** The request body Atlas takes (seed 003): only the fields that apply to the delivery type. */
+export function restoreJobBody(req: RestoreRequest): CreateRestoreJobRequest {
+  const body: CreateRestoreJobRequest = { deliveryType: req.deliveryType };
+  if (req.deliveryType !== 'pointInTime' && req.snapshotId) body.snapshotId = req.snapshotId;
+  for (const k of ['targetGroupId', 'targetClusterName', 'pointInTimeUTCSeconds', 'oplogTs', 'oplogInc'] as const) {
+    if (req[k] !== undefined) (body as Record<string, unknown>)[k] = req[k];
+  }
+  return body;
+}
+
+/** Same request, and not already over before this step began. */
+export function isSameRestore(job: RestoreJob, body: CreateRestoreJobRequest, stepStartedAt: string): boolean {
+  for (const [k, v] of Object.entries(body)) {
+    if ((job as unknown as Record<string, unknown>)[k] !== v) return false;
+  }
+  if (job.failed || job.cancelled || job.expired) return false;
+  return !job.finishedAt || Date.parse(job.finishedAt) >= Date.parse(stepStartedAt) - CLOCK_SLACK_MS;
+}
+
+export function restoreJobState(job: RestoreJob): string {
+  if (job.failed) return 'failed';
+  if (job.cancelled) return 'cancelled';
+  if (job.expired) return 'expired';
+  if (job.finishedAt) return 'finished';
+  if (job.deliveryType === 'download' && job.deliveryUrl?.length) return 'ready';
+  return 'inProgress';
+}
+
+const TERMINAL_RESTORE: Record<string, TerminalFailureType> = { failed: 'RestoreFailed', cancelled: 'RestoreCancelled', expired: 'RestoreExpired' };
+
+function restoreJobView(job: RestoreJob): JobView {
+  const state = restoreJobState(job);
+  return {
+    id: job.id,
+    state,
+    done: state === 'finished' || state === 'ready',
+    terminal: TERMINAL_RESTORE[state],
+    finishedAt: job.finishedAt,
+    facts: { deliveryType: job.deliveryType, deliveryUrl: job.deliveryUrl, snapshotTimestamp: job.timestamp },
+  };
+}
+
+const fromSnapshot = (s: { id: string; status: string; createdAt?: string; snapshotType?: string }): Candidate => ({
+  id: s.id,
+  completed: s.status === 'completed',
+  status: s.status,
+  timestamp: s.createdAt,
+  snapshotType: s.snapshotType,
+});
+
+const dedicated: SourceApi = {
+  jobLabel: 'restore job',
+  async snapshots(calls, { groupId, clusterName }, sharded, snapshotId) {
+    if (snapshotId) {
+      const path = { groupId, clusterName, snapshotId };
+      return [fromSnapshot(sharded ? await calls.call('getBackupShardedCluster', { path }) : await calls.call('getClusterBackupSnapshot', { path }))];
+    }
+    const list = sharded ? await calls.all('listBackupShardedClusters', { groupId, clusterName }) : await calls.all('listBackupSnapshots', { groupId, clusterName });
+    return list.map(fromSnapshot);
+  },
+  createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call('createBackupRestoreJob', { path: { groupId, clusterName }, body: restoreJobBody(req) })),
+  getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call('getBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } })),
+  async findRestore(calls, { groupId, clusterName }, req, since) {
+    const body = restoreJobBody(req);
+    const job = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, since));
+    return job && restoreJobView(job);
+  },
+  async cancelRestore(calls, { groupId, clusterName }, restoreJobId) {
+    await calls.call('cancelBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } });
+  },
+};
+
+const serverless: SourceApi = {
+  jobLabel: 'serverless restore job',
+  async snapshots(calls, { groupId, clusterName }, _sharded, snapshotId) {
+    if (snapshotId) return [fromSnapshot(await calls.call('getServerlessBackupSnapshot', { path: { groupId, clusterName, snapshotId } }))];
+    return (await calls.all('listServerlessBackupSnapshots', { groupId, clusterName })).map(fromSnapshot);
+  },
+  createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call('createServerlessRestoreJob', { path: { groupId, clusterName }, body: restoreJobBody(req) })),
+  getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call('getServerlessRestoreJob', { path: { groupId, clusterName, restoreJobId } })),
+  async findRestore(calls, { groupId, clusterName }, req, since) {
+    const body = restoreJobBody(req);
+    const job = await calls.find('listServerlessRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, since));
+    return job && restoreJobView(job);
+  },
+};
+
+/** Flex jobs restore a snapshot into a target; they carry no tag and no request echo but these. */
+function flexRequest(req: RestoreRequest) {
+  return { snapshotId: req.snapshotId ?? '', targetProjectId: req.targetGroupId ?? '', targetDeploymentItemName: req.targetClusterName ?? '' };
+}
+
+/** Same snapshot and target, not failed, and not finished before this step began. */
+export function isSameFlexRestore(job: FlexRestoreJob, want: ReturnType<typeof flexRequest>, stepStartedAt: string): boolean {
+  if (job.deliveryType !== undefined && job.deliveryType !== 'RESTORE') return false;
+  if (job.snapshotId !== want.snapshotId || job.targetDeploymentItemName !== want.targetDeploymentItemName) return false;
+  if (job.targetProjectId !== undefined && job.targetProjectId !== want.targetProjectId) return false;
+  if (job.status === 'FAILED') return false;
+  if (job.status !== 'COMPLETED') return true;
+  return !!job.restoreFinishedDate && Date.parse(job.restoreFinishedDate) >= Date.parse(stepStartedAt);
+}
+
+function flexJobView(job: FlexRestoreJob): JobView {
+  return {
+    id: job.id,
+    state: job.status,
+    done: job.status === 'COMPLETED',
+    terminal: job.status === 'FAILED' ? 'RestoreFailed' : undefined,
+    finishedAt: job.restoreFinishedDate,
+    facts: { deliveryType: job.deliveryType, snapshotFinishedDate: job.snapshotFinishedDate },
+  };
+}
+
+const flex: SourceApi = {
+  jobLabel: 'flex restore job',
+  async snapshots(calls, { groupId, clusterName: name }, _sharded, snapshotId) {
+    const toCandidate = (s: { id: string; status: string; finishTime?: string; startTime?: string; scheduledTime?: string }): Candidate => ({
+      id: s.id,
+      completed: s.status === 'COMPLETED',
+      status: s.status,
+      timestamp: s.finishTime ?? s.startTime ?? s.scheduledTime,
+    });
+    if (snapshotId) return [toCandidate(await calls.call('getFlexBackupSnapshot', { path: { groupId, name, snapshotId } }))];
+    return (await calls.all('listFlexBackupSnapshots', { groupId, name })).map(toCandidate);
+  },
+  createRestore: async (calls, { groupId, clusterName: name }, req) => flexJobView(await calls.call('createFlexRestoreJob', { path: { groupId, name }, body: flexRequest(req) })),
+  getRestore: async (calls, { groupId, clusterName: name }, restoreJobId) => flexJobView(await calls.call('getFlexRestoreJob', { path: { groupId, name, restoreJobId } })),
+  async findRestore(calls, { groupId, clusterName: name }, req, since) {
+    const want = flexRequest(req);
+    const job = await calls.find('listFlexRestoreJobs', { groupId, name }, (j) => isSameFlexRestore(j, want, since));
+    return job && flexJobView(job);
+  },
+};
+
+export const SOURCES: Readonly<Record<SourceKind, SourceApi>> = { dedicated, serverless, flex };

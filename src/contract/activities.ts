@@ -1,0 +1,204 @@
+// The activities' contract: their inputs, outputs and the `Activities` interface the workflows
+// proxy. Plain data, no credentials (the worker gives activities their Atlas client).
+import type { PollingSpec, RestoreSpec } from './inputs.js';
+import type { SourceKind } from './dr-inputs.js';
+
+export interface RunRef {
+  workflowId: string;
+  runId: string;
+}
+
+/** Marks the snapshots a run takes, so a retried create adopts its own instead of duplicating. */
+export const tagFor = (run: RunRef) => `[atlas-backup:${run.workflowId}:${run.runId}]`;
+/** The export job's customData entries that mark it as this run's. */
+export const CUSTOM_DATA_TAG_KEYS = { workflowId: 'atlas-backup-workflow-id', runId: 'atlas-backup-run-id' } as const;
+export const customDataTags = (run: RunRef) => [
+  { key: CUSTOM_DATA_TAG_KEYS.workflowId, value: run.workflowId },
+  { key: CUSTOM_DATA_TAG_KEYS.runId, value: run.runId },
+];
+
+export interface ClusterRef {
+  groupId: string;
+  clusterName: string;
+}
+
+/** A backup source of any kind: dedicated (replica set or sharded), serverless or flex. */
+export interface SourceRef extends ClusterRef {
+  kind: SourceKind;
+}
+
+export interface TakeSnapshotInput extends ClusterRef {
+  description: string;
+  retentionInDays: number;
+}
+
+export interface CreatedResource {
+  id: string;
+  /** Atlas state in the create (or adopted resource's) response. */
+  state?: string;
+  /** True when an earlier attempt had already created it and this attempt adopted it. */
+  adopted: boolean;
+  /** HTTP requests the successful attempt made to Atlas. */
+  requests: number;
+  /** Attempts the create took (retries after 409/429/5xx, or waiting out another snapshot). */
+  attempts: number;
+}
+
+export interface TakenSnapshot extends CreatedResource {
+  /** Sharded clusters use the shardedCluster snapshot endpoints. */
+  sharded: boolean;
+}
+
+export interface AwaitInput extends ClusterRef {
+  polling: PollingSpec;
+}
+
+export interface AwaitSnapshotInput extends AwaitInput {
+  snapshotId: string;
+  sharded: boolean;
+}
+
+export interface AwaitedResource {
+  state: string;
+  /** Attempts the poll took (each attempt is one GET). */
+  attempts: number;
+  finishedAt?: string;
+  /** Extra facts worth reporting (e.g. deliveryUrl of a download restore, snapshot createdAt). */
+  facts: Record<string, unknown>;
+}
+
+export interface StartExportInput extends ClusterRef {
+  snapshotId: string;
+  exportBucketId: string;
+  customData: { key: string; value: string }[];
+}
+
+export interface AwaitExportInput extends AwaitInput {
+  exportJobId: string;
+}
+
+/** A snapshot or point-in-time restore request, already resolved by the workflow. */
+export interface RestoreRequest {
+  deliveryType: RestoreSpec['deliveryType'];
+  snapshotId?: string;
+  targetGroupId?: string;
+  targetClusterName?: string;
+  pointInTimeUTCSeconds?: number;
+  oplogTs?: number;
+  oplogInc?: number;
+}
+
+/** Starts a restore job of any source kind. */
+export interface StartRestoreInput {
+  source: SourceRef;
+  restore: RestoreRequest;
+  /** Workflow time when the restore step began: jobs that ended before it are never adopted. */
+  stepStartedAt: string;
+}
+
+/** The shape of startRestore's input before sources had kinds (still accepted from older runs). */
+export interface LegacyStartRestoreInput extends ClusterRef {
+  snapshotId?: string;
+  restore: Omit<RestoreRequest, 'snapshotId'>;
+  stepStartedAt: string;
+}
+
+export interface AwaitRestoreInput {
+  source: SourceRef;
+  restoreJobId: string;
+  polling: PollingSpec;
+}
+
+export interface CancelRestoreInput {
+  source: SourceRef;
+  restoreJobId: string;
+}
+
+export interface CancelRestoreResult {
+  restoreJobId: string;
+  cancelled: boolean;
+  detail: string;
+}
+
+/** What a waiting activity reports in its "not finished" failures (visible in getRunStatus). */
+export interface PollDetails {
+  resource: 'snapshot' | 'exportJob' | 'restoreJob' | 'cluster';
+  id: string;
+  state: string;
+  exportedCollections?: number;
+  totalCollections?: number;
+  /** Set when the activity chose the next poll itself (an export estimate); else the policy backs off. */
+  nextPollMs?: number;
+}
+
+export interface SelectSnapshotInput {
+  source: SourceRef;
+  /** A given snapshot to check; without it the newest completed snapshot is chosen. */
+  snapshotId?: string;
+}
+
+export interface SelectedSnapshot {
+  snapshotId: string;
+  /** When Atlas took the snapshot (createdAt; a flex snapshot's finishTime). */
+  snapshotTimestamp?: string;
+  snapshotType?: string;
+  /** Dedicated sharded clusters use their own snapshot endpoints. */
+  sharded: boolean;
+  /** Completed snapshots seen while listing (latest) or 1 (given). */
+  candidates: number;
+  requests: number;
+  attempts: number;
+}
+
+export interface DescribeSourceInput {
+  source: SourceRef;
+}
+
+export interface SourceDescription {
+  clusterType: string;
+  stateName?: string;
+  requests: number;
+  attempts: number;
+}
+
+export interface VerifyTargetInput extends ClusterRef {
+  polling: PollingSpec;
+  /** Only for messages: the restore job that should have brought the target back. */
+  restoreJobId: string;
+}
+
+export interface VerifiedTarget {
+  stateName: string;
+  /** How the target was checked: getCluster, or the flex restore job (flex targets have no getCluster). */
+  via: 'getCluster' | 'flexRestoreJob';
+  attempts: number;
+}
+
+export interface FoundRestore {
+  id?: string;
+  state?: string;
+}
+
+/**
+ * Every activity the worker registers, by the name workflows schedule it with. The names are part
+ * of recorded histories: renaming one needs a `patched()` branch (see the README's policy).
+ * The serverless/flex names are the same activities as startRestore/awaitRestore, kept so that
+ * runs recorded before sources had kinds replay.
+ */
+export interface Activities {
+  takeSnapshot(input: TakeSnapshotInput): Promise<TakenSnapshot>;
+  awaitSnapshot(input: AwaitSnapshotInput): Promise<AwaitedResource>;
+  startExport(input: StartExportInput): Promise<CreatedResource>;
+  awaitExport(input: AwaitExportInput): Promise<AwaitedResource>;
+  startRestore(input: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource>;
+  awaitRestore(input: AwaitRestoreInput | (AwaitInput & { restoreJobId: string })): Promise<AwaitedResource>;
+  cancelRestore(input: CancelRestoreInput | (ClusterRef & { restoreJobId: string })): Promise<CancelRestoreResult>;
+  startServerlessRestore(input: StartRestoreInput): Promise<CreatedResource>;
+  awaitServerlessRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
+  startFlexRestore(input: StartRestoreInput): Promise<CreatedResource>;
+  awaitFlexRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
+  selectDrSnapshot(input: SelectSnapshotInput): Promise<SelectedSnapshot>;
+  describeDrSource(input: DescribeSourceInput): Promise<SourceDescription>;
+  findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
+  verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
+}

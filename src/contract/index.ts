@@ -1,0 +1,11 @@
+// The contract: everything that crosses a boundary between the CLI, clients, workflows and
+// activities. Everyone points down to it; it imports nothing else of ours.
+export * from './activities.js';
+export * from './definitions.js';
+export * from './dr-inputs.js';
+export * from './failures.js';
+export * from './ids.js';
+export * from './inputs.js';
+export * from './results.js';
+export * from './search-attributes.js';
+export * from './status.js';

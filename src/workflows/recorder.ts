@@ -1,0 +1,45 @@
+// What both workflows do around every step: set the phase (status and search attributes), record
+// the step in the timeline, and count Atlas requests. Deterministic workflow-side state.
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import type { RunStatus, StepRecord } from '../contract/index.js';
+import { wasCancelled } from './outcomes.js';
+import { Timeline } from './timeline.js';
+
+export class RunRecorder<P extends string, S extends RunStatus<P>> {
+  readonly timeline = new Timeline(() => new Date());
+  atlasRequests = 0;
+
+  constructor(
+    readonly status: S,
+    /** The search attributes a phase change upserts (BackupPhase among them). */
+    private readonly attributes: (phase: P) => SearchAttributeUpdatePair[],
+  ) {
+    status.steps = this.timeline.steps;
+  }
+
+  /** The status as the `status` query returns it (and the result embeds it). */
+  snapshot(): S {
+    return { ...this.status, attempts: this.timeline.totalAttempts() };
+  }
+
+  setPhase(phase: P): void {
+    this.status.phase = phase;
+    upsertSearchAttributes(this.attributes(phase));
+  }
+
+  /** Runs one step in a phase, recording it; failures and cancellation end the step's record. */
+  step<T extends { attempts: number }>(name: string, phase: P, run: (step: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
+    this.setPhase(phase);
+    return this.timeline.record(name, this.status, run, state, wasCancelled);
+  }
+
+  /** Counts a step's Atlas requests: the successful attempt's, plus one per failed attempt. */
+  count(r: { requests?: number; attempts: number }): void {
+    this.atlasRequests += r.requests !== undefined ? r.requests + (r.attempts - 1) : r.attempts;
+  }
+
+  lastStepName(): string {
+    return this.status.steps.at(-1)?.name ?? 'start';
+  }
+}
