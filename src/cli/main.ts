@@ -4,10 +4,16 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
+import { registerCancel } from './commands/cancel.js';
+import { registerDecide } from './commands/decide.js';
+import { registerDemo } from './commands/demo.js';
 import { registerDr } from './commands/dr.js';
-import { registerRuns } from './commands/runs.js';
-import { registerSchedule } from './commands/schedule.js';
-import { registerServers } from './commands/servers.js';
+import { registerList } from './commands/list.js';
+import { registerSchedule } from './commands/schedule/index.js';
+import { registerSimulator } from './commands/simulator.js';
+import { registerStatus } from './commands/status.js';
+import { registerWatch } from './commands/watch.js';
+import { registerWorker } from './commands/worker.js';
 
 /** Commands that keep serving after their action returns; the others exit at once. */
 const LONG_RUNNING = new Set(['simulator']);
@@ -40,11 +46,10 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
   program.hook('preAction', (_program, action) => {
     ranCommand = action.name();
   });
-  registerBackup(program);
-  registerDr(program);
-  registerRuns(program);
-  registerSchedule(program);
-  registerServers(program);
+  // One file per command (src/cli/commands); the order is the order of --help.
+  for (const register of [registerBackup, registerDr, registerDecide, registerStatus, registerWatch, registerList, registerCancel, registerSchedule, registerWorker, registerSimulator, registerDemo]) {
+    register(program);
+  }
   return program;
 }
 

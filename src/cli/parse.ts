@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { parse as parseYaml } from 'yaml';
+import type { z } from 'zod';
 import { UsageError } from './errors.js';
 
 export const positiveNumber = (v: string): number => {
@@ -86,4 +87,19 @@ export function setPath(obj: Record<string, unknown>, path: string[], value: unk
     at = at[key] as Record<string, unknown>;
   }
   at[path.at(-1)!] = value;
+}
+
+/**
+ * Validates a request (flags merged over a request file) with the workflow's own schema, once:
+ * each problem names its field and, when there is one, its flag.
+ */
+export function parseRequest<S extends z.ZodType>(schema: S, req: unknown, flagOf: Record<string, string>, what: string): z.output<S> {
+  const parsed = schema.safeParse(req);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((i) => {
+    const path = i.path.map(String).join('.');
+    const msg = i.message.startsWith(path) || i.message.includes(`${path} `) ? i.message : `${path || 'request'}: ${i.message}`;
+    return flagOf[path] ? `${msg} (flag ${flagOf[path]})` : msg;
+  });
+  throw new UsageError(`invalid ${what}: ${problems.join('; ')}`);
 }

@@ -1,16 +1,13 @@
-// `dr`, `approve`, `reject`: disaster-recovery runs and their approval gate (Temporal Updates, so
-// the operator learns at once whether the decision was accepted).
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError, WorkflowUpdateFailedError } from '@temporalio/client';
+// `dr`: start a disaster-recovery run (its approval gate is `approve`/`reject`, decide.ts).
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import { userInfo } from 'node:os';
 import { disasterRecoveryInputSchema, DR_DELIVERY_TYPES, SOURCE_KINDS, type DisasterRecoveryInput } from '../../contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { act, CliError, EXIT_OK, EXIT_RUN_FAILED } from '../errors.js';
 import { drWorkflowId } from '../ids.js';
 import { followRun } from '../live.js';
-import { epochSeconds, oneOf, positiveNumber, readRequestFile, setPath, wholeNumber } from '../parse.js';
-import { existingRun } from './runs.js';
+import { epochSeconds, oneOf, parseRequest, positiveNumber, readRequestFile, setPath, wholeNumber } from '../parse.js';
 import { succeeded, summarizeDr } from './summary.js';
 import type { DrReport } from '../../contract/index.js';
 import { disasterRecovery } from '../../workflows/index.js';
@@ -71,16 +68,7 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   setPath(req, ['approval', 'timeoutSeconds'], f.approvalTimeout);
   setPath(req, ['polling', 'initialIntervalSeconds'], f.pollInitial);
   setPath(req, ['polling', 'maximumIntervalSeconds'], f.pollMax ?? (f.pollInitial !== undefined && !f.file ? Math.max(f.pollInitial, 60) : undefined));
-  const parsed = disasterRecoveryInputSchema.safeParse(req);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => {
-      const path = i.path.map(String).join('.');
-      const msg = i.message.startsWith(path) || i.message.includes(`${path} `) ? i.message : `${path || 'request'}: ${i.message}`;
-      return FLAG_OF[path] ? `${msg} (flag ${FLAG_OF[path]})` : msg;
-    });
-    throw new UsageError(`invalid disaster-recovery request: ${problems.join('; ')}`);
-  }
-  return parsed.data;
+  return parseRequest(disasterRecoveryInputSchema, req, FLAG_OF, 'disaster-recovery request');
 }
 
 const DR_EXAMPLE = `
@@ -91,25 +79,6 @@ Examples:
 
 A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
 The workflow id is dr-<source cluster>-to-<target cluster|download>-<source groupId>; one such run at a time.`;
-
-const decisionBy = (by: string | undefined) => by ?? process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
-
-async function decide(kind: 'approve' | 'reject', id: string, flags: { by?: string; reason?: string }, cmd: Command): Promise<number> {
-  const by = decisionBy(flags.by);
-  if (!by.trim()) throw new UsageError('--by must name who decides');
-  return withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
-    const handle = await existingRun(client, id, namespace);
-    try {
-      await handle.executeUpdate(kind, { args: [{ by, ...(flags.reason ? { reason: flags.reason } : {}) }] });
-    } catch (err) {
-      // The workflow's validator refuses a decision when the run is not awaiting one.
-      if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${kind} refused by ${id}: ${err.cause?.message ?? err.message}`, EXIT_RUN_FAILED);
-      throw err;
-    }
-    process.stdout.write(`${kind === 'approve' ? 'approved' : 'rejected'} ${id} (by ${by}${flags.reason ? `: ${flags.reason}` : ''})\n`);
-    return EXIT_OK;
-  });
-}
 
 export function registerDr(program: Command): void {
   program
@@ -175,15 +144,4 @@ export function registerDr(program: Command): void {
         });
       }),
     );
-
-  for (const kind of ['approve', 'reject'] as const) {
-    program
-      .command(kind)
-      .description(kind === 'approve' ? 'approve the restore a disaster-recovery run is waiting on' : 'reject it: the run ends without touching the target')
-      .argument('<id>', 'workflow id of the disaster-recovery run')
-      .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
-      .option('--reason <text>', 'why (kept in the run history and report)')
-      .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001 --reason "${kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target'}"`)
-      .action(act(async (id: string, flags: { by?: string; reason?: string }, cmd: Command) => decide(kind, id, flags, cmd)));
-  }
 }

@@ -2,12 +2,12 @@
 // and its human-readable description. Pure: no Temporal calls here.
 import { ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import type { BackupPipelineInput } from '../../contract/index.js';
-import { UsageError } from '../errors.js';
-import { backupWorkflowId } from '../ids.js';
-import { duration, oneOf } from '../parse.js';
-import { pipelineSearchAttributes } from '../start.js';
-import { backupPipeline } from '../../workflows/index.js';
+import type { BackupPipelineInput } from '../../../contract/index.js';
+import { UsageError } from '../../errors.js';
+import { backupWorkflowId } from '../../ids.js';
+import { duration, oneOf } from '../../parse.js';
+import { pipelineSearchAttributes } from '../../start.js';
+import { backupPipeline } from '../../../workflows/index.js';
 
 export const OVERLAPS = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;
 export type Overlap = (typeof OVERLAPS)[number];
