@@ -89,6 +89,23 @@ const fromSnapshot = (s: { id: string; status: string; createdAt?: string; snaps
   snapshotType: s.snapshotType,
 });
 
+/** Dedicated and serverless restore jobs share one request and job shape, on their own endpoints. */
+function clusterRestoreJobs(
+  create: 'createBackupRestoreJob' | 'createServerlessRestoreJob',
+  get: 'getBackupRestoreJob' | 'getServerlessRestoreJob',
+  list: 'listBackupRestoreJobs' | 'listServerlessRestoreJobs',
+): Pick<SourceApi, 'createRestore' | 'getRestore' | 'findRestore'> {
+  return {
+    createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call(create, { path: { groupId, clusterName }, body: restoreJobBody(req) })),
+    getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call(get, { path: { groupId, clusterName, restoreJobId } })),
+    async findRestore(calls, { groupId, clusterName }, req, since) {
+      const body = restoreJobBody(req);
+      const job = await calls.find(list, { groupId, clusterName }, (j: RestoreJob) => isSameRestore(j, body, since));
+      return job && restoreJobView(job);
+    },
+  };
+}
+
 const dedicated: SourceApi = {
   jobLabel: 'restore job',
   async snapshots(calls, { groupId, clusterName }, sharded, snapshotId) {
@@ -99,13 +116,7 @@ const dedicated: SourceApi = {
     const list = sharded ? await calls.all('listBackupShardedClusters', { groupId, clusterName }) : await calls.all('listBackupSnapshots', { groupId, clusterName });
     return list.map(fromSnapshot);
   },
-  createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call('createBackupRestoreJob', { path: { groupId, clusterName }, body: restoreJobBody(req) })),
-  getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call('getBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } })),
-  async findRestore(calls, { groupId, clusterName }, req, since) {
-    const body = restoreJobBody(req);
-    const job = await calls.find('listBackupRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, since));
-    return job && restoreJobView(job);
-  },
+  ...clusterRestoreJobs('createBackupRestoreJob', 'getBackupRestoreJob', 'listBackupRestoreJobs'),
   async cancelRestore(calls, { groupId, clusterName }, restoreJobId) {
     await calls.call('cancelBackupRestoreJob', { path: { groupId, clusterName, restoreJobId } });
   },
@@ -117,13 +128,7 @@ const serverless: SourceApi = {
     if (snapshotId) return [fromSnapshot(await calls.call('getServerlessBackupSnapshot', { path: { groupId, clusterName, snapshotId } }))];
     return (await calls.all('listServerlessBackupSnapshots', { groupId, clusterName })).map(fromSnapshot);
   },
-  createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call('createServerlessRestoreJob', { path: { groupId, clusterName }, body: restoreJobBody(req) })),
-  getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call('getServerlessRestoreJob', { path: { groupId, clusterName, restoreJobId } })),
-  async findRestore(calls, { groupId, clusterName }, req, since) {
-    const body = restoreJobBody(req);
-    const job = await calls.find('listServerlessRestoreJobs', { groupId, clusterName }, (j) => isSameRestore(j, body, since));
-    return job && restoreJobView(job);
-  },
+  ...clusterRestoreJobs('createServerlessRestoreJob', 'getServerlessRestoreJob', 'listServerlessRestoreJobs'),
 };
 
 /** Flex jobs restore a snapshot into a target; they carry no tag and no request echo but these. */

@@ -80,27 +80,33 @@ Examples:
 A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
 The workflow id is dr-<source cluster>-to-<target cluster|download>-<source groupId>; one such run at a time.`;
 
+/** The request flags of `dr`: flag, description and, where it has one, its value parser. */
+const DR_OPTIONS: [string, string, ((v: string) => unknown)?][] = [
+  ['--source-kind <kind>', 'source cluster kind', oneOf(SOURCE_KINDS)],
+  ['--source-project <groupId>', 'project of the cluster to recover'],
+  ['--source-cluster <name>', 'cluster to recover'],
+  ['--snapshot-id <id>', 'restore this snapshot'],
+  ['--latest', 'restore the latest completed snapshot'],
+  ['--point-in-time <time>', 'restore to this time (epoch seconds or ISO-8601)', epochSeconds],
+  ['--oplog-ts <seconds>', 'restore to this oplog timestamp', wholeNumber],
+  ['--oplog-inc <n>', 'oplog increment (with --oplog-ts)', wholeNumber],
+  ['--target-project <groupId>', 'target project'],
+  ['--target-cluster <name>', 'target cluster (overwritten!)'],
+  ['--production', 'the target is production: an approval is always required'],
+  ['--delivery-type <type>', 'restore delivery', oneOf(DR_DELIVERY_TYPES)],
+  ['--require-approval', 'wait for approve/reject before restoring'],
+  ['--approval-timeout <seconds>', 'how long to wait for a decision', positiveNumber],
+  ['--poll-initial <seconds>', 'first poll interval of waiting steps', positiveNumber],
+  ['--poll-max <seconds>', 'longest poll interval', positiveNumber],
+];
+
 export function registerDr(program: Command): void {
-  program
+  const dr = program
     .command('dr')
     .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
-    .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields')
-    .addOption(new Option('--source-kind <kind>', 'source cluster kind').argParser(oneOf(SOURCE_KINDS)))
-    .option('--source-project <groupId>', 'project of the cluster to recover')
-    .option('--source-cluster <name>', 'cluster to recover')
-    .option('--snapshot-id <id>', 'restore this snapshot')
-    .option('--latest', 'restore the latest completed snapshot')
-    .option('--point-in-time <time>', 'restore to this time (epoch seconds or ISO-8601)', epochSeconds)
-    .option('--oplog-ts <seconds>', 'restore to this oplog timestamp', wholeNumber)
-    .option('--oplog-inc <n>', 'oplog increment (with --oplog-ts)', wholeNumber)
-    .option('--target-project <groupId>', 'target project')
-    .option('--target-cluster <name>', 'target cluster (overwritten!)')
-    .option('--production', 'the target is production: an approval is always required')
-    .addOption(new Option('--delivery-type <type>', 'restore delivery').argParser(oneOf(DR_DELIVERY_TYPES)))
-    .option('--require-approval', 'wait for approve/reject before restoring')
-    .option('--approval-timeout <seconds>', 'how long to wait for a decision', positiveNumber)
-    .option('--poll-initial <seconds>', 'first poll interval of waiting steps', positiveNumber)
-    .option('--poll-max <seconds>', 'longest poll interval', positiveNumber)
+    .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields');
+  for (const [flags, description, parse] of DR_OPTIONS) dr.addOption(parse ? new Option(flags, description).argParser(parse) : new Option(flags, description));
+  dr
     .option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
     .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
     .option('--json', 'machine-readable output')

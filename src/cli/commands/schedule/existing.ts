@@ -1,6 +1,8 @@
 // Looking up a schedule the operator named by id.
 import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
-import { UsageError } from '../../errors.js';
+import type { Command } from 'commander';
+import { withClient, type GlobalFlags } from '../../connect.js';
+import { act, EXIT_OK, UsageError } from '../../errors.js';
 
 export async function existingSchedule(client: Client, id: string): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
   const handle = client.schedule.getHandle(id);
@@ -13,3 +15,23 @@ export async function existingSchedule(client: Client, id: string): Promise<{ ha
 }
 
 export const ID_ARG = ['<scheduleId>', 'schedule id (sched-backup-<cluster>-<groupId>)'] as const;
+
+/** The action of a subcommand that acts on one named schedule and prints one line. */
+export function onSchedule<F extends object>(fn: (handle: ScheduleHandle, id: string, flags: F) => Promise<string>) {
+  return act(async (id: string, flags: F, cmd: Command) =>
+    withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
+      const { handle } = await existingSchedule(client, id);
+      process.stdout.write(`${await fn(handle, id, flags)}\n`);
+      return EXIT_OK;
+    }),
+  );
+}
+
+/** `schedule <name> <scheduleId>` with its description and one example. */
+export function scheduleCommand(schedule: Command, name: string, description: string, example: string): Command {
+  return schedule
+    .command(name)
+    .description(description)
+    .argument(...ID_ARG)
+    .addHelpText('after', `\nExample:\n  $ atlas-backup schedule ${name} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001${example}`);
+}

@@ -1,8 +1,6 @@
 // `schedule pause / unpause`: stop or resume firing, with a note.
 import type { Command } from 'commander';
-import { withClient, type GlobalFlags } from '../../connect.js';
-import { act, EXIT_OK } from '../../errors.js';
-import { existingSchedule, ID_ARG } from './existing.js';
+import { ID_ARG, onSchedule } from './existing.js';
 
 export function registerSchedulePause(schedule: Command): void {
   for (const verb of ['pause', 'unpause'] as const) {
@@ -13,14 +11,10 @@ export function registerSchedulePause(schedule: Command): void {
       .option('--note <text>', 'why (shown with the schedule)')
       .addHelpText('after', `\nExample:\n  $ atlas-backup schedule ${verb} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --note "${verb === 'pause' ? 'maintenance window' : 'maintenance over'}"`)
       .action(
-        act(async (id: string, flags: { note?: string }, cmd: Command) =>
-          withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
-            const { handle } = await existingSchedule(client, id);
-            await handle[verb](flags.note ?? `${verb}d with atlas-backup`);
-            process.stdout.write(`${verb}d ${id}\n`);
-            return EXIT_OK;
-          }),
-        ),
+        onSchedule<{ note?: string }>(async (handle, id, flags) => {
+          await handle[verb](flags.note ?? `${verb}d with atlas-backup`);
+          return `${verb}d ${id}`;
+        }),
       );
   }
 }
