@@ -2,6 +2,9 @@
 // with one message naming every problem. Secret values are never echoed back.
 import { z } from 'zod';
 import type { AtlasAuth } from './atlas/index.js';
+import { resolveTemporalConnection, type TemporalConnectionConfig } from './temporal-connection.js';
+
+export type { TemporalConnectionConfig } from './temporal-connection.js';
 
 export const DEFAULT_TASK_QUEUE = 'atlas-backup';
 
@@ -10,23 +13,14 @@ const optionalText = z
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
 
-// Temporal variables: what the CLI needs (it talks to Temporal, never to Atlas).
-const temporalEnvSchema = z.object({
-  TEMPORAL_ADDRESS: z
-    .string()
-    .default('localhost:7233')
-    .refine((v) => /^[^\s:/]+:\d{1,5}$/.test(v), { error: 'must be host:port, e.g. localhost:7233' }),
-  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'must not be empty' }).default('default'),
+// The connection's TEMPORAL_* variables are read by @temporalio/envconfig (src/temporal-connection.ts);
+// the task queue is ours.
+const taskQueueEnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1, { error: 'must not be empty' }).default(DEFAULT_TASK_QUEUE),
-  TEMPORAL_API_KEY: optionalText,
-  TEMPORAL_TLS_CERT_PATH: optionalText,
-  TEMPORAL_TLS_KEY_PATH: optionalText,
-  TEMPORAL_TLS_CA_PATH: optionalText,
-  TEMPORAL_TLS_SERVER_NAME: optionalText,
 });
 
-// The worker's variables: Temporal's plus Atlas and its own limits.
-const workerEnvSchema = temporalEnvSchema.extend({
+// The worker's variables: the task queue plus Atlas and its own limits.
+const workerEnvSchema = taskQueueEnvSchema.extend({
   MONGODB_ATLAS_BASE_URL: z
     .string()
     .default('https://cloud.mongodb.com')
@@ -55,8 +49,6 @@ function pairProblems(raw: Env, pairs: [string, string][]): string[] {
   ]);
 }
 
-const temporalProblems = (raw: Env) => pairProblems(raw, [['TEMPORAL_TLS_CERT_PATH', 'TEMPORAL_TLS_KEY_PATH']]);
-
 function atlasProblems(raw: Env): string[] {
   const env = present(raw);
   const problems = pairProblems(raw, [
@@ -80,13 +72,6 @@ function atlasProblems(raw: Env): string[] {
     problems.push('MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), never with Atlas itself');
   }
   return problems;
-}
-
-export interface TemporalConnectionConfig {
-  address: string;
-  namespace: string;
-  apiKey?: string;
-  tls?: { certPath?: string; keyPath?: string; caPath?: string; serverName?: string };
 }
 
 export interface WorkerConfig {
@@ -122,23 +107,27 @@ function atlasAuth(e: WorkerEnv): AtlasAuth {
   return { kind: 'apiKey', publicKey: e.MONGODB_ATLAS_PUBLIC_KEY!, privateKey: e.MONGODB_ATLAS_PRIVATE_KEY! };
 }
 
-/** The CLI's view: only the Temporal variables are read and checked. */
+/** The CLI's view: only the Temporal connection variables (and profile file) are read and checked. */
 export function temporalConfigFromEnv(env: Env = process.env): TemporalConnectionConfig {
-  return temporalConfig(parseEnv(temporalEnvSchema, env, temporalProblems(env)));
-}
-
-function temporalConfig(e: z.output<typeof temporalEnvSchema>): TemporalConnectionConfig {
-  const tls =
-    e.TEMPORAL_TLS_CERT_PATH || e.TEMPORAL_TLS_CA_PATH || e.TEMPORAL_TLS_SERVER_NAME
-      ? { certPath: e.TEMPORAL_TLS_CERT_PATH, keyPath: e.TEMPORAL_TLS_KEY_PATH, caPath: e.TEMPORAL_TLS_CA_PATH, serverName: e.TEMPORAL_TLS_SERVER_NAME }
-      : undefined;
-  return { address: e.TEMPORAL_ADDRESS, namespace: e.TEMPORAL_NAMESPACE, apiKey: e.TEMPORAL_API_KEY, tls };
+  const { config, problems } = resolveTemporalConnection(env);
+  if (!config) throw new ConfigError(problems);
+  return config;
 }
 
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
-  const e = parseEnv(workerEnvSchema, env, [...temporalProblems(env), ...atlasProblems(env)]);
+  const temporal = resolveTemporalConnection(env);
+  let e: WorkerEnv | undefined;
+  const problems = [...temporal.problems];
+  try {
+    e = parseEnv(workerEnvSchema, env, atlasProblems(env));
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    problems.push(...err.problems);
+  }
+  // Every problem at once, the connection's and the worker's own.
+  if (!e || !temporal.config) throw new ConfigError(problems);
   return {
-    temporal: temporalConfig(e),
+    temporal: temporal.config,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
     atlas: { baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''), auth: atlasAuth(e), timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,

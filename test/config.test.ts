@@ -70,7 +70,9 @@ describe('worker configuration from the environment', () => {
 
   it('reads only the Temporal variables for the CLI, so a half-set Atlas credential there is not its concern', () => {
     expect(temporalConfigFromEnv({ MONGODB_ATLAS_CLIENT_ID: 'id-only' }).address).toBe('localhost:7233');
-    expect(() => temporalConfigFromEnv({ TEMPORAL_TLS_CERT_PATH: '/tmp/cert.pem' })).toThrow(/TEMPORAL_TLS_KEY_PATH: is required when TEMPORAL_TLS_CERT_PATH is set/);
+    expect(() => temporalConfigFromEnv({ TEMPORAL_TLS_CLIENT_CERT_PATH: '/tmp/cert.pem' })).toThrow(
+      /TEMPORAL_TLS_CLIENT_KEY_PATH: is required when TEMPORAL_TLS_CLIENT_CERT_PATH is set/,
+    );
   });
 
   it('stops the worker process at start-up with a message naming the bad variable (exit 2)', () => {

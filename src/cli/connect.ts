@@ -1,5 +1,6 @@
-// The CLI's Temporal client: connection from the environment (TEMPORAL_*), overridden by global
-// flags, so the same command works against the dev server, a self-hosted cluster or Temporal Cloud.
+// The CLI's Temporal client: connection from Temporal's standard variables and profile file (read by
+// @temporalio/envconfig), overridden by global flags, so the same command works against the dev
+// server, a self-hosted cluster or Temporal Cloud.
 import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig } from '../config.js';
 import { connectionOptions } from '../temporal-connection.js';
@@ -17,7 +18,7 @@ export interface GlobalFlags {
   verbose?: boolean;
 }
 
-/** The environment with the global connection flags applied over it (flags win). */
+/** The environment with the global connection flags applied over it as Temporal's standard names (flags win). */
 export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...env };
   const set = (name: string, value: string | undefined) => {
@@ -27,9 +28,9 @@ export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   set('TEMPORAL_NAMESPACE', flags.namespace);
   set('TEMPORAL_TASK_QUEUE', flags.taskQueue);
   set('TEMPORAL_API_KEY', flags.apiKey);
-  set('TEMPORAL_TLS_CERT_PATH', flags.tlsCert);
-  set('TEMPORAL_TLS_KEY_PATH', flags.tlsKey);
-  set('TEMPORAL_TLS_CA_PATH', flags.tlsCa);
+  set('TEMPORAL_TLS_CLIENT_CERT_PATH', flags.tlsCert);
+  set('TEMPORAL_TLS_CLIENT_KEY_PATH', flags.tlsKey);
+  set('TEMPORAL_TLS_SERVER_CA_CERT_PATH', flags.tlsCa);
   set('TEMPORAL_TLS_SERVER_NAME', flags.tlsServerName);
   return merged;
 }
@@ -53,7 +54,8 @@ export interface Connected {
 export async function connect(flags: GlobalFlags): Promise<Connected> {
   const config = temporalConfig(flags);
   const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch((err: unknown) => {
-    throw new Error(`Cannot reach Temporal at ${config.address} (namespace ${config.namespace}): ${(err as Error).message}. Set TEMPORAL_ADDRESS or --address.`);
+    const where = `${config.address} (namespace ${config.namespace})`;
+    throw new Error(`Cannot reach Temporal at ${where}: ${(err as Error).message}. Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.`);
   });
   return { client: new Client({ connection, namespace: config.namespace }), namespace: config.namespace, close: () => connection.close() };
 }

@@ -26,9 +26,9 @@ export function buildProgram(): Command {
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option('--task-queue <name>', 'task queue of the workers (env TEMPORAL_TASK_QUEUE, default atlas-backup)')
     .addOption(new Option('--api-key <key>', 'Temporal Cloud API key (prefer env TEMPORAL_API_KEY)').hideHelp())
-    .option('--tls-cert <path>', 'mTLS client certificate (env TEMPORAL_TLS_CERT_PATH)')
-    .option('--tls-key <path>', 'mTLS client key (env TEMPORAL_TLS_KEY_PATH)')
-    .option('--tls-ca <path>', 'server CA certificate (env TEMPORAL_TLS_CA_PATH)')
+    .option('--tls-cert <path>', 'mTLS client certificate (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
+    .option('--tls-key <path>', 'mTLS client key (env TEMPORAL_TLS_CLIENT_KEY_PATH)')
+    .option('--tls-ca <path>', 'server CA certificate (env TEMPORAL_TLS_SERVER_CA_CERT_PATH)')
     .option('--tls-server-name <name>', 'TLS server name override (env TEMPORAL_TLS_SERVER_NAME)')
     .option('-v, --verbose', 'print stack traces with errors')
     .showHelpAfterError('(add --help for usage)')
@@ -41,6 +41,8 @@ Examples:
   $ atlas-backup backup -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --wait
   $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --cron "0 3 * * *" --timezone Europe/Paris
 
+Connection: Temporal's standard TEMPORAL_* variables, or a profile of the TOML config file
+(TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml); flags win.
 Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     );
   program.hook('preAction', (_program, action) => {
