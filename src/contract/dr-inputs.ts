@@ -2,6 +2,7 @@
 // Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
+import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
 
@@ -52,7 +53,8 @@ const approvalSchema = z.strictObject({
     .default(3600),
 });
 
-export const disasterRecoveryInputSchema = z
+/** The DR input as the first release checked it; workflows add the later rules under their patches. */
+export const disasterRecoveryBaseSchema = z
   .strictObject({
     source: sourceSchema,
     what: whatSchema,
@@ -89,6 +91,28 @@ export const disasterRecoveryInputSchema = z
     if (delivery === 'download' && r.target) issue(['target'], 'target must be omitted when deliveryType is download (Atlas hands out download links instead)');
   })
   .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) }));
+
+/** Rules added since the first release (issue 12): numbers Atlas and Temporal can represent. */
+export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchema>>[] = [
+  {
+    patchId: 'input-rules-int32-and-durations',
+    problems: (i) => [
+      ...int32Problems({ 'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds, 'what.oplogTs': i.what.oplogTs, 'what.oplogInc': i.what.oplogInc }),
+      ...backoffProblems('retry', i.retry),
+      ...secondsProblems({
+        'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
+        'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
+        'timeouts.callSeconds': i.timeouts.callSeconds,
+        'approval.timeoutSeconds': i.approval.timeoutSeconds,
+      }),
+    ],
+  },
+];
+
+/** The DR input with every rule: what the CLI, the library and schedules check before a start. */
+export const disasterRecoveryInputSchema = disasterRecoveryBaseSchema.superRefine((input, ctx) => {
+  for (const rule of DR_LATER_RULES) addProblems(ctx, rule.problems(input));
+});
 
 function resolveDeliveryType(r: { deliveryType?: DrDeliveryType; what: { pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number } }): DrDeliveryType {
   if (r.deliveryType) return r.deliveryType;

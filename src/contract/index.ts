@@ -6,6 +6,7 @@ export * from './dr-inputs.js';
 export * from './failures.js';
 export * from './ids.js';
 export * from './inputs.js';
+export * from './later-rules.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

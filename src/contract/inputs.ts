@@ -3,6 +3,7 @@
 // client, the Temporal UI or a Schedule must meet the same rules). Pure: safe in the workflow sandbox.
 import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
+import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -83,7 +84,8 @@ export const customDataSchema = z
   .array(z.strictObject({ key: z.string().min(1, { error: 'export.customData[].key must not be empty' }), value: z.string() }))
   .max(18, { error: 'export.customData allows at most 18 entries (the pipeline adds 2 that tag the run)' });
 
-export const backupPipelineInputSchema = z.strictObject({
+/** The pipeline input as the first release checked it; workflows add the later rules under their patches. */
+export const backupPipelineBaseSchema = z.strictObject({
   groupId: atlasId('groupId'),
   clusterName: clusterName('clusterName'),
   snapshot: z
@@ -102,6 +104,32 @@ export const backupPipelineInputSchema = z.strictObject({
   retry: retrySchema.prefault({}),
   polling: pollingSchema.prefault({}),
   timeouts: timeoutsSchema.prefault({}),
+});
+
+/** Rules added since the first release (issue 12): numbers Atlas and Temporal can represent. */
+export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseSchema>>[] = [
+  {
+    patchId: 'input-rules-int32-and-durations',
+    problems: (i) => [
+      ...int32Problems({
+        'snapshot.retentionInDays': i.snapshot.retentionInDays,
+        'restore.pointInTimeUTCSeconds': i.restore?.pointInTimeUTCSeconds,
+        'restore.oplogTs': i.restore?.oplogTs,
+        'restore.oplogInc': i.restore?.oplogInc,
+      }),
+      ...backoffProblems('retry', i.retry),
+      ...secondsProblems({
+        'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
+        'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
+        'timeouts.callSeconds': i.timeouts.callSeconds,
+      }),
+    ],
+  },
+];
+
+/** The pipeline input with every rule: what the CLI, the library and schedules check before a start. */
+export const backupPipelineInputSchema = backupPipelineBaseSchema.superRefine((input, ctx) => {
+  for (const rule of PIPELINE_LATER_RULES) addProblems(ctx, rule.problems(input));
 });
 
 /** What a caller writes (defaults optional). */

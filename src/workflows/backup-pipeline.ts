@@ -5,7 +5,8 @@ import {
   AtlasCluster,
   AtlasProject,
   BackupPhase,
-  backupPipelineInputSchema,
+  backupPipelineBaseSchema,
+  PIPELINE_LATER_RULES,
   statusQuery,
   type Activities,
   type BackupPipelineInput,
@@ -20,7 +21,7 @@ import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
-  const input = parseWorkflowInput(backupPipelineInputSchema, request, 'backupPipeline');
+  const input = parseWorkflowInput(backupPipelineBaseSchema, PIPELINE_LATER_RULES, request, 'backupPipeline');
   const run = new Pipeline(input);
   setHandler(statusQuery, () => run.rec.snapshot());
   try {

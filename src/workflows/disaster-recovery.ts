@@ -7,7 +7,8 @@ import {
   AtlasCluster,
   AtlasProject,
   BackupPhase,
-  disasterRecoveryInputSchema,
+  disasterRecoveryBaseSchema,
+  DR_LATER_RULES,
   DrSource,
   DrTarget,
   drStatusQuery,
@@ -31,7 +32,7 @@ import { RunRecorder } from './recorder.js';
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
-  const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
+  const input = parseWorkflowInput(disasterRecoveryBaseSchema, DR_LATER_RULES, request, 'disasterRecovery');
   const run = new DrRun(input);
   setHandler(drStatusQuery, () => run.rec.snapshot());
   const gate = new ApprovalGate(run.rec.status);

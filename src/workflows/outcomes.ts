@@ -1,19 +1,21 @@
 // How a run ends when it does not complete: telling the run's own cancellation apart from a
 // failure, and turning a failure into the ApplicationFailure that ends the run.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { formatIssues, type RunStatus } from '../contract/index.js';
+import { formatIssues, type LaterRule, type RunStatus } from '../contract/index.js';
 
 /**
  * Validates a run's input on entry: a start from any client (CLI, UI, Schedule, another SDK) meets
- * the same rules, and a bad one fails the run at once, naming every field.
+ * the same rules, and a bad one fails the run at once, naming every field. Rules added after the
+ * first release apply only under their patch, so a replayed older run is judged as it was then.
  */
-export function parseWorkflowInput<S extends z.ZodType>(schema: S, request: unknown, workflow: string): z.output<S> {
+export function parseWorkflowInput<S extends z.ZodType>(schema: S, laterRules: LaterRule<z.output<S>>[], request: unknown, workflow: string): z.output<S> {
   const parsed = schema.safeParse(request);
-  if (!parsed.success) {
-    throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid ${workflow} input: ${formatIssues(parsed.error).join('; ')}` });
+  const problems = parsed.success ? laterRules.filter((r) => patched(r.patchId)).flatMap((r) => r.problems(parsed.data).map((p) => p.message)) : formatIssues(parsed.error);
+  if (problems.length) {
+    throw ApplicationFailure.create({ type: 'InvalidInput', nonRetryable: true, message: `Invalid ${workflow} input: ${problems.join('; ')}` });
   }
-  return parsed.data;
+  return parsed.data as z.output<S>;
 }
 
 /**

@@ -73,6 +73,11 @@ describe('disasterRecovery input', () => {
     expect(problems({ ...base, deliveryType: 'pointInTime' }).join('\n')).toContain('deliveryType pointInTime needs what.pointInTimeUTCSeconds');
   });
 
+  it('keeps the point-in-time fields within Atlas int32 and intervals within Temporal milliseconds', () => {
+    expect(problems({ ...base, what: { oplogTs: 2 ** 31, oplogInc: 1 } })).toEqual(['what.oplogTs must be at most 2147483647 (Atlas stores it as a 32-bit integer)']);
+    expect(problems({ ...base, approval: { timeoutSeconds: 0.0001 } })).toEqual(['approval.timeoutSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)']);
+  });
+
   it('names malformed ids and cluster names by field', () => {
     const p = problems({ ...base, source: { kind: 'dedicated', groupId: 'nope', clusterName: '-bad' } }).join('\n');
     expect(p).toContain('source.groupId must be a 24-character hex id');

@@ -27,6 +27,21 @@ describe('backupPipeline input', () => {
     expect(problems({ ...base, snapshot: { retentionInDays: 0 } })).toEqual(['snapshot.retentionInDays must be >= 1']);
   });
 
+  it('keeps Atlas int32 fields within 2^31-1, naming each field', () => {
+    expect(problems({ ...base, snapshot: { retentionInDays: 2 ** 31 } })).toEqual(['snapshot.retentionInDays must be at most 2147483647 (Atlas stores it as a 32-bit integer)']);
+    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', targetGroupId: base.groupId, targetClusterName: 'x', oplogTs: 2 ** 31, oplogInc: 2 ** 31 } })).toEqual([
+      'restore.oplogTs must be at most 2147483647 (Atlas stores it as a 32-bit integer)',
+      'restore.oplogInc must be at most 2147483647 (Atlas stores it as a 32-bit integer)',
+    ]);
+    expect(problems({ ...base, snapshot: { retentionInDays: 2 ** 31 - 1 } })).toEqual([]);
+  });
+
+  it('refuses intervals Temporal cannot represent and a retry cap below its start', () => {
+    expect(problems({ ...base, polling: { initialIntervalSeconds: 0.0000001 } })).toEqual(['polling.initialIntervalSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)']);
+    expect(problems({ ...base, retry: { initialIntervalSeconds: 30, maximumIntervalSeconds: 10 } })).toEqual(['retry.maximumIntervalSeconds must be >= retry.initialIntervalSeconds']);
+    expect(problems({ ...base, timeouts: { callSeconds: 0.0001 } })).toEqual(['timeouts.callSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)']);
+  });
+
   it('requires a target for automated and pointInTime restores', () => {
     expect(problems({ ...base, restore: { deliveryType: 'automated' } })).toEqual([
       'restore.targetGroupId is required when deliveryType is automated',

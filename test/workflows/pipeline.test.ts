@@ -145,6 +145,15 @@ describe('backupPipeline', () => {
     expect(await ctx.sim.admin.counters()).toEqual(before);
   });
 
+  it('refuses a direct start with a number Atlas cannot store, naming the field, before any Atlas call', async () => {
+    const before = await ctx.sim.admin.counters();
+    const start = ctx.client.workflow.execute(backupPipeline, { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('int32'), args: [{ groupId, clusterName: replicaSet, snapshot: { retentionInDays: 2 ** 31 } }] });
+    const err = await start.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    expect(String((err as WorkflowFailedError).cause?.message)).toContain('snapshot.retentionInDays must be at most 2147483647');
+    expect(await ctx.sim.admin.counters()).toEqual(before);
+  });
+
   it('shows export progress through getPipelineStatus while the export runs', async () => {
     const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, exportQueued: 50, exportPerCollection: 250, exportTotalCollections: 12 } });
     const slowWorker = await startTestWorker(slow.sim, slow.auth);

@@ -1,0 +1,54 @@
+// Input rules added after runs were already in flight. Every edge (CLI, library, schedules) applies
+// them always, through the input schemas; a workflow applies each only where `patched(patchId)` is
+// true, so a replayed run that started under the older rules takes the same path it took then
+// (README, "Changing workflow code safely").
+
+/** What a rule reports: the field's dotted path and the message that names it and the rule. */
+export interface RuleProblem {
+  path: string;
+  message: string;
+}
+
+export interface LaterRule<T> {
+  /** The `patched()` id that gates this rule inside workflows. */
+  patchId: string;
+  problems(input: T): RuleProblem[];
+}
+
+/** Atlas's `int32` fields (the spec's format) reject anything above this. */
+export const INT32_MAX = 2 ** 31 - 1;
+/** Temporal's durations are whole milliseconds: a shorter interval is refused when the step starts. */
+export const MIN_SECONDS = 0.001;
+
+/** Each given number at `path` must be at most INT32_MAX. */
+export function int32Problems(fields: Record<string, number | undefined>): RuleProblem[] {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined && v > INT32_MAX)
+    .map(([path]) => ({ path, message: `${path} must be at most ${INT32_MAX} (Atlas stores it as a 32-bit integer)` }));
+}
+
+/** Each given interval must be at least MIN_SECONDS. */
+export function secondsProblems(fields: Record<string, number | undefined>): RuleProblem[] {
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined && v < MIN_SECONDS)
+    .map(([path]) => ({ path, message: `${path} must be at least ${MIN_SECONDS} seconds (Temporal counts whole milliseconds)` }));
+}
+
+interface Backoff {
+  initialIntervalSeconds: number;
+  maximumIntervalSeconds: number;
+}
+
+/** The seconds of a backoff, and its cap not below its start. */
+export function backoffProblems(prefix: string, b: Backoff): RuleProblem[] {
+  const problems = secondsProblems({ [`${prefix}.initialIntervalSeconds`]: b.initialIntervalSeconds, [`${prefix}.maximumIntervalSeconds`]: b.maximumIntervalSeconds });
+  if (b.maximumIntervalSeconds < b.initialIntervalSeconds) {
+    problems.push({ path: `${prefix}.maximumIntervalSeconds`, message: `${prefix}.maximumIntervalSeconds must be >= ${prefix}.initialIntervalSeconds` });
+  }
+  return problems;
+}
+
+/** Adds a rule's problems to a zod refinement, naming each field. */
+export function addProblems(ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void }, problems: RuleProblem[]): void {
+  for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path.split('.'), message: p.message });
+}
