@@ -72,6 +72,24 @@ describe('the packed package, installed into a project of its own', () => {
     expect(existsSync(join(consumer, 'node_modules', 'tsx'))).toBe(false);
   });
 
+  it("type-checks the README's library examples against the installed declarations", async () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Use it as a library'), readme.indexOf('## The `atlas-backup` command'));
+    const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    examples.forEach((code, i) => writeFileSync(join(consumer, `example${i}.ts`), `${code}\nexport {};\n`));
+    const compilerOptions = {
+      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true,
+      // The consumer's own @types/node: borrowed from the repository rather than installed again.
+      typeRoots: [join(ROOT, 'node_modules', '@types')], types: ['node'],
+    };
+    writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['example*.ts'] }));
+    const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    await exec(process.execPath, [tsc, '-p', consumer], { cwd: consumer, timeout: 5 * MINUTE }).catch((err: Error & { stdout?: string }) => {
+      throw new Error(`the README examples do not type-check against the package's declarations:\n${err.stdout ?? err.message}`);
+    });
+  });
+
   it('installs an atlas-backup bin that prints the package version', async () => {
     const { stdout } = await exec(join(consumer, 'node_modules', '.bin', 'atlas-backup'), ['--version'], {
       cwd: consumer,
