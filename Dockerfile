@@ -1,7 +1,16 @@
-# The atlas-backup image: the worker (default) and the Atlas simulator, run from the TypeScript
-# sources through tsx. For machines with a Docker engine; see docker-compose.yml.
-FROM node:20-bookworm-slim
+# The atlas-backup image: the worker (default) and the Atlas simulator, run from the compiled dist/
+# exactly as an installed package runs. For machines with a Docker engine; see docker-compose.yml.
 
+# Build stage: dev dependencies (TypeScript) compile src/ to dist/.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm install --no-audit --no-fund
+COPY tsconfig.json tsconfig.build.json ./
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 
@@ -10,9 +19,9 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
-COPY tsconfig.json ./
+# No tsconfig.json in this stage: bin/atlas-backup.js then runs dist/, not the sources.
 COPY bin ./bin
-COPY src ./src
+COPY --from=build /app/dist ./dist
 
 USER node
 ENTRYPOINT ["node", "bin/atlas-backup.js"]

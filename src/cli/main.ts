@@ -1,6 +1,7 @@
 // `atlas-backup`: the operator's command. Exit codes: 0 ok, 1 a run failed (or was refused), 2 bad
 // input (a flag, a request field, a configuration variable). Errors are one line naming the flag or
 // field; --verbose adds the stack trace.
+import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
@@ -15,6 +16,9 @@ import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 
+// package.json sits two levels up from both src/cli/main.ts and dist/cli/main.js.
+const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+
 /** Commands that keep serving after their action returns; the others exit at once. */
 const LONG_RUNNING = new Set(['simulator']);
 let ranCommand: string | undefined;
@@ -22,6 +26,7 @@ let ranCommand: string | undefined;
 export function buildProgram(): Command {
   const program = new Command('atlas-backup')
     .description('Durable MongoDB Atlas Cloud Backup operations on Temporal: snapshot, export, restore, disaster recovery')
+    .version(version, '-V, --version', 'print the atlas-backup version')
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
     .option('--task-queue <name>', 'task queue of the workers (env TEMPORAL_TASK_QUEUE, default atlas-backup)')
