@@ -20,7 +20,7 @@ async function createEnv(path: string): Promise<TestWorkflowEnvironment> {
   } catch (err) {
     // sdk-core gives the server a fixed 5 s to answer; a JVM on a loaded 2-core machine can miss
     // that once (a cold file cache). A second start finds its jars cached.
-    if (!/did not come up|StartupTimeout|timed out|timeout/i.test(String(err))) throw err;
+    console.warn(`Time-skipping test server did not start (${(err as Error).message}); trying once more.`);
     return await TestWorkflowEnvironment.createTimeSkipping(options);
   }
 }
