@@ -4,6 +4,7 @@
 // what each decision did (listed or not, created or adopted).
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { AtlasClient } from '../../src/atlas/index.js';
@@ -55,10 +56,12 @@ function inRun<K extends keyof Activities>(run: Run, attempt: number, name: K, .
   return inRunOn(main, run, attempt, name, ...args);
 }
 function inRunOn<K extends keyof Activities>(h: Harness, run: Run, attempt: number, name: K, ...args: Parameters<Activities[K]>): Result<K> {
-  const env = new MockActivityEnvironment({ attempt, workflowExecution: run, activityType: name });
+  // Failures are what most of these calls are about: the environment need not log them as warnings.
+  const env = new MockActivityEnvironment({ attempt, workflowExecution: run, activityType: name }, { logger: quiet });
   const fn = h.acts[name] as (...a: Parameters<Activities[K]>) => Result<K>;
   return env.run(fn, ...args) as Result<K>;
 }
+const quiet = new DefaultLogger('ERROR');
 const newRun = () => ({ workflowId: uniqueId('wf'), runId: uniqueId('run') });
 const calls = async (h: Harness = main): Promise<Counters> => h.sim.admin.counters();
 const failureOf = (p: Promise<unknown>) => p.then(() => expect.fail('expected the activity to fail'), (e: unknown) => e as ApplicationFailure);
