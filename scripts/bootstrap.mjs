@@ -27,3 +27,7 @@ if (stale) {
 }
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
+// Test runs also need Temporal's time-skipping test server (Java, from Maven Central); the demo does not.
+if (process.env.npm_lifecycle_event !== 'predemo') {
+  run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'time-skipping-server.ts')]);
+}

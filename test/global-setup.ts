@@ -1,14 +1,17 @@
-// One real Temporal dev server (the CLI provisioned by the project) and one workflow bundle for
-// the whole test run; test files connect to it with their own task queues.
+// One real Temporal dev server and one workflow bundle for the whole test run; test files connect
+// to it with their own task queues. The server is started by the SDK's own starter
+// (TestWorkflowEnvironment.createLocal) from the Temporal CLI the project provisions in .tools/.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
+import { ALL_SEARCH_ATTRIBUTES } from '../src/contract/index.js';
+import { ensureTemporalCli } from '../src/devserver/temporal-cli.js';
 import { workflowsPath } from '../src/worker.js';
 
-let server: RunningDevServer | undefined;
+let env: TestWorkflowEnvironment | undefined;
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,19 +20,36 @@ declare module 'vitest' {
   }
 }
 
+async function startTemporal(): Promise<TestWorkflowEnvironment> {
+  const options = {
+    server: {
+      executable: { type: 'existing-path' as const, path: ensureTemporalCli().path },
+      searchAttributes: ALL_SEARCH_ATTRIBUTES,
+      log: { format: 'pretty', level: 'error' },
+    },
+  };
+  try {
+    return await TestWorkflowEnvironment.createLocal(options);
+  } catch (err) {
+    // sdk-core gives the server a fixed 5 s to answer; a loaded 2-core machine can miss it once.
+    console.warn(`Temporal dev server did not start (${(err as Error).message}); trying once more.`);
+    return await TestWorkflowEnvironment.createLocal(options);
+  }
+}
+
 export async function setup(project: TestProject): Promise<void> {
-  const [dev, bundle] = await Promise.all([startDevServer(), bundleWorkflowCode({ workflowsPath, logger: quietLogger })]);
-  server = dev;
+  const [started, bundle] = await Promise.all([startTemporal(), bundleWorkflowCode({ workflowsPath, logger: quietLogger })]);
+  env = started;
   const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-bundle-'));
   const workflowBundlePath = join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);
-  process.env.TEMPORAL_TEST_ADDRESS = dev.address;
-  project.provide('temporalAddress', dev.address);
+  process.env.TEMPORAL_TEST_ADDRESS = env.address;
+  project.provide('temporalAddress', env.address);
   project.provide('workflowBundlePath', workflowBundlePath);
 }
 
 export async function teardown(): Promise<void> {
-  await server?.stop();
+  await env?.teardown();
 }
 
 const noop = () => undefined;

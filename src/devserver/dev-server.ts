@@ -1,5 +1,11 @@
 // Starts and stops a real local Temporal dev server (from the CLI located by temporal-cli.ts),
-// with our search attributes registered. Used by the demo and the test suite.
+// with our search attributes registered. The test suite uses the SDK's own starter
+// (TestWorkflowEnvironment.createLocal, test/global-setup.ts); this one stays for the demo (and the
+// bench and history recorder, which run the demo's way) because the SDK's starter cannot:
+// - keep Ctrl-C away from the server: it starts the CLI in our process group, so the terminal's
+//   SIGINT kills the server before the demo has cancelled its run; ours is detached and stopped
+//   last, by the demo's cleanup;
+// - report the server's pid, or wait longer than its fixed 5 s for start-up.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { Connection } from '@temporalio/client';
