@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ScheduleSpec } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { actionOf, specOf } from '../../src/cli/commands/schedule-spec.js';
+import { actionOf, specOf } from '../../src/cli/commands/schedule/spec.js';
 import { backupPipelineInputSchema } from '../../src/contract/index.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import { temporalClient, uniqueId } from '../helpers/temporal.js';
