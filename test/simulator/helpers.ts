@@ -28,7 +28,7 @@ export async function fetchToken(url: string, creds = DEFAULT_SERVICE_ACCOUNT): 
 }
 
 export class Atlas {
-  constructor(readonly sim: RunningSimulator, private token?: string) {}
+  constructor(readonly sim: RunningSimulator, readonly token?: string) {}
 
   static async connect(sim: RunningSimulator): Promise<Atlas> {
     return new Atlas(sim, (await fetchToken(sim.url)).body.access_token);

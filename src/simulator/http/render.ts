@@ -35,7 +35,8 @@ export function send(res: ServerResponse, status: number, body: unknown, opts: R
     payload = list && status < 400 ? { ...(body as object), status } : { status, content: body };
     httpStatus = 200;
   }
-  const text = status === 204 ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
+  // 204 and 202 (deleteCluster) carry no body.
+  const text = status === 204 || payload === undefined ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
   res.writeHead(httpStatus, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
