@@ -127,6 +127,9 @@ export class Authenticator {
     }
   }
 
+  /** Live digest nonces (for the admin API: expiry is observable). */
+  get nonceCount(): number { return this.nonces.size; }
+
   revokeTokens(): void { this.tokens.clear(); }
   expireNonces(): void { for (const n of this.nonces.values()) n.createdAt = 0; }
   reset(): void { this.tokens.clear(); this.nonces.clear(); this.tokenLimiter.reset(); }

@@ -20,6 +20,11 @@ export const DEFAULT_LIMITS: ServerLimits = {
   maxBodyBytes: 1_048_576, maxConnections: 512, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000,
 };
 
+/** Node checks header and request timeouts only this often (30 s by default): keep it a fraction of them. */
+export function checkEvery(l: ServerLimits): number {
+  return Math.max(50, Math.min(1_000, Math.floor(Math.min(l.headersTimeoutMs, l.requestTimeoutMs) / 2)));
+}
+
 export function applyLimits(server: Server, l: ServerLimits): void {
   server.maxConnections = l.maxConnections;
   server.headersTimeout = l.headersTimeoutMs;

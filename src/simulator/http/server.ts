@@ -9,7 +9,7 @@ import type { Model } from '../model/model.js';
 import type { Authenticator, AuthKind } from './auth.js';
 import { deliver, withEcho } from './deliver.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
-import { applyLimits, closeAfter, readBody, TOO_LARGE, type ServerLimits } from './intake.js';
+import { applyLimits, checkEvery, closeAfter, readBody, TOO_LARGE, type ServerLimits } from './intake.js';
 import { handlers } from './operations.js';
 import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
 import { AtlasRouter, validateParams } from './routing.js';
@@ -38,7 +38,7 @@ export class SimulatorHttp {
   resetObservations(): void { for (const k of Object.keys(this.counters)) delete this.counters[k]; this.log = []; }
 
   createServer(): Server {
-    const server = createServer((req, res) => {
+    const server = createServer({ connectionsCheckingInterval: checkEvery(this.deps.limits) }, (req, res) => {
       this.dispatch(req, res).catch((err: unknown) => {
         if (this.deps.logRequests) console.error('[simulator] handler crashed:', err);
         if (!res.headersSent) send(res, 500, new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.').body(), { envelope: false, pretty: false }, JSON_TYPE);
