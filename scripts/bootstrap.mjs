@@ -27,3 +27,5 @@ if (stale) {
 }
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
+// Finds or installs schemathesis for the simulator's fuzz test; see src/simulator/fuzz-tool.ts.
+run(process.execPath, ['--import', 'tsx', join(root, 'src', 'simulator', 'fuzz-tool.ts')]);

@@ -57,7 +57,8 @@ export function parsePage(q: URLSearchParams): Page {
   if (ic !== null && ic !== 'true' && ic !== 'false') {
     throw new SimError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter includeCount: must be true or false.', ['includeCount']);
   }
-  return { pageNum: int('pageNum', 1, 1, 1_000_000), itemsPerPage: int('itemsPerPage', 100, 1, 500), includeCount: ic !== 'false' };
+  // The spec bounds pageNum below only; Atlas reads it as a Java int.
+  return { pageNum: int('pageNum', 1, 1, 2_147_483_647), itemsPerPage: int('itemsPerPage', 100, 1, 500), includeCount: ic !== 'false' };
 }
 
 export function paginate<T>(items: T[], page: Page, selfUrl: URL): Record<string, unknown> {
