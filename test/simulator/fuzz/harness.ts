@@ -125,7 +125,8 @@ export function runSchemathesis(bin: string, configFile: string, baseUrl: string
   const args = ['--config-file', configFile, 'run', spec, '--url', baseUrl, '--seed', '42', '--workers', '1', '--max-time', String(maxSeconds),
     '--checks', checks, '--report', 'har', '--report-har-path', har, '--request-timeout', '10', '--no-color'];
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { env: { ...process.env, SCHEMATHESIS_HOOKS: 'atlas_checks', PYTHONPATH: HOOKS_DIR, NO_COLOR: '1' } });
+    // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
+    const child = spawn(bin, args, { cwd: dir, env: { ...process.env, SCHEMATHESIS_HOOKS: 'atlas_checks', PYTHONPATH: HOOKS_DIR, PYTHONDONTWRITEBYTECODE: '1', NO_COLOR: '1' } });
     let output = '';
     child.stdout.on('data', (d: Buffer) => { output += d; });
     child.stderr.on('data', (d: Buffer) => { output += d; });
