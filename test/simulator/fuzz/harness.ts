@@ -123,7 +123,7 @@ export function runSchemathesis(bin: string, configFile: string, baseUrl: string
   const har = join(dir, 'interactions.har');
   const checks = 'not_a_server_error,documented_status,content_type_conformance,response_headers_conformance,response_schema_conformance,atlas_error_body';
   const args = ['--config-file', configFile, 'run', spec, '--url', baseUrl, '--seed', '42', '--workers', '1', '--max-time', String(maxSeconds),
-    '--checks', checks, '--report', 'har', '--report-har-path', har, '--request-timeout', '10', '--no-color'];
+    '--checks', checks, '--report', 'har', '--report-har-path', har, '--request-timeout', '30', '--no-color'];
   return new Promise((resolve, reject) => {
     // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
     const child = spawn(bin, args, { cwd: dir, env: { ...process.env, SCHEMATHESIS_HOOKS: 'atlas_checks', PYTHONPATH: HOOKS_DIR, PYTHONDONTWRITEBYTECODE: '1', NO_COLOR: '1' } });
