@@ -27,7 +27,9 @@ if (stale) {
 }
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
-// Test runs also need Temporal's time-skipping test server (Java, from Maven Central); the demo does not.
+// Test runs also need Temporal's time-skipping test server (Java, from Maven Central) and schemathesis
+// for the simulator's fuzz test (src/simulator/fuzz-tool.ts); the demo needs neither.
 if (process.env.npm_lifecycle_event !== 'predemo') {
   run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'time-skipping-server.ts')]);
+  run(process.execPath, ['--import', 'tsx', join(root, 'src', 'simulator', 'fuzz-tool.ts')]);
 }

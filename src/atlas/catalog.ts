@@ -34,8 +34,14 @@ export const catalog = {
   getClusterBackupSnapshot: op('GET', `${C}/snapshots/{snapshotId}`, '2023-01-01'),
   listBackupSnapshots: op('GET', `${C}/snapshots`, '2023-01-01', { list: true }),
   deleteClusterBackupSnapshot: op('DELETE', `${C}/snapshots/{snapshotId}`, '2023-01-01'),
+  updateBackupSnapshot: op('PATCH', `${C}/snapshots/{snapshotId}`, '2023-01-01'),
   getBackupShardedCluster: op('GET', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01'),
   listBackupShardedClusters: op('GET', `${C}/snapshots/shardedClusters`, '2023-01-01', { list: true }),
+  deleteBackupShardedCluster: op('DELETE', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01'),
+  // Backup schedule (policy) of a dedicated cluster
+  getBackupSchedule: op('GET', `${C}/schedule`, '2024-08-05'),
+  updateBackupSchedule: op('PATCH', `${C}/schedule`, '2024-08-05'),
+  deleteClusterBackupSchedule: op('DELETE', `${C}/schedule`, '2024-08-05'),
   // Export jobs and buckets
   createBackupExport: op('POST', `${C}/exports`, '2023-01-01', { version: '2024-08-05' }),
   getBackupExport: op('GET', `${C}/exports/{exportId}`, '2023-01-01', { version: '2025-03-12' }),
@@ -43,6 +49,8 @@ export const catalog = {
   listExportBuckets: op('GET', `${G}/backup/exportBuckets`, '2024-05-30', { list: true }),
   getExportBucket: op('GET', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30'),
   createExportBucket: op('POST', `${G}/backup/exportBuckets`, '2024-05-30'),
+  updateBackupExportBucket: op('PATCH', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30'),
+  deleteExportBucket: op('DELETE', `${G}/backup/exportBuckets/{exportBucketId}`, '2023-01-01'),
   // Restore jobs (dedicated)
   createBackupRestoreJob: op('POST', `${C}/restoreJobs`, '2023-01-01', { version: '2025-03-12' }),
   getBackupRestoreJob: op('GET', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01'),
@@ -61,8 +69,10 @@ export const catalog = {
   getFlexRestoreJob: op('GET', `${F}/restoreJobs/{restoreJobId}`, '2024-11-13'),
   listFlexRestoreJobs: op('GET', `${F}/restoreJobs`, '2024-11-13', { list: true }),
   downloadFlexBackup: op('POST', `${F}/download`, '2024-11-13'),
-  // Clusters (used to verify restores)
+  // Clusters (getCluster verifies restores; update/delete let rehearsals pause or lose a cluster)
   getCluster: op('GET', `${G}/clusters/{clusterName}`, '2024-08-05'),
+  updateCluster: op('PATCH', `${G}/clusters/{clusterName}`, '2024-10-23'),
+  deleteCluster: op('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01'),
 } as const satisfies Record<string, OperationInfo>;
 
 export type OperationId = keyof typeof catalog;

@@ -29,8 +29,17 @@ export const operations = {
   getClusterBackupSnapshot: def({ params: withId(CLUSTER, 'snapshotId'), response: s.Snapshot }),
   listBackupSnapshots: def({ params: CLUSTER, response: s.paginated(s.Snapshot) }),
   deleteClusterBackupSnapshot: def({ params: withId(CLUSTER, 'snapshotId'), response: null }),
+  updateBackupSnapshot: def({
+    params: withId(CLUSTER, 'snapshotId'),
+    request: s.UpdateSnapshotRetentionRequest,
+    response: s.ReplicaSetSnapshot,
+  }),
   getBackupShardedCluster: def({ params: withId(CLUSTER, 'snapshotId'), response: s.ShardedSnapshot }),
   listBackupShardedClusters: def({ params: CLUSTER, response: s.paginated(s.ShardedSnapshot) }),
+  deleteBackupShardedCluster: def({ params: withId(CLUSTER, 'snapshotId'), response: null }),
+  getBackupSchedule: def({ params: CLUSTER, response: s.BackupSchedule }),
+  updateBackupSchedule: def({ params: CLUSTER, request: s.UpdateBackupScheduleRequest, response: s.BackupSchedule }),
+  deleteClusterBackupSchedule: def({ params: CLUSTER, response: s.BackupSchedule }),
 
   createBackupExport: def({ params: CLUSTER, request: s.CreateExportRequest, response: s.ExportJob }),
   getBackupExport: def({ params: withId(CLUSTER, 'exportId'), response: s.ExportJob }),
@@ -38,6 +47,12 @@ export const operations = {
   listExportBuckets: def({ params: GROUP, response: s.paginated(s.ExportBucket) }),
   getExportBucket: def({ params: withId(GROUP, 'exportBucketId'), response: s.ExportBucket }),
   createExportBucket: def({ params: GROUP, request: s.CreateExportBucketRequest, response: s.ExportBucket }),
+  updateBackupExportBucket: def({
+    params: withId(GROUP, 'exportBucketId'),
+    request: s.UpdateExportBucketRequest,
+    response: s.ExportBucket,
+  }),
+  deleteExportBucket: def({ params: withId(GROUP, 'exportBucketId'), response: null }),
 
   createBackupRestoreJob: def({ params: CLUSTER, request: s.CreateRestoreJobRequest, response: s.RestoreJob }),
   getBackupRestoreJob: def({ params: withId(CLUSTER, 'restoreJobId'), response: s.RestoreJob }),
@@ -62,6 +77,8 @@ export const operations = {
   downloadFlexBackup: def({ params: FLEX, request: s.DownloadFlexBackupRequest, response: s.FlexDownload }),
 
   getCluster: def({ params: CLUSTER, response: s.Cluster }),
+  updateCluster: def({ params: CLUSTER, request: s.UpdateClusterRequest, response: s.Cluster }),
+  deleteCluster: def({ params: CLUSTER, response: null }),
 } as const satisfies Record<OperationId, OperationSpec>;
 
 type Ops = typeof operations;

@@ -303,6 +303,101 @@ export const Cluster = z.looseObject({
 });
 export type Cluster = z.infer<typeof Cluster>;
 
+// ---- Snapshot retention, export bucket settings, cluster changes --------------------------
+
+const INT32_MAX = 2_147_483_647;
+export const RetentionUnit = z.enum(['days', 'weeks', 'months', 'years']);
+
+/** updateBackupSnapshot: a new retention, counted from the snapshot's creation. */
+export const UpdateSnapshotRetentionRequest = z.strictObject({
+  retentionUnit: RetentionUnit,
+  retentionValue: z.number().int().min(1).max(INT32_MAX),
+});
+export type UpdateSnapshotRetentionRequest = z.infer<typeof UpdateSnapshotRetentionRequest>;
+
+export const UpdateExportBucketRequest = z.strictObject({ requirePrivateNetworking: z.boolean() });
+export type UpdateExportBucketRequest = z.infer<typeof UpdateExportBucketRequest>;
+
+/** updateCluster: the fields a backup rehearsal changes; Atlas accepts the whole description. */
+export const UpdateClusterRequest = z.looseObject({
+  name: ClusterName.optional(),
+  paused: z.boolean().optional(),
+  backupEnabled: z.boolean().optional(),
+  pitEnabled: z.boolean().optional(),
+  terminationProtectionEnabled: z.boolean().optional(),
+  mongoDBMajorVersion: z.string().optional(),
+});
+export type UpdateClusterRequest = z.infer<typeof UpdateClusterRequest>;
+
+// ---- Backup schedule (policy) -------------------------------------------------------------
+
+export const PolicyFrequencyType = z.enum(['hourly', 'daily', 'weekly', 'monthly', 'yearly']);
+
+export const BackupPolicyItem = z.looseObject({
+  id: AtlasId.optional(),
+  frequencyInterval: z.number().int(),
+  frequencyType: z.string(),
+  retentionUnit: z.string(),
+  retentionValue: z.number().int(),
+});
+export type BackupPolicyItem = z.infer<typeof BackupPolicyItem>;
+
+export const BackupSchedule = z.looseObject({
+  clusterId: AtlasId.optional(),
+  clusterName: z.string().optional(),
+  policies: z.array(z.looseObject({ id: AtlasId.optional(), policyItems: z.array(BackupPolicyItem) })),
+  referenceHourOfDay: z.number().int().optional(),
+  referenceMinuteOfHour: z.number().int().optional(),
+  restoreWindowDays: z.number().int().optional(),
+  nextSnapshot: DateTime.optional(),
+  autoExportEnabled: z.boolean().optional(),
+  export: z.looseObject({ exportBucketId: AtlasId.optional(), frequencyType: z.string().optional() }).optional(),
+  useOrgAndGroupNamesInExportPrefix: z.boolean().optional(),
+  copySettings: z.array(z.looseObject({})).optional(),
+  extraRetentionSettings: z.array(z.looseObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().optional() })).optional(),
+  links,
+});
+export type BackupSchedule = z.infer<typeof BackupSchedule>;
+
+/** Only the fields to change (the spec marks `policies` required; Atlas's own note says partial). */
+export const UpdateBackupScheduleRequest = z.strictObject({
+  policies: z
+    .array(
+      z.strictObject({
+        id: AtlasId.optional(),
+        policyItems: z.array(
+          z.strictObject({
+            id: AtlasId.optional(),
+            frequencyInterval: z.number().int(),
+            frequencyType: PolicyFrequencyType,
+            retentionUnit: RetentionUnit,
+            retentionValue: z.number().int().min(1).max(INT32_MAX),
+          }),
+        ),
+      }),
+    )
+    .max(1)
+    .optional(),
+  referenceHourOfDay: z.number().int().min(0).max(23).optional(),
+  referenceMinuteOfHour: z.number().int().min(0).max(59).optional(),
+  restoreWindowDays: z.number().int().min(1).max(INT32_MAX).optional(),
+  autoExportEnabled: z.boolean().optional(),
+  export: z.strictObject({ exportBucketId: AtlasId.optional(), frequencyType: z.string().optional() }).optional(),
+  useOrgAndGroupNamesInExportPrefix: z.boolean().optional(),
+  updateSnapshots: z.boolean().optional(),
+  autoCopySettingsEnabled: z.boolean().optional(),
+  copyPolicyItemsEnabled: z.boolean().optional(),
+  copySettings: z.array(z.looseObject({})).optional(),
+  deleteCopiedBackups: z.array(z.looseObject({})).optional(),
+  deleteCopySnapshots: z.boolean().optional(),
+  deleteSnapshots: z.boolean().optional(),
+  updateCopySnapshots: z.boolean().optional(),
+  extraRetentionSettings: z
+    .array(z.strictObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().min(1).max(INT32_MAX).optional() }))
+    .optional(),
+});
+export type UpdateBackupScheduleRequest = z.infer<typeof UpdateBackupScheduleRequest>;
+
 // ---- Pagination ---------------------------------------------------------------------------
 
 export function paginated<T extends z.ZodType>(item: T) {

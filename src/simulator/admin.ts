@@ -53,6 +53,7 @@ export class SimulatorAdmin {
   resources(): Promise<SimResources> { return this.call('GET', '/resources'); }
   revokeTokens(): Promise<unknown> { return this.call('POST', '/tokens/revoke'); }
   expireNonces(): Promise<unknown> { return this.call('POST', '/nonces/expire'); }
+  nonceCount(): Promise<{ count: number }> { return this.call('GET', '/nonces'); }
   advanceClock(ms: number): Promise<{ nowMs: number }> { return this.call('POST', '/clock/advance', { ms }); }
   reset(): Promise<unknown> { return this.call('POST', '/reset'); }
 }

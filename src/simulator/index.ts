@@ -5,6 +5,7 @@ import { SimulatorAdmin } from './admin.js';
 import { adminHandler } from './http/admin-routes.js';
 import { Authenticator } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
+import { DEFAULT_LIMITS } from './http/intake.js';
 import { SimulatorHttp } from './http/server.js';
 import { Model } from './model/model.js';
 import { DEFAULT_DURATIONS, type FaultConfig, type SimulatorOptions } from './options.js';
@@ -47,11 +48,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
-    model, auth, faults, logRequests: options.logRequests ?? false,
+    model, auth, faults, logRequests: options.logRequests ?? false, limits: { ...DEFAULT_LIMITS, ...options.limits },
     admin: adminHandler({ model, auth, faults, http: () => http }),
   });
   const server = http.createServer();
-  server.keepAliveTimeout = 60_000;
   const sockets = new Set<Socket>();
   server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
 

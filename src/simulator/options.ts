@@ -1,6 +1,7 @@
 // Start options of the simulator, its per-resource durations and fault configuration.
 import { randomBytes } from 'node:crypto';
 import type { ClusterKind, CloudProvider } from './model/types.js';
+import type { ServerLimits } from './http/intake.js';
 
 /** Lifecycle durations in ms, before `timeScale` is applied. */
 export interface Durations {
@@ -40,17 +41,31 @@ export const DEFAULT_DURATIONS: Durations = {
   flexDownloadTtl: 3_600_000,
 };
 
-export type FaultKind = 500 | 502 | 503 | 409 | 429 | 'reset' | 'truncate' | 'dropResponse';
+export type FaultKind = 500 | 502 | 503 | 409 | 429 | 401 | 403 | 'reset' | 'truncate' | 'dropResponse'
+  | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
 
 export interface FaultRule {
   /** Probability (0..1) per outcome; checked in this order, at most one fires per request. */
   status500?: number; status502?: number; status503?: number; status409?: number; status429?: number;
+  /** Auth failures of one operation: 401 UNAUTHORIZED (with a digest challenge), 403 IP_ADDRESS_NOT_ON_ACCESS_LIST. */
+  status401?: number; status403?: number;
   reset?: number;            // destroy the socket before any response
   truncate?: number;         // send half the body, then destroy the socket
   dropResponse?: number;     // run the operation (the create commits), then reset the socket
+  commitThenStatus?: number; // run the operation (it commits), then answer commitStatus instead of its result
+  commitStatus?: 500 | 502 | 503; // default 500
+  commitThenStall?: number;  // run the operation, then hold the response for stallMs (past a client's timeout)
+  stallMs?: number;          // default 120000
+  slowBody?: number;         // send the real response, its body spread over slowBodyMs
+  slowBodyMs?: number;       // default 5000
   latencyMs?: number;        // added before handling
   jitterMs?: number;         // uniform 0..jitterMs on top
-  retryAfterSeconds?: number;// for 429/503, default 1
+  spikeProbability?: number; // chance of a latency spike on top of latency and jitter
+  spikeMs?: number;          // a spike's length, default 5000
+  retryAfterSeconds?: number;// for 429/503 (injected or commit-then), default 1
+  /** Probability of echoing the request's headers back (secret-leak tests): in an
+   * `x-simulator-echoed-headers` response header and, on errors, in `detail`. Independent of the outcome above. */
+  echoHeaders?: number;
 }
 
 export interface FaultConfig {
@@ -62,7 +77,11 @@ export interface FaultConfig {
   projectRateLimitPerMinute?: number | Record<string, number>;
 }
 
-export interface SeedCluster { name: string; kind: ClusterKind; shards?: number; paused?: boolean }
+export interface SeedCluster {
+  name: string; kind: ClusterKind; shards?: number; paused?: boolean;
+  /** Completed scheduled snapshots to start with (a day apart, newest a day old). */
+  snapshots?: number;
+}
 export interface SeedSpec {
   projects: { id?: string; name?: string; clusters?: SeedCluster[];
     buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[] }[];
@@ -80,6 +99,8 @@ export interface AuthOptions {
 export interface SimulatorOptions {
   host?: string;
   port?: number;
+  /** Body size, connection and header-time limits (see http/intake.ts for defaults). */
+  limits?: Partial<ServerLimits>;
   auth?: AuthOptions;
   timeScale?: number;
   durations?: Partial<Durations>;

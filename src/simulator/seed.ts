@@ -2,6 +2,8 @@
 import type { Model } from './model/model.js';
 import { createBucket } from './model/exports.js';
 import { newId } from './model/ids.js';
+import { DAY_MS } from './model/dates.js';
+import { addScheduledSnapshot } from './model/snapshots.js';
 import type { SeedSpec } from './options.js';
 
 export const DEMO_IDS = {
@@ -23,7 +25,8 @@ export const DEMO_SEED: SeedSpec = {
       clusters: [
         { name: DEMO_IDS.replicaSet, kind: 'replicaSet' },
         { name: DEMO_IDS.sharded, kind: 'sharded', shards: 2 },
-        { name: DEMO_IDS.serverless, kind: 'serverless' },
+        // Serverless instances have no on-demand snapshots, so the demo's needs one to list.
+        { name: DEMO_IDS.serverless, kind: 'serverless', snapshots: 1 },
         { name: DEMO_IDS.flex, kind: 'flex' },
       ],
       buckets: [{ id: DEMO_IDS.bucketId, bucketName: 'demo-export-bucket', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6a001' }],
@@ -38,7 +41,9 @@ export function applySeed(m: Model, seed: SeedSpec): void {
     const id = p.id ?? newId();
     if (!m.state.projects[id]) m.addProject(id, p.name);
     for (const c of p.clusters ?? []) {
-      if (!m.findCluster(id, c.name)) m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused });
+      if (m.findCluster(id, c.name)) continue;
+      const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused });
+      for (let i = 1; i <= (c.snapshots ?? 0); i++) addScheduledSnapshot(m, cluster, { ageMs: i * DAY_MS });
     }
     for (const b of p.buckets ?? []) {
       if (b.id && m.state.buckets[b.id]) continue;

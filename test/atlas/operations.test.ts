@@ -151,6 +151,35 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(dl.id).toMatch(/^[a-f0-9]{24}$/);
   });
 
+  it('reads, changes and clears a backup schedule, and moves a snapshot expiry', async () => {
+    const path = { groupId, clusterName: 'rs0' };
+    const schedule = await call('getBackupSchedule', { path });
+    expect(schedule.policies[0]?.policyItems.length).toBeGreaterThan(0);
+    const items = [{ frequencyType: 'daily' as const, frequencyInterval: 1, retentionUnit: 'days' as const, retentionValue: 3 }];
+    const updated = await call('updateBackupSchedule', { path, body: { policies: [{ policyItems: items }], restoreWindowDays: 2 } });
+    expect(updated).toMatchObject({ restoreWindowDays: 2, policies: [{ policyItems: [{ retentionValue: 3 }] }] });
+    await expect(call('deleteClusterBackupSchedule', { path })).resolves.toMatchObject({ policies: [{ policyItems: [] }] });
+    const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'rs0' })).id;
+    const snap = await call('updateBackupSnapshot', { path: { ...path, snapshotId }, body: { retentionUnit: 'days', retentionValue: 30 } });
+    expect(snap.id).toBe(snapshotId);
+  });
+
+  it('deletes a sharded snapshot, updates and deletes an export bucket, pauses and deletes a cluster', async () => {
+    const sh = { groupId, clusterName: 'sh0' };
+    const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'sh0' })).id;
+    await expect(call('deleteBackupShardedCluster', { path: { ...sh, snapshotId } })).resolves.toBeUndefined();
+    const bucket = await call('createExportBucket', {
+      path: { groupId },
+      body: { cloudProvider: 'AWS', bucketName: 'ops-test-bucket-2', iamRoleId: '5f1a2b3c4d5e6f7a8b9c0d1e' },
+    });
+    const path = { groupId, exportBucketId: bucket._id };
+    await expect(call('updateBackupExportBucket', { path, body: { requirePrivateNetworking: true } })).resolves.toMatchObject({ requirePrivateNetworking: true });
+    await expect(call('deleteExportBucket', { path })).resolves.toBeUndefined();
+    await sim.admin.seedCluster({ groupId, name: 'gone0', kind: 'replicaSet' });
+    await expect(call('updateCluster', { path: { groupId, clusterName: 'gone0' }, body: { paused: true } })).resolves.toMatchObject({ paused: true });
+    await expect(call('deleteCluster', { path: { groupId, clusterName: 'gone0' }, query: { retainBackups: true } })).resolves.toBeUndefined();
+  });
+
   it('paginates a simulator list across pages', async () => {
     for (let i = 0; i < 5; i++) await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'target0' });
     const ids: string[] = [];

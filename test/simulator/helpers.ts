@@ -28,7 +28,7 @@ export async function fetchToken(url: string, creds = DEFAULT_SERVICE_ACCOUNT): 
 }
 
 export class Atlas {
-  constructor(readonly sim: RunningSimulator, private token?: string) {}
+  constructor(readonly sim: RunningSimulator, readonly token?: string) {}
 
   static async connect(sim: RunningSimulator): Promise<Atlas> {
     return new Atlas(sim, (await fetchToken(sim.url)).body.access_token);
@@ -41,14 +41,14 @@ export class Atlas {
     });
   }
 
-  async call(op: OperationId, params: Record<string, string>, o: { body?: unknown; query?: Record<string, string>; version?: string | null; headers?: Record<string, string> } = {}): Promise<Reply> {
+  async call(op: OperationId, params: Record<string, string>, o: { body?: unknown; query?: Record<string, string>; version?: string | null; headers?: Record<string, string>; signal?: AbortSignal } = {}): Promise<Reply> {
     const info = catalog[op];
     const qs = o.query ? `?${new URLSearchParams(o.query)}` : '';
     const headers: Record<string, string> = { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...o.headers };
     if (o.version !== null) headers.accept = `application/vnd.atlas.${o.version ?? info.version}+json`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
     const res = await fetch(`${this.sim.url}${this.path(op, params)}${qs}`, {
-      method: info.method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body),
+      method: info.method, headers, body: o.body === undefined ? undefined : JSON.stringify(o.body), signal: o.signal,
     });
     const text = await res.text();
     const body = text ? JSON.parse(text) : undefined;

@@ -81,6 +81,7 @@ export function adminHandler(d: AdminDeps) {
     'GET /resources': () => resources(d.model),
     'POST /tokens/revoke': () => { d.auth.revokeTokens(); return { ok: true }; },
     'POST /nonces/expire': () => { d.auth.expireNonces(); return { ok: true }; },
+    'GET /nonces': () => ({ count: d.auth.nonceCount }),
     'POST /clock/advance': (b) => {
       if (typeof b.ms !== 'number' || b.ms < 0) bad('ms', 'must be a number >= 0');
       d.model.advanceClock(b.ms);

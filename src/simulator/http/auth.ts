@@ -7,10 +7,12 @@ import { SimError } from '../model/errors.js';
 import { RateLimiter } from './ratelimit.js';
 
 export const REALM = 'MMS Public API';
+/** Live nonces kept at most; past it the oldest go first (their clients get stale=true and retry). */
+const MAX_NONCES = 200_000;
 export type AuthKind = 'bearer' | 'digest' | 'none';
 
 export interface AuthResult { ok: true; kind: AuthKind }
-export interface AuthChallenge { ok: false; kind: AuthKind; challenges: string[]; error: SimError }
+export interface AuthChallenge { ok: false; kind: AuthKind; challenge: string; error: SimError }
 
 const safeEq = (a: string, b: string): boolean => {
   const x = Buffer.from(a); const y = Buffer.from(b);
@@ -30,6 +32,7 @@ export class Authenticator {
   private accounts: Map<string, string>;
   private keys: Map<string, string>;
   private tokens = new Map<string, { clientId: string; expiresAt: number }>();
+  /** In creation order, so expired nonces are always at the front. */
   private nonces = new Map<string, { createdAt: number; lastNc: number }>();
   private tokenLimiter = new RateLimiter();
   private readonly tokenTtlSeconds: number;
@@ -104,21 +107,28 @@ export class Authenticator {
   }
 
   private deny(kind: AuthKind, detail: string, stale = false): AuthChallenge {
-    const nonce = randomBytes(16).toString('hex');
-    this.nonces.set(nonce, { createdAt: Date.now(), lastNc: 0 });
-    if (this.nonces.size > 50_000) this.pruneNonces();
-    const base = `realm="${REALM}", domain="", nonce="${nonce}", qop="auth", stale=${stale ? 'true' : 'false'}`;
-    return {
-      ok: false, kind,
-      challenges: [`Digest ${base}, algorithm=MD5`, `Digest ${base}, algorithm=SHA-256`],
-      error: new SimError(401, 'UNAUTHORIZED', detail),
-    };
+    return { ok: false, kind, challenge: this.challenge(stale), error: new SimError(401, 'UNAUTHORIZED', detail) };
   }
 
+  /** One MD5 digest challenge with a fresh nonce, as Atlas sends. */
+  challenge(stale = false): string {
+    this.pruneNonces();
+    const nonce = randomBytes(16).toString('hex');
+    this.nonces.set(nonce, { createdAt: Date.now(), lastNc: 0 });
+    return `Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale ? 'true' : 'false'}`;
+  }
+
+  /** Drops expired nonces from the front (amortised O(1) per challenge), and the oldest past the cap. */
   private pruneNonces(): void {
     const cutoff = Date.now() - this.nonceTtlMs;
-    for (const [k, v] of this.nonces) if (v.createdAt < cutoff) this.nonces.delete(k);
+    for (const [k, v] of this.nonces) {
+      if (v.createdAt >= cutoff && this.nonces.size < MAX_NONCES) break;
+      this.nonces.delete(k);
+    }
   }
+
+  /** Live digest nonces (for the admin API: expiry is observable). */
+  get nonceCount(): number { return this.nonces.size; }
 
   revokeTokens(): void { this.tokens.clear(); }
   expireNonces(): void { for (const n of this.nonces.values()) n.createdAt = 0; }

@@ -3,10 +3,25 @@
 import type { FaultConfig, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
 
-export type FaultDecision =
-  | { kind: 'none'; latencyMs: number }
-  | { kind: 'status'; status: 500 | 502 | 503 | 409 | 429; retryAfter?: number; latencyMs: number }
-  | { kind: 'reset' | 'truncate' | 'dropResponse'; latencyMs: number };
+export type InjectedStatus = 500 | 502 | 503 | 409 | 429 | 401 | 403;
+export type FaultOutcome = 'none' | 'status' | 'reset' | 'truncate' | 'dropResponse' | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
+
+export interface FaultDecision {
+  kind: FaultOutcome;
+  latencyMs: number;
+  /** Echo the request headers back in this response. */
+  echo: boolean;
+  /** kind 'status' or 'commitThenStatus'. */
+  status?: InjectedStatus;
+  retryAfter?: number;
+  /** commitThenStall: how long to hold the response; slowBody: how long to spread the body over. */
+  holdMs?: number;
+}
+
+const STATUS_KEYS = [[500, 'status500'], [502, 'status502'], [503, 'status503'], [409, 'status409'], [429, 'status429'], [401, 'status401'], [403, 'status403']] as const;
+const OTHER_KINDS = ['reset', 'truncate', 'dropResponse', 'commitThenStatus', 'commitThenStall', 'slowBody'] as const;
+const PROBABILITIES = [...STATUS_KEYS.map(([, k]) => k), ...OTHER_KINDS] as const;
+const NON_NEGATIVE = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'spikeMs', 'stallMs', 'slowBodyMs'] as const;
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
@@ -18,6 +33,8 @@ function mulberry32(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+const retryAfterFor = (status: number, rule: FaultRule) => (status === 429 || status === 503 ? { retryAfter: rule.retryAfterSeconds ?? 1 } : {});
 
 export class FaultInjector {
   private config: FaultConfig = {};
@@ -37,30 +54,38 @@ export class FaultInjector {
 
   decide(operationId: string): FaultDecision {
     const rule: FaultRule | undefined = this.config.operations?.[operationId] ?? this.config.operations?.['*'];
-    if (!rule) return { kind: 'none', latencyMs: 0 };
-    const latencyMs = (rule.latencyMs ?? 0) + (rule.jitterMs ? this.random() * rule.jitterMs : 0);
+    if (!rule) return { kind: 'none', latencyMs: 0, echo: false };
+    const spike = rule.spikeProbability && this.random() < rule.spikeProbability ? rule.spikeMs ?? 5_000 : 0;
+    const latencyMs = (rule.latencyMs ?? 0) + (rule.jitterMs ? this.random() * rule.jitterMs : 0) + spike;
+    const echo = rule.echoHeaders !== undefined && this.random() < rule.echoHeaders;
+    const base = { latencyMs, echo };
     const roll = this.random();
     let acc = 0;
-    const statuses = [[500, rule.status500], [502, rule.status502], [503, rule.status503], [409, rule.status409], [429, rule.status429]] as const;
-    for (const [status, p] of statuses) {
-      acc += p ?? 0;
-      if (roll < acc) {
-        return { kind: 'status', status, latencyMs, ...(status === 429 || status === 503 ? { retryAfter: rule.retryAfterSeconds ?? 1 } : {}) };
-      }
+    for (const [status, key] of STATUS_KEYS) {
+      acc += rule[key] ?? 0;
+      if (roll < acc) return { ...base, kind: 'status', status, ...retryAfterFor(status, rule) };
     }
-    for (const kind of ['reset', 'truncate', 'dropResponse'] as const) {
+    for (const kind of OTHER_KINDS) {
       acc += rule[kind] ?? 0;
-      if (roll < acc) return { kind, latencyMs };
+      if (roll >= acc) continue;
+      if (kind === 'commitThenStatus') {
+        const status = rule.commitStatus ?? 500;
+        return { ...base, kind, status, ...retryAfterFor(status, rule) };
+      }
+      if (kind === 'commitThenStall') return { ...base, kind, holdMs: rule.stallMs ?? 120_000 };
+      if (kind === 'slowBody') return { ...base, kind, holdMs: rule.slowBodyMs ?? 5_000 };
+      return { ...base, kind };
     }
-    return { kind: 'none', latencyMs };
+    return { ...base, kind: 'none' };
   }
 
   /** Seconds to wait if this project is over its configured per-minute limit, else 0. */
-  projectLimit(groupId: string): { limit: number; retryAfter: number } | undefined {
+  projectLimit(groupId: string): { limit: number; remaining: number; retryAfter: number } | undefined {
     const cfg = this.config.projectRateLimitPerMinute;
     const limit = typeof cfg === 'number' ? cfg : cfg?.[groupId] ?? cfg?.['*'];
     if (limit === undefined) return undefined;
-    return { limit, retryAfter: this.projectLimiter.hit(groupId, limit) };
+    const retryAfter = this.projectLimiter.hit(groupId, limit);
+    return { limit, retryAfter, remaining: Math.max(0, limit - this.projectLimiter.used(groupId)) };
   }
 }
 
@@ -71,16 +96,17 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
   if (cfg.seed !== undefined && !Number.isInteger(cfg.seed)) throw new Error('faults.seed: must be an integer');
   for (const [op, rule] of Object.entries(cfg.operations ?? {})) {
     let sum = 0;
-    for (const k of ['status500', 'status502', 'status503', 'status409', 'status429', 'reset', 'truncate', 'dropResponse'] as const) {
+    for (const k of [...PROBABILITIES, 'spikeProbability', 'echoHeaders'] as const) {
       const p = rule[k];
       if (p === undefined) continue;
       if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`faults.operations.${op}.${k}: must be a probability between 0 and 1`);
-      sum += p;
+      if ((PROBABILITIES as readonly string[]).includes(k)) sum += p;
     }
     if (sum > 1 + 1e-9) throw new Error(`faults.operations.${op}: probabilities sum to ${sum}, must be <= 1`);
-    for (const k of ['latencyMs', 'jitterMs', 'retryAfterSeconds'] as const) {
+    for (const k of NON_NEGATIVE) {
       const v = rule[k];
       if (v !== undefined && (typeof v !== 'number' || v < 0)) throw new Error(`faults.operations.${op}.${k}: must be a number >= 0`);
     }
+    if (rule.commitStatus !== undefined && ![500, 502, 503].includes(rule.commitStatus)) throw new Error(`faults.operations.${op}.commitStatus: must be 500, 502 or 503`);
   }
 }

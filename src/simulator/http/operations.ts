@@ -1,23 +1,34 @@
 // One handler per Atlas operation: path params and body in, {status, body} or a list out.
 import type { OperationId } from '../../atlas/catalog.js';
-import { createBucket, createExport, getBucket, getExport, listBuckets, listExports } from '../model/exports.js';
+import { UpdateBackupScheduleRequest, UpdateClusterRequest, UpdateExportBucketRequest, UpdateSnapshotRetentionRequest } from '../../atlas/schemas.js';
+import { parseBody } from '../model/bodies.js';
+import { deleteCluster, updateCluster } from '../model/clusters.js';
+import { createBucket, createExport, deleteBucket, getBucket, getExport, listBuckets, listExports, updateBucket } from '../model/exports.js';
 import type { Model } from '../model/model.js';
 import {
   cancelRestore, createFlexRestore, createRestore, getFlexRestore, getRestore, listFlexRestores, listRestores,
 } from '../model/restores.js';
 import { SimError } from '../model/errors.js';
-import { deleteSnapshot, getSnapshot, listSnapshots, takeSnapshot } from '../model/snapshots.js';
+import { clearSchedule, scheduleOf, updateSchedule } from '../model/schedules.js';
+import { deleteSnapshot, getSnapshot, listSnapshots, takeSnapshot, updateSnapshotRetention } from '../model/snapshots.js';
 import {
-  bucketView, clusterView, exportView, flexRestoreView, flexSnapshotView, restoreView, serverlessSnapshotView, snapshotView,
+  bucketView, clusterView, exportView, flexRestoreView, flexSnapshotView, restoreView, scheduleView, serverlessSnapshotView, snapshotView,
 } from './views.js';
 
-export interface OpContext { m: Model; p: Record<string, string>; body: unknown; base: string }
+export interface OpContext { m: Model; p: Record<string, string>; q: URLSearchParams; body: unknown; base: string }
 export type OpResult = { status: number; body?: unknown } | { list: unknown[] };
 type Handler = (c: OpContext) => OpResult;
 
 const ok = (body: unknown): OpResult => ({ status: 200, body });
 const g = (c: OpContext) => c.p.groupId!;
 const cl = (c: OpContext) => c.p.clusterName!;
+
+/** The replica-set snapshot endpoints do not serve sharded snapshots (they have their own paths). */
+function replicaSetOnly(c: OpContext) {
+  const s = getSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
+  if (s.members) throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `Snapshot ${s.id} is a sharded cluster snapshot; use /snapshots/shardedCluster/${s.id}.`, [s.id]);
+  return s;
+}
 
 function shardedOnly(c: OpContext, id: string) {
   const cluster = c.m.dedicatedCluster(g(c), cl(c));
@@ -28,22 +39,30 @@ function shardedOnly(c: OpContext, id: string) {
 
 export const handlers: Record<OperationId, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
-  getClusterBackupSnapshot: (c) => {
-    const s = getSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
-    // The spec serves replica-set snapshots here; sharded ones live under /snapshots/shardedCluster/{id}.
-    if (s.members) throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `Snapshot ${s.id} is a sharded cluster snapshot; use /snapshots/shardedCluster/${s.id}.`, [s.id]);
-    return ok(snapshotView(c.m, s, c.base));
-  },
+  getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),
   listBackupSnapshots: (c) => {
     const cluster = c.m.dedicatedCluster(g(c), cl(c));
     return { list: listSnapshots(c.m, cluster).filter((s) => !s.members).map((s) => snapshotView(c.m, s, c.base)) };
   },
   deleteClusterBackupSnapshot: (c) => { deleteSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!); return { status: 204 }; },
+  updateBackupSnapshot: (c) => {
+    const b = parseBody(UpdateSnapshotRetentionRequest, c.body);
+    const s = replicaSetOnly(c);
+    return ok(snapshotView(c.m, updateSnapshotRetention(c.m, c.m.dedicatedCluster(g(c), cl(c)), s.id, b), c.base));
+  },
   getBackupShardedCluster: (c) => ok(snapshotView(c.m, shardedOnly(c, c.p.snapshotId!), c.base)),
   listBackupShardedClusters: (c) => {
     const cluster = c.m.dedicatedCluster(g(c), cl(c));
     return { list: listSnapshots(c.m, cluster).filter((s) => s.members).map((s) => snapshotView(c.m, s, c.base)) };
   },
+  deleteBackupShardedCluster: (c) => { deleteSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), shardedOnly(c, c.p.snapshotId!).id); return { status: 204 }; },
+
+  getBackupSchedule: (c) => { const cluster = c.m.dedicatedCluster(g(c), cl(c)); return ok(scheduleView(c.m, cluster, scheduleOf(c.m, cluster), c.base)); },
+  updateBackupSchedule: (c) => {
+    const cluster = c.m.dedicatedCluster(g(c), cl(c));
+    return ok(scheduleView(c.m, cluster, updateSchedule(c.m, cluster, parseBody(UpdateBackupScheduleRequest, c.body)), c.base));
+  },
+  deleteClusterBackupSchedule: (c) => { const cluster = c.m.dedicatedCluster(g(c), cl(c)); return ok(scheduleView(c.m, cluster, clearSchedule(c.m, cluster), c.base)); },
 
   createBackupExport: (c) => ok(exportView(c.m, createExport(c.m, g(c), cl(c), c.body), c.base)),
   getBackupExport: (c) => ok(exportView(c.m, getExport(c.m, g(c), cl(c), c.p.exportId!), c.base)),
@@ -51,6 +70,11 @@ export const handlers: Record<OperationId, Handler> = {
   listExportBuckets: (c) => ({ list: listBuckets(c.m, g(c)).map((b) => bucketView(b, c.base)) }),
   getExportBucket: (c) => ok(bucketView(getBucket(c.m, g(c), c.p.exportBucketId!), c.base)),
   createExportBucket: (c) => ok(bucketView(createBucket(c.m, g(c), c.body), c.base)),
+  updateBackupExportBucket: (c) => {
+    const b = parseBody(UpdateExportBucketRequest, c.body);
+    return ok(bucketView(updateBucket(c.m, g(c), c.p.exportBucketId!, b.requirePrivateNetworking), c.base));
+  },
+  deleteExportBucket: (c) => { deleteBucket(c.m, g(c), c.p.exportBucketId!); return { status: 204 }; },
 
   createBackupRestoreJob: (c) => ok(restoreView(c.m, createRestore(c.m, 'dedicated', g(c), cl(c), c.body), c.base)),
   getBackupRestoreJob: (c) => ok(restoreView(c.m, getRestore(c.m, 'dedicated', g(c), cl(c), c.p.restoreJobId!), c.base)),
@@ -80,4 +104,6 @@ export const handlers: Record<OperationId, Handler> = {
   downloadFlexBackup: (c) => ok(flexRestoreView(c.m, createFlexRestore(c.m, g(c), c.p.name!, c.body, true), c.base)),
 
   getCluster: (c) => ok(clusterView(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.base)),
+  updateCluster: (c) => ok(clusterView(c.m, updateCluster(c.m, g(c), cl(c), parseBody(UpdateClusterRequest, c.body)), c.base)),
+  deleteCluster: (c) => { deleteCluster(c.m, g(c), cl(c), c.q.get('retainBackups')); return { status: 202 }; },
 };

@@ -15,5 +15,8 @@ export class RateLimiter {
     return 0;
   }
 
+  /** Hits counted in the current window (as of the last hit). */
+  used(key: string): number { return this.hits.get(key)?.length ?? 0; }
+
   reset(): void { this.hits.clear(); }
 }

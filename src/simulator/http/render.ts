@@ -35,7 +35,8 @@ export function send(res: ServerResponse, status: number, body: unknown, opts: R
     payload = list && status < 400 ? { ...(body as object), status } : { status, content: body };
     httpStatus = 200;
   }
-  const text = status === 204 ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
+  // 204 and 202 (deleteCluster) carry no body.
+  const text = status === 204 || payload === undefined ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
   res.writeHead(httpStatus, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
@@ -56,7 +57,8 @@ export function parsePage(q: URLSearchParams): Page {
   if (ic !== null && ic !== 'true' && ic !== 'false') {
     throw new SimError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter includeCount: must be true or false.', ['includeCount']);
   }
-  return { pageNum: int('pageNum', 1, 1, 1_000_000), itemsPerPage: int('itemsPerPage', 100, 1, 500), includeCount: ic !== 'false' };
+  // The spec bounds pageNum below only; Atlas reads it as a Java int.
+  return { pageNum: int('pageNum', 1, 1, 2_147_483_647), itemsPerPage: int('itemsPerPage', 100, 1, 500), includeCount: ic !== 'false' };
 }
 
 export function paginate<T>(items: T[], page: Page, selfUrl: URL): Record<string, unknown> {

@@ -1,54 +1,51 @@
-// The HTTP front: routes Atlas paths (from the shared catalog) through auth, version negotiation,
-// faults and path validation to the operation handlers; /__simulator goes to the admin API.
+// The HTTP front: Atlas paths go through auth (from the headers, before any body is read),
+// routing, the body cap, version negotiation, faults and path validation to the operation
+// handlers; /__simulator goes to the admin API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import FindMyWay from 'find-my-way';
-import { catalog, CLUSTER_NAME_PATTERN, ID_PATTERN, operationIds, type OperationId } from '../../atlas/catalog.js';
+import { catalog, type OperationId } from '../../atlas/catalog.js';
+import { INT32_MAX } from '../model/dates.js';
 import { SimError } from '../model/errors.js';
 import type { Model } from '../model/model.js';
 import type { Authenticator, AuthKind } from './auth.js';
-import type { FaultInjector } from './faults.js';
+import { deliver, withEcho } from './deliver.js';
+import type { FaultDecision, FaultInjector } from './faults.js';
+import { applyLimits, checkEvery, closeAfter, readBody, TOO_LARGE, type ServerLimits } from './intake.js';
 import { handlers } from './operations.js';
-import { flags, negotiateVersion, paginate, parsePage, send } from './render.js';
+import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
+import { AtlasRouter, validateParams } from './routing.js';
 
 export interface RequestLogEntry { at: string; method: string; path: string; operationId?: string; status: number; auth: AuthKind }
 
 export interface ServerDeps {
-  model: Model; auth: Authenticator; faults: FaultInjector; logRequests: boolean;
+  model: Model; auth: Authenticator; faults: FaultInjector; logRequests: boolean; limits: ServerLimits;
   admin: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void;
 }
 
 const JSON_TYPE = 'application/json';
 const MAX_LOG = 20_000;
-const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);
+const ATLAS_PREFIX = '/api/atlas/v2/';
+
+interface Incoming { req: IncomingMessage; res: ServerResponse; path: string; query: URLSearchParams; opts: RenderOptions }
 
 export class SimulatorHttp {
   readonly counters: Record<string, number> = {};
   log: RequestLogEntry[] = [];
   base = '';
-  private router = FindMyWay({ ignoreTrailingSlash: true });
+  private router = new AtlasRouter();
 
-  constructor(private deps: ServerDeps) {
-    for (const id of operationIds) {
-      const op = catalog[id];
-      this.router.on(op.method, op.path.replace(/\{(\w+)\}/g, ':$1'), () => {}, { operationId: id });
-    }
-  }
+  constructor(private deps: ServerDeps) {}
 
   resetObservations(): void { for (const k of Object.keys(this.counters)) delete this.counters[k]; this.log = []; }
 
   createServer(): Server {
-    return createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        const body = chunks.length ? Buffer.concat(chunks).toString('utf8') : '';
-        this.handle(req, res, body).catch((err: unknown) => {
-          const e = new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.');
-          if (this.deps.logRequests) console.error('[simulator] handler crashed:', err);
-          if (!res.headersSent) send(res, 500, e.body(), { envelope: false, pretty: false }, JSON_TYPE);
-        });
+    const server = createServer({ connectionsCheckingInterval: checkEvery(this.deps.limits) }, (req, res) => {
+      this.dispatch(req, res).catch((err: unknown) => {
+        if (this.deps.logRequests) console.error('[simulator] handler crashed:', err);
+        if (!res.headersSent) send(res, 500, new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.').body(), { envelope: false, pretty: false }, JSON_TYPE);
       });
     });
+    applyLimits(server, this.deps.limits);
+    return server;
   }
 
   private record(req: IncomingMessage, path: string, status: number, auth: AuthKind, operationId?: string): void {
@@ -57,109 +54,133 @@ export class SimulatorHttp {
     if (this.deps.logRequests) console.log(`[simulator] ${req.method} ${path} ${status} ${operationId ?? ''}`);
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse, rawBody: string): Promise<void> {
+  /** Answers without reading the body (closing the connection if one is still coming). */
+  private reject(x: Incoming, e: SimError, auth: AuthKind, operationId?: string, headers: Record<string, string> = {}): void {
+    closeAfter(x.req, x.res);
+    this.record(x.req, x.path, e.status, auth, operationId);
+    send(x.res, e.status, e.body(), x.opts, JSON_TYPE, headers);
+  }
+
+  /** The body, or undefined once a 413 has been sent. */
+  private async body(x: Incoming, auth: AuthKind, operationId?: string): Promise<string | undefined> {
+    const body = await readBody(x.req, this.deps.limits.maxBodyBytes);
+    if (body !== TOO_LARGE) return body;
+    this.reject(x, new SimError(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds ${this.deps.limits.maxBodyBytes} bytes.`), auth, operationId);
+    return undefined;
+  }
+
+  private async dispatch(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Hand-split path and query: WHATWG URL parsing is a measurable share of a GET's cost.
     const raw = req.url ?? '/';
     const q = raw.indexOf('?');
-    const url = { pathname: q < 0 ? raw : raw.slice(0, q), search: q < 0 ? '' : raw.slice(q), searchParams: new URLSearchParams(q < 0 ? '' : raw.slice(q + 1)) } as URL;
-    if (url.pathname.startsWith('/__simulator')) return this.deps.admin(req, res, new URL(raw, 'http://127.0.0.1'), rawBody);
-    if (url.pathname === '/api/oauth/token' && req.method === 'POST') return this.token(req, res, url, rawBody);
-
-    const found = this.router.find(req.method as 'GET', url.pathname);
-    const opts = flags(url.searchParams);
-    if (!found) {
-      const e = new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${url.pathname}.`, [url.pathname]);
-      this.record(req, url.pathname, 404, 'none');
-      return send(res, 404, e.body(), opts, JSON_TYPE);
+    const query = new URLSearchParams(q < 0 ? '' : raw.slice(q + 1));
+    const x: Incoming = { req, res, path: q < 0 ? raw : raw.slice(0, q), query, opts: flags(query) };
+    if (x.path.startsWith('/__simulator')) {
+      const body = await this.body(x, 'none');
+      if (body !== undefined) this.deps.admin(req, res, new URL(raw, 'http://127.0.0.1'), body);
+      return;
     }
-    const operationId = (found.store as { operationId: OperationId }).operationId;
-    this.counters[operationId] = (this.counters[operationId] ?? 0) + 1;
-    const op = catalog[operationId];
+    if (x.path === '/api/oauth/token' && req.method === 'POST') {
+      const body = await this.body(x, 'none', 'oauthToken');
+      if (body !== undefined) this.token(x, body);
+      return;
+    }
+    if (!x.path.startsWith(ATLAS_PREFIX)) return this.reject(x, new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]), 'none');
+    return this.atlas(x);
+  }
 
+  private async atlas(x: Incoming): Promise<void> {
+    const { req } = x;
+    const route = this.router.route(req.method ?? 'GET', x.path);
+    const operationId = route.kind === 'operation' ? route.operationId : undefined;
+    if (operationId) this.counters[operationId] = (this.counters[operationId] ?? 0) + 1;
+    // Atlas authenticates before it looks the path up: an anonymous caller learns nothing from 404s.
     const auth = this.deps.auth.check(req);
-    if (!auth.ok) {
-      this.record(req, url.pathname, 401, auth.kind, operationId);
-      res.setHeader('www-authenticate', auth.challenges);
-      return send(res, 401, auth.error.body(), opts, JSON_TYPE);
+    if (!auth.ok) return this.reject(x, auth.error, auth.kind, operationId, { 'www-authenticate': auth.challenge });
+    if (route.kind === 'notFound') return this.reject(x, new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]), auth.kind);
+    if (route.kind === 'notAllowed') {
+      return this.reject(x, new SimError(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed on ${x.path}; use ${route.allow.join(', ')}.`, [req.method]), auth.kind, undefined, { allow: route.allow.join(', ') });
     }
-
-    const fault = this.deps.faults.decide(operationId);
+    const body = await this.body(x, auth.kind, route.operationId);
+    if (body === undefined) return;
+    const fault = this.deps.faults.decide(route.operationId);
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.kind === 'reset') { this.record(req, url.pathname, 0, auth.kind, operationId); req.socket.destroy(); return; }
-    if (fault.kind === 'status') {
-      const code = fault.status === 429 ? 'RATE_LIMITED' : fault.status === 409 ? 'CONFLICT' : fault.status === 500 ? 'UNEXPECTED_ERROR' : fault.status === 502 ? 'BAD_GATEWAY' : 'SERVICE_UNAVAILABLE';
-      const e = new SimError(fault.status, code, `Injected fault: ${fault.status}.`);
-      this.record(req, url.pathname, fault.status, auth.kind, operationId);
-      return send(res, fault.status, e.body(), opts, JSON_TYPE, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
-    }
+    if (fault.kind === 'reset') { this.record(req, x.path, 0, auth.kind, route.operationId); req.socket.destroy(); return; }
+    if (fault.kind === 'status') return this.injected(x, fault, auth.kind, route.operationId);
+    this.operation(x, route.operationId, route.params, body, fault, auth.kind);
+  }
 
+  private injected(x: Incoming, fault: FaultDecision, auth: AuthKind, operationId: OperationId): void {
+    const status = fault.status!;
+    const [code, detail] = INJECTED[status] ?? ['UNEXPECTED_ERROR', 'Injected fault.'];
+    const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {};
+    if (status === 401) headers['www-authenticate'] = this.deps.auth.challenge();
+    const a = withEcho(x.req, fault, { status, body: new SimError(status, code, detail).body(), contentType: JSON_TYPE, list: false, headers });
+    this.record(x.req, x.path, status, auth, operationId);
+    send(x.res, status, a.body, x.opts, JSON_TYPE, a.headers);
+  }
+
+  private operation(x: Incoming, operationId: OperationId, params: Record<string, string>, rawBody: string, fault: FaultDecision, auth: AuthKind): void {
+    const { req, res } = x;
+    const op = catalog[operationId];
     let status = 500;
     try {
       const version = negotiateVersion(req.headers.accept, op);
-      const params = found.params as Record<string, string>;
       const groupId = params.groupId ?? '';
       const limited = this.deps.faults.projectLimit(groupId);
+      const rate = { 'ratelimit-limit': String(limited?.limit ?? INT32_MAX), 'ratelimit-remaining': String(limited?.remaining ?? INT32_MAX) };
       if (limited && limited.retryAfter > 0) {
-        const e = new SimError(429, 'RATE_LIMITED', `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`, [groupId]);
         status = 429;
-        return send(res, 429, e.body(), opts, JSON_TYPE, { 'retry-after': String(limited.retryAfter) });
+        const e = new SimError(429, 'RATE_LIMITED', `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`, [groupId]);
+        return send(res, 429, e.body(), x.opts, JSON_TYPE, { ...rate, 'retry-after': String(limited.retryAfter) });
       }
       validateParams(params);
       let body: unknown;
       if (rawBody.trim() !== '') {
         try { body = JSON.parse(rawBody); } catch { throw new SimError(400, 'VALIDATION_ERROR', 'Request body is not valid JSON.', ['body']); }
       }
-      const page = op.list ? parsePage(url.searchParams) : undefined;
-      const result = handlers[operationId]({ m: this.deps.model, p: params, body, base: this.base });
+      const page = op.list ? parsePage(x.query) : undefined;
+      const result = handlers[operationId]({ m: this.deps.model, p: params, q: x.query, body, base: this.base });
       const contentType = `application/vnd.atlas.${version}+json;charset=utf-8`;
       if (fault.kind === 'dropResponse') { status = 0; req.socket.destroy(); return; }
-      if ('list' in result) {
-        status = 200;
-        const selfUrl = new URL(url.pathname + url.search, this.base);
-        return this.reply(res, fault.kind, 200, paginate(result.list, page!, selfUrl), opts, contentType, true);
-      }
-      status = result.status;
-      return this.reply(res, fault.kind, result.status, result.body, opts, contentType, false);
+      const list = 'list' in result;
+      const payload = list ? paginate(result.list, page!, new URL(x.path + (x.query.size ? `?${x.query}` : ''), this.base)) : result.body;
+      status = list ? 200 : result.status;
+      if (fault.kind === 'commitThenStatus') status = fault.status!;
+      return deliver(req, res, fault, { status: list ? 200 : result.status, body: payload, contentType, list, headers: rate }, x.opts);
     } catch (err) {
       const e = err instanceof SimError ? err : new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.');
       if (!(err instanceof SimError) && this.deps.logRequests) console.error('[simulator]', err);
       status = e.status;
-      return send(res, e.status, e.body(), opts, JSON_TYPE);
+      const a = withEcho(req, fault, { status, body: e.body(), contentType: JSON_TYPE, list: false, headers: {} });
+      return send(res, e.status, a.body, x.opts, JSON_TYPE, a.headers);
     } finally {
-      this.record(req, url.pathname, status, auth.kind, operationId);
+      this.record(req, x.path, status, auth, operationId);
     }
   }
 
-  private reply(res: ServerResponse, fault: string, status: number, body: unknown, opts: ReturnType<typeof flags>, contentType: string, list: boolean): void {
-    if (fault !== 'truncate') return send(res, status, body, opts, contentType, {}, list);
-    // Announce the full length, send half, then cut the connection.
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(text) });
-    res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
-  }
-
-  private token(req: IncomingMessage, res: ServerResponse, url: URL, body: string): void {
+  private token(x: Incoming, body: string): void {
+    const { req, res } = x;
     this.counters.oauthToken = (this.counters.oauthToken ?? 0) + 1;
-    const opts = flags(url.searchParams);
     const fault = this.deps.faults.decide('oauthToken');
-    if (fault.kind === 'reset' || fault.kind === 'dropResponse') { req.socket.destroy(); this.record(req, url.pathname, 0, 'none', 'oauthToken'); return; }
+    if (fault.kind === 'reset' || fault.kind === 'dropResponse') { req.socket.destroy(); this.record(req, x.path, 0, 'none', 'oauthToken'); return; }
     if (fault.kind === 'status') {
-      const e = new SimError(fault.status, fault.status === 429 ? 'RATE_LIMITED' : 'UNEXPECTED_ERROR', `Injected fault: ${fault.status}.`);
-      this.record(req, url.pathname, fault.status, 'none', 'oauthToken');
-      return send(res, fault.status, e.body(), opts, JSON_TYPE, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
+      const e = new SimError(fault.status!, fault.status === 429 ? 'RATE_LIMITED' : 'UNEXPECTED_ERROR', `Injected fault: ${fault.status}.`);
+      this.record(req, x.path, fault.status!, 'none', 'oauthToken');
+      return send(res, fault.status!, e.body(), x.opts, JSON_TYPE, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
     }
     const [status, payload, headers] = this.deps.auth.issueToken(req.headers.authorization, body);
-    this.record(req, url.pathname, status, 'none', 'oauthToken');
-    send(res, status, payload, { envelope: false, pretty: opts.pretty }, JSON_TYPE, headers);
+    this.record(req, x.path, status, 'none', 'oauthToken');
+    send(res, status, payload, { envelope: false, pretty: x.opts.pretty }, JSON_TYPE, headers);
   }
 }
 
-function validateParams(params: Record<string, string>): void {
-  for (const [name, value] of Object.entries(params)) {
-    const decoded = decodeURIComponent(value);
-    const [re, label] = ID_PARAMS.has(name) ? [ID_PATTERN, '^([a-f0-9]{24})$'] : [CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$'];
-    if (!re.test(decoded)) {
-      throw new SimError(400, 'VALIDATION_ERROR', `Invalid path parameter ${name}: ${JSON.stringify(decoded)} must match ${label}.`, [name], [{ field: name, description: `must match ${label}` }]);
-    }
-  }
-}
+const INJECTED: Record<number, [string, string]> = {
+  500: ['UNEXPECTED_ERROR', 'Injected fault: 500.'],
+  502: ['BAD_GATEWAY', 'Injected fault: 502.'],
+  503: ['SERVICE_UNAVAILABLE', 'Injected fault: 503.'],
+  409: ['CONFLICT', 'Injected fault: 409.'],
+  429: ['RATE_LIMITED', 'Injected fault: 429.'],
+  401: ['UNAUTHORIZED', 'You are not authorized for this resource. (injected fault)'],
+  403: ['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource. (injected fault)'],
+};

@@ -2,10 +2,11 @@
 import { exportProgress } from '../model/exports.js';
 import { restoreOutcome, flexStatus } from '../model/restores.js';
 import { snapshotFinishedAt, snapshotStatus } from '../model/snapshots.js';
-import type { Cluster, ExportBucket, ExportJob, FlexRestoreJob, RestoreJob, Snapshot } from '../model/types.js';
+import type { BackupSchedule, Cluster, ExportBucket, ExportJob, FlexRestoreJob, RestoreJob, Snapshot } from '../model/types.js';
 import type { Model } from '../model/model.js';
 
-const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+import { iso } from '../model/dates.js';
+import { nextSnapshotAt } from '../model/schedules.js';
 const self = (href: string) => [{ href, rel: 'self' }];
 
 export function snapshotView(m: Model, s: Snapshot, base: string): Record<string, unknown> {
@@ -71,8 +72,11 @@ export function restoreView(m: Model, r: RestoreJob, base: string): Record<strin
   const kind = r.api === 'dedicated' ? 'clusters' : 'serverless';
   const v: Record<string, unknown> = {
     id: r.id, deliveryType: r.deliveryType, cancelled: o.cancelled, failed: o.failed, expired: o.expired,
-    timestamp: iso(r.createdAt), links: self(`${base}/api/atlas/v2/groups/${r.groupId}/${kind}/${r.clusterName}/backup/restoreJobs/${r.id}`),
+    // Atlas's `timestamp` is when the restored snapshot was taken, not when the job was created.
+    timestamp: iso(r.snapshotTakenAt ?? r.createdAt), links: self(`${base}/api/atlas/v2/groups/${r.groupId}/${kind}/${r.clusterName}/backup/restoreJobs/${r.id}`),
   };
+  // The spec's minimum for `increment` (1199145600) no real oplog increment meets, so only the date is given.
+  if (r.deliveryType === 'pointInTime') v.desiredTimestamp = { date: iso((r.pointInTimeUTCSeconds ?? r.oplogTs ?? 0) * 1000) };
   for (const k of ['snapshotId', 'targetGroupId', 'targetClusterName', 'pointInTimeUTCSeconds', 'oplogTs', 'oplogInc'] as const) {
     if (r[k] !== undefined) v[k] = r[k];
   }
@@ -81,6 +85,11 @@ export function restoreView(m: Model, r: RestoreJob, base: string): Record<strin
   if (r.deliveryType === 'download' && o.finished && !o.expired) {
     v.deliveryUrl = [`https://restore-sim.invalid/${r.id}/${r.snapshotId ?? 'snapshot'}.tar.gz`];
   } else if (r.deliveryType === 'download') v.deliveryUrl = [];
+  if (r.components && r.api === 'dedicated') {
+    const ready = r.deliveryType === 'download' && o.finished && !o.expired;
+    v.components = r.components.map((replicaSetName) => ({ replicaSetName,
+      ...(ready ? { downloadUrl: `https://restore-sim.invalid/${r.id}/${replicaSetName}.tar.gz` } : {}) }));
+  }
   return v;
 }
 
@@ -102,8 +111,22 @@ export function flexRestoreView(m: Model, j: FlexRestoreJob, base: string): Reco
 export function clusterView(m: Model, c: Cluster, base: string): Record<string, unknown> {
   return {
     id: c.id, groupId: c.groupId, name: c.name, clusterType: c.kind === 'sharded' ? 'SHARDED' : 'REPLICASET',
-    stateName: m.clusterStateName(c), paused: c.paused, backupEnabled: true, pitEnabled: true,
+    stateName: m.clusterStateName(c), paused: c.paused, backupEnabled: c.backupEnabled ?? true, pitEnabled: c.pitEnabled ?? true,
+    terminationProtectionEnabled: c.terminationProtectionEnabled ?? false,
     mongoDBVersion: c.mongoDBVersion, mongoDBMajorVersion: c.mongoDBVersion.split('.')[0] + '.0', createDate: iso(c.createdAt),
     links: self(`${base}/api/atlas/v2/groups/${c.groupId}/clusters/${c.name}`),
+  };
+}
+
+export function scheduleView(m: Model, c: Cluster, s: BackupSchedule, base: string): Record<string, unknown> {
+  const next = nextSnapshotAt(s, m.now());
+  return {
+    clusterId: c.id, clusterName: c.name, autoExportEnabled: s.autoExportEnabled, copySettings: [], extraRetentionSettings: s.extraRetentionSettings,
+    ...(s.export ? { export: s.export } : {}),
+    policies: [{ id: s.policyId, policyItems: s.items.map((i) => ({ ...i })) }],
+    referenceHourOfDay: s.referenceHourOfDay, referenceMinuteOfHour: s.referenceMinuteOfHour, restoreWindowDays: s.restoreWindowDays,
+    useOrgAndGroupNamesInExportPrefix: s.useOrgAndGroupNamesInExportPrefix,
+    ...(next !== undefined ? { nextSnapshot: iso(next) } : {}),
+    links: self(`${base}/api/atlas/v2/groups/${c.groupId}/clusters/${c.name}/backup/schedule`),
   };
 }

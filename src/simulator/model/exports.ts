@@ -48,6 +48,21 @@ export function getBucket(m: Model, groupId: string, id: string): ExportBucket {
   return b;
 }
 
+/** updateBackupExportBucket: only AWS buckets have the private-networking setting. */
+export function updateBucket(m: Model, groupId: string, id: string, requirePrivateNetworking: boolean): ExportBucket {
+  const b = getBucket(m, groupId, id);
+  if (b.cloudProvider !== 'AWS') throw validationError('requirePrivateNetworking', `applies to AWS buckets only; bucket ${id} is ${b.cloudProvider}`);
+  b.requirePrivateNetworking = requirePrivateNetworking;
+  m.changed();
+  return b;
+}
+
+export function deleteBucket(m: Model, groupId: string, id: string): void {
+  getBucket(m, groupId, id);
+  delete m.state.buckets[id];
+  m.changed();
+}
+
 export interface ExportProgress { state: 'Queued' | 'InProgress' | 'Successful' | 'Failed'; exported: number; finishedAt?: number }
 
 export function exportProgress(j: ExportJob, now: number): ExportProgress {

@@ -1,11 +1,12 @@
 // Restore jobs: dedicated (automated, download, pointInTime; seed 003's rules), serverless, flex.
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from '../../atlas/catalog.js';
 import { SimError, validationError } from './errors.js';
+import { int32Field as int, iso } from './dates.js';
 import { asObject } from './exports.js';
 import { newId } from './ids.js';
 import { restoreRunning, type Model } from './model.js';
 import { getSnapshot, listSnapshots, snapshotFinishedAt, snapshotStatus } from './snapshots.js';
-import type { Cluster, DeliveryType, FlexRestoreJob, RestoreJob } from './types.js';
+import type { Cluster, DeliveryType, FlexRestoreJob, RestoreJob, Snapshot } from './types.js';
 
 const DELIVERY: DeliveryType[] = ['automated', 'download', 'pointInTime'];
 const MIN_TS = 1199145600;
@@ -21,13 +22,6 @@ export function restoreOutcome(r: RestoreJob, now: number) {
   return { cancelled, finished, failed, expired, finishedAt: finished ? end : undefined, expiresAt };
 }
 
-function int(b: Record<string, unknown>, f: string, min: number): number | undefined {
-  const v = b[f];
-  if (v === undefined || v === null) return undefined;
-  if (typeof v !== 'number' || !Number.isInteger(v)) throw validationError(f, 'must be an integer');
-  if (v < min) throw validationError(f, `must be >= ${min}`);
-  return v;
-}
 
 function str(b: Record<string, unknown>, f: string, pattern: RegExp, label: string): string | undefined {
   const v = b[f];
@@ -69,14 +63,17 @@ export function createRestore(m: Model, api: 'dedicated' | 'serverless', groupId
 
   const now = m.now();
   let createdFrom: string | undefined = snapshotId;
+  let from: Snapshot | undefined;
   if (dt === 'pointInTime') {
     const when = (pit ?? oplogTs ?? 0) * 1000;
-    if (when > now) throw new SimError(400, 'INVALID_PIT_RESTORE_TIME', `The point in time ${new Date(when).toISOString()} is in the future.`, [pit ?? oplogTs]);
+    if (when > now) throw new SimError(400, 'INVALID_PIT_RESTORE_TIME', `The point in time ${iso(when)} is in the future.`, [pit ?? oplogTs]);
     const base = listSnapshots(m, source).find((s) => snapshotStatus(s, now) === 'completed' && snapshotFinishedAt(s) <= when);
     if (!base) throw new SimError(409, 'NO_CHECKPOINT_FOR_PIT_RESTORE', 'No completed snapshot exists before the requested point in time.', [pit ?? oplogTs]);
     createdFrom = snapshotId ?? base.id;
+    from = base;
   } else {
     const snap = getSnapshot(m, source, snapshotId as string, { includeDeleted: true });
+    from = snap;
     if (snap.deleted) throw new SimError(409, 'CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT', `Snapshot ${snap.id} has been deleted.`, [snap.id]);
     if (snapshotStatus(snap, now) !== 'completed') {
       throw new SimError(409, 'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT', `Snapshot ${snap.id} is not completed.`, [snap.id]);
@@ -86,9 +83,14 @@ export function createRestore(m: Model, api: 'dedicated' | 'serverless', groupId
   if (dt !== 'download') checkTarget(m, targetGroupId as string, targetClusterName as string, now);
 
   const failReason = m.takeFailure('restore', groupId, clusterName);
+  // A download job has no target and no point in time: Atlas does not echo such fields back.
+  const download = dt === 'download';
   const job: RestoreJob = {
-    id: newId(), api, groupId, clusterName, deliveryType: dt, snapshotId: createdFrom, targetGroupId, targetClusterName,
-    pointInTimeUTCSeconds: pit, oplogTs, oplogInc, createdAt: now,
+    id: newId(), api, groupId, clusterName, deliveryType: dt, snapshotId: createdFrom,
+    ...(download ? {} : { targetGroupId, targetClusterName }),
+    ...(dt === 'pointInTime' ? { pointInTimeUTCSeconds: pit, oplogTs, oplogInc } : {}),
+    snapshotTakenAt: from.createdAt, createdAt: now,
+    ...(from.members ? { components: from.members.map((mem) => mem.replicaSetName) } : {}),
     durationMs: api === 'serverless' ? m.duration('serverlessRestore')
       : m.duration(dt === 'automated' ? 'restoreAutomated' : dt === 'download' ? 'restoreDownload' : 'restorePointInTime'),
     outcome: failReason ? 'failed' : 'success', downloadTtlMs: m.duration('restoreDownloadTtl'),

@@ -1,5 +1,7 @@
 // Cloud backup snapshots: on-demand (takeSnapshots) and scheduled (admin-seeded), replica set,
 // sharded, serverless and flex. Status is derived from the clock.
+import type { UpdateSnapshotRetentionRequest } from '../../atlas/schemas.js';
+import { addRetention, int32Field } from './dates.js';
 import { SimError, validationError } from './errors.js';
 import { newId } from './ids.js';
 import type { Model } from './model.js';
@@ -43,16 +45,16 @@ export function takeSnapshot(m: Model, groupId: string, clusterName: string, bod
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b !== 'object' || Array.isArray(b)) throw validationError('body', 'must be a JSON object');
   if (b.description !== undefined && typeof b.description !== 'string') throw validationError('description', 'must be a string');
-  const r = b.retentionInDays;
-  if (r !== undefined && (typeof r !== 'number' || !Number.isInteger(r) || r < 1)) throw validationError('retentionInDays', 'must be an integer >= 1');
+  const r = int32Field(b, 'retentionInDays', 1);
   const now = m.now();
+  // Checked before anything is stored: an expiry past 9999 could never be listed again.
+  const expiresAt = addRetention(now, r ?? 1, 'days', 'retentionInDays');
   const busy = Object.values(m.state.snapshots).some((s) => s.groupId === groupId && s.clusterName === clusterName
     && !s.deleted && s.snapshotType === 'onDemand' && ['queued', 'inProgress'].includes(snapshotStatus(s, now)));
   if (busy) throw new SimError(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'Another on-demand snapshot is queued or in progress.', [clusterName]);
   const fail = m.takeFailure('snapshot', groupId, clusterName);
   return newSnapshot(m, c, {
-    description: b.description as string | undefined, retentionInDays: r as number | undefined,
-    expiresAt: now + ((r as number | undefined) ?? 1) * DAY, outcome: fail ? 'failed' : 'success',
+    description: b.description as string | undefined, retentionInDays: r, expiresAt, outcome: fail ? 'failed' : 'success',
   });
 }
 
@@ -84,4 +86,15 @@ export function deleteSnapshot(m: Model, c: Cluster, snapshotId: string): void {
   const s = getSnapshot(m, c, snapshotId);
   s.deleted = true; // kept as a tombstone so restores can answer CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT
   m.changed();
+}
+
+/** updateBackupSnapshot: a new expiry, counted from the snapshot's creation. */
+export function updateSnapshotRetention(m: Model, c: Cluster, snapshotId: string, b: UpdateSnapshotRetentionRequest): Snapshot {
+  const s = getSnapshot(m, c, snapshotId);
+  const expiresAt = addRetention(s.createdAt, b.retentionValue, b.retentionUnit, 'retentionValue');
+  if (expiresAt <= m.now()) throw validationError('retentionValue', 'the new expiry date must be in the future');
+  s.expiresAt = expiresAt;
+  if (b.retentionUnit === 'days') s.retentionInDays = b.retentionValue;
+  m.changed();
+  return s;
 }

@@ -12,6 +12,8 @@ export interface Cluster {
   createdAt: number; mongoDBVersion: string; provider: CloudProvider;
   /** Admin override of stateName (e.g. 'REPAIRING'); derived states win while a restore runs. */
   stateOverride?: string;
+  /** updateCluster settings; absent means Atlas's default (true, true, false). */
+  backupEnabled?: boolean; pitEnabled?: boolean; terminationProtectionEnabled?: boolean;
 }
 
 export type Outcome = 'success' | 'failed';
@@ -45,6 +47,10 @@ export interface RestoreJob {
   id: string; api: 'dedicated' | 'serverless'; groupId: string; clusterName: string;
   deliveryType: DeliveryType; snapshotId?: string; targetGroupId?: string; targetClusterName?: string;
   pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number;
+  /** When the restored snapshot was taken (Atlas's `timestamp`); absent in state files from before. */
+  snapshotTakenAt?: number;
+  /** Sharded sources: one replica set name per member. */
+  components?: string[];
   createdAt: number; durationMs: number; outcome: Outcome; cancelledAt?: number; downloadTtlMs: number;
 }
 
@@ -52,6 +58,18 @@ export interface FlexRestoreJob {
   id: string; groupId: string; instanceName: string; snapshotId: string; deliveryType: 'RESTORE' | 'DOWNLOAD';
   targetProjectId: string; targetDeploymentItemName: string; createdAt: number;
   pendingMs: number; queuedMs: number; runningMs: number; outcome: Outcome; downloadTtlMs: number;
+}
+
+export interface PolicyItem {
+  id: string; frequencyType: 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'; frequencyInterval: number;
+  retentionUnit: 'days' | 'weeks' | 'months' | 'years'; retentionValue: number;
+}
+
+/** A dedicated cluster's backup schedule; clusters without one use the default policy. */
+export interface BackupSchedule {
+  policyId: string; items: PolicyItem[]; referenceHourOfDay: number; referenceMinuteOfHour: number;
+  restoreWindowDays: number; autoExportEnabled: boolean; export?: { exportBucketId?: string; frequencyType?: string };
+  useOrgAndGroupNamesInExportPrefix: boolean; extraRetentionSettings: { frequencyType?: string; retentionDays?: number }[];
 }
 
 export interface SimState {
@@ -63,12 +81,14 @@ export interface SimState {
   exports: Record<string, ExportJob>;
   restores: Record<string, RestoreJob>;
   flexRestores: Record<string, FlexRestoreJob>;
+  /** Keyed like clusters; absent → the default schedule. */
+  schedules: Record<string, BackupSchedule>;
   /** Admin "advance the clock" offset, ms. */
   clockOffsetMs: number;
 }
 
 export function emptyState(): SimState {
-  return { projects: {}, clusters: {}, snapshots: {}, buckets: {}, exports: {}, restores: {}, flexRestores: {}, clockOffsetMs: 0 };
+  return { projects: {}, clusters: {}, snapshots: {}, buckets: {}, exports: {}, restores: {}, flexRestores: {}, schedules: {}, clockOffsetMs: 0 };
 }
 
 export const clusterKey = (groupId: string, name: string): string => `${groupId}/${name}`;
