@@ -19,9 +19,11 @@ const TARGETS: FailTarget[] = ['snapshot', 'export', 'restore', 'flexRestore'];
 
 function bad(field: string, rule: string): never { throw new SimError(400, 'VALIDATION_ERROR', `${field}: ${rule}`, [field]); }
 
-export function adminHandler(d: AdminDeps) {
-  const routes: Record<string, (b: Record<string, unknown>, url: URL) => unknown> = {
-    'GET /health': () => ({ ok: true }),
+type Routes = Record<string, (b: Record<string, unknown>, url: URL) => unknown>;
+
+/** Routes that seed state: projects, clusters and their state, buckets, scheduled snapshots. */
+function seedRoutes(d: AdminDeps): Routes {
+  return {
     'POST /projects': (b) => {
       if (b.id !== undefined && (typeof b.id !== 'string' || !ID_PATTERN.test(b.id))) bad('id', 'must match ^([a-f0-9]{24})$');
       return { id: d.model.addProject(b.id as string | undefined, b.name as string | undefined) };
@@ -63,6 +65,13 @@ export function adminHandler(d: AdminDeps) {
       });
       return { id: s.id };
     },
+  };
+}
+
+/** Routes that steer and observe a running simulator: failures, faults, counters, clock, reset. */
+function controlRoutes(d: AdminDeps): Routes {
+  return {
+    'GET /health': () => ({ ok: true }),
     'POST /fail-next': (b) => {
       if (!TARGETS.includes(b.target as FailTarget)) bad('target', `must be one of ${TARGETS.join(', ')}`);
       d.model.failNext({ target: b.target as FailTarget, groupId: b.groupId as string | undefined,
@@ -89,6 +98,10 @@ export function adminHandler(d: AdminDeps) {
     },
     'POST /reset': () => { d.model.reset(); d.auth.reset(); d.faults.clear(); d.http().resetObservations(); return { ok: true }; },
   };
+}
+
+export function adminHandler(d: AdminDeps) {
+  const routes: Routes = { ...seedRoutes(d), ...controlRoutes(d) };
 
   return (req: IncomingMessage, res: ServerResponse, url: URL, raw: string): void => {
     const key = `${req.method} ${url.pathname.slice('/__simulator'.length) || '/'}`;
