@@ -4,6 +4,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
+import { registerCodecServer } from './commands/codec-server.js';
 import { registerDr } from './commands/dr.js';
 import { registerRuns } from './commands/runs.js';
 import { registerSchedule } from './commands/schedule.js';
@@ -45,6 +46,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
   registerRuns(program);
   registerSchedule(program);
   registerServers(program);
+  registerCodecServer(program);
   return program;
 }
 
