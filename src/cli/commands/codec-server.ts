@@ -39,7 +39,7 @@ const stopSignal = () =>
 
 async function runCodecServer(flags: CodecServerFlags): Promise<number> {
   const token = flags.token ?? process.env[TOKEN_VAR]?.trim();
-  if (!token) throw new UsageError(`a bearer token is required: set ${TOKEN_VAR} (or --token); generate one with \`openssl rand -base64 32\``);
+  if (!token) throw new UsageError(`a bearer token is required: set ${TOKEN_VAR} (or --token); generate one with \`openssl rand -hex 32\``);
   const [{ codecFromEnv, KEYS_VAR, KEY_FILE_VAR }, { startCodecServer, MIN_TOKEN_LENGTH }] = await Promise.all([import('../../codec/index.js'), import('../../codec/server.js')]);
   if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`${TOKEN_VAR}/--token: must be at least ${MIN_TOKEN_LENGTH} characters`);
   const codec = codecFromEnv();
@@ -67,7 +67,7 @@ export function registerCodecServer(program: Command): void {
 Keys come from ATLAS_BACKUP_CODEC_KEYS or ATLAS_BACKUP_CODEC_KEY_FILE, as for the worker.
 
 Examples:
-  $ ${TOKEN_VAR}=$(openssl rand -base64 32) atlas-backup codec-server --port 8888
+  $ ${TOKEN_VAR}=$(openssl rand -hex 32) atlas-backup codec-server --port 8888
   $ temporal workflow show -w <id> --codec-endpoint http://127.0.0.1:8888 --codec-auth "Bearer $${TOKEN_VAR}"
   $ temporal server start-dev --ui-codec-endpoint http://127.0.0.1:8888/<token>   # the UI cannot send the header`,
     )
