@@ -67,7 +67,8 @@ export function registerCodecServer(program: Command): void {
 Keys come from ATLAS_BACKUP_CODEC_KEYS or ATLAS_BACKUP_CODEC_KEY_FILE, as for the worker.
 
 Examples:
-  $ ${TOKEN_VAR}=$(openssl rand -hex 32) atlas-backup codec-server --port 8888
+  $ atlas-backup codec-server --port 8888 --cors-origin http://localhost:8233   # token from ${TOKEN_VAR}
+  $ export ${TOKEN_VAR}=$(openssl rand -hex 32)                                   # make one
   $ temporal workflow show -w <id> --codec-endpoint http://127.0.0.1:8888 --codec-auth "Bearer $${TOKEN_VAR}"
   $ temporal server start-dev --ui-codec-endpoint http://127.0.0.1:8888/<token>   # the UI cannot send the header`,
     )
