@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCancel } from './commands/cancel.js';
+import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDr } from './commands/dr.js';
@@ -54,9 +55,8 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     ranCommand = action.name();
   });
   // One file per command (src/cli/commands); the order is the order of --help.
-  for (const register of [registerBackup, registerDr, registerDecide, registerStatus, registerWatch, registerList, registerCancel, registerSchedule, registerWorker, registerSimulator, registerDemo]) {
-    register(program);
-  }
+  const commands = [registerBackup, registerDr, registerDecide, registerStatus, registerWatch, registerList, registerCancel, registerSchedule, registerWorker, registerSimulator, registerCodecServer, registerDemo];
+  for (const register of commands) register(program);
   return program;
 }
 
