@@ -13,8 +13,8 @@ import type { AtlasAuth } from '../src/atlas/index.js';
 import { codecKeys, createEncryptionCodec, failureConverterPath } from '../src/codec/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
-import type { BackupPipelineRequest } from '../src/workflows/inputs.js';
-import type { PipelineResult } from '../src/workflows/index.js';
+import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
+import { backupPipeline } from '../src/workflows/index.js';
 import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
 import { percentile } from './lib/observations.js';
 
@@ -113,7 +113,7 @@ async function lane(address: string, code: string, meter: MeteredCodec | undefin
 async function onePipeline(l: Lane) {
   const before = { payloads: l.meter?.payloads ?? 0, ms: l.meter?.ms ?? 0 };
   const t0 = performance.now();
-  const handle = await l.client.workflow.start('backupPipeline', { taskQueue: l.taskQueue, workflowId: `bench-codec-${randomUUID().slice(0, 8)}`, args: [request] });
+  const handle = await l.client.workflow.start(backupPipeline, { taskQueue: l.taskQueue, workflowId: `bench-codec-${randomUUID().slice(0, 8)}`, args: [request] });
   const result = (await handle.result()) as PipelineResult;
   const wallMs = performance.now() - t0;
   if (result.outcome !== 'completed') throw new Error(`pipeline ${result.workflowId} ended ${result.outcome}`);

@@ -77,3 +77,10 @@ export type { LiveStatus, PendingStep } from './client/status.js';
 // The Atlas Admin API v2 client the activities use, and its error.
 export { AtlasApiError, AtlasClient, DEFAULT_BASE_URL } from './atlas/index.js';
 export type { AtlasAuth, AtlasClientOptions, AtlasClientStats, ClientErrorCode } from './atlas/index.js';
+
+// Encrypted payloads: the data converter for your own clients and workers (same keys everywhere),
+// and the codec server the Temporal UI and `temporal --codec-endpoint` decrypt through.
+export { codecKeys, codecKeysFromEnv, createEncryptionCodec, dataConverterFromEnv, encryptedDataConverter, MissingCodecKeyError } from './codec/index.js';
+export type { CodecKey, CodecKeys, EncryptionCodec } from './codec/index.js';
+export { startCodecServer } from './codec/server.js';
+export type { CodecServerOptions, RunningCodecServer } from './codec/server.js';

@@ -1,9 +1,11 @@
 // The worker: builds the Atlas client from config (credentials stay in this process), registers
 // the activities and workflows, and runs until SIGINT/SIGTERM (the SDK drains in-flight tasks).
 import { fileURLToPath } from 'node:url';
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
+import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { connectionOptions } from './temporal-connection.js';
 
@@ -16,6 +18,8 @@ export interface BuildWorkerOptions {
   connection?: NativeConnection;
   /** A prebuilt workflow bundle (tests build it once); otherwise workflowsPath is bundled. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Payload encryption (dataConverterFromEnv in src/codec); the clients must use the same keys. */
+  dataConverter?: DataConverter;
   /** Extra Worker options (tests shorten shutdown grace time, for example). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -43,6 +47,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(atlas),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...options.workerOptions,
   });
   return {
@@ -58,8 +63,10 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 /** `atlas-backup worker` and `node src/worker.ts`: configuration from the environment only. */
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
-  const built = await buildWorker({ config });
-  console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${config.temporal.address} (namespace ${config.temporal.namespace}), Atlas at ${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`);
+  const dataConverter = dataConverterFromEnv(env);
+  const built = await buildWorker({ config, dataConverter });
+  const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
+  console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${config.temporal.address} (namespace ${config.temporal.namespace}), Atlas at ${config.atlas.baseUrl} (${config.atlas.auth.kind} auth), ${payloads}`);
   try {
     await built.worker.run();
   } finally {

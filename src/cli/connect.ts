@@ -3,6 +3,7 @@
 // server, a self-hosted cluster or Temporal Cloud.
 import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig } from '../config.js';
+import { dataConverterFromEnv } from '../codec/index.js';
 import { connectionOptions } from '../temporal-connection.js';
 import { UsageError } from './errors.js';
 
@@ -53,11 +54,13 @@ export interface Connected {
 
 export async function connect(flags: GlobalFlags): Promise<Connected> {
   const config = temporalConfig(flags);
+  // Encrypted payloads (ATLAS_BACKUP_CODEC_*): every command reads and writes them with the worker's keys.
+  const dataConverter = dataConverterFromEnv(process.env);
   const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch((err: unknown) => {
     const where = `${config.address} (namespace ${config.namespace})`;
     throw new Error(`Cannot reach Temporal at ${where}: ${(err as Error).message}. Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.`);
   });
-  return { client: new Client({ connection, namespace: config.namespace }), namespace: config.namespace, close: () => connection.close() };
+  return { client: new Client({ connection, namespace: config.namespace, dataConverter }), namespace: config.namespace, close: () => connection.close() };
 }
 
 /** Opens a client, runs `fn`, and always closes the connection. */

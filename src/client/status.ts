@@ -3,7 +3,9 @@
 // activity Temporal holds: its attempt, the details of its last "not finished" failure (the latest
 // Atlas state and export progress) and when the next poll is due.
 import type { WorkflowHandle } from '@temporalio/client';
-import type { LoadedDataConverter, Payload } from '@temporalio/common';
+import { ApplicationFailure, type ProtoFailure } from '@temporalio/common';
+// The SDK's own client decodes failures with this helper; it is pinned with the SDK (1.24.0).
+import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
 import { NOT_FINISHED, statusQuery, type DrStatus, type RunStatus } from '../contract/index.js';
 
 export interface PendingStep {
@@ -38,21 +40,16 @@ function isoOf(ts: Timestamp): string | undefined {
 }
 
 /**
- * The first payload of a failure's details, through the client's own data converter: its codecs
- * (decryption, when payloads are encrypted), in reverse order as Temporal applies them, then its
- * payload converter.
+ * The pending activity's last failure as the worker raised it, through the client's own data
+ * converter: decrypted (payload codec) and with its message restored (an encrypted run's failure
+ * converter moves messages into an encoded payload).
  */
-async function decodeDetails(converter: LoadedDataConverter, payloads: { payloads?: Payload[] | null } | null | undefined): Promise<Record<string, unknown> | undefined> {
-  const first = payloads?.payloads?.[0];
-  if (!first) return undefined;
-  try {
-    let decoded: Payload[] = [first];
-    for (const codec of [...converter.payloadCodecs].reverse()) decoded = await codec.decode(decoded);
-    const value = converter.payloadConverter.fromPayload(decoded[0]!);
-    return value && typeof value === 'object' ? (value as Record<string, unknown>) : undefined;
-  } catch {
-    return undefined;
-  }
+async function lastFailureOf(handle: WorkflowHandle, failure: ProtoFailure | null | undefined): Promise<{ message: string; type?: string; details?: Record<string, unknown> } | undefined> {
+  const err = await decodeOptionalFailureToOptionalError(handle.client.options.loadedDataConverter, failure).catch(() => undefined);
+  if (!err) return undefined;
+  const app = err instanceof ApplicationFailure ? err : undefined;
+  const first = app?.details?.[0];
+  return { message: err.message, type: app?.type ?? undefined, details: first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined };
 }
 
 export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> {
@@ -67,15 +64,15 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
   };
   const pending = description.raw.pendingActivities?.[0];
   if (pending) {
-    const failure = pending.lastFailure;
-    const details = await decodeDetails(handle.client.options.loadedDataConverter, failure?.applicationFailureInfo?.details);
+    const failure = await lastFailureOf(handle, pending.lastFailure);
+    const details = failure?.details;
     live.pending = {
       activity: pending.activityType?.name ?? 'unknown',
       attempt: pending.attempt ?? 1,
       atlasState: typeof details?.state === 'string' ? details.state : undefined,
       exportedCollections: typeof details?.exportedCollections === 'number' ? details.exportedCollections : undefined,
       totalCollections: typeof details?.totalCollections === 'number' ? details.totalCollections : undefined,
-      lastFailure: failure?.message ? { message: failure.message, type: failure.applicationFailureInfo?.type ?? undefined } : undefined,
+      lastFailure: failure ? { message: failure.message, type: failure.type } : undefined,
       nextAttemptAt: isoOf(pending.nextAttemptScheduleTime as Timestamp),
       scheduledAt: isoOf(pending.scheduledTime as Timestamp),
     };
@@ -84,8 +81,8 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
       live.exportProgress = { exportedCollections: live.pending.exportedCollections ?? 0, totalCollections: live.pending.totalCollections };
     }
     live.attempts += live.pending.attempt;
-    if (failure?.message && failure.applicationFailureInfo?.type !== NOT_FINISHED) {
-      live.lastError = { message: failure.message, type: failure.applicationFailureInfo?.type ?? undefined, step: status.steps.at(-1)?.name };
+    if (failure && failure.type !== NOT_FINISHED) {
+      live.lastError = { message: failure.message, type: failure.type, step: status.steps.at(-1)?.name };
     }
   }
   return live;

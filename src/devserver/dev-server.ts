@@ -18,6 +18,8 @@ export interface DevServerOptions {
   /** Start the Web UI (on port + 1000 unless uiPort is given). */
   ui?: boolean;
   uiPort?: number;
+  /** The UI decodes payloads through this remote codec endpoint (src/codec/server.ts). */
+  uiCodecEndpoint?: string;
   namespace?: string;
   /** Persist to this SQLite file instead of memory. */
   dbFile?: string;
@@ -77,6 +79,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   if (options.ui) {
     const uiPort = options.uiPort || (await freePort());
     args.push('--ui-port', String(uiPort));
+    if (options.uiCodecEndpoint) args.push('--ui-codec-endpoint', options.uiCodecEndpoint);
     uiUrl = `http://127.0.0.1:${uiPort}`;
   } else {
     args.push('--headless');

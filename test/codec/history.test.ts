@@ -13,7 +13,8 @@ import { codecKeys, createEncryptionCodec, encryptedDataConverter, failureConver
 import { startCodecServer } from '../../src/codec/server.js';
 import { ensureTemporalCli } from '../../src/devserver/temporal-cli.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { approveUpdate, statusQuery, type DrReport, type DrStatus, type PipelineResult } from '../../src/workflows/index.js';
+import { approveUpdate, statusQuery, type DrReport, type DrStatus, type PipelineResult } from '../../src/contract/index.js';
+import { backupPipeline, disasterRecovery } from '../../src/workflows/index.js';
 import { buildWorker, workflowsPath, type BuiltWorker } from '../../src/worker.js';
 import { FAST, startTestSimulator, startTestWorker, temporalAddress, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
 
@@ -140,7 +141,7 @@ describe('encrypted payloads on the real dev server', () => {
 
   it('runs a backupPipeline with export and download restore whose raw history holds none of its values', async () => {
     pipelineId = uniqueId('enc-pipeline');
-    const handle = await codecClient.workflow.start('backupPipeline', { taskQueue, workflowId: pipelineId, args: [pipelineRequest] });
+    const handle = await codecClient.workflow.start(backupPipeline, { taskQueue, workflowId: pipelineId, args: [pipelineRequest] });
     pipelineResult = (await handle.result()) as PipelineResult;
     expect(pipelineResult.outcome).toBe('completed');
     expect(pipelineResult.restore?.deliveryUrl?.[0]).toMatch(/^https?:\/\//);
@@ -161,7 +162,7 @@ describe('encrypted payloads on the real dev server', () => {
   });
 
   it('the same check finds every value in the history of a run without the codec (the check can fail)', async () => {
-    const result = (await plain.client.workflow.execute('backupPipeline', { taskQueue: plainWorker.taskQueue, workflowId: uniqueId('plain-pipeline'), args: [pipelineRequest] })) as PipelineResult;
+    const result = (await plain.client.workflow.execute(backupPipeline, { taskQueue: plainWorker.taskQueue, workflowId: uniqueId('plain-pipeline'), args: [pipelineRequest] })) as PipelineResult;
     const raw = await plain.client.workflow.getHandle(result.workflowId).fetchHistory();
     const secrets = secretsOf(result);
     expect(leaks(rawBytes(raw, { withSearchAttributes: false }), secrets)).toEqual(secrets);
@@ -172,7 +173,7 @@ describe('encrypted payloads on the real dev server', () => {
     const snap = await sim.admin.addScheduledSnapshot({ groupId: ids.groupId, clusterName: ids.dr, ageMs: 3_600_000 });
     const approver = `approver-${hex()}`;
     const reason = `incident-${hex()}`;
-    const handle = await codecClient.workflow.start('disasterRecovery', {
+    const handle = await codecClient.workflow.start(disasterRecovery, {
       taskQueue,
       workflowId: uniqueId('enc-dr'),
       args: [{ ...FAST, source: { kind: 'dedicated', groupId: ids.groupId, clusterName: ids.dr }, what: { latest: true }, target: { groupId: ids.targetGroupId, clusterName: `${ids.target}-dr`, production: true } }],

@@ -5,7 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { startDevServer, type RunningDevServer } from '../../devserver/dev-server.js';
+import { codecKeys, createEncryptionCodec, encryptedDataConverter } from '../../codec/index.js';
+import { startCodecServer, type RunningCodecServer } from '../../codec/server.js';
+import { freePort, startDevServer, type RunningDevServer } from '../../devserver/dev-server.js';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator } from '../../simulator/index.js';
 import { buildWorker, type BuiltWorker } from '../../worker.js';
 import type { BackupPipelineRequest, PipelineResult } from '../../contract/index.js';
@@ -49,6 +51,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   let built: BuiltWorker | undefined;
   let running: Promise<void> | undefined;
   let connection: Connection | undefined;
+  let codecServer: RunningCodecServer | undefined;
   const interrupted = new AbortController();
   const onSignal = () => interrupted.abort();
   process.on('SIGINT', onSignal);
@@ -61,14 +64,27 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await connection?.close().catch(() => undefined);
     await sim?.stop();
     await dev?.stop();
+    await codecServer?.close().catch(() => undefined);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   };
 
   try {
     say(`Starting a local Temporal dev server${o.ui ? ' with its Web UI' : ''}…`);
-    dev = await startDevServer({ ui: o.ui });
-    say(`  Temporal at ${dev.address} (pid ${dev.pid})${dev.uiUrl ? `, UI at ${dev.uiUrl}` : ''}`);
+    // Payloads encrypted with a key made up for this run: Temporal stores only ciphertext.
+    const codec = createEncryptionCodec(codecKeys([{ id: `demo-${randomBytes(4).toString('hex')}`, key: randomBytes(32) }]));
+    const dataConverter = encryptedDataConverter(codec);
+    let uiCodecEndpoint: string | undefined;
+    if (o.ui) {
+      const token = randomBytes(24).toString('hex');
+      const uiPort = await freePort();
+      codecServer = await startCodecServer({ codec, token, corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] });
+      uiCodecEndpoint = `${codecServer.url}/${token}`;
+      dev = await startDevServer({ ui: true, uiPort, uiCodecEndpoint });
+    }
+    dev ??= await startDevServer({ ui: false });
+    say(`  Temporal at ${dev.address} (pid ${dev.pid})${dev.uiUrl ? `, UI at ${dev.uiUrl} (decrypting through a codec server on 127.0.0.1)` : ''}`);
+    say(`  Payloads encrypted with AES-256-GCM (key '${codec.currentKeyId}', made up for this run)`);
 
     // Made up for this run only: the simulator checks them like Atlas checks a service account.
     const creds = { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
@@ -84,12 +100,13 @@ export async function runDemo(o: DemoOptions): Promise<number> {
         atlas: { baseUrl: sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 },
         maxConcurrentActivities: 20,
       },
+      dataConverter,
       workerOptions: { shutdownGraceTime: '2s' },
     });
     running = built.worker.run();
 
     connection = await Connection.connect({ address: dev.address });
-    const client = new Client({ connection, namespace: dev.namespace });
+    const client = new Client({ connection, namespace: dev.namespace, dataConverter });
     const handle = await startBackup(client, demoRequest(o), TASK_QUEUE);
     say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${o.export ? ', export to the demo bucket' : ''}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}\n`);
 
