@@ -43,13 +43,18 @@ function rawBytes(history: History, { withSearchAttributes }: { withSearchAttrib
 }
 const leaks = (bytes: Buffer, values: string[]) => values.filter((v) => bytes.includes(v));
 
-/** Every payload's `encoding` and every failure's message in the history (search attributes excluded). */
+/**
+ * Every payload's `encoding` and every failure's message in the history. Excluded: search attributes
+ * (visibility indexes them in clear), and patch markers, whose one payload is the patch id the code
+ * branched on (Temporal writes it, and it names our code, not the user's data).
+ */
 function payloadsAndFailures(history: History): { encodings: string[]; messages: string[] } {
   const encodings: string[] = [];
   const messages: string[] = [];
   const walk = (node: unknown, key = ''): void => {
     if (!node || typeof node !== 'object' || ArrayBuffer.isView(node) || key === 'searchAttributes' || key === 'upsertWorkflowSearchAttributesEventAttributes') return;
     const o = node as Record<string, unknown>;
+    if (o.markerName === 'core_patch') return;
     if ('data' in o && 'metadata' in o && o.metadata && typeof o.metadata === 'object') {
       encodings.push(Buffer.from((o.metadata as Record<string, Uint8Array>).encoding ?? []).toString());
     }
