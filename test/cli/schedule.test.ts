@@ -72,7 +72,7 @@ describe('atlas-backup schedule', () => {
     const gone = await env.cli(['schedule', 'describe', id]);
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain(`no schedule '${id}'`);
-  });
+  }, 300_000); // ~15 CLI processes in a row: generous on a busy machine, where each start is slow
 
   it('backfill takes the missed actions of a time range, one at a time for the cluster (SKIP)', async () => {
     const id = `sched-backup-${env.ids.other}-${env.ids.projectId}`;

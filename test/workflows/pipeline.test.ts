@@ -100,11 +100,27 @@ describe('backupPipeline', () => {
   });
 
   it('waits out UNFINISHED_ON_DEMAND_SNAPSHOT when a second pipeline starts on the same cluster, then takes its own snapshot', async () => {
-    const [first, second] = await Promise.all([run({ groupId, clusterName: replicaSet }), run({ groupId, clusterName: replicaSet })]);
-    expect(first.snapshot!.id).not.toBe(second.snapshot!.id);
-    expect([first.snapshot!.status, second.snapshot!.status]).toEqual(['completed', 'completed']);
-    const takeAttempts = [first, second].map((r) => r.status.steps.find((s) => s.name === 'take-snapshot')!.attempts!);
-    expect(Math.max(...takeAttempts)).toBeGreaterThan(1);
+    // Snapshots that run for seconds, and a second start only once the first snapshot exists: the
+    // overlap is guaranteed however slow the machine is, not left to a race of two starts.
+    const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 500, snapshotInProgress: 4_000 } });
+    const slowWorker = await startTestWorker(slow.sim, slow.auth);
+    try {
+      const start = (name: string) =>
+        ctx.client.workflow.start(backupPipeline, { taskQueue: slowWorker.taskQueue, workflowId: uniqueId(name), args: [{ ...FAST, groupId, clusterName: replicaSet }] });
+      const firstHandle = await start('first');
+      for (let i = 0; !(await getPipelineStatus(firstHandle)).ids.snapshotId; i++) {
+        if (i > 600) throw new Error('the first pipeline never took its snapshot');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const secondHandle = await start('second');
+      const [first, second] = await Promise.all([firstHandle.result(), secondHandle.result()]);
+      expect(first.snapshot!.id).not.toBe(second.snapshot!.id);
+      expect([first.snapshot!.status, second.snapshot!.status]).toEqual(['completed', 'completed']);
+      expect(second.status.steps.find((s) => s.name === 'take-snapshot')!.attempts).toBeGreaterThan(1);
+    } finally {
+      await slowWorker.stop();
+      await slow.sim.stop();
+    }
   });
 
   it('fails fast after one attempt when the cluster does not exist, naming the cluster and the errorCode', async () => {
