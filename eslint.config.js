@@ -4,9 +4,32 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
-  'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'readline', 'stream', 'timers',
-  'tls', 'url', 'util', 'worker_threads', 'zlib',
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
@@ -28,14 +51,22 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...nodeBuiltins, ...nodeBuiltins.map((m) => `node:${m}`), 'undici', '@temporalio/client', '@temporalio/worker', '@temporalio/activity'].map((name) => ({
+          paths: [
+            ...nodeBuiltins,
+            ...nodeBuiltins.map((m) => `node:${m}`),
+            'undici',
+            '@temporalio/client',
+            '@temporalio/worker',
+            '@temporalio/activity',
+          ].map((name) => ({
             name,
             message: 'Workflow code must be deterministic: no Node built-ins, I/O or non-workflow Temporal packages.',
           })),
           patterns: [
             {
               group: ['**/activities/**', '**/atlas/**', '**/simulator/**', '**/cli/**', '**/client/**', '**/worker*'],
-              message: 'Workflows import only @temporalio/workflow and src/contract (activity types live in the contract).',
+              message:
+                'Workflows import only @temporalio/workflow and src/contract (activity types live in the contract).',
             },
           ],
         },
@@ -49,7 +80,11 @@ export default tseslint.config(
       ],
       'no-restricted-properties': [
         'error',
-        { object: 'Math', property: 'random', message: 'Non-deterministic outside the sandbox; use uuid4() from @temporalio/workflow.' },
+        {
+          object: 'Math',
+          property: 'random',
+          message: 'Non-deterministic outside the sandbox; use uuid4() from @temporalio/workflow.',
+        },
       ],
     },
   },
@@ -61,13 +96,30 @@ export default tseslint.config(
   {
     files: ['src/activities/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/workflows/**', '**/cli/**'], message: 'Activities meet workflows only through src/contract.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/workflows/**', '**/cli/**'],
+              message: 'Activities meet workflows only through src/contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/contract/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../**'], message: 'The contract imports nothing else of ours: everything points down to it.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['../**'], message: 'The contract imports nothing else of ours: everything points down to it.' },
+          ],
+        },
+      ],
     },
   },
   {

@@ -12,7 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { AtlasClient, chooseChallenge, DigestSession, parseDigestChallenges, catalog } from '../src/atlas/index.js';
 
 // Made up per run and handed to the --serve child through its environment; never committed.
-const SA = { clientId: 'mdb_sa_id_bench', clientSecret: process.env.BENCH_SA_SECRET ?? `mdb_sa_sk_${randomBytes(12).toString('hex')}` };
+const SA = {
+  clientId: 'mdb_sa_id_bench',
+  clientSecret: process.env.BENCH_SA_SECRET ?? `mdb_sa_sk_${randomBytes(12).toString('hex')}`,
+};
 const KEY = { publicKey: 'benchpub', privateKey: process.env.BENCH_KEY_SECRET ?? randomBytes(12).toString('hex') };
 
 interface Target {
@@ -91,7 +94,13 @@ async function measure(name: string, n: number, concurrency: number, call: () =>
 
 const round = (x: number, d = 3) => Math.round(x * 10 ** d) / 10 ** d;
 
-async function viaClient(name: string, t: Target, n: number, c: number, auth: ConstructorParameters<typeof AtlasClient>[0]['auth']) {
+async function viaClient(
+  name: string,
+  t: Target,
+  n: number,
+  c: number,
+  auth: ConstructorParameters<typeof AtlasClient>[0]['auth'],
+) {
   const client = new AtlasClient({ baseUrl: t.url, auth });
   const path = { groupId: t.groupId, clusterName: t.clusterName, snapshotId: t.snapshotId };
   try {
@@ -121,7 +130,9 @@ async function viaFetch(name: string, t: Target, n: number, c: number, kind: 'be
     let trips = 1;
     if (res.status === 401 && kind === 'digest') {
       await res.arrayBuffer();
-      const ch = chooseChallenge(parseDigestChallenges(res.headers.get('www-authenticate')?.split(/,\s*(?=Digest )/) ?? []));
+      const ch = chooseChallenge(
+        parseDigestChallenges(res.headers.get('www-authenticate')?.split(/,\s*(?=Digest )/) ?? []),
+      );
       if (ch) session = new DigestSession(KEY.publicKey, KEY.privateKey, ch);
       headers.authorization = (session as DigestSession).authorize('GET', uri);
       res = await fetch(t.url + uri, { headers });
@@ -175,7 +186,9 @@ async function main(): Promise<void> {
     if (asJson) {
       console.log(JSON.stringify({ n, concurrency, node: process.version, results }, null, 2));
     } else {
-      console.log(`getClusterBackupSnapshot x ${n}, concurrency ${concurrency}, ${process.version}, simulator on loopback`);
+      console.log(
+        `getClusterBackupSnapshot x ${n}, concurrency ${concurrency}, ${process.version}, simulator on loopback`,
+      );
       console.log('name                  req/s    p50 ms   p99 ms   round trips/call  failures');
       for (const r of results) {
         console.log(

@@ -22,12 +22,15 @@ const json = process.argv.includes('--json');
 function numberArg(name: string, fallback: number, min: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be a whole number from ${min} to ${max} (the bench stays bounded)`);
+  if (!Number.isInteger(v) || v < min || v > max)
+    throw new Error(`--${name} must be a whole number from ${min} to ${max} (the bench stays bounded)`);
   return v;
 }
 const runs = numberArg('runs', 3, 1, 10);
 const iterations = numberArg('iterations', 2000, 100, 100_000);
-const log = (line: string) => { if (!json) console.log(line); };
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -38,8 +41,12 @@ class MeteredCodec implements PayloadCodec {
   payloads = 0;
   ms = 0;
   constructor(private readonly inner: PayloadCodec) {}
-  async encode(p: Payload[]) { return this.timed(p.length, () => this.inner.encode(p)); }
-  async decode(p: Payload[]) { return this.timed(p.length, () => this.inner.decode(p)); }
+  async encode(p: Payload[]) {
+    return this.timed(p.length, () => this.inner.encode(p));
+  }
+  async decode(p: Payload[]) {
+    return this.timed(p.length, () => this.inner.decode(p));
+  }
   // The codec works synchronously inside the call; timing an await would add the event loop's
   // queue (other activities, the worker's own tasks) to the codec's cost.
   private timed(n: number, fn: () => Promise<Payload[]>) {
@@ -53,7 +60,14 @@ class MeteredCodec implements PayloadCodec {
 
 /** Payloads stored in a history (search attributes excluded: the codec never sees them). */
 function storedPayloads(node: unknown, key = ''): number {
-  if (!node || typeof node !== 'object' || ArrayBuffer.isView(node) || key === 'searchAttributes' || key === 'upsertWorkflowSearchAttributesEventAttributes') return 0;
+  if (
+    !node ||
+    typeof node !== 'object' ||
+    ArrayBuffer.isView(node) ||
+    key === 'searchAttributes' ||
+    key === 'upsertWorkflowSearchAttributesEventAttributes'
+  )
+    return 0;
   const o = node as Record<string, unknown>;
   const self = 'data' in o && 'metadata' in o ? 1 : 0;
   return self + Object.entries(o).reduce((n, [k, v]) => n + storedPayloads(v, k), 0);
@@ -70,65 +84,125 @@ async function perPayload(value: unknown) {
     const t1 = performance.now();
     await codec.decode([e!]);
     const t2 = performance.now();
-    if (i >= 200) { enc.push((t1 - t0) * 1000); dec.push((t2 - t1) * 1000); } // the first 200 warm up
+    if (i >= 200) {
+      enc.push((t1 - t0) * 1000);
+      dec.push((t2 - t1) * 1000);
+    } // the first 200 warm up
   }
   const both = enc.map((x, i) => x + dec[i]!);
   return {
     bytes: payload.data!.length,
-    encodeP50Us: round(percentile(enc, 0.5), 2), decodeP50Us: round(percentile(dec, 0.5), 2),
-    roundTripP50Us: round(percentile(both, 0.5), 2), roundTripP95Us: round(percentile(both, 0.95), 2), roundTripMeanUs: round(mean(both), 2),
+    encodeP50Us: round(percentile(enc, 0.5), 2),
+    decodeP50Us: round(percentile(dec, 0.5), 2),
+    roundTripP50Us: round(percentile(both, 0.5), 2),
+    roundTripP95Us: round(percentile(both, 0.95), 2),
+    roundTripMeanUs: round(mean(both), 2),
   };
 }
 
 const { projectId: groupId, bucketId, replicaSet } = DEMO_IDS;
 const request: BackupPipelineRequest = {
-  groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'download' },
+  groupId,
+  clusterName: replicaSet,
+  export: { exportBucketId: bucketId },
+  restore: { deliveryType: 'download' },
   polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.3, backoffCoefficient: 1.5 },
   retry: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.5, backoffCoefficient: 2 },
 };
 
-interface Lane { taskQueue: string; client: Client; meter?: MeteredCodec; built: BuiltWorker; running: Promise<void> }
+interface Lane {
+  taskQueue: string;
+  client: Client;
+  meter?: MeteredCodec;
+  built: BuiltWorker;
+  running: Promise<void>;
+}
 
 /** One worker and client, with or without the codec, against a simulator of its own (no shared cluster, no snapshot conflicts). */
-async function lane(address: string, code: string, meter: MeteredCodec | undefined, cleanups: (() => Promise<unknown>)[]): Promise<Lane> {
-  const creds = { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
+async function lane(
+  address: string,
+  code: string,
+  meter: MeteredCodec | undefined,
+  cleanups: (() => Promise<unknown>)[],
+): Promise<Lane> {
+  const creds = {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+  };
   const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
-  const sim: RunningSimulator = await startSimulator({ seed: DEMO_SEED, timeScale: 0.05, auth: { serviceAccounts: [creds] } });
+  const sim: RunningSimulator = await startSimulator({
+    seed: DEMO_SEED,
+    timeScale: 0.05,
+    auth: { serviceAccounts: [creds] },
+  });
   cleanups.push(() => sim.stop());
   const dataConverter: DataConverter | undefined = meter && { payloadCodecs: [meter], failureConverterPath };
   const taskQueue = `bench-codec-${meter ? 'on' : 'off'}-${randomUUID().slice(0, 8)}`;
   const connection = await NativeConnection.connect({ address });
   cleanups.push(() => connection.close());
   const built = await buildWorker({
-    config: { temporal: { address, namespace: 'default' }, taskQueue, atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 }, maxConcurrentActivities: 10 },
-    connection, workflowBundle: { code }, workerOptions: { shutdownGraceTime: '2s', ...(dataConverter ? { dataConverter } : {}) },
+    config: {
+      temporal: { address, namespace: 'default' },
+      taskQueue,
+      atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
+      maxConcurrentActivities: 10,
+    },
+    connection,
+    workflowBundle: { code },
+    workerOptions: { shutdownGraceTime: '2s', ...(dataConverter ? { dataConverter } : {}) },
   });
   const running = built.worker.run();
-  cleanups.unshift(async () => { built.worker.shutdown(); await running; await built.close(); });
+  cleanups.unshift(async () => {
+    built.worker.shutdown();
+    await running;
+    await built.close();
+  });
   const clientConnection = await Connection.connect({ address });
   cleanups.push(() => clientConnection.close());
-  return { taskQueue, client: new Client({ connection: clientConnection, ...(dataConverter ? { dataConverter } : {}) }), meter, built, running };
+  return {
+    taskQueue,
+    client: new Client({ connection: clientConnection, ...(dataConverter ? { dataConverter } : {}) }),
+    meter,
+    built,
+    running,
+  };
 }
 
 async function onePipeline(l: Lane) {
   const before = { payloads: l.meter?.payloads ?? 0, ms: l.meter?.ms ?? 0 };
   const t0 = performance.now();
-  const handle = await l.client.workflow.start(backupPipeline, { taskQueue: l.taskQueue, workflowId: `bench-codec-${randomUUID().slice(0, 8)}`, args: [request] });
+  const handle = await l.client.workflow.start(backupPipeline, {
+    taskQueue: l.taskQueue,
+    workflowId: `bench-codec-${randomUUID().slice(0, 8)}`,
+    args: [request],
+  });
   const result = (await handle.result()) as PipelineResult;
   const wallMs = performance.now() - t0;
   if (result.outcome !== 'completed') throw new Error(`pipeline ${result.workflowId} ended ${result.outcome}`);
   const history = await handle.fetchHistory();
-  return { wallMs, historyEvents: history.events?.length ?? 0, historyPayloads: storedPayloads(history), codecPayloads: (l.meter?.payloads ?? 0) - before.payloads, codecMs: (l.meter?.ms ?? 0) - before.ms };
+  return {
+    wallMs,
+    historyEvents: history.events?.length ?? 0,
+    historyPayloads: storedPayloads(history),
+    codecPayloads: (l.meter?.payloads ?? 0) - before.payloads,
+    codecMs: (l.meter?.ms ?? 0) - before.ms,
+  };
 }
 
 async function perPipeline(address: string) {
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     const quiet = new DefaultLogger('WARN');
-    const [withConverter, plain] = await Promise.all([bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet }), bundleWorkflowCode({ workflowsPath, logger: quiet })]);
+    const [withConverter, plain] = await Promise.all([
+      bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet }),
+      bundleWorkflowCode({ workflowsPath, logger: quiet }),
+    ]);
     const on = await lane(address, withConverter.code, new MeteredCodec(codec), cleanups);
     const off = await lane(address, plain.code, undefined, cleanups);
-    const figures = { on: [] as Awaited<ReturnType<typeof onePipeline>>[], off: [] as Awaited<ReturnType<typeof onePipeline>>[] };
+    const figures = {
+      on: [] as Awaited<ReturnType<typeof onePipeline>>[],
+      off: [] as Awaited<ReturnType<typeof onePipeline>>[],
+    };
     for (let i = 0; i < runs; i++) {
       // Side by side, alternating which goes first, so machine load hits both alike.
       const [a, b] = i % 2 === 0 ? [on, off] : [off, on];
@@ -136,7 +210,9 @@ async function perPipeline(address: string) {
       figures.on.push(a === on ? ra : rb);
       figures.off.push(a === on ? rb : ra);
       const o = figures.on.at(-1)!;
-      log(`  run ${i + 1}/${runs}: codec on ${round(o.wallMs)} ms wall, ${o.codecPayloads} payloads through the codec in ${round(o.codecMs, 2)} ms | codec off ${round(figures.off.at(-1)!.wallMs)} ms wall`);
+      log(
+        `  run ${i + 1}/${runs}: codec on ${round(o.wallMs)} ms wall, ${o.codecPayloads} payloads through the codec in ${round(o.codecMs, 2)} ms | codec off ${round(figures.off.at(-1)!.wallMs)} ms wall`,
+      );
     }
     return figures;
   } finally {
@@ -149,11 +225,16 @@ const small = { ...request, groupId, clusterName: replicaSet };
 const large = { ...small, notes: Array.from({ length: 100 }, (_, i) => `note ${i}: ${'x'.repeat(88)}`) };
 log(`per payload (${iterations} iterations after warm-up):`);
 const payloads = { small: await perPayload(small), large: await perPayload(large) };
-for (const [name, p] of Object.entries(payloads)) log(`  ${name} (${p.bytes} B): encode ${p.encodeP50Us} µs + decode ${p.decodeP50Us} µs; round trip p50 ${p.roundTripP50Us} µs, p95 ${p.roundTripP95Us} µs`);
+for (const [name, p] of Object.entries(payloads))
+  log(
+    `  ${name} (${p.bytes} B): encode ${p.encodeP50Us} µs + decode ${p.decodeP50Us} µs; round trip p50 ${p.roundTripP50Us} µs, p95 ${p.roundTripP95Us} µs`,
+  );
 
 let server: RunningDevServer | undefined;
 try {
-  log('per pipeline (snapshot → export → download restore, timeScale 0.05): starting a Temporal dev server and bundling the workflows…');
+  log(
+    'per pipeline (snapshot → export → download restore, timeScale 0.05): starting a Temporal dev server and bundling the workflows…',
+  );
   server = await startDevServer();
   const f = await perPipeline(server.address);
   const pipeline = {
@@ -167,10 +248,20 @@ try {
     wallMsOff: round(mean(f.off.map((r) => r.wallMs))),
   };
   if (json) {
-    console.log(JSON.stringify({ bench: 'codec', cipher: 'AES-256-GCM', iterations, perPayload: payloads, perPipeline: pipeline }));
+    console.log(
+      JSON.stringify({
+        bench: 'codec',
+        cipher: 'AES-256-GCM',
+        iterations,
+        perPayload: payloads,
+        perPipeline: pipeline,
+      }),
+    );
   } else {
-    console.log(`\nper pipeline, mean of ${runs}: ${pipeline.historyPayloads.join('/')} payloads stored in its history, ${pipeline.codecPayloads.join('/')} through the codec (worker + client),`
-      + ` ${pipeline.codecMsPerPipeline} ms of codec work (${pipeline.codecUsPerPayload} µs per payload); wall ${pipeline.wallMsOn} ms with the codec, ${pipeline.wallMsOff} ms without (machine noise dominates the difference)`);
+    console.log(
+      `\nper pipeline, mean of ${runs}: ${pipeline.historyPayloads.join('/')} payloads stored in its history, ${pipeline.codecPayloads.join('/')} through the codec (worker + client),` +
+        ` ${pipeline.codecMsPerPipeline} ms of codec work (${pipeline.codecUsPerPayload} µs per payload); wall ${pipeline.wallMsOn} ms with the codec, ${pipeline.wallMsOff} ms without (machine noise dominates the difference)`,
+    );
   }
 } finally {
   await server?.stop();

@@ -23,7 +23,16 @@ import type { BackupPipelineRequest } from '../src/contract/index.js';
 import type { PipelineResult } from '../src/contract/index.js';
 import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
 import { runFixedPoller } from './lib/fixed-poller.js';
-import { atlasRequests, detectionLatencyMs, jobTimelines, JOBS, percentile, type Job, type JobIds, type JobTimeline } from './lib/observations.js';
+import {
+  atlasRequests,
+  detectionLatencyMs,
+  jobTimelines,
+  JOBS,
+  percentile,
+  type Job,
+  type JobIds,
+  type JobTimeline,
+} from './lib/observations.js';
 import { backupPipeline } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
@@ -32,13 +41,17 @@ function numberArg(name: string, fallback: number, min: number, max: number, int
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
   if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
-    throw new Error(`--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (the bench stays bounded)`);
+    throw new Error(
+      `--${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max} (the bench stays bounded)`,
+    );
   }
   return v;
 }
 const runs = numberArg('runs', 3, 1, 10, true);
 const longScale = numberArg('long-scale', 0.01, 0.001, 0.2, false);
-const log = (line: string) => { if (!json) console.log(line); };
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
 
 const POLLER_PERIOD_S = 4;
 /** Temporal never retries an activity sooner than ~1 s (measured on the dev server), so scaled polls below it stretch. */
@@ -53,19 +66,40 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   {
-    name: 'short', timeScale: 1,
-    durations: { snapshotQueued: 500, snapshotInProgress: 2_500, exportQueued: 0, exportPerCollection: 500, exportTotalCollections: 10, restoreAutomated: 3_000 },
+    name: 'short',
+    timeScale: 1,
+    durations: {
+      snapshotQueued: 500,
+      snapshotInProgress: 2_500,
+      exportQueued: 0,
+      exportPerCollection: 500,
+      exportTotalCollections: 10,
+      restoreAutomated: 3_000,
+    },
   },
   {
-    name: 'long', timeScale: longScale,
-    durations: { snapshotQueued: 30_000, snapshotInProgress: 210_000, exportQueued: 0, exportPerCollection: 6_000, exportTotalCollections: 40, restoreAutomated: 300_000 },
+    name: 'long',
+    timeScale: longScale,
+    durations: {
+      snapshotQueued: 30_000,
+      snapshotInProgress: 210_000,
+      exportQueued: 0,
+      exportPerCollection: 6_000,
+      exportTotalCollections: 40,
+      restoreAutomated: 300_000,
+    },
   },
 ];
 
 /** Wall-clock bound of one pipeline (either kind): three times its jobs plus slack; fail rather than hang. */
 function pipelineDeadlineMs(s: Scenario): number {
   const d = s.durations;
-  const jobsMs = (d.snapshotQueued ?? 0) + (d.snapshotInProgress ?? 0) + (d.exportQueued ?? 0) + (d.exportTotalCollections ?? 0) * (d.exportPerCollection ?? 0) + (d.restoreAutomated ?? 0);
+  const jobsMs =
+    (d.snapshotQueued ?? 0) +
+    (d.snapshotInProgress ?? 0) +
+    (d.exportQueued ?? 0) +
+    (d.exportTotalCollections ?? 0) * (d.exportPerCollection ?? 0) +
+    (d.restoreAutomated ?? 0);
   return 30_000 + 3 * jobsMs * s.timeScale;
 }
 
@@ -73,7 +107,8 @@ const { projectId: groupId, targetProjectId, bucketId, replicaSet, restoreTarget
 
 function pipelineInput(scale: number): BackupPipelineRequest {
   return {
-    groupId, clusterName: replicaSet,
+    groupId,
+    clusterName: replicaSet,
     snapshot: { description: 'bench pipeline', retentionInDays: 1 },
     export: { exportBucketId: bucketId },
     restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
@@ -83,8 +118,16 @@ function pipelineInput(scale: number): BackupPipelineRequest {
   };
 }
 
-interface RunFigures { requests: number; latencyMs: Record<Job, number>; wallMs: number; timelines: Record<Job, JobTimeline> }
-interface OurRun extends RunFigures { historyEvents: number; countedByPipeline: number }
+interface RunFigures {
+  requests: number;
+  latencyMs: Record<Job, number>;
+  wallMs: number;
+  timelines: Record<Job, JobTimeline>;
+}
+interface OurRun extends RunFigures {
+  historyEvents: number;
+  countedByPipeline: number;
+}
 
 interface ScenarioFigures {
   scenario: Scenario;
@@ -92,10 +135,23 @@ interface ScenarioFigures {
   poller: RunFigures[];
 }
 
-async function runScenario(scenario: Scenario, temporal: Client, address: string, workflowCode: string): Promise<ScenarioFigures> {
-  const creds = { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
+async function runScenario(
+  scenario: Scenario,
+  temporal: Client,
+  address: string,
+  workflowCode: string,
+): Promise<ScenarioFigures> {
+  const creds = {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+  };
   const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
-  const simOptions = { seed: DEMO_SEED, timeScale: scenario.timeScale, durations: scenario.durations, auth: { serviceAccounts: [creds] } };
+  const simOptions = {
+    seed: DEMO_SEED,
+    timeScale: scenario.timeScale,
+    durations: scenario.durations,
+    auth: { serviceAccounts: [creds] },
+  };
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
     const oursSim: RunningSimulator = await startSimulator(simOptions);
@@ -107,13 +163,22 @@ async function runScenario(scenario: Scenario, temporal: Client, address: string
     const connection = await NativeConnection.connect({ address });
     cleanups.push(() => connection.close());
     const built: BuiltWorker = await buildWorker({
-      config: { temporal: { address, namespace: 'default' }, taskQueue, atlas: { baseUrl: oursSim.url, auth, timeoutMs: 10_000 }, maxConcurrentActivities: 10 },
+      config: {
+        temporal: { address, namespace: 'default' },
+        taskQueue,
+        atlas: { baseUrl: oursSim.url, auth, timeoutMs: 10_000 },
+        maxConcurrentActivities: 10,
+      },
       connection,
       workflowBundle: { code: workflowCode },
       workerOptions: { shutdownGraceTime: '2s' },
     });
     const running = built.worker.run();
-    cleanups.unshift(async () => { built.worker.shutdown(); await running; await built.close(); });
+    cleanups.unshift(async () => {
+      built.worker.shutdown();
+      await running;
+      await built.close();
+    });
 
     const pollerClient = new AtlasClient({ baseUrl: pollerSim.url, auth });
     cleanups.unshift(() => pollerClient.close());
@@ -125,13 +190,20 @@ async function runScenario(scenario: Scenario, temporal: Client, address: string
       const ours = (async (): Promise<OurRun> => {
         const t0 = performance.now();
         const handle = await temporal.workflow.start(backupPipeline, {
-          taskQueue, workflowId: `bench-pipeline-${scenario.name}-${randomUUID().slice(0, 8)}`,
-          args: [pipelineInput(scenario.timeScale)], workflowExecutionTimeout: pipelineDeadlineMs(scenario),
+          taskQueue,
+          workflowId: `bench-pipeline-${scenario.name}-${randomUUID().slice(0, 8)}`,
+          args: [pipelineInput(scenario.timeScale)],
+          workflowExecutionTimeout: pipelineDeadlineMs(scenario),
         });
         const result = (await handle.result()) as PipelineResult;
         const wallMs = performance.now() - t0;
-        if (result.outcome !== 'completed' || !result.export || !result.restore) throw new Error(`pipeline ${result.workflowId} ended ${result.outcome}`);
-        const ids: JobIds = { snapshotId: result.snapshot!.id, exportId: result.export.id, restoreJobId: result.restore.id };
+        if (result.outcome !== 'completed' || !result.export || !result.restore)
+          throw new Error(`pipeline ${result.workflowId} ended ${result.outcome}`);
+        const ids: JobIds = {
+          snapshotId: result.snapshot!.id,
+          exportId: result.export.id,
+          restoreJobId: result.restore.id,
+        };
         const history = await handle.fetchHistory();
         const timelines = await jobTimelines(oursSim.admin, ids);
         return {
@@ -139,16 +211,32 @@ async function runScenario(scenario: Scenario, temporal: Client, address: string
           countedByPipeline: result.atlasRequests,
           requests: await atlasRequests(oursSim.admin),
           latencyMs: detectionLatencyMs(timelines),
-          wallMs, timelines,
+          wallMs,
+          timelines,
         };
       })();
       const poller = (async (): Promise<RunFigures> => {
         const t0 = performance.now();
-        const ids = await runFixedPoller(pollerClient, { groupId, clusterName: replicaSet, exportBucketId: bucketId, targetGroupId: targetProjectId, targetClusterName: restoreTarget },
-          POLLER_PERIOD_S * 1000 * scenario.timeScale, pipelineDeadlineMs(scenario));
+        const ids = await runFixedPoller(
+          pollerClient,
+          {
+            groupId,
+            clusterName: replicaSet,
+            exportBucketId: bucketId,
+            targetGroupId: targetProjectId,
+            targetClusterName: restoreTarget,
+          },
+          POLLER_PERIOD_S * 1000 * scenario.timeScale,
+          pipelineDeadlineMs(scenario),
+        );
         const wallMs = performance.now() - t0;
         const timelines = await jobTimelines(pollerSim.admin, ids);
-        return { requests: await atlasRequests(pollerSim.admin), latencyMs: detectionLatencyMs(timelines), wallMs, timelines };
+        return {
+          requests: await atlasRequests(pollerSim.admin),
+          latencyMs: detectionLatencyMs(timelines),
+          wallMs,
+          timelines,
+        };
       })();
       const [o, p] = await Promise.all([ours, poller]);
       figures.ours.push(o);
@@ -157,10 +245,14 @@ async function runScenario(scenario: Scenario, temporal: Client, address: string
       if (trace && !json) {
         for (const j of JOBS) {
           const t = o.timelines[j];
-          console.log(`    ours ${j}: terminal at ${toSim(t.terminalAt - t.createdAt).toFixed(1)}, GETs at ${t.gets.map((g) => toSim(g - t.createdAt).toFixed(1)).join(' ')} (sim s after creation)`);
+          console.log(
+            `    ours ${j}: terminal at ${toSim(t.terminalAt - t.createdAt).toFixed(1)}, GETs at ${t.gets.map((g) => toSim(g - t.createdAt).toFixed(1)).join(' ')} (sim s after creation)`,
+          );
         }
       }
-      log(`  ${scenario.name} run ${i + 1}/${runs}: ours ${o.historyEvents} events, ${o.requests} requests, latency s/e/r ${lat(o)} sim-s, ${(o.wallMs / 1000).toFixed(1)} s wall | poller ${p.requests} requests, latency ${lat(p)} sim-s, ${(p.wallMs / 1000).toFixed(1)} s wall`);
+      log(
+        `  ${scenario.name} run ${i + 1}/${runs}: ours ${o.historyEvents} events, ${o.requests} requests, latency s/e/r ${lat(o)} sim-s, ${(o.wallMs / 1000).toFixed(1)} s wall | poller ${p.requests} requests, latency ${lat(p)} sim-s, ${(p.wallMs / 1000).toFixed(1)} s wall`,
+      );
     }
     return figures;
   } finally {
@@ -173,14 +265,27 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 
 function summarize(f: ScenarioFigures) {
   const { timeScale } = f.scenario;
-  const latency = (rs: RunFigures[]) => Object.fromEntries(JOBS.map((j) => {
-    const sim = rs.map((r) => r.latencyMs[j] / timeScale / 1000);
-    const real = rs.map((r) => r.latencyMs[j]);
-    return [j, { p50SimSeconds: round(percentile(sim, 0.5)), p95SimSeconds: round(percentile(sim, 0.95)), p50RealMs: round(percentile(real, 0.5), 0), p95RealMs: round(percentile(real, 0.95), 0) }];
-  })) as Record<Job, { p50SimSeconds: number; p95SimSeconds: number; p50RealMs: number; p95RealMs: number }>;
+  const latency = (rs: RunFigures[]) =>
+    Object.fromEntries(
+      JOBS.map((j) => {
+        const sim = rs.map((r) => r.latencyMs[j] / timeScale / 1000);
+        const real = rs.map((r) => r.latencyMs[j]);
+        return [
+          j,
+          {
+            p50SimSeconds: round(percentile(sim, 0.5)),
+            p95SimSeconds: round(percentile(sim, 0.95)),
+            p50RealMs: round(percentile(real, 0.5), 0),
+            p95RealMs: round(percentile(real, 0.95), 0),
+          },
+        ];
+      }),
+    ) as Record<Job, { p50SimSeconds: number; p95SimSeconds: number; p50RealMs: number; p95RealMs: number }>;
   const d = f.scenario.durations;
   // The shortest gap between two of our GETs of one job: shows where Temporal's retry floor binds.
-  const gaps = f.ours.flatMap((r) => JOBS.flatMap((j) => r.timelines[j].gets.slice(1).map((g, i) => g - r.timelines[j].gets[i]!)));
+  const gaps = f.ours.flatMap((r) =>
+    JOBS.flatMap((j) => r.timelines[j].gets.slice(1).map((g, i) => g - r.timelines[j].gets[i]!)),
+  );
   const ours = {
     minPollGapRealMs: gaps.length ? Math.min(...gaps) : null,
     scaledInitialPollSeconds: round(2 * timeScale, 3),
@@ -203,7 +308,8 @@ function summarize(f: ScenarioFigures) {
       export: ((d.exportQueued ?? 0) + (d.exportTotalCollections ?? 0) * (d.exportPerCollection ?? 0)) / 1000,
       restore: (d.restoreAutomated ?? 0) / 1000,
     },
-    ours, poller,
+    ours,
+    poller,
     requestRatio: round(mean(ours.atlasRequests) / mean(poller.atlasRequests), 3),
   };
 }
@@ -211,27 +317,48 @@ function summarize(f: ScenarioFigures) {
 function printTable(s: Record<string, ReturnType<typeof summarize>>): void {
   const names = Object.keys(s);
   const col = (v: string) => v.padEnd(30);
-  const row = (label: string, f: (x: ReturnType<typeof summarize>) => string) => console.log(`${label.padEnd(40)}${names.map((n) => col(f(s[n]!))).join('')}`);
-  const range = (xs: number[]) => (Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`);
+  const row = (label: string, f: (x: ReturnType<typeof summarize>) => string) =>
+    console.log(`${label.padEnd(40)}${names.map((n) => col(f(s[n]!))).join('')}`);
+  const range = (xs: number[]) =>
+    Math.min(...xs) === Math.max(...xs) ? `${xs[0]}` : `${Math.min(...xs)}..${Math.max(...xs)}`;
   console.log(`\nbackupPipeline (snapshot → export → automated restore), ${runs} run(s) per scenario`);
   row('', (x) => `${x === s.short ? 'SHORT' : 'LONG'} (timeScale ${x.timeScale})`);
-  row('job durations, sim s (snap/exp/rest)', (x) => `${x.jobsSimSeconds.snapshot}/${x.jobsSimSeconds.export}/${x.jobsSimSeconds.restore}`);
+  row(
+    'job durations, sim s (snap/exp/rest)',
+    (x) => `${x.jobsSimSeconds.snapshot}/${x.jobsSimSeconds.export}/${x.jobsSimSeconds.restore}`,
+  );
   row('history events / pipeline', (x) => range(x.ours.historyEvents));
-  row('Atlas requests / pipeline: ours', (x) => `${range(x.ours.atlasRequests)} (pipeline says ${range(x.ours.atlasRequestsCountedByPipeline)})`);
+  row(
+    'Atlas requests / pipeline: ours',
+    (x) => `${range(x.ours.atlasRequests)} (pipeline says ${range(x.ours.atlasRequestsCountedByPipeline)})`,
+  );
   row(`  fixed ${POLLER_PERIOD_S} s poller`, (x) => range(x.poller.atlasRequests));
   row('  ours / poller', (x) => `${round(x.requestRatio * 100)}%`);
   for (const j of JOBS) {
-    row(`detection ${j}, p50/p95 sim s: ours`, (x) => `${x.ours.detection[j].p50SimSeconds} / ${x.ours.detection[j].p95SimSeconds} (${x.ours.detection[j].p50RealMs}/${x.ours.detection[j].p95RealMs} ms)`);
-    row(`  poller`, (x) => `${x.poller.detection[j].p50SimSeconds} / ${x.poller.detection[j].p95SimSeconds} (${x.poller.detection[j].p50RealMs}/${x.poller.detection[j].p95RealMs} ms)`);
+    row(
+      `detection ${j}, p50/p95 sim s: ours`,
+      (x) =>
+        `${x.ours.detection[j].p50SimSeconds} / ${x.ours.detection[j].p95SimSeconds} (${x.ours.detection[j].p50RealMs}/${x.ours.detection[j].p95RealMs} ms)`,
+    );
+    row(
+      `  poller`,
+      (x) =>
+        `${x.poller.detection[j].p50SimSeconds} / ${x.poller.detection[j].p95SimSeconds} (${x.poller.detection[j].p50RealMs}/${x.poller.detection[j].p95RealMs} ms)`,
+    );
   }
-  row('our shortest poll gap (real ms)', (x) => `${x.ours.minPollGapRealMs} (asked ${x.ours.scaledInitialPollSeconds * 1000} ms first)`);
+  row(
+    'our shortest poll gap (real ms)',
+    (x) => `${x.ours.minPollGapRealMs} (asked ${x.ours.scaledInitialPollSeconds * 1000} ms first)`,
+  );
   row('wall time / pipeline: ours, poller', (x) => `${x.ours.wallSeconds} s, ${x.poller.wallSeconds} s`);
-  console.log('targets: history ≤ 60 and equal short/long; ours ≤ 20% of the poller\'s requests (long jobs)');
+  console.log("targets: history ≤ 60 and equal short/long; ours ≤ 20% of the poller's requests (long jobs)");
   for (const n of names) {
     const x = s[n]!;
     if (x.ours.scaledInitialPollSeconds < TEMPORAL_RETRY_FLOOR_S) {
-      console.log(`note (${n}): Temporal retries an activity no sooner than ~${TEMPORAL_RETRY_FLOOR_S} s, so at timeScale ${x.timeScale} every poll gap under ${round(TEMPORAL_RETRY_FLOOR_S / x.timeScale)} sim s stretches to it:`
-        + ` fewer requests and later detection than at real scale.${x.timeScale < 0.1 ? ' Try --long-scale 0.1 --runs 1 (about 2 min) for truer long-job figures.' : ''}`);
+      console.log(
+        `note (${n}): Temporal retries an activity no sooner than ~${TEMPORAL_RETRY_FLOOR_S} s, so at timeScale ${x.timeScale} every poll gap under ${round(TEMPORAL_RETRY_FLOOR_S / x.timeScale)} sim s stretches to it:` +
+          ` fewer requests and later detection than at real scale.${x.timeScale < 0.1 ? ' Try --long-scale 0.1 --runs 1 (about 2 min) for truer long-job figures.' : ''}`,
+      );
     }
   }
 }
@@ -243,7 +370,10 @@ let server: RunningDevServer | undefined;
 let clientConnection: Connection | undefined;
 try {
   log('starting a Temporal dev server and bundling the workflows…');
-  const [srv, bundle] = await Promise.all([startDevServer(), bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') })]);
+  const [srv, bundle] = await Promise.all([
+    startDevServer(),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+  ]);
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection: clientConnection });
@@ -254,7 +384,15 @@ try {
   }
   const totalSeconds = round((performance.now() - started) / 1000);
   if (json) {
-    console.log(JSON.stringify({ bench: 'pipeline', runs, totalSeconds, scenarios: summaries, targets: { maxHistoryEvents: 60, maxRequestRatioLong: 0.2 } }));
+    console.log(
+      JSON.stringify({
+        bench: 'pipeline',
+        runs,
+        totalSeconds,
+        scenarios: summaries,
+        targets: { maxHistoryEvents: 60, maxRequestRatioLong: 0.2 },
+      }),
+    );
   } else {
     printTable(summaries);
     console.log(`total ${totalSeconds} s`);

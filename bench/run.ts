@@ -50,7 +50,9 @@ function discover(only: string[]): { name: string; path: string; source: string 
   if (unknown.length > 0) {
     throw new Error(`bench/run.ts: no bench named ${unknown.join(', ')}; have ${all.map((b) => b.name).join(', ')}`);
   }
-  return all.filter((b) => only.length === 0 || only.includes(b.name)).map((b) => ({ ...b, source: readFileSync(b.path, 'utf8') }));
+  return all
+    .filter((b) => only.length === 0 || only.includes(b.name))
+    .map((b) => ({ ...b, source: readFileSync(b.path, 'utf8') }));
 }
 
 /** Flags this bench understands: --json and --quick only where its source reads them. */

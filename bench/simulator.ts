@@ -18,63 +18,98 @@ const CALLS = callsArg > 0 ? Number(process.argv[callsArg + 1]) : 90_000;
 if (!Number.isInteger(CALLS) || CALLS < 10) throw new Error('--calls: an integer >= 10');
 
 // The simulator runs in its own process so the load generator does not share its event loop.
-const child = spawn(process.execPath, ['--import', 'tsx', new URL('../src/simulator/cli.ts', import.meta.url).pathname, '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  ['--import', 'tsx', new URL('../src/simulator/cli.ts', import.meta.url).pathname, '--port', '0'],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 // The simulator prints its URL and the service account it made up for this run.
-const [url, clientId, clientSecret, publicKey, privateKey] = await new Promise<string[]>((resolve, reject) => {
+const [url, clientId, clientSecret, publicKey, privateKey] = (await new Promise<string[]>((resolve, reject) => {
   let buf = '';
   const timer = setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000);
   child.stdout!.on('data', (d: Buffer) => {
     buf += d;
-    const m = /listening on (\S+)[\s\S]*MONGODB_ATLAS_CLIENT_ID=(\S+) MONGODB_ATLAS_CLIENT_SECRET=(\S+)[\s\S]*MONGODB_ATLAS_PUBLIC_KEY=(\S+) MONGODB_ATLAS_PRIVATE_KEY=(\S+)/.exec(buf);
-    if (m) { clearTimeout(timer); resolve(m.slice(1, 6)); }
+    const m =
+      /listening on (\S+)[\s\S]*MONGODB_ATLAS_CLIENT_ID=(\S+) MONGODB_ATLAS_CLIENT_SECRET=(\S+)[\s\S]*MONGODB_ATLAS_PUBLIC_KEY=(\S+) MONGODB_ATLAS_PRIVATE_KEY=(\S+)/.exec(
+        buf,
+      );
+    if (m) {
+      clearTimeout(timer);
+      resolve(m.slice(1, 6));
+    }
   });
-}) as [string, string, string, string, string];
+})) as [string, string, string, string, string];
 const sim = { url, admin: new SimulatorAdmin(url) };
 try {
   const tokenRes = await fetch(`${sim.url}/api/oauth/token`, {
-    method: 'POST', body: 'grant_type=client_credentials',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    body: 'grant_type=client_credentials',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
   });
   const token = ((await tokenRes.json()) as { access_token: string }).access_token;
-  const { id } = await sim.admin.addScheduledSnapshot({ groupId: DEMO_IDS.projectId, clusterName: DEMO_IDS.replicaSet });
-  const path = catalog.getClusterBackupSnapshot.path.replace('{groupId}', DEMO_IDS.projectId)
-    .replace('{clusterName}', DEMO_IDS.replicaSet).replace('{snapshotId}', id);
+  const { id } = await sim.admin.addScheduledSnapshot({
+    groupId: DEMO_IDS.projectId,
+    clusterName: DEMO_IDS.replicaSet,
+  });
+  const path = catalog.getClusterBackupSnapshot.path
+    .replace('{groupId}', DEMO_IDS.projectId)
+    .replace('{clusterName}', DEMO_IDS.replicaSet)
+    .replace('{snapshotId}', id);
   if (digest) {
     await digestRun(url, path, publicKey, privateKey);
     process.exitCode = 0;
   } else {
-  const dispatcher = new Agent({ connections: CONCURRENCY, pipelining: 1 });
-  const headers = { authorization: `Bearer ${token}`, accept: `application/vnd.atlas.${catalog.getClusterBackupSnapshot.version}+json` };
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const worker = async () => {
-    while (next < TOTAL) {
-      next++;
-      const t0 = performance.now();
-      const res = await request(`${sim.url}${path}`, { headers, dispatcher });
-      await res.body.text();
-      if (res.statusCode !== 200) failures++;
-      latencies.push(performance.now() - t0);
+    const dispatcher = new Agent({ connections: CONCURRENCY, pipelining: 1 });
+    const headers = {
+      authorization: `Bearer ${token}`,
+      accept: `application/vnd.atlas.${catalog.getClusterBackupSnapshot.version}+json`,
+    };
+    const latencies: number[] = [];
+    let next = 0;
+    let failures = 0;
+    const worker = async () => {
+      while (next < TOTAL) {
+        next++;
+        const t0 = performance.now();
+        const res = await request(`${sim.url}${path}`, { headers, dispatcher });
+        await res.body.text();
+        if (res.statusCode !== 200) failures++;
+        latencies.push(performance.now() - t0);
+      }
+    };
+    for (let i = 0; i < 500; i++) {
+      const r = await request(`${sim.url}${path}`, { headers, dispatcher });
+      await r.body.text();
+    } // warm-up
+    const start = performance.now();
+    await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+    const seconds = (performance.now() - start) / 1000;
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+    const result = {
+      operation: 'getClusterBackupSnapshot',
+      requests: latencies.length,
+      concurrency: CONCURRENCY,
+      failures,
+      seconds: +seconds.toFixed(3),
+      requestsPerSecond: Math.round(latencies.length / seconds),
+      p50ms: +pct(0.5).toFixed(3),
+      p99ms: +pct(0.99).toFixed(3),
+      targetRequestsPerSecond: 5000,
+    };
+    if (json) console.log(JSON.stringify(result));
+    else {
+      console.log(
+        `getClusterBackupSnapshot on loopback, bearer auth, ${result.requests} requests, concurrency ${CONCURRENCY}`,
+      );
+      console.log(
+        `  throughput ${result.requestsPerSecond} req/s (target >= 5000), p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, failures ${failures}`,
+      );
     }
-  };
-  for (let i = 0; i < 500; i++) { const r = await request(`${sim.url}${path}`, { headers, dispatcher }); await r.body.text(); } // warm-up
-  const start = performance.now();
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  const seconds = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  const result = {
-    operation: 'getClusterBackupSnapshot', requests: latencies.length, concurrency: CONCURRENCY, failures,
-    seconds: +seconds.toFixed(3), requestsPerSecond: Math.round(latencies.length / seconds),
-    p50ms: +pct(0.5).toFixed(3), p99ms: +pct(0.99).toFixed(3), targetRequestsPerSecond: 5000,
-  };
-  if (json) console.log(JSON.stringify(result));
-  else {
-    console.log(`getClusterBackupSnapshot on loopback, bearer auth, ${result.requests} requests, concurrency ${CONCURRENCY}`);
-    console.log(`  throughput ${result.requestsPerSecond} req/s (target >= 5000), p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, failures ${failures}`);
-  }
-  await dispatcher.close();
+    await dispatcher.close();
   }
 } finally {
   child.kill('SIGTERM');
@@ -105,18 +140,34 @@ async function digestRun(base: string, path: string, user: string, password: str
       next++;
       await call();
       done++;
-      if (done % slice === 0) { const now = performance.now(); slices.push(Math.round(slice / ((now - sliceStart) / 1000))); sliceStart = now; }
+      if (done % slice === 0) {
+        const now = performance.now();
+        slices.push(Math.round(slice / ((now - sliceStart) / 1000)));
+        sliceStart = now;
+      }
     }
   };
   const start = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - start) / 1000;
-  const result = { mode: 'digest, fresh challenge per call', calls: CALLS, concurrency: CONCURRENCY, failures, seconds: +seconds.toFixed(1),
-    callsPerSecond: Math.round(CALLS / seconds), perTenth: slices, lastToFirst: +((slices.at(-1) ?? 0) / (slices[0] ?? 1)).toFixed(2) };
+  const result = {
+    mode: 'digest, fresh challenge per call',
+    calls: CALLS,
+    concurrency: CONCURRENCY,
+    failures,
+    seconds: +seconds.toFixed(1),
+    callsPerSecond: Math.round(CALLS / seconds),
+    perTenth: slices,
+    lastToFirst: +((slices.at(-1) ?? 0) / (slices[0] ?? 1)).toFixed(2),
+  };
   if (json) console.log(JSON.stringify(result));
   else {
-    console.log(`getClusterBackupSnapshot, digest auth with a fresh challenge per call (2 requests each), ${CALLS} calls, concurrency ${CONCURRENCY}`);
-    console.log(`  ${result.callsPerSecond} calls/s overall; per tenth of the run: ${slices.join(', ')} calls/s (last/first ${result.lastToFirst}); failures ${failures}`);
+    console.log(
+      `getClusterBackupSnapshot, digest auth with a fresh challenge per call (2 requests each), ${CALLS} calls, concurrency ${CONCURRENCY}`,
+    );
+    console.log(
+      `  ${result.callsPerSecond} calls/s overall; per tenth of the run: ${slices.join(', ')} calls/s (last/first ${result.lastToFirst}); failures ${failures}`,
+    );
   }
   await dispatcher.close();
 }

@@ -15,7 +15,9 @@ if (inCheckout) {
   }
 }
 if (!existsSync(entry)) {
-  process.stderr.write(`atlas-backup: ${entry.pathname} is missing; run \`npm run build\` (or \`npm install\` for tsx).\n`);
+  process.stderr.write(
+    `atlas-backup: ${entry.pathname} is missing; run \`npm run build\` (or \`npm install\` for tsx).\n`,
+  );
   process.exit(1);
 }
 const { run } = await import(entry.href);

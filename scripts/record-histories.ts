@@ -22,11 +22,19 @@ const FAST = {
 
 Runtime.install({ logger: new DefaultLogger('ERROR') });
 const dev = await startDevServer();
-const creds = { clientId: `mdb_sa_id_${randomBytes(6).toString('hex')}`, clientSecret: randomBytes(24).toString('hex') };
+const creds = {
+  clientId: `mdb_sa_id_${randomBytes(6).toString('hex')}`,
+  clientSecret: randomBytes(24).toString('hex'),
+};
 const sim = await startSimulator({ seed: DEMO_SEED, timeScale: 0.05, auth: { serviceAccounts: [creds] } });
 const taskQueue = 'record-histories';
 const built = await buildWorker({
-  config: { temporal: { address: dev.address, namespace: 'default' }, taskQueue, atlas: { baseUrl: sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 }, maxConcurrentActivities: 20 },
+  config: {
+    temporal: { address: dev.address, namespace: 'default' },
+    taskQueue,
+    atlas: { baseUrl: sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 },
+    maxConcurrentActivities: 20,
+  },
 });
 const connection = await Connection.connect({ address: dev.address });
 const client = new Client({ connection });
@@ -40,18 +48,41 @@ async function untilAwaitingApproval(h: WorkflowHandle): Promise<void> {
   throw new Error(`${h.workflowId} never reached awaiting-approval`);
 }
 
-const paths: { name: string; workflow?: string; args: unknown; before?: () => Promise<void>; during?: (h: WorkflowHandle) => Promise<void> }[] = [
+const paths: {
+  name: string;
+  workflow?: string;
+  args: unknown;
+  before?: () => Promise<void>;
+  during?: (h: WorkflowHandle) => Promise<void>;
+}[] = [
   {
     name: 'pipeline-replica-set-export-automated-restore',
-    args: { groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget }, ...FAST },
+    args: {
+      groupId,
+      clusterName: replicaSet,
+      export: { exportBucketId: bucketId },
+      restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+      ...FAST,
+    },
   },
-  { name: 'pipeline-sharded-export', args: { groupId, clusterName: sharded, export: { exportBucketId: bucketId }, ...FAST } },
-  { name: 'pipeline-download-restore', args: { groupId, clusterName: replicaSet, restore: { deliveryType: 'download' }, ...FAST } },
+  {
+    name: 'pipeline-sharded-export',
+    args: { groupId, clusterName: sharded, export: { exportBucketId: bucketId }, ...FAST },
+  },
+  {
+    name: 'pipeline-download-restore',
+    args: { groupId, clusterName: replicaSet, restore: { deliveryType: 'download' }, ...FAST },
+  },
   { name: 'pipeline-cluster-not-found', args: { groupId, clusterName: 'no-such-cluster', ...FAST } },
   { name: 'pipeline-invalid-input', args: { groupId: 'nope', clusterName: replicaSet } },
   {
     name: 'pipeline-cancelled-during-snapshot-wait',
-    args: { groupId, clusterName: replicaSet, ...FAST, polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1 } },
+    args: {
+      groupId,
+      clusterName: replicaSet,
+      ...FAST,
+      polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1 },
+    },
     during: async (h) => {
       await new Promise((r) => setTimeout(r, 1000));
       await h.cancel();
@@ -63,12 +94,22 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
     before: async () => {
       await sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 3_600_000 });
     },
-    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, ...FAST },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      ...FAST,
+    },
   },
   {
     name: 'dr-approval-approved',
     workflow: 'disasterRecovery',
-    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget, production: true }, ...FAST },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget, production: true },
+      ...FAST,
+    },
     during: async (h) => {
       await untilAwaitingApproval(h);
       await h.executeUpdate('approve', { args: [{ by: 'fixture-recorder', reason: 'recording a replay fixture' }] });
@@ -77,7 +118,13 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
   {
     name: 'dr-approval-rejected',
     workflow: 'disasterRecovery',
-    args: { source: { kind: 'dedicated', groupId, clusterName: replicaSet }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, approval: { required: true }, ...FAST },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      approval: { required: true },
+      ...FAST,
+    },
     during: async (h) => {
       await untilAwaitingApproval(h);
       await h.executeUpdate('reject', { args: [{ by: 'fixture-recorder', reason: 'wrong snapshot' }] });
@@ -89,7 +136,12 @@ const paths: { name: string; workflow?: string; args: unknown; before?: () => Pr
     before: async () => {
       await sim.admin.addScheduledSnapshot({ groupId, clusterName: DEMO_IDS.serverless, ageMs: 600_000 });
     },
-    args: { source: { kind: 'serverless', groupId, clusterName: DEMO_IDS.serverless }, what: { latest: true }, target: { groupId: targetProjectId, clusterName: restoreTarget }, ...FAST },
+    args: {
+      source: { kind: 'serverless', groupId, clusterName: DEMO_IDS.serverless },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      ...FAST,
+    },
   },
 ];
 
@@ -98,11 +150,19 @@ try {
     mkdirSync(out, { recursive: true });
     for (const p of paths) {
       await p.before?.();
-      const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', { taskQueue, workflowId: `fixture-${p.name}`, args: [p.args] });
+      const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', {
+        taskQueue,
+        workflowId: `fixture-${p.name}`,
+        args: [p.args],
+      });
       await p.during?.(handle);
       await handle.result().catch(() => undefined);
       // The CLI writes the canonical proto3 JSON form that historyFromJSON reads back.
-      const json = execFileSync(ensureTemporalCli().path, ['workflow', 'show', '--address', dev.address, '--workflow-id', handle.workflowId, '--output', 'json'], { encoding: 'utf8' });
+      const json = execFileSync(
+        ensureTemporalCli().path,
+        ['workflow', 'show', '--address', dev.address, '--workflow-id', handle.workflowId, '--output', 'json'],
+        { encoding: 'utf8' },
+      );
       writeFileSync(join(out, `${p.name}.json`), json);
       console.log(`recorded ${p.name}: ${(JSON.parse(json) as { events: unknown[] }).events.length} events`);
     }

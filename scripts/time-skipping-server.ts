@@ -61,7 +61,9 @@ export function findTimeSkippingServer(env: NodeJS.ProcessEnv = process.env): st
 function run(cmd: string, args: string[], what: string, output: 'inherit' | 'ignore' = 'inherit'): void {
   const r = spawnSync(cmd, args, { cwd: home, stdio: ['ignore', output, 'inherit'] });
   if (r.error || r.status !== 0) {
-    throw new Error(`${what} failed (\`${cmd} ${args.join(' ')}\`: ${r.error?.message ?? `exit ${r.status ?? r.signal}`})`);
+    throw new Error(
+      `${what} failed (\`${cmd} ${args.join(' ')}\`: ${r.error?.message ?? `exit ${r.status ?? r.signal}`})`,
+    );
   }
 }
 
@@ -93,14 +95,22 @@ async function archiveClasses(): Promise<void> {
   const port = await freePort();
   const java = process.env.JAVA_HOME ? join(process.env.JAVA_HOME, 'bin', 'java') : 'java';
   const jsa = join(home, 'app.jsa');
-  const args = [`-XX:ArchiveClassesAtExit=${jsa}`, '-Xlog:cds=off', '-XX:TieredStopAtLevel=1', '-cp', join(home, 'lib', '*')];
+  const args = [
+    `-XX:ArchiveClassesAtExit=${jsa}`,
+    '-Xlog:cds=off',
+    '-XX:TieredStopAtLevel=1',
+    '-cp',
+    join(home, 'lib', '*'),
+  ];
   const child = spawn(java, [...args, 'io.temporal.testserver.TestServer', String(port)], { stdio: 'ignore' });
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && child.exitCode === null && !(await listening(port))) await new Promise((r) => setTimeout(r, 200));
+  while (Date.now() < deadline && child.exitCode === null && !(await listening(port)))
+    await new Promise((r) => setTimeout(r, 200));
   child.kill('SIGTERM'); // a normal JVM shutdown writes the archive
   await exited;
-  if (!existsSync(jsa)) console.error('time-skipping server: no class-data archive was written; starts will be slower.');
+  if (!existsSync(jsa))
+    console.error('time-skipping server: no class-data archive was written; starts will be slower.');
 }
 
 async function install(): Promise<string> {
@@ -108,7 +118,14 @@ async function install(): Promise<string> {
   mkdirSync(join(home, 'bin'), { recursive: true });
   writeFileSync(join(home, 'pom.xml'), pom);
   run('java', ['-version'], 'Checking for Java (the test server needs Java 11+)', 'ignore');
-  const mvnArgs = ['-q', '-B', '-Dstyle.color=never', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'];
+  const mvnArgs = [
+    '-q',
+    '-B',
+    '-Dstyle.color=never',
+    'dependency:copy-dependencies',
+    '-DoutputDirectory=lib',
+    '-DincludeScope=runtime',
+  ];
   run('mvn', mvnArgs, 'Fetching the test server from Maven Central');
   writeFileSync(executable, wrapper);
   chmodSync(executable, 0o755);
@@ -139,7 +156,10 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const before = findTimeSkippingServer();
   ensureTimeSkippingServer().then(
     (path) => {
-      if (!before) console.log(`Installed Temporal's time-skipping test server at ${path} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      if (!before)
+        console.log(
+          `Installed Temporal's time-skipping test server at ${path} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+        );
     },
     (err: Error) => {
       console.error(err.message);

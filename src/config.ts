@@ -24,15 +24,29 @@ const workerEnvSchema = taskQueueEnvSchema.extend({
   MONGODB_ATLAS_BASE_URL: z
     .string()
     .default('https://cloud.mongodb.com')
-    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), { error: 'must be an http(s) URL, e.g. https://cloud.mongodb.com' }),
+    .refine((v) => /^https?:\/\/[^\s]+$/.test(v) && URL.canParse(v), {
+      error: 'must be an http(s) URL, e.g. https://cloud.mongodb.com',
+    }),
   MONGODB_ATLAS_CLIENT_ID: optionalText,
   MONGODB_ATLAS_CLIENT_SECRET: optionalText,
   MONGODB_ATLAS_PUBLIC_KEY: optionalText,
   MONGODB_ATLAS_PRIVATE_KEY: optionalText,
   /** `none` only for a simulator started with auth off, on plain http. */
-  MONGODB_ATLAS_AUTH: z.enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' }).optional(),
-  ATLAS_HTTP_TIMEOUT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int({ error: 'must be a whole number of milliseconds' }).min(100, { error: 'must be >= 100' }).max(600_000, { error: 'must be <= 600000' }).default(30_000),
-  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number({ error: 'must be a number' }).int({ error: 'must be a whole number' }).min(1, { error: 'must be >= 1' }).max(1000).default(100),
+  MONGODB_ATLAS_AUTH: z
+    .enum(['serviceAccount', 'apiKey', 'none'], { error: 'must be serviceAccount, apiKey or none' })
+    .optional(),
+  ATLAS_HTTP_TIMEOUT_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int({ error: 'must be a whole number of milliseconds' })
+    .min(100, { error: 'must be >= 100' })
+    .max(600_000, { error: 'must be <= 600000' })
+    .default(30_000),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
+    .number({ error: 'must be a number' })
+    .int({ error: 'must be a whole number' })
+    .min(1, { error: 'must be >= 1' })
+    .max(1000)
+    .default(100),
 });
 
 /*
@@ -63,13 +77,20 @@ function atlasProblems(raw: Env): string[] {
       'MONGODB_ATLAS_CLIENT_ID: Atlas credentials are missing: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (API key)',
     );
   }
-  if (!mode && hasSa && hasKey) problems.push('MONGODB_ATLAS_AUTH: both a service account and an API key are set: set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose');
-  if (mode === 'serviceAccount' && !hasSa) problems.push('MONGODB_ATLAS_CLIENT_ID: is required when MONGODB_ATLAS_AUTH=serviceAccount');
-  if (mode === 'apiKey' && !hasKey) problems.push('MONGODB_ATLAS_PUBLIC_KEY: is required when MONGODB_ATLAS_AUTH=apiKey');
+  if (!mode && hasSa && hasKey)
+    problems.push(
+      'MONGODB_ATLAS_AUTH: both a service account and an API key are set: set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose',
+    );
+  if (mode === 'serviceAccount' && !hasSa)
+    problems.push('MONGODB_ATLAS_CLIENT_ID: is required when MONGODB_ATLAS_AUTH=serviceAccount');
+  if (mode === 'apiKey' && !hasKey)
+    problems.push('MONGODB_ATLAS_PUBLIC_KEY: is required when MONGODB_ATLAS_AUTH=apiKey');
   const baseUrl = env('MONGODB_ATLAS_BASE_URL') ?? 'https://cloud.mongodb.com';
   // Real Atlas is HTTPS only: no-auth is for a simulator on plain HTTP (local or a compose network).
   if (mode === 'none' && !baseUrl.startsWith('http://')) {
-    problems.push('MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), never with Atlas itself');
+    problems.push(
+      'MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), never with Atlas itself',
+    );
   }
   return problems;
 }
@@ -83,7 +104,9 @@ export interface WorkerConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(`Invalid configuration — fix these environment variables and start again:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    super(
+      `Invalid configuration — fix these environment variables and start again:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    );
     this.name = 'ConfigError';
   }
 }
@@ -93,7 +116,10 @@ type Env = Record<string, string | undefined>;
 function parseEnv<S extends z.ZodType>(schema: S, env: Env, crossProblems: string[]): z.output<S> {
   const parsed = schema.safeParse(env);
   // Name the variable and the rule; never the value (it may be a secret).
-  const problems = [...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)), ...crossProblems];
+  const problems = [
+    ...(parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`)),
+    ...crossProblems,
+  ];
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   return parsed.data;
 }
@@ -103,7 +129,12 @@ type WorkerEnv = z.output<typeof workerEnvSchema>;
 function atlasAuth(e: WorkerEnv): AtlasAuth {
   const mode = e.MONGODB_ATLAS_AUTH ?? (e.MONGODB_ATLAS_CLIENT_ID ? 'serviceAccount' : 'apiKey');
   if (mode === 'none') return { kind: 'none' };
-  if (mode === 'serviceAccount') return { kind: 'serviceAccount', clientId: e.MONGODB_ATLAS_CLIENT_ID!, clientSecret: e.MONGODB_ATLAS_CLIENT_SECRET! };
+  if (mode === 'serviceAccount')
+    return {
+      kind: 'serviceAccount',
+      clientId: e.MONGODB_ATLAS_CLIENT_ID!,
+      clientSecret: e.MONGODB_ATLAS_CLIENT_SECRET!,
+    };
   return { kind: 'apiKey', publicKey: e.MONGODB_ATLAS_PUBLIC_KEY!, privateKey: e.MONGODB_ATLAS_PRIVATE_KEY! };
 }
 
@@ -129,7 +160,11 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     temporal: temporal.config,
     taskQueue: e.TEMPORAL_TASK_QUEUE,
-    atlas: { baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''), auth: atlasAuth(e), timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS },
+    atlas: {
+      baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''),
+      auth: atlasAuth(e),
+      timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS,
+    },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
   };
 }

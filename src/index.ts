@@ -80,7 +80,14 @@ export type { AtlasAuth, AtlasClientOptions, AtlasClientStats, ClientErrorCode }
 
 // Encrypted payloads: the data converter for your own clients and workers (same keys everywhere),
 // and the codec server the Temporal UI and `temporal --codec-endpoint` decrypt through.
-export { codecKeys, codecKeysFromEnv, createEncryptionCodec, dataConverterFromEnv, encryptedDataConverter, MissingCodecKeyError } from './codec/index.js';
+export {
+  codecKeys,
+  codecKeysFromEnv,
+  createEncryptionCodec,
+  dataConverterFromEnv,
+  encryptedDataConverter,
+  MissingCodecKeyError,
+} from './codec/index.js';
 export type { CodecKey, CodecKeys, EncryptionCodec } from './codec/index.js';
 export { startCodecServer } from './codec/server.js';
 export type { CodecServerOptions, RunningCodecServer } from './codec/server.js';

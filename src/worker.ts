@@ -10,7 +10,9 @@ import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { connectionOptions } from './temporal-connection.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
-export const workflowsPath = fileURLToPath(new URL(`./workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url));
+export const workflowsPath = fileURLToPath(
+  new URL(`./workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 export interface BuildWorkerOptions {
   config: WorkerConfig;
@@ -66,7 +68,9 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   const dataConverter = dataConverterFromEnv(env);
   const built = await buildWorker({ config, dataConverter });
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
-  console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${config.temporal.address} (namespace ${config.temporal.namespace}), Atlas at ${config.atlas.baseUrl} (${config.atlas.auth.kind} auth), ${payloads}`);
+  console.log(
+    `atlas-backup worker: task queue '${config.taskQueue}' on ${config.temporal.address} (namespace ${config.temporal.namespace}), Atlas at ${config.atlas.baseUrl} (${config.atlas.auth.kind} auth), ${payloads}`,
+  );
   try {
     await built.worker.run();
   } finally {

@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadWorkerConfig, temporalConfigFromEnv } from '../src/config.js';
 
 // Made up for this run: never a real credential, never committed.
-const sa = { MONGODB_ATLAS_CLIENT_ID: `mdb_sa_id_${randomBytes(4).toString('hex')}`, MONGODB_ATLAS_CLIENT_SECRET: `mdb_sa_sk_${randomBytes(16).toString('hex')}` };
+const sa = {
+  MONGODB_ATLAS_CLIENT_ID: `mdb_sa_id_${randomBytes(4).toString('hex')}`,
+  MONGODB_ATLAS_CLIENT_SECRET: `mdb_sa_sk_${randomBytes(16).toString('hex')}`,
+};
 
 function problemsOf(env: Record<string, string>): string[] {
   try {
@@ -23,16 +26,28 @@ describe('worker configuration from the environment', () => {
     expect(c.temporal).toMatchObject({ address: 'localhost:7233', namespace: 'default' });
     expect(c.taskQueue).toBe('atlas-backup');
     expect(c.atlas.baseUrl).toBe('https://cloud.mongodb.com');
-    expect(c.atlas.auth).toEqual({ kind: 'serviceAccount', clientId: sa.MONGODB_ATLAS_CLIENT_ID, clientSecret: sa.MONGODB_ATLAS_CLIENT_SECRET });
+    expect(c.atlas.auth).toEqual({
+      kind: 'serviceAccount',
+      clientId: sa.MONGODB_ATLAS_CLIENT_ID,
+      clientSecret: sa.MONGODB_ATLAS_CLIENT_SECRET,
+    });
   });
 
   it('chooses API-key auth when only an API key is set', () => {
-    const c = loadWorkerConfig({ MONGODB_ATLAS_PUBLIC_KEY: 'pubkey', MONGODB_ATLAS_PRIVATE_KEY: randomBytes(8).toString('hex') });
+    const c = loadWorkerConfig({
+      MONGODB_ATLAS_PUBLIC_KEY: 'pubkey',
+      MONGODB_ATLAS_PRIVATE_KEY: randomBytes(8).toString('hex'),
+    });
     expect(c.atlas.auth.kind).toBe('apiKey');
   });
 
   it('names every bad variable in one error', () => {
-    const problems = problemsOf({ TEMPORAL_ADDRESS: 'not an address', MONGODB_ATLAS_BASE_URL: 'ftp://x', ATLAS_HTTP_TIMEOUT_MS: 'soon', MONGODB_ATLAS_CLIENT_ID: 'id-only' });
+    const problems = problemsOf({
+      TEMPORAL_ADDRESS: 'not an address',
+      MONGODB_ATLAS_BASE_URL: 'ftp://x',
+      ATLAS_HTTP_TIMEOUT_MS: 'soon',
+      MONGODB_ATLAS_CLIENT_ID: 'id-only',
+    });
     expect(problems.some((p) => p.startsWith('TEMPORAL_ADDRESS:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('MONGODB_ATLAS_BASE_URL:'))).toBe(true);
     expect(problems.some((p) => p.startsWith('ATLAS_HTTP_TIMEOUT_MS:'))).toBe(true);
@@ -45,9 +60,13 @@ describe('worker configuration from the environment', () => {
   });
 
   it('allows auth off only for a simulator on plain http, never for Atlas itself', () => {
-    expect(loadWorkerConfig({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:8080' }).atlas.auth).toEqual({ kind: 'none' });
+    expect(
+      loadWorkerConfig({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:8080' }).atlas.auth,
+    ).toEqual({ kind: 'none' });
     expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none' }).join()).toMatch(/MONGODB_ATLAS_AUTH.*plain-http/);
-    expect(problemsOf({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }).join()).toMatch(/never with Atlas itself/);
+    expect(
+      problemsOf({ MONGODB_ATLAS_AUTH: 'none', MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com' }).join(),
+    ).toMatch(/never with Atlas itself/);
   });
 
   it('never repeats a secret value in its message', () => {
@@ -61,7 +80,13 @@ describe('worker configuration from the environment', () => {
   });
 
   it('reads the Temporal connection for the CLI without needing Atlas credentials', () => {
-    expect(temporalConfigFromEnv({ TEMPORAL_ADDRESS: 'temporal.example:7233', TEMPORAL_NAMESPACE: 'prod', TEMPORAL_API_KEY: 'k' })).toMatchObject({
+    expect(
+      temporalConfigFromEnv({
+        TEMPORAL_ADDRESS: 'temporal.example:7233',
+        TEMPORAL_NAMESPACE: 'prod',
+        TEMPORAL_API_KEY: 'k',
+      }),
+    ).toMatchObject({
       address: 'temporal.example:7233',
       namespace: 'prod',
       apiKey: 'k',

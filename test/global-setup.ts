@@ -38,7 +38,10 @@ async function startTemporal(): Promise<TestWorkflowEnvironment> {
 }
 
 export async function setup(project: TestProject): Promise<void> {
-  const [started, bundle] = await Promise.all([startTemporal(), bundleWorkflowCode({ workflowsPath, logger: quietLogger })]);
+  const [started, bundle] = await Promise.all([
+    startTemporal(),
+    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+  ]);
   env = started;
   const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-bundle-'));
   const workflowBundlePath = join(dir, 'workflows.js');

@@ -3,7 +3,16 @@
 // Its worker runs a real backupPipeline on the suite's dev server against a simulator over HTTP.
 // Slow by nature (build + pack + install): generous timeouts, no wall-clock budgets.
 import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +34,21 @@ const MINUTE = 60_000;
 
 /** The environment minus what `npm test` sets for its own scripts (it would point npm at the repo). */
 function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_(lifecycle|package|config_(local_)?prefix)/i.test(k)));
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !/^npm_(lifecycle|package|config_(local_)?prefix)/i.test(k)),
+  );
   delete env.INIT_CWD;
   return { ...env, NO_COLOR: '1', ...extra };
 }
 
 async function npm(args: string[], cwd: string): Promise<string> {
   try {
-    const { stdout } = await exec('npm', args, { cwd, env: childEnv(), timeout: 8 * MINUTE, maxBuffer: 32 * 1024 * 1024 });
+    const { stdout } = await exec('npm', args, {
+      cwd,
+      env: childEnv(),
+      timeout: 8 * MINUTE,
+      maxBuffer: 32 * 1024 * 1024,
+    });
     return stdout;
   } catch (err) {
     const e = err as Error & { stdout?: string; stderr?: string };
@@ -74,20 +90,33 @@ describe('the packed package, installed into a project of its own', () => {
 
   it("type-checks the README's library examples against the installed declarations", async () => {
     const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Use it as a library'), readme.indexOf('## The `atlas-backup` command'));
+    const section = readme.slice(
+      readme.indexOf('## Use it as a library'),
+      readme.indexOf('## The `atlas-backup` command'),
+    );
     const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(examples.length).toBeGreaterThanOrEqual(3);
     examples.forEach((code, i) => writeFileSync(join(consumer, `example${i}.ts`), `${code}\nexport {};\n`));
     const compilerOptions = {
-      target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true, skipLibCheck: true,
+      target: 'ES2022',
+      module: 'NodeNext',
+      moduleResolution: 'NodeNext',
+      strict: true,
+      noEmit: true,
+      skipLibCheck: true,
       // The consumer's own @types/node: borrowed from the repository rather than installed again.
-      typeRoots: [join(ROOT, 'node_modules', '@types')], types: ['node'],
+      typeRoots: [join(ROOT, 'node_modules', '@types')],
+      types: ['node'],
     };
     writeFileSync(join(consumer, 'tsconfig.json'), JSON.stringify({ compilerOptions, include: ['example*.ts'] }));
     const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-    await exec(process.execPath, [tsc, '-p', consumer], { cwd: consumer, timeout: 5 * MINUTE }).catch((err: Error & { stdout?: string }) => {
-      throw new Error(`the README examples do not type-check against the package's declarations:\n${err.stdout ?? err.message}`);
-    });
+    await exec(process.execPath, [tsc, '-p', consumer], { cwd: consumer, timeout: 5 * MINUTE }).catch(
+      (err: Error & { stdout?: string }) => {
+        throw new Error(
+          `the README examples do not type-check against the package's declarations:\n${err.stdout ?? err.message}`,
+        );
+      },
+    );
   });
 
   it('installs an atlas-backup bin that prints the package version', async () => {

@@ -9,7 +9,11 @@ const root = join(import.meta.dirname, '..');
 
 describe('static checks', () => {
   it('typechecks under strict NodeNext settings', () => {
-    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(root, 'tsconfig.json')], { encoding: 'utf8', cwd: root });
+    const r = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '-p', join(root, 'tsconfig.json')],
+      { encoding: 'utf8', cwd: root },
+    );
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
   });
@@ -17,8 +21,20 @@ describe('static checks', () => {
   it('passes the lint rules in src, including the determinism rules for src/workflows', async () => {
     const eslint = new ESLint({ cwd: root });
     const results = await eslint.lintFiles(['src']);
-    const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(root.length + 1)}:${m.line} ${m.ruleId ?? ''} ${m.message}`));
+    const problems = results.flatMap((r) =>
+      r.messages.map((m) => `${r.filePath.slice(root.length + 1)}:${m.line} ${m.ruleId ?? ''} ${m.message}`),
+    );
     expect(problems).toEqual([]);
+  });
+
+  it('is formatted by Prettier (the one formatter; npm run format fixes it)', () => {
+    const prettier = join(root, 'node_modules', 'prettier', 'bin', 'prettier.cjs');
+    const r = spawnSync(process.execPath, [prettier, '--check', '**/*.{ts,js,mjs,cjs}'], {
+      encoding: 'utf8',
+      cwd: root,
+    });
+    expect(r.stdout + r.stderr).toContain('All matched files use Prettier code style!');
+    expect(r.status).toBe(0);
   });
 
   it('rejects a Node built-in or Math.random in workflow code', async () => {
@@ -30,9 +46,12 @@ describe('static checks', () => {
         rules: { '@typescript-eslint/no-floating-promises': 'off', '@typescript-eslint/no-misused-promises': 'off' },
       },
     });
-    const [result] = await eslint.lintText("import { readFileSync } from 'node:fs';\nexport const x = Math.random() + readFileSync.length;\n", {
-      filePath: join(root, 'src', 'workflows', 'lint-probe.ts'),
-    });
+    const [result] = await eslint.lintText(
+      "import { readFileSync } from 'node:fs';\nexport const x = Math.random() + readFileSync.length;\n",
+      {
+        filePath: join(root, 'src', 'workflows', 'lint-probe.ts'),
+      },
+    );
     const rules = result!.messages.map((m) => m.ruleId);
     expect(rules).toContain('no-restricted-imports');
     expect(rules).toContain('no-restricted-properties');

@@ -20,7 +20,14 @@ export interface PollerResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET until `done`, sleeping `periodMs` between GETs; bounded by `deadlineMs` of wall time. */
-async function watch<T>(what: string, get: () => Promise<T>, done: (v: T) => boolean, failed: (v: T) => string | undefined, periodMs: number, deadlineMs: number): Promise<T> {
+async function watch<T>(
+  what: string,
+  get: () => Promise<T>,
+  done: (v: T) => boolean,
+  failed: (v: T) => string | undefined,
+  periodMs: number,
+  deadlineMs: number,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const v = await get();
@@ -33,22 +40,56 @@ async function watch<T>(what: string, get: () => Promise<T>, done: (v: T) => boo
 }
 
 /** snapshot → wait → export → wait → automated restore → wait, every wait a fixed-period watch. */
-export async function runFixedPoller(client: AtlasClient, job: PollerJob, periodMs: number, deadlineMs: number): Promise<PollerResult> {
+export async function runFixedPoller(
+  client: AtlasClient,
+  job: PollerJob,
+  periodMs: number,
+  deadlineMs: number,
+): Promise<PollerResult> {
   const cluster = { groupId: job.groupId, clusterName: job.clusterName };
-  const snap = await client.request('takeSnapshots', { path: cluster, body: { description: 'bench fixed poller', retentionInDays: 1 } });
-  await watch(`snapshot ${snap.id}`, () => client.request('getClusterBackupSnapshot', { path: { ...cluster, snapshotId: snap.id } }),
-    (s) => s.status === 'completed', (s) => (s.status === 'failed' ? 'failed' : undefined), periodMs, deadlineMs);
+  const snap = await client.request('takeSnapshots', {
+    path: cluster,
+    body: { description: 'bench fixed poller', retentionInDays: 1 },
+  });
+  await watch(
+    `snapshot ${snap.id}`,
+    () => client.request('getClusterBackupSnapshot', { path: { ...cluster, snapshotId: snap.id } }),
+    (s) => s.status === 'completed',
+    (s) => (s.status === 'failed' ? 'failed' : undefined),
+    periodMs,
+    deadlineMs,
+  );
 
-  const exp = await client.request('createBackupExport', { path: cluster, body: { snapshotId: snap.id, exportBucketId: job.exportBucketId } });
-  await watch(`export ${exp.id}`, () => client.request('getBackupExport', { path: { ...cluster, exportId: exp.id } }),
-    (j) => j.state === 'Successful', (j) => (j.state === 'Failed' || j.state === 'Cancelled' ? j.state : undefined), periodMs, deadlineMs);
+  const exp = await client.request('createBackupExport', {
+    path: cluster,
+    body: { snapshotId: snap.id, exportBucketId: job.exportBucketId },
+  });
+  await watch(
+    `export ${exp.id}`,
+    () => client.request('getBackupExport', { path: { ...cluster, exportId: exp.id } }),
+    (j) => j.state === 'Successful',
+    (j) => (j.state === 'Failed' || j.state === 'Cancelled' ? j.state : undefined),
+    periodMs,
+    deadlineMs,
+  );
 
   const restore = await client.request('createBackupRestoreJob', {
     path: cluster,
-    body: { deliveryType: 'automated', snapshotId: snap.id, targetGroupId: job.targetGroupId, targetClusterName: job.targetClusterName },
+    body: {
+      deliveryType: 'automated',
+      snapshotId: snap.id,
+      targetGroupId: job.targetGroupId,
+      targetClusterName: job.targetClusterName,
+    },
   });
-  await watch(`restore ${restore.id}`, () => client.request('getBackupRestoreJob', { path: { ...cluster, restoreJobId: restore.id } }),
-    (r) => !!r.finishedAt, (r) => (r.failed ? 'failed' : r.cancelled ? 'cancelled' : r.expired ? 'expired' : undefined), periodMs, deadlineMs);
+  await watch(
+    `restore ${restore.id}`,
+    () => client.request('getBackupRestoreJob', { path: { ...cluster, restoreJobId: restore.id } }),
+    (r) => !!r.finishedAt,
+    (r) => (r.failed ? 'failed' : r.cancelled ? 'cancelled' : r.expired ? 'expired' : undefined),
+    periodMs,
+    deadlineMs,
+  );
 
   return { snapshotId: snap.id, exportId: exp.id, restoreJobId: restore.id };
 }

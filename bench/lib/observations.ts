@@ -2,24 +2,50 @@
 // how long after it became terminal the first GET that saw it terminal arrived.
 import type { SimulatorAdmin } from '../../src/simulator/index.js';
 
-export interface JobIds { snapshotId: string; exportId: string; restoreJobId: string }
+export interface JobIds {
+  snapshotId: string;
+  exportId: string;
+  restoreJobId: string;
+}
 export type Job = 'snapshot' | 'export' | 'restore';
 export const JOBS: Job[] = ['snapshot', 'export', 'restore'];
 
 /** Raw model fields that /__simulator/resources passes through (the admin types list fewer). */
-interface RawSnapshot { id: string; createdAt: number; queuedMs: number; inProgressMs: number }
-interface RawExport { id: string; createdAt: number; queuedMs: number; perCollectionMs: number; totalCollections: number }
-interface RawRestore { id: string; createdAt: number; durationMs: number }
+interface RawSnapshot {
+  id: string;
+  createdAt: number;
+  queuedMs: number;
+  inProgressMs: number;
+}
+interface RawExport {
+  id: string;
+  createdAt: number;
+  queuedMs: number;
+  perCollectionMs: number;
+  totalCollections: number;
+}
+interface RawRestore {
+  id: string;
+  createdAt: number;
+  durationMs: number;
+}
 
 export async function atlasRequests(admin: SimulatorAdmin): Promise<number> {
   const counters = await admin.counters();
   return Object.entries(counters).reduce((sum, [op, n]) => (op === 'oauthToken' ? sum : sum + (n ?? 0)), 0);
 }
 
-export interface JobTimeline { createdAt: number; terminalAt: number; gets: number[] }
+export interface JobTimeline {
+  createdAt: number;
+  terminalAt: number;
+  gets: number[];
+}
 
 /** The job's terminal moment, from the simulator's lifecycle rules (states derive from createdAt + durations). */
-async function lifecycles(admin: SimulatorAdmin, ids: JobIds): Promise<Record<Job, { createdAt: number; terminalAt: number }>> {
+async function lifecycles(
+  admin: SimulatorAdmin,
+  ids: JobIds,
+): Promise<Record<Job, { createdAt: number; terminalAt: number }>> {
   const r = await admin.resources();
   const find = <T extends { id: string }>(list: unknown[], id: string, what: string): T => {
     const hit = (list as T[]).find((x) => x.id === id);
@@ -42,7 +68,9 @@ export async function jobTimelines(admin: SimulatorAdmin, ids: JobIds): Promise<
   const idOf: Record<Job, string> = { snapshot: ids.snapshotId, export: ids.exportId, restore: ids.restoreJobId };
   const out = {} as Record<Job, JobTimeline>;
   for (const job of JOBS) {
-    const gets = log.filter((e) => e.method === 'GET' && e.status === 200 && e.path.endsWith(`/${idOf[job]}`)).map((e) => Date.parse(e.at));
+    const gets = log
+      .filter((e) => e.method === 'GET' && e.status === 200 && e.path.endsWith(`/${idOf[job]}`))
+      .map((e) => Date.parse(e.at));
     out[job] = { ...life[job], gets };
   }
   return out;

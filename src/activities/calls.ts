@@ -2,7 +2,15 @@
 // Temporal outcome and counted, and list operations are paged in one place.
 import type { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AtlasClient, ItemOf, ListOperationId, OperationId, PathParamsOf, RequestArgs, ResponseOf } from '../atlas/index.js';
+import type {
+  AtlasClient,
+  ItemOf,
+  ListOperationId,
+  OperationId,
+  PathParamsOf,
+  RequestArgs,
+  ResponseOf,
+} from '../atlas/index.js';
 import type { RunRef } from '../contract/index.js';
 import { atlasCall, type CallContext } from './failures.js';
 
@@ -21,7 +29,11 @@ export class AttemptCalls {
   }
 
   /** The items of a list operation, page by page (at most maxPages pages of 100). */
-  async *items<K extends ListOperationId>(operation: K, path: PathParamsOf<K>, maxPages: number): AsyncGenerator<ItemOf<K>> {
+  async *items<K extends ListOperationId>(
+    operation: K,
+    path: PathParamsOf<K>,
+    maxPages: number,
+  ): AsyncGenerator<ItemOf<K>> {
     for (let pageNum = 1; pageNum <= maxPages; pageNum++) {
       const args = { path, query: { pageNum, itemsPerPage: ITEMS_PER_PAGE } } as RequestArgs<K>;
       const results = ((await this.call(operation, args)) as { results?: ItemOf<K>[] }).results ?? [];
@@ -31,7 +43,12 @@ export class AttemptCalls {
   }
 
   /** The first item `match` accepts, looking at most maxPages pages. */
-  async find<K extends ListOperationId>(operation: K, path: PathParamsOf<K>, match: (item: ItemOf<K>) => boolean, maxPages = 10): Promise<ItemOf<K> | undefined> {
+  async find<K extends ListOperationId>(
+    operation: K,
+    path: PathParamsOf<K>,
+    match: (item: ItemOf<K>) => boolean,
+    maxPages = 10,
+  ): Promise<ItemOf<K> | undefined> {
     for await (const item of this.items(operation, path, maxPages)) if (match(item)) return item;
     return undefined;
   }
@@ -51,6 +68,10 @@ export class AttemptCalls {
  */
 export function runOf(ctx: Context): RunRef {
   const { workflowId, runId } = ctx.info.workflowExecution ?? {};
-  if (!workflowId || !runId) throw ApplicationFailure.nonRetryable('This activity must run inside a workflow (it tags Atlas resources with the run).', 'NoWorkflowContext');
+  if (!workflowId || !runId)
+    throw ApplicationFailure.nonRetryable(
+      'This activity must run inside a workflow (it tags Atlas resources with the run).',
+      'NoWorkflowContext',
+    );
   return { workflowId, runId };
 }

@@ -18,11 +18,21 @@ export interface CreateSteps<R> {
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
  * a worker crash). The first attempt never looks: what it could find was made by someone else.
  */
-export async function createOrAdopt<R>(calls: AttemptCalls, steps: CreateSteps<R>): Promise<CreatedResource & { resource: R }> {
+export async function createOrAdopt<R>(
+  calls: AttemptCalls,
+  steps: CreateSteps<R>,
+): Promise<CreatedResource & { resource: R }> {
   const attempts = Context.current().info.attempt;
   const existing = attempts > 1 ? await steps.find() : undefined;
   const resource = existing ?? (await steps.create());
-  return { id: steps.id(resource), state: steps.state(resource), adopted: existing !== undefined, requests: calls.requests, attempts, resource };
+  return {
+    id: steps.id(resource),
+    state: steps.state(resource),
+    adopted: existing !== undefined,
+    requests: calls.requests,
+    attempts,
+    resource,
+  };
 }
 
 /** What one status read of an Atlas job found. */
@@ -39,11 +49,23 @@ export interface PollVerdict {
 }
 
 /** One poll: returns when the job is done, fails the step when it ended badly, else "not finished". */
-export async function pollOnce(resource: PollDetails['resource'], id: string, label: string, read: () => Promise<PollVerdict>): Promise<AwaitedResource> {
+export async function pollOnce(
+  resource: PollDetails['resource'],
+  id: string,
+  label: string,
+  read: () => Promise<PollVerdict>,
+): Promise<AwaitedResource> {
   const attempts = Context.current().info.attempt;
   const v = await read();
   if (v.done) return { state: v.state, attempts, finishedAt: v.done.finishedAt, facts: v.done.facts };
-  if (v.terminal) throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
-  const details: PollDetails = { resource, id, state: v.state, ...v.progress, ...(v.nextPollMs !== undefined ? { nextPollMs: v.nextPollMs } : {}) };
+  if (v.terminal)
+    throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
+  const details: PollDetails = {
+    resource,
+    id,
+    state: v.state,
+    ...v.progress,
+    ...(v.nextPollMs !== undefined ? { nextPollMs: v.nextPollMs } : {}),
+  };
   throw notFinished(`${label} is ${v.state}`, v.nextPollMs, { ...details });
 }

@@ -4,7 +4,15 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient } from '../atlas/index.js';
-import type { DescribeSourceInput, SelectedSnapshot, SelectSnapshotInput, SourceDescription, SourceRef, VerifiedTarget, VerifyTargetInput } from '../contract/index.js';
+import type {
+  DescribeSourceInput,
+  SelectedSnapshot,
+  SelectSnapshotInput,
+  SourceDescription,
+  SourceRef,
+  VerifiedTarget,
+  VerifyTargetInput,
+} from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 import { pollOnce } from './core.js';
 import { terminalFailure } from './failures.js';
@@ -28,12 +36,20 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
     const snap = candidates[0]!;
     if (snap.completed) return { chosen: snap, count: 1 };
     const message = `Snapshot ${snapshotId} of ${where(source)} is ${snap.status}, not completed: only a completed snapshot can be restored. Pick a completed snapshot (or what.latest), or wait for this one and run again.`;
-    throw terminalFailure('SnapshotNotCompleted', message, { resource: 'snapshot', id: snapshotId, state: snap.status });
+    throw terminalFailure('SnapshotNotCompleted', message, {
+      resource: 'snapshot',
+      id: snapshotId,
+      state: snap.status,
+    });
   }
   const best = newestCompleted(candidates);
   if (best) return { chosen: best, count: candidates.filter((c) => c.completed).length };
   const message = `No completed snapshot of ${where(source)} to restore (${candidates.length} listed, none completed). Take an on-demand snapshot and wait for it, or restore a point in time, then run again.`;
-  throw terminalFailure('NoCompletedSnapshot', message, { resource: 'snapshot', listed: candidates.length, states: candidates.map((c) => c.status) });
+  throw terminalFailure('NoCompletedSnapshot', message, {
+    resource: 'snapshot',
+    listed: candidates.length,
+    states: candidates.map((c) => c.status),
+  });
 }
 
 export function drActivities(client: AtlasClient) {
@@ -43,11 +59,25 @@ export function drActivities(client: AtlasClient) {
       const calls = new AttemptCalls(client, source);
       let sharded = false;
       if (source.kind === 'dedicated') {
-        const cluster = await calls.call('getCluster', { path: { groupId: source.groupId, clusterName: source.clusterName } });
+        const cluster = await calls.call('getCluster', {
+          path: { groupId: source.groupId, clusterName: source.clusterName },
+        });
         sharded = (cluster.clusterType ?? 'REPLICASET') !== 'REPLICASET';
       }
-      const { chosen, count } = choose(source, await SOURCES[source.kind].snapshots(calls, source, sharded, snapshotId), snapshotId);
-      return { snapshotId: chosen.id, snapshotTimestamp: chosen.timestamp, snapshotType: chosen.snapshotType, sharded, candidates: count, requests: calls.requests, attempts: Context.current().info.attempt };
+      const { chosen, count } = choose(
+        source,
+        await SOURCES[source.kind].snapshots(calls, source, sharded, snapshotId),
+        snapshotId,
+      );
+      return {
+        snapshotId: chosen.id,
+        snapshotTimestamp: chosen.timestamp,
+        snapshotType: chosen.snapshotType,
+        sharded,
+        candidates: count,
+        requests: calls.requests,
+        attempts: Context.current().info.attempt,
+      };
     },
 
     /** A point-in-time restore has no snapshot to check: confirm the source cluster exists instead. */
@@ -55,7 +85,12 @@ export function drActivities(client: AtlasClient) {
       const { groupId, clusterName } = input.source;
       const calls = new AttemptCalls(client, input.source);
       const c = await calls.call('getCluster', { path: { groupId, clusterName } });
-      return { clusterType: c.clusterType ?? 'REPLICASET', stateName: c.stateName, requests: calls.requests, attempts: Context.current().info.attempt };
+      return {
+        clusterType: c.clusterType ?? 'REPLICASET',
+        stateName: c.stateName,
+        requests: calls.requests,
+        attempts: Context.current().info.attempt,
+      };
     },
 
     /** One getCluster per attempt; anything but IDLE is "not finished yet" (retry-as-poll). */
@@ -63,17 +98,23 @@ export function drActivities(client: AtlasClient) {
       const { groupId, clusterName, restoreJobId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       let via: VerifiedTarget['via'] = 'getCluster';
-      const polled = await pollOnce('cluster', clusterName, `target cluster '${clusterName}' in project ${groupId} after restore job ${restoreJobId}`, async () => {
-        try {
-          const state = (await calls.call('getCluster', { path: { groupId, clusterName } })).stateName ?? 'UNKNOWN';
-          return state === 'IDLE' ? { state, done: { facts: {} } } : { state };
-        } catch (err) {
-          // Flex targets have no getCluster; their restore job reaching COMPLETED is the check.
-          if (!(err instanceof ApplicationFailure && err.type === 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API')) throw err;
-          via = 'flexRestoreJob';
-          return { state: 'COMPLETED', done: { facts: {} } };
-        }
-      });
+      const polled = await pollOnce(
+        'cluster',
+        clusterName,
+        `target cluster '${clusterName}' in project ${groupId} after restore job ${restoreJobId}`,
+        async () => {
+          try {
+            const state = (await calls.call('getCluster', { path: { groupId, clusterName } })).stateName ?? 'UNKNOWN';
+            return state === 'IDLE' ? { state, done: { facts: {} } } : { state };
+          } catch (err) {
+            // Flex targets have no getCluster; their restore job reaching COMPLETED is the check.
+            if (!(err instanceof ApplicationFailure && err.type === 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API'))
+              throw err;
+            via = 'flexRestoreJob';
+            return { state: 'COMPLETED', done: { facts: {} } };
+          }
+        },
+      );
       return { stateName: polled.state, via, attempts: polled.attempts };
     },
   };

@@ -2,7 +2,14 @@
 // customData, adopted on retry) and wait for it, polling close to its estimated completion.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient, ExportJob } from '../atlas/index.js';
-import { CUSTOM_DATA_TAG_KEYS, customDataTags, type AwaitedResource, type AwaitExportInput, type CreatedResource, type StartExportInput } from '../contract/index.js';
+import {
+  CUSTOM_DATA_TAG_KEYS,
+  customDataTags,
+  type AwaitedResource,
+  type AwaitExportInput,
+  type CreatedResource,
+  type StartExportInput,
+} from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, pollOnce } from './core.js';
 import { exportPollDelayMs } from './polling.js';
@@ -13,13 +20,19 @@ export function exportActivities(client: AtlasClient) {
       const { groupId, clusterName, snapshotId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const tags = customDataTags(runOf(Context.current()));
-      const isOurs = (j: ExportJob) => j.snapshotId === snapshotId && tags.every((t) => j.customData?.some((d) => d.key === t.key && d.value === t.value));
+      const isOurs = (j: ExportJob) =>
+        j.snapshotId === snapshotId &&
+        tags.every((t) => j.customData?.some((d) => d.key === t.key && d.value === t.value));
       const ourKeys = new Set<string>(Object.values(CUSTOM_DATA_TAG_KEYS));
       const customData = [...input.customData.filter((d) => !ourKeys.has(d.key)), ...tags];
       const path = { groupId, clusterName };
       const { resource: _, ...created } = await createOrAdopt(calls, {
         find: () => calls.find('listBackupExports', path, isOurs),
-        create: () => calls.call('createBackupExport', { path, body: { snapshotId, exportBucketId: input.exportBucketId, customData } }),
+        create: () =>
+          calls.call('createBackupExport', {
+            path,
+            body: { snapshotId, exportBucketId: input.exportBucketId, customData },
+          }),
         id: (j) => j.id,
         state: (j) => j.state,
       });
@@ -32,14 +45,34 @@ export function exportActivities(client: AtlasClient) {
       return pollOnce('exportJob', exportJobId, `export job ${exportJobId}`, async () => {
         const job = await calls.call('getBackupExport', { path: { groupId, clusterName, exportId: exportJobId } });
         const state = job.state ?? 'unknown';
-        const progress = { exportedCollections: job.exportStatus?.exportedCollections, totalCollections: job.exportStatus?.totalCollections };
-        if (state === 'Successful') return { state, done: { finishedAt: job.finishedAt, facts: { ...progress, prefix: job.prefix, createdAt: job.createdAt } } };
+        const progress = {
+          exportedCollections: job.exportStatus?.exportedCollections,
+          totalCollections: job.exportStatus?.totalCollections,
+        };
+        if (state === 'Successful')
+          return {
+            state,
+            done: { finishedAt: job.finishedAt, facts: { ...progress, prefix: job.prefix, createdAt: job.createdAt } },
+          };
         if (state === 'Failed' || state === 'Cancelled') {
-          const reason = job.stateReason ? `${job.stateReason.errorCode ?? ''} ${job.stateReason.message ?? ''}`.trim() : 'no reason given';
+          const reason = job.stateReason
+            ? `${job.stateReason.errorCode ?? ''} ${job.stateReason.message ?? ''}`.trim()
+            : 'no reason given';
           const message = `Export job ${exportJobId} of cluster '${clusterName}' in project ${groupId} ended ${state} in Atlas: ${reason}. Check the bucket's access role and the cluster's backup page, then start a new run.`;
-          return { state, terminal: { type: state === 'Failed' ? 'ExportFailed' : 'ExportCancelled', message, details: { stateReason: job.stateReason } } };
+          return {
+            state,
+            terminal: {
+              type: state === 'Failed' ? 'ExportFailed' : 'ExportCancelled',
+              message,
+              details: { stateReason: job.stateReason },
+            },
+          };
         }
-        return { state, progress, nextPollMs: exportPollDelayMs(input.polling, { ...progress, createdAt: job.createdAt }, Date.now()) };
+        return {
+          state,
+          progress,
+          nextPollMs: exportPollDelayMs(input.polling, { ...progress, createdAt: job.createdAt }, Date.now()),
+        };
       });
     },
   };

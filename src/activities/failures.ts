@@ -58,7 +58,11 @@ export async function atlasCall<T>(ctx: CallContext, fn: () => Promise<T>): Prom
  * waiting adds no workflow history per poll; `details` carry the latest Atlas state for status views.
  * Without a delay of its own (an export's completion estimate), the policy's backoff sets the next poll.
  */
-export function notFinished(message: string, delayMs: number | undefined, details: Record<string, unknown>): ApplicationFailure {
+export function notFinished(
+  message: string,
+  delayMs: number | undefined,
+  details: Record<string, unknown>,
+): ApplicationFailure {
   return ApplicationFailure.create({
     message,
     type: NOT_FINISHED,
@@ -70,6 +74,10 @@ export function notFinished(message: string, delayMs: number | undefined, detail
 }
 
 /** A terminal Atlas state (snapshot failed, export Failed, restore cancelled...): stop the step. */
-export function terminalFailure(type: TerminalFailureType, message: string, details: Record<string, unknown>): ApplicationFailure {
+export function terminalFailure(
+  type: TerminalFailureType,
+  message: string,
+  details: Record<string, unknown>,
+): ApplicationFailure {
   return ApplicationFailure.create({ message, type, nonRetryable: true, details: [details] });
 }

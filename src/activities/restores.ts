@@ -29,14 +29,18 @@ export function startInputOf(input: StartRestoreInput | LegacyStartRestoreInput)
 }
 
 function sourceOf(input: { source: SourceRef } | ClusterRef): SourceRef {
-  return 'source' in input ? input.source : { kind: 'dedicated' as const, groupId: input.groupId, clusterName: input.clusterName };
+  return 'source' in input
+    ? input.source
+    : { kind: 'dedicated' as const, groupId: input.groupId, clusterName: input.clusterName };
 }
 
 export function restoreActivities(client: AtlasClient) {
   async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
     const { source, restore, stepStartedAt } = startInputOf(raw);
     if (source.kind === 'flex' && (!restore.snapshotId || !restore.targetGroupId || !restore.targetClusterName)) {
-      throw terminalFailure('InvalidInput', 'A flex restore needs a snapshot id and a target project and cluster.', { resource: 'restoreJob' });
+      throw terminalFailure('InvalidInput', 'A flex restore needs a snapshot id and a target project and cluster.', {
+        resource: 'restoreJob',
+      });
     }
     const api = SOURCES[source.kind];
     const calls = new AttemptCalls(client, source);
@@ -73,11 +77,18 @@ export function restoreActivities(client: AtlasClient) {
     awaitFlexRestore: awaitRestore,
 
     /** Cancels a restore job where Atlas allows; says so instead of failing where it does not. */
-    async cancelRestore(input: CancelRestoreInput | (ClusterRef & { restoreJobId: string })): Promise<CancelRestoreResult> {
+    async cancelRestore(
+      input: CancelRestoreInput | (ClusterRef & { restoreJobId: string }),
+    ): Promise<CancelRestoreResult> {
       const source = sourceOf(input);
       const { restoreJobId } = input;
       const cancel = SOURCES[source.kind].cancelRestore;
-      if (!cancel) return { restoreJobId, cancelled: false, detail: `Atlas has no cancel endpoint for ${source.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.` };
+      if (!cancel)
+        return {
+          restoreJobId,
+          cancelled: false,
+          detail: `Atlas has no cancel endpoint for ${source.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.`,
+        };
       try {
         await cancel(new AttemptCalls(client, source), source, restoreJobId);
         return { restoreJobId, cancelled: true, detail: `Cancelled restore job ${restoreJobId} in Atlas.` };
@@ -85,7 +96,11 @@ export function restoreActivities(client: AtlasClient) {
         // A refusal (e.g. an automated restore, which Atlas cannot cancel) is reported, not raised.
         if (err instanceof ApplicationFailure && err.nonRetryable) {
           const atlas = err.details?.[0] as { detail?: string } | undefined;
-          return { restoreJobId, cancelled: false, detail: `Atlas did not cancel restore job ${restoreJobId}: ${err.type}${atlas?.detail ? ` — ${atlas.detail}` : ''}. It keeps running in Atlas.` };
+          return {
+            restoreJobId,
+            cancelled: false,
+            detail: `Atlas did not cancel restore job ${restoreJobId}: ${err.type}${atlas?.detail ? ` — ${atlas.detail}` : ''}. It keeps running in Atlas.`,
+          };
         }
         throw err;
       }
@@ -97,7 +112,12 @@ export function restoreActivities(client: AtlasClient) {
      */
     async findDrRestore(input: StartRestoreInput): Promise<FoundRestore> {
       const { source, restore, stepStartedAt } = input;
-      const job = await SOURCES[source.kind].findRestore(new AttemptCalls(client, source), source, restore, stepStartedAt);
+      const job = await SOURCES[source.kind].findRestore(
+        new AttemptCalls(client, source),
+        source,
+        restore,
+        stepStartedAt,
+      );
       return job ? { id: job.id, state: job.state } : {};
     },
   } satisfies Partial<Activities>;

@@ -2,7 +2,13 @@
 // for it with retry-as-poll.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient } from '../atlas/index.js';
-import { tagFor, type AwaitedResource, type AwaitSnapshotInput, type TakeSnapshotInput, type TakenSnapshot } from '../contract/index.js';
+import {
+  tagFor,
+  type AwaitedResource,
+  type AwaitSnapshotInput,
+  type TakeSnapshotInput,
+  type TakenSnapshot,
+} from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, pollOnce } from './core.js';
 
@@ -21,8 +27,20 @@ export function snapshotActivities(client: AtlasClient) {
       const tag = tagFor(runOf(Context.current()));
       const path = { groupId, clusterName };
       const { resource: _, ...created } = await createOrAdopt(calls, {
-        find: () => calls.find(sharded ? 'listBackupShardedClusters' : 'listBackupSnapshots', path, (s: { description?: string }) => !!s.description?.includes(tag)),
-        create: () => calls.call('takeSnapshots', { path, body: { description: input.description ? `${input.description} ${tag}` : tag, retentionInDays: input.retentionInDays } }),
+        find: () =>
+          calls.find(
+            sharded ? 'listBackupShardedClusters' : 'listBackupSnapshots',
+            path,
+            (s: { description?: string }) => !!s.description?.includes(tag),
+          ),
+        create: () =>
+          calls.call('takeSnapshots', {
+            path,
+            body: {
+              description: input.description ? `${input.description} ${tag}` : tag,
+              retentionInDays: input.retentionInDays,
+            },
+          }),
         id: (s) => s.id,
         state: (s) => s.status,
       });
@@ -34,9 +52,22 @@ export function snapshotActivities(client: AtlasClient) {
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const path = { groupId, clusterName, snapshotId };
       return pollOnce('snapshot', snapshotId, `snapshot ${snapshotId}`, async () => {
-        const snap = input.sharded ? await calls.call('getBackupShardedCluster', { path }) : await calls.call('getClusterBackupSnapshot', { path });
+        const snap = input.sharded
+          ? await calls.call('getBackupShardedCluster', { path })
+          : await calls.call('getClusterBackupSnapshot', { path });
         const state = snap.status ?? 'unknown';
-        if (state === 'completed') return { state, done: { facts: { createdAt: snap.createdAt, expiresAt: snap.expiresAt, storageSizeBytes: snap.storageSizeBytes, type: snap.type } } };
+        if (state === 'completed')
+          return {
+            state,
+            done: {
+              facts: {
+                createdAt: snap.createdAt,
+                expiresAt: snap.expiresAt,
+                storageSizeBytes: snap.storageSizeBytes,
+                type: snap.type,
+              },
+            },
+          };
         if (state !== 'failed') return { state };
         const message = `Snapshot ${snapshotId} of cluster '${clusterName}' in project ${groupId} failed in Atlas. Check the cluster's backup page in Atlas, then start a new run.`;
         return { state, terminal: { type: 'SnapshotFailed', message } };

@@ -31,7 +31,12 @@ export interface SourceApi {
   createRestore(calls: AttemptCalls, src: SourceRef, req: RestoreRequest): Promise<JobView>;
   getRestore(calls: AttemptCalls, src: SourceRef, id: string): Promise<JobView>;
   /** The job an earlier attempt created for this request, if any (restore jobs carry no tag). */
-  findRestore(calls: AttemptCalls, src: SourceRef, req: RestoreRequest, stepStartedAt: string): Promise<JobView | undefined>;
+  findRestore(
+    calls: AttemptCalls,
+    src: SourceRef,
+    req: RestoreRequest,
+    stepStartedAt: string,
+  ): Promise<JobView | undefined>;
   /** Absent where Atlas offers no cancel endpoint. */
   cancelRestore?(calls: AttemptCalls, src: SourceRef, id: string): Promise<void>;
 }
@@ -67,7 +72,11 @@ export function restoreJobState(job: RestoreJob): string {
   return 'inProgress';
 }
 
-const TERMINAL_RESTORE: Record<string, TerminalFailureType> = { failed: 'RestoreFailed', cancelled: 'RestoreCancelled', expired: 'RestoreExpired' };
+const TERMINAL_RESTORE: Record<string, TerminalFailureType> = {
+  failed: 'RestoreFailed',
+  cancelled: 'RestoreCancelled',
+  expired: 'RestoreExpired',
+};
 
 function restoreJobView(job: RestoreJob): JobView {
   const state = restoreJobState(job);
@@ -96,8 +105,10 @@ function clusterRestoreJobs(
   list: 'listBackupRestoreJobs' | 'listServerlessRestoreJobs',
 ): Pick<SourceApi, 'createRestore' | 'getRestore' | 'findRestore'> {
   return {
-    createRestore: async (calls, { groupId, clusterName }, req) => restoreJobView(await calls.call(create, { path: { groupId, clusterName }, body: restoreJobBody(req) })),
-    getRestore: async (calls, { groupId, clusterName }, restoreJobId) => restoreJobView(await calls.call(get, { path: { groupId, clusterName, restoreJobId } })),
+    createRestore: async (calls, { groupId, clusterName }, req) =>
+      restoreJobView(await calls.call(create, { path: { groupId, clusterName }, body: restoreJobBody(req) })),
+    getRestore: async (calls, { groupId, clusterName }, restoreJobId) =>
+      restoreJobView(await calls.call(get, { path: { groupId, clusterName, restoreJobId } })),
     async findRestore(calls, { groupId, clusterName }, req, since) {
       const body = restoreJobBody(req);
       const job = await calls.find(list, { groupId, clusterName }, (j: RestoreJob) => isSameRestore(j, body, since));
@@ -111,9 +122,17 @@ const dedicated: SourceApi = {
   async snapshots(calls, { groupId, clusterName }, sharded, snapshotId) {
     if (snapshotId) {
       const path = { groupId, clusterName, snapshotId };
-      return [fromSnapshot(sharded ? await calls.call('getBackupShardedCluster', { path }) : await calls.call('getClusterBackupSnapshot', { path }))];
+      return [
+        fromSnapshot(
+          sharded
+            ? await calls.call('getBackupShardedCluster', { path })
+            : await calls.call('getClusterBackupSnapshot', { path }),
+        ),
+      ];
     }
-    const list = sharded ? await calls.all('listBackupShardedClusters', { groupId, clusterName }) : await calls.all('listBackupSnapshots', { groupId, clusterName });
+    const list = sharded
+      ? await calls.all('listBackupShardedClusters', { groupId, clusterName })
+      : await calls.all('listBackupSnapshots', { groupId, clusterName });
     return list.map(fromSnapshot);
   },
   ...clusterRestoreJobs('createBackupRestoreJob', 'getBackupRestoreJob', 'listBackupRestoreJobs'),
@@ -125,7 +144,10 @@ const dedicated: SourceApi = {
 const serverless: SourceApi = {
   jobLabel: 'serverless restore job',
   async snapshots(calls, { groupId, clusterName }, _sharded, snapshotId) {
-    if (snapshotId) return [fromSnapshot(await calls.call('getServerlessBackupSnapshot', { path: { groupId, clusterName, snapshotId } }))];
+    if (snapshotId)
+      return [
+        fromSnapshot(await calls.call('getServerlessBackupSnapshot', { path: { groupId, clusterName, snapshotId } })),
+      ];
     return (await calls.all('listServerlessBackupSnapshots', { groupId, clusterName })).map(fromSnapshot);
   },
   ...clusterRestoreJobs('createServerlessRestoreJob', 'getServerlessRestoreJob', 'listServerlessRestoreJobs'),
@@ -133,13 +155,22 @@ const serverless: SourceApi = {
 
 /** Flex jobs restore a snapshot into a target; they carry no tag and no request echo but these. */
 function flexRequest(req: RestoreRequest) {
-  return { snapshotId: req.snapshotId ?? '', targetProjectId: req.targetGroupId ?? '', targetDeploymentItemName: req.targetClusterName ?? '' };
+  return {
+    snapshotId: req.snapshotId ?? '',
+    targetProjectId: req.targetGroupId ?? '',
+    targetDeploymentItemName: req.targetClusterName ?? '',
+  };
 }
 
 /** Same snapshot and target, not failed, and not finished before this step began. */
-export function isSameFlexRestore(job: FlexRestoreJob, want: ReturnType<typeof flexRequest>, stepStartedAt: string): boolean {
+export function isSameFlexRestore(
+  job: FlexRestoreJob,
+  want: ReturnType<typeof flexRequest>,
+  stepStartedAt: string,
+): boolean {
   if (job.deliveryType !== undefined && job.deliveryType !== 'RESTORE') return false;
-  if (job.snapshotId !== want.snapshotId || job.targetDeploymentItemName !== want.targetDeploymentItemName) return false;
+  if (job.snapshotId !== want.snapshotId || job.targetDeploymentItemName !== want.targetDeploymentItemName)
+    return false;
   if (job.targetProjectId !== undefined && job.targetProjectId !== want.targetProjectId) return false;
   if (job.status === 'FAILED') return false;
   if (job.status !== 'COMPLETED') return true;
@@ -160,17 +191,26 @@ function flexJobView(job: FlexRestoreJob): JobView {
 const flex: SourceApi = {
   jobLabel: 'flex restore job',
   async snapshots(calls, { groupId, clusterName: name }, _sharded, snapshotId) {
-    const toCandidate = (s: { id: string; status: string; finishTime?: string; startTime?: string; scheduledTime?: string }): Candidate => ({
+    const toCandidate = (s: {
+      id: string;
+      status: string;
+      finishTime?: string;
+      startTime?: string;
+      scheduledTime?: string;
+    }): Candidate => ({
       id: s.id,
       completed: s.status === 'COMPLETED',
       status: s.status,
       timestamp: s.finishTime ?? s.startTime ?? s.scheduledTime,
     });
-    if (snapshotId) return [toCandidate(await calls.call('getFlexBackupSnapshot', { path: { groupId, name, snapshotId } }))];
+    if (snapshotId)
+      return [toCandidate(await calls.call('getFlexBackupSnapshot', { path: { groupId, name, snapshotId } }))];
     return (await calls.all('listFlexBackupSnapshots', { groupId, name })).map(toCandidate);
   },
-  createRestore: async (calls, { groupId, clusterName: name }, req) => flexJobView(await calls.call('createFlexRestoreJob', { path: { groupId, name }, body: flexRequest(req) })),
-  getRestore: async (calls, { groupId, clusterName: name }, restoreJobId) => flexJobView(await calls.call('getFlexRestoreJob', { path: { groupId, name, restoreJobId } })),
+  createRestore: async (calls, { groupId, clusterName: name }, req) =>
+    flexJobView(await calls.call('createFlexRestoreJob', { path: { groupId, name }, body: flexRequest(req) })),
+  getRestore: async (calls, { groupId, clusterName: name }, restoreJobId) =>
+    flexJobView(await calls.call('getFlexRestoreJob', { path: { groupId, name, restoreJobId } })),
   async findRestore(calls, { groupId, clusterName: name }, req, since) {
     const want = flexRequest(req);
     const job = await calls.find('listFlexRestoreJobs', { groupId, name }, (j) => isSameFlexRestore(j, want, since));

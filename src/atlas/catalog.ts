@@ -25,7 +25,13 @@ const S = `${G}/serverless/{clusterName}/backup`;
 const F = `${G}/flexClusters/{name}/backup`;
 
 function op(method: HttpMethod, path: string, specVersion: string, extra: Partial<OperationInfo> = {}): OperationInfo {
-  return { method, path, version: extra.version ?? specVersion, specVersion, ...(extra.list ? { list: true as const } : {}) };
+  return {
+    method,
+    path,
+    version: extra.version ?? specVersion,
+    specVersion,
+    ...(extra.list ? { list: true as const } : {}),
+  };
 }
 
 export const catalog = {

@@ -8,13 +8,7 @@ import { catalog, type OperationId } from './catalog.js';
 import { type AtlasAuth, credentialKey, digestEntry, getToken, MAX_IDLE_DIGEST_SESSIONS } from './auth.js';
 import { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
 import { AtlasApiError, errorFromResponse } from './errors.js';
-import {
-  operations,
-  type ItemOf,
-  type ListOperationId,
-  type RequestArgs,
-  type ResponseOf,
-} from './operations.js';
+import { operations, type ItemOf, type ListOperationId, type RequestArgs, type ResponseOf } from './operations.js';
 import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
 import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
 
@@ -65,7 +59,11 @@ export class AtlasClient {
           ? credentialKey(this.origin, this.auth.publicKey, this.auth.privateKey)
           : '';
     this.secrets =
-      this.auth.kind === 'serviceAccount' ? [this.auth.clientSecret] : this.auth.kind === 'apiKey' ? [this.auth.privateKey] : [];
+      this.auth.kind === 'serviceAccount'
+        ? [this.auth.clientSecret]
+        : this.auth.kind === 'apiKey'
+          ? [this.auth.privateKey]
+          : [];
     this.headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs ?? 30_000);
     this.bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs ?? 30_000);
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
@@ -77,7 +75,11 @@ export class AtlasClient {
     const info = catalog[operation];
     const spec = operations[operation];
     if (!info || !spec) {
-      throw new AtlasApiError({ operation, errorCode: 'INVALID_PARAMETER', message: `unknown operation ${String(operation)}` });
+      throw new AtlasApiError({
+        operation,
+        errorCode: 'INVALID_PARAMETER',
+        message: `unknown operation ${String(operation)}`,
+      });
     }
     const target =
       this.prefix +
@@ -90,14 +92,27 @@ export class AtlasClient {
       body = JSON.stringify(validateBody(operation, spec.request as z.ZodType, args.body));
       headers['content-type'] = mediaType;
     } else if (args.body !== undefined) {
-      throw new AtlasApiError({ operation, errorCode: 'INVALID_REQUEST_BODY', message: `${operation}: takes no request body` });
+      throw new AtlasApiError({
+        operation,
+        errorCode: 'INVALID_REQUEST_BODY',
+        message: `${operation}: takes no request body`,
+      });
     }
     const res = await this.sendAuthorized(operation, info.method, target, headers, body);
-    return this.parseResponse(operation, spec.response as z.ZodType | null, res, args.query?.envelope === true) as ResponseOf<K>;
+    return this.parseResponse(
+      operation,
+      spec.response as z.ZodType | null,
+      res,
+      args.query?.envelope === true,
+    ) as ResponseOf<K>;
   }
 
   /** Every item of a list operation, following pageNum until a short or empty page. */
-  async *paginate<K extends ListOperationId>(operation: K, args: RequestArgs<K>, itemsPerPage = 100): AsyncIterable<ItemOf<K>> {
+  async *paginate<K extends ListOperationId>(
+    operation: K,
+    args: RequestArgs<K>,
+    itemsPerPage = 100,
+  ): AsyncIterable<ItemOf<K>> {
     if (!Number.isInteger(itemsPerPage) || itemsPerPage < 1 || itemsPerPage > 500) {
       throw new AtlasApiError({
         operation,
@@ -170,7 +185,8 @@ export class AtlasClient {
       res = await go();
       return res;
     } finally {
-      if (session && res && res.status !== 401 && entry.idle.length < MAX_IDLE_DIGEST_SESSIONS) entry.idle.push(session);
+      if (session && res && res.status !== 401 && entry.idle.length < MAX_IDLE_DIGEST_SESSIONS)
+        entry.idle.push(session);
     }
   }
 
@@ -195,7 +211,11 @@ export class AtlasClient {
     try {
       return JSON.parse(res.text) as unknown;
     } catch {
-      throw new AtlasApiError({ operation: 'oauthToken', errorCode: 'INVALID_RESPONSE', message: 'oauthToken: response is not JSON' });
+      throw new AtlasApiError({
+        operation: 'oauthToken',
+        errorCode: 'INVALID_RESPONSE',
+        message: 'oauthToken: response is not JSON',
+      });
     }
   }
 
@@ -210,7 +230,12 @@ export class AtlasClient {
     return send(this.lease.pool, { ...o, headersTimeoutMs: this.headersTimeoutMs, bodyTimeoutMs: this.bodyTimeoutMs });
   }
 
-  private parseResponse(operation: OperationId, schema: z.ZodType | null, res: RawResponse, envelope: boolean): unknown {
+  private parseResponse(
+    operation: OperationId,
+    schema: z.ZodType | null,
+    res: RawResponse,
+    envelope: boolean,
+  ): unknown {
     let status = res.status;
     let text = res.text;
     let json: unknown;
@@ -286,6 +311,7 @@ function checkAuth(auth: AtlasAuth | undefined): AtlasAuth {
 }
 
 function positive(field: string, v: number): number {
-  if (!Number.isFinite(v) || v <= 0) throw new TypeError(`${field} must be a positive number of milliseconds (got ${v})`);
+  if (!Number.isFinite(v) || v <= 0)
+    throw new TypeError(`${field} must be a positive number of milliseconds (got ${v})`);
   return v;
 }

@@ -32,7 +32,10 @@ export function parseDigestChallenges(header: string | string[] | undefined): Di
       if (realm === undefined || nonce === undefined) continue;
       const algorithm = normaliseAlgorithm(params.get('algorithm') ?? 'MD5');
       if (algorithm === undefined) continue;
-      const qop = (params.get('qop') ?? '').split(',').map((q) => q.trim()).filter(Boolean);
+      const qop = (params.get('qop') ?? '')
+        .split(',')
+        .map((q) => q.trim())
+        .filter(Boolean);
       const opaque = params.get('opaque');
       out.push({
         realm,

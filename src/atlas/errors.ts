@@ -5,12 +5,7 @@ import type { OperationId } from './catalog.js';
 
 /** Client-side error codes (Atlas' own codes arrive verbatim in `errorCode`). */
 export type ClientErrorCode =
-  | 'NETWORK_ERROR'
-  | 'TIMEOUT'
-  | 'INVALID_RESPONSE'
-  | 'INVALID_PARAMETER'
-  | 'INVALID_REQUEST_BODY'
-  | 'UNKNOWN_ERROR';
+  'NETWORK_ERROR' | 'TIMEOUT' | 'INVALID_RESPONSE' | 'INVALID_PARAMETER' | 'INVALID_REQUEST_BODY' | 'UNKNOWN_ERROR';
 
 /** The contract's one retry table decides; re-exported here for the client's callers. */
 export const isRetryable = isRetryableAtlasError;
@@ -110,7 +105,9 @@ export function errorFromResponse(
   const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
   // OAuth errors (RFC 6749 §5.2) use {error: "invalid_client", error_description}.
   const errorCode =
-    str(body?.errorCode) ?? (typeof body?.error === 'string' ? body.error.toUpperCase() : undefined) ?? fallbackCode(httpStatus);
+    str(body?.errorCode) ??
+    (typeof body?.error === 'string' ? body.error.toUpperCase() : undefined) ??
+    fallbackCode(httpStatus);
   const detail =
     str(body?.detail) ??
     str(body?.error_description) ??

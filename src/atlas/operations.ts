@@ -104,9 +104,10 @@ export type QueryParams = {
   includeCount?: boolean;
 } & Record<string, string | number | boolean | undefined>;
 
-export type RequestArgs<K extends OperationId> = { path: PathParamsOf<K>; query?: QueryParams } & (Ops[K]['request'] extends z.ZodType
-  ? { body: z.input<Ops[K]['request']> }
-  : { body?: undefined });
+export type RequestArgs<K extends OperationId> = {
+  path: PathParamsOf<K>;
+  query?: QueryParams;
+} & (Ops[K]['request'] extends z.ZodType ? { body: z.input<Ops[K]['request']> } : { body?: undefined });
 
 /** Path parameter names whose values are 24-hex ids; the rest are cluster names. */
 const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);

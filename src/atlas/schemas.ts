@@ -81,7 +81,9 @@ export const ExportJob = z.looseObject({
   state: ExportState,
   exportBucketId: AtlasId,
   snapshotId: AtlasId.optional(),
-  components: z.array(z.looseObject({ exportId: AtlasId.optional(), replicaSetName: z.string().optional() })).optional(),
+  components: z
+    .array(z.looseObject({ exportId: AtlasId.optional(), replicaSetName: z.string().optional() }))
+    .optional(),
   createdAt: DateTime.optional(),
   finishedAt: DateTime.optional(),
   customData: z.array(BackupLabel).optional(),
@@ -190,7 +192,8 @@ function restoreRequest() {
     })
     .superRefine((b, ctx) => {
       const need = (field: keyof typeof b, why: string) => {
-        if (b[field] === undefined) ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required ${why}` });
+        if (b[field] === undefined)
+          ctx.addIssue({ code: 'custom', path: [field], message: `${field} is required ${why}` });
       };
       if (b.deliveryType !== 'download') {
         need('targetClusterName', `for deliveryType ${b.deliveryType}`);
@@ -276,7 +279,9 @@ export type FlexDownload = z.infer<typeof FlexDownload>;
 
 export const CreateFlexRestoreJobRequest = z.strictObject({
   snapshotId: AtlasId,
-  targetDeploymentItemName: z.string().regex(/^[\p{L}\p{N}\-_.(),:&@+']{1,64}$/u, "must match ^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$"),
+  targetDeploymentItemName: z
+    .string()
+    .regex(/^[\p{L}\p{N}\-_.(),:&@+']{1,64}$/u, "must match ^[\\p{L}\\p{N}\\-_.(),:&@+']{1,64}$"),
   targetProjectId: AtlasId.optional(),
 });
 export type CreateFlexRestoreJobRequest = z.infer<typeof CreateFlexRestoreJobRequest>;
@@ -354,7 +359,9 @@ export const BackupSchedule = z.looseObject({
   export: z.looseObject({ exportBucketId: AtlasId.optional(), frequencyType: z.string().optional() }).optional(),
   useOrgAndGroupNamesInExportPrefix: z.boolean().optional(),
   copySettings: z.array(z.looseObject({})).optional(),
-  extraRetentionSettings: z.array(z.looseObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().optional() })).optional(),
+  extraRetentionSettings: z
+    .array(z.looseObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().optional() }))
+    .optional(),
   links,
 });
 export type BackupSchedule = z.infer<typeof BackupSchedule>;
@@ -393,7 +400,12 @@ export const UpdateBackupScheduleRequest = z.strictObject({
   deleteSnapshots: z.boolean().optional(),
   updateCopySnapshots: z.boolean().optional(),
   extraRetentionSettings: z
-    .array(z.strictObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().min(1).max(INT32_MAX).optional() }))
+    .array(
+      z.strictObject({
+        frequencyType: z.string().optional(),
+        retentionDays: z.number().int().min(1).max(INT32_MAX).optional(),
+      }),
+    )
     .optional(),
 });
 export type UpdateBackupScheduleRequest = z.infer<typeof UpdateBackupScheduleRequest>;

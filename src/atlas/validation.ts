@@ -26,7 +26,12 @@ export function pathParamProblem(name: string, value: unknown): string | undefin
 export function validatePathParam(name: string, value: unknown, operation: OperationId = 'getCluster'): string {
   const problem = pathParamProblem(name, value);
   if (problem) {
-    throw new AtlasApiError({ operation, errorCode: 'INVALID_PARAMETER', message: `${operation}: ${problem}`, parameters: [name] });
+    throw new AtlasApiError({
+      operation,
+      errorCode: 'INVALID_PARAMETER',
+      message: `${operation}: ${problem}`,
+      parameters: [name],
+    });
   }
   return value as string;
 }
@@ -68,7 +73,8 @@ export function buildQuery(operation: OperationId, query: QueryParams | undefine
     if (v !== undefined && typeof v !== 'boolean') fail(flag, 'must be a boolean', v);
   }
   const { pageNum, itemsPerPage } = query;
-  if (pageNum !== undefined && (!Number.isInteger(pageNum) || pageNum < 1)) fail('pageNum', 'must be an integer >= 1', pageNum);
+  if (pageNum !== undefined && (!Number.isInteger(pageNum) || pageNum < 1))
+    fail('pageNum', 'must be an integer >= 1', pageNum);
   if (itemsPerPage !== undefined && (!Number.isInteger(itemsPerPage) || itemsPerPage < 1 || itemsPerPage > 500)) {
     fail('itemsPerPage', 'must be an integer from 1 to 500', itemsPerPage);
   }

@@ -56,11 +56,19 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
   const config = temporalConfig(flags);
   // Encrypted payloads (ATLAS_BACKUP_CODEC_*): every command reads and writes them with the worker's keys.
   const dataConverter = dataConverterFromEnv(process.env);
-  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch((err: unknown) => {
-    const where = `${config.address} (namespace ${config.namespace})`;
-    throw new Error(`Cannot reach Temporal at ${where}: ${(err as Error).message}. Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.`);
-  });
-  return { client: new Client({ connection, namespace: config.namespace, dataConverter }), namespace: config.namespace, close: () => connection.close() };
+  const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch(
+    (err: unknown) => {
+      const where = `${config.address} (namespace ${config.namespace})`;
+      throw new Error(
+        `Cannot reach Temporal at ${where}: ${(err as Error).message}. Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.`,
+      );
+    },
+  );
+  return {
+    client: new Client({ connection, namespace: config.namespace, dataConverter }),
+    namespace: config.namespace,
+    close: () => connection.close(),
+  };
 }
 
 /** Opens a client, runs `fn`, and always closes the connection. */

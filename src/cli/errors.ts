@@ -28,8 +28,10 @@ export class UsageError extends CliError {
 /** Maps any error to (exit code, one line). Input and configuration problems are exit 2. */
 export function describeError(err: unknown): { exitCode: number; line: string } {
   if (err instanceof CliError) return { exitCode: err.exitCode, line: err.message };
-  if (err instanceof InvalidInputError) return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
-  if (err instanceof ConfigError) return { exitCode: EXIT_BAD_INPUT, line: `configuration: ${err.problems.join('; ')}` };
+  if (err instanceof InvalidInputError)
+    return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
+  if (err instanceof ConfigError)
+    return { exitCode: EXIT_BAD_INPUT, line: `configuration: ${err.problems.join('; ')}` };
   const message = err instanceof Error ? err.message : String(err);
   // gRPC errors carry multi-line details; the first line says what went wrong.
   return { exitCode: EXIT_RUN_FAILED, line: message.split('\n')[0] ?? message };

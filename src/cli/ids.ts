@@ -7,7 +7,8 @@ export const backupWorkflowId = (groupId: string, clusterName: string) => `backu
 /** The schedule of a cluster; Temporal appends the fire time to the ids of the runs it starts. */
 export const scheduleIdFor = (groupId: string, clusterName: string) => `sched-backup-${clusterName}-${groupId}`;
 
-export const drWorkflowId = (sourceGroupId: string, sourceCluster: string, targetCluster: string) => `dr-${sourceCluster}-to-${targetCluster}-${sourceGroupId}`;
+export const drWorkflowId = (sourceGroupId: string, sourceCluster: string, targetCluster: string) =>
+  `dr-${sourceCluster}-to-${targetCluster}-${sourceGroupId}`;
 
 /** Escapes a value for a visibility query string literal. */
 export const q = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;

@@ -1,7 +1,12 @@
 // Status of a run for the CLI: the lead's getRunStatus while it runs (query + describe), and for a
 // closed run the result Temporal stored, so `status` works even when no worker is up to answer a
 // query. followRun() is the live view shared by `watch`, `backup --wait` and the demo.
-import { WorkflowFailedError, type Client, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  type Client,
+  type WorkflowExecutionDescription,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
 import { getRunStatus, type LiveStatus } from '../client/status.js';
 import type { RunResult, RunStatus } from '../contract/index.js';
@@ -27,7 +32,9 @@ function failureLine(err: unknown): string {
 }
 
 /** The workflow's outcome from history: its result, or its failure with the result it attached. */
-export async function closedOutcome(handle: WorkflowHandle): Promise<{ result?: RunResult; failure?: string; status?: RunStatus }> {
+export async function closedOutcome(
+  handle: WorkflowHandle,
+): Promise<{ result?: RunResult; failure?: string; status?: RunStatus }> {
   try {
     const result = (await handle.result()) as RunResult;
     return { result, status: result?.status };
@@ -62,7 +69,8 @@ export async function fetchStatus(client: Client, handle: WorkflowHandle): Promi
   const final = closed.status ?? visibleStatus(description, closed.failure);
   const status: LiveStatus = {
     ...final,
-    lastError: final.lastError ?? (closed.failure ? { message: closed.failure, step: final.steps.at(-1)?.name } : undefined),
+    lastError:
+      final.lastError ?? (closed.failure ? { message: closed.failure, step: final.steps.at(-1)?.name } : undefined),
     workflowId: description.workflowId,
     runId: description.runId,
     executionStatus: description.status.name,
@@ -82,7 +90,11 @@ export interface FollowOptions {
 }
 
 /** Follows a run until it closes (or `signal` aborts), drawing the live view. */
-export async function followRun(client: Client, handle: WorkflowHandle, options: FollowOptions = {}): Promise<RunOutcome & { stopped?: boolean }> {
+export async function followRun(
+  client: Client,
+  handle: WorkflowHandle,
+  options: FollowOptions = {},
+): Promise<RunOutcome & { stopped?: boolean }> {
   const out = options.out ?? process.stdout;
   const interactive = options.interactive ?? Boolean(out.isTTY);
   const intervalMs = options.intervalMs ?? 250;

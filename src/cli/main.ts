@@ -26,7 +26,9 @@ let ranCommand: string | undefined;
 
 export function buildProgram(): Command {
   const program = new Command('atlas-backup')
-    .description('Durable MongoDB Atlas Cloud Backup operations on Temporal: snapshot, export, restore, disaster recovery')
+    .description(
+      'Durable MongoDB Atlas Cloud Backup operations on Temporal: snapshot, export, restore, disaster recovery',
+    )
     .version(version, '-V, --version', 'print the atlas-backup version')
     .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
     .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
@@ -55,7 +57,20 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     ranCommand = action.name();
   });
   // One file per command (src/cli/commands); the order is the order of --help.
-  const commands = [registerBackup, registerDr, registerDecide, registerStatus, registerWatch, registerList, registerCancel, registerSchedule, registerWorker, registerSimulator, registerCodecServer, registerDemo];
+  const commands = [
+    registerBackup,
+    registerDr,
+    registerDecide,
+    registerStatus,
+    registerWatch,
+    registerList,
+    registerCancel,
+    registerSchedule,
+    registerWorker,
+    registerSimulator,
+    registerCodecServer,
+    registerDemo,
+  ];
   for (const register of commands) register(program);
   return program;
 }
@@ -68,7 +83,9 @@ export async function main(argv: string[] = process.argv): Promise<number> {
   } catch (err) {
     if (err instanceof CommanderError) {
       // commander already printed its message (it names the flag); help and version are not errors.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : EXIT_BAD_INPUT;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? 0
+        : EXIT_BAD_INPUT;
     }
     const { exitCode, line } = describeError(err);
     process.stderr.write(`atlas-backup: ${line}\n`);

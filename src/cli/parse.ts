@@ -22,13 +22,15 @@ export const wholeNumber = (v: string): number => {
 export const epochSeconds = (v: string): number => {
   if (/^\d+$/.test(v.trim())) return Number(v);
   const ms = Date.parse(v);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}/.test(v)) throw new InvalidArgumentError('must be seconds since the epoch or an ISO-8601 time, e.g. 2026-11-22T10:00:00Z.');
+  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}/.test(v))
+    throw new InvalidArgumentError('must be seconds since the epoch or an ISO-8601 time, e.g. 2026-11-22T10:00:00Z.');
   return Math.floor(ms / 1000);
 };
 
 export const isoTime = (v: string): Date => {
   const ms = Date.parse(v);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}/.test(v)) throw new InvalidArgumentError('must be an ISO-8601 time, e.g. 2026-11-22T10:00:00Z.');
+  if (!Number.isFinite(ms) || !/^\d{4}-\d{2}-\d{2}/.test(v))
+    throw new InvalidArgumentError('must be an ISO-8601 time, e.g. 2026-11-22T10:00:00Z.');
   return new Date(ms);
 };
 
@@ -65,15 +67,22 @@ export function readRequestFile(path: string): Record<string, unknown> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new UsageError(`--file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new UsageError(
+      `--file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+    );
   }
   let value: unknown;
   try {
     value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UsageError(`--file: ${path} is not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new UsageError(
+      `--file: ${path} is not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new UsageError(`--file: ${path} must hold one object (the request), not ${Array.isArray(value) ? 'a list' : typeof value}`);
+  if (!value || typeof value !== 'object' || Array.isArray(value))
+    throw new UsageError(
+      `--file: ${path} must hold one object (the request), not ${Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   return value as Record<string, unknown>;
 }
 
@@ -93,12 +102,18 @@ export function setPath(obj: Record<string, unknown>, path: string[], value: unk
  * Validates a request (flags merged over a request file) with the workflow's own schema, once:
  * each problem names its field and, when there is one, its flag.
  */
-export function parseRequest<S extends z.ZodType>(schema: S, req: unknown, flagOf: Record<string, string>, what: string): z.output<S> {
+export function parseRequest<S extends z.ZodType>(
+  schema: S,
+  req: unknown,
+  flagOf: Record<string, string>,
+  what: string,
+): z.output<S> {
   const parsed = schema.safeParse(req);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((i) => {
     const path = i.path.map(String).join('.');
-    const msg = i.message.startsWith(path) || i.message.includes(`${path} `) ? i.message : `${path || 'request'}: ${i.message}`;
+    const msg =
+      i.message.startsWith(path) || i.message.includes(`${path} `) ? i.message : `${path || 'request'}: ${i.message}`;
     return flagOf[path] ? `${msg} (flag ${flagOf[path]})` : msg;
   });
   throw new UsageError(`invalid ${what}: ${problems.join('; ')}`);

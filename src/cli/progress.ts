@@ -17,7 +17,20 @@ const OPTIONS = {
 
 /** One line: "  export      [████░░░░] 40% 4/10 collections". */
 export function exportBarLine(progress: ExportProgress, width = 80): string {
-  const ratio = progress.totalCollections > 0 ? Math.min(1, progress.exportedCollections / progress.totalCollections) : 0;
-  const params = { progress: ratio, eta: 0, startTime: Date.now(), stopTime: null, total: progress.totalCollections, value: progress.exportedCollections, maxWidth: width };
-  return (cliProgress.Format.Formatter as unknown as (o: object, p: object, payload: object) => string)(OPTIONS, params, {});
+  const ratio =
+    progress.totalCollections > 0 ? Math.min(1, progress.exportedCollections / progress.totalCollections) : 0;
+  const params = {
+    progress: ratio,
+    eta: 0,
+    startTime: Date.now(),
+    stopTime: null,
+    total: progress.totalCollections,
+    value: progress.exportedCollections,
+    maxWidth: width,
+  };
+  return (cliProgress.Format.Formatter as unknown as (o: object, p: object, payload: object) => string)(
+    OPTIONS,
+    params,
+    {},
+  );
 }

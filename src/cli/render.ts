@@ -8,8 +8,22 @@ const since = (fromIso: string, toIso?: string) => {
 };
 
 function stepLine(s: StepRecord): string {
-  const mark = s.outcome === 'ok' ? '✓' : s.outcome === 'failed' ? '✗' : s.outcome === 'cancelled' ? '⊘' : s.outcome === 'skipped' ? '-' : '…';
-  const extra = [s.atlasState && `atlas ${s.atlasState}`, s.attempts !== undefined && `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`].filter(Boolean).join(', ');
+  const mark =
+    s.outcome === 'ok'
+      ? '✓'
+      : s.outcome === 'failed'
+        ? '✗'
+        : s.outcome === 'cancelled'
+          ? '⊘'
+          : s.outcome === 'skipped'
+            ? '-'
+            : '…';
+  const extra = [
+    s.atlasState && `atlas ${s.atlasState}`,
+    s.attempts !== undefined && `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
   return `  ${mark} ${s.name.padEnd(18)} ${since(s.startedAt, s.endedAt).padStart(7)}${extra ? `  (${extra})` : ''}`;
 }
 
@@ -22,19 +36,29 @@ export function renderStatus(s: LiveStatus): string {
   ];
   const ids = Object.entries(s.ids).filter(([, v]) => v);
   if (ids.length) lines.push(`  ids         ${ids.map(([k, v]) => `${k}=${v}`).join(' ')}`);
-  if (s.exportProgress) lines.push(`  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`);
+  if (s.exportProgress)
+    lines.push(
+      `  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`,
+    );
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
-    lines.push(`  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`);
+    lines.push(
+      `  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`,
+    );
   }
   const { approval } = s;
   if (approval?.pending) {
-    lines.push(`  approval    WAITING until ${approval.pending.deadline}: overwrite ${approval.pending.overwrite} with ${approval.pending.with}`);
+    lines.push(
+      `  approval    WAITING until ${approval.pending.deadline}: overwrite ${approval.pending.overwrite} with ${approval.pending.with}`,
+    );
     lines.push(`              decide with: atlas-backup approve ${s.workflowId} --reason "..."  (or reject)`);
   } else if (approval?.decision) {
-    lines.push(`  approval    ${approval.decision}${approval.by ? ` by ${approval.by}` : ''}${approval.reason ? ` (${approval.reason})` : ''}`);
+    lines.push(
+      `  approval    ${approval.decision}${approval.by ? ` by ${approval.by}` : ''}${approval.reason ? ` (${approval.reason})` : ''}`,
+    );
   }
-  if (s.lastError) lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
+  if (s.lastError)
+    lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {
     lines.push('  timeline');
     for (const step of s.steps) lines.push(stepLine(step));
@@ -49,7 +73,8 @@ export function statusLine(s: LiveStatus): string {
   if (s.ids.snapshotId) parts.push(`snapshot=${s.ids.snapshotId}`);
   if (s.ids.exportJobId) parts.push(`export=${s.ids.exportJobId}`);
   if (s.ids.restoreJobId) parts.push(`restore=${s.ids.restoreJobId}`);
-  if (s.exportProgress) parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
+  if (s.exportProgress)
+    parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
   if (s.lastError) parts.push(`error="${s.lastError.message}"`);
   return parts.filter(Boolean).join(' ');
 }

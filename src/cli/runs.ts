@@ -8,7 +8,8 @@ export async function existingRun(client: Client, id: string, namespace: string)
   try {
     await handle.describe();
   } catch (err) {
-    if (err instanceof WorkflowNotFoundError) throw new UsageError(`<id>: no run with workflow id '${id}' in namespace ${namespace}`);
+    if (err instanceof WorkflowNotFoundError)
+      throw new UsageError(`<id>: no run with workflow id '${id}' in namespace ${namespace}`);
     throw err;
   }
   return handle;

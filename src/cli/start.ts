@@ -8,7 +8,13 @@
 //     check 1), ours terminates itself before it can take a snapshot of its own.
 // Workflow ids are backup-<cluster>-<groupId>-<UTC time>: readable, sortable, and unique per run,
 // so each run's history and result stay addressable by id after later runs of the cluster.
-import { WorkflowExecutionAlreadyStartedError, WorkflowIdConflictPolicy, WorkflowIdReusePolicy, type Client, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
 import type { BackupPipelineInput, BackupPipelineRequest } from '../contract/index.js';
 import { CliError, EXIT_RUN_FAILED } from './errors.js';
@@ -20,7 +26,10 @@ export class BackupAlreadyRunningError extends CliError {
     readonly runningWorkflowId: string,
     clusterName: string,
   ) {
-    super(`cluster '${clusterName}' already has a backup in flight (workflow ${runningWorkflowId}); not starting a racing pipeline — watch it with: atlas-backup watch ${runningWorkflowId}`, EXIT_RUN_FAILED);
+    super(
+      `cluster '${clusterName}' already has a backup in flight (workflow ${runningWorkflowId}); not starting a racing pipeline — watch it with: atlas-backup watch ${runningWorkflowId}`,
+      EXIT_RUN_FAILED,
+    );
     this.name = 'BackupAlreadyRunningError';
   }
 }
@@ -34,7 +43,11 @@ export function pipelineSearchAttributes(groupId: string, clusterName: string) {
 }
 
 /** The id of a Running backupPipeline of this cluster, if visibility knows of one. */
-export async function runningBackupOf(client: Client, groupId: string, clusterName: string): Promise<string | undefined> {
+export async function runningBackupOf(
+  client: Client,
+  groupId: string,
+  clusterName: string,
+): Promise<string | undefined> {
   const query = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
   for await (const wf of client.workflow.list({ query, pageSize: 1 })) return wf.workflowId;
   return undefined;
@@ -45,17 +58,28 @@ export function manualWorkflowId(groupId: string, clusterName: string, now = new
   return `${backupWorkflowId(groupId, clusterName)}-${now.toISOString().replace(/[-:.]/g, '')}`;
 }
 
-async function earlierRunningBackup(client: Client, groupId: string, clusterName: string, ours: { workflowId: string; startTime: Date }): Promise<string | undefined> {
+async function earlierRunningBackup(
+  client: Client,
+  groupId: string,
+  clusterName: string,
+  ours: { workflowId: string; startTime: Date },
+): Promise<string | undefined> {
   const query = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
   for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
     if (wf.workflowId === ours.workflowId) continue;
     const t = wf.startTime.getTime();
-    if (t < ours.startTime.getTime() || (t === ours.startTime.getTime() && wf.workflowId < ours.workflowId)) return wf.workflowId;
+    if (t < ours.startTime.getTime() || (t === ours.startTime.getTime() && wf.workflowId < ours.workflowId))
+      return wf.workflowId;
   }
   return undefined;
 }
 
-export async function startBackup(client: Client, input: BackupPipelineInput | BackupPipelineRequest, taskQueue: string, workflowId?: string): Promise<WorkflowHandleWithFirstExecutionRunId> {
+export async function startBackup(
+  client: Client,
+  input: BackupPipelineInput | BackupPipelineRequest,
+  taskQueue: string,
+  workflowId?: string,
+): Promise<WorkflowHandleWithFirstExecutionRunId> {
   const { groupId, clusterName } = input;
   const running = await runningBackupOf(client, groupId, clusterName);
   if (running) throw new BackupAlreadyRunningError(running, clusterName);
@@ -77,7 +101,9 @@ export async function startBackup(client: Client, input: BackupPipelineInput | B
   const { startTime } = await handle.describe();
   const earlier = await earlierRunningBackup(client, groupId, clusterName, { workflowId: id, startTime });
   if (earlier) {
-    await handle.terminate(`racing start: ${earlier} is already backing up cluster '${clusterName}'`).catch(() => undefined);
+    await handle
+      .terminate(`racing start: ${earlier} is already backing up cluster '${clusterName}'`)
+      .catch(() => undefined);
     throw new BackupAlreadyRunningError(earlier, clusterName);
   }
   return handle;

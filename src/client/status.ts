@@ -21,7 +21,8 @@ export interface PendingStep {
 }
 
 /** A run's status (a DR run's has its approval, source and target too) plus what Temporal knows. */
-export interface LiveStatus extends RunStatus, Partial<Pick<DrStatus, 'approval' | 'source' | 'target' | 'deliveryType'>> {
+export interface LiveStatus
+  extends RunStatus, Partial<Pick<DrStatus, 'approval' | 'source' | 'target' | 'deliveryType'>> {
   workflowId: string;
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT... */
@@ -44,16 +45,28 @@ function isoOf(ts: Timestamp): string | undefined {
  * converter: decrypted (payload codec) and with its message restored (an encrypted run's failure
  * converter moves messages into an encoded payload).
  */
-async function lastFailureOf(handle: WorkflowHandle, failure: ProtoFailure | null | undefined): Promise<{ message: string; type?: string; details?: Record<string, unknown> } | undefined> {
-  const err = await decodeOptionalFailureToOptionalError(handle.client.options.loadedDataConverter, failure).catch(() => undefined);
+async function lastFailureOf(
+  handle: WorkflowHandle,
+  failure: ProtoFailure | null | undefined,
+): Promise<{ message: string; type?: string; details?: Record<string, unknown> } | undefined> {
+  const err = await decodeOptionalFailureToOptionalError(handle.client.options.loadedDataConverter, failure).catch(
+    () => undefined,
+  );
   if (!err) return undefined;
   const app = err instanceof ApplicationFailure ? err : undefined;
   const first = app?.details?.[0];
-  return { message: err.message, type: app?.type ?? undefined, details: first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined };
+  return {
+    message: err.message,
+    type: app?.type ?? undefined,
+    details: first && typeof first === 'object' ? (first as Record<string, unknown>) : undefined,
+  };
 }
 
 export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> {
-  const [description, status] = await Promise.all([handle.describe(), handle.query<RunStatus | DrStatus>(statusQuery.name)]);
+  const [description, status] = await Promise.all([
+    handle.describe(),
+    handle.query<RunStatus | DrStatus>(statusQuery.name),
+  ]);
   const live: LiveStatus = {
     ...status,
     workflowId: description.workflowId,
@@ -78,7 +91,10 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
     };
     if (live.pending.atlasState) live.lastAtlasState = live.pending.atlasState;
     if (live.pending.totalCollections !== undefined) {
-      live.exportProgress = { exportedCollections: live.pending.exportedCollections ?? 0, totalCollections: live.pending.totalCollections };
+      live.exportProgress = {
+        exportedCollections: live.pending.exportedCollections ?? 0,
+        totalCollections: live.pending.totalCollections,
+      };
     }
     live.attempts += live.pending.attempt;
     if (failure && failure.type !== NOT_FINISHED) {

@@ -32,7 +32,9 @@ export class MissingCodecKeyError extends ValueError {
 /** The ciphertext did not authenticate: altered in storage, or different key material under that id. */
 export class PayloadAuthenticationError extends ValueError {
   constructor(readonly keyId: string) {
-    super(`payload encrypted with key id '${keyId}' failed authentication: it was altered, or the key configured as '${keyId}' is not the one that encrypted it`);
+    super(
+      `payload encrypted with key id '${keyId}' failed authentication: it was altered, or the key configured as '${keyId}' is not the one that encrypted it`,
+    );
   }
 }
 
@@ -71,7 +73,8 @@ export class EncryptionCodec implements PayloadCodec {
     // Payloads written before encryption was turned on stay readable.
     if (!encoding || Buffer.from(encoding).toString() !== ENCODING_ENCRYPTED) return payload;
     const idBytes = payload.metadata?.[METADATA_KEY_ID];
-    if (!idBytes) throw new ValueError(`encrypted payload has no '${METADATA_KEY_ID}' metadata: it was not written by this codec`);
+    if (!idBytes)
+      throw new ValueError(`encrypted payload has no '${METADATA_KEY_ID}' metadata: it was not written by this codec`);
     const keyId = Buffer.from(idBytes).toString();
     const key = this.byId.get(keyId);
     if (!key) throw new MissingCodecKeyError(keyId, [...this.byId.keys()]);

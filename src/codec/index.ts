@@ -7,7 +7,14 @@ import type { DataConverter } from '@temporalio/common';
 import { createEncryptionCodec, type EncryptionCodec } from './encryption-codec.js';
 import { codecKeysFromEnv } from './keys.js';
 
-export { createEncryptionCodec, EncryptionCodec, MissingCodecKeyError, PayloadAuthenticationError, ENCODING_ENCRYPTED, METADATA_KEY_ID } from './encryption-codec.js';
+export {
+  createEncryptionCodec,
+  EncryptionCodec,
+  MissingCodecKeyError,
+  PayloadAuthenticationError,
+  ENCODING_ENCRYPTED,
+  METADATA_KEY_ID,
+} from './encryption-codec.js';
 export { codecKeys, codecKeysFromEnv, KEY_FILE_VAR, KEYS_VAR, type CodecKey, type CodecKeys } from './keys.js';
 
 /**

@@ -35,12 +35,16 @@ function keyProblems(id: string, base64: string): string[] {
     problems.push(`key '${id}' must be standard base64 (${GENERATE_HINT})`);
   } else {
     const bytes = Buffer.from(trimmed, 'base64').length;
-    if (bytes !== KEY_BYTES) problems.push(`key '${id}' must decode to ${KEY_BYTES} bytes, not ${bytes} (${GENERATE_HINT})`);
+    if (bytes !== KEY_BYTES)
+      problems.push(`key '${id}' must decode to ${KEY_BYTES} bytes, not ${bytes} (${GENERATE_HINT})`);
   }
   return problems;
 }
 
-const entrySchema = z.object({ id: z.string({ error: 'id must be a string' }), key: z.string({ error: 'key must be a base64 string' }) });
+const entrySchema = z.object({
+  id: z.string({ error: 'id must be a string' }),
+  key: z.string({ error: 'key must be a base64 string' }),
+});
 const entriesSchema = z
   .array(entrySchema)
   .min(1, { error: 'must list at least one key' })

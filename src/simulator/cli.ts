@@ -1,10 +1,21 @@
 // `atlas-backup simulator`: runs the simulator standalone until SIGINT/SIGTERM.
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
-import { DEFAULT_API_KEY, DEFAULT_SERVICE_ACCOUNT, DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator, type SimulatorOptions } from './index.js';
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_SERVICE_ACCOUNT,
+  DEMO_IDS,
+  DEMO_SEED,
+  startSimulator,
+  type RunningSimulator,
+  type SimulatorOptions,
+} from './index.js';
 
 /** Parses argv (without node and script), starts the simulator and prints how to reach it. */
-export async function runSimulatorCli(argv: string[], out: (line: string) => void = console.log): Promise<RunningSimulator> {
+export async function runSimulatorCli(
+  argv: string[],
+  out: (line: string) => void = console.log,
+): Promise<RunningSimulator> {
   const cmd = new Command('simulator')
     .option('--port <port>', 'port to listen on (0 = free port)', '0')
     .option('--host <host>', 'address to bind', '127.0.0.1')
@@ -15,15 +26,30 @@ export async function runSimulatorCli(argv: string[], out: (line: string) => voi
     .option('--log-requests', 'print one line per request')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
-  const o = cmd.opts<{ port: string; host: string; config?: string; state?: string; auth: boolean; timeScale?: string; logRequests?: boolean }>();
+  const o = cmd.opts<{
+    port: string;
+    host: string;
+    config?: string;
+    state?: string;
+    auth: boolean;
+    timeScale?: string;
+    logRequests?: boolean;
+  }>();
   const port = Number(o.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port: must be an integer 0-65535, got ${o.port}`);
-  const config: SimulatorOptions = o.config ? JSON.parse(readFileSync(o.config, 'utf8')) as SimulatorOptions : {};
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`--port: must be an integer 0-65535, got ${o.port}`);
+  const config: SimulatorOptions = o.config ? (JSON.parse(readFileSync(o.config, 'utf8')) as SimulatorOptions) : {};
   const timeScale = o.timeScale !== undefined ? Number(o.timeScale) : config.timeScale;
-  if (timeScale !== undefined && !(timeScale > 0)) throw new Error(`--time-scale: must be a number > 0, got ${o.timeScale}`);
+  if (timeScale !== undefined && !(timeScale > 0))
+    throw new Error(`--time-scale: must be a number > 0, got ${o.timeScale}`);
   const sim = await startSimulator({
-    ...config, port, host: o.host, stateFile: o.state ?? config.stateFile, timeScale,
-    seed: config.seed ?? DEMO_SEED, logRequests: o.logRequests ?? config.logRequests,
+    ...config,
+    port,
+    host: o.host,
+    stateFile: o.state ?? config.stateFile,
+    timeScale,
+    seed: config.seed ?? DEMO_SEED,
+    logRequests: o.logRequests ?? config.logRequests,
     auth: { ...config.auth, enabled: o.auth && (config.auth?.enabled ?? true) },
   });
   out(`Atlas simulator listening on ${sim.url}`);
@@ -31,16 +57,26 @@ export async function runSimulatorCli(argv: string[], out: (line: string) => voi
   if (o.auth) {
     const sa = config.auth?.serviceAccounts?.[0] ?? DEFAULT_SERVICE_ACCOUNT;
     const key = config.auth?.apiKeys?.[0] ?? DEFAULT_API_KEY;
-    out(`  MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}  (simulator-only credentials)`);
+    out(
+      `  MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}  (simulator-only credentials)`,
+    );
     out(`  MONGODB_ATLAS_PUBLIC_KEY=${key.publicKey} MONGODB_ATLAS_PRIVATE_KEY=${key.privateKey}`);
   } else out('  auth: off');
-  if (!config.seed) out(`  demo project ${DEMO_IDS.projectId}: ${DEMO_IDS.replicaSet}, ${DEMO_IDS.sharded}, ${DEMO_IDS.serverless}, ${DEMO_IDS.flex}; bucket ${DEMO_IDS.bucketId}; target project ${DEMO_IDS.targetProjectId}: ${DEMO_IDS.restoreTarget}`);
-  const stop = () => { void sim.stop().then(() => process.exit(0)); };
+  if (!config.seed)
+    out(
+      `  demo project ${DEMO_IDS.projectId}: ${DEMO_IDS.replicaSet}, ${DEMO_IDS.sharded}, ${DEMO_IDS.serverless}, ${DEMO_IDS.flex}; bucket ${DEMO_IDS.bucketId}; target project ${DEMO_IDS.targetProjectId}: ${DEMO_IDS.restoreTarget}`,
+    );
+  const stop = () => {
+    void sim.stop().then(() => process.exit(0));
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   return sim;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  runSimulatorCli(process.argv.slice(2)).catch((e: unknown) => { console.error((e as Error).message); process.exit(2); });
+  runSimulatorCli(process.argv.slice(2)).catch((e: unknown) => {
+    console.error((e as Error).message);
+    process.exit(2);
+  });
 }

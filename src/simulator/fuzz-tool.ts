@@ -22,8 +22,16 @@ export function ensureSchemathesis(): string {
   if (existsSync(schemathesisBin)) return schemathesisBin;
   mkdirSync(dirname(venv), { recursive: true });
   run('python3', ['-m', 'venv', venv]);
-  run(join(venv, 'bin', 'python'), ['-m', 'pip', 'install', '--disable-pip-version-check', '--quiet', `schemathesis==${SCHEMATHESIS_VERSION}`]);
-  if (!existsSync(schemathesisBin)) throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} did not install at ${schemathesisBin}`);
+  run(join(venv, 'bin', 'python'), [
+    '-m',
+    'pip',
+    'install',
+    '--disable-pip-version-check',
+    '--quiet',
+    `schemathesis==${SCHEMATHESIS_VERSION}`,
+  ]);
+  if (!existsSync(schemathesisBin))
+    throw new Error(`schemathesis ${SCHEMATHESIS_VERSION} did not install at ${schemathesisBin}`);
   return schemathesisBin;
 }
 
@@ -34,7 +42,9 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     const bin = ensureSchemathesis();
     if (!had) console.log(`Installed schemathesis ${SCHEMATHESIS_VERSION} at ${bin}`);
   } catch (err) {
-    console.error(`${(err as Error).message}\nInstall it by hand: python3 -m venv ${venv} && ${venv}/bin/pip install schemathesis==${SCHEMATHESIS_VERSION}`);
+    console.error(
+      `${(err as Error).message}\nInstall it by hand: python3 -m venv ${venv} && ${venv}/bin/pip install schemathesis==${SCHEMATHESIS_VERSION}`,
+    );
     process.exit(1);
   }
 }

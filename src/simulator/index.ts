@@ -28,7 +28,11 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig
   const raw = env.ATLAS_SIM_FAULTS?.trim();
   if (!raw) return undefined;
   const text = raw.startsWith('{') ? raw : readFileSync(raw, 'utf8');
-  try { return JSON.parse(text) as FaultConfig; } catch (e) { throw new Error(`ATLAS_SIM_FAULTS: not valid JSON (${(e as Error).message})`); }
+  try {
+    return JSON.parse(text) as FaultConfig;
+  } catch (e) {
+    throw new Error(`ATLAS_SIM_FAULTS: not valid JSON (${(e as Error).message})`);
+  }
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -42,18 +46,28 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     if (loaded) model.state = loaded;
   }
   if (options.seed) applySeed(model, options.seed);
-  if (saver) { model.onChange = () => saver.schedule(); saver.flush(); }
+  if (saver) {
+    model.onChange = () => saver.schedule();
+    saver.flush();
+  }
 
   const auth = new Authenticator(options.auth);
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
-    model, auth, faults, logRequests: options.logRequests ?? false, limits: { ...DEFAULT_LIMITS, ...options.limits },
+    model,
+    auth,
+    faults,
+    logRequests: options.logRequests ?? false,
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
     admin: adminHandler({ model, auth, faults, http: () => http }),
   });
   const server = http.createServer();
   const sockets = new Set<Socket>();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -65,12 +79,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   let stopped: Promise<void> | undefined;
   return {
-    url, port, admin: new SimulatorAdmin(url),
-    stop: () => (stopped ??= new Promise<void>((resolve) => {
-      saver?.flush();
-      server.close(() => resolve());
-      server.closeAllConnections();
-      for (const s of sockets) s.destroy();
-    })),
+    url,
+    port,
+    admin: new SimulatorAdmin(url),
+    stop: () =>
+      (stopped ??= new Promise<void>((resolve) => {
+        saver?.flush();
+        server.close(() => resolve());
+        server.closeAllConnections();
+        for (const s of sockets) s.destroy();
+      })),
   };
 }

@@ -41,28 +41,45 @@ export const DEFAULT_DURATIONS: Durations = {
   flexDownloadTtl: 3_600_000,
 };
 
-export type FaultKind = 500 | 502 | 503 | 409 | 429 | 401 | 403 | 'reset' | 'truncate' | 'dropResponse'
-  | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
+export type FaultKind =
+  | 500
+  | 502
+  | 503
+  | 409
+  | 429
+  | 401
+  | 403
+  | 'reset'
+  | 'truncate'
+  | 'dropResponse'
+  | 'commitThenStatus'
+  | 'commitThenStall'
+  | 'slowBody';
 
 export interface FaultRule {
   /** Probability (0..1) per outcome; checked in this order, at most one fires per request. */
-  status500?: number; status502?: number; status503?: number; status409?: number; status429?: number;
+  status500?: number;
+  status502?: number;
+  status503?: number;
+  status409?: number;
+  status429?: number;
   /** Auth failures of one operation: 401 UNAUTHORIZED (with a digest challenge), 403 IP_ADDRESS_NOT_ON_ACCESS_LIST. */
-  status401?: number; status403?: number;
-  reset?: number;            // destroy the socket before any response
-  truncate?: number;         // send half the body, then destroy the socket
-  dropResponse?: number;     // run the operation (the create commits), then reset the socket
+  status401?: number;
+  status403?: number;
+  reset?: number; // destroy the socket before any response
+  truncate?: number; // send half the body, then destroy the socket
+  dropResponse?: number; // run the operation (the create commits), then reset the socket
   commitThenStatus?: number; // run the operation (it commits), then answer commitStatus instead of its result
   commitStatus?: 500 | 502 | 503; // default 500
-  commitThenStall?: number;  // run the operation, then hold the response for stallMs (past a client's timeout)
-  stallMs?: number;          // default 120000
-  slowBody?: number;         // send the real response, its body spread over slowBodyMs
-  slowBodyMs?: number;       // default 5000
-  latencyMs?: number;        // added before handling
-  jitterMs?: number;         // uniform 0..jitterMs on top
+  commitThenStall?: number; // run the operation, then hold the response for stallMs (past a client's timeout)
+  stallMs?: number; // default 120000
+  slowBody?: number; // send the real response, its body spread over slowBodyMs
+  slowBodyMs?: number; // default 5000
+  latencyMs?: number; // added before handling
+  jitterMs?: number; // uniform 0..jitterMs on top
   spikeProbability?: number; // chance of a latency spike on top of latency and jitter
-  spikeMs?: number;          // a spike's length, default 5000
-  retryAfterSeconds?: number;// for 429/503 (injected or commit-then), default 1
+  spikeMs?: number; // a spike's length, default 5000
+  retryAfterSeconds?: number; // for 429/503 (injected or commit-then), default 1
   /** Probability of echoing the request's headers back (secret-leak tests): in an
    * `x-simulator-echoed-headers` response header and, on errors, in `detail`. Independent of the outcome above. */
   echoHeaders?: number;
@@ -78,13 +95,20 @@ export interface FaultConfig {
 }
 
 export interface SeedCluster {
-  name: string; kind: ClusterKind; shards?: number; paused?: boolean;
+  name: string;
+  kind: ClusterKind;
+  shards?: number;
+  paused?: boolean;
   /** Completed scheduled snapshots to start with (a day apart, newest a day old). */
   snapshots?: number;
 }
 export interface SeedSpec {
-  projects: { id?: string; name?: string; clusters?: SeedCluster[];
-    buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[] }[];
+  projects: {
+    id?: string;
+    name?: string;
+    clusters?: SeedCluster[];
+    buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[];
+  }[];
 }
 
 export interface AuthOptions {
@@ -113,5 +137,8 @@ export interface SimulatorOptions {
 /** Credentials used when none are configured: printed by the CLI, used by tests and the demo. */
 // Secrets are made up when the process starts (and printed by `atlas-backup simulator`), so no
 // credential-looking value is ever committed; configure fixed ones with auth.serviceAccounts/apiKeys.
-export const DEFAULT_SERVICE_ACCOUNT = { clientId: 'mdb_sa_id_simulator', clientSecret: `mdb_sa_sk_${randomBytes(12).toString('hex')}` };
+export const DEFAULT_SERVICE_ACCOUNT = {
+  clientId: 'mdb_sa_id_simulator',
+  clientSecret: `mdb_sa_sk_${randomBytes(12).toString('hex')}`,
+};
 export const DEFAULT_API_KEY = { publicKey: 'simpubkey', privateKey: randomBytes(12).toString('hex') };

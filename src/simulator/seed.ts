@@ -21,7 +21,8 @@ export const DEMO_IDS = {
 export const DEMO_SEED: SeedSpec = {
   projects: [
     {
-      id: DEMO_IDS.projectId, name: 'demo-project',
+      id: DEMO_IDS.projectId,
+      name: 'demo-project',
       clusters: [
         { name: DEMO_IDS.replicaSet, kind: 'replicaSet' },
         { name: DEMO_IDS.sharded, kind: 'sharded', shards: 2 },
@@ -29,9 +30,20 @@ export const DEMO_SEED: SeedSpec = {
         { name: DEMO_IDS.serverless, kind: 'serverless', snapshots: 1 },
         { name: DEMO_IDS.flex, kind: 'flex' },
       ],
-      buckets: [{ id: DEMO_IDS.bucketId, bucketName: 'demo-export-bucket', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6a001' }],
+      buckets: [
+        {
+          id: DEMO_IDS.bucketId,
+          bucketName: 'demo-export-bucket',
+          cloudProvider: 'AWS',
+          iamRoleId: '65f1a0c0a1b2c3d4e5f6a001',
+        },
+      ],
     },
-    { id: DEMO_IDS.targetProjectId, name: 'demo-restore-target', clusters: [{ name: DEMO_IDS.restoreTarget, kind: 'replicaSet' }] },
+    {
+      id: DEMO_IDS.targetProjectId,
+      name: 'demo-restore-target',
+      clusters: [{ name: DEMO_IDS.restoreTarget, kind: 'replicaSet' }],
+    },
   ],
 };
 
@@ -47,11 +59,19 @@ export function applySeed(m: Model, seed: SeedSpec): void {
     }
     for (const b of p.buckets ?? []) {
       if (b.id && m.state.buckets[b.id]) continue;
-      const bucket = createBucket(m, id, { bucketName: b.bucketName ?? 'sim-export-bucket', cloudProvider: b.cloudProvider ?? 'AWS',
-        iamRoleId: b.iamRoleId ?? newId(), roleId: newId(), serviceUrl: 'https://simaccount.blob.core.windows.net/export',
-        tenantId: '00000000-0000-4000-8000-000000000000' });
-      if (b.id) { delete m.state.buckets[bucket.id]; bucket.id = b.id; m.state.buckets[b.id] = bucket; }
+      const bucket = createBucket(m, id, {
+        bucketName: b.bucketName ?? 'sim-export-bucket',
+        cloudProvider: b.cloudProvider ?? 'AWS',
+        iamRoleId: b.iamRoleId ?? newId(),
+        roleId: newId(),
+        serviceUrl: 'https://simaccount.blob.core.windows.net/export',
+        tenantId: '00000000-0000-4000-8000-000000000000',
+      });
+      if (b.id) {
+        delete m.state.buckets[bucket.id];
+        bucket.id = b.id;
+        m.state.buckets[b.id] = bucket;
+      }
     }
   }
 }
-

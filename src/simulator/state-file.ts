@@ -16,14 +16,23 @@ export function saveState(path: string, state: SimState): void {
 
 export class StateSaver {
   private timer: NodeJS.Timeout | undefined;
-  constructor(private path: string, private state: () => SimState) {}
+  constructor(
+    private path: string,
+    private state: () => SimState,
+  ) {}
   schedule(): void {
     if (this.timer) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.flush(); }, 50);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flush();
+    }, 50);
     this.timer.unref();
   }
   flush(): void {
-    if (this.timer) { clearTimeout(this.timer); this.timer = undefined; }
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     saveState(this.path, this.state());
   }
 }

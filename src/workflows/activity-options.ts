@@ -7,7 +7,11 @@ import { TERMINAL_FAILURE_TYPES, type PollingSpec, type RetrySpec, type Timeouts
 
 const s = (seconds: number) => `${seconds}s`;
 
-function stepOptions(backoff: RetrySpec | PollingSpec, timeouts: TimeoutsSpec, stepDeadlineSeconds: number): ActivityOptions {
+function stepOptions(
+  backoff: RetrySpec | PollingSpec,
+  timeouts: TimeoutsSpec,
+  stepDeadlineSeconds: number,
+): ActivityOptions {
   return {
     startToCloseTimeout: s(timeouts.callSeconds),
     scheduleToCloseTimeout: s(stepDeadlineSeconds),
@@ -20,5 +24,7 @@ function stepOptions(backoff: RetrySpec | PollingSpec, timeouts: TimeoutsSpec, s
   };
 }
 
-export const callOptions = (retry: RetrySpec, timeouts: TimeoutsSpec, stepDeadlineSeconds: number) => stepOptions(retry, timeouts, stepDeadlineSeconds);
-export const pollOptions = (polling: PollingSpec, timeouts: TimeoutsSpec, stepDeadlineSeconds: number) => stepOptions(polling, timeouts, stepDeadlineSeconds);
+export const callOptions = (retry: RetrySpec, timeouts: TimeoutsSpec, stepDeadlineSeconds: number) =>
+  stepOptions(retry, timeouts, stepDeadlineSeconds);
+export const pollOptions = (polling: PollingSpec, timeouts: TimeoutsSpec, stepDeadlineSeconds: number) =>
+  stepOptions(polling, timeouts, stepDeadlineSeconds);

@@ -11,8 +11,10 @@ export class ApprovalGate {
   /** Update validator: refused before it reaches history when the run is not waiting or `by` is blank. */
   validate(d: ApprovalDecision): void {
     const already = this.decision ? `, already ${this.decision.decision}` : '';
-    if (this.status.phase !== 'awaiting-approval' || this.decision) throw new Error(`This run is not awaiting approval (phase: ${this.status.phase}${already}).`);
-    if (typeof d?.by !== 'string' || d.by.trim() === '') throw new Error('by is required: name who approves or rejects this restore.');
+    if (this.status.phase !== 'awaiting-approval' || this.decision)
+      throw new Error(`This run is not awaiting approval (phase: ${this.status.phase}${already}).`);
+    if (typeof d?.by !== 'string' || d.by.trim() === '')
+      throw new Error('by is required: name who approves or rejects this restore.');
   }
 
   decide<K extends 'approved' | 'rejected'>(kind: K, d: ApprovalDecision): { decision: K } {
@@ -24,13 +26,18 @@ export class ApprovalGate {
   async wait(report: DrReport, timeoutSeconds: number): Promise<boolean> {
     const { source, target } = report;
     this.status.approval.pending = {
-      overwrite: target ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}` : 'nothing (download restore)',
+      overwrite: target
+        ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}`
+        : 'nothing (download restore)',
       with: `${describeRestored(report.restored)} of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
       deadline: new Date(Date.now() + timeoutSeconds * 1000).toISOString(),
     };
     const decided = await condition(() => this.decision !== undefined, timeoutSeconds * 1000);
     delete this.status.approval.pending;
-    Object.assign(this.status.approval, decided ? this.decision : { decision: 'timed-out', at: new Date().toISOString() });
+    Object.assign(
+      this.status.approval,
+      decided ? this.decision : { decision: 'timed-out', at: new Date().toISOString() },
+    );
     return decided;
   }
 }

@@ -47,14 +47,33 @@ class Pipeline {
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
     this.ref = { groupId, clusterName };
-    const status: RunStatus<PipelinePhase> = { kind: 'backupPipeline', phase: 'starting', groupId, clusterName, ids: {}, steps: [], attempts: 0, notes: [] };
+    const status: RunStatus<PipelinePhase> = {
+      kind: 'backupPipeline',
+      phase: 'starting',
+      groupId,
+      clusterName,
+      ids: {},
+      steps: [],
+      attempts: 0,
+      notes: [],
+    };
     this.rec = new RunRecorder(status, (phase) => [
       { key: AtlasProject, value: groupId },
       { key: AtlasCluster, value: clusterName },
       { key: BackupPhase, value: phase },
     ]);
     const startedAt = new Date().toISOString();
-    this.result = { outcome: 'completed', workflowId: workflowInfo().workflowId, groupId, clusterName, attempts: 0, atlasRequests: 0, startedAt, endedAt: startedAt, status };
+    this.result = {
+      outcome: 'completed',
+      workflowId: workflowInfo().workflowId,
+      groupId,
+      clusterName,
+      attempts: 0,
+      atlasRequests: 0,
+      startedAt,
+      endedAt: startedAt,
+      status,
+    };
     const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline));
     const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline));
     this.acts = {
@@ -67,43 +86,105 @@ class Pipeline {
   async snapshot(): Promise<string> {
     const { rec, ref, input } = this;
     const { calls, polls } = this.acts.snapshot;
-    const taken = await rec.step('take-snapshot', 'taking-snapshot', () => calls.takeSnapshot({ ...ref, ...input.snapshot }), (r) => r.state);
+    const taken = await rec.step(
+      'take-snapshot',
+      'taking-snapshot',
+      () => calls.takeSnapshot({ ...ref, ...input.snapshot }),
+      (r) => r.state,
+    );
     rec.count(taken);
     rec.status.ids.snapshotId = taken.id;
-    this.result.snapshot = { id: taken.id, status: taken.state ?? 'queued', sharded: taken.sharded, adopted: taken.adopted };
-    const snap = await rec.step('wait-for-snapshot', 'waiting-for-snapshot', () => polls.awaitSnapshot({ ...ref, snapshotId: taken.id, sharded: taken.sharded, polling: input.polling }), (r) => r.state);
+    this.result.snapshot = {
+      id: taken.id,
+      status: taken.state ?? 'queued',
+      sharded: taken.sharded,
+      adopted: taken.adopted,
+    };
+    const snap = await rec.step(
+      'wait-for-snapshot',
+      'waiting-for-snapshot',
+      () => polls.awaitSnapshot({ ...ref, snapshotId: taken.id, sharded: taken.sharded, polling: input.polling }),
+      (r) => r.state,
+    );
     rec.count(snap);
-    this.result.snapshot = { ...this.result.snapshot, status: snap.state, createdAt: snap.facts.createdAt as string | undefined, expiresAt: snap.facts.expiresAt as string | undefined };
+    this.result.snapshot = {
+      ...this.result.snapshot,
+      status: snap.state,
+      createdAt: snap.facts.createdAt as string | undefined,
+      expiresAt: snap.facts.expiresAt as string | undefined,
+    };
     return taken.id;
   }
 
-  async export(snapshotId: string, { exportBucketId, customData }: NonNullable<BackupPipelineInput['export']>): Promise<void> {
+  async export(
+    snapshotId: string,
+    { exportBucketId, customData }: NonNullable<BackupPipelineInput['export']>,
+  ): Promise<void> {
     const { rec, ref } = this;
     const { calls, polls } = this.acts.export;
-    const started = await rec.step('export', 'exporting', () => calls.startExport({ ...ref, snapshotId, exportBucketId, customData }), (r) => r.state);
+    const started = await rec.step(
+      'export',
+      'exporting',
+      () => calls.startExport({ ...ref, snapshotId, exportBucketId, customData }),
+      (r) => r.state,
+    );
     rec.count(started);
     rec.status.ids.exportJobId = started.id;
-    const done = await rec.step('wait-for-export', 'waiting-for-export', () => polls.awaitExport({ ...ref, exportJobId: started.id, polling: this.input.polling }), (r) => r.state);
+    const done = await rec.step(
+      'wait-for-export',
+      'waiting-for-export',
+      () => polls.awaitExport({ ...ref, exportJobId: started.id, polling: this.input.polling }),
+      (r) => r.state,
+    );
     rec.count(done);
     const exportedCollections = done.facts.exportedCollections as number | undefined;
     const totalCollections = done.facts.totalCollections as number | undefined;
-    if (totalCollections !== undefined) rec.status.exportProgress = { exportedCollections: exportedCollections ?? totalCollections, totalCollections };
-    this.result.export = { id: started.id, state: done.state, exportBucketId, exportedCollections, totalCollections, prefix: done.facts.prefix as string | undefined };
+    if (totalCollections !== undefined)
+      rec.status.exportProgress = { exportedCollections: exportedCollections ?? totalCollections, totalCollections };
+    this.result.export = {
+      id: started.id,
+      state: done.state,
+      exportBucketId,
+      exportedCollections,
+      totalCollections,
+      prefix: done.facts.prefix as string | undefined,
+    };
   }
 
   async restore(snapshotId: string, restore: RestoreSpec): Promise<void> {
     const { rec } = this;
     const { calls, polls } = this.acts.restore;
     const source = { kind: 'dedicated' as const, ...this.ref };
-    const started = await rec.step('restore', 'restoring', (step) => calls.startRestore({ source, restore: { ...restore, snapshotId }, stepStartedAt: step.startedAt }), (r) => r.state);
+    const started = await rec.step(
+      'restore',
+      'restoring',
+      (step) => calls.startRestore({ source, restore: { ...restore, snapshotId }, stepStartedAt: step.startedAt }),
+      (r) => r.state,
+    );
     rec.count(started);
     const restoreJobId = started.id;
     rec.status.ids.restoreJobId = restoreJobId;
-    this.result.restore = { id: restoreJobId, state: 'inProgress', deliveryType: restore.deliveryType, targetGroupId: restore.targetGroupId, targetClusterName: restore.targetClusterName };
+    this.result.restore = {
+      id: restoreJobId,
+      state: 'inProgress',
+      deliveryType: restore.deliveryType,
+      targetGroupId: restore.targetGroupId,
+      targetClusterName: restore.targetClusterName,
+    };
     try {
-      const done = await rec.step('wait-for-restore', 'waiting-for-restore', () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling }), (r) => r.state);
+      const done = await rec.step(
+        'wait-for-restore',
+        'waiting-for-restore',
+        () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling }),
+        (r) => r.state,
+      );
       rec.count(done);
-      this.result.restore = { ...this.result.restore, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
+      this.result.restore = {
+        ...this.result.restore,
+        state: done.state,
+        finishedAt: done.finishedAt,
+        deliveryUrl: done.facts.deliveryUrl as string[] | undefined,
+      };
     } catch (err) {
       if (wasCancelled(err)) {
         // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
@@ -130,11 +211,17 @@ class Pipeline {
     const { ids, notes } = rec.status;
     if (!wasCancelled(err)) {
       rec.setPhase('failed');
-      throw runFailure(err, rec.status, { what: `backupPipeline for cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`, defaultType: 'PipelineFailed', summary: () => this.finish('failed') });
+      throw runFailure(err, rec.status, {
+        what: `backupPipeline for cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`,
+        defaultType: 'PipelineFailed',
+        summary: () => this.finish('failed'),
+      });
     }
     rec.setPhase('cancelled');
     if (ids.snapshotId && !ids.restoreJobId) {
-      notes.push(`Cancelled during ${rec.lastStepName()}: Atlas resources created so far (snapshot ${ids.snapshotId}${ids.exportJobId ? `, export job ${ids.exportJobId}` : ''}) were left as they are.`);
+      notes.push(
+        `Cancelled during ${rec.lastStepName()}: Atlas resources created so far (snapshot ${ids.snapshotId}${ids.exportJobId ? `, export job ${ids.exportJobId}` : ''}) were left as they are.`,
+      );
     }
     return this.finish('cancelled');
   }

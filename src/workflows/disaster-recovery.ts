@@ -1,6 +1,13 @@
 // disasterRecovery: select a snapshot (or a point in time) → approval gate (optional) → restore →
 // wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
-import { ActivityCancellationType, CancellationScope, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityCancellationType,
+  CancellationScope,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   approvalGateOn,
   approveUpdate,
@@ -79,8 +86,18 @@ class DrRun {
     const { source, target, deliveryType, retry, polling, timeouts } = input;
     this.src = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
     const status: DrStatus = {
-      kind: 'disasterRecovery', phase: 'starting', groupId: source.groupId, clusterName: source.clusterName, ids: {},
-      steps: [], attempts: 0, notes: [], source, target, deliveryType, approval: { required: approvalGateOn(input) },
+      kind: 'disasterRecovery',
+      phase: 'starting',
+      groupId: source.groupId,
+      clusterName: source.clusterName,
+      ids: {},
+      steps: [],
+      attempts: 0,
+      notes: [],
+      source,
+      target,
+      deliveryType,
+      approval: { required: approvalGateOn(input) },
     };
     this.rec = new RunRecorder(status, (phase) => [
       { key: AtlasProject, value: source.groupId },
@@ -91,9 +108,17 @@ class DrRun {
     ]);
     const { workflowId, runStartTime } = workflowInfo();
     this.report = {
-      outcome: 'completed', workflowId, source, target, deliveryType, restored: {}, approval: status.approval,
+      outcome: 'completed',
+      workflowId,
+      source,
+      target,
+      deliveryType,
+      restored: {},
+      approval: status.approval,
       recovery: { totalSeconds: 0, phases: { selecting: 0, awaitingApproval: 0, restoring: 0, verifying: 0 } },
-      startedAt: runStartTime.toISOString(), endedAt: '', status,
+      startedAt: runStartTime.toISOString(),
+      endedAt: '',
+      status,
     };
     const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
     const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds);
@@ -102,12 +127,21 @@ class DrRun {
       calls: proxyActivities<Activities>(restoreCalls),
       polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds)),
       // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
-      starts: proxyActivities<Activities>({ ...restoreCalls, cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED }),
+      starts: proxyActivities<Activities>({
+        ...restoreCalls,
+        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+      }),
     };
   }
 
   /** Runs one step, recording it in the timeline and adding its time to a recovery phase. */
-  private async step<T extends { attempts: number }>(name: string, phase: DrPhase, bucket: keyof RecoveryTimes['phases'], run: (r: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
+  private async step<T extends { attempts: number }>(
+    name: string,
+    phase: DrPhase,
+    bucket: keyof RecoveryTimes['phases'],
+    run: (r: StepRecord) => Promise<T>,
+    state: (r: T) => string | undefined,
+  ): Promise<T> {
     const began = Date.now();
     try {
       return await this.rec.step(name, phase, run, state);
@@ -120,12 +154,29 @@ class DrRun {
   async select(): Promise<void> {
     const { what } = this.input;
     if (this.input.deliveryType === 'pointInTime') {
-      await this.step('check-source', 'selecting-snapshot', 'selecting', () => this.acts.select.describeDrSource({ source: this.src }), (r) => r.stateName);
+      await this.step(
+        'check-source',
+        'selecting-snapshot',
+        'selecting',
+        () => this.acts.select.describeDrSource({ source: this.src }),
+        (r) => r.stateName,
+      );
       const at = what.pointInTimeUTCSeconds ?? what.oplogTs;
-      this.report.restored.pointInTime = { utcSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc, at: at !== undefined ? new Date(at * 1000).toISOString() : undefined };
+      this.report.restored.pointInTime = {
+        utcSeconds: what.pointInTimeUTCSeconds,
+        oplogTs: what.oplogTs,
+        oplogInc: what.oplogInc,
+        at: at !== undefined ? new Date(at * 1000).toISOString() : undefined,
+      };
       return;
     }
-    const snap = await this.step('select-snapshot', 'selecting-snapshot', 'selecting', () => this.acts.select.selectDrSnapshot({ source: this.src, snapshotId: what.snapshotId }), () => 'completed');
+    const snap = await this.step(
+      'select-snapshot',
+      'selecting-snapshot',
+      'selecting',
+      () => this.acts.select.selectDrSnapshot({ source: this.src, snapshotId: what.snapshotId }),
+      () => 'completed',
+    );
     this.report.restored = { snapshotId: snap.snapshotId, snapshotTimestamp: snap.snapshotTimestamp };
     this.rec.status.ids.snapshotId = snap.snapshotId;
   }
@@ -140,7 +191,11 @@ class DrRun {
     if (rec.status.approval.decision === 'approved') return true;
     rec.setPhase('rejected');
     const { by, reason } = rec.status.approval;
-    rec.status.notes.push(decided ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.` : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`);
+    rec.status.notes.push(
+      decided
+        ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.`
+        : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`,
+    );
     this.finish(decided ? 'rejected' : 'approval-timed-out');
     return false;
   }
@@ -148,13 +203,20 @@ class DrRun {
   private restoreRequest(): RestoreRequest {
     const { deliveryType, target, what } = this.input;
     return {
-      deliveryType, snapshotId: this.report.restored.snapshotId, targetGroupId: target?.groupId, targetClusterName: target?.clusterName,
-      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds, oplogTs: what.oplogTs, oplogInc: what.oplogInc,
+      deliveryType,
+      snapshotId: this.report.restored.snapshotId,
+      targetGroupId: target?.groupId,
+      targetClusterName: target?.clusterName,
+      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds,
+      oplogTs: what.oplogTs,
+      oplogInc: what.oplogInc,
     };
   }
 
   private activityNames() {
-    return patched(GENERIC_RESTORE_ACTIVITIES) ? LEGACY_RESTORE_ACTIVITIES.dedicated : LEGACY_RESTORE_ACTIVITIES[this.src.kind];
+    return patched(GENERIC_RESTORE_ACTIVITIES)
+      ? LEGACY_RESTORE_ACTIVITIES.dedicated
+      : LEGACY_RESTORE_ACTIVITIES[this.src.kind];
   }
 
   /**
@@ -164,12 +226,20 @@ class DrRun {
   async restore(): Promise<string> {
     const restore = this.restoreRequest();
     const name = this.activityNames().start;
-    const started = await this.step('restore', 'restoring', 'restoring', (record) => {
-      this.stepStartedAt = toWholeSecond(record.startedAt);
-      return this.acts.starts[name]({ source: this.src, restore, stepStartedAt: this.stepStartedAt });
-    }, (r) => r.state).catch(async (err: unknown) => {
+    const started = await this.step(
+      'restore',
+      'restoring',
+      'restoring',
+      (record) => {
+        this.stepStartedAt = toWholeSecond(record.startedAt);
+        return this.acts.starts[name]({ source: this.src, restore, stepStartedAt: this.stepStartedAt });
+      },
+      (r) => r.state,
+    ).catch(async (err: unknown) => {
       if (wasCancelled(err)) {
-        const found = await CancellationScope.nonCancellable(() => this.acts.calls.findDrRestore({ source: this.src, restore, stepStartedAt: this.stepStartedAt }));
+        const found = await CancellationScope.nonCancellable(() =>
+          this.acts.calls.findDrRestore({ source: this.src, restore, stepStartedAt: this.stepStartedAt }),
+        );
         if (found.id) {
           this.rec.status.ids.restoreJobId = this.report.restoreJobId = found.id;
           this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(found.id!));
@@ -186,10 +256,22 @@ class DrRun {
     const name = this.activityNames().await;
     const { polling } = this.input;
     try {
-      const done = await this.step('wait-for-restore', 'waiting-for-restore', 'restoring', () => this.acts.polls[name]({ source: this.src, restoreJobId, polling }), (r) => r.state);
-      this.report.restoreJob = { ...this.report.restoreJob!, state: done.state, finishedAt: done.finishedAt, deliveryUrl: done.facts.deliveryUrl as string[] | undefined };
+      const done = await this.step(
+        'wait-for-restore',
+        'waiting-for-restore',
+        'restoring',
+        () => this.acts.polls[name]({ source: this.src, restoreJobId, polling }),
+        (r) => r.state,
+      );
+      this.report.restoreJob = {
+        ...this.report.restoreJob!,
+        state: done.state,
+        finishedAt: done.finishedAt,
+        deliveryUrl: done.facts.deliveryUrl as string[] | undefined,
+      };
     } catch (err) {
-      if (wasCancelled(err)) this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(restoreJobId));
+      if (wasCancelled(err))
+        this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(restoreJobId));
       throw err;
     }
   }
@@ -197,7 +279,11 @@ class DrRun {
   /** Dedicated download and point-in-time jobs can be cancelled; the activity says where Atlas cannot. */
   private cancel(restoreJobId: string): Promise<NonNullable<DrReport['cancellation']>> {
     if (this.src.kind !== 'dedicated' && !patched(GENERIC_RESTORE_ACTIVITIES)) {
-      return Promise.resolve({ restoreJobId, cancelled: false, detail: `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.` });
+      return Promise.resolve({
+        restoreJobId,
+        cancelled: false,
+        detail: `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.`,
+      });
     }
     return this.acts.calls.cancelRestore({ source: this.src, restoreJobId });
   }
@@ -206,7 +292,19 @@ class DrRun {
   async verify(restoreJobId: string): Promise<void> {
     const { target, deliveryType, polling } = this.input;
     if (!target || deliveryType === 'download') return;
-    const v = await this.step('verify-target', 'verifying', 'verifying', () => this.acts.polls.verifyTargetIdle({ groupId: target.groupId, clusterName: target.clusterName, polling, restoreJobId }), (r) => r.stateName);
+    const v = await this.step(
+      'verify-target',
+      'verifying',
+      'verifying',
+      () =>
+        this.acts.polls.verifyTargetIdle({
+          groupId: target.groupId,
+          clusterName: target.clusterName,
+          polling,
+          restoreJobId,
+        }),
+      (r) => r.stateName,
+    );
     this.report.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
   }
 
@@ -222,10 +320,17 @@ class DrRun {
     const { rec, report, src } = this;
     if (!wasCancelled(err)) {
       rec.setPhase('failed');
-      throw runFailure(err, rec.status, { what: `disasterRecovery of ${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`, defaultType: 'DisasterRecoveryFailed', summary: () => this.finish('failed') });
+      throw runFailure(err, rec.status, {
+        what: `disasterRecovery of ${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`,
+        defaultType: 'DisasterRecoveryFailed',
+        summary: () => this.finish('failed'),
+      });
     }
     rec.setPhase('cancelled');
-    if (!rec.status.ids.restoreJobId) rec.status.notes.push(`Cancelled during ${rec.lastStepName()}, before any restore started: nothing was restored.`);
+    if (!rec.status.ids.restoreJobId)
+      rec.status.notes.push(
+        `Cancelled during ${rec.lastStepName()}, before any restore started: nothing was restored.`,
+      );
     else if (report.cancellation) rec.status.notes.push(report.cancellation.detail);
     return this.finish('cancelled');
   }

@@ -29,7 +29,12 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
   }
 
   /** Runs one step in a phase, recording it; failures and cancellation end the step's record. */
-  step<T extends { attempts: number }>(name: string, phase: P, run: (step: StepRecord) => Promise<T>, state: (r: T) => string | undefined): Promise<T> {
+  step<T extends { attempts: number }>(
+    name: string,
+    phase: P,
+    run: (step: StepRecord) => Promise<T>,
+    state: (r: T) => string | undefined,
+  ): Promise<T> {
     this.setPhase(phase);
     return this.timeline.record(name, this.status, run, state, wasCancelled);
   }

@@ -17,7 +17,14 @@ const GROUP = DEMO_IDS.projectId;
 const TGT = DEMO_IDS.targetProjectId;
 const POLLING = { initialIntervalSeconds: 0.01, maximumIntervalSeconds: 3600, backoffCoefficient: 2 };
 
-const DURATIONS = { snapshotQueued: 1_000, snapshotInProgress: 10_000, exportQueued: 0, exportPerCollection: 400, exportTotalCollections: 40, restoreDownload: 600_000 };
+const DURATIONS = {
+  snapshotQueued: 1_000,
+  snapshotInProgress: 10_000,
+  exportQueued: 0,
+  exportPerCollection: 400,
+  exportTotalCollections: 40,
+  restoreDownload: 600_000,
+};
 
 interface Harness {
   sim: RunningSimulator;
@@ -52,10 +59,21 @@ const exportsOnly = useSimulator();
 /** Runs one activity call as attempt `attempt` of the given run. */
 type Run = { workflowId: string; runId: string };
 type Result<K extends keyof Activities> = Promise<Awaited<ReturnType<Activities[K]>>>;
-function inRun<K extends keyof Activities>(run: Run, attempt: number, name: K, ...args: Parameters<Activities[K]>): Result<K> {
+function inRun<K extends keyof Activities>(
+  run: Run,
+  attempt: number,
+  name: K,
+  ...args: Parameters<Activities[K]>
+): Result<K> {
   return inRunOn(main, run, attempt, name, ...args);
 }
-function inRunOn<K extends keyof Activities>(h: Harness, run: Run, attempt: number, name: K, ...args: Parameters<Activities[K]>): Result<K> {
+function inRunOn<K extends keyof Activities>(
+  h: Harness,
+  run: Run,
+  attempt: number,
+  name: K,
+  ...args: Parameters<Activities[K]>
+): Result<K> {
   // Failures are what most of these calls are about: the environment need not log them as warnings.
   const env = new MockActivityEnvironment({ attempt, workflowExecution: run, activityType: name }, { logger: quiet });
   const fn = h.acts[name] as (...a: Parameters<Activities[K]>) => Result<K>;
@@ -64,9 +82,17 @@ function inRunOn<K extends keyof Activities>(h: Harness, run: Run, attempt: numb
 const quiet = new DefaultLogger('ERROR');
 const newRun = () => ({ workflowId: uniqueId('wf'), runId: uniqueId('run') });
 const calls = async (h: Harness = main): Promise<Counters> => h.sim.admin.counters();
-const failureOf = (p: Promise<unknown>) => p.then(() => expect.fail('expected the activity to fail'), (e: unknown) => e as ApplicationFailure);
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected the activity to fail'),
+    (e: unknown) => e as ApplicationFailure,
+  );
 
-async function newCluster(kind: 'replicaSet' | 'flex' = 'replicaSet', groupId: string = GROUP, h: Harness = main): Promise<string> {
+async function newCluster(
+  kind: 'replicaSet' | 'flex' = 'replicaSet',
+  groupId: string = GROUP,
+  h: Harness = main,
+): Promise<string> {
   const name = uniqueId('c');
   await h.sim.admin.seedCluster({ groupId, name, kind });
   return name;
@@ -108,14 +134,27 @@ describe('takeSnapshot: create on the first attempt, adopt the run\u2019s own on
 describe('awaitSnapshot: one read per attempt', () => {
   it('throws the benign, retryable NotFinished failure while the snapshot runs, and returns once it completed', async () => {
     const clusterName = await newCluster();
-    const taken = await inRun(newRun(), 1, 'takeSnapshot', { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 });
+    const taken = await inRun(newRun(), 1, 'takeSnapshot', {
+      groupId: GROUP,
+      clusterName,
+      description: 'd',
+      retentionInDays: 1,
+    });
     const input = { groupId: GROUP, clusterName, snapshotId: taken.id, sharded: false, polling: POLLING };
     await main.sim.admin.resetObservations();
 
     const running = await failureOf(inRun(newRun(), 3, 'awaitSnapshot', input));
-    expect(running).toMatchObject({ type: NOT_FINISHED, nonRetryable: false, category: ApplicationFailureCategory.BENIGN });
+    expect(running).toMatchObject({
+      type: NOT_FINISHED,
+      nonRetryable: false,
+      category: ApplicationFailureCategory.BENIGN,
+    });
     expect(running.nextRetryDelay).toBeUndefined(); // the policy's backoff decides
-    expect(running.details?.[0]).toMatchObject({ resource: 'snapshot', id: taken.id, state: expect.stringMatching(/queued|inProgress/) });
+    expect(running.details?.[0]).toMatchObject({
+      resource: 'snapshot',
+      id: taken.id,
+      state: expect.stringMatching(/queued|inProgress/),
+    });
     expect((await calls()).getClusterBackupSnapshot).toBe(1);
 
     await main.sim.admin.advanceClock(60_000);
@@ -127,10 +166,23 @@ describe('awaitSnapshot: one read per attempt', () => {
   it('stops on a failed snapshot with the contract\u2019s non-retryable SnapshotFailed', async () => {
     const clusterName = await newCluster();
     await main.sim.admin.failNext({ target: 'snapshot', groupId: GROUP, clusterName });
-    const taken = await inRun(newRun(), 1, 'takeSnapshot', { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 });
+    const taken = await inRun(newRun(), 1, 'takeSnapshot', {
+      groupId: GROUP,
+      clusterName,
+      description: 'd',
+      retentionInDays: 1,
+    });
     await main.sim.admin.advanceClock(60_000);
 
-    const err = await failureOf(inRun(newRun(), 2, 'awaitSnapshot', { groupId: GROUP, clusterName, snapshotId: taken.id, sharded: false, polling: POLLING }));
+    const err = await failureOf(
+      inRun(newRun(), 2, 'awaitSnapshot', {
+        groupId: GROUP,
+        clusterName,
+        snapshotId: taken.id,
+        sharded: false,
+        polling: POLLING,
+      }),
+    );
     expect(err).toMatchObject({ type: 'SnapshotFailed', nonRetryable: true });
     expect(TERMINAL_FAILURE_TYPES).toContain(err.type);
     expect(err.message).toContain(taken.id);
@@ -142,7 +194,13 @@ describe('awaitExport: polls close to the estimated completion', () => {
   async function runningExport() {
     const clusterName = await newCluster('replicaSet', GROUP, exportsOnly);
     const snap = await exportsOnly.sim.admin.addScheduledSnapshot({ groupId: GROUP, clusterName, ageMs: 3_600_000 });
-    const job = await inRunOn(exportsOnly, newRun(), 1, 'startExport', { groupId: GROUP, clusterName, snapshotId: snap.id, exportBucketId: DEMO_IDS.bucketId, customData: [] });
+    const job = await inRunOn(exportsOnly, newRun(), 1, 'startExport', {
+      groupId: GROUP,
+      clusterName,
+      snapshotId: snap.id,
+      exportBucketId: DEMO_IDS.bucketId,
+      customData: [],
+    });
     return { clusterName, exportJobId: job.id };
   }
 
@@ -153,7 +211,14 @@ describe('awaitExport: polls close to the estimated completion', () => {
     let details: PollDetails;
     do {
       await new Promise((r) => setTimeout(r, 200));
-      err = await failureOf(inRunOn(exportsOnly, newRun(), 2, 'awaitExport', { groupId: GROUP, clusterName, exportJobId, polling: POLLING }));
+      err = await failureOf(
+        inRunOn(exportsOnly, newRun(), 2, 'awaitExport', {
+          groupId: GROUP,
+          clusterName,
+          exportJobId,
+          polling: POLLING,
+        }),
+      );
       details = err.details?.[0] as PollDetails;
     } while (!details.exportedCollections);
     expect(err.type).toBe(NOT_FINISHED);
@@ -169,7 +234,14 @@ describe('awaitExport: polls close to the estimated completion', () => {
     let err: ApplicationFailure;
     do {
       await new Promise((r) => setTimeout(r, 200));
-      err = await failureOf(inRunOn(exportsOnly, newRun(), 2, 'awaitExport', { groupId: GROUP, clusterName, exportJobId, polling: { ...POLLING, maximumIntervalSeconds: 1 } }));
+      err = await failureOf(
+        inRunOn(exportsOnly, newRun(), 2, 'awaitExport', {
+          groupId: GROUP,
+          clusterName,
+          exportJobId,
+          polling: { ...POLLING, maximumIntervalSeconds: 1 },
+        }),
+      );
     } while (!(err.details?.[0] as PollDetails).exportedCollections);
     expect(err.nextRetryDelay).toBe(1000);
   });
@@ -223,7 +295,9 @@ describe('cancelRestore and verifyTargetIdle', () => {
     const snap = await main.sim.admin.addScheduledSnapshot({ groupId: GROUP, clusterName, ageMs: 3_600_000 });
     const source = { kind: 'dedicated' as const, groupId: GROUP, clusterName };
     const job = await inRun(newRun(), 1, 'startRestore', {
-      source, restore: { deliveryType: 'automated', snapshotId: snap.id, targetGroupId: TGT, targetClusterName: target }, stepStartedAt: new Date().toISOString(),
+      source,
+      restore: { deliveryType: 'automated', snapshotId: snap.id, targetGroupId: TGT, targetClusterName: target },
+      stepStartedAt: new Date().toISOString(),
     });
     await main.sim.admin.resetObservations();
 
@@ -235,14 +309,22 @@ describe('cancelRestore and verifyTargetIdle', () => {
   });
 
   it('says a flex restore cannot be cancelled without calling Atlas', async () => {
-    const result = await inRun(newRun(), 1, 'cancelRestore', { source: { kind: 'flex', groupId: GROUP, clusterName: DEMO_IDS.flex }, restoreJobId: 'x'.repeat(24) });
+    const result = await inRun(newRun(), 1, 'cancelRestore', {
+      source: { kind: 'flex', groupId: GROUP, clusterName: DEMO_IDS.flex },
+      restoreJobId: 'x'.repeat(24),
+    });
     expect(result).toMatchObject({ cancelled: false, detail: expect.stringContaining('no cancel endpoint for flex') });
     expect(Object.values(await calls()).reduce((a, b) => a + (b ?? 0), 0)).toBe(0);
   });
 
   it('accepts a flex target through its restore job, since getCluster refuses flex clusters', async () => {
     const target = await newCluster('flex', TGT);
-    const v = await inRun(newRun(), 1, 'verifyTargetIdle', { groupId: TGT, clusterName: target, polling: POLLING, restoreJobId: 'r1' });
+    const v = await inRun(newRun(), 1, 'verifyTargetIdle', {
+      groupId: TGT,
+      clusterName: target,
+      polling: POLLING,
+      restoreJobId: 'r1',
+    });
     expect(v).toEqual({ stateName: 'COMPLETED', via: 'flexRestoreJob', attempts: 1 });
     expect(await calls()).toMatchObject({ getCluster: 1 });
   });
@@ -252,9 +334,16 @@ describe('cancelRestore and verifyTargetIdle', () => {
     await main.sim.admin.setClusterState({ groupId: TGT, name: target, stateName: 'REPAIRING' });
     const input = { groupId: TGT, clusterName: target, polling: POLLING, restoreJobId: 'r1' };
     const busy = await failureOf(inRun(newRun(), 1, 'verifyTargetIdle', input));
-    expect(busy).toMatchObject({ type: NOT_FINISHED, details: [expect.objectContaining({ resource: 'cluster', state: 'REPAIRING' })] });
+    expect(busy).toMatchObject({
+      type: NOT_FINISHED,
+      details: [expect.objectContaining({ resource: 'cluster', state: 'REPAIRING' })],
+    });
 
     await main.sim.admin.setClusterState({ groupId: TGT, name: target, stateName: 'IDLE' });
-    expect(await inRun(newRun(), 2, 'verifyTargetIdle', input)).toEqual({ stateName: 'IDLE', via: 'getCluster', attempts: 2 });
+    expect(await inRun(newRun(), 2, 'verifyTargetIdle', input)).toEqual({
+      stateName: 'IDLE',
+      via: 'getCluster',
+      attempts: 2,
+    });
   });
 });

@@ -9,7 +9,15 @@ const ctx = { operation: 'takeSnapshots', groupId: '65f1a0c0a1b2c3d4e5f60001', c
 
 describe('Atlas errors as Temporal failures', () => {
   it('keeps 429 retryable, typed by errorCode, with Retry-After as the next delay', () => {
-    const f = toActivityFailure(new AtlasApiError({ httpStatus: 429, errorCode: 'RATE_LIMITED', operation: 'takeSnapshots', retryAfterSeconds: 7 }), ctx) as ApplicationFailure;
+    const f = toActivityFailure(
+      new AtlasApiError({
+        httpStatus: 429,
+        errorCode: 'RATE_LIMITED',
+        operation: 'takeSnapshots',
+        retryAfterSeconds: 7,
+      }),
+      ctx,
+    ) as ApplicationFailure;
     expect(f).toBeInstanceOf(ApplicationFailure);
     expect(f.nonRetryable).toBe(false);
     expect(f.type).toBe('RATE_LIMITED');
@@ -17,20 +25,31 @@ describe('Atlas errors as Temporal failures', () => {
   });
 
   it('keeps UNFINISHED_ON_DEMAND_SNAPSHOT (a 400) retryable so the step waits it out', () => {
-    const f = toActivityFailure(new AtlasApiError({ httpStatus: 400, errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT', operation: 'takeSnapshots' }), ctx) as ApplicationFailure;
+    const f = toActivityFailure(
+      new AtlasApiError({ httpStatus: 400, errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT', operation: 'takeSnapshots' }),
+      ctx,
+    ) as ApplicationFailure;
     expect(f.nonRetryable).toBe(false);
     expect(f.type).toBe('UNFINISHED_ON_DEMAND_SNAPSHOT');
   });
 
   it('types network errors without an HTTP status as retryable', () => {
-    const f = toActivityFailure(new AtlasApiError({ errorCode: 'NETWORK_ERROR', operation: 'takeSnapshots' }), ctx) as ApplicationFailure;
+    const f = toActivityFailure(
+      new AtlasApiError({ errorCode: 'NETWORK_ERROR', operation: 'takeSnapshots' }),
+      ctx,
+    ) as ApplicationFailure;
     expect(f.nonRetryable).toBe(false);
     expect(f.type).toBe('NETWORK_ERROR');
   });
 
   it('stops on a 404 with the operation, cluster, project, errorCode, detail and advice', () => {
     const f = toActivityFailure(
-      new AtlasApiError({ httpStatus: 404, errorCode: 'CLUSTER_NOT_FOUND', detail: 'No cluster named prod-1 exists in group 65f1a0c0a1b2c3d4e5f60001.', operation: 'takeSnapshots' }),
+      new AtlasApiError({
+        httpStatus: 404,
+        errorCode: 'CLUSTER_NOT_FOUND',
+        detail: 'No cluster named prod-1 exists in group 65f1a0c0a1b2c3d4e5f60001.',
+        operation: 'takeSnapshots',
+      }),
       ctx,
     ) as ApplicationFailure;
     expect(f.nonRetryable).toBe(true);
@@ -40,7 +59,10 @@ describe('Atlas errors as Temporal failures', () => {
   });
 
   it('points a 403 at the missing role', () => {
-    const f = toActivityFailure(new AtlasApiError({ httpStatus: 403, errorCode: 'SOMETHING_NEW', operation: 'takeSnapshots' }), ctx) as ApplicationFailure;
+    const f = toActivityFailure(
+      new AtlasApiError({ httpStatus: 403, errorCode: 'SOMETHING_NEW', operation: 'takeSnapshots' }),
+      ctx,
+    ) as ApplicationFailure;
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toMatch(/Project Backup Manager role/);
   });

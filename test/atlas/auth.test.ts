@@ -50,7 +50,8 @@ describe('service account (OAuth 2.0 client credentials)', () => {
         return json(res, 200, { access_token: token, token_type: 'Bearer', expires_in: expiresIn });
       }
       const token = req.headers.authorization?.replace(/^Bearer /, '') ?? '';
-      if (!valid.has(token)) return json(res, 401, { error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', reason: 'Unauthorized' });
+      if (!valid.has(token))
+        return json(res, 401, { error: 401, errorCode: 'NOT_ORG_GROUP_CREATOR', reason: 'Unauthorized' });
       return json(res, 200, cluster);
     };
   }
@@ -119,11 +120,22 @@ describe('service account (OAuth 2.0 client credentials)', () => {
 
   it('reports a rate-limited token endpoint as a retryable oauthToken error without the secret', async () => {
     server.setHandler((_req, res) =>
-      json(res, 429, { error: 429, errorCode: 'RATE_LIMITED', detail: `slow down ${SA.clientSecret}` }, { 'retry-after': '7' }),
+      json(
+        res,
+        429,
+        { error: 429, errorCode: 'RATE_LIMITED', detail: `slow down ${SA.clientSecret}` },
+        { 'retry-after': '7' },
+      ),
     );
     const c = newClient({ kind: 'serviceAccount', ...SA });
     const err = (await getCluster(c).catch((e: unknown) => e)) as AtlasApiError;
-    expect(err).toMatchObject({ operation: 'oauthToken', httpStatus: 429, errorCode: 'RATE_LIMITED', retryable: true, retryAfterSeconds: 7 });
+    expect(err).toMatchObject({
+      operation: 'oauthToken',
+      httpStatus: 429,
+      errorCode: 'RATE_LIMITED',
+      retryable: true,
+      retryAfterSeconds: 7,
+    });
     const everything = `${err.message} ${err.stack} ${JSON.stringify(err)} ${JSON.stringify(err.toJSON())}`;
     expect(everything).not.toContain(SA.clientSecret);
     expect(everything).not.toContain(Buffer.from(`${SA.clientId}:${SA.clientSecret}`).toString('base64'));
@@ -132,7 +144,12 @@ describe('service account (OAuth 2.0 client credentials)', () => {
   it('reports wrong client credentials as a non-retryable 401 from the token endpoint', async () => {
     server.setHandler(oauthHandler());
     const c = newClient({ kind: 'serviceAccount', clientId: SA.clientId, clientSecret: 'wrong-secret' });
-    await expect(getCluster(c)).rejects.toMatchObject({ operation: 'oauthToken', httpStatus: 401, errorCode: 'INVALID_CLIENT', retryable: false });
+    await expect(getCluster(c)).rejects.toMatchObject({
+      operation: 'oauthToken',
+      httpStatus: 401,
+      errorCode: 'INVALID_CLIENT',
+      retryable: false,
+    });
     expect(apiRequests()).toHaveLength(0);
   });
 });

@@ -16,7 +16,13 @@ describe('Digest (RFC 7616)', () => {
       `Digest realm="${RFC.realm}", qop="auth, auth-int", algorithm=MD5, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`;
     const all = parseDigestChallenges(header);
     expect(all.map((c) => c.algorithm)).toEqual(['SHA-256', 'MD5']);
-    expect(all[0]).toMatchObject({ realm: RFC.realm, nonce: RFC.nonce, opaque: RFC.opaque, qop: ['auth', 'auth-int'], stale: false });
+    expect(all[0]).toMatchObject({
+      realm: RFC.realm,
+      nonce: RFC.nonce,
+      opaque: RFC.opaque,
+      qop: ['auth', 'auth-int'],
+      stale: false,
+    });
     expect(chooseChallenge(all.filter((c) => c.algorithm === 'MD5'))?.algorithm).toBe('MD5');
     expect(chooseChallenge(all)?.algorithm).toBe('SHA-256');
   });
@@ -32,7 +38,9 @@ describe('Digest (RFC 7616)', () => {
   });
 
   it('computes the RFC 7616 example response for MD5', () => {
-    const [c] = parseDigestChallenges(`Digest realm="${RFC.realm}", qop="auth", algorithm=MD5, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`);
+    const [c] = parseDigestChallenges(
+      `Digest realm="${RFC.realm}", qop="auth", algorithm=MD5, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`,
+    );
     const header = new DigestSession('Mufasa', 'Circle of Life', c!).authorize('GET', '/dir/index.html', RFC.cnonce);
     expect(header).toContain('response="8ca523f5e9506fed4657c9700eebdbec"');
     expect(header).toContain('nc=00000001');
@@ -40,7 +48,9 @@ describe('Digest (RFC 7616)', () => {
   });
 
   it('computes the RFC 7616 example response for SHA-256', () => {
-    const [c] = parseDigestChallenges(`Digest realm="${RFC.realm}", qop="auth", algorithm=SHA-256, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`);
+    const [c] = parseDigestChallenges(
+      `Digest realm="${RFC.realm}", qop="auth", algorithm=SHA-256, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`,
+    );
     const header = new DigestSession('Mufasa', 'Circle of Life', c!).authorize('GET', '/dir/index.html', RFC.cnonce);
     expect(header).toContain('response="753927fa0e85d155564e2e272a28d1802ca10daf4496794697cf8db5856cb6c1"');
   });

@@ -7,15 +7,39 @@ import { json, startTestServer, type TestServer } from './helpers/server.js';
 const GROUP = '5f1a2b3c4d5e6f7a8b9c0d1e';
 const SNAP = '32b6e34b3d91647abb20e7b8';
 const snapshotPath = { groupId: GROUP, clusterName: 'Cluster0', snapshotId: SNAP };
-const replicaSnapshot = { id: SNAP, status: 'completed', type: 'replicaSet', snapshotType: 'onDemand', futureField: { x: 1 } };
+const replicaSnapshot = {
+  id: SNAP,
+  status: 'completed',
+  type: 'replicaSet',
+  snapshotType: 'onDemand',
+  futureField: { x: 1 },
+};
 
 // Error bodies exactly as the seed documents show them.
 const SEED_ERRORS = [
-  { error: 400, reason: 'Bad Request', errorCode: 'VALIDATION_ERROR', detail: 'No provider AWS exists.', retryable: false },
+  {
+    error: 400,
+    reason: 'Bad Request',
+    errorCode: 'VALIDATION_ERROR',
+    detail: 'No provider AWS exists.',
+    retryable: false,
+  },
   { error: 401, reason: 'Unauthorized', errorCode: 'NOT_ORG_GROUP_CREATOR', detail: '', retryable: false },
   { error: 403, reason: 'Forbidden', errorCode: 'CANNOT_CHANGE_GROUP_NAME', detail: '', retryable: false },
-  { error: 404, reason: 'Not Found', errorCode: 'RESOURCE_NOT_FOUND', detail: 'Cannot find resource AWS', retryable: false },
-  { error: 409, reason: 'Conflict', errorCode: 'CANNOT_DELETE_ORG_ACTIVE_LIVE_MIGRATION_ATLAS_ORG_LINK', detail: 'active migration', retryable: true },
+  {
+    error: 404,
+    reason: 'Not Found',
+    errorCode: 'RESOURCE_NOT_FOUND',
+    detail: 'Cannot find resource AWS',
+    retryable: false,
+  },
+  {
+    error: 409,
+    reason: 'Conflict',
+    errorCode: 'CANNOT_DELETE_ORG_ACTIVE_LIVE_MIGRATION_ATLAS_ORG_LINK',
+    detail: 'active migration',
+    retryable: true,
+  },
   { error: 429, reason: 'Too Many Requests', errorCode: 'RATE_LIMITED', detail: 'rate limited', retryable: true },
   { error: 500, reason: 'Internal Server Error', errorCode: 'UNEXPECTED_ERROR', detail: '', retryable: true },
 ];
@@ -35,14 +59,24 @@ afterAll(async () => {
 });
 
 const getSnapshot = (c = client) => c.request('getClusterBackupSnapshot', { path: snapshotPath });
-const failure = (p: Promise<unknown>) => p.then(() => expect.fail('expected a rejection'), (e: unknown) => e as AtlasApiError);
+const failure = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected a rejection'),
+    (e: unknown) => e as AtlasApiError,
+  );
 
 describe('requests', () => {
   it('sends the versioned Accept header, the same Content-Type on bodies, and the User-Agent', async () => {
     server.setHandler((_req, res) => json(res, 200, { ...replicaSnapshot, status: 'queued' }));
-    await client.request('takeSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' }, body: { description: 'd', retentionInDays: 3 } });
+    await client.request('takeSnapshots', {
+      path: { groupId: GROUP, clusterName: 'Cluster0' },
+      body: { description: 'd', retentionInDays: 3 },
+    });
     const [req] = server.requests;
-    expect(req).toMatchObject({ method: 'POST', url: `/api/atlas/v2/groups/${GROUP}/clusters/Cluster0/backup/snapshots` });
+    expect(req).toMatchObject({
+      method: 'POST',
+      url: `/api/atlas/v2/groups/${GROUP}/clusters/Cluster0/backup/snapshots`,
+    });
     expect(req?.headers.accept).toBe('application/vnd.atlas.2024-08-05+json');
     expect(req?.headers['content-type']).toBe('application/vnd.atlas.2024-08-05+json');
     expect(req?.headers['user-agent']).toBe(DEFAULT_USER_AGENT);
@@ -52,7 +86,12 @@ describe('requests', () => {
 
   it('reuses one keep-alive connection across sequential calls and across clients of the same base URL', async () => {
     server.setHandler((_req, res) => json(res, 200, replicaSnapshot));
-    const other = new AtlasClient({ baseUrl: server.url, auth: { kind: 'none' }, headersTimeoutMs: 300, bodyTimeoutMs: 300 });
+    const other = new AtlasClient({
+      baseUrl: server.url,
+      auth: { kind: 'none' },
+      headersTimeoutMs: 300,
+      bodyTimeoutMs: 300,
+    });
     try {
       await getSnapshot(); // make sure a warm socket exists
       const before = server.connections();
@@ -72,14 +111,21 @@ describe('requests', () => {
 
   it('unwraps envelope=true responses and passes pretty through', async () => {
     server.setHandler((_req, res) => json(res, 200, { status: 200, content: replicaSnapshot }));
-    const snap = await client.request('getClusterBackupSnapshot', { path: snapshotPath, query: { envelope: true, pretty: true } });
+    const snap = await client.request('getClusterBackupSnapshot', {
+      path: snapshotPath,
+      query: { envelope: true, pretty: true },
+    });
     expect(snap.id).toBe(SNAP);
     expect(server.requests[0]?.url).toMatch(/\?envelope=true&pretty=true$/);
   });
 
   it('turns an enveloped error status into an AtlasApiError', async () => {
-    server.setHandler((_req, res) => json(res, 200, { status: 404, content: { error: 404, errorCode: 'SNAPSHOT_NOT_FOUND', reason: 'Not Found' } }));
-    const err = await failure(client.request('getClusterBackupSnapshot', { path: snapshotPath, query: { envelope: true } }));
+    server.setHandler((_req, res) =>
+      json(res, 200, { status: 404, content: { error: 404, errorCode: 'SNAPSHOT_NOT_FOUND', reason: 'Not Found' } }),
+    );
+    const err = await failure(
+      client.request('getClusterBackupSnapshot', { path: snapshotPath, query: { envelope: true } }),
+    );
     expect(err).toMatchObject({ httpStatus: 404, errorCode: 'SNAPSHOT_NOT_FOUND', retryable: false });
   });
 
@@ -87,11 +133,19 @@ describe('requests', () => {
     server.setHandler((req, res) => {
       const page = Number(new URL(req.url, 'http://x').searchParams.get('pageNum'));
       const count = page < 3 ? 2 : 1;
-      const results = Array.from({ length: count }, (_, i) => ({ ...replicaSnapshot, id: `${page}${i}`.padStart(24, 'a') }));
+      const results = Array.from({ length: count }, (_, i) => ({
+        ...replicaSnapshot,
+        id: `${page}${i}`.padStart(24, 'a'),
+      }));
       json(res, 200, { results, totalCount: 5 });
     });
     const ids: string[] = [];
-    for await (const s of client.paginate('listBackupSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' } }, 2)) ids.push(s.id);
+    for await (const s of client.paginate(
+      'listBackupSnapshots',
+      { path: { groupId: GROUP, clusterName: 'Cluster0' } },
+      2,
+    ))
+      ids.push(s.id);
     expect(ids).toHaveLength(5);
     expect(server.requests.map((r) => new URL(r.url, 'http://x').searchParams.get('pageNum'))).toEqual(['1', '2', '3']);
     expect(server.requests[0]?.url).toContain('itemsPerPage=2');
@@ -120,14 +174,22 @@ describe('error responses', () => {
 
   it('treats 400 UNFINISHED_ON_DEMAND_SNAPSHOT as retryable (wait for the previous snapshot)', async () => {
     server.setHandler((_req, res) =>
-      json(res, 400, { error: 400, errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT', detail: 'Another on-demand snapshot is queued or in progress.' }),
+      json(res, 400, {
+        error: 400,
+        errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT',
+        detail: 'Another on-demand snapshot is queued or in progress.',
+      }),
     );
-    const err = await failure(client.request('takeSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' }, body: {} }));
+    const err = await failure(
+      client.request('takeSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' }, body: {} }),
+    );
     expect(err).toMatchObject({ httpStatus: 400, errorCode: 'UNFINISHED_ON_DEMAND_SNAPSHOT', retryable: true });
   });
 
   it('parses Retry-After in seconds and as an HTTP date', async () => {
-    server.setHandler((_req, res) => json(res, 503, { error: 503, errorCode: 'SERVICE_UNAVAILABLE' }, { 'retry-after': '12' }));
+    server.setHandler((_req, res) =>
+      json(res, 503, { error: 503, errorCode: 'SERVICE_UNAVAILABLE' }, { 'retry-after': '12' }),
+    );
     expect(await failure(getSnapshot())).toMatchObject({ retryAfterSeconds: 12, retryable: true });
     const now = Date.parse('2025-05-04T09:42:00Z');
     expect(parseRetryAfter('Sun, 04 May 2025 09:42:30 GMT', now)).toBe(30);
@@ -155,8 +217,12 @@ describe('malformed responses', () => {
   });
 
   it('names the JSON path of a field with the wrong type', async () => {
-    server.setHandler((_req, res) => json(res, 200, { results: [replicaSnapshot, { ...replicaSnapshot, status: 42 }] }));
-    const err = await failure(client.request('listBackupSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' } }));
+    server.setHandler((_req, res) =>
+      json(res, 200, { results: [replicaSnapshot, { ...replicaSnapshot, status: 42 }] }),
+    );
+    const err = await failure(
+      client.request('listBackupSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' } }),
+    );
     expect(err.errorCode).toBe('INVALID_RESPONSE');
     expect(err.message).toContain('results[1].status');
   });
@@ -231,15 +297,24 @@ describe('input validation happens before any request', () => {
 
   it('rejects bad query flags', async () => {
     const err = await failure(
-      client.request('listBackupSnapshots', { path: { groupId: GROUP, clusterName: 'Cluster0' }, query: { itemsPerPage: 501 } }),
+      client.request('listBackupSnapshots', {
+        path: { groupId: GROUP, clusterName: 'Cluster0' },
+        query: { itemsPerPage: 501 },
+      }),
     );
     expect(err.message).toContain('itemsPerPage must be an integer from 1 to 500');
     expect(server.requests).toHaveLength(0);
   });
 
   it('rejects client options that cannot work, naming the field', () => {
-    expect(() => new AtlasClient({ baseUrl: 'ftp://x', auth: { kind: 'none' } })).toThrow(/baseUrl must use http or https/);
-    expect(() => new AtlasClient({ auth: { kind: 'apiKey', publicKey: 'p', privateKey: '' } })).toThrow(/auth.privateKey must be a non-empty string/);
-    expect(() => new AtlasClient({ auth: { kind: 'none' }, headersTimeoutMs: 0 })).toThrow(/headersTimeoutMs must be a positive/);
+    expect(() => new AtlasClient({ baseUrl: 'ftp://x', auth: { kind: 'none' } })).toThrow(
+      /baseUrl must use http or https/,
+    );
+    expect(() => new AtlasClient({ auth: { kind: 'apiKey', publicKey: 'p', privateKey: '' } })).toThrow(
+      /auth.privateKey must be a non-empty string/,
+    );
+    expect(() => new AtlasClient({ auth: { kind: 'none' }, headersTimeoutMs: 0 })).toThrow(
+      /headersTimeoutMs must be a positive/,
+    );
   });
 });

@@ -1,8 +1,20 @@
 // Every operation in the table, end to end against the Atlas simulator over real HTTP: the
 // client's paths, versions, bodies and response schemas must agree with the simulator's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AtlasApiError, AtlasClient, operationIds, type OperationId, type RequestArgs, type ResponseOf } from '../../src/atlas/index.js';
-import { DEFAULT_API_KEY, DEFAULT_SERVICE_ACCOUNT, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
+import {
+  AtlasApiError,
+  AtlasClient,
+  operationIds,
+  type OperationId,
+  type RequestArgs,
+  type ResponseOf,
+} from '../../src/atlas/index.js';
+import {
+  DEFAULT_API_KEY,
+  DEFAULT_SERVICE_ACCOUNT,
+  startSimulator,
+  type RunningSimulator,
+} from '../../src/simulator/index.js';
 
 let sim: RunningSimulator;
 let client: AtlasClient;
@@ -54,7 +66,10 @@ describe('every cloud-backup operation against the simulator', () => {
 
   it('creates, reads, lists and deletes a replica-set snapshot', async () => {
     const path = { groupId, clusterName: 'rs0' };
-    const snap = (await call('takeSnapshots', { path, body: { description: 'ops-test', retentionInDays: 1 } })) as { id: string; type: string };
+    const snap = (await call('takeSnapshots', { path, body: { description: 'ops-test', retentionInDays: 1 } })) as {
+      id: string;
+      type: string;
+    };
     expect(snap.type).toBe('replicaSet');
     const done = await until(
       'snapshot',
@@ -64,14 +79,19 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(done.status).toBe('completed');
     const list = (await call('listBackupSnapshots', { path })) as { results: { id: string }[] };
     expect(list.results.map((s) => s.id)).toContain(snap.id);
-    await expect(call('deleteClusterBackupSnapshot', { path: { ...path, snapshotId: snap.id } })).resolves.toBeUndefined();
+    await expect(
+      call('deleteClusterBackupSnapshot', { path: { ...path, snapshotId: snap.id } }),
+    ).resolves.toBeUndefined();
   });
 
   it('models sharded snapshots (type shardedCluster) through the sharded endpoints', async () => {
     const path = { groupId, clusterName: 'sh0' };
     const snap = (await call('takeSnapshots', { path, body: {} })) as { id: string; type: string };
     expect(snap.type).toBe('shardedCluster');
-    const got = (await call('getBackupShardedCluster', { path: { ...path, snapshotId: snap.id } })) as { id: string; type: string };
+    const got = (await call('getBackupShardedCluster', { path: { ...path, snapshotId: snap.id } })) as {
+      id: string;
+      type: string;
+    };
     expect(got).toMatchObject({ id: snap.id, type: 'shardedCluster' });
     const list = (await call('listBackupShardedClusters', { path })) as { results: { id: string }[] };
     expect(list.results.map((s) => s.id)).toContain(snap.id);
@@ -84,13 +104,18 @@ describe('every cloud-backup operation against the simulator', () => {
     })) as { _id: string; bucketName: string };
     bucketId = bucket._id;
     expect(bucket.bucketName).toBe('ops-test-bucket');
-    await expect(call('getExportBucket', { path: { groupId, exportBucketId: bucketId } })).resolves.toMatchObject({ _id: bucketId });
+    await expect(call('getExportBucket', { path: { groupId, exportBucketId: bucketId } })).resolves.toMatchObject({
+      _id: bucketId,
+    });
     const buckets = (await call('listExportBuckets', { path: { groupId } })) as { results: { _id: string }[] };
     expect(buckets.results.map((b) => b._id)).toContain(bucketId);
 
     const path = { groupId, clusterName: 'rs0' };
     const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'rs0' })).id;
-    const job = (await call('createBackupExport', { path, body: { snapshotId, exportBucketId: bucketId, customData: [{ key: 'k', value: 'v' }] } })) as {
+    const job = (await call('createBackupExport', {
+      path,
+      body: { snapshotId, exportBucketId: bucketId, customData: [{ key: 'k', value: 'v' }] },
+    })) as {
       id: string;
       state: string;
     };
@@ -113,9 +138,16 @@ describe('every cloud-backup operation against the simulator', () => {
       body: { deliveryType: 'automated', snapshotId, targetClusterName: 'target0', targetGroupId: groupId },
     })) as { id: string; deliveryType: string };
     expect(auto.deliveryType).toBe('automated');
-    await expect(call('getBackupRestoreJob', { path: { ...path, restoreJobId: auto.id } })).resolves.toMatchObject({ id: auto.id });
-    const download = (await call('createBackupRestoreJob', { path, body: { deliveryType: 'download', snapshotId } })) as { id: string };
-    await expect(call('cancelBackupRestoreJob', { path: { ...path, restoreJobId: download.id } })).resolves.toBeUndefined();
+    await expect(call('getBackupRestoreJob', { path: { ...path, restoreJobId: auto.id } })).resolves.toMatchObject({
+      id: auto.id,
+    });
+    const download = (await call('createBackupRestoreJob', {
+      path,
+      body: { deliveryType: 'download', snapshotId },
+    })) as { id: string };
+    await expect(
+      call('cancelBackupRestoreJob', { path: { ...path, restoreJobId: download.id } }),
+    ).resolves.toBeUndefined();
     const list = (await call('listBackupRestoreJobs', { path })) as { results: { id: string }[] };
     expect(list.results.map((j) => j.id)).toEqual(expect.arrayContaining([auto.id, download.id]));
   });
@@ -123,14 +155,19 @@ describe('every cloud-backup operation against the simulator', () => {
   it('reads serverless snapshots and runs serverless restore jobs', async () => {
     const path = { groupId, clusterName: 'sl0' };
     const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'sl0' })).id;
-    await expect(call('getServerlessBackupSnapshot', { path: { ...path, snapshotId } })).resolves.toMatchObject({ id: snapshotId, status: 'completed' });
+    await expect(call('getServerlessBackupSnapshot', { path: { ...path, snapshotId } })).resolves.toMatchObject({
+      id: snapshotId,
+      status: 'completed',
+    });
     const snaps = (await call('listServerlessBackupSnapshots', { path })) as { results: { id: string }[] };
     expect(snaps.results.map((s) => s.id)).toContain(snapshotId);
     const job = (await call('createServerlessRestoreJob', {
       path,
       body: { deliveryType: 'automated', snapshotId, targetClusterName: 'target1', targetGroupId: groupId },
     })) as { id: string };
-    await expect(call('getServerlessRestoreJob', { path: { ...path, restoreJobId: job.id } })).resolves.toMatchObject({ id: job.id });
+    await expect(call('getServerlessRestoreJob', { path: { ...path, restoreJobId: job.id } })).resolves.toMatchObject({
+      id: job.id,
+    });
     const jobs = (await call('listServerlessRestoreJobs', { path })) as { results: { id: string }[] };
     expect(jobs.results.map((j) => j.id)).toContain(job.id);
   });
@@ -138,13 +175,20 @@ describe('every cloud-backup operation against the simulator', () => {
   it('reads flex snapshots, restores and downloads them', async () => {
     const path = { groupId, name: 'fx0' };
     const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'fx0' })).id;
-    await expect(call('getFlexBackupSnapshot', { path: { ...path, snapshotId } })).resolves.toMatchObject({ id: snapshotId });
+    await expect(call('getFlexBackupSnapshot', { path: { ...path, snapshotId } })).resolves.toMatchObject({
+      id: snapshotId,
+    });
     const snaps = (await call('listFlexBackupSnapshots', { path })) as { results: { id: string }[] };
     expect(snaps.results.map((s) => s.id)).toContain(snapshotId);
-    const job = (await call('createFlexRestoreJob', { path, body: { snapshotId, targetDeploymentItemName: 'fx1', targetProjectId: groupId } })) as {
+    const job = (await call('createFlexRestoreJob', {
+      path,
+      body: { snapshotId, targetDeploymentItemName: 'fx1', targetProjectId: groupId },
+    })) as {
       id: string;
     };
-    await expect(call('getFlexRestoreJob', { path: { ...path, restoreJobId: job.id } })).resolves.toMatchObject({ id: job.id });
+    await expect(call('getFlexRestoreJob', { path: { ...path, restoreJobId: job.id } })).resolves.toMatchObject({
+      id: job.id,
+    });
     const jobs = (await call('listFlexRestoreJobs', { path })) as { results: { id: string }[] };
     expect(jobs.results.map((j) => j.id)).toContain(job.id);
     const dl = (await call('downloadFlexBackup', { path, body: { snapshotId } })) as { id: string; status: string };
@@ -155,12 +199,22 @@ describe('every cloud-backup operation against the simulator', () => {
     const path = { groupId, clusterName: 'rs0' };
     const schedule = await call('getBackupSchedule', { path });
     expect(schedule.policies[0]?.policyItems.length).toBeGreaterThan(0);
-    const items = [{ frequencyType: 'daily' as const, frequencyInterval: 1, retentionUnit: 'days' as const, retentionValue: 3 }];
-    const updated = await call('updateBackupSchedule', { path, body: { policies: [{ policyItems: items }], restoreWindowDays: 2 } });
+    const items = [
+      { frequencyType: 'daily' as const, frequencyInterval: 1, retentionUnit: 'days' as const, retentionValue: 3 },
+    ];
+    const updated = await call('updateBackupSchedule', {
+      path,
+      body: { policies: [{ policyItems: items }], restoreWindowDays: 2 },
+    });
     expect(updated).toMatchObject({ restoreWindowDays: 2, policies: [{ policyItems: [{ retentionValue: 3 }] }] });
-    await expect(call('deleteClusterBackupSchedule', { path })).resolves.toMatchObject({ policies: [{ policyItems: [] }] });
+    await expect(call('deleteClusterBackupSchedule', { path })).resolves.toMatchObject({
+      policies: [{ policyItems: [] }],
+    });
     const snapshotId = (await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'rs0' })).id;
-    const snap = await call('updateBackupSnapshot', { path: { ...path, snapshotId }, body: { retentionUnit: 'days', retentionValue: 30 } });
+    const snap = await call('updateBackupSnapshot', {
+      path: { ...path, snapshotId },
+      body: { retentionUnit: 'days', retentionValue: 30 },
+    });
     expect(snap.id).toBe(snapshotId);
   });
 
@@ -173,17 +227,24 @@ describe('every cloud-backup operation against the simulator', () => {
       body: { cloudProvider: 'AWS', bucketName: 'ops-test-bucket-2', iamRoleId: '5f1a2b3c4d5e6f7a8b9c0d1e' },
     });
     const path = { groupId, exportBucketId: bucket._id };
-    await expect(call('updateBackupExportBucket', { path, body: { requirePrivateNetworking: true } })).resolves.toMatchObject({ requirePrivateNetworking: true });
+    await expect(
+      call('updateBackupExportBucket', { path, body: { requirePrivateNetworking: true } }),
+    ).resolves.toMatchObject({ requirePrivateNetworking: true });
     await expect(call('deleteExportBucket', { path })).resolves.toBeUndefined();
     await sim.admin.seedCluster({ groupId, name: 'gone0', kind: 'replicaSet' });
-    await expect(call('updateCluster', { path: { groupId, clusterName: 'gone0' }, body: { paused: true } })).resolves.toMatchObject({ paused: true });
-    await expect(call('deleteCluster', { path: { groupId, clusterName: 'gone0' }, query: { retainBackups: true } })).resolves.toBeUndefined();
+    await expect(
+      call('updateCluster', { path: { groupId, clusterName: 'gone0' }, body: { paused: true } }),
+    ).resolves.toMatchObject({ paused: true });
+    await expect(
+      call('deleteCluster', { path: { groupId, clusterName: 'gone0' }, query: { retainBackups: true } }),
+    ).resolves.toBeUndefined();
   });
 
   it('paginates a simulator list across pages', async () => {
     for (let i = 0; i < 5; i++) await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'target0' });
     const ids: string[] = [];
-    for await (const s of client.paginate('listBackupSnapshots', { path: { groupId, clusterName: 'target0' } }, 2)) ids.push(s.id);
+    for await (const s of client.paginate('listBackupSnapshots', { path: { groupId, clusterName: 'target0' } }, 2))
+      ids.push(s.id);
     expect(ids).toHaveLength(5);
     expect(new Set(ids).size).toBe(5);
   });
@@ -207,7 +268,9 @@ describe('auth against the simulator', () => {
     try {
       await sim.admin.revokeTokens();
       await sim.admin.resetObservations();
-      await Promise.all(Array.from({ length: 100 }, () => c.request('getCluster', { path: { groupId, clusterName: 'rs0' } })));
+      await Promise.all(
+        Array.from({ length: 100 }, () => c.request('getCluster', { path: { groupId, clusterName: 'rs0' } })),
+      );
       expect((await sim.admin.counters()).oauthToken).toBe(1);
       await sim.admin.revokeTokens();
       await c.request('getCluster', { path: { groupId, clusterName: 'rs0' } });

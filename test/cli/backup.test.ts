@@ -9,7 +9,14 @@ import { backupPipeline } from '../../src/workflows/index.js';
 
 // Snapshots take a simulated minute, so a run stays in flight while the next command looks at
 // it; tests that want a run to finish move the simulator's clock (whileTicking).
-const DURATIONS = { snapshotQueued: 100, snapshotInProgress: 60_000, exportQueued: 100, exportPerCollection: 60, exportTotalCollections: 5, restoreDownload: 300 };
+const DURATIONS = {
+  snapshotQueued: 100,
+  snapshotInProgress: 60_000,
+  exportQueued: 100,
+  exportPerCollection: 60,
+  exportTotalCollections: 5,
+  restoreDownload: 300,
+};
 
 let env: CliEnv;
 beforeAll(async () => {
@@ -24,10 +31,30 @@ const backupArgs = (cluster: string) => ['backup', '--project', env.ids.projectI
 
 describe('atlas-backup backup', () => {
   it('--wait follows the pipeline to the end and reports the completed snapshot, export and restore (--json)', async () => {
-    const r = await whileTicking(env.sim, env.cli([...backupArgs(env.ids.cluster), '--export-bucket', env.ids.bucketId, '--restore', 'download', '--wait', '--json']));
+    const r = await whileTicking(
+      env.sim,
+      env.cli([
+        ...backupArgs(env.ids.cluster),
+        '--export-bucket',
+        env.ids.bucketId,
+        '--restore',
+        'download',
+        '--wait',
+        '--json',
+      ]),
+    );
     expect(r.stderr).not.toMatch(/error/i);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { workflowId: string; executionStatus: string; result: { outcome: string; snapshot: { id: string; status: string }; export: { state: string }; restore: { state: string } } };
+    const out = JSON.parse(r.stdout) as {
+      workflowId: string;
+      executionStatus: string;
+      result: {
+        outcome: string;
+        snapshot: { id: string; status: string };
+        export: { state: string };
+        restore: { state: string };
+      };
+    };
     expect(out.workflowId).toMatch(new RegExp(`^backup-${env.ids.cluster}-${env.ids.projectId}-\\d{8}T\\d{9}Z$`));
     expect(out.executionStatus).toBe('COMPLETED');
     expect(out.result.outcome).toBe('completed');
@@ -38,8 +65,12 @@ describe('atlas-backup backup', () => {
     expect(snapshots.find((s) => s.id === out.result.snapshot.id)?.status).toBe('completed');
   });
 
-  it('a later backup of the same cluster takes a snapshot of its own (never adopts the previous run\'s)', async () => {
-    const run = async () => JSON.parse((await whileTicking(env.sim, env.cli([...backupArgs(env.ids.spare), '--wait', '--json']))).stdout) as { workflowId: string; result: { snapshot: { id: string; adopted: boolean } } };
+  it("a later backup of the same cluster takes a snapshot of its own (never adopts the previous run's)", async () => {
+    const run = async () =>
+      JSON.parse((await whileTicking(env.sim, env.cli([...backupArgs(env.ids.spare), '--wait', '--json']))).stdout) as {
+        workflowId: string;
+        result: { snapshot: { id: string; adopted: boolean } };
+      };
     const first = await run();
     const second = await run();
     expect(second.workflowId).not.toBe(first.workflowId);
@@ -62,7 +93,13 @@ describe('atlas-backup backup', () => {
     const status = await env.cli(['status', id, '--json']);
     expect(status.code).toBe(0);
     const s = JSON.parse(status.stdout) as Record<string, unknown>;
-    expect(s).toMatchObject({ workflowId: id, kind: 'backupPipeline', executionStatus: 'RUNNING', groupId: env.ids.projectId, clusterName: env.ids.other });
+    expect(s).toMatchObject({
+      workflowId: id,
+      kind: 'backupPipeline',
+      executionStatus: 'RUNNING',
+      groupId: env.ids.projectId,
+      clusterName: env.ids.other,
+    });
     expect(['starting', 'taking-snapshot', 'waiting-for-snapshot']).toContain(s.phase);
     expect(Array.isArray(s.steps)).toBe(true);
     expect(typeof s.attempts).toBe('number');
@@ -74,7 +111,11 @@ describe('atlas-backup backup', () => {
     expect(watched.stdout).toMatch(/Backup completed: .*\n\s+snapshot\s+[a-f0-9]{24}\s+status completed/);
 
     // Closed: status still answers from the stored result, no query needed.
-    const closed = JSON.parse((await env.cli(['status', id, '--json'])).stdout) as { executionStatus: string; phase: string; ids: { snapshotId?: string } };
+    const closed = JSON.parse((await env.cli(['status', id, '--json'])).stdout) as {
+      executionStatus: string;
+      phase: string;
+      ids: { snapshotId?: string };
+    };
     expect(closed.executionStatus).toBe('COMPLETED');
     expect(closed.phase).toBe('completed');
     expect(closed.ids.snapshotId).toMatch(/^[a-f0-9]{24}$/);
@@ -88,7 +129,10 @@ describe('atlas-backup backup', () => {
     const { client, close } = await temporalClient();
     try {
       const running: string[] = [];
-      for await (const wf of client.workflow.list({ query: `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' AND ExecutionStatus = 'Running'` })) running.push(wf.workflowId);
+      for await (const wf of client.workflow.list({
+        query: `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' AND ExecutionStatus = 'Running'`,
+      }))
+        running.push(wf.workflowId);
       expect(running).toEqual([winner]);
       await whileTicking(env.sim, client.workflow.getHandle(winner).result());
     } finally {
@@ -103,7 +147,13 @@ describe('atlas-backup backup', () => {
       const scheduled = await client.workflow.start(backupPipeline, {
         taskQueue: env.taskQueue,
         workflowId: `backup-${env.ids.cluster}-${env.ids.projectId}-2026-11-22T03:00:00Z`,
-        args: [{ groupId: env.ids.projectId, clusterName: env.ids.cluster, polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2 } }],
+        args: [
+          {
+            groupId: env.ids.projectId,
+            clusterName: env.ids.cluster,
+            polling: { initialIntervalSeconds: 0.05, maximumIntervalSeconds: 0.2 },
+          },
+        ],
         typedSearchAttributes: pipelineSearchAttributes(env.ids.projectId, env.ids.cluster),
       });
       const r = await env.cli(backupArgs(env.ids.cluster));
@@ -120,14 +170,21 @@ describe('atlas-backup list', () => {
   it('filters runs by project, cluster and execution status through visibility', async () => {
     const mine = await eventually(async () => {
       const r = await env.cli(['list', '--project', env.ids.projectId, '--status', 'completed', '--json']);
-      const rows = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { workflowId: string; cluster: string; status: string; project: string });
+      const rows = r.stdout
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as { workflowId: string; cluster: string; status: string; project: string });
       return rows.length >= 2 ? rows : undefined;
     }, 'completed runs in visibility');
     expect(new Set(mine.map((r) => r.project))).toEqual(new Set([env.ids.projectId]));
     expect(mine.every((r) => r.status === 'COMPLETED')).toBe(true);
 
     const other = await env.cli(['list', '--project', env.ids.projectId, '--cluster', env.ids.other, '--json']);
-    const rows = other.stdout.trim().split('\n').map((l) => JSON.parse(l) as { cluster: string });
+    const rows = other.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { cluster: string });
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.cluster === env.ids.other)).toBe(true);
 
@@ -141,7 +198,11 @@ describe('atlas-backup watch', () => {
   it('Ctrl-C stops watching and leaves the run going', async () => {
     const started = await env.cli(backupArgs(env.ids.other));
     const id = started.stdout.trim();
-    const w = spawnUntil(['watch', id, '--interval', '100'], { TEMPORAL_ADDRESS: inject('temporalAddress') }, /\[waiting-for-snapshot\]/);
+    const w = spawnUntil(
+      ['watch', id, '--interval', '100'],
+      { TEMPORAL_ADDRESS: inject('temporalAddress') },
+      /\[waiting-for-snapshot\]/,
+    );
     await w.started;
     w.child.kill('SIGINT');
     expect(await w.exited).toBe(0);

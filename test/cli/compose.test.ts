@@ -30,7 +30,8 @@ const compose = parse(readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8')) as
 const schema = JSON.parse(readFileSync(join(ROOT, 'test/cli/compose-subset.schema.json'), 'utf8')) as object;
 
 /** Compose's ${VAR:-default} interpolation, with an empty environment (what a fresh machine gets). */
-const interpolate = (v: string) => v.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name: string, def: string | undefined) => def ?? '');
+const interpolate = (v: string) =>
+  v.replace(/\$\{(\w+)(?::-([^}]*))?\}/g, (_m, _name: string, def: string | undefined) => def ?? '');
 
 describe('docker-compose.yml', () => {
   it('matches the Compose-spec schema subset (service keys, healthchecks, depends_on conditions)', () => {
@@ -40,7 +41,14 @@ describe('docker-compose.yml', () => {
   });
 
   it('has Temporal on PostgreSQL, the UI, the worker, the simulator and a search-attribute one-shot', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['atlas-simulator', 'postgresql', 'temporal', 'temporal-search-attributes', 'temporal-ui', 'worker']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'atlas-simulator',
+      'postgresql',
+      'temporal',
+      'temporal-search-attributes',
+      'temporal-ui',
+      'worker',
+    ]);
     expect(compose.services.temporal!.environment).toMatchObject({ DB: 'postgres12', POSTGRES_SEEDS: 'postgresql' });
     expect(compose.services.worker!.command).toEqual(['worker']);
     expect(compose.services['atlas-simulator']!.command?.[0]).toBe('simulator');
@@ -50,7 +58,8 @@ describe('docker-compose.yml', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
         expect(compose.services[dep], `${name} depends on ${dep}`).toBeDefined();
-        if (condition === 'service_healthy') expect(compose.services[dep]!.healthcheck, `${dep} needs a healthcheck for ${name}`).toBeDefined();
+        if (condition === 'service_healthy')
+          expect(compose.services[dep]!.healthcheck, `${dep} needs a healthcheck for ${name}`).toBeDefined();
       }
       for (const v of svc.volumes ?? []) {
         const source = v.split(':')[0]!;
@@ -62,7 +71,8 @@ describe('docker-compose.yml', () => {
         expect(existsSync(join(ROOT, ctx, 'Dockerfile'))).toBe(true);
       }
     }
-    for (const name of ['temporal', 'postgresql', 'atlas-simulator', 'worker']) expect(compose.services[name]!.healthcheck, name).toBeDefined();
+    for (const name of ['temporal', 'postgresql', 'atlas-simulator', 'worker'])
+      expect(compose.services[name]!.healthcheck, name).toBeDefined();
   });
 
   it('registers every search attribute the workflows upsert', () => {
@@ -70,11 +80,15 @@ describe('docker-compose.yml', () => {
     const loop = /for name in ([^;]+);/.exec(script)?.[1]?.trim().split(/\s+/) ?? [];
     expect(loop.sort()).toEqual(ALL_SEARCH_ATTRIBUTES.map((k) => k.name).sort());
     expect(script).toContain('--type Keyword');
-    expect(compose.services.worker!.depends_on?.['temporal-search-attributes']?.condition).toBe('service_completed_successfully');
+    expect(compose.services.worker!.depends_on?.['temporal-search-attributes']?.condition).toBe(
+      'service_completed_successfully',
+    );
   });
 
   it("gives the worker an environment the worker's own config loader accepts", () => {
-    const env = Object.fromEntries(Object.entries(compose.services.worker!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]));
+    const env = Object.fromEntries(
+      Object.entries(compose.services.worker!.environment ?? {}).map(([k, v]) => [k, interpolate(String(v))]),
+    );
     const config = loadWorkerConfig(env);
     expect(config.temporal.address).toBe('temporal:7233');
     expect(config.atlas.baseUrl).toBe('http://atlas-simulator:8081');

@@ -14,7 +14,10 @@ const alive = (pid: number) => {
 
 describe('atlas-backup demo', () => {
   it('runs a pipeline on embedded defaults, prints the snapshot id and its final status, and stops its dev server', async () => {
-    const r = await runCli(['demo', '--time-scale', '0.3'], { env: { TEMPORAL_ADDRESS: '', TEMPORAL_TASK_QUEUE: '' }, timeoutMs: 110_000 });
+    const r = await runCli(['demo', '--time-scale', '0.3'], {
+      env: { TEMPORAL_ADDRESS: '', TEMPORAL_TASK_QUEUE: '' },
+      timeoutMs: 110_000,
+    });
     expect(r.stderr + r.stdout).not.toMatch(/atlas-backup:|failed/);
     expect(r.code, `demo output:\n${r.stdout}\n${r.stderr}`).toBe(0);
     expect(r.stdout).toMatch(/Backup completed: backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001/);

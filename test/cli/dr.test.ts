@@ -10,7 +10,11 @@ let client: Awaited<ReturnType<typeof temporalClient>>;
 beforeAll(async () => {
   env = await startCliEnv({ durations: { restoreAutomated: 300 } });
   client = await temporalClient();
-  await env.sim.admin.addScheduledSnapshot({ groupId: env.ids.projectId, clusterName: env.ids.other, ageMs: 3_600_000 });
+  await env.sim.admin.addScheduledSnapshot({
+    groupId: env.ids.projectId,
+    clusterName: env.ids.other,
+    ageMs: 3_600_000,
+  });
 });
 afterAll(async () => {
   await client?.close();
@@ -23,7 +27,19 @@ const awaitingApproval = (id: string) =>
     return s?.phase === 'awaiting-approval' ? s : undefined;
   }, `${id} awaiting approval`);
 
-const drArgs = () => ['dr', '--source-project', env.ids.projectId, '--source-cluster', env.ids.other, '--latest', '--target-project', env.ids.targetProjectId, '--target-cluster', env.ids.target, ...FAST_FLAGS];
+const drArgs = () => [
+  'dr',
+  '--source-project',
+  env.ids.projectId,
+  '--source-cluster',
+  env.ids.other,
+  '--latest',
+  '--target-project',
+  env.ids.targetProjectId,
+  '--target-cluster',
+  env.ids.target,
+  ...FAST_FLAGS,
+];
 
 describe('atlas-backup dr / approve / reject', () => {
   it('a production target waits for approve; approved, the restore runs and the target is verified', async () => {
@@ -65,7 +81,16 @@ describe('atlas-backup dr / approve / reject', () => {
     expect(watched.stdout).toContain('Nothing was restored');
     expect((await env.sim.admin.resources()).restoreJobs.length).toBe(before);
 
-    const listed = await env.cli(['list', '--project', env.ids.projectId, '--type', 'dr', '--phase', 'rejected', '--json']);
+    const listed = await env.cli([
+      'list',
+      '--project',
+      env.ids.projectId,
+      '--type',
+      'dr',
+      '--phase',
+      'rejected',
+      '--json',
+    ]);
     expect(listed.stdout).toContain(`"workflowId":"${id}"`);
   });
 });

@@ -18,14 +18,32 @@ export interface CliResult {
 }
 
 /** Runs `atlas-backup args...` with the dev server's address and the given task queue. */
-export function runCli(args: string[], opts: { taskQueue?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, TEMPORAL_ADDRESS: inject('temporalAddress'), TEMPORAL_NAMESPACE: 'default', NO_COLOR: '1', ...opts.env };
+export function runCli(
+  args: string[],
+  opts: { taskQueue?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    NO_COLOR: '1',
+    ...opts.env,
+  };
   if (opts.taskQueue) env.TEMPORAL_TASK_QUEUE = opts.taskQueue;
   return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { env, cwd: ROOT, timeout: opts.timeoutMs ?? 90_000, maxBuffer: 10 * 1024 * 1024 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code) : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [BIN, ...args],
+      { env, cwd: ROOT, timeout: opts.timeoutMs ?? 90_000, maxBuffer: 10 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err
+          ? typeof (err as { code?: unknown }).code === 'number'
+            ? (err as { code: number }).code
+            : 1
+          : 0;
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -33,7 +51,15 @@ export const hexId = () => randomBytes(12).toString('hex');
 
 /** A project of our own: two replica sets, a target project and an export bucket. */
 export function ownProject() {
-  return { projectId: hexId(), targetProjectId: hexId(), bucketId: hexId(), cluster: 'cli-cluster', other: 'cli-other', spare: 'cli-spare', target: 'cli-target' };
+  return {
+    projectId: hexId(),
+    targetProjectId: hexId(),
+    bucketId: hexId(),
+    cluster: 'cli-cluster',
+    other: 'cli-other',
+    spare: 'cli-spare',
+    target: 'cli-target',
+  };
 }
 
 export interface CliEnv {
@@ -51,7 +77,16 @@ export async function startCliEnv(options: SimulatorOptions = {}): Promise<CliEn
     ...options,
     seed: {
       projects: [
-        { id: ids.projectId, name: 'cli-project', clusters: [{ name: ids.cluster, kind: 'replicaSet' }, { name: ids.other, kind: 'replicaSet' }, { name: ids.spare, kind: 'replicaSet' }], buckets: [{ id: ids.bucketId, bucketName: 'cli-bucket' }] },
+        {
+          id: ids.projectId,
+          name: 'cli-project',
+          clusters: [
+            { name: ids.cluster, kind: 'replicaSet' },
+            { name: ids.other, kind: 'replicaSet' },
+            { name: ids.spare, kind: 'replicaSet' },
+          ],
+          buckets: [{ id: ids.bucketId, bucketName: 'cli-bucket' }],
+        },
         { id: ids.targetProjectId, name: 'cli-target', clusters: [{ name: ids.target, kind: 'replicaSet' }] },
       ],
     },
@@ -74,7 +109,12 @@ export async function startCliEnv(options: SimulatorOptions = {}): Promise<CliEn
 export const FAST_FLAGS = ['--poll-initial', '0.05', '--poll-max', '0.2'];
 
 /** Polls `check` until it returns a value (bounded). */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 20_000, everyMs = 200): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 20_000,
+  everyMs = 200,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();
@@ -88,7 +128,12 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
  * Runs `work` while moving the simulator's clock forward, so Atlas jobs that would otherwise stay
  * in flight (long durations hold runs still while other commands look at them) finish quickly.
  */
-export async function whileTicking<T>(sim: RunningSimulator, work: Promise<T>, stepMs = 5_000, everyMs = 150): Promise<T> {
+export async function whileTicking<T>(
+  sim: RunningSimulator,
+  work: Promise<T>,
+  stepMs = 5_000,
+  everyMs = 150,
+): Promise<T> {
   let done = false;
   const ticker = (async () => {
     while (!done) {
@@ -112,7 +157,11 @@ export function killSpawned(): void {
 
 /** Spawns the binary, resolves once stdout matches `ready`, returns the child and its output so far. */
 export function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs = 60_000) {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   children.add(child);
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -132,4 +181,3 @@ export function spawnUntil(args: string[], env: NodeJS.ProcessEnv, ready: RegExp
   });
   return { child, started, exited, output: () => out };
 }
-

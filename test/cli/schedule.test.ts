@@ -19,17 +19,39 @@ interface Row {
 }
 const runsOf = async (cluster: string): Promise<Row[]> => {
   const r = await env.cli(['list', '--project', env.ids.projectId, '--cluster', cluster, '--json']);
-  return r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  return r.stdout
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 };
 
 describe('atlas-backup schedule', () => {
   it('create → trigger → the run completes → a second trigger while one runs is skipped → pause/unpause → update → delete', async () => {
     const id = `sched-backup-${env.ids.cluster}-${env.ids.projectId}`;
-    const created = await env.cli(['schedule', 'create', '--project', env.ids.projectId, '--cluster', env.ids.cluster, ...FAST_FLAGS, '--every', '1h', '--jitter', '1m', '--pause-on-failure', '--note', 'cli test']);
+    const created = await env.cli([
+      'schedule',
+      'create',
+      '--project',
+      env.ids.projectId,
+      '--cluster',
+      env.ids.cluster,
+      ...FAST_FLAGS,
+      '--every',
+      '1h',
+      '--jitter',
+      '1m',
+      '--pause-on-failure',
+      '--note',
+      'cli test',
+    ]);
     expect(created.stderr).toBe('');
     expect(created.stdout.trim()).toBe(id);
 
-    const described = JSON.parse((await env.cli(['schedule', 'describe', id, '--json'])).stdout) as { policies: { overlap: string; pauseOnFailure: boolean }; state: { paused: boolean; note: string } };
+    const described = JSON.parse((await env.cli(['schedule', 'describe', id, '--json'])).stdout) as {
+      policies: { overlap: string; pauseOnFailure: boolean };
+      state: { paused: boolean; note: string };
+    };
     expect(described.policies).toMatchObject({ overlap: 'SKIP', pauseOnFailure: true });
     expect(described.state).toMatchObject({ paused: false, note: 'cli test' });
 
@@ -56,11 +78,27 @@ describe('atlas-backup schedule', () => {
     expect(human.stdout).toContain(run!.workflowId);
 
     expect((await env.cli(['schedule', 'pause', id, '--note', 'maintenance'])).code).toBe(0);
-    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(new RegExp(`${id}\\s+PAUSED[\\s\\S]*note\\s+maintenance`));
+    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(
+      new RegExp(`${id}\\s+PAUSED[\\s\\S]*note\\s+maintenance`),
+    );
     expect((await env.cli(['schedule', 'unpause', id])).code).toBe(0);
     expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(new RegExp(`${id}\\s+ACTIVE`));
 
-    expect((await env.cli(['schedule', 'update', id, '--cron', '0 3 * * *', '--timezone', 'Europe/Paris', '--overlap', 'buffer-one'])).code).toBe(0);
+    expect(
+      (
+        await env.cli([
+          'schedule',
+          'update',
+          id,
+          '--cron',
+          '0 3 * * *',
+          '--timezone',
+          'Europe/Paris',
+          '--overlap',
+          'buffer-one',
+        ])
+      ).code,
+    ).toBe(0);
     const updated = await env.cli(['schedule', 'describe', id]);
     expect(updated.stdout).toContain('cron "0 3 * * *" (Europe/Paris)');
     expect(updated.stdout).toContain('overlap         BUFFER_ONE');
@@ -76,7 +114,22 @@ describe('atlas-backup schedule', () => {
 
   it('backfill takes the missed actions of a time range, one at a time for the cluster (SKIP)', async () => {
     const id = `sched-backup-${env.ids.other}-${env.ids.projectId}`;
-    expect((await env.cli(['schedule', 'create', '--project', env.ids.projectId, '--cluster', env.ids.other, ...FAST_FLAGS, '--every', '1h', '--paused'])).code).toBe(0);
+    expect(
+      (
+        await env.cli([
+          'schedule',
+          'create',
+          '--project',
+          env.ids.projectId,
+          '--cluster',
+          env.ids.other,
+          ...FAST_FLAGS,
+          '--every',
+          '1h',
+          '--paused',
+        ])
+      ).code,
+    ).toBe(0);
     const end = new Date();
     const start = new Date(end.getTime() - 3 * 3_600_000 - 60_000);
     const r = await env.cli(['schedule', 'backfill', id, '--start', start.toISOString(), '--end', end.toISOString()]);

@@ -8,18 +8,28 @@ afterAll(killSpawned);
 
 describe('atlas-backup worker', () => {
   it('stops at start-up with exit 2 naming a bad variable, without echoing its value', async () => {
-    const r = await runCli(['worker'], { env: { MONGODB_ATLAS_BASE_URL: 'not a url', MONGODB_ATLAS_CLIENT_ID: 'id', MONGODB_ATLAS_CLIENT_SECRET: 's3cr3t-value' } });
+    const r = await runCli(['worker'], {
+      env: {
+        MONGODB_ATLAS_BASE_URL: 'not a url',
+        MONGODB_ATLAS_CLIENT_ID: 'id',
+        MONGODB_ATLAS_CLIENT_SECRET: 's3cr3t-value',
+      },
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('MONGODB_ATLAS_BASE_URL: must be an http(s) URL');
     expect(r.stderr).not.toContain('s3cr3t-value');
   });
 
   it('runs against the dev server and exits 0 on SIGTERM', async () => {
-    const w = spawnUntil(['worker', '--task-queue', `cli-worker-${Date.now()}`], {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:9',
-      MONGODB_ATLAS_AUTH: 'none',
-    }, /atlas-backup worker: task queue 'cli-worker-\d+'/);
+    const w = spawnUntil(
+      ['worker', '--task-queue', `cli-worker-${Date.now()}`],
+      {
+        TEMPORAL_ADDRESS: inject('temporalAddress'),
+        MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:9',
+        MONGODB_ATLAS_AUTH: 'none',
+      },
+      /atlas-backup worker: task queue 'cli-worker-\d+'/,
+    );
     await w.started;
     w.child.kill('SIGTERM');
     expect(await w.exited).toBe(0);

@@ -37,7 +37,10 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
   it('a request field from a YAML file, and a seed-003 rule across fields', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-cli-'));
     const file = join(dir, 'request.yaml');
-    writeFileSync(file, `groupId: ${P}\nclusterName: demo-cluster\nsnapshot:\n  retentionInDays: 0\nrestore:\n  deliveryType: automated\n`);
+    writeFileSync(
+      file,
+      `groupId: ${P}\nclusterName: demo-cluster\nsnapshot:\n  retentionInDays: 0\nrestore:\n  deliveryType: automated\n`,
+    );
     const r = await runCli(['backup', '--file', file], { env: NOWHERE });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('snapshot.retentionInDays must be >= 1');
@@ -48,7 +51,10 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     const none = await runCli(['schedule', 'create', '--project', P, '--cluster', 'c'], { env: NOWHERE });
     expect(none.code).toBe(2);
     expect(none.stderr).toContain('--cron or --every is required');
-    const tz = await runCli(['schedule', 'create', '--project', P, '--cluster', 'c', '--cron', '0 3 * * *', '--timezone', 'Mars/Olympus'], { env: NOWHERE });
+    const tz = await runCli(
+      ['schedule', 'create', '--project', P, '--cluster', 'c', '--cron', '0 3 * * *', '--timezone', 'Mars/Olympus'],
+      { env: NOWHERE },
+    );
     expect(tz.code).toBe(2);
     expect(tz.stderr).toContain("--timezone: 'Mars/Olympus' is not an IANA time zone");
   });
@@ -66,7 +72,24 @@ describe('help', () => {
   it('every command has --help with an example', () => {
     const program = buildProgram();
     const commands = leaves(program);
-    expect(commands.map((c) => c.name())).toEqual(expect.arrayContaining(['backup', 'dr', 'approve', 'reject', 'status', 'watch', 'list', 'cancel', 'create', 'trigger', 'backfill', 'worker', 'simulator', 'demo']));
+    expect(commands.map((c) => c.name())).toEqual(
+      expect.arrayContaining([
+        'backup',
+        'dr',
+        'approve',
+        'reject',
+        'status',
+        'watch',
+        'list',
+        'cancel',
+        'create',
+        'trigger',
+        'backfill',
+        'worker',
+        'simulator',
+        'demo',
+      ]),
+    );
     for (const cmd of commands) {
       let text = '';
       cmd.configureOutput({ writeOut: (s) => (text += s), writeErr: (s) => (text += s) });

@@ -7,10 +7,20 @@ import { join } from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config.js';
-import { codecKeys, codecKeysFromEnv, createEncryptionCodec, dataConverterFromEnv, MissingCodecKeyError, PayloadAuthenticationError } from '../../src/codec/index.js';
+import {
+  codecKeys,
+  codecKeysFromEnv,
+  createEncryptionCodec,
+  dataConverterFromEnv,
+  MissingCodecKeyError,
+  PayloadAuthenticationError,
+} from '../../src/codec/index.js';
 
 const newKey = () => randomBytes(32).toString('base64');
-const SECRET_VALUE = { groupId: '65f1a0c0a1b2c3d4e5f60001', deliveryUrl: 'https://restore.example/download/very-secret-token' };
+const SECRET_VALUE = {
+  groupId: '65f1a0c0a1b2c3d4e5f60001',
+  deliveryUrl: 'https://restore.example/download/very-secret-token',
+};
 const toPayload = (v: unknown): Payload => defaultPayloadConverter.toPayload(v);
 const fromPayload = (p: Payload): unknown => defaultPayloadConverter.fromPayload(p);
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString();
@@ -37,7 +47,8 @@ describe('EncryptionCodec', () => {
       expect(text(p.metadata?.encoding)).toBe('binary/encrypted');
       expect(text(p.metadata?.['encryption-key-id'])).toBe('k1');
       expect(Object.keys(p.metadata ?? {}).sort()).toEqual(['encoding', 'encryption-key-id']);
-      for (const plain of [SECRET_VALUE.groupId, SECRET_VALUE.deliveryUrl, 'json/plain', 'binary/null']) expect(Buffer.from(p.data!).includes(plain)).toBe(false);
+      for (const plain of [SECRET_VALUE.groupId, SECRET_VALUE.deliveryUrl, 'json/plain', 'binary/null'])
+        expect(Buffer.from(p.data!).includes(plain)).toBe(false);
     }
     const decoded = await codec.decode(encoded);
     expect(decoded.map(fromPayload)).toEqual([SECRET_VALUE, 'x'.repeat(10_000), undefined]);
@@ -54,7 +65,12 @@ describe('EncryptionCodec', () => {
 
   it('rotates: the new current key encrypts, the old key still decrypts what it wrote', async () => {
     const before = createEncryptionCodec(codecKeys([{ id: 'k1', key: k1 }]));
-    const after = createEncryptionCodec(codecKeys([{ id: 'k2', key: k2 }, { id: 'k1', key: k1 }]));
+    const after = createEncryptionCodec(
+      codecKeys([
+        { id: 'k2', key: k2 },
+        { id: 'k1', key: k1 },
+      ]),
+    );
     const old = await before.encode([toPayload(SECRET_VALUE)]);
     expect(fromPayload((await after.decode(old))[0]!)).toEqual(SECRET_VALUE);
     const fresh = await after.encode([toPayload(SECRET_VALUE)]);
@@ -66,10 +82,10 @@ describe('EncryptionCodec', () => {
   it('names the missing key id, the configured ones and what to configure', async () => {
     const writer = createEncryptionCodec(codecKeys([{ id: 'prod-2026-01', key: k1 }]));
     const reader = createEncryptionCodec(codecKeys([{ id: 'prod-2026-02', key: k2 }]));
-    const err = (await reader.decode(await writer.encode([toPayload(1)])).then(
+    const err = await reader.decode(await writer.encode([toPayload(1)])).then(
       () => new Error('decoded without the key'),
       (e: unknown) => e as Error,
-    ));
+    );
     expect(err).toBeInstanceOf(MissingCodecKeyError);
     expect(err.message).toContain("key id 'prod-2026-01'");
     expect(err.message).toContain('configured: prod-2026-02');
@@ -84,7 +100,9 @@ describe('EncryptionCodec', () => {
     const flipped = Buffer.from(good!.data!);
     flipped[20]! ^= 0x01;
     await expect(codec.decode([{ ...good, data: flipped }])).rejects.toThrow(PayloadAuthenticationError);
-    await expect(codec.decode([{ ...good, data: Buffer.from(good!.data!).subarray(0, 20) }])).rejects.toThrow(/key id 'k1' failed authentication/);
+    await expect(codec.decode([{ ...good, data: Buffer.from(good!.data!).subarray(0, 20) }])).rejects.toThrow(
+      /key id 'k1' failed authentication/,
+    );
     const impostor = createEncryptionCodec(codecKeys([{ id: 'k1', key: k2 }]));
     await expect(impostor.decode([good!])).rejects.toThrow(PayloadAuthenticationError);
   });
@@ -111,13 +129,23 @@ describe('codec keys from the environment', () => {
   it('reads a key file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'codec-keys-'));
     const file = join(dir, 'keys.json');
-    writeFileSync(file, JSON.stringify({ keys: [{ id: 'b', key: k2 }, { id: 'a', key: k1 }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        keys: [
+          { id: 'b', key: k2 },
+          { id: 'a', key: k1 },
+        ],
+      }),
+    );
     expect(codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: file })!.all.map((k) => k.id)).toEqual(['b', 'a']);
   });
 
   it('names the variable and the key id of every problem, never the key material', () => {
     const short = randomBytes(16).toString('base64');
-    const err = configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEYS: `a:${short},b:not base64!,a:${k1},bad id:${k2},c` }));
+    const err = configError(() =>
+      codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEYS: `a:${short},b:not base64!,a:${k1},bad id:${k2},c` }),
+    );
     const all = err.problems.join('\n');
     expect(err.problems.every((p) => p.startsWith('ATLAS_BACKUP_CODEC_KEYS: '))).toBe(true);
     expect(all).toContain("key 'a' must decode to 32 bytes, not 16");
@@ -135,13 +163,20 @@ describe('codec keys from the environment', () => {
     const invalid = join(dir, 'invalid.json');
     const short = randomBytes(8).toString('base64');
     writeFileSync(invalid, JSON.stringify({ keys: [{ id: 'a', key: short }] }));
-    expect(configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: join(dir, 'missing.json') })).problems[0]).toMatch(/^ATLAS_BACKUP_CODEC_KEY_FILE: cannot read .*missing\.json \(ENOENT\)/);
+    expect(
+      configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: join(dir, 'missing.json') })).problems[0],
+    ).toMatch(/^ATLAS_BACKUP_CODEC_KEY_FILE: cannot read .*missing\.json \(ENOENT\)/);
     const malformed = configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: bad }));
     expect(malformed.problems[0]).toMatch(/^ATLAS_BACKUP_CODEC_KEY_FILE: .*is not valid JSON$/);
     expect(malformed.message).not.toContain(k1);
     const wrong = configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: invalid }));
-    expect(wrong.problems).toEqual(["ATLAS_BACKUP_CODEC_KEY_FILE: keys: key 'a' must decode to 32 bytes, not 8 (generate one with `openssl rand -base64 32`)"]);
+    expect(wrong.problems).toEqual([
+      "ATLAS_BACKUP_CODEC_KEY_FILE: keys: key 'a' must decode to 32 bytes, not 8 (generate one with `openssl rand -base64 32`)",
+    ]);
     expect(wrong.message).not.toContain(short);
-    expect(configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: invalid, ATLAS_BACKUP_CODEC_KEYS: `a:${k1}` })).problems[0]).toContain('not both');
+    expect(
+      configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: invalid, ATLAS_BACKUP_CODEC_KEYS: `a:${k1}` }))
+        .problems[0],
+    ).toContain('not both');
   });
 });

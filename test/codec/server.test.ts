@@ -15,10 +15,18 @@ const KEY = randomBytes(32).toString('base64');
 const codec = createEncryptionCodec(codecKeys([{ id: 'srv-key', key: KEY }]));
 const json = (v: unknown) => {
   const p = defaultPayloadConverter.toPayload(v);
-  return { metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, b]) => [k, Buffer.from(b).toString('base64')])), data: Buffer.from(p.data ?? []).toString('base64') };
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(p.metadata ?? {}).map(([k, b]) => [k, Buffer.from(b).toString('base64')]),
+    ),
+    data: Buffer.from(p.data ?? []).toString('base64'),
+  };
 };
 const valueOf = (p: { metadata: Record<string, string>; data: string }) =>
-  defaultPayloadConverter.fromPayload({ metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])), data: Buffer.from(p.data, 'base64') });
+  defaultPayloadConverter.fromPayload({
+    metadata: Object.fromEntries(Object.entries(p.metadata).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+    data: Buffer.from(p.data, 'base64'),
+  });
 
 describe('codec server', () => {
   let server: RunningCodecServer;
@@ -28,7 +36,11 @@ describe('codec server', () => {
   afterAll(() => server?.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify(body),
+    });
   const auth = { Authorization: `Bearer ${TOKEN}` };
 
   it('listens on 127.0.0.1 by default', () => {
@@ -37,7 +49,12 @@ describe('codec server', () => {
 
   it('answers 401 without a token or with a wrong one, and never echoes what was sent', async () => {
     const body = { payloads: [json('hello')] };
-    for (const headers of [{} as Record<string, string>, { Authorization: 'Bearer wrong-token-wrong-token' }, { Authorization: `Basic ${TOKEN}` }, { Authorization: `Bearer ${TOKEN}x` }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { Authorization: 'Bearer wrong-token-wrong-token' },
+      { Authorization: `Basic ${TOKEN}` },
+      { Authorization: `Bearer ${TOKEN}x` },
+    ]) {
       const res = await post('/decode', body, headers);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toBe('Bearer');
@@ -55,7 +72,18 @@ describe('codec server', () => {
     expect(Buffer.from(encoded.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('binary/encrypted');
     expect(Buffer.from(encoded.payloads[0]!.data, 'base64').includes('prod-orders')).toBe(false);
     // What the server encrypted, the library decrypts (and the other way round below).
-    expect(defaultPayloadConverter.fromPayload((await codec.decode([{ metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('srv-key') }, data: Buffer.from(encoded.payloads[1]!.data, 'base64') }]))[0]!)).toBe(42);
+    expect(
+      defaultPayloadConverter.fromPayload(
+        (
+          await codec.decode([
+            {
+              metadata: { encoding: Buffer.from('binary/encrypted'), 'encryption-key-id': Buffer.from('srv-key') },
+              data: Buffer.from(encoded.payloads[1]!.data, 'base64'),
+            },
+          ])
+        )[0]!,
+      ),
+    ).toBe(42);
     const dec = await post(`/${encodeURIComponent(TOKEN)}/decode`, encoded, { 'X-Namespace': 'default' });
     expect(dec.status).toBe(200);
     const decoded = (await dec.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
@@ -65,7 +93,11 @@ describe('codec server', () => {
   it('answers a preflight from the allowed origin, and admits nothing from another origin', async () => {
     const preflight = await fetch(`${server.url}/decode`, {
       method: 'OPTIONS',
-      headers: { Origin: UI, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'authorization,content-type,x-namespace' },
+      headers: {
+        Origin: UI,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'authorization,content-type,x-namespace',
+      },
     });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe(UI);
@@ -77,7 +109,10 @@ describe('codec server', () => {
     expect(real.status).toBe(200);
     expect(real.headers.get('access-control-allow-origin')).toBe(UI);
 
-    const evilPreflight = await fetch(`${server.url}/decode`, { method: 'OPTIONS', headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const evilPreflight = await fetch(`${server.url}/decode`, {
+      method: 'OPTIONS',
+      headers: { Origin: 'http://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(evilPreflight.status).toBe(403);
     expect(evilPreflight.headers.get('access-control-allow-origin')).toBeNull();
     expect((await post('/decode', { payloads: [] }, { ...auth, Origin: 'http://evil.example' })).status).toBe(403);
@@ -94,7 +129,20 @@ describe('codec server', () => {
   it('names the missing key id when asked to decode what another key wrote', async () => {
     const other = createEncryptionCodec(codecKeys([{ id: 'retired-key', key: randomBytes(32) }]));
     const [p] = await other.encode([defaultPayloadConverter.toPayload('x')]);
-    const res = await post('/decode', { payloads: [{ metadata: Object.fromEntries(Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(p!.data!).toString('base64') }] }, auth);
+    const res = await post(
+      '/decode',
+      {
+        payloads: [
+          {
+            metadata: Object.fromEntries(
+              Object.entries(p!.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+            ),
+            data: Buffer.from(p!.data!).toString('base64'),
+          },
+        ],
+      },
+      auth,
+    );
     expect(res.status).toBe(400);
     const { message } = (await res.json()) as { message: string };
     expect(message).toContain("'retired-key'");
@@ -102,7 +150,9 @@ describe('codec server', () => {
   });
 
   it('refuses a short token', async () => {
-    await expect(startCodecServer({ codec, token: 'short', corsOrigins: [] })).rejects.toThrow(/at least 16 characters/);
+    await expect(startCodecServer({ codec, token: 'short', corsOrigins: [] })).rejects.toThrow(
+      /at least 16 characters/,
+    );
   });
 });
 
@@ -110,21 +160,33 @@ describe('atlas-backup codec-server', () => {
   const keysEnv = { ATLAS_BACKUP_CODEC_KEYS: `cli-key:${KEY}` };
 
   it('refuses to start without a token (exit 2), or without keys', async () => {
-    const noToken = await runCli(['codec-server', '--port', '0'], { env: { ...keysEnv, ATLAS_BACKUP_CODEC_TOKEN: '' } });
+    const noToken = await runCli(['codec-server', '--port', '0'], {
+      env: { ...keysEnv, ATLAS_BACKUP_CODEC_TOKEN: '' },
+    });
     expect(noToken.code).toBe(2);
     expect(noToken.stderr).toContain('ATLAS_BACKUP_CODEC_TOKEN');
-    const noKeys = await runCli(['codec-server', '--port', '0'], { env: { ATLAS_BACKUP_CODEC_TOKEN: TOKEN, ATLAS_BACKUP_CODEC_KEYS: '', ATLAS_BACKUP_CODEC_KEY_FILE: '' } });
+    const noKeys = await runCli(['codec-server', '--port', '0'], {
+      env: { ATLAS_BACKUP_CODEC_TOKEN: TOKEN, ATLAS_BACKUP_CODEC_KEYS: '', ATLAS_BACKUP_CODEC_KEY_FILE: '' },
+    });
     expect(noKeys.code).toBe(2);
     expect(noKeys.stderr).toContain('ATLAS_BACKUP_CODEC_KEYS');
     expect(noKeys.stderr).not.toContain(TOKEN);
   });
 
   it('serves with the token from the environment until SIGINT, printing neither token nor key', async () => {
-    const s = spawnUntil(['codec-server', '--port', '0', '--cors-origin', 'http://localhost:8080'], { ...keysEnv, ATLAS_BACKUP_CODEC_TOKEN: TOKEN }, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
+    const s = spawnUntil(
+      ['codec-server', '--port', '0', '--cors-origin', 'http://localhost:8080'],
+      { ...keysEnv, ATLAS_BACKUP_CODEC_TOKEN: TOKEN },
+      /listening on (http:\/\/127\.0\.0\.1:\d+)/,
+    );
     const [, url] = await s.started;
     const unauthorized = await fetch(`${url}/encode`, { method: 'POST', body: '{"payloads":[]}' });
     expect(unauthorized.status).toBe(401);
-    const ok = await fetch(`${url}/encode`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ payloads: [json('x')] }) });
+    const ok = await fetch(`${url}/encode`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ payloads: [json('x')] }),
+    });
     const [p] = ((await ok.json()) as { payloads: { metadata: Record<string, string> }[] }).payloads;
     expect(Buffer.from(p!.metadata['encryption-key-id']!, 'base64').toString()).toBe('cli-key');
     s.child.kill('SIGINT');

@@ -32,13 +32,20 @@ export async function temporalClient(): Promise<{ client: Client; close(): Promi
 
 /** Service-account credentials made up for this test run (never committed, never real). */
 export function testCredentials() {
-  return { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
+  return {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+  };
 }
 
 /** A simulator seeded with the demo resources, auth on, with the given lifecycle options. */
 export async function startTestSimulator(options: SimulatorOptions = {}) {
   const creds = testCredentials();
-  const sim = await startSimulator({ seed: DEMO_SEED, ...options, auth: { serviceAccounts: [creds], ...options.auth } });
+  const sim = await startSimulator({
+    seed: DEMO_SEED,
+    ...options,
+    auth: { serviceAccounts: [creds], ...options.auth },
+  });
   const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
   return { sim, auth, creds };
 }
@@ -51,7 +58,11 @@ export interface TestWorker {
   stop(): Promise<void>;
 }
 
-export async function startTestWorker(sim: RunningSimulator, auth: AtlasAuth, taskQueue = `tq-${randomUUID()}`): Promise<TestWorker> {
+export async function startTestWorker(
+  sim: RunningSimulator,
+  auth: AtlasAuth,
+  taskQueue = `tq-${randomUUID()}`,
+): Promise<TestWorker> {
   const config: WorkerConfig = {
     temporal: { address: temporalAddress(), namespace: 'default' },
     taskQueue,

@@ -52,7 +52,12 @@ export function useTimeSkippingEnv(options: SimulatorOptions = {}): TimeSkipping
     Object.assign(ctx, await startTestSimulator(options));
     ctx.taskQueue = `ts-${randomUUID()}`;
     ctx.built = await buildWorker({
-      config: { temporal: { address: ctx.env.address, namespace: 'default' }, taskQueue: ctx.taskQueue, atlas: { baseUrl: ctx.sim.url, auth: ctx.auth, timeoutMs: 10_000 }, maxConcurrentActivities: 10 },
+      config: {
+        temporal: { address: ctx.env.address, namespace: 'default' },
+        taskQueue: ctx.taskQueue,
+        atlas: { baseUrl: ctx.sim.url, auth: ctx.auth, timeoutMs: 10_000 },
+        maxConcurrentActivities: 10,
+      },
       connection: ctx.env.nativeConnection,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       workerOptions: { shutdownGraceTime: '1s' },

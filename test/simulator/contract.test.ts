@@ -13,13 +13,20 @@ const G = DEMO_IDS.projectId;
 const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 const SH = { groupId: G, clusterName: DEMO_IDS.sharded };
 
-beforeAll(async () => { sim = await startFast({ seed: DEMO_SEED }); atlas = await Atlas.connect(sim); });
+beforeAll(async () => {
+  sim = await startFast({ seed: DEMO_SEED });
+  atlas = await Atlas.connect(sim);
+});
 afterAll(() => sim.stop());
 
 describe('spec coverage', () => {
   it('serves every operation of cloud-backups.openapi.yaml at its method and path', () => {
-    const spec = parse(readFileSync(new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url), 'utf8')) as { paths: Record<string, Record<string, { operationId: string }>> };
-    const inSpec = Object.entries(spec.paths).flatMap(([path, ops]) => Object.entries(ops).map(([method, o]) => `${o.operationId} ${method.toUpperCase()} ${path}`));
+    const spec = parse(
+      readFileSync(new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url), 'utf8'),
+    ) as { paths: Record<string, Record<string, { operationId: string }>> };
+    const inSpec = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, o]) => `${o.operationId} ${method.toUpperCase()} ${path}`),
+    );
     const served = operationIds.map((id) => `${id} ${catalog[id].method} ${catalog[id].path}`);
     expect(inSpec).toHaveLength(37);
     expect(served.sort()).toEqual(inSpec.sort());
@@ -29,20 +36,54 @@ describe('spec coverage', () => {
 describe('backup schedule', () => {
   it('reads the default policy, updates it partially, and removes every policy item', async () => {
     const got = await atlas.call('getBackupSchedule', RS);
-    expect(got.body.policies[0].policyItems.map((i: { frequencyType: string }) => i.frequencyType)).toEqual(['hourly', 'daily', 'weekly', 'monthly']);
+    expect(got.body.policies[0].policyItems.map((i: { frequencyType: string }) => i.frequencyType)).toEqual([
+      'hourly',
+      'daily',
+      'weekly',
+      'monthly',
+    ]);
     expect(Date.parse(got.body.nextSnapshot)).toBeGreaterThan(Date.now() - 1000);
-    const policy = { id: got.body.policies[0].id, policyItems: [{ frequencyType: 'daily', frequencyInterval: 1, retentionUnit: 'days', retentionValue: 14 }] };
+    const policy = {
+      id: got.body.policies[0].id,
+      policyItems: [{ frequencyType: 'daily', frequencyInterval: 1, retentionUnit: 'days', retentionValue: 14 }],
+    };
     const upd = await atlas.call('updateBackupSchedule', RS, { body: { policies: [policy], referenceHourOfDay: 5 } });
     expect(upd.status).toBe(200);
-    expect(upd.body).toMatchObject({ referenceHourOfDay: 5, restoreWindowDays: 7, policies: [{ policyItems: [{ frequencyType: 'daily', retentionValue: 14 }] }] });
+    expect(upd.body).toMatchObject({
+      referenceHourOfDay: 5,
+      restoreWindowDays: 7,
+      policies: [{ policyItems: [{ frequencyType: 'daily', retentionValue: 14 }] }],
+    });
     expect((await atlas.call('getBackupSchedule', RS)).body.policies).toEqual(upd.body.policies);
     const del = await atlas.call('deleteClusterBackupSchedule', RS);
     expect([del.status, del.body.policies[0].policyItems, del.body.nextSnapshot]).toEqual([200, [], undefined]);
   });
 
   it.each([
-    [{ policies: [{ policyItems: [{ frequencyType: 'hourly', frequencyInterval: 5, retentionUnit: 'days', retentionValue: 1 }] }] }, 'VALIDATION_ERROR', 'frequencyInterval'],
-    [{ policies: [{ policyItems: [{ frequencyType: 'daily', frequencyInterval: 1, retentionUnit: 'years', retentionValue: 2_000_000_000 }] }] }, 'VALIDATION_ERROR', 'retentionValue'],
+    [
+      {
+        policies: [
+          {
+            policyItems: [{ frequencyType: 'hourly', frequencyInterval: 5, retentionUnit: 'days', retentionValue: 1 }],
+          },
+        ],
+      },
+      'VALIDATION_ERROR',
+      'frequencyInterval',
+    ],
+    [
+      {
+        policies: [
+          {
+            policyItems: [
+              { frequencyType: 'daily', frequencyInterval: 1, retentionUnit: 'years', retentionValue: 2_000_000_000 },
+            ],
+          },
+        ],
+      },
+      'VALIDATION_ERROR',
+      'retentionValue',
+    ],
     [{ referenceHourOfDay: 24 }, 'VALIDATION_ERROR', 'referenceHourOfDay'],
     [{ autoExportEnabled: true }, 'VALIDATION_ERROR', 'exportBucketId'],
     [{ bogus: 1 }, 'INVALID_ATTRIBUTE', 'bogus'],
@@ -55,7 +96,9 @@ describe('backup schedule', () => {
   });
 
   it('answers 404 for an auto-export bucket that does not exist', async () => {
-    const r = await atlas.call('updateBackupSchedule', SH, { body: { export: { exportBucketId: 'dddddddddddddddddddddddd' } } });
+    const r = await atlas.call('updateBackupSchedule', SH, {
+      body: { export: { exportBucketId: 'dddddddddddddddddddddddd' } },
+    });
     expect([r.status, r.body.errorCode]).toEqual([404, 'EXPORT_BUCKET_NOT_FOUND']);
   });
 });
@@ -63,13 +106,27 @@ describe('backup schedule', () => {
 describe('snapshot retention and sharded snapshot removal', () => {
   it('moves a snapshot’s expiry (updateBackupSnapshot) and refuses one past 9999 without changing it', async () => {
     const { id } = await sim.admin.addScheduledSnapshot({ ...RS, ageMs: 1000 });
-    const r = await atlas.call('updateBackupSnapshot', { ...RS, snapshotId: id }, { body: { retentionUnit: 'weeks', retentionValue: 3 } });
+    const r = await atlas.call(
+      'updateBackupSnapshot',
+      { ...RS, snapshotId: id },
+      { body: { retentionUnit: 'weeks', retentionValue: 3 } },
+    );
     expect(r.status).toBe(200);
     expect(Date.parse(r.body.expiresAt) - Date.parse(r.body.createdAt)).toBe(21 * 86_400_000);
-    const huge = await atlas.call('updateBackupSnapshot', { ...RS, snapshotId: id }, { body: { retentionUnit: 'years', retentionValue: 2_147_483_647 } });
+    const huge = await atlas.call(
+      'updateBackupSnapshot',
+      { ...RS, snapshotId: id },
+      { body: { retentionUnit: 'years', retentionValue: 2_147_483_647 } },
+    );
     expect([huge.status, huge.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']);
-    expect((await atlas.call('getClusterBackupSnapshot', { ...RS, snapshotId: id })).body.expiresAt).toBe(r.body.expiresAt);
-    const bad = await atlas.call('updateBackupSnapshot', { ...RS, snapshotId: id }, { body: { retentionUnit: 'fortnights', retentionValue: 1 } });
+    expect((await atlas.call('getClusterBackupSnapshot', { ...RS, snapshotId: id })).body.expiresAt).toBe(
+      r.body.expiresAt,
+    );
+    const bad = await atlas.call(
+      'updateBackupSnapshot',
+      { ...RS, snapshotId: id },
+      { body: { retentionUnit: 'fortnights', retentionValue: 1 } },
+    );
     expect([bad.status, bad.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']);
   });
 
@@ -85,9 +142,14 @@ describe('snapshot retention and sharded snapshot removal', () => {
   it('routes DELETE …/snapshots/shardedClusters as the list path with the wrong method: 405, Allow: GET, nothing deleted', async () => {
     const before = (await sim.admin.resources()).snapshots.filter((s) => !s.deleted).length;
     const r = await fetch(`${sim.url}${atlas.path('listBackupShardedClusters', SH)}`, {
-      method: 'DELETE', headers: { authorization: `Bearer ${atlas.token}`, accept: 'application/vnd.atlas.2023-01-01+json' },
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${atlas.token}`, accept: 'application/vnd.atlas.2023-01-01+json' },
     });
-    expect([r.status, r.headers.get('allow'), ((await r.json()) as { errorCode: string }).errorCode]).toEqual([405, 'GET', 'METHOD_NOT_ALLOWED']);
+    expect([r.status, r.headers.get('allow'), ((await r.json()) as { errorCode: string }).errorCode]).toEqual([
+      405,
+      'GET',
+      'METHOD_NOT_ALLOWED',
+    ]);
     expect((await sim.admin.resources()).snapshots.filter((s) => !s.deleted).length).toBe(before);
   });
 });
@@ -95,10 +157,18 @@ describe('snapshot retention and sharded snapshot removal', () => {
 describe('export buckets', () => {
   it('turns private networking on for an AWS bucket, refuses it for others, and deletes buckets', async () => {
     const aws = await sim.admin.seedBucket({ groupId: G });
-    const r = await atlas.call('updateBackupExportBucket', { groupId: G, exportBucketId: aws.id }, { body: { requirePrivateNetworking: true } });
+    const r = await atlas.call(
+      'updateBackupExportBucket',
+      { groupId: G, exportBucketId: aws.id },
+      { body: { requirePrivateNetworking: true } },
+    );
     expect([r.status, r.body.requirePrivateNetworking]).toEqual([200, true]);
     const gcp = await sim.admin.seedBucket({ groupId: G, cloudProvider: 'GCP' });
-    const no = await atlas.call('updateBackupExportBucket', { groupId: G, exportBucketId: gcp.id }, { body: { requirePrivateNetworking: true } });
+    const no = await atlas.call(
+      'updateBackupExportBucket',
+      { groupId: G, exportBucketId: gcp.id },
+      { body: { requirePrivateNetworking: true } },
+    );
     expect([no.status, no.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']);
     const missing = await atlas.call('updateBackupExportBucket', { groupId: G, exportBucketId: aws.id }, { body: {} });
     expect([missing.status, missing.body.detail]).toEqual([400, expect.stringContaining('requirePrivateNetworking')]);
@@ -127,7 +197,10 @@ describe('clusters', () => {
     const snap = await sim.admin.addScheduledSnapshot(doomed);
     await atlas.call('updateCluster', doomed, { body: { terminationProtectionEnabled: true } });
     const protectedDel = await atlas.call('deleteCluster', doomed);
-    expect([protectedDel.status, protectedDel.body.errorCode]).toEqual([400, 'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED']);
+    expect([protectedDel.status, protectedDel.body.errorCode]).toEqual([
+      400,
+      'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED',
+    ]);
     await atlas.call('updateCluster', doomed, { body: { terminationProtectionEnabled: false } });
     expect((await atlas.call('deleteCluster', doomed, { query: { retainBackups: 'maybe' } })).status).toBe(400);
     const del = await atlas.call('deleteCluster', doomed);

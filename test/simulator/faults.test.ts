@@ -9,7 +9,10 @@ let atlas: Atlas;
 const G = DEMO_IDS.projectId;
 const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 
-beforeAll(async () => { sim = await startFast({ seed: DEMO_SEED }); atlas = await Atlas.connect(sim); });
+beforeAll(async () => {
+  sim = await startFast({ seed: DEMO_SEED });
+  atlas = await Atlas.connect(sim);
+});
 afterAll(() => sim.stop());
 beforeEach(() => sim.admin.clearFaults());
 
@@ -55,7 +58,9 @@ describe('fault injection', () => {
   it('commits a create, then stalls past the client’s timeout (commitThenStall)', async () => {
     const before = (await sim.admin.resources()).snapshots.length;
     await sim.admin.setFaults({ operations: { takeSnapshots: { commitThenStall: 1, stallMs: 60_000 } } });
-    const r = await atlas.call('takeSnapshots', { groupId: G, clusterName: DEMO_IDS.sharded }, { signal: AbortSignal.timeout(500) }).catch((e: unknown) => e);
+    const r = await atlas
+      .call('takeSnapshots', { groupId: G, clusterName: DEMO_IDS.sharded }, { signal: AbortSignal.timeout(500) })
+      .catch((e: unknown) => e);
     expect((r as Error).name).toBe('TimeoutError');
     expect((await sim.admin.resources()).snapshots.length).toBe(before + 1);
   });
@@ -68,7 +73,9 @@ describe('fault injection', () => {
   });
 
   it('echoes the request headers (echoHeaders), so a client can prove it never logs them', async () => {
-    await sim.admin.setFaults({ operations: { getCluster: { echoHeaders: 1, status500: 1 }, listBackupExports: { echoHeaders: 1 } } });
+    await sim.admin.setFaults({
+      operations: { getCluster: { echoHeaders: 1, status500: 1 }, listBackupExports: { echoHeaders: 1 } },
+    });
     const err = await atlas.call('getCluster', RS);
     expect(err.status).toBe(500);
     expect(err.body.detail).toContain(`Bearer ${atlas.token}`);
@@ -77,7 +84,11 @@ describe('fault injection', () => {
   });
 
   it('refuses unknown fault settings', async () => {
-    await expect(sim.admin.setFaults({ operations: { x: { commitStatus: 418 as 500 } } })).rejects.toThrow(/commitStatus/);
-    await expect(sim.admin.setFaults({ operations: { x: { spikeProbability: 2 } } })).rejects.toThrow(/spikeProbability/);
+    await expect(sim.admin.setFaults({ operations: { x: { commitStatus: 418 as 500 } } })).rejects.toThrow(
+      /commitStatus/,
+    );
+    await expect(sim.admin.setFaults({ operations: { x: { spikeProbability: 2 } } })).rejects.toThrow(
+      /spikeProbability/,
+    );
   });
 });

@@ -11,32 +11,45 @@ const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 const SH = { groupId: G, clusterName: DEMO_IDS.sharded };
 const target = { targetGroupId: DEMO_IDS.targetProjectId, targetClusterName: DEMO_IDS.restoreTarget };
 
-beforeAll(async () => { sim = await startFast({ seed: DEMO_SEED }); atlas = await Atlas.connect(sim); });
+beforeAll(async () => {
+  sim = await startFast({ seed: DEMO_SEED });
+  atlas = await Atlas.connect(sim);
+});
 afterAll(() => sim.stop());
 
 describe('restore jobs as Atlas returns them', () => {
   it('gives the snapshot’s time as timestamp, and a download job echoes no target or point in time', async () => {
     const snap = await sim.admin.addScheduledSnapshot({ ...RS, ageMs: 3 * 86_400_000 });
     const taken = (await atlas.call('getClusterBackupSnapshot', { ...RS, snapshotId: snap.id })).body.createdAt;
-    const r = await atlas.call('createBackupRestoreJob', RS, { body: { deliveryType: 'download', snapshotId: snap.id, ...target, pointInTimeUTCSeconds: 1_700_000_000 } });
+    const r = await atlas.call('createBackupRestoreJob', RS, {
+      body: { deliveryType: 'download', snapshotId: snap.id, ...target, pointInTimeUTCSeconds: 1_700_000_000 },
+    });
     expect(r.status).toBe(200);
     expect(r.body.timestamp).toBe(taken);
-    for (const k of ['targetGroupId', 'targetClusterName', 'pointInTimeUTCSeconds', 'desiredTimestamp']) expect(r.body).not.toHaveProperty(k);
+    for (const k of ['targetGroupId', 'targetClusterName', 'pointInTimeUTCSeconds', 'desiredTimestamp'])
+      expect(r.body).not.toHaveProperty(k);
   });
 
   it('returns desiredTimestamp for point-in-time restores', async () => {
     await sim.admin.addScheduledSnapshot({ ...RS, ageMs: 3_600_000 });
     const at = Math.floor(Date.now() / 1000) - 60;
-    const r = await atlas.call('createBackupRestoreJob', RS, { body: { deliveryType: 'pointInTime', pointInTimeUTCSeconds: at, ...target } });
+    const r = await atlas.call('createBackupRestoreJob', RS, {
+      body: { deliveryType: 'pointInTime', pointInTimeUTCSeconds: at, ...target },
+    });
     expect(r.status).toBe(200);
     expect(r.body.desiredTimestamp.date).toBe(new Date(at * 1000).toISOString().replace('.000Z', 'Z'));
   });
 
   it('returns one component per shard and config server for a sharded restore', async () => {
     const snap = await sim.admin.addScheduledSnapshot({ ...SH, ageMs: 1000 });
-    const r = await atlas.call('createBackupRestoreJob', SH, { body: { deliveryType: 'download', snapshotId: snap.id } });
+    const r = await atlas.call('createBackupRestoreJob', SH, {
+      body: { deliveryType: 'download', snapshotId: snap.id },
+    });
     expect(r.body.components.map((c: { replicaSetName: string }) => c.replicaSetName)).toEqual([
-      `${DEMO_IDS.sharded}-shard-0`, `${DEMO_IDS.sharded}-shard-1`, `${DEMO_IDS.sharded}-config-0`]);
+      `${DEMO_IDS.sharded}-shard-0`,
+      `${DEMO_IDS.sharded}-shard-1`,
+      `${DEMO_IDS.sharded}-config-0`,
+    ]);
   });
 });
 
@@ -51,7 +64,12 @@ describe('headers and seed', () => {
       seen.push([r.status, r.headers.get('ratelimit-limit'), r.headers.get('ratelimit-remaining')]);
     }
     await sim.admin.clearFaults();
-    expect(seen).toEqual([[200, '3', '2'], [200, '3', '1'], [200, '3', '0'], [429, '3', '0']]);
+    expect(seen).toEqual([
+      [200, '3', '2'],
+      [200, '3', '1'],
+      [200, '3', '0'],
+      [429, '3', '0'],
+    ]);
   });
 
   it('seeds the demo serverless instance with a snapshot to list', async () => {

@@ -16,21 +16,34 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atlas-fuzz-'));
   // Generous token limit: the harness and schemathesis share one service account.
-  sim = await startSimulator({ seed: DEMO_SEED, timeScale: 0.01, auth: { serviceAccounts: [{ clientId: 'fuzz', clientSecret: 'fuzz-secret' }], tokenRateLimitPerMinute: 1000 } });
+  sim = await startSimulator({
+    seed: DEMO_SEED,
+    timeScale: 0.01,
+    auth: { serviceAccounts: [{ clientId: 'fuzz', clientSecret: 'fuzz-secret' }], tokenRateLimitPerMinute: 1000 },
+  });
 });
-afterAll(async () => { await sim?.stop(); rmSync(dir, { recursive: true, force: true }); });
+afterAll(async () => {
+  await sim?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe('schemathesis against the simulator', () => {
-  it('finds no 5xx, no schema or status violation and no non-Atlas error body', { timeout: (MAX_SECONDS + 180) * 1000 }, async () => {
-    const bin = ensureSchemathesis();
-    const params = await seedForFuzzing(sim);
-    const config = writeConfig(dir, await bearer(sim), params);
-    const run = await runSchemathesis(bin, config, sim.url, dir, MAX_SECONDS);
-    const summary = summarise(run.har);
-    const cases = /(\d+) generated/.exec(run.output)?.[1];
-    console.log(`schemathesis: ${cases} cases, ${summary.requests} requests, by status class ${JSON.stringify(summary.byClass)}\n${run.output.split('\n').slice(-25).join('\n')}`);
-    expect(summary.byClass['5xx'] ?? 0, run.output.slice(-6000)).toBe(0);
-    expect(run.exitCode, run.output.slice(-6000)).toBe(0);
-    expect(summary.byClass['2xx'] ?? 0).toBeGreaterThan(100);
-  });
+  it(
+    'finds no 5xx, no schema or status violation and no non-Atlas error body',
+    { timeout: (MAX_SECONDS + 180) * 1000 },
+    async () => {
+      const bin = ensureSchemathesis();
+      const params = await seedForFuzzing(sim);
+      const config = writeConfig(dir, await bearer(sim), params);
+      const run = await runSchemathesis(bin, config, sim.url, dir, MAX_SECONDS);
+      const summary = summarise(run.har);
+      const cases = /(\d+) generated/.exec(run.output)?.[1];
+      console.log(
+        `schemathesis: ${cases} cases, ${summary.requests} requests, by status class ${JSON.stringify(summary.byClass)}\n${run.output.split('\n').slice(-25).join('\n')}`,
+      );
+      expect(summary.byClass['5xx'] ?? 0, run.output.slice(-6000)).toBe(0);
+      expect(run.exitCode, run.output.slice(-6000)).toBe(0);
+      expect(summary.byClass['2xx'] ?? 0).toBeGreaterThan(100);
+    },
+  );
 });

@@ -11,7 +11,10 @@ const G = DEMO_IDS.projectId;
 const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 const T = { targetGroupId: DEMO_IDS.targetProjectId, targetClusterName: DEMO_IDS.restoreTarget };
 
-beforeAll(async () => { sim = await startFast({ seed: DEMO_SEED, limits: { maxBodyBytes: 64 * 1024 } }); atlas = await Atlas.connect(sim); });
+beforeAll(async () => {
+  sim = await startFast({ seed: DEMO_SEED, limits: { maxBodyBytes: 64 * 1024 } });
+  atlas = await Atlas.connect(sim);
+});
 afterAll(() => sim.stop());
 
 /** A raw HTTP exchange: writes `head` (and optionally part of a body), resolves with the first response bytes. */
@@ -19,18 +22,26 @@ function raw(port: number, head: string, body = ''): Promise<{ text: string; soc
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1', () => socket.write(head + body));
     let text = '';
-    socket.on('data', (d) => { text += d; if (text.includes('\r\n\r\n')) resolve({ text, socket }); });
+    socket.on('data', (d) => {
+      text += d;
+      if (text.includes('\r\n\r\n')) resolve({ text, socket });
+    });
     socket.on('error', reject);
     setTimeout(() => reject(new Error(`no response within 10 s: ${JSON.stringify(text)}`)), 10_000).unref();
   });
 }
 
 describe('bad input gets a 4xx and changes nothing', () => {
-  it.each(['%25', '%', 'a%2Fb', '%E0%A4%A'])('answers 400 for the cluster name %s (paths are decoded once)', async (name) => {
-    const res = await fetch(`${sim.url}/api/atlas/v2/groups/${G}/clusters/${name}/backup/snapshots`, { headers: { authorization: `Bearer ${atlas.token}`, accept: 'application/vnd.atlas.2023-01-01+json' } });
-    expect(res.status).toBeGreaterThanOrEqual(400);
-    expect(res.status).toBeLessThan(500);
-  });
+  it.each(['%25', '%', 'a%2Fb', '%E0%A4%A'])(
+    'answers 400 for the cluster name %s (paths are decoded once)',
+    async (name) => {
+      const res = await fetch(`${sim.url}/api/atlas/v2/groups/${G}/clusters/${name}/backup/snapshots`, {
+        headers: { authorization: `Bearer ${atlas.token}`, accept: 'application/vnd.atlas.2023-01-01+json' },
+      });
+      expect(res.status).toBeGreaterThanOrEqual(400);
+      expect(res.status).toBeLessThan(500);
+    },
+  );
 
   it('refuses a retentionInDays whose expiry cannot be written as a date; the cluster keeps working', async () => {
     const before = (await atlas.call('listBackupSnapshots', RS)).body.totalCount;
@@ -65,7 +76,10 @@ describe('auth first, then the path, then the body', () => {
       expect(challenge.match(/Digest /g)).toHaveLength(1);
       expect(challenge).toMatch(/algorithm=MD5/);
     }
-    expect((await fetch(`${sim.url}/api/atlas/v2/groups/nope`, { headers: { authorization: `Bearer ${atlas.token}` } })).status).toBe(404);
+    expect(
+      (await fetch(`${sim.url}/api/atlas/v2/groups/nope`, { headers: { authorization: `Bearer ${atlas.token}` } }))
+        .status,
+    ).toBe(404);
   });
 
   it('answers an anonymous upload with 401 before its body arrives, and closes the connection', async () => {
@@ -73,21 +87,35 @@ describe('auth first, then the path, then the body', () => {
     const { text, socket } = await raw(sim.port, head, '{"description":"');
     expect(text).toMatch(/^HTTP\/1.1 401/);
     expect(text.toLowerCase()).toContain('connection: close');
-    await until(async () => socket.closed, (closed) => closed, 10_000);
+    await until(
+      async () => socket.closed,
+      (closed) => closed,
+      10_000,
+    );
   });
 
   it('answers 413 to an authenticated body over the cap, announced or streamed, and stores nothing', async () => {
     const before = (await sim.admin.resources()).snapshots.length;
-    const announced = await raw(sim.port, `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${atlas.token}\r\nContent-Length: 70000\r\n\r\n`);
+    const announced = await raw(
+      sim.port,
+      `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${atlas.token}\r\nContent-Length: 70000\r\n\r\n`,
+    );
     expect(announced.text).toMatch(/^HTTP\/1.1 413/);
     announced.socket.destroy();
     const big = JSON.stringify({ description: 'x'.repeat(100_000) });
     const streamed = await fetch(`${sim.url}${atlas.path('takeSnapshots', RS)}`, {
-      method: 'POST', body: new Blob([big]).stream(), duplex: 'half',
-      headers: { authorization: `Bearer ${atlas.token}`, accept: 'application/vnd.atlas.2024-08-05+json', 'content-type': 'application/json' },
+      method: 'POST',
+      body: new Blob([big]).stream(),
+      duplex: 'half',
+      headers: {
+        authorization: `Bearer ${atlas.token}`,
+        accept: 'application/vnd.atlas.2024-08-05+json',
+        'content-type': 'application/json',
+      },
     } as RequestInit).catch((e: unknown) => e);
     // The server may close before the client has sent everything; either way no snapshot is made.
-    if (streamed instanceof Response) expect(((await streamed.json()) as { errorCode: string }).errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
+    if (streamed instanceof Response)
+      expect(((await streamed.json()) as { errorCode: string }).errorCode).toBe('REQUEST_ENTITY_TOO_LARGE');
     expect((await sim.admin.resources()).snapshots.length).toBe(before);
   });
 });
@@ -97,12 +125,20 @@ describe('slow and many clients', () => {
     const s = await startFast({ limits: { headersTimeoutMs: 300, maxConnections: 4 } });
     try {
       const sockets = Array.from({ length: 10 }, (_, i) => {
-        const c = connect(s.port, '127.0.0.1', () => { if (i % 2) c.write('GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n'); });
+        const c = connect(s.port, '127.0.0.1', () => {
+          if (i % 2) c.write('GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n');
+        });
         c.on('error', () => {}).resume();
         return c;
       });
-      await until(async () => sockets.filter((c) => c.closed).length, (n) => n === 10, 20_000);
-    } finally { await s.stop(); }
+      await until(
+        async () => sockets.filter((c) => c.closed).length,
+        (n) => n === 10,
+        20_000,
+      );
+    } finally {
+      await s.stop();
+    }
   });
 
   it('forgets expired digest nonces instead of keeping every challenge it ever sent', async () => {

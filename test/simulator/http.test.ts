@@ -14,8 +14,15 @@ let atlas: Atlas;
 const G = DEMO_IDS.projectId;
 const RS = { groupId: G, clusterName: DEMO_IDS.replicaSet };
 
-beforeAll(async () => { // Long snapshot phases: the curl test needs the first snapshot still queued when the second arrives.
-  sim = await startFast({ seed: DEMO_SEED, auth: { tokenRateLimitPerMinute: 1000 }, durations: { snapshotQueued: 5_000 } }); atlas = await Atlas.connect(sim); });
+beforeAll(async () => {
+  // Long snapshot phases: the curl test needs the first snapshot still queued when the second arrives.
+  sim = await startFast({
+    seed: DEMO_SEED,
+    auth: { tokenRateLimitPerMinute: 1000 },
+    durations: { snapshotQueued: 5_000 },
+  });
+  atlas = await Atlas.connect(sim);
+});
 afterAll(() => sim.stop());
 
 /** Runs the real curl binary; returns status, headers and the parsed body. */
@@ -24,22 +31,39 @@ async function curl(args: string[]) {
   const blocks = stdout.split(/\r\n\r\n/);
   const bodyText = blocks.pop() ?? '';
   const head = blocks.pop() ?? '';
-  return { status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1]), head, body: bodyText ? JSON.parse(bodyText) : undefined };
+  return {
+    status: Number(/^HTTP\/[\d.]+ (\d+)/.exec(head)?.[1]),
+    head,
+    body: bodyText ? JSON.parse(bodyText) : undefined,
+  };
 }
 
 describe('the seeds’ curl commands against the simulator', () => {
   const forms = async (version: string, method: string, path: string, payload?: string) => {
     const token = (await fetchToken(sim.url)).body.access_token as string;
-    const common = ['--header', `Accept: application/vnd.atlas.${version}+json`, ...(payload ? ['--header', 'Content-Type: application/json', '-d', payload] : []), '-X', method, `${sim.url}${path}`];
+    const common = [
+      '--header',
+      `Accept: application/vnd.atlas.${version}+json`,
+      ...(payload ? ['--header', 'Content-Type: application/json', '-d', payload] : []),
+      '-X',
+      method,
+      `${sim.url}${path}`,
+    ];
     return {
       bearer: () => curl(['--header', `Authorization: Bearer ${token}`, ...common]),
-      digest: () => curl(['--user', `${DEFAULT_API_KEY.publicKey}:${DEFAULT_API_KEY.privateKey}`, '--digest', ...common]),
+      digest: () =>
+        curl(['--user', `${DEFAULT_API_KEY.publicKey}:${DEFAULT_API_KEY.privateKey}`, '--digest', ...common]),
     };
   };
   const base = `/api/atlas/v2/groups/${G}`;
 
   it('000 takeSnapshots (Bearer and --digest)', async () => {
-    const f = await forms('2024-08-05', 'POST', `${base}/clusters/${DEMO_IDS.sharded}/backup/snapshots`, '{"description":"curl","retentionInDays":1}');
+    const f = await forms(
+      '2024-08-05',
+      'POST',
+      `${base}/clusters/${DEMO_IDS.sharded}/backup/snapshots`,
+      '{"description":"curl","retentionInDays":1}',
+    );
     const b = await f.bearer();
     expect(b.status).toBe(200);
     validateResponse('takeSnapshots', b.status, b.body);
@@ -50,12 +74,25 @@ describe('the seeds’ curl commands against the simulator', () => {
 
   it('001 createBackupExport, 004 getBackupExport, 003 createBackupRestoreJob, 002 getServerlessBackupSnapshot', async () => {
     const snap = await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, ageMs: 10_000 });
-    const exp = await forms('2024-08-05', 'POST', `${base}/clusters/${DEMO_IDS.replicaSet}/backup/exports`, JSON.stringify({ snapshotId: snap.id, exportBucketId: DEMO_IDS.bucketId, customData: [{ key: 'k', value: 'v' }] }));
+    const exp = await forms(
+      '2024-08-05',
+      'POST',
+      `${base}/clusters/${DEMO_IDS.replicaSet}/backup/exports`,
+      JSON.stringify({
+        snapshotId: snap.id,
+        exportBucketId: DEMO_IDS.bucketId,
+        customData: [{ key: 'k', value: 'v' }],
+      }),
+    );
     for (const call of [exp.bearer, exp.digest]) {
       const r = await call();
       expect(r.status).toBe(200);
       validateResponse('createBackupExport', r.status, r.body);
-      const get = await forms('2025-03-12', 'GET', `${base}/clusters/${DEMO_IDS.replicaSet}/backup/exports/${r.body.id}?pretty=true`);
+      const get = await forms(
+        '2025-03-12',
+        'GET',
+        `${base}/clusters/${DEMO_IDS.replicaSet}/backup/exports/${r.body.id}?pretty=true`,
+      );
       for (const g of [get.bearer, get.digest]) {
         const x = await g();
         expect([x.status, x.body.id]).toEqual([200, r.body.id]);
@@ -63,14 +100,23 @@ describe('the seeds’ curl commands against the simulator', () => {
         validateResponse('getBackupExport', x.status, x.body);
       }
     }
-    const restore = await forms('2025-03-12', 'POST', `${base}/clusters/${DEMO_IDS.replicaSet}/backup/restoreJobs`, JSON.stringify({ deliveryType: 'download', snapshotId: snap.id }));
+    const restore = await forms(
+      '2025-03-12',
+      'POST',
+      `${base}/clusters/${DEMO_IDS.replicaSet}/backup/restoreJobs`,
+      JSON.stringify({ deliveryType: 'download', snapshotId: snap.id }),
+    );
     for (const call of [restore.bearer, restore.digest]) {
       const r = await call();
       expect(r.status).toBe(200);
       validateResponse('createBackupRestoreJob', r.status, r.body);
     }
     const sl = await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.serverless });
-    const get = await forms('2023-02-01', 'GET', `${base}/serverless/${DEMO_IDS.serverless}/backup/snapshots/${sl.id}?pretty=true`);
+    const get = await forms(
+      '2023-02-01',
+      'GET',
+      `${base}/serverless/${DEMO_IDS.serverless}/backup/snapshots/${sl.id}?pretty=true`,
+    );
     for (const call of [get.bearer, get.digest]) {
       const r = await call();
       expect(r.status).toBe(200);
@@ -85,7 +131,14 @@ describe('auth', () => {
     expect(anon.status).toBe(401);
     expect(anon.headers.get('www-authenticate')).toMatch(/Digest realm="MMS Public API".*qop="auth"/);
     expect((await new Atlas(sim, 'not-a-token').call('listBackupSnapshots', RS)).status).toBe(401);
-    const wrong = await curl(['--user', `${DEFAULT_API_KEY.publicKey}:wrong`, '--digest', '--header', 'Accept: application/vnd.atlas.2023-01-01+json', `${sim.url}/api/atlas/v2/groups/${G}/clusters/${DEMO_IDS.replicaSet}/backup/snapshots`]);
+    const wrong = await curl([
+      '--user',
+      `${DEFAULT_API_KEY.publicKey}:wrong`,
+      '--digest',
+      '--header',
+      'Accept: application/vnd.atlas.2023-01-01+json',
+      `${sim.url}/api/atlas/v2/groups/${G}/clusters/${DEMO_IDS.replicaSet}/backup/snapshots`,
+    ]);
     expect(wrong.status).toBe(401);
     const fresh = await Atlas.connect(sim);
     await sim.admin.revokeTokens();
@@ -94,7 +147,11 @@ describe('auth', () => {
   });
 
   it('rejects bad client credentials and grant types at the token endpoint', async () => {
-    const bad = await fetch(`${sim.url}/api/oauth/token`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` }, body: 'grant_type=client_credentials' });
+    const bad = await fetch(`${sim.url}/api/oauth/token`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('x:y').toString('base64')}` },
+      body: 'grant_type=client_credentials',
+    });
     expect(bad.status).toBe(401);
     expect(await bad.text()).not.toContain('y"');
   });
@@ -108,35 +165,50 @@ describe('auth', () => {
       validateResponse('oauthToken', 429, limited.body);
       expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await s.admin.counters()).oauthToken).toBe(4);
-    } finally { await s.stop(); }
+    } finally {
+      await s.stop();
+    }
   });
 });
 
 describe('versions, envelope, pretty, pagination, path rules', () => {
-  it.each([[null], ['2099-01-01'], ['2024-13']])('answers 406 INVALID_VERSION_DATE for Accept version %s', async (version) => {
-    const r = await atlas.call('listBackupSnapshots', RS, { version });
-    expect([r.status, r.body.errorCode]).toEqual([406, 'INVALID_VERSION_DATE']);
-  });
+  it.each([[null], ['2099-01-01'], ['2024-13']])(
+    'answers 406 INVALID_VERSION_DATE for Accept version %s',
+    async (version) => {
+      const r = await atlas.call('listBackupSnapshots', RS, { version });
+      expect([r.status, r.body.errorCode]).toEqual([406, 'INVALID_VERSION_DATE']);
+    },
+  );
 
   it('serves both the catalog and the spec version, naming it in Content-Type; other known dates → 406', async () => {
     for (const v of ['2024-08-05', '2023-01-01']) {
-      const r = await atlas.call('listBackupShardedClusters', { groupId: G, clusterName: DEMO_IDS.sharded }, { version: v === '2024-08-05' ? '2023-01-01' : v });
+      const r = await atlas.call(
+        'listBackupShardedClusters',
+        { groupId: G, clusterName: DEMO_IDS.sharded },
+        { version: v === '2024-08-05' ? '2023-01-01' : v },
+      );
       expect(r.headers.get('content-type')).toContain('application/vnd.atlas.2023-01-01+json');
       const t = await atlas.call('getCluster', RS, { version: '2024-08-05' });
       expect(t.headers.get('content-type')).toContain('application/vnd.atlas.2024-08-05+json');
     }
-    const spec = await atlas.call('createBackupRestoreJob', RS, { version: '2023-01-01', body: { deliveryType: 'download' } });
+    const spec = await atlas.call('createBackupRestoreJob', RS, {
+      version: '2023-01-01',
+      body: { deliveryType: 'download' },
+    });
     expect([spec.status, spec.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']); // accepted version, body rule applies
     expect((await atlas.call('listBackupSnapshots', RS, { version: '2024-10-23' })).status).toBe(406);
   });
 
   it('wraps in an envelope, pretty-prints and paginates with links and totalCount', async () => {
-    for (let i = 0; i < 5; i++) await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, ageMs: 1_000_000 + i });
+    for (let i = 0; i < 5; i++)
+      await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, ageMs: 1_000_000 + i });
     const all = (await atlas.call('listBackupSnapshots', RS)).body.totalCount as number;
     const p2 = await atlas.call('listBackupSnapshots', RS, { query: { itemsPerPage: '2', pageNum: '2' } });
     expect(p2.body.results).toHaveLength(2);
     expect(p2.body.links.map((l: { rel: string }) => l.rel)).toEqual(['self', 'previous', 'next']);
-    const noCount = await atlas.call('listBackupSnapshots', RS, { query: { includeCount: 'false', itemsPerPage: '500' } });
+    const noCount = await atlas.call('listBackupSnapshots', RS, {
+      query: { includeCount: 'false', itemsPerPage: '500' },
+    });
     expect(noCount.body.totalCount).toBeUndefined();
     expect(noCount.body.results).toHaveLength(all);
     expect((await atlas.call('listBackupSnapshots', RS, { query: { itemsPerPage: '501' } })).status).toBe(400);
@@ -157,7 +229,11 @@ describe('versions, envelope, pretty, pagination, path rules', () => {
     expect(badName.body.detail).toContain('clusterName');
     const noGroup = await atlas.call('getCluster', { groupId: 'eeeeeeeeeeeeeeeeeeeeeeee', clusterName: 'c' });
     expect([noGroup.status, noGroup.body.errorCode]).toEqual([404, 'GROUP_NOT_FOUND']);
-    const badJson = await fetch(`${sim.url}${atlas.path('takeSnapshots', RS)}`, { method: 'POST', headers: { authorization: 'x', accept: 'application/vnd.atlas.2024-08-05+json' }, body: '{' });
+    const badJson = await fetch(`${sim.url}${atlas.path('takeSnapshots', RS)}`, {
+      method: 'POST',
+      headers: { authorization: 'x', accept: 'application/vnd.atlas.2024-08-05+json' },
+      body: '{',
+    });
     expect(badJson.status).toBe(401);
   });
 });
@@ -190,7 +266,9 @@ describe('faults, admin API and state file', () => {
     const before = (await sim.admin.resources()).exports.length;
     const snap = await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet });
     await sim.admin.setFaults({ operations: { createBackupExport: { dropResponse: 1 } } });
-    await expect(atlas.call('createBackupExport', RS, { body: { snapshotId: snap.id, exportBucketId: DEMO_IDS.bucketId } })).rejects.toThrow();
+    await expect(
+      atlas.call('createBackupExport', RS, { body: { snapshotId: snap.id, exportBucketId: DEMO_IDS.bucketId } }),
+    ).rejects.toThrow();
     await sim.admin.setFaults({ operations: { getCluster: { truncate: 1 } } });
     await expect(atlas.call('getCluster', RS)).rejects.toThrow();
     await sim.admin.clearFaults();
@@ -205,13 +283,21 @@ describe('faults, admin API and state file', () => {
     const stateFile = join(dir, 'state.json');
     try {
       const a = await startFast({ stateFile, seed: DEMO_SEED });
-      const s = await a.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, description: 'persisted' });
+      const s = await a.admin.addScheduledSnapshot({
+        groupId: G,
+        clusterName: DEMO_IDS.replicaSet,
+        description: 'persisted',
+      });
       await a.stop();
       const b = await startFast({ stateFile });
       try {
         const r = await (await Atlas.connect(b)).call('getClusterBackupSnapshot', { ...RS, snapshotId: s.id });
         expect([r.status, r.body.description]).toEqual([200, 'persisted']);
-      } finally { await b.stop(); }
-    } finally { rmSync(dir, { recursive: true, force: true }); }
+      } finally {
+        await b.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -38,19 +38,43 @@ const ENUMS: Record<string, Record<string, string[]>> = {
 const STRICT_ERROR = {
   type: 'object',
   required: ['error', 'errorCode', 'detail', 'reason', 'parameters'],
-  properties: { error: { type: 'integer' }, errorCode: { type: 'string', pattern: '^[A-Z0-9_]+$' }, detail: { type: 'string' }, reason: { type: 'string' }, parameters: { type: 'array' } },
+  properties: {
+    error: { type: 'integer' },
+    errorCode: { type: 'string', pattern: '^[A-Z0-9_]+$' },
+    detail: { type: 'string' },
+    reason: { type: 'string' },
+    parameters: { type: 'array' },
+  },
 };
 const TOKEN = {
-  type: 'object', required: ['access_token', 'token_type', 'expires_in'],
-  properties: { access_token: { type: 'string', minLength: 16 }, token_type: { const: 'Bearer' }, expires_in: { type: 'integer', minimum: 1 } },
+  type: 'object',
+  required: ['access_token', 'token_type', 'expires_in'],
+  properties: {
+    access_token: { type: 'string', minLength: 16 },
+    token_type: { const: 'Bearer' },
+    expires_in: { type: 'integer', minimum: 1 },
+  },
 };
 
-interface Loaded { ajv: Ajv; responses: Map<string, Map<string, string | null>>; cache: Map<string, ValidateFunction> }
+interface Loaded {
+  ajv: Ajv;
+  responses: Map<string, Map<string, string | null>>;
+  cache: Map<string, ValidateFunction>;
+}
 let loaded: Loaded | undefined;
 
 function load(): Loaded {
   if (loaded) return loaded;
-  const spec = parse(readFileSync(SPEC_PATH, 'utf8')) as { paths: Record<string, Record<string, { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }>>; components: { schemas: Record<string, Schema> } };
+  const spec = parse(readFileSync(SPEC_PATH, 'utf8')) as {
+    paths: Record<
+      string,
+      Record<
+        string,
+        { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
+      >
+    >;
+    components: { schemas: Record<string, Schema> };
+  };
   const schemas = spec.components.schemas;
   for (const [name, props] of Object.entries(ENUMS)) {
     for (const [prop, values] of Object.entries(props)) {
@@ -84,7 +108,10 @@ function load(): Loaded {
 
 function validatorFor(l: Loaded, key: string, schema: object): ValidateFunction {
   let v = l.cache.get(key);
-  if (!v) { v = l.ajv.compile(schema); l.cache.set(key, v); }
+  if (!v) {
+    v = l.ajv.compile(schema);
+    l.cache.set(key, v);
+  }
   return v;
 }
 
@@ -104,14 +131,25 @@ export function checkResponse(operationId: string, status: number, body: unknown
     if (!byStatus) return [`unknown operationId ${operationId}`];
     if (!byStatus.has(String(status))) return [`status ${status} is not a documented response of ${operationId}`];
     const ref = byStatus.get(String(status));
-    if (!ref) return body === undefined || body === '' || body === null ? [] : [`${operationId} ${status} has no body in the spec`];
+    if (!ref)
+      return body === undefined || body === '' || body === null
+        ? []
+        : [`${operationId} ${status} has no body in the spec`];
     v = validatorFor(l, ref, { $ref: `atlas${ref}` });
   }
-  return v(body) ? [] : (v.errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`);
+  return v(body)
+    ? []
+    : (v.errors ?? []).map(
+        (e) =>
+          `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
+      );
 }
 
 /** Throws, naming every violation, if `body` does not validate. */
 export function validateResponse(operationId: string, status: number, body: unknown): void {
   const errors = checkResponse(operationId, status, body);
-  if (errors.length) throw new Error(`${operationId} ${status} response does not match the spec:\n  ${errors.join('\n  ')}\n${JSON.stringify(body).slice(0, 2000)}`);
+  if (errors.length)
+    throw new Error(
+      `${operationId} ${status} response does not match the spec:\n  ${errors.join('\n  ')}\n${JSON.stringify(body).slice(0, 2000)}`,
+    );
 }

@@ -25,9 +25,17 @@ describe('disasterRecovery approval gate and cancellation', () => {
     await ctx.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
     const snap = await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
     const request: DisasterRecoveryRequest = {
-      ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target, production }, ...extra,
+      ...FAST,
+      source: { kind: 'dedicated', groupId: SRC, clusterName: source },
+      what: { latest: true },
+      target: { groupId: TGT, clusterName: target, production },
+      ...extra,
     };
-    const handle = await ctx.client.workflow.start(disasterRecovery, { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('dr'), args: [request] });
+    const handle = await ctx.client.workflow.start(disasterRecovery, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId: uniqueId('dr'),
+      args: [request],
+    });
     return { source, target, snap, handle: handle as WorkflowHandle };
   }
 
@@ -35,12 +43,14 @@ describe('disasterRecovery approval gate and cancellation', () => {
     for (let i = 0; i < 400; i++) {
       const s = await handle.query<DrStatus>('status');
       if (s.phase === phase) return s;
-      if (['completed', 'failed', 'cancelled', 'rejected'].includes(s.phase)) throw new Error(`run ended in ${s.phase} before reaching ${phase}`);
+      if (['completed', 'failed', 'cancelled', 'rejected'].includes(s.phase))
+        throw new Error(`run ended in ${s.phase} before reaching ${phase}`);
       await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`run never reached ${phase}`);
   }
-  const jobsInto = async (target: string) => (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
+  const jobsInto = async (target: string) =>
+    (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
 
   it('pauses a production-target run in awaiting-approval showing what will be overwritten with what, then restores once approved', async () => {
     const { target: prodTarget, snap, handle, source } = await scenario({}, true);
@@ -52,10 +62,16 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(await jobsInto(prodTarget)).toHaveLength(0);
 
     // The validator turns away an approval that names nobody.
-    await expect(handle.executeUpdate(approveUpdate, { args: [{ by: '  ' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice', reason: 'incident 42' }] })).toEqual({ decision: 'approved' });
+    await expect(handle.executeUpdate(approveUpdate, { args: [{ by: '  ' }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
+    expect(await handle.executeUpdate(approveUpdate, { args: [{ by: 'alice', reason: 'incident 42' }] })).toEqual({
+      decision: 'approved',
+    });
     // A second decision is refused: the run is no longer awaiting approval.
-    await expect(handle.executeUpdate(rejectUpdate, { args: [{ by: 'mallory' }] })).rejects.toBeInstanceOf(WorkflowUpdateFailedError);
+    await expect(handle.executeUpdate(rejectUpdate, { args: [{ by: 'mallory' }] })).rejects.toBeInstanceOf(
+      WorkflowUpdateFailedError,
+    );
 
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('completed');
@@ -69,7 +85,9 @@ describe('disasterRecovery approval gate and cancellation', () => {
   it('ends as rejected when someone rejects, restoring nothing, with the phase searchable', async () => {
     const { target, handle } = await scenario({ approval: { required: true } });
     await waitForPhase(handle, 'awaiting-approval');
-    expect(await handle.executeUpdate(rejectUpdate, { args: [{ by: 'bob', reason: 'wrong snapshot' }] })).toEqual({ decision: 'rejected' });
+    expect(await handle.executeUpdate(rejectUpdate, { args: [{ by: 'bob', reason: 'wrong snapshot' }] })).toEqual({
+      decision: 'rejected',
+    });
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('rejected');
     expect(report.approval).toMatchObject({ decision: 'rejected', by: 'bob', reason: 'wrong snapshot' });
@@ -112,7 +130,12 @@ describe('disasterRecovery approval gate and cancellation', () => {
     await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: other, ageMs: HOUR });
     const blocker = await ctx.worker.built.atlas.request('createBackupRestoreJob', {
       path: { groupId: SRC, clusterName: other },
-      body: { deliveryType: 'pointInTime', pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) - 60, targetGroupId: TGT, targetClusterName: target },
+      body: {
+        deliveryType: 'pointInTime',
+        pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) - 60,
+        targetGroupId: TGT,
+        targetClusterName: target,
+      },
     });
     await gated.executeUpdate(approveUpdate, { args: [{ by: 'carol' }] });
     await waitForPhase(gated, 'restoring');
@@ -125,7 +148,9 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(report.restoreJobId).toBeUndefined();
     expect(report.status.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect((await jobsInto(target)).map((j) => j.id)).toEqual([blocker.id]);
-    const busy = (await ctx.sim.admin.requestLog()).filter((e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409);
+    const busy = (await ctx.sim.admin.requestLog()).filter(
+      (e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409,
+    );
     expect(busy.length).toBeGreaterThan(0);
   });
 
@@ -143,7 +168,9 @@ describe('disasterRecovery approval gate and cancellation', () => {
       expect(jobs).toHaveLength(1);
       expect(report.restoreJobId).toBe(jobs[0]!.id);
       expect(report.cancellation).toMatchObject({ restoreJobId: jobs[0]!.id, cancelled: true });
-      const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: jobs[0]!.clusterName, restoreJobId: jobs[0]!.id } });
+      const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', {
+        path: { groupId: SRC, clusterName: jobs[0]!.clusterName, restoreJobId: jobs[0]!.id },
+      });
       expect(job.cancelled).toBe(true);
     } finally {
       await ctx.sim.admin.clearFaults();
@@ -158,7 +185,9 @@ describe('disasterRecovery approval gate and cancellation', () => {
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('cancelled');
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: true });
-    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
+    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! },
+    });
     expect(job.cancelled).toBe(true);
     expect(job.finishedAt).toBeUndefined();
     expect(report.verified).toBeUndefined();

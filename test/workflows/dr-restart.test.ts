@@ -5,7 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import type { DrReport, DrStatus } from '../../src/contract/index.js';
 import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
-import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId, type TestWorker } from '../helpers/temporal.js';
+import {
+  FAST,
+  startTestSimulator,
+  startTestWorker,
+  temporalClient,
+  uniqueId,
+  type TestWorker,
+} from '../helpers/temporal.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 
 const RESTORE_MS = 3_000;
@@ -33,8 +40,17 @@ describe('disasterRecovery across a worker restart', () => {
     await env.sim.admin.seedCluster({ groupId: SRC, name: source, kind: 'replicaSet' });
     await env.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
     await env.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: 3_600_000 });
-    const request: DisasterRecoveryRequest = { ...FAST, source: { kind: 'dedicated', groupId: SRC, clusterName: source }, what: { latest: true }, target: { groupId: TGT, clusterName: target } };
-    const handle = (await temporal.client.workflow.start(disasterRecovery, { taskQueue, workflowId: uniqueId('dr'), args: [request] })) as WorkflowHandle;
+    const request: DisasterRecoveryRequest = {
+      ...FAST,
+      source: { kind: 'dedicated', groupId: SRC, clusterName: source },
+      what: { latest: true },
+      target: { groupId: TGT, clusterName: target },
+    };
+    const handle = (await temporal.client.workflow.start(disasterRecovery, {
+      taskQueue,
+      workflowId: uniqueId('dr'),
+      args: [request],
+    })) as WorkflowHandle;
     return { source, target, handle };
   }
 
@@ -53,14 +69,18 @@ describe('disasterRecovery across a worker restart', () => {
     const { source, target, handle } = await scenario(first.taskQueue);
     const status = await waitForPhase(handle, 'waiting-for-restore');
     // Read before the worker stops: the restore is still running when its worker goes away.
-    const midway = await first.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
+    const midway = await first.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! },
+    });
     await first.stop();
     const second = await startTestWorker(env.sim, env.auth, first.taskQueue);
     workers.push(second);
     const report = (await handle.result()) as DrReport;
     expect(report.outcome).toBe('completed');
     expect(report.restoreJobId).toBe(status.ids.restoreJobId);
-    const jobs = (await env.sim.admin.resources()).restoreJobs.filter((j) => j.clusterName === source || j.targetClusterName === target);
+    const jobs = (await env.sim.admin.resources()).restoreJobs.filter(
+      (j) => j.clusterName === source || j.targetClusterName === target,
+    );
     expect(jobs.map((j) => j.id)).toEqual([report.restoreJobId]);
     // The restore really was interrupted: it had not finished when its first worker stopped.
     expect(midway.finishedAt).toBeUndefined();
@@ -85,7 +105,9 @@ describe('disasterRecovery across a worker restart', () => {
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: false });
     expect(report.cancellation?.detail).toContain('CANNOT_CANCEL_AUTOMATED_RESTORE');
     expect(report.status.notes.join(' ')).toContain('keeps running in Atlas');
-    const job = await w.built.atlas.request('getBackupRestoreJob', { path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! } });
+    const job = await w.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId: SRC, clusterName: source, restoreJobId: status.ids.restoreJobId! },
+    });
     expect(job.cancelled).toBe(false);
   });
 });

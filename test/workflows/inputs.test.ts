@@ -1,6 +1,12 @@
 // The pipeline input schema: seed 003's restore rules and field-level messages.
 import { describe, expect, it } from 'vitest';
-import { backupPipelineInputSchema, formatIssues, InvalidInputError, parseOrThrow, MIN_PIT_SECONDS } from '../../src/contract/index.js';
+import {
+  backupPipelineInputSchema,
+  formatIssues,
+  InvalidInputError,
+  parseOrThrow,
+  MIN_PIT_SECONDS,
+} from '../../src/contract/index.js';
 
 const base = { groupId: '65f1a0c0a1b2c3d4e5f60001', clusterName: 'prod-1' };
 const problems = (value: unknown) => {
@@ -28,8 +34,21 @@ describe('backupPipeline input', () => {
   });
 
   it('keeps Atlas int32 fields within 2^31-1, naming each field', () => {
-    expect(problems({ ...base, snapshot: { retentionInDays: 2 ** 31 } })).toEqual(['snapshot.retentionInDays must be at most 2147483647 (Atlas stores it as a 32-bit integer)']);
-    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', targetGroupId: base.groupId, targetClusterName: 'x', oplogTs: 2 ** 31, oplogInc: 2 ** 31 } })).toEqual([
+    expect(problems({ ...base, snapshot: { retentionInDays: 2 ** 31 } })).toEqual([
+      'snapshot.retentionInDays must be at most 2147483647 (Atlas stores it as a 32-bit integer)',
+    ]);
+    expect(
+      problems({
+        ...base,
+        restore: {
+          deliveryType: 'pointInTime',
+          targetGroupId: base.groupId,
+          targetClusterName: 'x',
+          oplogTs: 2 ** 31,
+          oplogInc: 2 ** 31,
+        },
+      }),
+    ).toEqual([
       'restore.oplogTs must be at most 2147483647 (Atlas stores it as a 32-bit integer)',
       'restore.oplogInc must be at most 2147483647 (Atlas stores it as a 32-bit integer)',
     ]);
@@ -37,9 +56,15 @@ describe('backupPipeline input', () => {
   });
 
   it('refuses intervals Temporal cannot represent and a retry cap below its start', () => {
-    expect(problems({ ...base, polling: { initialIntervalSeconds: 0.0000001 } })).toEqual(['polling.initialIntervalSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)']);
-    expect(problems({ ...base, retry: { initialIntervalSeconds: 30, maximumIntervalSeconds: 10 } })).toEqual(['retry.maximumIntervalSeconds must be >= retry.initialIntervalSeconds']);
-    expect(problems({ ...base, timeouts: { callSeconds: 0.0001 } })).toEqual(['timeouts.callSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)']);
+    expect(problems({ ...base, polling: { initialIntervalSeconds: 0.0000001 } })).toEqual([
+      'polling.initialIntervalSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
+    ]);
+    expect(problems({ ...base, retry: { initialIntervalSeconds: 30, maximumIntervalSeconds: 10 } })).toEqual([
+      'retry.maximumIntervalSeconds must be >= retry.initialIntervalSeconds',
+    ]);
+    expect(problems({ ...base, timeouts: { callSeconds: 0.0001 } })).toEqual([
+      'timeouts.callSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
+    ]);
   });
 
   it('requires a target for automated and pointInTime restores', () => {
@@ -58,17 +83,27 @@ describe('backupPipeline input', () => {
     expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target } })).toEqual([
       'restore.pointInTimeUTCSeconds or oplogTs + oplogInc is required when deliveryType is pointInTime',
     ]);
-    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS } })).toEqual([
-      'restore.oplogInc is required with the other oplog field (oplogTs + oplogInc)',
-    ]);
-    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, pointInTimeUTCSeconds: 100 } })).toEqual([
-      `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)`,
-    ]);
-    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 0 } })).toEqual(['restore.oplogInc must be >= 1']);
-    expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 3 } })).toEqual([]);
-    expect(problems({ ...base, restore: { deliveryType: 'download', pointInTimeUTCSeconds: MIN_PIT_SECONDS + 1 } })).toEqual([
-      'restore.pointInTimeUTCSeconds is only allowed when deliveryType is pointInTime',
-    ]);
+    expect(
+      problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS } }),
+    ).toEqual(['restore.oplogInc is required with the other oplog field (oplogTs + oplogInc)']);
+    expect(
+      problems({ ...base, restore: { deliveryType: 'pointInTime', ...target, pointInTimeUTCSeconds: 100 } }),
+    ).toEqual([`restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)`]);
+    expect(
+      problems({
+        ...base,
+        restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 0 },
+      }),
+    ).toEqual(['restore.oplogInc must be >= 1']);
+    expect(
+      problems({
+        ...base,
+        restore: { deliveryType: 'pointInTime', ...target, oplogTs: MIN_PIT_SECONDS + 1, oplogInc: 3 },
+      }),
+    ).toEqual([]);
+    expect(
+      problems({ ...base, restore: { deliveryType: 'download', pointInTimeUTCSeconds: MIN_PIT_SECONDS + 1 } }),
+    ).toEqual(['restore.pointInTimeUTCSeconds is only allowed when deliveryType is pointInTime']);
   });
 
   it('rejects unknown fields so a typo is not silently ignored', () => {
@@ -76,7 +111,11 @@ describe('backupPipeline input', () => {
   });
 
   it('throws InvalidInputError listing every problem', () => {
-    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(InvalidInputError);
-    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(/Invalid backup request: groupId is required/);
+    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(
+      InvalidInputError,
+    );
+    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(
+      /Invalid backup request: groupId is required/,
+    );
   });
 });

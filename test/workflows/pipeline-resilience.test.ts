@@ -42,13 +42,33 @@ describe('backupPipeline resilience', () => {
   it('completes through a storm of 30% 500/502/503/409/429 (with Retry-After) on every operation', async () => {
     const { sim, worker } = await setup({
       timeScale: 0.05,
-      faults: { seed: 7, operations: { '*': { status500: 0.06, status502: 0.06, status503: 0.06, status409: 0.06, status429: 0.06, retryAfterSeconds: 0.2 } } },
+      faults: {
+        seed: 7,
+        operations: {
+          '*': {
+            status500: 0.06,
+            status502: 0.06,
+            status503: 0.06,
+            status409: 0.06,
+            status429: 0.06,
+            retryAfterSeconds: 0.2,
+          },
+        },
+      },
     });
     const workflowId = uniqueId('storm');
     const result = (await temporal.client.workflow.execute(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget }, ...FAST }],
+      args: [
+        {
+          groupId,
+          clusterName: replicaSet,
+          export: { exportBucketId: bucketId },
+          restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+          ...FAST,
+        },
+      ],
     })) as PipelineResult;
     expect(result.outcome).toBe('completed');
     expect(result.restore?.state).toBe('finished');
@@ -62,13 +82,28 @@ describe('backupPipeline resilience', () => {
   it('creates exactly one snapshot, export job and restore job when every create response is dropped after the commit', async () => {
     const { sim, worker } = await setup({
       timeScale: 0.05,
-      faults: { seed: 3, operations: { takeSnapshots: { dropResponse: 1 }, createBackupExport: { dropResponse: 1 }, createBackupRestoreJob: { dropResponse: 1 } } },
+      faults: {
+        seed: 3,
+        operations: {
+          takeSnapshots: { dropResponse: 1 },
+          createBackupExport: { dropResponse: 1 },
+          createBackupRestoreJob: { dropResponse: 1 },
+        },
+      },
     });
     const workflowId = uniqueId('dropped');
     const result = (await temporal.client.workflow.execute(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, restore: { deliveryType: 'download' }, ...FAST }],
+      args: [
+        {
+          groupId,
+          clusterName: replicaSet,
+          export: { exportBucketId: bucketId },
+          restore: { deliveryType: 'download' },
+          ...FAST,
+        },
+      ],
     })) as PipelineResult;
     expect(result.outcome).toBe('completed');
     expect(result.snapshot?.adopted).toBe(true);
@@ -81,15 +116,33 @@ describe('backupPipeline resilience', () => {
   });
 
   it('finishes with no duplicates when the worker is stopped mid-wait and a new worker takes over', async () => {
-    const { sim, auth, worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 100, snapshotInProgress: 200, exportQueued: 100, exportPerCollection: 300, exportTotalCollections: 10 } });
+    const { sim, auth, worker } = await setup({
+      timeScale: 1,
+      durations: {
+        snapshotQueued: 100,
+        snapshotInProgress: 200,
+        exportQueued: 100,
+        exportPerCollection: 300,
+        exportTotalCollections: 10,
+      },
+    });
     const workflowId = uniqueId('takeover');
     const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId,
-      args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, timeouts: { callSeconds: 5 } }],
+      args: [
+        {
+          groupId,
+          clusterName: replicaSet,
+          export: { exportBucketId: bucketId },
+          ...FAST,
+          timeouts: { callSeconds: 5 },
+        },
+      ],
     });
     const deadline = Date.now() + 20_000;
-    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-export' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-export' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     expect((await getPipelineStatus(handle)).phase).toBe('waiting-for-export');
     await worker.stop();
     const successor = await startTestWorker(sim, auth, worker.taskQueue);
@@ -102,20 +155,26 @@ describe('backupPipeline resilience', () => {
   });
 
   it('cancels the Atlas restore job when the run is cancelled during a download restore', async () => {
-    const { worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, restoreDownload: 60_000 } });
+    const { worker } = await setup({
+      timeScale: 1,
+      durations: { snapshotQueued: 50, snapshotInProgress: 100, restoreDownload: 60_000 },
+    });
     const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
       workflowId: uniqueId('cancel'),
       args: [{ groupId, clusterName: replicaSet, restore: { deliveryType: 'download' }, ...FAST }],
     });
     const deadline = Date.now() + 20_000;
-    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-restore' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-restore' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await handle.cancel();
     const result = (await handle.result()) as PipelineResult;
     expect(result.outcome).toBe('cancelled');
     expect(result.restore?.state).toBe('cancelled');
     expect(result.status.notes.join(' ')).toContain('Cancelled restore job');
-    const job = await worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
+    const job = await worker.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id },
+    });
     expect(job.cancelled).toBe(true);
     expect((await getPipelineStatus(handle)).phase).toBe('cancelled');
   });
@@ -128,7 +187,8 @@ describe('backupPipeline resilience', () => {
       args: [{ groupId, clusterName: replicaSet, ...FAST }],
     });
     const deadline = Date.now() + 20_000;
-    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-snapshot' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await getPipelineStatus(handle)).phase !== 'waiting-for-snapshot' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await handle.cancel();
     const result = (await handle.result()) as PipelineResult;
     expect(result.outcome).toBe('cancelled');
@@ -138,7 +198,11 @@ describe('backupPipeline resilience', () => {
   it('makes runs filterable by project, cluster and phase through search attributes', async () => {
     const { worker } = await setup({ timeScale: 0.05 });
     const workflowId = uniqueId('visible');
-    await temporal.client.workflow.execute(backupPipeline, { taskQueue: worker.taskQueue, workflowId, args: [{ groupId, clusterName: replicaSet, ...FAST }] });
+    await temporal.client.workflow.execute(backupPipeline, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ groupId, clusterName: replicaSet, ...FAST }],
+    });
     const query = `WorkflowId = '${workflowId}' AND AtlasProject = '${groupId}' AND AtlasCluster = '${replicaSet}' AND BackupPhase = 'completed'`;
     let found: string[] = [];
     const deadline = Date.now() + 15_000;

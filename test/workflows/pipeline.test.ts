@@ -14,7 +14,11 @@ describe('backupPipeline', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 0.05 });
 
   const run = (request: BackupPipelineRequest, workflowId = uniqueId('pipeline')) =>
-    ctx.client.workflow.execute(backupPipeline, { taskQueue: ctx.worker.taskQueue, workflowId, args: [{ ...FAST, ...request }] }) as Promise<PipelineResult>;
+    ctx.client.workflow.execute(backupPipeline, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId,
+      args: [{ ...FAST, ...request }],
+    }) as Promise<PipelineResult>;
 
   async function resourcesOf(result: PipelineResult) {
     const r = await ctx.sim.admin.resources();
@@ -30,7 +34,9 @@ describe('backupPipeline', () => {
     const result = await run({ groupId, clusterName: replicaSet, snapshot: { retentionInDays: 3 } }, workflowId);
     expect(result.outcome).toBe('completed');
     expect(result.snapshot?.status).toBe('completed');
-    const fromAtlas = await ctx.worker.built.atlas.request('getClusterBackupSnapshot', { path: { groupId, clusterName: replicaSet, snapshotId: result.snapshot!.id } });
+    const fromAtlas = await ctx.worker.built.atlas.request('getClusterBackupSnapshot', {
+      path: { groupId, clusterName: replicaSet, snapshotId: result.snapshot!.id },
+    });
     expect(fromAtlas.status).toBe('completed');
     expect(fromAtlas.description).toContain(workflowId);
     expect(fromAtlas.retentionInDays ?? 3).toBe(3);
@@ -57,7 +63,11 @@ describe('backupPipeline', () => {
     expect(result.snapshot).toMatchObject({ status: 'completed', sharded: false, adopted: false });
     expect(result.export).toMatchObject({ state: 'Successful', exportBucketId: bucketId });
     expect(result.export!.exportedCollections).toBe(result.export!.totalCollections);
-    expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'automated', targetClusterName: restoreTarget });
+    expect(result.restore).toMatchObject({
+      state: 'finished',
+      deliveryType: 'automated',
+      targetClusterName: restoreTarget,
+    });
     expect(result.status.steps.map((s) => [s.name, s.outcome])).toEqual([
       ['take-snapshot', 'ok'],
       ['wait-for-snapshot', 'ok'],
@@ -92,21 +102,35 @@ describe('backupPipeline', () => {
     const result = await run({
       groupId,
       clusterName: replicaSet,
-      restore: { deliveryType: 'pointInTime', targetGroupId: targetProjectId, targetClusterName: restoreTarget, pointInTimeUTCSeconds },
+      restore: {
+        deliveryType: 'pointInTime',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        pointInTimeUTCSeconds,
+      },
     });
     expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'pointInTime' });
-    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', { path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id } });
+    const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId, clusterName: replicaSet, restoreJobId: result.restore!.id },
+    });
     expect(job.pointInTimeUTCSeconds).toBe(pointInTimeUTCSeconds);
   });
 
   it('waits out UNFINISHED_ON_DEMAND_SNAPSHOT when a second pipeline starts on the same cluster, then takes its own snapshot', async () => {
     // Snapshots that run for seconds, and a second start only once the first snapshot exists: the
     // overlap is guaranteed however slow the machine is, not left to a race of two starts.
-    const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 500, snapshotInProgress: 4_000 } });
+    const slow = await startTestSimulator({
+      timeScale: 1,
+      durations: { snapshotQueued: 500, snapshotInProgress: 4_000 },
+    });
     const slowWorker = await startTestWorker(slow.sim, slow.auth);
     try {
       const start = (name: string) =>
-        ctx.client.workflow.start(backupPipeline, { taskQueue: slowWorker.taskQueue, workflowId: uniqueId(name), args: [{ ...FAST, groupId, clusterName: replicaSet }] });
+        ctx.client.workflow.start(backupPipeline, {
+          taskQueue: slowWorker.taskQueue,
+          workflowId: uniqueId(name),
+          args: [{ ...FAST, groupId, clusterName: replicaSet }],
+        });
       const firstHandle = await start('first');
       for (let i = 0; !(await getPipelineStatus(firstHandle)).ids.snapshotId; i++) {
         if (i > 600) throw new Error('the first pipeline never took its snapshot');
@@ -138,7 +162,12 @@ describe('backupPipeline', () => {
     const err = await run({
       groupId,
       clusterName: replicaSet,
-      restore: { deliveryType: 'pointInTime', targetGroupId: targetProjectId, targetClusterName: restoreTarget, pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) + 86_400 },
+      restore: {
+        deliveryType: 'pointInTime',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) + 86_400,
+      },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { message: string; type?: string };
@@ -152,7 +181,11 @@ describe('backupPipeline', () => {
   it('rejects invalid input on entry with field-level messages, before any Atlas call', async () => {
     const before = await ctx.sim.admin.counters();
     const err = await ctx.client.workflow
-      .execute('backupPipeline', { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('invalid'), args: [{ groupId: 'xyz', clusterName: '-bad', restore: { deliveryType: 'automated' } }] })
+      .execute('backupPipeline', {
+        taskQueue: ctx.worker.taskQueue,
+        workflowId: uniqueId('invalid'),
+        args: [{ groupId: 'xyz', clusterName: '-bad', restore: { deliveryType: 'automated' } }],
+      })
       .catch((e: unknown) => e);
     const message = String((err as WorkflowFailedError).cause?.message);
     expect(message).toContain('groupId must be a 24-character hex id');
@@ -163,27 +196,55 @@ describe('backupPipeline', () => {
 
   it('refuses a direct start with a number Atlas cannot store, naming the field, before any Atlas call', async () => {
     const before = await ctx.sim.admin.counters();
-    const start = ctx.client.workflow.execute(backupPipeline, { taskQueue: ctx.worker.taskQueue, workflowId: uniqueId('int32'), args: [{ groupId, clusterName: replicaSet, snapshot: { retentionInDays: 2 ** 31 } }] });
+    const start = ctx.client.workflow.execute(backupPipeline, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId: uniqueId('int32'),
+      args: [{ groupId, clusterName: replicaSet, snapshot: { retentionInDays: 2 ** 31 } }],
+    });
     const err = await start.catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
-    expect(String((err as WorkflowFailedError).cause?.message)).toContain('snapshot.retentionInDays must be at most 2147483647');
+    expect(String((err as WorkflowFailedError).cause?.message)).toContain(
+      'snapshot.retentionInDays must be at most 2147483647',
+    );
     expect(await ctx.sim.admin.counters()).toEqual(before);
   });
 
   it('shows export progress through getPipelineStatus while the export runs', async () => {
-    const slow = await startTestSimulator({ timeScale: 1, durations: { snapshotQueued: 50, snapshotInProgress: 100, exportQueued: 50, exportPerCollection: 250, exportTotalCollections: 12 } });
+    const slow = await startTestSimulator({
+      timeScale: 1,
+      durations: {
+        snapshotQueued: 50,
+        snapshotInProgress: 100,
+        exportQueued: 50,
+        exportPerCollection: 250,
+        exportTotalCollections: 12,
+      },
+    });
     const slowWorker = await startTestWorker(slow.sim, slow.auth);
     try {
       const handle = await ctx.client.workflow.start(backupPipeline, {
         taskQueue: slowWorker.taskQueue,
         workflowId: uniqueId('progress'),
-        args: [{ groupId, clusterName: replicaSet, export: { exportBucketId: bucketId }, ...FAST, polling: { initialIntervalSeconds: 0.1, maximumIntervalSeconds: 0.3, backoffCoefficient: 1 } }],
+        args: [
+          {
+            groupId,
+            clusterName: replicaSet,
+            export: { exportBucketId: bucketId },
+            ...FAST,
+            polling: { initialIntervalSeconds: 0.1, maximumIntervalSeconds: 0.3, backoffCoefficient: 1 },
+          },
+        ],
       });
       let seen: { exportedCollections: number; totalCollections: number } | undefined;
       const deadline = Date.now() + 20_000;
       while (!seen && Date.now() < deadline) {
         const status = await getPipelineStatus(handle);
-        if (status.phase === 'waiting-for-export' && status.exportProgress && status.exportProgress.exportedCollections > 0 && status.exportProgress.exportedCollections < status.exportProgress.totalCollections) {
+        if (
+          status.phase === 'waiting-for-export' &&
+          status.exportProgress &&
+          status.exportProgress.exportedCollections > 0 &&
+          status.exportProgress.exportedCollections < status.exportProgress.totalCollections
+        ) {
           seen = status.exportProgress;
           expect(status.pending?.activity).toBe('awaitExport');
           expect(status.pending?.atlasState).toBe('InProgress');

@@ -15,9 +15,15 @@ describe('workflow replay against recorded histories', () => {
   });
 
   it('replays every recorded history without non-determinism', async () => {
-    const histories = files.map((f) => ({ workflowId: f.replace(/\.json$/, ''), history: JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown }));
+    const histories = files.map((f) => ({
+      workflowId: f.replace(/\.json$/, ''),
+      history: JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown,
+    }));
     const results: { workflowId: string; error?: unknown }[] = [];
-    for await (const r of Worker.runReplayHistories({ workflowBundle: { codePath: inject('workflowBundlePath') } }, histories)) {
+    for await (const r of Worker.runReplayHistories(
+      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      histories,
+    )) {
       results.push({ workflowId: r.workflowId, error: r.error });
     }
     expect(results.map((r) => r.workflowId).sort()).toEqual(histories.map((h) => h.workflowId).sort());
@@ -27,12 +33,16 @@ describe('workflow replay against recorded histories', () => {
   it('replays a run started before a tightened input rule along the path it took then (the rule is patch-gated)', async () => {
     // The recorded run's input, with a retention the later int32 rule refuses: code without the gate
     // would fail the run on entry where the history shows its first activity (non-determinism).
-    const history = JSON.parse(readFileSync(join(dir, 'pipeline-replica-set-export-automated-restore.json'), 'utf8')) as {
+    const history = JSON.parse(
+      readFileSync(join(dir, 'pipeline-replica-set-export-automated-restore.json'), 'utf8'),
+    ) as {
       events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[];
     };
     const payload = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
     const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as Record<string, unknown>;
     payload.data = Buffer.from(JSON.stringify({ ...input, snapshot: { retentionInDays: 2 ** 31 } })).toString('base64');
-    await expect(Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'old-retention')).resolves.toBeUndefined();
+    await expect(
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'old-retention'),
+    ).resolves.toBeUndefined();
   });
 });

@@ -18,7 +18,11 @@ afterAll(() => temporal?.close());
 /** The next fire times the server computes for a schedule with this spec (created, read, deleted). */
 async function nextActionTimes(spec: ScheduleSpec): Promise<Date[]> {
   const input = backupPipelineInputSchema.parse({ groupId: DEMO_IDS.projectId, clusterName: uniqueId('c') });
-  const handle = await temporal.client.schedule.create({ scheduleId: uniqueId('timing'), spec, action: actionOf(input, `no-worker-${randomUUID()}`) });
+  const handle = await temporal.client.schedule.create({
+    scheduleId: uniqueId('timing'),
+    spec,
+    action: actionOf(input, `no-worker-${randomUUID()}`),
+  });
   try {
     return (await handle.describe()).info.nextActionTimes;
   } finally {
@@ -27,7 +31,8 @@ async function nextActionTimes(spec: ScheduleSpec): Promise<Date[]> {
 }
 
 /** Wall-clock hour and minute of a date in a time zone, e.g. "03:00". */
-const localTime = (d: Date, timeZone: string) => new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
+const localTime = (d: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(d);
 
 describe('Schedule timing (real dev server)', () => {
   it('fires a "0 3 * * *" Europe/Paris cron at 03:00 Paris time every day, whatever the UTC offset', async () => {

@@ -31,8 +31,13 @@ describe('long waits on the time-skipping test server', () => {
       target: { groupId: TGT, clusterName: target },
       ...extra,
     };
-    const handle = await ctx.env.client.workflow.start(disasterRecovery, { taskQueue: ctx.taskQueue, workflowId: uniqueId('dr'), args: [request] });
-    const jobsInto = async () => (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
+    const handle = await ctx.env.client.workflow.start(disasterRecovery, {
+      taskQueue: ctx.taskQueue,
+      workflowId: uniqueId('dr'),
+      args: [request],
+    });
+    const jobsInto = async () =>
+      (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
     return { handle, jobsInto };
   }
 
@@ -74,7 +79,9 @@ describe('long waits on the time-skipping test server', () => {
     // Temporal stopped the poll because its deadline (scheduleToClose) left no room for another
     // attempt: the only failed activity is the wait, ended with retry state TIMEOUT.
     const history = await handle.fetchHistory();
-    const failed = (history.events ?? []).flatMap((e) => (e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes] : []));
+    const failed = (history.events ?? []).flatMap((e) =>
+      e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes] : [],
+    );
     expect(failed.map((a) => decodeRetryState(a.retryState))).toEqual(['TIMEOUT']);
     // The step waited within one poll interval (1 h) of its day in workflow time; seconds in real time.
     const wait = report.status.steps.find((s) => s.name === 'wait-for-restore');

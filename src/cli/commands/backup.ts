@@ -20,30 +20,42 @@ manual one, or one started by the cluster's schedule), no second pipeline starts
 and names the running workflow to watch instead. Workflow ids are backup-<cluster>-<groupId>-<UTC time>.`;
 
 export function registerBackup(program: Command): void {
-  addRequestOptions(program.command('backup').description('start a backup pipeline: snapshot → wait → export (optional) → restore (optional)'))
+  addRequestOptions(
+    program
+      .command('backup')
+      .description('start a backup pipeline: snapshot → wait → export (optional) → restore (optional)'),
+  )
     .option('--id <workflowId>', 'workflow id (default backup-<cluster>-<groupId>-<UTC time>)')
     .option('-w, --wait', 'follow the run with the live view until it ends (exit 1 if it fails)')
     .option('--json', 'machine-readable output on stdout')
     .addHelpText('after', EXAMPLE)
     .action(
       act(async (flags: RequestFlags & { id?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
-      const globals = cmd.optsWithGlobals<GlobalFlags>();
-      const input = buildBackupRequest(flags);
-      if (flags.id !== undefined && !/^[\w.:-]{1,200}$/.test(flags.id)) throw new UsageError('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
-      return withClient(globals, async ({ client }) => {
-        const handle = await startBackup(client, input, taskQueueOf(globals), flags.id);
-        if (!flags.wait) {
-          process.stdout.write(flags.json ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n` : `${handle.workflowId}\n`);
-          return EXIT_OK;
-        }
-        if (!flags.json) process.stderr.write(`started ${handle.workflowId}\n`);
-        const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
-        const result = outcome.result as PipelineResult | undefined;
-        const ok = outcome.status.executionStatus === 'COMPLETED' && result?.outcome === 'completed';
-        if (flags.json) process.stdout.write(`${JSON.stringify({ workflowId: handle.workflowId, runId: outcome.status.runId, executionStatus: outcome.status.executionStatus, result, failure: outcome.failure, status: outcome.status })}\n`);
-        else process.stdout.write(`\n${summarize(outcome.status, result, outcome.failure)}\n`);
-        return ok ? EXIT_OK : EXIT_RUN_FAILED;
-      });
-    }),
+        const globals = cmd.optsWithGlobals<GlobalFlags>();
+        const input = buildBackupRequest(flags);
+        if (flags.id !== undefined && !/^[\w.:-]{1,200}$/.test(flags.id))
+          throw new UsageError('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
+        return withClient(globals, async ({ client }) => {
+          const handle = await startBackup(client, input, taskQueueOf(globals), flags.id);
+          if (!flags.wait) {
+            process.stdout.write(
+              flags.json
+                ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n`
+                : `${handle.workflowId}\n`,
+            );
+            return EXIT_OK;
+          }
+          if (!flags.json) process.stderr.write(`started ${handle.workflowId}\n`);
+          const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
+          const result = outcome.result as PipelineResult | undefined;
+          const ok = outcome.status.executionStatus === 'COMPLETED' && result?.outcome === 'completed';
+          if (flags.json)
+            process.stdout.write(
+              `${JSON.stringify({ workflowId: handle.workflowId, runId: outcome.status.runId, executionStatus: outcome.status.executionStatus, result, failure: outcome.failure, status: outcome.status })}\n`,
+            );
+          else process.stdout.write(`\n${summarize(outcome.status, result, outcome.failure)}\n`);
+          return ok ? EXIT_OK : EXIT_RUN_FAILED;
+        });
+      }),
     );
 }

@@ -8,13 +8,15 @@ export const TOKEN_VAR = 'ATLAS_BACKUP_CODEC_TOKEN';
 export const DEFAULT_CORS_ORIGIN = 'http://localhost:8233';
 
 const port = (v: string): number => {
-  if (!/^\d+$/.test(v.trim()) || Number(v) > 65_535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');
+  if (!/^\d+$/.test(v.trim()) || Number(v) > 65_535)
+    throw new InvalidArgumentError('must be a port number from 0 to 65535.');
   return Number(v);
 };
 
 /** An origin is scheme://host[:port], exactly as the browser sends it (no path, no trailing slash). */
 const origin = (v: string, previous: string[] | undefined): string[] => {
-  if (!URL.canParse(v) || new URL(v).origin !== v) throw new InvalidArgumentError('must be an origin like http://localhost:8233 (no path, no trailing slash).');
+  if (!URL.canParse(v) || new URL(v).origin !== v)
+    throw new InvalidArgumentError('must be an origin like http://localhost:8233 (no path, no trailing slash).');
   return [...(previous ?? []), v];
 };
 
@@ -39,15 +41,25 @@ const stopSignal = () =>
 
 async function runCodecServer(flags: CodecServerFlags): Promise<number> {
   const token = flags.token ?? process.env[TOKEN_VAR]?.trim();
-  if (!token) throw new UsageError(`a bearer token is required: set ${TOKEN_VAR} (or --token); generate one with \`openssl rand -hex 32\``);
-  const [{ codecFromEnv, KEYS_VAR, KEY_FILE_VAR }, { startCodecServer, MIN_TOKEN_LENGTH }] = await Promise.all([import('../../codec/index.js'), import('../../codec/server.js')]);
-  if (token.length < MIN_TOKEN_LENGTH) throw new UsageError(`${TOKEN_VAR}/--token: must be at least ${MIN_TOKEN_LENGTH} characters`);
+  if (!token)
+    throw new UsageError(
+      `a bearer token is required: set ${TOKEN_VAR} (or --token); generate one with \`openssl rand -hex 32\``,
+    );
+  const [{ codecFromEnv, KEYS_VAR, KEY_FILE_VAR }, { startCodecServer, MIN_TOKEN_LENGTH }] = await Promise.all([
+    import('../../codec/index.js'),
+    import('../../codec/server.js'),
+  ]);
+  if (token.length < MIN_TOKEN_LENGTH)
+    throw new UsageError(`${TOKEN_VAR}/--token: must be at least ${MIN_TOKEN_LENGTH} characters`);
   const codec = codecFromEnv();
-  if (!codec) throw new UsageError(`no encryption keys: set ${KEYS_VAR} (id:base64key,…, current key first) or ${KEY_FILE_VAR}`);
+  if (!codec)
+    throw new UsageError(`no encryption keys: set ${KEYS_VAR} (id:base64key,…, current key first) or ${KEY_FILE_VAR}`);
   const corsOrigins = flags.corsOrigin ?? [DEFAULT_CORS_ORIGIN];
   const server = await startCodecServer({ codec, token, corsOrigins, host: flags.host, port: flags.port });
   // The token is never printed: whoever started the server already has it.
-  console.log(`atlas-backup codec server listening on ${server.url} (current key '${codec.currentKeyId}', CORS origins: ${corsOrigins.join(', ')})`);
+  console.log(
+    `atlas-backup codec server listening on ${server.url} (current key '${codec.currentKeyId}', CORS origins: ${corsOrigins.join(', ')})`,
+  );
   await stopSignal();
   await server.close();
   return 0;
@@ -56,11 +68,24 @@ async function runCodecServer(flags: CodecServerFlags): Promise<number> {
 export function registerCodecServer(program: Command): void {
   program
     .command('codec-server')
-    .description('serve Temporal\'s remote codec protocol (/encode, /decode) so the Temporal UI and `temporal workflow show` can show decrypted payloads')
+    .description(
+      "serve Temporal's remote codec protocol (/encode, /decode) so the Temporal UI and `temporal workflow show` can show decrypted payloads",
+    )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(8888))
-    .option('--host <host>', 'interface to listen on; decrypted data leaves this machine only if you widen it', '127.0.0.1')
-    .addOption(new Option('--cors-origin <origin>', `browser origin allowed to call, repeatable (default ${DEFAULT_CORS_ORIGIN}, the dev server's UI)`).argParser(origin))
-    .addOption(new Option('--token <token>', `bearer token callers must present (prefer env ${TOKEN_VAR}: flags show in ps)`))
+    .option(
+      '--host <host>',
+      'interface to listen on; decrypted data leaves this machine only if you widen it',
+      '127.0.0.1',
+    )
+    .addOption(
+      new Option(
+        '--cors-origin <origin>',
+        `browser origin allowed to call, repeatable (default ${DEFAULT_CORS_ORIGIN}, the dev server's UI)`,
+      ).argParser(origin),
+    )
+    .addOption(
+      new Option('--token <token>', `bearer token callers must present (prefer env ${TOKEN_VAR}: flags show in ps)`),
+    )
     .addHelpText(
       'after',
       `

@@ -10,20 +10,30 @@ import { existingRun } from '../runs.js';
 
 const decisionBy = (by: string | undefined) => by ?? process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
 
-async function decide(kind: 'approve' | 'reject', id: string, flags: { by?: string; reason?: string }, cmd: Command): Promise<number> {
+async function decide(
+  kind: 'approve' | 'reject',
+  id: string,
+  flags: { by?: string; reason?: string },
+  cmd: Command,
+): Promise<number> {
   const by = decisionBy(flags.by);
   if (!by.trim()) throw new UsageError('--by must name who decides');
   return withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
     const handle = await existingRun(client, id, namespace);
     try {
       const decision = { by, ...(flags.reason ? { reason: flags.reason } : {}) };
-      await (kind === 'approve' ? handle.executeUpdate(approveUpdate, { args: [decision] }) : handle.executeUpdate(rejectUpdate, { args: [decision] }));
+      await (kind === 'approve'
+        ? handle.executeUpdate(approveUpdate, { args: [decision] })
+        : handle.executeUpdate(rejectUpdate, { args: [decision] }));
     } catch (err) {
       // The workflow's validator refuses a decision when the run is not awaiting one.
-      if (err instanceof WorkflowUpdateFailedError) throw new CliError(`${kind} refused by ${id}: ${err.cause?.message ?? err.message}`, EXIT_RUN_FAILED);
+      if (err instanceof WorkflowUpdateFailedError)
+        throw new CliError(`${kind} refused by ${id}: ${err.cause?.message ?? err.message}`, EXIT_RUN_FAILED);
       throw err;
     }
-    process.stdout.write(`${kind === 'approve' ? 'approved' : 'rejected'} ${id} (by ${by}${flags.reason ? `: ${flags.reason}` : ''})\n`);
+    process.stdout.write(
+      `${kind === 'approve' ? 'approved' : 'rejected'} ${id} (by ${by}${flags.reason ? `: ${flags.reason}` : ''})\n`,
+    );
     return EXIT_OK;
   });
 }
@@ -32,11 +42,20 @@ export function registerDecide(program: Command): void {
   for (const kind of ['approve', 'reject'] as const) {
     program
       .command(kind)
-      .description(kind === 'approve' ? 'approve the restore a disaster-recovery run is waiting on' : 'reject it: the run ends without touching the target')
+      .description(
+        kind === 'approve'
+          ? 'approve the restore a disaster-recovery run is waiting on'
+          : 'reject it: the run ends without touching the target',
+      )
       .argument('<id>', 'workflow id of the disaster-recovery run')
       .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
       .option('--reason <text>', 'why (kept in the run history and report)')
-      .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001 --reason "${kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target'}"`)
-      .action(act(async (id: string, flags: { by?: string; reason?: string }, cmd: Command) => decide(kind, id, flags, cmd)));
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ atlas-backup ${kind} dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001 --reason "${kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target'}"`,
+      )
+      .action(
+        act(async (id: string, flags: { by?: string; reason?: string }, cmd: Command) => decide(kind, id, flags, cmd)),
+      );
   }
 }

@@ -34,82 +34,117 @@ export function demoRequest(o: Pick<DemoOptions, 'restore' | 'export' | 'timeSca
     groupId: DEMO_IDS.projectId,
     clusterName: DEMO_IDS.replicaSet,
     snapshot: { description: 'atlas-backup demo snapshot', retentionInDays: 1 },
-    ...(o.export ? { export: { exportBucketId: DEMO_IDS.bucketId, customData: [{ key: 'source', value: 'atlas-backup demo' }] } } : {}),
+    ...(o.export
+      ? { export: { exportBucketId: DEMO_IDS.bucketId, customData: [{ key: 'source', value: 'atlas-backup demo' }] } }
+      : {}),
     ...(o.restore === 'download' ? { restore: { deliveryType: 'download' as const } } : {}),
-    ...(o.restore === 'automated' ? { restore: { deliveryType: 'automated' as const, targetGroupId: DEMO_IDS.targetProjectId, targetClusterName: DEMO_IDS.restoreTarget } } : {}),
+    ...(o.restore === 'automated'
+      ? {
+          restore: {
+            deliveryType: 'automated' as const,
+            targetGroupId: DEMO_IDS.targetProjectId,
+            targetClusterName: DEMO_IDS.restoreTarget,
+          },
+        }
+      : {}),
     polling: { initialIntervalSeconds: poll, maximumIntervalSeconds: poll * 2, backoffCoefficient: 1.5 },
     retry: { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 },
   };
 }
 
+/** Everything the demo starts, stopped in reverse order whatever happened. */
+class DemoStack {
+  dev?: RunningDevServer;
+  sim?: RunningSimulator;
+  built?: BuiltWorker;
+  running?: Promise<void>;
+  connection?: Connection;
+  codecServer?: RunningCodecServer;
+  // Payloads encrypted with a key made up for this run: Temporal stores only ciphertext.
+  readonly codec = createEncryptionCodec(
+    codecKeys([{ id: `demo-${randomBytes(4).toString('hex')}`, key: randomBytes(32) }]),
+  );
+  readonly dataConverter = encryptedDataConverter(this.codec);
+
+  constructor(private readonly say: (line: string) => void) {}
+
+  /** A dev server; with the UI, a codec server on 127.0.0.1 the UI decrypts payloads through. */
+  async startTemporal(ui: boolean): Promise<RunningDevServer> {
+    this.say(`Starting a local Temporal dev server${ui ? ' with its Web UI' : ''}…`);
+    if (ui) {
+      const token = randomBytes(24).toString('hex');
+      const uiPort = await freePort();
+      const corsOrigins = [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`];
+      this.codecServer = await startCodecServer({ codec: this.codec, token, corsOrigins });
+      this.dev = await startDevServer({ ui: true, uiPort, uiCodecEndpoint: `${this.codecServer.url}/${token}` });
+    } else {
+      this.dev = await startDevServer({ ui: false });
+    }
+    const uiNote = this.dev.uiUrl ? `, UI at ${this.dev.uiUrl} (decrypting through a local codec server)` : '';
+    this.say(`  Temporal at ${this.dev.address} (pid ${this.dev.pid})${uiNote}`);
+    this.say(`  Payloads encrypted with AES-256-GCM (key '${this.codec.currentKeyId}', made up for this run)`);
+    return this.dev;
+  }
+
+  /** The simulator, with service-account credentials made up for this run, and a worker for it. */
+  async startAtlasAndWorker(dev: RunningDevServer, timeScale: number): Promise<void> {
+    const creds = {
+      clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+      clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+    };
+    this.sim = await startSimulator({ seed: DEMO_SEED, auth: { serviceAccounts: [creds] }, timeScale });
+    this.say(`  Atlas simulator at ${this.sim.url} (service-account auth, time scale ${timeScale})`);
+    this.say('Starting a worker (bundling the workflows)…');
+    quietRuntime();
+    this.built = await buildWorker({
+      config: {
+        temporal: { address: dev.address, namespace: dev.namespace },
+        taskQueue: TASK_QUEUE,
+        atlas: { baseUrl: this.sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 },
+        maxConcurrentActivities: 20,
+      },
+      dataConverter: this.dataConverter,
+      workerOptions: { shutdownGraceTime: '2s' },
+    });
+    this.running = this.built.worker.run();
+  }
+
+  async client(dev: RunningDevServer): Promise<Client> {
+    this.connection = await Connection.connect({ address: dev.address });
+    return new Client({ connection: this.connection, namespace: dev.namespace, dataConverter: this.dataConverter });
+  }
+
+  async stop(): Promise<void> {
+    if (this.built?.worker.getState() === 'RUNNING') this.built.worker.shutdown();
+    await this.running?.catch(() => undefined);
+    await this.built?.close().catch(() => undefined);
+    await this.connection?.close().catch(() => undefined);
+    await this.sim?.stop();
+    await this.dev?.stop();
+    await this.codecServer?.close().catch(() => undefined);
+  }
+}
+
 export async function runDemo(o: DemoOptions): Promise<number> {
-  if (!(o.timeScale > 0) || o.timeScale > 100) throw new UsageError('--time-scale must be a number > 0 and <= 100 (1 = default simulator durations, 0.5 = twice as fast)');
+  if (!(o.timeScale > 0) || o.timeScale > 100) {
+    throw new UsageError(
+      '--time-scale must be a number > 0 and <= 100 (1 = default simulator durations, 0.5 = twice as fast)',
+    );
+  }
   const log = o.log ?? (o.json ? process.stderr : process.stdout);
   const say = (line: string) => log.write(`${line}\n`);
-  let dev: RunningDevServer | undefined;
-  let sim: RunningSimulator | undefined;
-  let built: BuiltWorker | undefined;
-  let running: Promise<void> | undefined;
-  let connection: Connection | undefined;
-  let codecServer: RunningCodecServer | undefined;
+  const stack = new DemoStack(say);
   const interrupted = new AbortController();
   const onSignal = () => interrupted.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-
-  const cleanup = async () => {
-    if (built && built.worker.getState() === 'RUNNING') built.worker.shutdown();
-    await running?.catch(() => undefined);
-    await built?.close().catch(() => undefined);
-    await connection?.close().catch(() => undefined);
-    await sim?.stop();
-    await dev?.stop();
-    await codecServer?.close().catch(() => undefined);
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  };
-
   try {
-    say(`Starting a local Temporal dev server${o.ui ? ' with its Web UI' : ''}…`);
-    // Payloads encrypted with a key made up for this run: Temporal stores only ciphertext.
-    const codec = createEncryptionCodec(codecKeys([{ id: `demo-${randomBytes(4).toString('hex')}`, key: randomBytes(32) }]));
-    const dataConverter = encryptedDataConverter(codec);
-    let uiCodecEndpoint: string | undefined;
-    if (o.ui) {
-      const token = randomBytes(24).toString('hex');
-      const uiPort = await freePort();
-      codecServer = await startCodecServer({ codec, token, corsOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] });
-      uiCodecEndpoint = `${codecServer.url}/${token}`;
-      dev = await startDevServer({ ui: true, uiPort, uiCodecEndpoint });
-    }
-    dev ??= await startDevServer({ ui: false });
-    say(`  Temporal at ${dev.address} (pid ${dev.pid})${dev.uiUrl ? `, UI at ${dev.uiUrl} (decrypting through a codec server on 127.0.0.1)` : ''}`);
-    say(`  Payloads encrypted with AES-256-GCM (key '${codec.currentKeyId}', made up for this run)`);
-
-    // Made up for this run only: the simulator checks them like Atlas checks a service account.
-    const creds = { clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`, clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}` };
-    sim = await startSimulator({ seed: DEMO_SEED, auth: { serviceAccounts: [creds] }, timeScale: o.timeScale });
-    say(`  Atlas simulator at ${sim.url} (service-account auth, time scale ${o.timeScale})`);
-
-    say('Starting a worker (bundling the workflows)…');
-    quietRuntime();
-    built = await buildWorker({
-      config: {
-        temporal: { address: dev.address, namespace: dev.namespace },
-        taskQueue: TASK_QUEUE,
-        atlas: { baseUrl: sim.url, auth: { kind: 'serviceAccount', ...creds }, timeoutMs: 10_000 },
-        maxConcurrentActivities: 20,
-      },
-      dataConverter,
-      workerOptions: { shutdownGraceTime: '2s' },
-    });
-    running = built.worker.run();
-
-    connection = await Connection.connect({ address: dev.address });
-    const client = new Client({ connection, namespace: dev.namespace, dataConverter });
+    const dev = await stack.startTemporal(o.ui);
+    await stack.startAtlasAndWorker(dev, o.timeScale);
+    const client = await stack.client(dev);
     const handle = await startBackup(client, demoRequest(o), TASK_QUEUE);
-    say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${o.export ? ', export to the demo bucket' : ''}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}\n`);
-
+    const what = `${o.export ? ', export to the demo bucket' : ''}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}`;
+    say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${what}\n`);
     const outcome = await followRun(client, handle, { out: log, signal: interrupted.signal });
     if (outcome.stopped) {
       say('\nInterrupted: cancelling the demo run and stopping everything.');
@@ -117,16 +152,28 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       return 1;
     }
     const result = outcome.result as PipelineResult | undefined;
-    if (o.json) process.stdout.write(`${JSON.stringify({ workflowId: handle.workflowId, executionStatus: outcome.status.executionStatus, failure: outcome.failure, result, status: outcome.status }, null, 2)}\n`);
-    else say(`\n${summarize(outcome.status, result, outcome.failure)}`);
-
+    const { executionStatus } = outcome.status;
+    if (o.json) {
+      const json = {
+        workflowId: handle.workflowId,
+        executionStatus,
+        failure: outcome.failure,
+        result,
+        status: outcome.status,
+      };
+      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    } else say(`\n${summarize(outcome.status, result, outcome.failure)}`);
     if (o.ui && dev.uiUrl && !interrupted.signal.aborted) {
       say(`\nThe Temporal UI stays up at ${dev.uiUrl} — press Ctrl-C to stop everything.`);
-      await new Promise<void>((resolve) => interrupted.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await new Promise<void>((resolve) =>
+        interrupted.signal.addEventListener('abort', () => resolve(), { once: true }),
+      );
     }
-    return outcome.status.executionStatus === 'COMPLETED' && result?.outcome === 'completed' ? 0 : 1;
+    return executionStatus === 'COMPLETED' && result?.outcome === 'completed' ? 0 : 1;
   } finally {
-    await cleanup();
+    await stack.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 

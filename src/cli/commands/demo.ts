@@ -7,17 +7,42 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('the whole product on embedded defaults: dev server, Atlas simulator, worker, one backup pipeline')
-    .addOption(new Option('--time-scale <x>', 'multiply the simulator durations by x (0.5 = twice as fast)').argParser(positiveNumber).default(1))
-    .addOption(new Option('--restore <kind>', 'restore after the export').argParser(oneOf(['download', 'automated', 'none'] as const)).default('download'))
+    .addOption(
+      new Option('--time-scale <x>', 'multiply the simulator durations by x (0.5 = twice as fast)')
+        .argParser(positiveNumber)
+        .default(1),
+    )
+    .addOption(
+      new Option('--restore <kind>', 'restore after the export')
+        .argParser(oneOf(['download', 'automated', 'none'] as const))
+        .default('download'),
+    )
     .option('--no-export', 'skip the export to the demo bucket')
     .option('--ui', 'start the Temporal Web UI and keep everything up until Ctrl-C')
     .option('--json', 'print the result as JSON on stdout (live view on stderr)')
-    .addHelpText('after', '\nExamples:\n  $ npm run demo\n  $ atlas-backup demo --ui --restore automated\n  $ atlas-backup demo --time-scale 0.3 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ npm run demo\n  $ atlas-backup demo --ui --restore automated\n  $ atlas-backup demo --time-scale 0.3 --json',
+    )
     .action(
-      act(async (flags: { timeScale: number; restore: 'download' | 'automated' | 'none'; export: boolean; ui?: boolean; json?: boolean }) => {
-        // The worker SDK, dev server and simulator load only when the demo runs.
-        const { runDemo } = await import('./demo-run.js');
-        return runDemo({ timeScale: flags.timeScale, restore: flags.restore, export: flags.export, ui: flags.ui ?? false, json: flags.json ?? false });
-      }),
+      act(
+        async (flags: {
+          timeScale: number;
+          restore: 'download' | 'automated' | 'none';
+          export: boolean;
+          ui?: boolean;
+          json?: boolean;
+        }) => {
+          // The worker SDK, dev server and simulator load only when the demo runs.
+          const { runDemo } = await import('./demo-run.js');
+          return runDemo({
+            timeScale: flags.timeScale,
+            restore: flags.restore,
+            export: flags.export,
+            ui: flags.ui ?? false,
+            json: flags.json ?? false,
+          });
+        },
+      ),
     );
 }

@@ -1,7 +1,16 @@
 // `dr`: start a disaster-recovery run (its approval gate is `approve`/`reject`, decide.ts).
-import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import {
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowExecutionAlreadyStartedError,
+} from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import { disasterRecoveryInputSchema, DR_DELIVERY_TYPES, SOURCE_KINDS, type DisasterRecoveryInput } from '../../contract/index.js';
+import {
+  disasterRecoveryInputSchema,
+  DR_DELIVERY_TYPES,
+  SOURCE_KINDS,
+  type DisasterRecoveryInput,
+} from '../../contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED } from '../errors.js';
@@ -67,7 +76,11 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   setPath(req, ['approval', 'required'], f.requireApproval);
   setPath(req, ['approval', 'timeoutSeconds'], f.approvalTimeout);
   setPath(req, ['polling', 'initialIntervalSeconds'], f.pollInitial);
-  setPath(req, ['polling', 'maximumIntervalSeconds'], f.pollMax ?? (f.pollInitial !== undefined && !f.file ? Math.max(f.pollInitial, 60) : undefined));
+  setPath(
+    req,
+    ['polling', 'maximumIntervalSeconds'],
+    f.pollMax ?? (f.pollInitial !== undefined && !f.file ? Math.max(f.pollInitial, 60) : undefined),
+  );
   return parseRequest(disasterRecoveryInputSchema, req, FLAG_OF, 'disaster-recovery request');
 }
 
@@ -105,9 +118,9 @@ export function registerDr(program: Command): void {
     .command('dr')
     .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
     .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields');
-  for (const [flags, description, parse] of DR_OPTIONS) dr.addOption(parse ? new Option(flags, description).argParser(parse) : new Option(flags, description));
-  dr
-    .option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
+  for (const [flags, description, parse] of DR_OPTIONS)
+    dr.addOption(parse ? new Option(flags, description).argParser(parse) : new Option(flags, description));
+  dr.option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
     .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', DR_EXAMPLE)
@@ -116,7 +129,8 @@ export function registerDr(program: Command): void {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
         const input = buildDrRequest(flags);
         const { source, target } = input;
-        const workflowId = flags.id ?? drWorkflowId(source.groupId, source.clusterName, target?.clusterName ?? 'download');
+        const workflowId =
+          flags.id ?? drWorkflowId(source.groupId, source.clusterName, target?.clusterName ?? 'download');
         return withClient(globals, async ({ client }) => {
           let handle;
           try {
@@ -135,16 +149,27 @@ export function registerDr(program: Command): void {
               ],
             });
           } catch (err) {
-            if (err instanceof WorkflowExecutionAlreadyStartedError) throw new CliError(`a disaster recovery ${workflowId} is already running; watch it with: atlas-backup watch ${workflowId}`, EXIT_RUN_FAILED);
+            if (err instanceof WorkflowExecutionAlreadyStartedError)
+              throw new CliError(
+                `a disaster recovery ${workflowId} is already running; watch it with: atlas-backup watch ${workflowId}`,
+                EXIT_RUN_FAILED,
+              );
             throw err;
           }
           if (!flags.wait) {
-            process.stdout.write(flags.json ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n` : `${handle.workflowId}\n`);
+            process.stdout.write(
+              flags.json
+                ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n`
+                : `${handle.workflowId}\n`,
+            );
             return EXIT_OK;
           }
           const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
           const report = outcome.result as DrReport | undefined;
-          if (flags.json) process.stdout.write(`${JSON.stringify({ workflowId, executionStatus: outcome.status.executionStatus, result: report, failure: outcome.failure, status: outcome.status })}\n`);
+          if (flags.json)
+            process.stdout.write(
+              `${JSON.stringify({ workflowId, executionStatus: outcome.status.executionStatus, result: report, failure: outcome.failure, status: outcome.status })}\n`,
+            );
           else process.stdout.write(`\n${summarizeDr(outcome.status, report, outcome.failure)}\n`);
           return succeeded(outcome.status, report) ? EXIT_OK : EXIT_RUN_FAILED;
         });

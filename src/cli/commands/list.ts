@@ -6,7 +6,15 @@ import { act, EXIT_OK, UsageError } from '../errors.js';
 import { q } from '../ids.js';
 import { oneOf, wholeNumber } from '../parse.js';
 
-const EXECUTION_STATUSES = ['Running', 'Completed', 'Failed', 'Canceled', 'Terminated', 'TimedOut', 'ContinuedAsNew'] as const;
+const EXECUTION_STATUSES = [
+  'Running',
+  'Completed',
+  'Failed',
+  'Canceled',
+  'Terminated',
+  'TimedOut',
+  'ContinuedAsNew',
+] as const;
 const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES])];
 
 export interface ListFilters {
@@ -19,7 +27,12 @@ export interface ListFilters {
 
 /** The visibility query for `list`: our workflow types, narrowed by search attributes and status. */
 export function listQuery(f: ListFilters): string {
-  const types = f.type === 'backup' ? ["'backupPipeline'"] : f.type === 'dr' ? ["'disasterRecovery'"] : ["'backupPipeline'", "'disasterRecovery'"];
+  const types =
+    f.type === 'backup'
+      ? ["'backupPipeline'"]
+      : f.type === 'dr'
+        ? ["'disasterRecovery'"]
+        : ["'backupPipeline'", "'disasterRecovery'"];
   const parts = [`WorkflowType IN (${types.join(', ')})`];
   if (f.project) parts.push(`${AtlasProject.name} = ${q(f.project)}`);
   if (f.cluster) parts.push(`${AtlasCluster.name} = ${q(f.cluster)}`);
@@ -36,16 +49,24 @@ export function registerList(program: Command): void {
     .option('-c, --cluster <name>', 'AtlasCluster')
     .addOption(new Option('--phase <phase>', 'BackupPhase').argParser(oneOf(PHASES)))
     .addOption(new Option('--status <status>', 'execution status').argParser(oneOf(EXECUTION_STATUSES)))
-    .addOption(new Option('--type <type>', 'workflow type').argParser(oneOf(['backup', 'dr', 'all'] as const)).default('all'))
+    .addOption(
+      new Option('--type <type>', 'workflow type').argParser(oneOf(['backup', 'dr', 'all'] as const)).default('all'),
+    )
     .option('-n, --limit <n>', 'at most this many runs', wholeNumber, 20)
     .option('--json', 'JSON lines, one run per line')
-    .addHelpText('after', '\nExamples:\n  $ atlas-backup list --cluster demo-cluster --status running\n  $ atlas-backup list --project 65f1a0c0a1b2c3d4e5f60001 --phase waiting-for-export --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ atlas-backup list --cluster demo-cluster --status running\n  $ atlas-backup list --project 65f1a0c0a1b2c3d4e5f60001 --phase waiting-for-export --json',
+    )
     .action(
       act(async (flags: ListFilters & { limit: number; json?: boolean }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
           if (flags.limit < 1) throw new UsageError('--limit must be >= 1');
           const rows: Record<string, string | undefined>[] = [];
-          for await (const wf of client.workflow.list({ query: listQuery(flags), pageSize: Math.min(flags.limit, 100) })) {
+          for await (const wf of client.workflow.list({
+            query: listQuery(flags),
+            pageSize: Math.min(flags.limit, 100),
+          })) {
             const sa = wf.typedSearchAttributes;
             rows.push({
               workflowId: wf.workflowId,
@@ -67,8 +88,14 @@ export function registerList(program: Command): void {
           } else {
             const cols = ['workflowId', 'type', 'status', 'phase', 'cluster', 'startTime'] as const;
             const width = (c: (typeof cols)[number]) => Math.max(c.length, ...rows.map((r) => (r[c] ?? '').length));
-            const line = (r: Record<string, string | undefined>) => cols.map((c) => (r[c] ?? '-').padEnd(width(c))).join('  ').trimEnd();
-            process.stdout.write(`${line(Object.fromEntries(cols.map((c) => [c, c.toUpperCase()])))}\n${rows.map(line).join('\n')}\n`);
+            const line = (r: Record<string, string | undefined>) =>
+              cols
+                .map((c) => (r[c] ?? '-').padEnd(width(c)))
+                .join('  ')
+                .trimEnd();
+            process.stdout.write(
+              `${line(Object.fromEntries(cols.map((c) => [c, c.toUpperCase()])))}\n${rows.map(line).join('\n')}\n`,
+            );
           }
           return EXIT_OK;
         }),

@@ -2,7 +2,16 @@
 // `schedule create` and `schedule update`, validated once with the workflow's own schema.
 import { Option, type Command } from 'commander';
 import { backupPipelineInputSchema, type BackupPipelineInput } from '../../contract/index.js';
-import { epochSeconds, keyValue, oneOf, parseRequest, positiveNumber, readRequestFile, setPath, wholeNumber } from '../parse.js';
+import {
+  epochSeconds,
+  keyValue,
+  oneOf,
+  parseRequest,
+  positiveNumber,
+  readRequestFile,
+  setPath,
+  wholeNumber,
+} from '../parse.js';
 
 export interface RequestFlags {
   file?: string;
@@ -32,7 +41,11 @@ export function addRequestOptions(cmd: Command): Command {
     .option('--retention-days <n>', 'snapshot retention in days', wholeNumber)
     .option('--export-bucket <id>', 'export the snapshot to this export bucket id')
     .option('--custom-data <key=value>', 'export custom data (repeatable)', keyValue)
-    .addOption(new Option('--restore <deliveryType>', 'restore the snapshot afterwards').argParser(oneOf(['automated', 'download', 'pointInTime'] as const)))
+    .addOption(
+      new Option('--restore <deliveryType>', 'restore the snapshot afterwards').argParser(
+        oneOf(['automated', 'download', 'pointInTime'] as const),
+      ),
+    )
     .option('--target-project <groupId>', 'restore target project (automated, pointInTime)')
     .option('--target-cluster <name>', 'restore target cluster (automated, pointInTime)')
     .option('--point-in-time <time>', 'pointInTime restore: epoch seconds or ISO-8601', epochSeconds)
@@ -72,6 +85,10 @@ export function buildBackupRequest(flags: RequestFlags): BackupPipelineInput {
   setPath(req, ['restore', 'oplogTs'], flags.oplogTs);
   setPath(req, ['restore', 'oplogInc'], flags.oplogInc);
   setPath(req, ['polling', 'initialIntervalSeconds'], flags.pollInitial);
-  setPath(req, ['polling', 'maximumIntervalSeconds'], flags.pollMax ?? (flags.pollInitial !== undefined && !flags.file ? Math.max(flags.pollInitial, 60) : undefined));
+  setPath(
+    req,
+    ['polling', 'maximumIntervalSeconds'],
+    flags.pollMax ?? (flags.pollInitial !== undefined && !flags.file ? Math.max(flags.pollInitial, 60) : undefined),
+  );
   return parseRequest(backupPipelineInputSchema, req, FLAG_OF, 'backup request');
 }

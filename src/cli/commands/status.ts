@@ -12,13 +12,18 @@ export function registerStatus(program: Command): void {
     .description("a run's phase, timeline, Atlas ids, export progress, attempts, next poll and last error")
     .argument('<id>', 'workflow id (e.g. backup-<cluster>-<groupId>-<UTC time>)')
     .option('--json', 'the live status as JSON')
-    .addHelpText('after', '\nExample:\n  $ atlas-backup status backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z --json')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ atlas-backup status backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z --json',
+    )
     .action(
       act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
           const handle = await existingRun(client, id, namespace);
           const { status, result, failure } = await fetchStatus(client, handle);
-          process.stdout.write(flags.json ? `${JSON.stringify({ ...status, result, failure }, null, 2)}\n` : `${renderStatus(status)}\n`);
+          process.stdout.write(
+            flags.json ? `${JSON.stringify({ ...status, result, failure }, null, 2)}\n` : `${renderStatus(status)}\n`,
+          );
           return EXIT_OK;
         }),
       ),

@@ -4,16 +4,23 @@ import type { DrReport, PipelineResult } from '../../contract/index.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
-  const lines = [`${ok ? 'Backup completed' : `Backup ${result?.outcome ?? status.executionStatus.toLowerCase()}`}: ${status.workflowId}`];
+  const lines = [
+    `${ok ? 'Backup completed' : `Backup ${result?.outcome ?? status.executionStatus.toLowerCase()}`}: ${status.workflowId}`,
+  ];
   const snapshotId = result?.snapshot?.id ?? status.ids.snapshotId;
-  if (snapshotId) lines.push(`  snapshot    ${snapshotId}  status ${result?.snapshot?.status ?? status.lastAtlasState ?? 'unknown'}`);
+  if (snapshotId)
+    lines.push(`  snapshot    ${snapshotId}  status ${result?.snapshot?.status ?? status.lastAtlasState ?? 'unknown'}`);
   if (result?.export) {
     const e = result.export;
-    lines.push(`  export      ${e.id}  state ${e.state}${e.totalCollections !== undefined ? `  ${e.exportedCollections ?? e.totalCollections}/${e.totalCollections} collections` : ''}${e.prefix ? `  prefix ${e.prefix}` : ''}`);
+    lines.push(
+      `  export      ${e.id}  state ${e.state}${e.totalCollections !== undefined ? `  ${e.exportedCollections ?? e.totalCollections}/${e.totalCollections} collections` : ''}${e.prefix ? `  prefix ${e.prefix}` : ''}`,
+    );
   }
   if (result?.restore) {
     const r = result.restore;
-    lines.push(`  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${r.targetClusterName ? `  → ${r.targetClusterName}` : ''}`);
+    lines.push(
+      `  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${r.targetClusterName ? `  → ${r.targetClusterName}` : ''}`,
+    );
     for (const url of r.deliveryUrl ?? []) lines.push(`              download ${url}`);
   }
   if (result) {
@@ -31,10 +38,18 @@ export function summarizeDr(status: LiveStatus, report: DrReport | undefined, fa
   if (report) {
     const r = report;
     lines.push(`  source      ${r.source.kind} ${r.source.clusterName} in project ${r.source.groupId}`);
-    lines.push(`  target      ${r.target ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}` : 'download'}  (${r.deliveryType})`);
-    if (r.restored.snapshotId) lines.push(`  snapshot    ${r.restored.snapshotId}${r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : ''}`);
+    lines.push(
+      `  target      ${r.target ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}` : 'download'}  (${r.deliveryType})`,
+    );
+    if (r.restored.snapshotId)
+      lines.push(
+        `  snapshot    ${r.restored.snapshotId}${r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : ''}`,
+      );
     if (r.restored.pointInTime) lines.push(`  point       ${JSON.stringify(r.restored.pointInTime)}`);
-    if (r.approval.required) lines.push(`  approval    ${r.approval.decision ?? 'none'}${r.approval.by ? ` by ${r.approval.by}` : ''}${r.approval.reason ? ` (${r.approval.reason})` : ''}`);
+    if (r.approval.required)
+      lines.push(
+        `  approval    ${r.approval.decision ?? 'none'}${r.approval.by ? ` by ${r.approval.by}` : ''}${r.approval.reason ? ` (${r.approval.reason})` : ''}`,
+      );
     if (r.restoreJobId) lines.push(`  restore     ${r.restoreJobId}  state ${r.restoreJob?.state ?? 'unknown'}`);
     for (const url of r.restoreJob?.deliveryUrl ?? []) lines.push(`              download ${url}`);
     if (r.verified) lines.push(`  verified    ${r.verified.stateName} via ${r.verified.via} at ${r.verified.at}`);

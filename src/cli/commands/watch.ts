@@ -13,7 +13,10 @@ export function registerWatch(program: Command): void {
     .description('follow a run live until it ends (Ctrl-C stops watching; the run goes on)')
     .argument('<id>', 'workflow id')
     .option('--interval <ms>', 'refresh interval in milliseconds', wholeNumber, 500)
-    .addHelpText('after', '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z\n\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z\n\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.',
+    )
     .action(
       act(async (id: string, flags: { interval: number }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
@@ -23,7 +26,10 @@ export function registerWatch(program: Command): void {
           // Ctrl-C only ends this view: nothing here ever cancels the workflow.
           process.on('SIGINT', onSigint);
           try {
-            const outcome = await followRun(client, handle, { intervalMs: Math.max(50, flags.interval), signal: stop.signal });
+            const outcome = await followRun(client, handle, {
+              intervalMs: Math.max(50, flags.interval),
+              signal: stop.signal,
+            });
             if (outcome.stopped) {
               process.stdout.write(`\nStopped watching; ${id} keeps running (phase ${outcome.status.phase}).\n`);
               return EXIT_OK;

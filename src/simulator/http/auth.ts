@@ -11,19 +11,32 @@ export const REALM = 'MMS Public API';
 const MAX_NONCES = 200_000;
 export type AuthKind = 'bearer' | 'digest' | 'none';
 
-export interface AuthResult { ok: true; kind: AuthKind }
-export interface AuthChallenge { ok: false; kind: AuthKind; challenge: string; error: SimError }
+export interface AuthResult {
+  ok: true;
+  kind: AuthKind;
+}
+export interface AuthChallenge {
+  ok: false;
+  kind: AuthKind;
+  challenge: string;
+  error: SimError;
+}
 
 const safeEq = (a: string, b: string): boolean => {
-  const x = Buffer.from(a); const y = Buffer.from(b);
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);
 };
-const hash = (alg: 'MD5' | 'SHA-256', s: string) => createHash(alg === 'MD5' ? 'md5' : 'sha256').update(s).digest('hex');
+const hash = (alg: 'MD5' | 'SHA-256', s: string) =>
+  createHash(alg === 'MD5' ? 'md5' : 'sha256')
+    .update(s)
+    .digest('hex');
 
 export function parseDigestParams(header: string): Record<string, string> {
   const out: Record<string, string> = {};
   const re = /([a-zA-Z0-9_-]+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^\s,]+))/g;
-  for (let m = re.exec(header); m; m = re.exec(header)) out[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!;
+  for (let m = re.exec(header); m; m = re.exec(header))
+    out[m[1]!.toLowerCase()] = m[2] !== undefined ? m[2].replace(/\\(.)/g, '$1') : m[3]!;
   return out;
 }
 
@@ -41,7 +54,9 @@ export class Authenticator {
 
   constructor(opts: AuthOptions = {}) {
     this.enabled = opts.enabled ?? true;
-    this.accounts = new Map((opts.serviceAccounts ?? [DEFAULT_SERVICE_ACCOUNT]).map((a) => [a.clientId, a.clientSecret]));
+    this.accounts = new Map(
+      (opts.serviceAccounts ?? [DEFAULT_SERVICE_ACCOUNT]).map((a) => [a.clientId, a.clientSecret]),
+    );
     this.keys = new Map((opts.apiKeys ?? [DEFAULT_API_KEY]).map((k) => [k.publicKey, k.privateKey]));
     this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 3600;
     this.nonceTtlMs = opts.digestNonceTtlMs ?? 300_000;
@@ -49,7 +64,10 @@ export class Authenticator {
   }
 
   /** POST /api/oauth/token. Returns [status, body, headers]. */
-  issueToken(authorization: string | undefined, form: string): [number, Record<string, unknown>, Record<string, string>] {
+  issueToken(
+    authorization: string | undefined,
+    form: string,
+  ): [number, Record<string, unknown>, Record<string, string>] {
     const m = /^Basic\s+(.+)$/i.exec(authorization ?? '');
     const decoded = m ? Buffer.from(m[1]!, 'base64').toString('utf8') : '';
     const sep = decoded.indexOf(':');
@@ -57,20 +75,37 @@ export class Authenticator {
     const secret = sep > 0 ? decoded.slice(sep + 1) : '';
     const expected = this.accounts.get(clientId);
     if (!m || expected === undefined || !safeEq(secret, expected)) {
-      return [401, { error: 'invalid_client', error_description: 'Invalid client credentials.' }, { 'www-authenticate': 'Basic realm="oauth"' }];
+      return [
+        401,
+        { error: 'invalid_client', error_description: 'Invalid client credentials.' },
+        { 'www-authenticate': 'Basic realm="oauth"' },
+      ];
     }
     const retry = this.tokenLimiter.hit(clientId, this.tokenRate);
     if (retry > 0) {
-      const e = new SimError(429, 'RATE_LIMITED', `Too many token requests for client ${clientId}; limit is ${this.tokenRate} per minute.`, [clientId]);
+      const e = new SimError(
+        429,
+        'RATE_LIMITED',
+        `Too many token requests for client ${clientId}; limit is ${this.tokenRate} per minute.`,
+        [clientId],
+      );
       return [429, e.body(), { 'retry-after': String(retry) }];
     }
     const grant = new URLSearchParams(form).get('grant_type');
     if (grant !== 'client_credentials') {
-      return [400, { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials.' }, {}];
+      return [
+        400,
+        { error: 'unsupported_grant_type', error_description: 'grant_type must be client_credentials.' },
+        {},
+      ];
     }
     const token = randomBytes(32).toString('base64url');
     this.tokens.set(token, { clientId, expiresAt: Date.now() + this.tokenTtlSeconds * 1000 });
-    return [200, { access_token: token, token_type: 'Bearer', expires_in: this.tokenTtlSeconds }, { 'cache-control': 'no-store' }];
+    return [
+      200,
+      { access_token: token, token_type: 'Bearer', expires_in: this.tokenTtlSeconds },
+      { 'cache-control': 'no-store' },
+    ];
   }
 
   check(req: IncomingMessage): AuthResult | AuthChallenge {
@@ -95,11 +130,14 @@ export class Authenticator {
     }
     const ha1 = hash(alg, `${p.username}:${REALM}:${password}`);
     const ha2 = hash(alg, `${req.method}:${p.uri}`);
-    const expected = p.qop ? hash(alg, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`) : hash(alg, `${ha1}:${p.nonce}:${ha2}`);
+    const expected = p.qop
+      ? hash(alg, `${ha1}:${p.nonce}:${p.nc}:${p.cnonce}:${p.qop}:${ha2}`)
+      : hash(alg, `${ha1}:${p.nonce}:${ha2}`);
     if (!safeEq(expected, p.response)) return this.deny('digest', 'You are not authorized for this resource.');
     const n = this.nonces.get(p.nonce);
     // A correct digest over an unknown or expired nonce: ask the client to retry with a fresh one.
-    if (!n || Date.now() - n.createdAt > this.nonceTtlMs) return this.deny('digest', 'The digest nonce has expired.', true);
+    if (!n || Date.now() - n.createdAt > this.nonceTtlMs)
+      return this.deny('digest', 'The digest nonce has expired.', true);
     const nc = parseInt(p.nc ?? '0', 16);
     if (p.qop && !(nc > n.lastNc)) return this.deny('digest', 'The digest nonce count was reused.', true);
     n.lastNc = nc;
@@ -128,9 +166,19 @@ export class Authenticator {
   }
 
   /** Live digest nonces (for the admin API: expiry is observable). */
-  get nonceCount(): number { return this.nonces.size; }
+  get nonceCount(): number {
+    return this.nonces.size;
+  }
 
-  revokeTokens(): void { this.tokens.clear(); }
-  expireNonces(): void { for (const n of this.nonces.values()) n.createdAt = 0; }
-  reset(): void { this.tokens.clear(); this.nonces.clear(); this.tokenLimiter.reset(); }
+  revokeTokens(): void {
+    this.tokens.clear();
+  }
+  expireNonces(): void {
+    for (const n of this.nonces.values()) n.createdAt = 0;
+  }
+  reset(): void {
+    this.tokens.clear();
+    this.nonces.clear();
+    this.tokenLimiter.reset();
+  }
 }

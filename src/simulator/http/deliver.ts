@@ -7,7 +7,13 @@ import { send, type RenderOptions } from './render.js';
 
 const JSON_TYPE = 'application/json';
 
-export interface Answer { status: number; body: unknown; contentType: string; list: boolean; headers: Record<string, string> }
+export interface Answer {
+  status: number;
+  body: unknown;
+  contentType: string;
+  list: boolean;
+  headers: Record<string, string>;
+}
 
 /** The request headers as one header-safe JSON line. */
 export function echoedHeaders(req: IncomingMessage): string {
@@ -22,12 +28,25 @@ export function withEcho(req: IncomingMessage, fault: FaultDecision, a: Answer):
   return { ...a, headers, body: { ...body, detail: `${body.detail ?? ''} Request headers: ${echoedHeaders(req)}` } };
 }
 
-export function deliver(req: IncomingMessage, res: ServerResponse, fault: FaultDecision, answer: Answer, opts: RenderOptions): void {
+export function deliver(
+  req: IncomingMessage,
+  res: ServerResponse,
+  fault: FaultDecision,
+  answer: Answer,
+  opts: RenderOptions,
+): void {
   const a = withEcho(req, fault, answer);
   if (fault.kind === 'commitThenStatus') {
     const status = fault.status!;
-    const e = new SimError(status, status === 500 ? 'UNEXPECTED_ERROR' : status === 502 ? 'BAD_GATEWAY' : 'SERVICE_UNAVAILABLE', `Injected fault after the operation committed: ${status}.`);
-    return send(res, status, withEcho(req, fault, { ...a, status, body: e.body() }).body, opts, JSON_TYPE, { ...a.headers, ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}) });
+    const e = new SimError(
+      status,
+      status === 500 ? 'UNEXPECTED_ERROR' : status === 502 ? 'BAD_GATEWAY' : 'SERVICE_UNAVAILABLE',
+      `Injected fault after the operation committed: ${status}.`,
+    );
+    return send(res, status, withEcho(req, fault, { ...a, status, body: e.body() }).body, opts, JSON_TYPE, {
+      ...a.headers,
+      ...(fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {}),
+    });
   }
   if (fault.kind === 'commitThenStall') {
     // Held until the client gives up (its socket closes) or the stall ends, whichever is first.
@@ -43,7 +62,10 @@ export function deliver(req: IncomingMessage, res: ServerResponse, fault: FaultD
 function partial(res: ServerResponse, fault: FaultDecision, a: Answer, opts: RenderOptions): void {
   const text = JSON.stringify(a.body, null, opts.pretty ? 2 : undefined) ?? '';
   res.writeHead(a.status, { ...a.headers, 'content-type': a.contentType, 'content-length': Buffer.byteLength(text) });
-  if (fault.kind === 'truncate') { res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy()); return; }
+  if (fault.kind === 'truncate') {
+    res.write(text.slice(0, Math.floor(text.length / 2)), () => res.socket?.destroy());
+    return;
+  }
   const bytes = Buffer.from(text);
   const slices = 10;
   const step = Math.ceil(bytes.length / slices);
@@ -52,7 +74,10 @@ function partial(res: ServerResponse, fault: FaultDecision, a: Answer, opts: Ren
     if (res.destroyed) return;
     const chunk = bytes.subarray(i * step, (i + 1) * step);
     i += 1;
-    if (i >= slices || chunk.length < step) { res.end(chunk); return; }
+    if (i >= slices || chunk.length < step) {
+      res.end(chunk);
+      return;
+    }
     res.write(chunk);
     setTimeout(tick, (fault.holdMs ?? 0) / slices);
   };

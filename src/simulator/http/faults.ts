@@ -4,7 +4,8 @@ import type { FaultConfig, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
 
 export type InjectedStatus = 500 | 502 | 503 | 409 | 429 | 401 | 403;
-export type FaultOutcome = 'none' | 'status' | 'reset' | 'truncate' | 'dropResponse' | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
+export type FaultOutcome =
+  'none' | 'status' | 'reset' | 'truncate' | 'dropResponse' | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
 
 export interface FaultDecision {
   kind: FaultOutcome;
@@ -18,7 +19,15 @@ export interface FaultDecision {
   holdMs?: number;
 }
 
-const STATUS_KEYS = [[500, 'status500'], [502, 'status502'], [503, 'status503'], [409, 'status409'], [429, 'status429'], [401, 'status401'], [403, 'status403']] as const;
+const STATUS_KEYS = [
+  [500, 'status500'],
+  [502, 'status502'],
+  [503, 'status503'],
+  [409, 'status409'],
+  [429, 'status429'],
+  [401, 'status401'],
+  [403, 'status403'],
+] as const;
 const OTHER_KINDS = ['reset', 'truncate', 'dropResponse', 'commitThenStatus', 'commitThenStall', 'slowBody'] as const;
 const PROBABILITIES = [...STATUS_KEYS.map(([, k]) => k), ...OTHER_KINDS] as const;
 const NON_NEGATIVE = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'spikeMs', 'stallMs', 'slowBodyMs'] as const;
@@ -34,14 +43,17 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const retryAfterFor = (status: number, rule: FaultRule) => (status === 429 || status === 503 ? { retryAfter: rule.retryAfterSeconds ?? 1 } : {});
+const retryAfterFor = (status: number, rule: FaultRule) =>
+  status === 429 || status === 503 ? { retryAfter: rule.retryAfterSeconds ?? 1 } : {};
 
 export class FaultInjector {
   private config: FaultConfig = {};
   private random: () => number = Math.random;
   private projectLimiter = new RateLimiter();
 
-  constructor(config?: FaultConfig) { this.set(config ?? {}); }
+  constructor(config?: FaultConfig) {
+    this.set(config ?? {});
+  }
 
   set(config: FaultConfig): void {
     validateFaultConfig(config);
@@ -49,13 +61,17 @@ export class FaultInjector {
     this.random = config.seed !== undefined ? mulberry32(config.seed) : Math.random;
     this.projectLimiter.reset();
   }
-  get(): FaultConfig { return this.config; }
-  clear(): void { this.set({}); }
+  get(): FaultConfig {
+    return this.config;
+  }
+  clear(): void {
+    this.set({});
+  }
 
   decide(operationId: string): FaultDecision {
     const rule: FaultRule | undefined = this.config.operations?.[operationId] ?? this.config.operations?.['*'];
     if (!rule) return { kind: 'none', latencyMs: 0, echo: false };
-    const spike = rule.spikeProbability && this.random() < rule.spikeProbability ? rule.spikeMs ?? 5_000 : 0;
+    const spike = rule.spikeProbability && this.random() < rule.spikeProbability ? (rule.spikeMs ?? 5_000) : 0;
     const latencyMs = (rule.latencyMs ?? 0) + (rule.jitterMs ? this.random() * rule.jitterMs : 0) + spike;
     const echo = rule.echoHeaders !== undefined && this.random() < rule.echoHeaders;
     const base = { latencyMs, echo };
@@ -82,7 +98,7 @@ export class FaultInjector {
   /** Seconds to wait if this project is over its configured per-minute limit, else 0. */
   projectLimit(groupId: string): { limit: number; remaining: number; retryAfter: number } | undefined {
     const cfg = this.config.projectRateLimitPerMinute;
-    const limit = typeof cfg === 'number' ? cfg : cfg?.[groupId] ?? cfg?.['*'];
+    const limit = typeof cfg === 'number' ? cfg : (cfg?.[groupId] ?? cfg?.['*']);
     if (limit === undefined) return undefined;
     const retryAfter = this.projectLimiter.hit(groupId, limit);
     return { limit, retryAfter, remaining: Math.max(0, limit - this.projectLimiter.used(groupId)) };
@@ -99,14 +115,17 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
     for (const k of [...PROBABILITIES, 'spikeProbability', 'echoHeaders'] as const) {
       const p = rule[k];
       if (p === undefined) continue;
-      if (typeof p !== 'number' || p < 0 || p > 1) throw new Error(`faults.operations.${op}.${k}: must be a probability between 0 and 1`);
+      if (typeof p !== 'number' || p < 0 || p > 1)
+        throw new Error(`faults.operations.${op}.${k}: must be a probability between 0 and 1`);
       if ((PROBABILITIES as readonly string[]).includes(k)) sum += p;
     }
     if (sum > 1 + 1e-9) throw new Error(`faults.operations.${op}: probabilities sum to ${sum}, must be <= 1`);
     for (const k of NON_NEGATIVE) {
       const v = rule[k];
-      if (v !== undefined && (typeof v !== 'number' || v < 0)) throw new Error(`faults.operations.${op}.${k}: must be a number >= 0`);
+      if (v !== undefined && (typeof v !== 'number' || v < 0))
+        throw new Error(`faults.operations.${op}.${k}: must be a number >= 0`);
     }
-    if (rule.commitStatus !== undefined && ![500, 502, 503].includes(rule.commitStatus)) throw new Error(`faults.operations.${op}.commitStatus: must be 500, 502 or 503`);
+    if (rule.commitStatus !== undefined && ![500, 502, 503].includes(rule.commitStatus))
+      throw new Error(`faults.operations.${op}.commitStatus: must be 500, 502 or 503`);
   }
 }

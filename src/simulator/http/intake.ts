@@ -17,7 +17,11 @@ export interface ServerLimits {
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
-  maxBodyBytes: 1_048_576, maxConnections: 512, headersTimeoutMs: 10_000, requestTimeoutMs: 30_000, keepAliveTimeoutMs: 60_000,
+  maxBodyBytes: 1_048_576,
+  maxConnections: 512,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  keepAliveTimeoutMs: 60_000,
 };
 
 /** Node checks header and request timeouts only this often (30 s by default): keep it a fraction of them. */
@@ -42,7 +46,12 @@ export function readBody(req: IncomingMessage, max: number): Promise<string | ty
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > max) { req.pause(); req.removeAllListeners('data'); resolve(TOO_LARGE); return; }
+      if (size > max) {
+        req.pause();
+        req.removeAllListeners('data');
+        resolve(TOO_LARGE);
+        return;
+      }
       chunks.push(c);
     });
     req.on('end', () => resolve(chunks.length ? Buffer.concat(chunks).toString('utf8') : ''));
@@ -52,7 +61,9 @@ export function readBody(req: IncomingMessage, max: number): Promise<string | ty
 
 /** True when the request still has body bytes on the wire that nobody will read. */
 export function hasUnreadBody(req: IncomingMessage): boolean {
-  return !req.complete && (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined);
+  return (
+    !req.complete && (Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined)
+  );
 }
 
 /** An answer sent without reading the body: close the connection rather than drain it. */

@@ -16,7 +16,11 @@ export class RateLimiter {
   }
 
   /** Hits counted in the current window (as of the last hit). */
-  used(key: string): number { return this.hits.get(key)?.length ?? 0; }
+  used(key: string): number {
+    return this.hits.get(key)?.length ?? 0;
+  }
 
-  reset(): void { this.hits.clear(); }
+  reset(): void {
+    this.hits.clear();
+  }
 }

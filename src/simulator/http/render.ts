@@ -20,14 +20,24 @@ export function negotiateVersion(accept: string | undefined, op: OperationInfo):
   return v;
 }
 
-export interface RenderOptions { envelope: boolean; pretty: boolean }
+export interface RenderOptions {
+  envelope: boolean;
+  pretty: boolean;
+}
 
 export function flags(query: URLSearchParams): RenderOptions {
   return { envelope: query.get('envelope') === 'true', pretty: query.get('pretty') === 'true' };
 }
 
-export function send(res: ServerResponse, status: number, body: unknown, opts: RenderOptions,
-  contentType: string, headers: Record<string, string> = {}, list = false): void {
+export function send(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  opts: RenderOptions,
+  contentType: string,
+  headers: Record<string, string> = {},
+  list = false,
+): void {
   let payload = body;
   let httpStatus = status;
   if (opts.envelope && status !== 204) {
@@ -36,12 +46,17 @@ export function send(res: ServerResponse, status: number, body: unknown, opts: R
     httpStatus = 200;
   }
   // 204 and 202 (deleteCluster) carry no body.
-  const text = status === 204 || payload === undefined ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
+  const text =
+    status === 204 || payload === undefined ? '' : JSON.stringify(payload, null, opts.pretty ? 2 : undefined);
   res.writeHead(httpStatus, { 'content-type': contentType, 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
 }
 
-export interface Page { pageNum: number; itemsPerPage: number; includeCount: boolean }
+export interface Page {
+  pageNum: number;
+  itemsPerPage: number;
+  includeCount: boolean;
+}
 
 export function parsePage(q: URLSearchParams): Page {
   const int = (name: string, def: number, min: number, max: number): number => {
@@ -49,16 +64,28 @@ export function parsePage(q: URLSearchParams): Page {
     if (raw === null) return def;
     const n = Number(raw);
     if (!/^\d+$/.test(raw) || n < min || n > max) {
-      throw new SimError(400, 'INVALID_QUERY_PARAMETER', `Invalid query parameter ${name}: must be an integer from ${min} to ${max}.`, [name], [{ field: name, description: `integer from ${min} to ${max}` }]);
+      throw new SimError(
+        400,
+        'INVALID_QUERY_PARAMETER',
+        `Invalid query parameter ${name}: must be an integer from ${min} to ${max}.`,
+        [name],
+        [{ field: name, description: `integer from ${min} to ${max}` }],
+      );
     }
     return n;
   };
   const ic = q.get('includeCount');
   if (ic !== null && ic !== 'true' && ic !== 'false') {
-    throw new SimError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter includeCount: must be true or false.', ['includeCount']);
+    throw new SimError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter includeCount: must be true or false.', [
+      'includeCount',
+    ]);
   }
   // The spec bounds pageNum below only; Atlas reads it as a Java int.
-  return { pageNum: int('pageNum', 1, 1, 2_147_483_647), itemsPerPage: int('itemsPerPage', 100, 1, 500), includeCount: ic !== 'false' };
+  return {
+    pageNum: int('pageNum', 1, 1, 2_147_483_647),
+    itemsPerPage: int('itemsPerPage', 100, 1, 500),
+    includeCount: ic !== 'false',
+  };
 }
 
 export function paginate<T>(items: T[], page: Page, selfUrl: URL): Record<string, unknown> {

@@ -1,6 +1,13 @@
 // Atlas URL routing from the shared catalogue, kept apart from handling (as moto keeps its urls.py).
 import FindMyWay from 'find-my-way';
-import { catalog, CLUSTER_NAME_PATTERN, ID_PATTERN, operationIds, type HttpMethod, type OperationId } from '../../atlas/catalog.js';
+import {
+  catalog,
+  CLUSTER_NAME_PATTERN,
+  ID_PATTERN,
+  operationIds,
+  type HttpMethod,
+  type OperationId,
+} from '../../atlas/catalog.js';
 import { SimError } from '../model/errors.js';
 
 export type Route =
@@ -29,7 +36,11 @@ export class AtlasRouter {
     const fewest = Math.min(...matches.map(([, f]) => params(f)));
     const own = matches.find(([m]) => m === method)?.[1];
     if (own && params(own) === fewest) {
-      return { kind: 'operation', operationId: (own.store as { operationId: OperationId }).operationId, params: own.params as Record<string, string> };
+      return {
+        kind: 'operation',
+        operationId: (own.store as { operationId: OperationId }).operationId,
+        params: own.params as Record<string, string>,
+      };
     }
     const allow = matches.filter(([, f]) => params(f) === fewest).map(([m]) => m);
     return allow.length ? { kind: 'notAllowed', allow } : { kind: 'notFound' };
@@ -39,9 +50,17 @@ export class AtlasRouter {
 /** find-my-way has already percent-decoded the values once; decoding again would turn %25 into a crash. */
 export function validateParams(params: Record<string, string>): void {
   for (const [name, value] of Object.entries(params)) {
-    const [re, label] = ID_PARAMS.has(name) ? [ID_PATTERN, '^([a-f0-9]{24})$'] : [CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$'];
+    const [re, label] = ID_PARAMS.has(name)
+      ? [ID_PATTERN, '^([a-f0-9]{24})$']
+      : [CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$'];
     if (!re.test(value)) {
-      throw new SimError(400, 'VALIDATION_ERROR', `Invalid path parameter ${name}: ${JSON.stringify(value)} must match ${label}.`, [name], [{ field: name, description: `must match ${label}` }]);
+      throw new SimError(
+        400,
+        'VALIDATION_ERROR',
+        `Invalid path parameter ${name}: ${JSON.stringify(value)} must match ${label}.`,
+        [name],
+        [{ field: name, description: `must match ${label}` }],
+      );
     }
   }
 }

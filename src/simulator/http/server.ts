@@ -14,10 +14,21 @@ import { handlers } from './operations.js';
 import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
 import { AtlasRouter, validateParams } from './routing.js';
 
-export interface RequestLogEntry { at: string; method: string; path: string; operationId?: string; status: number; auth: AuthKind }
+export interface RequestLogEntry {
+  at: string;
+  method: string;
+  path: string;
+  operationId?: string;
+  status: number;
+  auth: AuthKind;
+}
 
 export interface ServerDeps {
-  model: Model; auth: Authenticator; faults: FaultInjector; logRequests: boolean; limits: ServerLimits;
+  model: Model;
+  auth: Authenticator;
+  faults: FaultInjector;
+  logRequests: boolean;
+  limits: ServerLimits;
   admin: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void;
 }
 
@@ -25,7 +36,13 @@ const JSON_TYPE = 'application/json';
 const MAX_LOG = 20_000;
 const ATLAS_PREFIX = '/api/atlas/v2/';
 
-interface Incoming { req: IncomingMessage; res: ServerResponse; path: string; query: URLSearchParams; opts: RenderOptions }
+interface Incoming {
+  req: IncomingMessage;
+  res: ServerResponse;
+  path: string;
+  query: URLSearchParams;
+  opts: RenderOptions;
+}
 
 export class SimulatorHttp {
   readonly counters: Record<string, number> = {};
@@ -35,13 +52,23 @@ export class SimulatorHttp {
 
   constructor(private deps: ServerDeps) {}
 
-  resetObservations(): void { for (const k of Object.keys(this.counters)) delete this.counters[k]; this.log = []; }
+  resetObservations(): void {
+    for (const k of Object.keys(this.counters)) delete this.counters[k];
+    this.log = [];
+  }
 
   createServer(): Server {
     const server = createServer({ connectionsCheckingInterval: checkEvery(this.deps.limits) }, (req, res) => {
       this.dispatch(req, res).catch((err: unknown) => {
         if (this.deps.logRequests) console.error('[simulator] handler crashed:', err);
-        if (!res.headersSent) send(res, 500, new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.').body(), { envelope: false, pretty: false }, JSON_TYPE);
+        if (!res.headersSent)
+          send(
+            res,
+            500,
+            new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.').body(),
+            { envelope: false, pretty: false },
+            JSON_TYPE,
+          );
       });
     });
     applyLimits(server, this.deps.limits);
@@ -50,12 +77,25 @@ export class SimulatorHttp {
 
   private record(req: IncomingMessage, path: string, status: number, auth: AuthKind, operationId?: string): void {
     if (this.log.length >= MAX_LOG) this.log.splice(0, MAX_LOG / 2);
-    this.log.push({ at: new Date().toISOString(), method: req.method ?? 'GET', path, ...(operationId ? { operationId } : {}), status, auth });
+    this.log.push({
+      at: new Date().toISOString(),
+      method: req.method ?? 'GET',
+      path,
+      ...(operationId ? { operationId } : {}),
+      status,
+      auth,
+    });
     if (this.deps.logRequests) console.log(`[simulator] ${req.method} ${path} ${status} ${operationId ?? ''}`);
   }
 
   /** Answers without reading the body (closing the connection if one is still coming). */
-  private reject(x: Incoming, e: SimError, auth: AuthKind, operationId?: string, headers: Record<string, string> = {}): void {
+  private reject(
+    x: Incoming,
+    e: SimError,
+    auth: AuthKind,
+    operationId?: string,
+    headers: Record<string, string> = {},
+  ): void {
     closeAfter(x.req, x.res);
     this.record(x.req, x.path, e.status, auth, operationId);
     send(x.res, e.status, e.body(), x.opts, JSON_TYPE, headers);
@@ -65,7 +105,12 @@ export class SimulatorHttp {
   private async body(x: Incoming, auth: AuthKind, operationId?: string): Promise<string | undefined> {
     const body = await readBody(x.req, this.deps.limits.maxBodyBytes);
     if (body !== TOO_LARGE) return body;
-    this.reject(x, new SimError(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds ${this.deps.limits.maxBodyBytes} bytes.`), auth, operationId);
+    this.reject(
+      x,
+      new SimError(413, 'REQUEST_ENTITY_TOO_LARGE', `The request body exceeds ${this.deps.limits.maxBodyBytes} bytes.`),
+      auth,
+      operationId,
+    );
     return undefined;
   }
 
@@ -85,7 +130,12 @@ export class SimulatorHttp {
       if (body !== undefined) this.token(x, body);
       return;
     }
-    if (!x.path.startsWith(ATLAS_PREFIX)) return this.reject(x, new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]), 'none');
+    if (!x.path.startsWith(ATLAS_PREFIX))
+      return this.reject(
+        x,
+        new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]),
+        'none',
+      );
     return this.atlas(x);
   }
 
@@ -97,15 +147,35 @@ export class SimulatorHttp {
     // Atlas authenticates before it looks the path up: an anonymous caller learns nothing from 404s.
     const auth = this.deps.auth.check(req);
     if (!auth.ok) return this.reject(x, auth.error, auth.kind, operationId, { 'www-authenticate': auth.challenge });
-    if (route.kind === 'notFound') return this.reject(x, new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]), auth.kind);
+    if (route.kind === 'notFound')
+      return this.reject(
+        x,
+        new SimError(404, 'RESOURCE_NOT_FOUND', `Cannot find resource ${x.path}.`, [x.path]),
+        auth.kind,
+      );
     if (route.kind === 'notAllowed') {
-      return this.reject(x, new SimError(405, 'METHOD_NOT_ALLOWED', `Method ${req.method} is not allowed on ${x.path}; use ${route.allow.join(', ')}.`, [req.method]), auth.kind, undefined, { allow: route.allow.join(', ') });
+      return this.reject(
+        x,
+        new SimError(
+          405,
+          'METHOD_NOT_ALLOWED',
+          `Method ${req.method} is not allowed on ${x.path}; use ${route.allow.join(', ')}.`,
+          [req.method],
+        ),
+        auth.kind,
+        undefined,
+        { allow: route.allow.join(', ') },
+      );
     }
     const body = await this.body(x, auth.kind, route.operationId);
     if (body === undefined) return;
     const fault = this.deps.faults.decide(route.operationId);
     if (fault.latencyMs > 0) await new Promise((r) => setTimeout(r, fault.latencyMs));
-    if (fault.kind === 'reset') { this.record(req, x.path, 0, auth.kind, route.operationId); req.socket.destroy(); return; }
+    if (fault.kind === 'reset') {
+      this.record(req, x.path, 0, auth.kind, route.operationId);
+      req.socket.destroy();
+      return;
+    }
     if (fault.kind === 'status') return this.injected(x, fault, auth.kind, route.operationId);
     this.operation(x, route.operationId, route.params, body, fault, auth.kind);
   }
@@ -115,12 +185,25 @@ export class SimulatorHttp {
     const [code, detail] = INJECTED[status] ?? ['UNEXPECTED_ERROR', 'Injected fault.'];
     const headers: Record<string, string> = fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {};
     if (status === 401) headers['www-authenticate'] = this.deps.auth.challenge();
-    const a = withEcho(x.req, fault, { status, body: new SimError(status, code, detail).body(), contentType: JSON_TYPE, list: false, headers });
+    const a = withEcho(x.req, fault, {
+      status,
+      body: new SimError(status, code, detail).body(),
+      contentType: JSON_TYPE,
+      list: false,
+      headers,
+    });
     this.record(x.req, x.path, status, auth, operationId);
     send(x.res, status, a.body, x.opts, JSON_TYPE, a.headers);
   }
 
-  private operation(x: Incoming, operationId: OperationId, params: Record<string, string>, rawBody: string, fault: FaultDecision, auth: AuthKind): void {
+  private operation(
+    x: Incoming,
+    operationId: OperationId,
+    params: Record<string, string>,
+    rawBody: string,
+    fault: FaultDecision,
+    auth: AuthKind,
+  ): void {
     const { req, res } = x;
     const op = catalog[operationId];
     let status = 500;
@@ -128,26 +211,50 @@ export class SimulatorHttp {
       const version = negotiateVersion(req.headers.accept, op);
       const groupId = params.groupId ?? '';
       const limited = this.deps.faults.projectLimit(groupId);
-      const rate = { 'ratelimit-limit': String(limited?.limit ?? INT32_MAX), 'ratelimit-remaining': String(limited?.remaining ?? INT32_MAX) };
+      const rate = {
+        'ratelimit-limit': String(limited?.limit ?? INT32_MAX),
+        'ratelimit-remaining': String(limited?.remaining ?? INT32_MAX),
+      };
       if (limited && limited.retryAfter > 0) {
         status = 429;
-        const e = new SimError(429, 'RATE_LIMITED', `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`, [groupId]);
+        const e = new SimError(
+          429,
+          'RATE_LIMITED',
+          `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`,
+          [groupId],
+        );
         return send(res, 429, e.body(), x.opts, JSON_TYPE, { ...rate, 'retry-after': String(limited.retryAfter) });
       }
       validateParams(params);
       let body: unknown;
       if (rawBody.trim() !== '') {
-        try { body = JSON.parse(rawBody); } catch { throw new SimError(400, 'VALIDATION_ERROR', 'Request body is not valid JSON.', ['body']); }
+        try {
+          body = JSON.parse(rawBody);
+        } catch {
+          throw new SimError(400, 'VALIDATION_ERROR', 'Request body is not valid JSON.', ['body']);
+        }
       }
       const page = op.list ? parsePage(x.query) : undefined;
       const result = handlers[operationId]({ m: this.deps.model, p: params, q: x.query, body, base: this.base });
       const contentType = `application/vnd.atlas.${version}+json;charset=utf-8`;
-      if (fault.kind === 'dropResponse') { status = 0; req.socket.destroy(); return; }
+      if (fault.kind === 'dropResponse') {
+        status = 0;
+        req.socket.destroy();
+        return;
+      }
       const list = 'list' in result;
-      const payload = list ? paginate(result.list, page!, new URL(x.path + (x.query.size ? `?${x.query}` : ''), this.base)) : result.body;
+      const payload = list
+        ? paginate(result.list, page!, new URL(x.path + (x.query.size ? `?${x.query}` : ''), this.base))
+        : result.body;
       status = list ? 200 : result.status;
       if (fault.kind === 'commitThenStatus') status = fault.status!;
-      return deliver(req, res, fault, { status: list ? 200 : result.status, body: payload, contentType, list, headers: rate }, x.opts);
+      return deliver(
+        req,
+        res,
+        fault,
+        { status: list ? 200 : result.status, body: payload, contentType, list, headers: rate },
+        x.opts,
+      );
     } catch (err) {
       const e = err instanceof SimError ? err : new SimError(500, 'UNEXPECTED_ERROR', 'Unexpected error.');
       if (!(err instanceof SimError) && this.deps.logRequests) console.error('[simulator]', err);
@@ -163,11 +270,26 @@ export class SimulatorHttp {
     const { req, res } = x;
     this.counters.oauthToken = (this.counters.oauthToken ?? 0) + 1;
     const fault = this.deps.faults.decide('oauthToken');
-    if (fault.kind === 'reset' || fault.kind === 'dropResponse') { req.socket.destroy(); this.record(req, x.path, 0, 'none', 'oauthToken'); return; }
+    if (fault.kind === 'reset' || fault.kind === 'dropResponse') {
+      req.socket.destroy();
+      this.record(req, x.path, 0, 'none', 'oauthToken');
+      return;
+    }
     if (fault.kind === 'status') {
-      const e = new SimError(fault.status!, fault.status === 429 ? 'RATE_LIMITED' : 'UNEXPECTED_ERROR', `Injected fault: ${fault.status}.`);
+      const e = new SimError(
+        fault.status!,
+        fault.status === 429 ? 'RATE_LIMITED' : 'UNEXPECTED_ERROR',
+        `Injected fault: ${fault.status}.`,
+      );
       this.record(req, x.path, fault.status!, 'none', 'oauthToken');
-      return send(res, fault.status!, e.body(), x.opts, JSON_TYPE, fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {});
+      return send(
+        res,
+        fault.status!,
+        e.body(),
+        x.opts,
+        JSON_TYPE,
+        fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+      );
     }
     const [status, payload, headers] = this.deps.auth.issueToken(req.headers.authorization, body);
     this.record(req, x.path, status, 'none', 'oauthToken');
@@ -182,5 +304,8 @@ const INJECTED: Record<number, [string, string]> = {
   409: ['CONFLICT', 'Injected fault: 409.'],
   429: ['RATE_LIMITED', 'Injected fault: 429.'],
   401: ['UNAUTHORIZED', 'You are not authorized for this resource. (injected fault)'],
-  403: ['IP_ADDRESS_NOT_ON_ACCESS_LIST', 'IP address 127.0.0.1 is not allowed to access this resource. (injected fault)'],
+  403: [
+    'IP_ADDRESS_NOT_ON_ACCESS_LIST',
+    'IP address 127.0.0.1 is not allowed to access this resource. (injected fault)',
+  ],
 };

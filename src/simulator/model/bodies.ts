@@ -4,7 +4,8 @@ import type { z } from 'zod';
 import { SimError, validationError } from './errors.js';
 
 export function parseBody<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('body', 'must be a JSON object');
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+    throw validationError('body', 'must be a JSON object');
   const r = schema.safeParse(body);
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;

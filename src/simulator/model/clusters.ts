@@ -13,7 +13,12 @@ export function updateCluster(m: Model, groupId: string, name: string, b: Update
   const changes = Object.keys(b).filter((k) => k !== 'name' && k !== 'paused');
   // Atlas refuses other changes to a paused cluster unless the same request resumes it.
   if (c.paused && b.paused !== false && changes.length > 0) {
-    throw new SimError(409, 'CANNOT_UPDATE_PAUSED_CLUSTER', `Cluster ${name} is paused; resume it before changing it.`, [name]);
+    throw new SimError(
+      409,
+      'CANNOT_UPDATE_PAUSED_CLUSTER',
+      `Cluster ${name} is paused; resume it before changing it.`,
+      [name],
+    );
   }
   for (const k of SETTABLE) if (b[k] !== undefined) c[k] = b[k];
   m.changed();
@@ -22,16 +27,27 @@ export function updateCluster(m: Model, groupId: string, name: string, b: Update
 
 export function deleteCluster(m: Model, groupId: string, name: string, retainBackups: string | null): void {
   if (retainBackups !== null && retainBackups !== 'true' && retainBackups !== 'false') {
-    throw new SimError(400, 'INVALID_QUERY_PARAMETER', 'Invalid query parameter retainBackups: must be true or false.', ['retainBackups']);
+    throw new SimError(
+      400,
+      'INVALID_QUERY_PARAMETER',
+      'Invalid query parameter retainBackups: must be true or false.',
+      ['retainBackups'],
+    );
   }
   const c = m.dedicatedCluster(groupId, name);
   if (c.terminationProtectionEnabled) {
-    throw new SimError(400, 'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED', `Cluster ${name} has termination protection enabled.`, [name]);
+    throw new SimError(
+      400,
+      'CANNOT_TERMINATE_CLUSTER_WHEN_TERMINATION_PROTECTION_ENABLED',
+      `Cluster ${name} has termination protection enabled.`,
+      [name],
+    );
   }
   delete m.state.clusters[clusterKey(groupId, name)];
   delete m.state.schedules[clusterKey(groupId, name)];
   if (retainBackups !== 'true') {
-    for (const s of Object.values(m.state.snapshots)) if (s.groupId === groupId && s.clusterName === name) s.deleted = true;
+    for (const s of Object.values(m.state.snapshots))
+      if (s.groupId === groupId && s.clusterName === name) s.deleted = true;
   }
   m.changed();
 }

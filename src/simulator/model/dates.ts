@@ -16,10 +16,12 @@ export function addRetention(from: number, value: number, unit: RetentionUnit, f
   else {
     const d = new Date(from);
     // Out-of-range months or years make the date NaN, which the check below refuses.
-    if (unit === 'months') d.setUTCMonth(d.getUTCMonth() + value); else d.setUTCFullYear(d.getUTCFullYear() + value);
+    if (unit === 'months') d.setUTCMonth(d.getUTCMonth() + value);
+    else d.setUTCFullYear(d.getUTCFullYear() + value);
     at = d.getTime();
   }
-  if (!Number.isFinite(at) || at > MAX_DATE_MS) throw validationError(field, `${value} ${unit} from ${iso(from)} is past 9999-12-31`);
+  if (!Number.isFinite(at) || at > MAX_DATE_MS)
+    throw validationError(field, `${value} ${unit} from ${iso(from)} is past 9999-12-31`);
   return at;
 }
 

@@ -16,19 +16,24 @@ export function createBucket(m: Model, groupId: string, body: unknown): ExportBu
     throw validationError('cloudProvider', 'must be one of AWS, AZURE, GCP');
   }
   const name = b.bucketName;
-  if (typeof name !== 'string' || name.length < 3 || name.length > 63) throw validationError('bucketName', 'must be a string of 3 to 63 characters');
+  if (typeof name !== 'string' || name.length < 3 || name.length > 63)
+    throw validationError('bucketName', 'must be a string of 3 to 63 characters');
   const bucket: ExportBucket = { id: newId(), groupId, bucketName: name, cloudProvider: provider as CloudProvider };
   if (provider === 'AWS') {
-    if (typeof b.iamRoleId !== 'string' || !ID_PATTERN.test(b.iamRoleId)) throw validationError('iamRoleId', 'required for AWS; must match ^([a-f0-9]{24})$');
+    if (typeof b.iamRoleId !== 'string' || !ID_PATTERN.test(b.iamRoleId))
+      throw validationError('iamRoleId', 'required for AWS; must match ^([a-f0-9]{24})$');
     bucket.iamRoleId = b.iamRoleId;
     if (typeof b.requirePrivateNetworking === 'boolean') bucket.requirePrivateNetworking = b.requirePrivateNetworking;
   } else {
-    if (typeof b.roleId !== 'string' || !ID_PATTERN.test(b.roleId)) throw validationError('roleId', `required for ${provider}; must match ^([a-f0-9]{24})$`);
+    if (typeof b.roleId !== 'string' || !ID_PATTERN.test(b.roleId))
+      throw validationError('roleId', `required for ${provider}; must match ^([a-f0-9]{24})$`);
     bucket.roleId = b.roleId;
     if (provider === 'AZURE') {
-      if (typeof b.serviceUrl !== 'string' || b.serviceUrl.length < 33) throw validationError('serviceUrl', 'required for AZURE; an Azure blob storage URL');
+      if (typeof b.serviceUrl !== 'string' || b.serviceUrl.length < 33)
+        throw validationError('serviceUrl', 'required for AZURE; an Azure blob storage URL');
       if (typeof b.tenantId !== 'string') throw validationError('tenantId', 'required for AZURE; a UUID');
-      bucket.serviceUrl = b.serviceUrl; bucket.tenantId = b.tenantId;
+      bucket.serviceUrl = b.serviceUrl;
+      bucket.tenantId = b.tenantId;
     }
   }
   m.state.buckets[bucket.id] = bucket;
@@ -44,14 +49,19 @@ export function listBuckets(m: Model, groupId: string): ExportBucket[] {
 export function getBucket(m: Model, groupId: string, id: string): ExportBucket {
   m.project(groupId);
   const b = m.state.buckets[id];
-  if (!b || b.groupId !== groupId) throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
+  if (!b || b.groupId !== groupId)
+    throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
   return b;
 }
 
 /** updateBackupExportBucket: only AWS buckets have the private-networking setting. */
 export function updateBucket(m: Model, groupId: string, id: string, requirePrivateNetworking: boolean): ExportBucket {
   const b = getBucket(m, groupId, id);
-  if (b.cloudProvider !== 'AWS') throw validationError('requirePrivateNetworking', `applies to AWS buckets only; bucket ${id} is ${b.cloudProvider}`);
+  if (b.cloudProvider !== 'AWS')
+    throw validationError(
+      'requirePrivateNetworking',
+      `applies to AWS buckets only; bucket ${id} is ${b.cloudProvider}`,
+    );
   b.requirePrivateNetworking = requirePrivateNetworking;
   m.changed();
   return b;
@@ -63,7 +73,11 @@ export function deleteBucket(m: Model, groupId: string, id: string): void {
   m.changed();
 }
 
-export interface ExportProgress { state: 'Queued' | 'InProgress' | 'Successful' | 'Failed'; exported: number; finishedAt?: number }
+export interface ExportProgress {
+  state: 'Queued' | 'InProgress' | 'Successful' | 'Failed';
+  exported: number;
+  finishedAt?: number;
+}
 
 export function exportProgress(j: ExportJob, now: number): ExportProgress {
   const start = j.createdAt + j.queuedMs;
@@ -71,7 +85,11 @@ export function exportProgress(j: ExportJob, now: number): ExportProgress {
   // A failing job stops half way through its collections.
   const stopAt = j.outcome === 'failed' ? Math.floor(j.totalCollections / 2) : j.totalCollections;
   const end = start + stopAt * j.perCollectionMs;
-  if (now < end) return { state: 'InProgress', exported: Math.min(stopAt, Math.floor((now - start) / Math.max(1, j.perCollectionMs))) };
+  if (now < end)
+    return {
+      state: 'InProgress',
+      exported: Math.min(stopAt, Math.floor((now - start) / Math.max(1, j.perCollectionMs))),
+    };
   return { state: j.outcome === 'success' ? 'Successful' : 'Failed', exported: stopAt, finishedAt: end };
 }
 
@@ -83,26 +101,46 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
     if (!ID_PATTERN.test(b[f] as string)) throw validationError(f, 'must match ^([a-f0-9]{24})$');
   }
   const customData = b.customData ?? [];
-  if (!Array.isArray(customData) || !customData.every((e) => e && typeof e.key === 'string' && typeof e.value === 'string')) {
+  if (
+    !Array.isArray(customData) ||
+    !customData.every((e) => e && typeof e.key === 'string' && typeof e.value === 'string')
+  ) {
     throw validationError('customData', 'must be an array of {key, value} strings');
   }
   const bucket = m.state.buckets[b.exportBucketId as string];
-  if (!bucket || bucket.groupId !== groupId) throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${b.exportBucketId as string} not found.`, [b.exportBucketId]);
+  if (!bucket || bucket.groupId !== groupId)
+    throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${b.exportBucketId as string} not found.`, [
+      b.exportBucketId,
+    ]);
   const snap = getSnapshot(m, c, b.snapshotId as string);
   const status = snapshotStatus(snap, m.now());
   if (status !== 'completed') {
-    throw new SimError(409, 'CANNOT_EXPORT_INCOMPLETE_SNAPSHOT', `Snapshot ${snap.id} is ${status}; only completed snapshots can be exported.`, [snap.id]);
+    throw new SimError(
+      409,
+      'CANNOT_EXPORT_INCOMPLETE_SNAPSHOT',
+      `Snapshot ${snap.id} is ${status}; only completed snapshots can be exported.`,
+      [snap.id],
+    );
   }
   const failReason = m.takeFailure('export', groupId, clusterName);
   const created = new Date(m.now()).toISOString().replace(/[:.]/g, '-');
   const job: ExportJob = {
-    id: newId(), groupId, clusterName, snapshotId: snap.id, exportBucketId: bucket.id, customData,
-    createdAt: m.now(), queuedMs: m.duration('exportQueued'), perCollectionMs: m.duration('exportPerCollection'),
-    totalCollections: m.totalCollections(), outcome: failReason ? 'failed' : 'success',
+    id: newId(),
+    groupId,
+    clusterName,
+    snapshotId: snap.id,
+    exportBucketId: bucket.id,
+    customData,
+    createdAt: m.now(),
+    queuedMs: m.duration('exportQueued'),
+    perCollectionMs: m.duration('exportPerCollection'),
+    totalCollections: m.totalCollections(),
+    outcome: failReason ? 'failed' : 'success',
     ...(failReason ? { failReason } : {}),
     prefix: `/exported_snapshots/sim-org/${m.project(groupId).name}/${clusterName}/${new Date(snap.createdAt).toISOString().slice(0, 10)}/${created}`,
   };
-  if (snap.members) job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));
+  if (snap.members)
+    job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));
   m.state.exports[job.id] = job;
   m.changed();
   return job;
@@ -110,18 +148,21 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
 
 export function listExports(m: Model, groupId: string, clusterName: string): ExportJob[] {
   m.dedicatedCluster(groupId, clusterName);
-  return Object.values(m.state.exports).filter((j) => j.groupId === groupId && j.clusterName === clusterName)
+  return Object.values(m.state.exports)
+    .filter((j) => j.groupId === groupId && j.clusterName === clusterName)
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
 export function getExport(m: Model, groupId: string, clusterName: string, id: string): ExportJob {
   m.dedicatedCluster(groupId, clusterName);
   const j = m.state.exports[id];
-  if (!j || j.groupId !== groupId || j.clusterName !== clusterName) throw new SimError(404, 'RESOURCE_NOT_FOUND', `No export job with ID ${id} exists.`, [id]);
+  if (!j || j.groupId !== groupId || j.clusterName !== clusterName)
+    throw new SimError(404, 'RESOURCE_NOT_FOUND', `No export job with ID ${id} exists.`, [id]);
   return j;
 }
 
 export function asObject(body: unknown): Record<string, unknown> {
-  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body)) throw validationError('body', 'must be a JSON object');
+  if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))
+    throw validationError('body', 'must be a JSON object');
   return body as Record<string, unknown>;
 }

@@ -6,6 +6,8 @@ const processPart = randomBytes(5).toString('hex');
 
 export function newId(): string {
   counter = (counter + 1) % 0xffffff;
-  const secs = Math.floor(Date.now() / 1000).toString(16).padStart(8, '0');
+  const secs = Math.floor(Date.now() / 1000)
+    .toString(16)
+    .padStart(8, '0');
   return secs + processPart + counter.toString(16).padStart(6, '0');
 }

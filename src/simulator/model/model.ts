@@ -6,7 +6,12 @@ import { newId } from './ids.js';
 import { clusterKey, emptyState, type Cluster, type ClusterKind, type CloudProvider, type SimState } from './types.js';
 
 export type FailTarget = 'snapshot' | 'export' | 'restore' | 'flexRestore';
-export interface FailRule { target: FailTarget; groupId?: string; clusterName?: string; reason?: string }
+export interface FailRule {
+  target: FailTarget;
+  groupId?: string;
+  clusterName?: string;
+  reason?: string;
+}
 
 export class Model {
   state: SimState = emptyState();
@@ -14,26 +19,48 @@ export class Model {
   private failRules: FailRule[] = [];
   onChange: () => void = () => {};
 
-  constructor(private durations: Durations = DEFAULT_DURATIONS, private timeScale = 1) {}
+  constructor(
+    private durations: Durations = DEFAULT_DURATIONS,
+    private timeScale = 1,
+  ) {}
 
-  now(): number { return Date.now() + this.state.clockOffsetMs; }
-  advanceClock(ms: number): void { this.state.clockOffsetMs += ms; this.changed(); }
+  now(): number {
+    return Date.now() + this.state.clockOffsetMs;
+  }
+  advanceClock(ms: number): void {
+    this.state.clockOffsetMs += ms;
+    this.changed();
+  }
 
   /** A configured duration, scaled; fixed on each job at creation so later changes don't move it. */
   duration(name: Exclude<keyof Durations, 'exportTotalCollections'>): number {
     return Math.max(0, Math.round(this.durations[name] * this.timeScale));
   }
-  totalCollections(): number { return Math.max(1, Math.round(this.durations.exportTotalCollections)); }
+  totalCollections(): number {
+    return Math.max(1, Math.round(this.durations.exportTotalCollections));
+  }
 
-  changed(): void { this.onChange(); }
+  changed(): void {
+    this.onChange();
+  }
 
-  reset(): void { this.state = emptyState(); this.failRules = []; this.changed(); }
+  reset(): void {
+    this.state = emptyState();
+    this.failRules = [];
+    this.changed();
+  }
 
-  failNext(rule: FailRule): void { this.failRules.push(rule); }
+  failNext(rule: FailRule): void {
+    this.failRules.push(rule);
+  }
   /** Consume a matching fail rule, if any; returns its reason. */
   takeFailure(target: FailTarget, groupId: string, clusterName: string): string | undefined {
-    const i = this.failRules.findIndex((r) => r.target === target
-      && (!r.groupId || r.groupId === groupId) && (!r.clusterName || r.clusterName === clusterName));
+    const i = this.failRules.findIndex(
+      (r) =>
+        r.target === target &&
+        (!r.groupId || r.groupId === groupId) &&
+        (!r.clusterName || r.clusterName === clusterName),
+    );
     if (i < 0) return undefined;
     const [rule] = this.failRules.splice(i, 1);
     return rule?.reason ?? 'Injected failure';
@@ -46,11 +73,23 @@ export class Model {
     return id;
   }
 
-  addCluster(groupId: string, name: string, kind: ClusterKind, opts: { shards?: number; paused?: boolean; provider?: CloudProvider } = {}): Cluster {
+  addCluster(
+    groupId: string,
+    name: string,
+    kind: ClusterKind,
+    opts: { shards?: number; paused?: boolean; provider?: CloudProvider } = {},
+  ): Cluster {
     this.project(groupId);
     const cluster: Cluster = {
-      id: newId(), groupId, name, kind, shards: kind === 'sharded' ? Math.max(1, opts.shards ?? 2) : 1,
-      paused: opts.paused ?? false, createdAt: this.now(), mongoDBVersion: '8.0.4', provider: opts.provider ?? 'AWS',
+      id: newId(),
+      groupId,
+      name,
+      kind,
+      shards: kind === 'sharded' ? Math.max(1, opts.shards ?? 2) : 1,
+      paused: opts.paused ?? false,
+      createdAt: this.now(),
+      mongoDBVersion: '8.0.4',
+      provider: opts.provider ?? 'AWS',
     };
     this.state.clusters[clusterKey(groupId, name)] = cluster;
     this.changed();
@@ -71,38 +110,84 @@ export class Model {
   dedicatedCluster(groupId: string, name: string): Cluster {
     this.project(groupId);
     const c = this.findCluster(groupId, name);
-    if (!c) throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [name, groupId]);
-    if (c.kind === 'flex') throw new SimError(400, 'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', `Cannot use the Flex cluster ${name} in the Cluster API.`, [name]);
-    if (c.kind === 'serverless') throw new SimError(400, 'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API', `Cannot use the serverless instance ${name} in the Cluster API.`, [name]);
+    if (!c)
+      throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [
+        name,
+        groupId,
+      ]);
+    if (c.kind === 'flex')
+      throw new SimError(
+        400,
+        'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
+        `Cannot use the Flex cluster ${name} in the Cluster API.`,
+        [name],
+      );
+    if (c.kind === 'serverless')
+      throw new SimError(
+        400,
+        'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API',
+        `Cannot use the serverless instance ${name} in the Cluster API.`,
+        [name],
+      );
     return c;
   }
 
   serverlessInstance(groupId: string, name: string): Cluster {
     this.project(groupId);
     const c = this.findCluster(groupId, name);
-    if (!c || c.kind === 'flex') throw new SimError(404, 'SERVERLESS_INSTANCE_NOT_FOUND', `No serverless instance with name ${name} exists in group ${groupId}.`, [name, groupId]);
-    if (c.kind !== 'serverless') throw new SimError(400, 'CANNOT_USE_CLUSTER_IN_SERVERLESS_INSTANCE_API', `Cannot use the cluster ${name} in the serverless instance API.`, [name]);
+    if (!c || c.kind === 'flex')
+      throw new SimError(
+        404,
+        'SERVERLESS_INSTANCE_NOT_FOUND',
+        `No serverless instance with name ${name} exists in group ${groupId}.`,
+        [name, groupId],
+      );
+    if (c.kind !== 'serverless')
+      throw new SimError(
+        400,
+        'CANNOT_USE_CLUSTER_IN_SERVERLESS_INSTANCE_API',
+        `Cannot use the cluster ${name} in the serverless instance API.`,
+        [name],
+      );
     return c;
   }
 
   flexCluster(groupId: string, name: string): Cluster {
     this.project(groupId);
     const c = this.findCluster(groupId, name);
-    if (!c) throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [name, groupId]);
-    if (c.kind !== 'flex') throw new SimError(400, 'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API', `Cannot use the non-Flex cluster ${name} in the Flex API.`, [name]);
+    if (!c)
+      throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [
+        name,
+        groupId,
+      ]);
+    if (c.kind !== 'flex')
+      throw new SimError(
+        400,
+        'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API',
+        `Cannot use the non-Flex cluster ${name} in the Flex API.`,
+        [name],
+      );
     return c;
   }
 
   /** getCluster: any kind except flex/serverless answers; restores in progress show as UPDATING. */
   clusterStateName(c: Cluster): string {
     const now = this.now();
-    const restoring = Object.values(this.state.restores).some((r) => r.deliveryType !== 'download'
-      && r.targetGroupId === c.groupId && r.targetClusterName === c.name && restoreRunning(r, now));
+    const restoring = Object.values(this.state.restores).some(
+      (r) =>
+        r.deliveryType !== 'download' &&
+        r.targetGroupId === c.groupId &&
+        r.targetClusterName === c.name &&
+        restoreRunning(r, now),
+    );
     if (restoring) return 'UPDATING';
     return c.stateOverride ?? 'IDLE';
   }
 }
 
-export function restoreRunning(r: { createdAt: number; durationMs: number; cancelledAt?: number }, now: number): boolean {
+export function restoreRunning(
+  r: { createdAt: number; durationMs: number; cancelledAt?: number },
+  now: number,
+): boolean {
   return r.cancelledAt === undefined && now < r.createdAt + r.durationMs;
 }

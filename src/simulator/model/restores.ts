@@ -22,7 +22,6 @@ export function restoreOutcome(r: RestoreJob, now: number) {
   return { cancelled, finished, failed, expired, finishedAt: finished ? end : undefined, expiresAt };
 }
 
-
 function str(b: Record<string, unknown>, f: string, pattern: RegExp, label: string): string | undefined {
   const v = b[f];
   if (v === undefined || v === null) return undefined;
@@ -30,17 +29,38 @@ function str(b: Record<string, unknown>, f: string, pattern: RegExp, label: stri
   return v;
 }
 
-export function createRestore(m: Model, api: 'dedicated' | 'serverless', groupId: string, clusterName: string, body: unknown): RestoreJob {
-  const source = api === 'dedicated' ? m.dedicatedCluster(groupId, clusterName) : m.serverlessInstance(groupId, clusterName);
+interface RestoreRequest {
+  dt: DeliveryType;
+  snapshotId?: string;
+  targetClusterName?: string;
+  targetGroupId?: string;
+  pit?: number;
+  oplogTs?: number;
+  oplogInc?: number;
+}
+
+/** The request body checked field by field, as Atlas answers a bad one (400 naming the field). */
+function restoreRequest(api: 'dedicated' | 'serverless', body: unknown): RestoreRequest {
   const b = asObject(body);
   const deliveryType = b.deliveryType;
-  if (deliveryType === undefined) throw validationError('deliveryType', 'is required (automated, download or pointInTime)');
+  if (deliveryType === undefined)
+    throw validationError('deliveryType', 'is required (automated, download or pointInTime)');
   if (typeof deliveryType !== 'string' || !DELIVERY.includes(deliveryType as DeliveryType)) {
-    throw new SimError(400, 'UNSUPPORTED_DELIVERY_METHOD', `Delivery method ${String(deliveryType)} is not supported; use automated, download or pointInTime.`, [deliveryType]);
+    throw new SimError(
+      400,
+      'UNSUPPORTED_DELIVERY_METHOD',
+      `Delivery method ${String(deliveryType)} is not supported; use automated, download or pointInTime.`,
+      [deliveryType],
+    );
   }
   const dt = deliveryType as DeliveryType;
   if (api === 'serverless' && dt === 'download') {
-    throw new SimError(400, 'UNSUPPORTED_DELIVERY_METHOD', 'Serverless restores support automated and pointInTime delivery only.', [dt]);
+    throw new SimError(
+      400,
+      'UNSUPPORTED_DELIVERY_METHOD',
+      'Serverless restores support automated and pointInTime delivery only.',
+      [dt],
+    );
   }
   const snapshotId = str(b, 'snapshotId', ID_PATTERN, '^([a-f0-9]{24})$');
   const targetClusterName = str(b, 'targetClusterName', CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$');
@@ -54,46 +74,106 @@ export function createRestore(m: Model, api: 'dedicated' | 'serverless', groupId
     if (!targetGroupId) throw validationError('targetGroupId', `is required for ${dt} restores`);
   }
   if (dt === 'pointInTime') {
-    if (pit === undefined && oplogTs === undefined) throw validationError('pointInTimeUTCSeconds', 'pointInTime restores need pointInTimeUTCSeconds, or oplogTs with oplogInc');
-    if (pit !== undefined && oplogTs !== undefined) throw validationError('pointInTimeUTCSeconds', 'is mutually exclusive with oplogTs/oplogInc');
-    if (oplogTs !== undefined && oplogInc === undefined) throw validationError('oplogInc', 'is required with oplogTs (minimum 1)');
+    if (pit === undefined && oplogTs === undefined)
+      throw validationError(
+        'pointInTimeUTCSeconds',
+        'pointInTime restores need pointInTimeUTCSeconds, or oplogTs with oplogInc',
+      );
+    if (pit !== undefined && oplogTs !== undefined)
+      throw validationError('pointInTimeUTCSeconds', 'is mutually exclusive with oplogTs/oplogInc');
+    if (oplogTs !== undefined && oplogInc === undefined)
+      throw validationError('oplogInc', 'is required with oplogTs (minimum 1)');
   } else if (!snapshotId) {
     throw validationError('snapshotId', `is required for ${dt} restores`);
   }
 
-  const now = m.now();
-  let createdFrom: string | undefined = snapshotId;
-  let from: Snapshot | undefined;
+  return { dt, snapshotId, targetClusterName, targetGroupId, pit, oplogTs, oplogInc };
+}
+
+/** The snapshot a restore starts from: the one named, or the last completed before the point in time. */
+function restoreSource(
+  m: Model,
+  source: Cluster,
+  req: RestoreRequest,
+  now: number,
+): { createdFrom?: string; from: Snapshot } {
+  const { dt, snapshotId, pit, oplogTs } = req;
   if (dt === 'pointInTime') {
     const when = (pit ?? oplogTs ?? 0) * 1000;
-    if (when > now) throw new SimError(400, 'INVALID_PIT_RESTORE_TIME', `The point in time ${iso(when)} is in the future.`, [pit ?? oplogTs]);
-    const base = listSnapshots(m, source).find((s) => snapshotStatus(s, now) === 'completed' && snapshotFinishedAt(s) <= when);
-    if (!base) throw new SimError(409, 'NO_CHECKPOINT_FOR_PIT_RESTORE', 'No completed snapshot exists before the requested point in time.', [pit ?? oplogTs]);
-    createdFrom = snapshotId ?? base.id;
-    from = base;
+    if (when > now)
+      throw new SimError(400, 'INVALID_PIT_RESTORE_TIME', `The point in time ${iso(when)} is in the future.`, [
+        pit ?? oplogTs,
+      ]);
+    const base = listSnapshots(m, source).find(
+      (s) => snapshotStatus(s, now) === 'completed' && snapshotFinishedAt(s) <= when,
+    );
+    if (!base)
+      throw new SimError(
+        409,
+        'NO_CHECKPOINT_FOR_PIT_RESTORE',
+        'No completed snapshot exists before the requested point in time.',
+        [pit ?? oplogTs],
+      );
+    return { createdFrom: snapshotId ?? base.id, from: base };
   } else {
     const snap = getSnapshot(m, source, snapshotId as string, { includeDeleted: true });
-    from = snap;
-    if (snap.deleted) throw new SimError(409, 'CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT', `Snapshot ${snap.id} has been deleted.`, [snap.id]);
+    if (snap.deleted)
+      throw new SimError(
+        409,
+        'CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT',
+        `Snapshot ${snap.id} has been deleted.`,
+        [snap.id],
+      );
     if (snapshotStatus(snap, now) !== 'completed') {
-      throw new SimError(409, 'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT', `Snapshot ${snap.id} is not completed.`, [snap.id]);
+      throw new SimError(
+        409,
+        'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT',
+        `Snapshot ${snap.id} is not completed.`,
+        [snap.id],
+      );
     }
+    return { createdFrom: snapshotId, from: snap };
   }
+}
 
+export function createRestore(
+  m: Model,
+  api: 'dedicated' | 'serverless',
+  groupId: string,
+  clusterName: string,
+  body: unknown,
+): RestoreJob {
+  const source =
+    api === 'dedicated' ? m.dedicatedCluster(groupId, clusterName) : m.serverlessInstance(groupId, clusterName);
+  const req = restoreRequest(api, body);
+  const { dt, targetGroupId, targetClusterName, pit, oplogTs, oplogInc } = req;
+  const now = m.now();
+  const { createdFrom, from } = restoreSource(m, source, req, now);
   if (dt !== 'download') checkTarget(m, targetGroupId as string, targetClusterName as string, now);
 
   const failReason = m.takeFailure('restore', groupId, clusterName);
   // A download job has no target and no point in time: Atlas does not echo such fields back.
   const download = dt === 'download';
   const job: RestoreJob = {
-    id: newId(), api, groupId, clusterName, deliveryType: dt, snapshotId: createdFrom,
+    id: newId(),
+    api,
+    groupId,
+    clusterName,
+    deliveryType: dt,
+    snapshotId: createdFrom,
     ...(download ? {} : { targetGroupId, targetClusterName }),
     ...(dt === 'pointInTime' ? { pointInTimeUTCSeconds: pit, oplogTs, oplogInc } : {}),
-    snapshotTakenAt: from.createdAt, createdAt: now,
+    snapshotTakenAt: from.createdAt,
+    createdAt: now,
     ...(from.members ? { components: from.members.map((mem) => mem.replicaSetName) } : {}),
-    durationMs: api === 'serverless' ? m.duration('serverlessRestore')
-      : m.duration(dt === 'automated' ? 'restoreAutomated' : dt === 'download' ? 'restoreDownload' : 'restorePointInTime'),
-    outcome: failReason ? 'failed' : 'success', downloadTtlMs: m.duration('restoreDownloadTtl'),
+    durationMs:
+      api === 'serverless'
+        ? m.duration('serverlessRestore')
+        : m.duration(
+            dt === 'automated' ? 'restoreAutomated' : dt === 'download' ? 'restoreDownload' : 'restorePointInTime',
+          ),
+    outcome: failReason ? 'failed' : 'success',
+    downloadTtlMs: m.duration('restoreDownloadTtl'),
   };
   m.state.restores[job.id] = job;
   m.changed();
@@ -103,28 +183,75 @@ export function createRestore(m: Model, api: 'dedicated' | 'serverless', groupId
 function checkTarget(m: Model, targetGroupId: string, targetClusterName: string, now: number): Cluster {
   m.project(targetGroupId);
   const target = m.findCluster(targetGroupId, targetClusterName);
-  if (!target) throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${targetClusterName} exists in group ${targetGroupId}.`, [targetClusterName, targetGroupId]);
+  if (!target)
+    throw new SimError(
+      404,
+      'CLUSTER_NOT_FOUND',
+      `No cluster named ${targetClusterName} exists in group ${targetGroupId}.`,
+      [targetClusterName, targetGroupId],
+    );
   if (target.kind === 'flex' || target.kind === 'serverless') {
-    throw new SimError(403, 'CANNOT_RESTORE_TO_TARGET', `Cannot restore to the ${target.kind} cluster ${targetClusterName} through this API.`, [targetClusterName]);
+    throw new SimError(
+      403,
+      'CANNOT_RESTORE_TO_TARGET',
+      `Cannot restore to the ${target.kind} cluster ${targetClusterName} through this API.`,
+      [targetClusterName],
+    );
   }
-  if (target.paused) throw new SimError(400, 'CLUSTER_PAUSED_CANNOT_RESTORE', `Cluster ${targetClusterName} is paused; resume it before restoring.`, [targetClusterName]);
-  const busy = Object.values(m.state.restores).some((r) => r.deliveryType !== 'download'
-    && r.targetGroupId === targetGroupId && r.targetClusterName === targetClusterName && restoreRunning(r, now));
-  if (busy) throw new SimError(409, 'ATLAS_CLUSTER_RESTORE_IN_PROGRESS', `A restore into cluster ${targetClusterName} is already in progress.`, [targetClusterName]);
+  if (target.paused)
+    throw new SimError(
+      400,
+      'CLUSTER_PAUSED_CANNOT_RESTORE',
+      `Cluster ${targetClusterName} is paused; resume it before restoring.`,
+      [targetClusterName],
+    );
+  const busy = Object.values(m.state.restores).some(
+    (r) =>
+      r.deliveryType !== 'download' &&
+      r.targetGroupId === targetGroupId &&
+      r.targetClusterName === targetClusterName &&
+      restoreRunning(r, now),
+  );
+  if (busy)
+    throw new SimError(
+      409,
+      'ATLAS_CLUSTER_RESTORE_IN_PROGRESS',
+      `A restore into cluster ${targetClusterName} is already in progress.`,
+      [targetClusterName],
+    );
   return target;
 }
 
-export function listRestores(m: Model, api: 'dedicated' | 'serverless', groupId: string, clusterName: string): RestoreJob[] {
-  if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName); else m.serverlessInstance(groupId, clusterName);
-  return Object.values(m.state.restores).filter((r) => r.api === api && r.groupId === groupId && r.clusterName === clusterName)
+export function listRestores(
+  m: Model,
+  api: 'dedicated' | 'serverless',
+  groupId: string,
+  clusterName: string,
+): RestoreJob[] {
+  if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName);
+  else m.serverlessInstance(groupId, clusterName);
+  return Object.values(m.state.restores)
+    .filter((r) => r.api === api && r.groupId === groupId && r.clusterName === clusterName)
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
-export function getRestore(m: Model, api: 'dedicated' | 'serverless', groupId: string, clusterName: string, id: string): RestoreJob {
-  if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName); else m.serverlessInstance(groupId, clusterName);
+export function getRestore(
+  m: Model,
+  api: 'dedicated' | 'serverless',
+  groupId: string,
+  clusterName: string,
+  id: string,
+): RestoreJob {
+  if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName);
+  else m.serverlessInstance(groupId, clusterName);
   const r = m.state.restores[id];
   if (!r || r.api !== api || r.groupId !== groupId || r.clusterName !== clusterName) {
-    throw new SimError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${id} exists for cluster ${clusterName}.`, [id]);
+    throw new SimError(
+      404,
+      'RESTORE_JOB_NOT_FOUND',
+      `No restore job with ID ${id} exists for cluster ${clusterName}.`,
+      [id],
+    );
   }
   return r;
 }
@@ -135,7 +262,10 @@ export function cancelRestore(m: Model, groupId: string, clusterName: string, id
     throw new SimError(400, 'CANNOT_CANCEL_AUTOMATED_RESTORE', 'Automated restore jobs cannot be cancelled.', [id]);
   }
   // Cancelling a job that already ended changes nothing (Atlas answers 204 either way).
-  if (restoreRunning(r, m.now())) { r.cancelledAt = m.now(); m.changed(); }
+  if (restoreRunning(r, m.now())) {
+    r.cancelledAt = m.now();
+    m.changed();
+  }
 }
 
 // ---- flex ----
@@ -149,7 +279,13 @@ export function flexStatus(j: FlexRestoreJob, now: number): FlexStatus {
   return j.outcome === 'success' ? 'COMPLETED' : 'FAILED';
 }
 
-export function createFlexRestore(m: Model, groupId: string, name: string, body: unknown, download: boolean): FlexRestoreJob {
+export function createFlexRestore(
+  m: Model,
+  groupId: string,
+  name: string,
+  body: unknown,
+  download: boolean,
+): FlexRestoreJob {
   const c = m.flexCluster(groupId, name);
   const b = asObject(body);
   const snapshotId = str(b, 'snapshotId', ID_PATTERN, '^([a-f0-9]{24})$');
@@ -164,17 +300,37 @@ export function createFlexRestore(m: Model, groupId: string, name: string, body:
   }
   const snap = getSnapshot(m, c, snapshotId);
   if (snapshotStatus(snap, m.now()) !== 'completed') {
-    throw new SimError(409, 'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT', `Snapshot ${snap.id} is not completed.`, [snap.id]);
+    throw new SimError(
+      409,
+      'CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT',
+      `Snapshot ${snap.id} is not completed.`,
+      [snap.id],
+    );
   }
   if (!download) {
     m.project(targetProjectId);
-    if (!m.findCluster(targetProjectId, targetName)) throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${targetName} exists in group ${targetProjectId}.`, [targetName, targetProjectId]);
+    if (!m.findCluster(targetProjectId, targetName))
+      throw new SimError(
+        404,
+        'CLUSTER_NOT_FOUND',
+        `No cluster named ${targetName} exists in group ${targetProjectId}.`,
+        [targetName, targetProjectId],
+      );
   }
   const fail = m.takeFailure('flexRestore', groupId, name);
   const job: FlexRestoreJob = {
-    id: newId(), groupId, instanceName: name, snapshotId, deliveryType: download ? 'DOWNLOAD' : 'RESTORE',
-    targetProjectId, targetDeploymentItemName: targetName, createdAt: m.now(), pendingMs: m.duration('flexPending'),
-    queuedMs: m.duration('flexQueued'), runningMs: m.duration('flexRunning'), outcome: fail ? 'failed' : 'success',
+    id: newId(),
+    groupId,
+    instanceName: name,
+    snapshotId,
+    deliveryType: download ? 'DOWNLOAD' : 'RESTORE',
+    targetProjectId,
+    targetDeploymentItemName: targetName,
+    createdAt: m.now(),
+    pendingMs: m.duration('flexPending'),
+    queuedMs: m.duration('flexQueued'),
+    runningMs: m.duration('flexRunning'),
+    outcome: fail ? 'failed' : 'success',
     downloadTtlMs: m.duration('flexDownloadTtl'),
   };
   m.state.flexRestores[job.id] = job;
@@ -184,13 +340,15 @@ export function createFlexRestore(m: Model, groupId: string, name: string, body:
 
 export function listFlexRestores(m: Model, groupId: string, name: string): FlexRestoreJob[] {
   m.flexCluster(groupId, name);
-  return Object.values(m.state.flexRestores).filter((j) => j.groupId === groupId && j.instanceName === name)
+  return Object.values(m.state.flexRestores)
+    .filter((j) => j.groupId === groupId && j.instanceName === name)
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
 export function getFlexRestore(m: Model, groupId: string, name: string, id: string): FlexRestoreJob {
   m.flexCluster(groupId, name);
   const j = m.state.flexRestores[id];
-  if (!j || j.groupId !== groupId || j.instanceName !== name) throw new SimError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${id} exists for ${name}.`, [id]);
+  if (!j || j.groupId !== groupId || j.instanceName !== name)
+    throw new SimError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${id} exists for ${name}.`, [id]);
   return j;
 }

@@ -18,12 +18,26 @@ const INTERVALS: Record<PolicyItem['frequencyType'], number[]> = {
 };
 
 function defaultSchedule(): BackupSchedule {
-  const item = (frequencyType: PolicyItem['frequencyType'], frequencyInterval: number, retentionUnit: PolicyItem['retentionUnit'], retentionValue: number): PolicyItem =>
-    ({ id: newId(), frequencyType, frequencyInterval, retentionUnit, retentionValue });
+  const item = (
+    frequencyType: PolicyItem['frequencyType'],
+    frequencyInterval: number,
+    retentionUnit: PolicyItem['retentionUnit'],
+    retentionValue: number,
+  ): PolicyItem => ({ id: newId(), frequencyType, frequencyInterval, retentionUnit, retentionValue });
   return {
-    policyId: newId(), referenceHourOfDay: 3, referenceMinuteOfHour: 0, restoreWindowDays: 7, autoExportEnabled: false,
-    useOrgAndGroupNamesInExportPrefix: false, extraRetentionSettings: [],
-    items: [item('hourly', 6, 'days', 2), item('daily', 1, 'days', 7), item('weekly', 6, 'weeks', 4), item('monthly', 40, 'months', 12)],
+    policyId: newId(),
+    referenceHourOfDay: 3,
+    referenceMinuteOfHour: 0,
+    restoreWindowDays: 7,
+    autoExportEnabled: false,
+    useOrgAndGroupNamesInExportPrefix: false,
+    extraRetentionSettings: [],
+    items: [
+      item('hourly', 6, 'days', 2),
+      item('daily', 1, 'days', 7),
+      item('weekly', 6, 'weeks', 4),
+      item('monthly', 40, 'months', 12),
+    ],
   };
 }
 
@@ -46,21 +60,47 @@ export function nextSnapshotAt(s: BackupSchedule, now: number): number | undefin
 
 export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequest): BackupSchedule {
   const current = scheduleOf(m, c);
-  const next: BackupSchedule = { ...current, items: [...current.items], export: current.export && { ...current.export } };
+  const next: BackupSchedule = {
+    ...current,
+    items: [...current.items],
+    export: current.export && { ...current.export },
+  };
   if (b.policies?.[0]) {
     const policy = b.policies[0];
-    if (policy.id !== undefined && policy.id !== current.policyId) throw new SimError(404, 'RESOURCE_NOT_FOUND', `No backup policy with ID ${policy.id} exists for cluster ${c.name}.`, [policy.id]);
+    if (policy.id !== undefined && policy.id !== current.policyId)
+      throw new SimError(
+        404,
+        'RESOURCE_NOT_FOUND',
+        `No backup policy with ID ${policy.id} exists for cluster ${c.name}.`,
+        [policy.id],
+      );
     next.items = policy.policyItems.map((p, i) => {
       const field = `policies.0.policyItems.${i}`;
       if (!INTERVALS[p.frequencyType].includes(p.frequencyInterval)) {
-        throw validationError(`${field}.frequencyInterval`, `must be one of ${INTERVALS[p.frequencyType].join(', ')} for ${p.frequencyType}`);
+        throw validationError(
+          `${field}.frequencyInterval`,
+          `must be one of ${INTERVALS[p.frequencyType].join(', ')} for ${p.frequencyType}`,
+        );
       }
       addRetention(m.now(), p.retentionValue, p.retentionUnit, `${field}.retentionValue`);
-      if (p.id !== undefined && !current.items.some((x) => x.id === p.id)) throw new SimError(404, 'RESOURCE_NOT_FOUND', `No policy item with ID ${p.id} exists.`, [p.id]);
-      return { id: p.id ?? newId(), frequencyType: p.frequencyType, frequencyInterval: p.frequencyInterval, retentionUnit: p.retentionUnit, retentionValue: p.retentionValue };
+      if (p.id !== undefined && !current.items.some((x) => x.id === p.id))
+        throw new SimError(404, 'RESOURCE_NOT_FOUND', `No policy item with ID ${p.id} exists.`, [p.id]);
+      return {
+        id: p.id ?? newId(),
+        frequencyType: p.frequencyType,
+        frequencyInterval: p.frequencyInterval,
+        retentionUnit: p.retentionUnit,
+        retentionValue: p.retentionValue,
+      };
     });
   }
-  for (const k of ['referenceHourOfDay', 'referenceMinuteOfHour', 'restoreWindowDays', 'autoExportEnabled', 'useOrgAndGroupNamesInExportPrefix'] as const) {
+  for (const k of [
+    'referenceHourOfDay',
+    'referenceMinuteOfHour',
+    'restoreWindowDays',
+    'autoExportEnabled',
+    'useOrgAndGroupNamesInExportPrefix',
+  ] as const) {
     if (b[k] !== undefined) (next as unknown as Record<string, unknown>)[k] = b[k];
   }
   if (b.restoreWindowDays !== undefined) addRetention(m.now(), b.restoreWindowDays, 'days', 'restoreWindowDays');
@@ -68,10 +108,12 @@ export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequ
   if (b.export) {
     const id = b.export.exportBucketId;
     const bucket = id === undefined ? undefined : m.state.buckets[id];
-    if (id !== undefined && (!bucket || bucket.groupId !== c.groupId)) throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
+    if (id !== undefined && (!bucket || bucket.groupId !== c.groupId))
+      throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
     next.export = { ...next.export, ...b.export };
   }
-  if (next.autoExportEnabled && !next.export?.exportBucketId) throw validationError('export.exportBucketId', 'is required when autoExportEnabled is true');
+  if (next.autoExportEnabled && !next.export?.exportBucketId)
+    throw validationError('export.exportBucketId', 'is required when autoExportEnabled is true');
   m.state.schedules[clusterKey(c.groupId, c.name)] = next;
   m.changed();
   return next;

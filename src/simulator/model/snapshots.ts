@@ -16,18 +16,27 @@ export function snapshotStatus(s: Snapshot, now: number): SnapshotStatus {
   return s.outcome === 'success' ? 'completed' : 'failed';
 }
 
-export function snapshotFinishedAt(s: Snapshot): number { return s.createdAt + s.queuedMs + s.inProgressMs; }
+export function snapshotFinishedAt(s: Snapshot): number {
+  return s.createdAt + s.queuedMs + s.inProgressMs;
+}
 
 function newSnapshot(m: Model, c: Cluster, fields: Partial<Snapshot>): Snapshot {
   const now = m.now();
   const serverless = c.kind === 'serverless' || c.kind === 'flex';
   const snap: Snapshot = {
-    id: newId(), groupId: c.groupId, clusterName: c.name, kind: c.kind, snapshotType: 'onDemand',
+    id: newId(),
+    groupId: c.groupId,
+    clusterName: c.name,
+    kind: c.kind,
+    snapshotType: 'onDemand',
     createdAt: now,
     queuedMs: serverless ? 0 : m.duration('snapshotQueued'),
     inProgressMs: serverless ? m.duration('serverlessSnapshot') : m.duration('snapshotInProgress'),
-    outcome: 'success', expiresAt: now + 7 * DAY, storageSizeBytes: 1_048_576 * (5 + Math.floor(Math.random() * 50)),
-    mongodVersion: c.mongoDBVersion, ...fields,
+    outcome: 'success',
+    expiresAt: now + 7 * DAY,
+    storageSizeBytes: 1_048_576 * (5 + Math.floor(Math.random() * 50)),
+    mongodVersion: c.mongoDBVersion,
+    ...fields,
   };
   if (c.kind === 'sharded') {
     snap.members = [
@@ -44,26 +53,49 @@ export function takeSnapshot(m: Model, groupId: string, clusterName: string, bod
   const c = m.dedicatedCluster(groupId, clusterName);
   const b = (body ?? {}) as Record<string, unknown>;
   if (typeof b !== 'object' || Array.isArray(b)) throw validationError('body', 'must be a JSON object');
-  if (b.description !== undefined && typeof b.description !== 'string') throw validationError('description', 'must be a string');
+  if (b.description !== undefined && typeof b.description !== 'string')
+    throw validationError('description', 'must be a string');
   const r = int32Field(b, 'retentionInDays', 1);
   const now = m.now();
   // Checked before anything is stored: an expiry past 9999 could never be listed again.
   const expiresAt = addRetention(now, r ?? 1, 'days', 'retentionInDays');
-  const busy = Object.values(m.state.snapshots).some((s) => s.groupId === groupId && s.clusterName === clusterName
-    && !s.deleted && s.snapshotType === 'onDemand' && ['queued', 'inProgress'].includes(snapshotStatus(s, now)));
-  if (busy) throw new SimError(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'Another on-demand snapshot is queued or in progress.', [clusterName]);
+  const busy = Object.values(m.state.snapshots).some(
+    (s) =>
+      s.groupId === groupId &&
+      s.clusterName === clusterName &&
+      !s.deleted &&
+      s.snapshotType === 'onDemand' &&
+      ['queued', 'inProgress'].includes(snapshotStatus(s, now)),
+  );
+  if (busy)
+    throw new SimError(400, 'UNFINISHED_ON_DEMAND_SNAPSHOT', 'Another on-demand snapshot is queued or in progress.', [
+      clusterName,
+    ]);
   const fail = m.takeFailure('snapshot', groupId, clusterName);
   return newSnapshot(m, c, {
-    description: b.description as string | undefined, retentionInDays: r, expiresAt, outcome: fail ? 'failed' : 'success',
+    description: b.description as string | undefined,
+    retentionInDays: r,
+    expiresAt,
+    outcome: fail ? 'failed' : 'success',
   });
 }
 
 /** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
-export function addScheduledSnapshot(m: Model, c: Cluster, opts: { ageMs?: number; frequencyType?: string; description?: string; status?: 'completed' | 'failed' } = {}): Snapshot {
+export function addScheduledSnapshot(
+  m: Model,
+  c: Cluster,
+  opts: { ageMs?: number; frequencyType?: string; description?: string; status?: 'completed' | 'failed' } = {},
+): Snapshot {
   const createdAt = m.now() - (opts.ageMs ?? 0);
   return newSnapshot(m, c, {
-    snapshotType: 'scheduled', frequencyType: opts.frequencyType ?? 'daily', createdAt, queuedMs: 0, inProgressMs: 0,
-    outcome: opts.status === 'failed' ? 'failed' : 'success', expiresAt: createdAt + 7 * DAY, description: opts.description,
+    snapshotType: 'scheduled',
+    frequencyType: opts.frequencyType ?? 'daily',
+    createdAt,
+    queuedMs: 0,
+    inProgressMs: 0,
+    outcome: opts.status === 'failed' ? 'failed' : 'success',
+    expiresAt: createdAt + 7 * DAY,
+    description: opts.description,
   });
 }
 
@@ -74,10 +106,17 @@ export function listSnapshots(m: Model, c: Cluster): Snapshot[] {
     .sort((a, b) => b.createdAt - a.createdAt);
 }
 
-export function getSnapshot(m: Model, c: Cluster, snapshotId: string, opts: { includeDeleted?: boolean } = {}): Snapshot {
+export function getSnapshot(
+  m: Model,
+  c: Cluster,
+  snapshotId: string,
+  opts: { includeDeleted?: boolean } = {},
+): Snapshot {
   const s = m.state.snapshots[snapshotId];
   if (!s || s.groupId !== c.groupId || s.clusterName !== c.name || (s.deleted && !opts.includeDeleted)) {
-    throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${c.name}.`, [snapshotId]);
+    throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${c.name}.`, [
+      snapshotId,
+    ]);
   }
   return s;
 }
@@ -89,7 +128,12 @@ export function deleteSnapshot(m: Model, c: Cluster, snapshotId: string): void {
 }
 
 /** updateBackupSnapshot: a new expiry, counted from the snapshot's creation. */
-export function updateSnapshotRetention(m: Model, c: Cluster, snapshotId: string, b: UpdateSnapshotRetentionRequest): Snapshot {
+export function updateSnapshotRetention(
+  m: Model,
+  c: Cluster,
+  snapshotId: string,
+  b: UpdateSnapshotRetentionRequest,
+): Snapshot {
   const s = getSnapshot(m, c, snapshotId);
   const expiresAt = addRetention(s.createdAt, b.retentionValue, b.retentionUnit, 'retentionValue');
   if (expiresAt <= m.now()) throw validationError('retentionValue', 'the new expiry date must be in the future');

@@ -5,71 +5,142 @@
 export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
 export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
 
-export interface Project { id: string; name: string; createdAt: number }
+export interface Project {
+  id: string;
+  name: string;
+  createdAt: number;
+}
 
 export interface Cluster {
-  id: string; groupId: string; name: string; kind: ClusterKind; shards: number; paused: boolean;
-  createdAt: number; mongoDBVersion: string; provider: CloudProvider;
+  id: string;
+  groupId: string;
+  name: string;
+  kind: ClusterKind;
+  shards: number;
+  paused: boolean;
+  createdAt: number;
+  mongoDBVersion: string;
+  provider: CloudProvider;
   /** Admin override of stateName (e.g. 'REPAIRING'); derived states win while a restore runs. */
   stateOverride?: string;
   /** updateCluster settings; absent means Atlas's default (true, true, false). */
-  backupEnabled?: boolean; pitEnabled?: boolean; terminationProtectionEnabled?: boolean;
+  backupEnabled?: boolean;
+  pitEnabled?: boolean;
+  terminationProtectionEnabled?: boolean;
 }
 
 export type Outcome = 'success' | 'failed';
 
 export interface Snapshot {
-  id: string; groupId: string; clusterName: string; kind: ClusterKind;
+  id: string;
+  groupId: string;
+  clusterName: string;
+  kind: ClusterKind;
   snapshotType: 'onDemand' | 'scheduled'; /** Scheduled only: on-demand snapshots have none. */
-  frequencyType?: string; description?: string;
-  createdAt: number; queuedMs: number; inProgressMs: number; outcome: Outcome;
-  retentionInDays?: number; expiresAt: number; storageSizeBytes: number; mongodVersion: string;
+  frequencyType?: string;
+  description?: string;
+  createdAt: number;
+  queuedMs: number;
+  inProgressMs: number;
+  outcome: Outcome;
+  retentionInDays?: number;
+  expiresAt: number;
+  storageSizeBytes: number;
+  mongodVersion: string;
   /** Sharded: one member snapshot per shard plus the config server. */
   members?: { id: string; replicaSetName: string }[];
   deleted?: boolean;
 }
 
 export interface ExportBucket {
-  id: string; groupId: string; bucketName: string; cloudProvider: CloudProvider;
-  iamRoleId?: string; roleId?: string; serviceUrl?: string; tenantId?: string; requirePrivateNetworking?: boolean;
+  id: string;
+  groupId: string;
+  bucketName: string;
+  cloudProvider: CloudProvider;
+  iamRoleId?: string;
+  roleId?: string;
+  serviceUrl?: string;
+  tenantId?: string;
+  requirePrivateNetworking?: boolean;
 }
 
 export interface ExportJob {
-  id: string; groupId: string; clusterName: string; snapshotId: string; exportBucketId: string;
-  customData: { key: string; value: string }[]; createdAt: number; queuedMs: number;
-  perCollectionMs: number; totalCollections: number; outcome: Outcome; failReason?: string;
-  components?: { exportId: string; replicaSetName: string }[]; prefix: string;
+  id: string;
+  groupId: string;
+  clusterName: string;
+  snapshotId: string;
+  exportBucketId: string;
+  customData: { key: string; value: string }[];
+  createdAt: number;
+  queuedMs: number;
+  perCollectionMs: number;
+  totalCollections: number;
+  outcome: Outcome;
+  failReason?: string;
+  components?: { exportId: string; replicaSetName: string }[];
+  prefix: string;
 }
 
 export type DeliveryType = 'automated' | 'download' | 'pointInTime';
 
 export interface RestoreJob {
-  id: string; api: 'dedicated' | 'serverless'; groupId: string; clusterName: string;
-  deliveryType: DeliveryType; snapshotId?: string; targetGroupId?: string; targetClusterName?: string;
-  pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number;
+  id: string;
+  api: 'dedicated' | 'serverless';
+  groupId: string;
+  clusterName: string;
+  deliveryType: DeliveryType;
+  snapshotId?: string;
+  targetGroupId?: string;
+  targetClusterName?: string;
+  pointInTimeUTCSeconds?: number;
+  oplogTs?: number;
+  oplogInc?: number;
   /** When the restored snapshot was taken (Atlas's `timestamp`); absent in state files from before. */
   snapshotTakenAt?: number;
   /** Sharded sources: one replica set name per member. */
   components?: string[];
-  createdAt: number; durationMs: number; outcome: Outcome; cancelledAt?: number; downloadTtlMs: number;
+  createdAt: number;
+  durationMs: number;
+  outcome: Outcome;
+  cancelledAt?: number;
+  downloadTtlMs: number;
 }
 
 export interface FlexRestoreJob {
-  id: string; groupId: string; instanceName: string; snapshotId: string; deliveryType: 'RESTORE' | 'DOWNLOAD';
-  targetProjectId: string; targetDeploymentItemName: string; createdAt: number;
-  pendingMs: number; queuedMs: number; runningMs: number; outcome: Outcome; downloadTtlMs: number;
+  id: string;
+  groupId: string;
+  instanceName: string;
+  snapshotId: string;
+  deliveryType: 'RESTORE' | 'DOWNLOAD';
+  targetProjectId: string;
+  targetDeploymentItemName: string;
+  createdAt: number;
+  pendingMs: number;
+  queuedMs: number;
+  runningMs: number;
+  outcome: Outcome;
+  downloadTtlMs: number;
 }
 
 export interface PolicyItem {
-  id: string; frequencyType: 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly'; frequencyInterval: number;
-  retentionUnit: 'days' | 'weeks' | 'months' | 'years'; retentionValue: number;
+  id: string;
+  frequencyType: 'hourly' | 'daily' | 'weekly' | 'monthly' | 'yearly';
+  frequencyInterval: number;
+  retentionUnit: 'days' | 'weeks' | 'months' | 'years';
+  retentionValue: number;
 }
 
 /** A dedicated cluster's backup schedule; clusters without one use the default policy. */
 export interface BackupSchedule {
-  policyId: string; items: PolicyItem[]; referenceHourOfDay: number; referenceMinuteOfHour: number;
-  restoreWindowDays: number; autoExportEnabled: boolean; export?: { exportBucketId?: string; frequencyType?: string };
-  useOrgAndGroupNamesInExportPrefix: boolean; extraRetentionSettings: { frequencyType?: string; retentionDays?: number }[];
+  policyId: string;
+  items: PolicyItem[];
+  referenceHourOfDay: number;
+  referenceMinuteOfHour: number;
+  restoreWindowDays: number;
+  autoExportEnabled: boolean;
+  export?: { exportBucketId?: string; frequencyType?: string };
+  useOrgAndGroupNamesInExportPrefix: boolean;
+  extraRetentionSettings: { frequencyType?: string; retentionDays?: number }[];
 }
 
 export interface SimState {
@@ -88,7 +159,17 @@ export interface SimState {
 }
 
 export function emptyState(): SimState {
-  return { projects: {}, clusters: {}, snapshots: {}, buckets: {}, exports: {}, restores: {}, flexRestores: {}, schedules: {}, clockOffsetMs: 0 };
+  return {
+    projects: {},
+    clusters: {},
+    snapshots: {},
+    buckets: {},
+    exports: {},
+    restores: {},
+    flexRestores: {},
+    schedules: {},
+    clockOffsetMs: 0,
+  };
 }
 
 export const clusterKey = (groupId: string, name: string): string => `${groupId}/${name}`;

@@ -44,7 +44,10 @@ export class DigestVerifier {
     for (const m of header.slice(7).matchAll(/(\w+)=(?:"((?:[^"\\]|\\.)*)"|([^,\s]+))/g)) {
       p.set(m[1] as string, (m[2] ?? m[3] ?? '').replace(/\\(.)/g, '$1'));
     }
-    const h = (s: string) => createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256').update(s).digest('hex');
+    const h = (s: string) =>
+      createHash(this.algorithm === 'MD5' ? 'md5' : 'sha256')
+        .update(s)
+        .digest('hex');
     if (p.get('username') !== this.o.username || p.get('uri') !== url || p.get('qop') !== 'auth') return 'bad';
     if (p.get('opaque') !== this.opaque || p.get('realm') !== this.realm) return 'bad';
     if ((p.get('algorithm') ?? 'MD5') !== this.algorithm) return 'bad';

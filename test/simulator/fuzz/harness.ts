@@ -18,10 +18,17 @@ type Params = Record<string, string>;
 /** Real resources behind every path parameter of every operation. */
 export async function seedForFuzzing(sim: RunningSimulator): Promise<Record<OperationId, Params>> {
   const a = sim.admin;
-  const snap = async (clusterName: string) => (await a.addScheduledSnapshot({ groupId: G, clusterName, ageMs: 86_400_000 })).id;
+  const snap = async (clusterName: string) =>
+    (await a.addScheduledSnapshot({ groupId: G, clusterName, ageMs: 86_400_000 })).id;
   await a.seedCluster({ groupId: G, name: 'fuzz-doomed', kind: 'replicaSet' });
-  const [rs, rsDoomed, sh, shDoomed, sl, fx] = [await snap(DEMO_IDS.replicaSet), await snap(DEMO_IDS.replicaSet), await snap(DEMO_IDS.sharded),
-    await snap(DEMO_IDS.sharded), await snap(DEMO_IDS.serverless), await snap(DEMO_IDS.flex)];
+  const [rs, rsDoomed, sh, shDoomed, sl, fx] = [
+    await snap(DEMO_IDS.replicaSet),
+    await snap(DEMO_IDS.replicaSet),
+    await snap(DEMO_IDS.sharded),
+    await snap(DEMO_IDS.sharded),
+    await snap(DEMO_IDS.serverless),
+    await snap(DEMO_IDS.flex),
+  ];
   const doomedBucket = (await a.seedBucket({ groupId: G })).id;
   const fixtures = await createJobs(sim, rs, sl, fx);
   const rsp = { groupId: G, clusterName: DEMO_IDS.replicaSet };
@@ -40,19 +47,41 @@ export async function seedForFuzzing(sim: RunningSimulator): Promise<Record<Oper
     getFlexBackupSnapshot: { ...fxp, snapshotId: fx },
     getFlexRestoreJob: { ...fxp, restoreJobId: fixtures.flexRestore },
   };
-  const defaults: Params = { ...rsp, snapshotId: rs, exportId: fixtures.exportJob, restoreJobId: fixtures.downloadRestore, exportBucketId: DEMO_IDS.bucketId };
-  return Object.fromEntries(operationIds.map((id) => {
-    const names = [...catalog[id].path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
-    const own = byOp[id] ?? (catalog[id].path.includes('/serverless/') ? { ...defaults, ...slp } : catalog[id].path.includes('/flexClusters/') ? { ...defaults, ...fxp } : defaults);
-    return [id, Object.fromEntries(names.map((n) => [n, own[n]!]))];
-  })) as Record<OperationId, Params>;
+  const defaults: Params = {
+    ...rsp,
+    snapshotId: rs,
+    exportId: fixtures.exportJob,
+    restoreJobId: fixtures.downloadRestore,
+    exportBucketId: DEMO_IDS.bucketId,
+  };
+  return Object.fromEntries(
+    operationIds.map((id) => {
+      const names = [...catalog[id].path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+      const own =
+        byOp[id] ??
+        (catalog[id].path.includes('/serverless/')
+          ? { ...defaults, ...slp }
+          : catalog[id].path.includes('/flexClusters/')
+            ? { ...defaults, ...fxp }
+            : defaults);
+      return [id, Object.fromEntries(names.map((n) => [n, own[n]!]))];
+    }),
+  ) as Record<OperationId, Params>;
 }
 
 async function createJobs(sim: RunningSimulator, rs: string, sl: string, fx: string) {
   const token = await bearer(sim);
   const post = async (op: OperationId, params: Params, body: unknown) => {
     const path = catalog[op].path.replace(/\{(\w+)\}/g, (_, k: string) => params[k]!);
-    const res = await fetch(`${sim.url}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${token}`, accept: `application/vnd.atlas.${catalog[op].version}+json`, 'content-type': 'application/json' } });
+    const res = await fetch(`${sim.url}${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: `application/vnd.atlas.${catalog[op].version}+json`,
+        'content-type': 'application/json',
+      },
+    });
     const json = (await res.json()) as { id?: string; detail?: string };
     if (!json.id) throw new Error(`fuzz seed: ${op} failed (${res.status}): ${json.detail ?? ''}`);
     return json.id;
@@ -61,16 +90,28 @@ async function createJobs(sim: RunningSimulator, rs: string, sl: string, fx: str
   return {
     exportJob: await post('createBackupExport', rsp, { snapshotId: rs, exportBucketId: DEMO_IDS.bucketId }),
     downloadRestore: await post('createBackupRestoreJob', rsp, { deliveryType: 'download', snapshotId: rs }),
-    serverlessRestore: await post('createServerlessRestoreJob', { groupId: G, clusterName: DEMO_IDS.serverless },
-      { deliveryType: 'automated', snapshotId: sl, targetGroupId: DEMO_IDS.targetProjectId, targetClusterName: DEMO_IDS.restoreTarget }),
+    serverlessRestore: await post(
+      'createServerlessRestoreJob',
+      { groupId: G, clusterName: DEMO_IDS.serverless },
+      {
+        deliveryType: 'automated',
+        snapshotId: sl,
+        targetGroupId: DEMO_IDS.targetProjectId,
+        targetClusterName: DEMO_IDS.restoreTarget,
+      },
+    ),
     flexRestore: await post('downloadFlexBackup', { groupId: G, name: DEMO_IDS.flex }, { snapshotId: fx }),
   };
 }
 
 export async function bearer(sim: RunningSimulator, clientId = 'fuzz', secret = 'fuzz-secret'): Promise<string> {
   const res = await fetch(`${sim.url}/api/oauth/token`, {
-    method: 'POST', body: 'grant_type=client_credentials',
-    headers: { authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    body: 'grant_type=client_credentials',
+    headers: {
+      authorization: `Basic ${Buffer.from(`${clientId}:${secret}`).toString('base64')}`,
+      'content-type': 'application/x-www-form-urlencoded',
+    },
   });
   return ((await res.json()) as { access_token: string }).access_token;
 }
@@ -87,7 +128,9 @@ const REQUEST_ENUMS: [string, string, string[]][] = [
 
 /** The contract's spec with the enums restored and the export prefix's documentation-only "pattern" dropped. */
 export function writeSpec(dir: string): string {
-  const spec = parse(readFileSync(SPEC, 'utf8')) as { components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> } };
+  const spec = parse(readFileSync(SPEC, 'utf8')) as {
+    components: { schemas: Record<string, { properties?: Record<string, Record<string, unknown>> }> };
+  };
   const schemas = spec.components.schemas;
   delete schemas.DiskBackupExportJob?.properties?.prefix?.pattern;
   for (const [schema, prop, values] of REQUEST_ENUMS) {
@@ -106,33 +149,88 @@ const str = (s: string) => JSON.stringify(s); // a JSON string is a valid TOML b
 export function writeConfig(dir: string, token: string, params: Record<OperationId, Params>): string {
   const lines = [`headers = { Authorization = ${str(`Bearer ${token}`)} }`, ''];
   for (const id of operationIds) {
-    const p = Object.entries(params[id]).map(([k, v]) => `${str(`path.${k}`)} = ${str(v)}`).join(', ');
-    lines.push('[[operations]]', `include-operation-id = ${str(id)}`,
-      `headers = { Accept = ${str(`application/vnd.atlas.${catalog[id].specVersion}+json`)} }`, `parameters = { ${p} }`, '');
+    const p = Object.entries(params[id])
+      .map(([k, v]) => `${str(`path.${k}`)} = ${str(v)}`)
+      .join(', ');
+    lines.push(
+      '[[operations]]',
+      `include-operation-id = ${str(id)}`,
+      `headers = { Accept = ${str(`application/vnd.atlas.${catalog[id].specVersion}+json`)} }`,
+      `parameters = { ${p} }`,
+      '',
+    );
   }
   const file = join(dir, 'schemathesis.toml');
   writeFileSync(file, lines.join('\n'));
   return file;
 }
 
-export interface FuzzRun { exitCode: number | null; output: string; har: string }
+export interface FuzzRun {
+  exitCode: number | null;
+  output: string;
+  har: string;
+}
 
 /** Runs schemathesis, bounded by its own --max-time and a hard kill a minute later. */
-export function runSchemathesis(bin: string, configFile: string, baseUrl: string, dir: string, maxSeconds: number): Promise<FuzzRun> {
+export function runSchemathesis(
+  bin: string,
+  configFile: string,
+  baseUrl: string,
+  dir: string,
+  maxSeconds: number,
+): Promise<FuzzRun> {
   const spec = writeSpec(dir);
   const har = join(dir, 'interactions.har');
-  const checks = 'not_a_server_error,documented_status,content_type_conformance,response_headers_conformance,response_schema_conformance,atlas_error_body';
-  const args = ['--config-file', configFile, 'run', spec, '--url', baseUrl, '--seed', '42', '--workers', '1', '--max-time', String(maxSeconds),
-    '--checks', checks, '--report', 'har', '--report-har-path', har, '--request-timeout', '30', '--no-color'];
+  const checks =
+    'not_a_server_error,documented_status,content_type_conformance,response_headers_conformance,response_schema_conformance,atlas_error_body';
+  const args = [
+    '--config-file',
+    configFile,
+    'run',
+    spec,
+    '--url',
+    baseUrl,
+    '--seed',
+    '42',
+    '--workers',
+    '1',
+    '--max-time',
+    String(maxSeconds),
+    '--checks',
+    checks,
+    '--report',
+    'har',
+    '--report-har-path',
+    har,
+    '--request-timeout',
+    '30',
+    '--no-color',
+  ];
   return new Promise((resolve, reject) => {
     // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
-    const child = spawn(bin, args, { cwd: dir, env: { ...process.env, SCHEMATHESIS_HOOKS: 'atlas_checks', PYTHONPATH: HOOKS_DIR, PYTHONDONTWRITEBYTECODE: '1', NO_COLOR: '1' } });
+    const child = spawn(bin, args, {
+      cwd: dir,
+      env: {
+        ...process.env,
+        SCHEMATHESIS_HOOKS: 'atlas_checks',
+        PYTHONPATH: HOOKS_DIR,
+        PYTHONDONTWRITEBYTECODE: '1',
+        NO_COLOR: '1',
+      },
+    });
     let output = '';
-    child.stdout.on('data', (d: Buffer) => { output += d; });
-    child.stderr.on('data', (d: Buffer) => { output += d; });
+    child.stdout.on('data', (d: Buffer) => {
+      output += d;
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      output += d;
+    });
     const kill = setTimeout(() => child.kill('SIGKILL'), (maxSeconds + 60) * 1000);
     child.on('error', reject);
-    child.on('close', (exitCode) => { clearTimeout(kill); resolve({ exitCode, output, har }); });
+    child.on('close', (exitCode) => {
+      clearTimeout(kill);
+      resolve({ exitCode, output, har });
+    });
   });
 }
 

@@ -13,15 +13,24 @@ export function registerScheduleBackfill(schedule: Command): void {
     .argument(...ID_ARG)
     .requiredOption('--start <time>', 'ISO-8601 start', isoTime)
     .requiredOption('--end <time>', 'ISO-8601 end', isoTime)
-    .addOption(new Option('--overlap <policy>', 'overlap policy for the backfilled actions').argParser(oneOf(OVERLAPS)).default('skip'))
-    .addHelpText('after', '\nExample:\n  $ atlas-backup schedule backfill sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --start 2026-11-20T00:00:00Z --end 2026-11-21T00:00:00Z')
+    .addOption(
+      new Option('--overlap <policy>', 'overlap policy for the backfilled actions')
+        .argParser(oneOf(OVERLAPS))
+        .default('skip'),
+    )
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ atlas-backup schedule backfill sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --start 2026-11-20T00:00:00Z --end 2026-11-21T00:00:00Z',
+    )
     .action(
       act(async (id: string, flags: { start: Date; end: Date; overlap: Overlap }, cmd: Command) => {
         if (flags.end <= flags.start) throw new UsageError('--end must be after --start');
         return withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
           const { handle } = await existingSchedule(client, id);
           await handle.backfill({ start: flags.start, end: flags.end, overlap: overlapPolicy(flags.overlap) });
-          process.stdout.write(`backfill requested for ${id} from ${flags.start.toISOString()} to ${flags.end.toISOString()}\n`);
+          process.stdout.write(
+            `backfill requested for ${id} from ${flags.start.toISOString()} to ${flags.end.toISOString()}\n`,
+          );
           return EXIT_OK;
         });
       }),

@@ -8,7 +8,12 @@ import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../req
 import { actionOf, addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './spec.js';
 
 export function registerScheduleCreate(schedule: Command): void {
-  addTimingOptions(addRequestOptions(schedule.command('create').description('create the schedule of a cluster (id sched-backup-<cluster>-<groupId>)')), false)
+  addTimingOptions(
+    addRequestOptions(
+      schedule.command('create').description('create the schedule of a cluster (id sched-backup-<cluster>-<groupId>)'),
+    ),
+    false,
+  )
     .option('--id <scheduleId>', 'schedule id (default sched-backup-<cluster>-<groupId>)')
     .option('--paused', 'create it paused')
     .option('--json', 'print {"scheduleId": ...}')
@@ -22,33 +27,40 @@ Examples:
 Overlap defaults to skip: a fire while the cluster's previous scheduled run is still going is skipped.`,
     )
     .action(
-      act(async (flags: RequestFlags & TimingFlags & { id?: string; paused?: boolean; json?: boolean }, cmd: Command) => {
-        const globals = cmd.optsWithGlobals<GlobalFlags>();
-        const input = buildBackupRequest(flags);
-        const spec = specOf(flags, true)!;
-        const scheduleId = flags.id ?? scheduleIdFor(input.groupId, input.clusterName);
-        return withClient(globals, async ({ client }) => {
-          await client.schedule.create({
-            scheduleId,
-            spec,
-            action: { ...actionOf(input, taskQueueOf(globals)), memo: { scheduleCron: flags.cron ?? [] } },
-            policies: {
-              overlap: overlapPolicy(flags.overlap ?? 'skip'),
-              ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
-              pauseOnFailure: flags.pauseOnFailure ?? false,
-            },
-            state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
-            typedSearchAttributes: [
-              { key: AtlasProject, value: input.groupId },
-              { key: AtlasCluster, value: input.clusterName },
-            ],
-          }).catch((err: unknown) => {
-            if ((err as Error).name === 'ScheduleAlreadyRunning') throw new UsageError(`a schedule '${scheduleId}' already exists: change it with 'schedule update ${scheduleId}' or delete it first`);
-            throw err;
+      act(
+        async (flags: RequestFlags & TimingFlags & { id?: string; paused?: boolean; json?: boolean }, cmd: Command) => {
+          const globals = cmd.optsWithGlobals<GlobalFlags>();
+          const input = buildBackupRequest(flags);
+          const spec = specOf(flags, true)!;
+          const scheduleId = flags.id ?? scheduleIdFor(input.groupId, input.clusterName);
+          return withClient(globals, async ({ client }) => {
+            await client.schedule
+              .create({
+                scheduleId,
+                spec,
+                action: { ...actionOf(input, taskQueueOf(globals)), memo: { scheduleCron: flags.cron ?? [] } },
+                policies: {
+                  overlap: overlapPolicy(flags.overlap ?? 'skip'),
+                  ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
+                  pauseOnFailure: flags.pauseOnFailure ?? false,
+                },
+                state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
+                typedSearchAttributes: [
+                  { key: AtlasProject, value: input.groupId },
+                  { key: AtlasCluster, value: input.clusterName },
+                ],
+              })
+              .catch((err: unknown) => {
+                if ((err as Error).name === 'ScheduleAlreadyRunning')
+                  throw new UsageError(
+                    `a schedule '${scheduleId}' already exists: change it with 'schedule update ${scheduleId}' or delete it first`,
+                  );
+                throw err;
+              });
+            process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
+            return EXIT_OK;
           });
-          process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
-          return EXIT_OK;
-        });
-      }),
+        },
+      ),
     );
 }

@@ -4,9 +4,9 @@ import { onSchedule, scheduleCommand } from './existing.js';
 
 export function registerScheduleDelete(schedule: Command): void {
   scheduleCommand(schedule, 'delete', 'delete the schedule (running backups go on)', '').action(
-      onSchedule(async (handle, id) => {
-        await handle.delete();
-        return `deleted ${id}`;
-      }),
-    );
+    onSchedule(async (handle, id) => {
+      await handle.delete();
+      return `deleted ${id}`;
+    }),
+  );
 }

@@ -12,7 +12,10 @@ export function registerScheduleDescribe(schedule: Command): void {
     .description('spec, policies, state, next fire times, recent and running actions')
     .argument(...ID_ARG)
     .option('--json', 'the description as JSON')
-    .addHelpText('after', '\nExample:\n  $ atlas-backup schedule describe sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ atlas-backup schedule describe sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001',
+    )
     .action(
       act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {

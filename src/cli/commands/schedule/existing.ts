@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 
-export async function existingSchedule(client: Client, id: string): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
+export async function existingSchedule(
+  client: Client,
+  id: string,
+): Promise<{ handle: ScheduleHandle; description: ScheduleDescription }> {
   const handle = client.schedule.getHandle(id);
   try {
     return { handle, description: await handle.describe() };
@@ -33,5 +36,8 @@ export function scheduleCommand(schedule: Command, name: string, description: st
     .command(name)
     .description(description)
     .argument(...ID_ARG)
-    .addHelpText('after', `\nExample:\n  $ atlas-backup schedule ${name} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001${example}`);
+    .addHelpText(
+      'after',
+      `\nExample:\n  $ atlas-backup schedule ${name} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001${example}`,
+    );
 }

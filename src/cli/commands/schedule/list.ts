@@ -16,8 +16,18 @@ export function registerScheduleList(schedule: Command): void {
           for await (const s of client.schedule.list()) {
             n++;
             const action = s.action?.type === 'startWorkflow' ? s.action.workflowType : undefined;
-            const row = { scheduleId: s.scheduleId, workflowType: action, paused: s.state.paused, note: s.state.note, nextActionTimes: s.info.nextActionTimes.slice(0, 1).map((t) => t.toISOString()) };
-            process.stdout.write(flags.json ? `${JSON.stringify(row)}\n` : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  next ${row.nextActionTimes[0] ?? '-'}${s.state.note ? `  ${s.state.note}` : ''}\n`);
+            const row = {
+              scheduleId: s.scheduleId,
+              workflowType: action,
+              paused: s.state.paused,
+              note: s.state.note,
+              nextActionTimes: s.info.nextActionTimes.slice(0, 1).map((t) => t.toISOString()),
+            };
+            process.stdout.write(
+              flags.json
+                ? `${JSON.stringify(row)}\n`
+                : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  next ${row.nextActionTimes[0] ?? '-'}${s.state.note ? `  ${s.state.note}` : ''}\n`,
+            );
           }
           if (!n && !flags.json) process.stdout.write('no schedules\n');
           return EXIT_OK;

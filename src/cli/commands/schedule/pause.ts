@@ -9,7 +9,10 @@ export function registerSchedulePause(schedule: Command): void {
       .description(verb === 'pause' ? 'stop firing (running backups go on)' : 'fire again')
       .argument(...ID_ARG)
       .option('--note <text>', 'why (shown with the schedule)')
-      .addHelpText('after', `\nExample:\n  $ atlas-backup schedule ${verb} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --note "${verb === 'pause' ? 'maintenance window' : 'maintenance over'}"`)
+      .addHelpText(
+        'after',
+        `\nExample:\n  $ atlas-backup schedule ${verb} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --note "${verb === 'pause' ? 'maintenance window' : 'maintenance over'}"`,
+      )
       .action(
         onSchedule<{ note?: string }>(async (handle, id, flags) => {
           await handle[verb](flags.note ?? `${verb}d with atlas-backup`);

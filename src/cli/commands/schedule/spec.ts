@@ -1,6 +1,11 @@
 // The schedule's timing flags (cron or interval, time zone, jitter, policies), the action it runs,
 // and its human-readable description. Pure: no Temporal calls here.
-import { ScheduleOverlapPolicy, type ScheduleDescription, type ScheduleOptionsAction, type ScheduleSpec } from '@temporalio/client';
+import {
+  ScheduleOverlapPolicy,
+  type ScheduleDescription,
+  type ScheduleOptionsAction,
+  type ScheduleSpec,
+} from '@temporalio/client';
 import { Option, type Command } from 'commander';
 import type { BackupPipelineInput } from '../../../contract/index.js';
 import { UsageError } from '../../errors.js';
@@ -34,7 +39,12 @@ export function addTimingOptions(cmd: Command, forUpdate: boolean): Command {
     .option('--offset <duration>', 'offset of the interval, e.g. 15m', duration)
     .option('--timezone <iana>', 'time zone of the cron expressions, e.g. Europe/Paris (default UTC)')
     .option('--jitter <duration>', 'random delay added to each fire time, e.g. 5m', duration)
-    .addOption(new Option('--overlap <policy>', `what to do when the previous run is still going${forUpdate ? '' : ' (default skip)'}`).argParser(oneOf(OVERLAPS)))
+    .addOption(
+      new Option(
+        '--overlap <policy>',
+        `what to do when the previous run is still going${forUpdate ? '' : ' (default skip)'}`,
+      ).argParser(oneOf(OVERLAPS)),
+    )
     .option('--catchup-window <duration>', 'how late a missed fire may still run after an outage, e.g. 1h', duration)
     .option('--pause-on-failure', 'pause the schedule when a run fails')
     .option('--note <text>', 'a note shown with the schedule');
@@ -57,11 +67,16 @@ export function specOf(f: TimingFlags, required: boolean): ScheduleSpec | undefi
   }
   if (f.offset !== undefined && f.every === undefined) throw new UsageError('--offset needs --every');
   for (const c of f.cron ?? []) {
-    if (c.trim().split(/\s+/).length < 5 && !c.startsWith('@')) throw new UsageError(`--cron: '${c}' needs 5 fields (minute hour day-of-month month day-of-week) or a macro like @daily`);
+    if (c.trim().split(/\s+/).length < 5 && !c.startsWith('@'))
+      throw new UsageError(
+        `--cron: '${c}' needs 5 fields (minute hour day-of-month month day-of-week) or a macro like @daily`,
+      );
   }
   checkTimezone(f.timezone);
   return {
-    ...(f.cron ? { cronExpressions: f.cron } : { intervals: [{ every: f.every!, ...(f.offset !== undefined ? { offset: f.offset } : {}) }] }),
+    ...(f.cron
+      ? { cronExpressions: f.cron }
+      : { intervals: [{ every: f.every!, ...(f.offset !== undefined ? { offset: f.offset } : {}) }] }),
     ...(f.timezone ? { timezone: f.timezone } : {}),
     ...(f.jitter !== undefined ? { jitter: f.jitter } : {}),
   };
@@ -98,13 +113,24 @@ export function describeForHumans(d: ScheduleDescription): string {
     `  overlap         ${d.policies.overlap}, catch-up window ${d.policies.catchupWindow}ms, pause on failure ${d.policies.pauseOnFailure ? 'yes' : 'no'}`,
   ];
   if (input?.export) lines.push(`  export          bucket ${input.export.exportBucketId}`);
-  if (input?.restore) lines.push(`  restore         ${input.restore.deliveryType}${input.restore.targetClusterName ? ` → ${input.restore.targetClusterName}` : ''}`);
+  if (input?.restore)
+    lines.push(
+      `  restore         ${input.restore.deliveryType}${input.restore.targetClusterName ? ` → ${input.restore.targetClusterName}` : ''}`,
+    );
   if (d.state.note) lines.push(`  note            ${d.state.note}`);
-  lines.push(`  next            ${d.info.nextActionTimes.slice(0, 3).map((t) => t.toISOString()).join(', ') || '-'}`);
+  lines.push(
+    `  next            ${
+      d.info.nextActionTimes
+        .slice(0, 3)
+        .map((t) => t.toISOString())
+        .join(', ') || '-'
+    }`,
+  );
   for (const a of d.info.recentActions.slice(-5)) {
-    lines.push(`  recent          ${a.takenAt.toISOString()}  ${a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : ''}`);
+    lines.push(
+      `  recent          ${a.takenAt.toISOString()}  ${a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : ''}`,
+    );
   }
   lines.push(`  running         ${d.info.runningActions.map((a) => a.workflow.workflowId).join(', ') || '-'}`);
   return lines.join('\n');
 }
-

@@ -4,11 +4,16 @@ import type { Command } from 'commander';
 import { onSchedule, scheduleCommand } from './existing.js';
 
 export function registerScheduleTrigger(schedule: Command): void {
-  scheduleCommand(schedule, 'trigger', 'run the schedule now; skipped when its previous run is still going (overlap SKIP, always)', '').action(
-      onSchedule(async (handle, id) => {
-        // The SDK's default for trigger is ALLOW_ALL, which would start a racing pipeline.
-        await handle.trigger(ScheduleOverlapPolicy.SKIP);
-        return `triggered ${id} (skipped if its previous run is still going)`;
-      }),
-    );
+  scheduleCommand(
+    schedule,
+    'trigger',
+    'run the schedule now; skipped when its previous run is still going (overlap SKIP, always)',
+    '',
+  ).action(
+    onSchedule(async (handle, id) => {
+      // The SDK's default for trigger is ALLOW_ALL, which would start a racing pipeline.
+      await handle.trigger(ScheduleOverlapPolicy.SKIP);
+      return `triggered ${id} (skipped if its previous run is still going)`;
+    }),
+  );
 }

@@ -7,9 +7,17 @@ import { existingSchedule, ID_ARG } from './existing.js';
 import { addTimingOptions, checkTimezone, overlapPolicy, specOf, type TimingFlags } from './spec.js';
 
 export function registerScheduleUpdate(schedule: Command): void {
-  addTimingOptions(addRequestOptions(schedule.command('update').description('change when, how, or what a schedule runs (only the options given)')), true)
+  addTimingOptions(
+    addRequestOptions(
+      schedule.command('update').description('change when, how, or what a schedule runs (only the options given)'),
+    ),
+    true,
+  )
     .argument(...ID_ARG)
-    .addHelpText('after', '\nExample:\n  $ atlas-backup schedule update sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --cron "30 2 * * *" --jitter 5m')
+    .addHelpText(
+      'after',
+      '\nExample:\n  $ atlas-backup schedule update sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --cron "30 2 * * *" --jitter 5m',
+    )
     .action(
       act(async (id: string, flags: RequestFlags & TimingFlags, cmd: Command) => {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
@@ -17,16 +25,48 @@ export function registerScheduleUpdate(schedule: Command): void {
         checkTimezone(flags.timezone);
         return withClient(globals, async ({ client }) => {
           const { handle, description } = await existingSchedule(client, id);
-          const current = description.action.type === 'startWorkflow' ? (description.action.args?.[0] as Record<string, unknown> | undefined) : undefined;
-          const changesRequest = Object.keys(flags).some((k) => !['cron', 'every', 'offset', 'timezone', 'jitter', 'overlap', 'catchupWindow', 'pauseOnFailure', 'note'].includes(k));
+          const current =
+            description.action.type === 'startWorkflow'
+              ? (description.action.args?.[0] as Record<string, unknown> | undefined)
+              : undefined;
+          const changesRequest = Object.keys(flags).some(
+            (k) =>
+              ![
+                'cron',
+                'every',
+                'offset',
+                'timezone',
+                'jitter',
+                'overlap',
+                'catchupWindow',
+                'pauseOnFailure',
+                'note',
+              ].includes(k),
+          );
           // Request flags apply on top of the schedule's current request, validated like `backup`'s.
-          const input = changesRequest ? buildBackupRequest({ ...flags, project: flags.project ?? (current?.groupId as string), cluster: flags.cluster ?? (current?.clusterName as string) }) : undefined;
+          const input = changesRequest
+            ? buildBackupRequest({
+                ...flags,
+                project: flags.project ?? (current?.groupId as string),
+                cluster: flags.cluster ?? (current?.clusterName as string),
+              })
+            : undefined;
           if (input && current && (input.groupId !== current.groupId || input.clusterName !== current.clusterName)) {
-            throw new UsageError('--project/--cluster: a schedule belongs to one cluster; create a new schedule for another one');
+            throw new UsageError(
+              '--project/--cluster: a schedule belongs to one cluster; create a new schedule for another one',
+            );
           }
           await handle.update((prev) => ({
             ...prev,
-            spec: spec ?? (flags.timezone || flags.jitter !== undefined ? { ...prev.spec, ...(flags.timezone ? { timezone: flags.timezone } : {}), ...(flags.jitter !== undefined ? { jitter: flags.jitter } : {}) } : prev.spec),
+            spec:
+              spec ??
+              (flags.timezone || flags.jitter !== undefined
+                ? {
+                    ...prev.spec,
+                    ...(flags.timezone ? { timezone: flags.timezone } : {}),
+                    ...(flags.jitter !== undefined ? { jitter: flags.jitter } : {}),
+                  }
+                : prev.spec),
             action: {
               ...prev.action,
               ...(input ? { args: [input] } : {}),
