@@ -32,7 +32,11 @@ const whatSchema = z.strictObject(
       .int({ error: 'what.oplogTs must be a whole number' })
       .min(MIN_PIT_SECONDS, { error: `what.oplogTs must be >= ${MIN_PIT_SECONDS}` })
       .optional(),
-    oplogInc: z.number({ error: 'what.oplogInc must be a number' }).int({ error: 'what.oplogInc must be a whole number' }).min(1, { error: 'what.oplogInc must be >= 1' }).optional(),
+    oplogInc: z
+      .number({ error: 'what.oplogInc must be a number' })
+      .int({ error: 'what.oplogInc must be a whole number' })
+      .min(1, { error: 'what.oplogInc must be >= 1' })
+      .optional(),
   },
   { error: 'what is required: { snapshotId } | { latest: true } | { pointInTimeUTCSeconds } | { oplogTs, oplogInc }' },
 );
@@ -59,7 +63,9 @@ export const disasterRecoveryBaseSchema = z
     source: sourceSchema,
     what: whatSchema,
     target: targetSchema.optional(),
-    deliveryType: z.enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` }).optional(),
+    deliveryType: z
+      .enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` })
+      .optional(),
     approval: approvalSchema.prefault({}),
     retry: retrySchema.prefault({}),
     // Recovery time beats request count during an incident: poll at most every 15 s by default
@@ -73,22 +79,47 @@ export const disasterRecoveryBaseSchema = z
     const hasPit = w.pointInTimeUTCSeconds !== undefined;
     const hasOplog = w.oplogTs !== undefined || w.oplogInc !== undefined;
     const forms = [w.snapshotId !== undefined, w.latest === true, hasPit, hasOplog].filter(Boolean).length;
-    if (forms === 0) issue(['what'], 'what must give one of snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc');
-    if (forms > 1) issue(['what'], 'what must give exactly one of snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc (they are mutually exclusive)');
+    const whatForms = 'snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc';
+    if (forms === 0) issue(['what'], `what must give one of ${whatForms}`);
+    if (forms > 1) issue(['what'], `what must give exactly one of ${whatForms} (they are mutually exclusive)`);
     if (hasOplog && (w.oplogTs === undefined || w.oplogInc === undefined)) {
-      issue(['what', w.oplogTs === undefined ? 'oplogTs' : 'oplogInc'], `what.${w.oplogTs === undefined ? 'oplogTs' : 'oplogInc'} is required with the other oplog field (oplogTs + oplogInc)`);
+      const missing = w.oplogTs === undefined ? 'oplogTs' : 'oplogInc';
+      issue(['what', missing], `what.${missing} is required with the other oplog field (oplogTs + oplogInc)`);
     }
     const pit = hasPit || hasOplog;
     if (pit && r.source.kind !== 'dedicated') {
-      issue(['what', hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs'], `what.${hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs'}: point-in-time restore is not available for ${r.source.kind} sources; restore a snapshot (what.snapshotId or what.latest) instead`);
+      const field = hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs';
+      issue(
+        ['what', field],
+        `what.${field}: point-in-time restore is not available for ${r.source.kind} sources; ` +
+          'restore a snapshot (what.snapshotId or what.latest) instead',
+      );
     }
     const delivery = resolveDeliveryType(r);
-    if (pit && r.deliveryType !== undefined && r.deliveryType !== 'pointInTime') issue(['deliveryType'], `deliveryType must be pointInTime (or omitted) when what gives a point in time, not ${r.deliveryType}`);
-    if (!pit && r.deliveryType === 'pointInTime') issue(['deliveryType'], 'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc');
-    if (r.deliveryType === 'download' && r.source.kind !== 'dedicated') issue(['deliveryType'], `deliveryType download is only supported for dedicated sources; ${r.source.kind} sources restore automated into a target`);
+    if (pit && r.deliveryType !== undefined && r.deliveryType !== 'pointInTime')
+      issue(
+        ['deliveryType'],
+        `deliveryType must be pointInTime (or omitted) when what gives a point in time, not ${r.deliveryType}`,
+      );
+    if (!pit && r.deliveryType === 'pointInTime')
+      issue(
+        ['deliveryType'],
+        'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc',
+      );
+    if (r.deliveryType === 'download' && r.source.kind !== 'dedicated')
+      issue(
+        ['deliveryType'],
+        'deliveryType download is only supported for dedicated sources; ' +
+          `${r.source.kind} sources restore automated into a target`,
+      );
     // Seed 003: automated and pointInTime restores need a target cluster and project.
-    if (delivery !== 'download' && !r.target) issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
-    if (delivery === 'download' && r.target) issue(['target'], 'target must be omitted when deliveryType is download (Atlas hands out download links instead)');
+    if (delivery !== 'download' && !r.target)
+      issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
+    if (delivery === 'download' && r.target)
+      issue(
+        ['target'],
+        'target must be omitted when deliveryType is download (Atlas hands out download links instead)',
+      );
   })
   .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) }));
 
@@ -97,7 +128,11 @@ export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchem
   {
     patchId: 'input-rules-int32-and-durations',
     problems: (i) => [
-      ...int32Problems({ 'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds, 'what.oplogTs': i.what.oplogTs, 'what.oplogInc': i.what.oplogInc }),
+      ...int32Problems({
+        'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds,
+        'what.oplogTs': i.what.oplogTs,
+        'what.oplogInc': i.what.oplogInc,
+      }),
       ...backoffProblems('retry', i.retry),
       ...secondsProblems({
         'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
@@ -114,9 +149,14 @@ export const disasterRecoveryInputSchema = disasterRecoveryBaseSchema.superRefin
   for (const rule of DR_LATER_RULES) addProblems(ctx, rule.problems(input));
 });
 
-function resolveDeliveryType(r: { deliveryType?: DrDeliveryType; what: { pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number } }): DrDeliveryType {
+function resolveDeliveryType(r: {
+  deliveryType?: DrDeliveryType;
+  what: { pointInTimeUTCSeconds?: number; oplogTs?: number; oplogInc?: number };
+}): DrDeliveryType {
   if (r.deliveryType) return r.deliveryType;
-  return r.what.pointInTimeUTCSeconds !== undefined || r.what.oplogTs !== undefined || r.what.oplogInc !== undefined ? 'pointInTime' : 'automated';
+  return r.what.pointInTimeUTCSeconds !== undefined || r.what.oplogTs !== undefined || r.what.oplogInc !== undefined
+    ? 'pointInTime'
+    : 'automated';
 }
 
 /** What a caller writes (defaults optional). */
@@ -127,4 +167,5 @@ export type DrSourceSpec = z.output<typeof sourceSchema>;
 export type DrTargetSpec = z.output<typeof targetSchema>;
 
 /** The approval gate is on for production targets or when the caller asks for it. */
-export const approvalGateOn = (input: DisasterRecoveryInput): boolean => input.approval.required || input.target?.production === true;
+export const approvalGateOn = (input: DisasterRecoveryInput): boolean =>
+  input.approval.required || input.target?.production === true;

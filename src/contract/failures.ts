@@ -37,22 +37,46 @@ export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
   NETWORK_ERROR: { retry: true },
   TIMEOUT: { retry: true },
   // 409s that waiting will not fix: retrying them would only run the step to its deadline.
-  NO_CHECKPOINT_FOR_PIT_RESTORE: { retry: false, advice: 'Pick a later point in time (after a completed snapshot), or restore a snapshot instead.' },
-  CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT: { retry: false, advice: 'The snapshot was deleted; pick another snapshot.' },
-  CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT: { retry: false, advice: 'The snapshot is not complete; wait for it or pick a completed one.' },
-  RESTORE_INITIATION_FAILED: { retry: false, advice: 'Atlas could not start the restore; check the target cluster in Atlas, then run again.' },
-  CLUSTER_NOT_FOUND: { advice: 'Check the cluster name and project id, and that the credentials can see that project.' },
-  RESOURCE_NOT_FOUND: { advice: 'Check the project id and cluster name, and that the credentials can see that project.' },
+  NO_CHECKPOINT_FOR_PIT_RESTORE: {
+    retry: false,
+    advice: 'Pick a later point in time (after a completed snapshot), or restore a snapshot instead.',
+  },
+  CANNOT_START_RESTORE_JOB_FOR_DELETED_SNAPSHOT: {
+    retry: false,
+    advice: 'The snapshot was deleted; pick another snapshot.',
+  },
+  CANNOT_START_RESTORE_JOB_FOR_INCOMPLETE_CLUSTER_SNAPSHOT: {
+    retry: false,
+    advice: 'The snapshot is not complete; wait for it or pick a completed one.',
+  },
+  RESTORE_INITIATION_FAILED: {
+    retry: false,
+    advice: 'Atlas could not start the restore; check the target cluster in Atlas, then run again.',
+  },
+  CLUSTER_NOT_FOUND: {
+    advice: 'Check the cluster name and project id, and that the credentials can see that project.',
+  },
+  RESOURCE_NOT_FOUND: {
+    advice: 'Check the project id and cluster name, and that the credentials can see that project.',
+  },
   GROUP_NOT_FOUND: { advice: 'Check the project id (groupId) and that the credentials belong to its organization.' },
   SNAPSHOT_NOT_FOUND: { advice: 'The snapshot no longer exists (expired or deleted); pick another snapshot.' },
-  EXPORT_BUCKET_NOT_FOUND: { advice: 'Create the export bucket in this project first, or pass the id of an existing one.' },
+  EXPORT_BUCKET_NOT_FOUND: {
+    advice: 'Create the export bucket in this project first, or pass the id of an existing one.',
+  },
   RESTORE_JOB_NOT_FOUND: { advice: 'The restore job no longer exists; check it in the Atlas UI.' },
   CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: { advice: 'This is a flex cluster: use the flex source kind.' },
-  CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: { advice: 'This is not a flex cluster: use the dedicated or serverless source kind.' },
+  CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: {
+    advice: 'This is not a flex cluster: use the dedicated or serverless source kind.',
+  },
   CLUSTER_PAUSED_CANNOT_RESTORE: { advice: 'Resume the target cluster, then run again.' },
   INVALID_PIT_RESTORE_TIME: { advice: 'Pick a point in time inside the cluster’s continuous-backup window.' },
-  PIT_RESTORE_ONLY_SUPPORTED_FOR_REPLICA_SETS: { advice: 'Point-in-time restore needs a replica-set source; restore a snapshot instead.' },
-  CANNOT_RESTORE_TO_TARGET: { advice: 'The target cannot receive this restore (version, tier or project permissions); pick another target.' },
+  PIT_RESTORE_ONLY_SUPPORTED_FOR_REPLICA_SETS: {
+    advice: 'Point-in-time restore needs a replica-set source; restore a snapshot instead.',
+  },
+  CANNOT_RESTORE_TO_TARGET: {
+    advice: 'The target cannot receive this restore (version, tier or project permissions); pick another target.',
+  },
   UNSUPPORTED_DELIVERY_METHOD: { advice: 'Use a delivery type this cluster supports (automated or download).' },
   VALIDATION_ERROR: { advice: 'Fix the request field Atlas names in the detail.' },
 };
@@ -71,9 +95,15 @@ export function adviceForAtlasError(httpStatus: number | undefined, errorCode: s
   if (advice) return advice;
   switch (httpStatus) {
     case 401:
-      return 'Check the Atlas credentials in the worker environment (MONGODB_ATLAS_CLIENT_ID/SECRET or MONGODB_ATLAS_PUBLIC_KEY/PRIVATE_KEY).';
+      return (
+        'Check the Atlas credentials in the worker environment ' +
+        '(MONGODB_ATLAS_CLIENT_ID/SECRET or MONGODB_ATLAS_PUBLIC_KEY/PRIVATE_KEY).'
+      );
     case 403:
-      return 'Grant the service account or API key the Project Backup Manager role (export buckets need Project Owner) on this project.';
+      return (
+        'Grant the service account or API key the Project Backup Manager role ' +
+        '(export buckets need Project Owner) on this project.'
+      );
     case 404:
       return 'Check that the project, cluster and ids exist and are visible to these credentials.';
     default:

@@ -9,16 +9,23 @@ import { addProblems, backoffProblems, int32Problems, secondsProblems, type Late
 export const MIN_PIT_SECONDS = 1199145600;
 
 export const atlasId = (what: string) =>
-  z.string({ error: `${what} is required` }).regex(ID_PATTERN, { error: `${what} must be a 24-character hex id (^([a-f0-9]{24})$)` });
+  z
+    .string({ error: `${what} is required` })
+    .regex(ID_PATTERN, { error: `${what} must be a 24-character hex id (^([a-f0-9]{24})$)` });
 export const clusterName = (what: string) =>
   z
     .string({ error: `${what} is required` })
     .min(1, { error: `${what} is required` })
     .max(64, { error: `${what} must be at most 64 characters` })
-    .regex(CLUSTER_NAME_PATTERN, { error: `${what} must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (letters, digits, hyphens; not starting with a hyphen)` });
+    .regex(CLUSTER_NAME_PATTERN, {
+      error: `${what} must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (letters, digits, hyphens; not starting with a hyphen)`,
+    });
 
 const positiveSeconds = (what: string, max: number) =>
-  z.number({ error: `${what} must be a number of seconds` }).positive({ error: `${what} must be > 0` }).max(max, { error: `${what} must be at most ${max} seconds` });
+  z
+    .number({ error: `${what} must be a number of seconds` })
+    .positive({ error: `${what} must be > 0` })
+    .max(max, { error: `${what} must be at most ${max} seconds` });
 
 /** Polling of long-running Atlas jobs: starts short, backs off to a cap (retry-as-poll). */
 export const pollingSchema = z
@@ -54,8 +61,16 @@ export const restoreSchema = z
     }),
     targetGroupId: atlasId('restore.targetGroupId').optional(),
     targetClusterName: clusterName('restore.targetClusterName').optional(),
-    pointInTimeUTCSeconds: z.number().int().min(MIN_PIT_SECONDS, { error: `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` }).optional(),
-    oplogTs: z.number().int().min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` }).optional(),
+    pointInTimeUTCSeconds: z
+      .number()
+      .int()
+      .min(MIN_PIT_SECONDS, { error: `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
+      .optional(),
+    oplogTs: z
+      .number()
+      .int()
+      .min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` })
+      .optional(),
     oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
   })
   .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore'));
@@ -64,7 +79,8 @@ type RestoreFields = z.input<typeof restoreSchema>;
 
 /** Seed 003's rules for a restore request (the DR input states them in its own what/target terms). */
 function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, prefix: string): void {
-  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message: `${prefix}.${path} ${message}` });
+  const issue = (path: string, message: string) =>
+    ctx.addIssue({ code: 'custom', path: [path], message: `${prefix}.${path} ${message}` });
   if (r.deliveryType === 'automated' || r.deliveryType === 'pointInTime') {
     if (!r.targetGroupId) issue('targetGroupId', `is required when deliveryType is ${r.deliveryType}`);
     if (!r.targetClusterName) issue('targetClusterName', `is required when deliveryType is ${r.deliveryType}`);
@@ -72,16 +88,27 @@ function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, pref
   const hasPit = r.pointInTimeUTCSeconds !== undefined;
   const hasOplog = r.oplogTs !== undefined || r.oplogInc !== undefined;
   if (r.deliveryType === 'pointInTime') {
-    if (hasPit && hasOplog) issue('pointInTimeUTCSeconds', 'and oplogTs/oplogInc are mutually exclusive: give one form of the point in time');
-    if (!hasPit && !hasOplog) issue('pointInTimeUTCSeconds', 'or oplogTs + oplogInc is required when deliveryType is pointInTime');
-    if (hasOplog && (r.oplogTs === undefined || r.oplogInc === undefined)) issue(r.oplogTs === undefined ? 'oplogTs' : 'oplogInc', 'is required with the other oplog field (oplogTs + oplogInc)');
+    if (hasPit && hasOplog)
+      issue('pointInTimeUTCSeconds', 'and oplogTs/oplogInc are mutually exclusive: give one form of the point in time');
+    if (!hasPit && !hasOplog)
+      issue('pointInTimeUTCSeconds', 'or oplogTs + oplogInc is required when deliveryType is pointInTime');
+    if (hasOplog && (r.oplogTs === undefined || r.oplogInc === undefined))
+      issue(
+        r.oplogTs === undefined ? 'oplogTs' : 'oplogInc',
+        'is required with the other oplog field (oplogTs + oplogInc)',
+      );
   } else if (hasPit || hasOplog) {
     issue(hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs', 'is only allowed when deliveryType is pointInTime');
   }
 }
 
 export const customDataSchema = z
-  .array(z.strictObject({ key: z.string().min(1, { error: 'export.customData[].key must not be empty' }), value: z.string() }))
+  .array(
+    z.strictObject({
+      key: z.string().min(1, { error: 'export.customData[].key must not be empty' }),
+      value: z.string(),
+    }),
+  )
   .max(18, { error: 'export.customData allows at most 18 entries (the pipeline adds 2 that tag the run)' });
 
 /** The pipeline input as the first release checked it; workflows add the later rules under their patches. */
@@ -90,8 +117,15 @@ export const backupPipelineBaseSchema = z.strictObject({
   clusterName: clusterName('clusterName'),
   snapshot: z
     .strictObject({
-      description: z.string().max(200, { error: 'snapshot.description must be at most 200 characters' }).default('atlas-backup-orchestrator on-demand snapshot'),
-      retentionInDays: z.number({ error: 'snapshot.retentionInDays must be a number of days' }).int({ error: 'snapshot.retentionInDays must be a whole number of days' }).min(1, { error: 'snapshot.retentionInDays must be >= 1' }).default(7),
+      description: z
+        .string()
+        .max(200, { error: 'snapshot.description must be at most 200 characters' })
+        .default('atlas-backup-orchestrator on-demand snapshot'),
+      retentionInDays: z
+        .number({ error: 'snapshot.retentionInDays must be a number of days' })
+        .int({ error: 'snapshot.retentionInDays must be a whole number of days' })
+        .min(1, { error: 'snapshot.retentionInDays must be >= 1' })
+        .default(7),
     })
     .prefault({}),
   export: z

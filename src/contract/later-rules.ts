@@ -31,7 +31,10 @@ export function int32Problems(fields: Record<string, number | undefined>): RuleP
 export function secondsProblems(fields: Record<string, number | undefined>): RuleProblem[] {
   return Object.entries(fields)
     .filter(([, v]) => v !== undefined && v < MIN_SECONDS)
-    .map(([path]) => ({ path, message: `${path} must be at least ${MIN_SECONDS} seconds (Temporal counts whole milliseconds)` }));
+    .map(([path]) => ({
+      path,
+      message: `${path} must be at least ${MIN_SECONDS} seconds (Temporal counts whole milliseconds)`,
+    }));
 }
 
 interface Backoff {
@@ -41,14 +44,23 @@ interface Backoff {
 
 /** The seconds of a backoff, and its cap not below its start. */
 export function backoffProblems(prefix: string, b: Backoff): RuleProblem[] {
-  const problems = secondsProblems({ [`${prefix}.initialIntervalSeconds`]: b.initialIntervalSeconds, [`${prefix}.maximumIntervalSeconds`]: b.maximumIntervalSeconds });
+  const problems = secondsProblems({
+    [`${prefix}.initialIntervalSeconds`]: b.initialIntervalSeconds,
+    [`${prefix}.maximumIntervalSeconds`]: b.maximumIntervalSeconds,
+  });
   if (b.maximumIntervalSeconds < b.initialIntervalSeconds) {
-    problems.push({ path: `${prefix}.maximumIntervalSeconds`, message: `${prefix}.maximumIntervalSeconds must be >= ${prefix}.initialIntervalSeconds` });
+    problems.push({
+      path: `${prefix}.maximumIntervalSeconds`,
+      message: `${prefix}.maximumIntervalSeconds must be >= ${prefix}.initialIntervalSeconds`,
+    });
   }
   return problems;
 }
 
 /** Adds a rule's problems to a zod refinement, naming each field. */
-export function addProblems(ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void }, problems: RuleProblem[]): void {
+export function addProblems(
+  ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void },
+  problems: RuleProblem[],
+): void {
   for (const p of problems) ctx.addIssue({ code: 'custom', path: p.path.split('.'), message: p.message });
 }
