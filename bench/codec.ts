@@ -118,7 +118,10 @@ interface Lane {
   running: Promise<void>;
 }
 
-/** One worker and client, with or without the codec, against a simulator of its own (no shared cluster, no snapshot conflicts). */
+/**
+ * One worker and client, with or without the codec, against a simulator of its own
+ * (no shared cluster, no snapshot conflicts).
+ */
 async function lane(
   address: string,
   code: string,
@@ -210,9 +213,10 @@ async function perPipeline(address: string) {
       figures.on.push(a === on ? ra : rb);
       figures.off.push(a === on ? rb : ra);
       const o = figures.on.at(-1)!;
-      log(
-        `  run ${i + 1}/${runs}: codec on ${round(o.wallMs)} ms wall, ${o.codecPayloads} payloads through the codec in ${round(o.codecMs, 2)} ms | codec off ${round(figures.off.at(-1)!.wallMs)} ms wall`,
-      );
+      const withCodec =
+        `codec on ${round(o.wallMs)} ms wall, ` +
+        `${o.codecPayloads} payloads through the codec in ${round(o.codecMs, 2)} ms`;
+      log(`  run ${i + 1}/${runs}: ${withCodec} | codec off ${round(figures.off.at(-1)!.wallMs)} ms wall`);
     }
     return figures;
   } finally {
@@ -227,13 +231,15 @@ log(`per payload (${iterations} iterations after warm-up):`);
 const payloads = { small: await perPayload(small), large: await perPayload(large) };
 for (const [name, p] of Object.entries(payloads))
   log(
-    `  ${name} (${p.bytes} B): encode ${p.encodeP50Us} µs + decode ${p.decodeP50Us} µs; round trip p50 ${p.roundTripP50Us} µs, p95 ${p.roundTripP95Us} µs`,
+    `  ${name} (${p.bytes} B): encode ${p.encodeP50Us} µs + decode ${p.decodeP50Us} µs; ` +
+      `round trip p50 ${p.roundTripP50Us} µs, p95 ${p.roundTripP95Us} µs`,
   );
 
 let server: RunningDevServer | undefined;
 try {
   log(
-    'per pipeline (snapshot → export → download restore, timeScale 0.05): starting a Temporal dev server and bundling the workflows…',
+    'per pipeline (snapshot → export → download restore, timeScale 0.05): ' +
+      'starting a Temporal dev server and bundling the workflows…',
   );
   server = await startDevServer();
   const f = await perPipeline(server.address);
@@ -258,10 +264,14 @@ try {
       }),
     );
   } else {
-    console.log(
-      `\nper pipeline, mean of ${runs}: ${pipeline.historyPayloads.join('/')} payloads stored in its history, ${pipeline.codecPayloads.join('/')} through the codec (worker + client),` +
-        ` ${pipeline.codecMsPerPipeline} ms of codec work (${pipeline.codecUsPerPayload} µs per payload); wall ${pipeline.wallMsOn} ms with the codec, ${pipeline.wallMsOff} ms without (machine noise dominates the difference)`,
-    );
+    const payloadsLine =
+      `${pipeline.historyPayloads.join('/')} payloads stored in its history, ` +
+      `${pipeline.codecPayloads.join('/')} through the codec (worker + client)`;
+    const codecWork = `${pipeline.codecMsPerPipeline} ms of codec work (${pipeline.codecUsPerPayload} µs per payload)`;
+    const wall =
+      `wall ${pipeline.wallMsOn} ms with the codec, ${pipeline.wallMsOff} ms without ` +
+      '(machine noise dominates the difference)';
+    console.log(`\nper pipeline, mean of ${runs}: ${payloadsLine}, ${codecWork}; ${wall}`);
   }
 } finally {
   await server?.stop();

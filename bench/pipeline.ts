@@ -54,7 +54,10 @@ const log = (line: string) => {
 };
 
 const POLLER_PERIOD_S = 4;
-/** Temporal never retries an activity sooner than ~1 s (measured on the dev server), so scaled polls below it stretch. */
+/**
+ * Temporal never retries an activity sooner than ~1 s (measured on the dev server),
+ * so scaled polls below it stretch.
+ */
 const TEMPORAL_RETRY_FLOOR_S = 1;
 
 interface Scenario {
@@ -245,14 +248,16 @@ async function runScenario(
       if (trace && !json) {
         for (const j of JOBS) {
           const t = o.timelines[j];
-          console.log(
-            `    ours ${j}: terminal at ${toSim(t.terminalAt - t.createdAt).toFixed(1)}, GETs at ${t.gets.map((g) => toSim(g - t.createdAt).toFixed(1)).join(' ')} (sim s after creation)`,
-          );
+          const gets = t.gets.map((g) => toSim(g - t.createdAt).toFixed(1)).join(' ');
+          const terminal = toSim(t.terminalAt - t.createdAt).toFixed(1);
+          console.log(`    ours ${j}: terminal at ${terminal}, GETs at ${gets} (sim s after creation)`);
         }
       }
-      log(
-        `  ${scenario.name} run ${i + 1}/${runs}: ours ${o.historyEvents} events, ${o.requests} requests, latency s/e/r ${lat(o)} sim-s, ${(o.wallMs / 1000).toFixed(1)} s wall | poller ${p.requests} requests, latency ${lat(p)} sim-s, ${(p.wallMs / 1000).toFixed(1)} s wall`,
-      );
+      const wall = (r: RunFigures) => `${(r.wallMs / 1000).toFixed(1)} s wall`;
+      const counts = `${o.historyEvents} events, ${o.requests} requests`;
+      const oursLine = `ours ${counts}, latency s/e/r ${lat(o)} sim-s, ${wall(o)}`;
+      const pollerLine = `poller ${p.requests} requests, latency ${lat(p)} sim-s, ${wall(p)}`;
+      log(`  ${scenario.name} run ${i + 1}/${runs}: ${oursLine} | ${pollerLine}`);
     }
     return figures;
   } finally {
@@ -334,17 +339,11 @@ function printTable(s: Record<string, ReturnType<typeof summarize>>): void {
   );
   row(`  fixed ${POLLER_PERIOD_S} s poller`, (x) => range(x.poller.atlasRequests));
   row('  ours / poller', (x) => `${round(x.requestRatio * 100)}%`);
+  type Detection = ReturnType<typeof summarize>['ours']['detection'][Job];
+  const detection = (d: Detection) => `${d.p50SimSeconds} / ${d.p95SimSeconds} (${d.p50RealMs}/${d.p95RealMs} ms)`;
   for (const j of JOBS) {
-    row(
-      `detection ${j}, p50/p95 sim s: ours`,
-      (x) =>
-        `${x.ours.detection[j].p50SimSeconds} / ${x.ours.detection[j].p95SimSeconds} (${x.ours.detection[j].p50RealMs}/${x.ours.detection[j].p95RealMs} ms)`,
-    );
-    row(
-      `  poller`,
-      (x) =>
-        `${x.poller.detection[j].p50SimSeconds} / ${x.poller.detection[j].p95SimSeconds} (${x.poller.detection[j].p50RealMs}/${x.poller.detection[j].p95RealMs} ms)`,
-    );
+    row(`detection ${j}, p50/p95 sim s: ours`, (x) => detection(x.ours.detection[j]));
+    row(`  poller`, (x) => detection(x.poller.detection[j]));
   }
   row(
     'our shortest poll gap (real ms)',
@@ -355,9 +354,12 @@ function printTable(s: Record<string, ReturnType<typeof summarize>>): void {
   for (const n of names) {
     const x = s[n]!;
     if (x.ours.scaledInitialPollSeconds < TEMPORAL_RETRY_FLOOR_S) {
+      const floorSim = round(TEMPORAL_RETRY_FLOOR_S / x.timeScale);
+      const hint = x.timeScale < 0.1 ? ' Try --long-scale 0.1 --runs 1 (about 2 min) for truer long-job figures.' : '';
       console.log(
-        `note (${n}): Temporal retries an activity no sooner than ~${TEMPORAL_RETRY_FLOOR_S} s, so at timeScale ${x.timeScale} every poll gap under ${round(TEMPORAL_RETRY_FLOOR_S / x.timeScale)} sim s stretches to it:` +
-          ` fewer requests and later detection than at real scale.${x.timeScale < 0.1 ? ' Try --long-scale 0.1 --runs 1 (about 2 min) for truer long-job figures.' : ''}`,
+        `note (${n}): Temporal retries an activity no sooner than ~${TEMPORAL_RETRY_FLOOR_S} s, ` +
+          `so at timeScale ${x.timeScale} every poll gap under ${floorSim} sim s stretches to it:` +
+          ` fewer requests and later detection than at real scale.${hint}`,
       );
     }
   }

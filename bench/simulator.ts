@@ -24,15 +24,17 @@ const child = spawn(
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 // The simulator prints its URL and the service account it made up for this run.
+const STARTUP_LINES = new RegExp(
+  String.raw`listening on (\S+)[\s\S]*` +
+    String.raw`MONGODB_ATLAS_CLIENT_ID=(\S+) MONGODB_ATLAS_CLIENT_SECRET=(\S+)[\s\S]*` +
+    String.raw`MONGODB_ATLAS_PUBLIC_KEY=(\S+) MONGODB_ATLAS_PRIVATE_KEY=(\S+)`,
+);
 const [url, clientId, clientSecret, publicKey, privateKey] = (await new Promise<string[]>((resolve, reject) => {
   let buf = '';
   const timer = setTimeout(() => reject(new Error('simulator did not start within 20 s')), 20_000);
   child.stdout!.on('data', (d: Buffer) => {
     buf += d;
-    const m =
-      /listening on (\S+)[\s\S]*MONGODB_ATLAS_CLIENT_ID=(\S+) MONGODB_ATLAS_CLIENT_SECRET=(\S+)[\s\S]*MONGODB_ATLAS_PUBLIC_KEY=(\S+) MONGODB_ATLAS_PRIVATE_KEY=(\S+)/.exec(
-        buf,
-      );
+    const m = STARTUP_LINES.exec(buf);
     if (m) {
       clearTimeout(timer);
       resolve(m.slice(1, 6));
@@ -106,7 +108,8 @@ try {
         `getClusterBackupSnapshot on loopback, bearer auth, ${result.requests} requests, concurrency ${CONCURRENCY}`,
       );
       console.log(
-        `  throughput ${result.requestsPerSecond} req/s (target >= 5000), p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, failures ${failures}`,
+        `  throughput ${result.requestsPerSecond} req/s (target >= 5000), ` +
+          `p50 ${result.p50ms} ms, p99 ${result.p99ms} ms, failures ${failures}`,
       );
     }
     await dispatcher.close();
@@ -163,10 +166,12 @@ async function digestRun(base: string, path: string, user: string, password: str
   if (json) console.log(JSON.stringify(result));
   else {
     console.log(
-      `getClusterBackupSnapshot, digest auth with a fresh challenge per call (2 requests each), ${CALLS} calls, concurrency ${CONCURRENCY}`,
+      'getClusterBackupSnapshot, digest auth with a fresh challenge per call (2 requests each), ' +
+        `${CALLS} calls, concurrency ${CONCURRENCY}`,
     );
     console.log(
-      `  ${result.callsPerSecond} calls/s overall; per tenth of the run: ${slices.join(', ')} calls/s (last/first ${result.lastToFirst}); failures ${failures}`,
+      `  ${result.callsPerSecond} calls/s overall; per tenth of the run: ${slices.join(', ')} calls/s ` +
+        `(last/first ${result.lastToFirst}); failures ${failures}`,
     );
   }
   await dispatcher.close();

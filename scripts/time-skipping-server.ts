@@ -28,7 +28,8 @@ const pom = `<project xmlns="http://maven.apache.org/POM/4.0.0">
   <dependencies>
     <dependency><groupId>io.temporal</groupId><artifactId>temporal-test-server</artifactId>
       <version>${TEST_SERVER_VERSION}</version></dependency>
-    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId><version>${SLF4J_VERSION}</version></dependency>
+    <dependency><groupId>org.slf4j</groupId><artifactId>slf4j-nop</artifactId>
+      <version>${SLF4J_VERSION}</version></dependency>
   </dependencies>
 </project>
 `;
@@ -145,7 +146,8 @@ export async function ensureTimeSkippingServer(env: NodeJS.ProcessEnv = process.
       [
         `Could not install Temporal's time-skipping test server ${TEST_SERVER_VERSION}: ${(err as Error).message}.`,
         'Install Java 17 and Maven (apt-get install openjdk-17-jre-headless maven) and run',
-        '`node --import tsx scripts/time-skipping-server.ts`, or set TEMPORAL_TEST_SERVER_PATH to a test server binary.',
+        '`node --import tsx scripts/time-skipping-server.ts`, ' +
+          'or set TEMPORAL_TEST_SERVER_PATH to a test server binary.',
       ].join('\n'),
     );
   }
@@ -156,10 +158,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const before = findTimeSkippingServer();
   ensureTimeSkippingServer().then(
     (path) => {
-      if (!before)
-        console.log(
-          `Installed Temporal's time-skipping test server at ${path} in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        );
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (!before) console.log(`Installed Temporal's time-skipping test server at ${path} in ${seconds} s`);
     },
     (err: Error) => {
       console.error(err.message);

@@ -74,12 +74,15 @@ function atlasProblems(raw: Env): string[] {
   const mode = env('MONGODB_ATLAS_AUTH');
   if (!mode && !hasSa && !hasKey) {
     problems.push(
-      'MONGODB_ATLAS_CLIENT_ID: Atlas credentials are missing: set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (API key)',
+      'MONGODB_ATLAS_CLIENT_ID: Atlas credentials are missing: ' +
+        'set MONGODB_ATLAS_CLIENT_ID and MONGODB_ATLAS_CLIENT_SECRET (service account) ' +
+        'or MONGODB_ATLAS_PUBLIC_KEY and MONGODB_ATLAS_PRIVATE_KEY (API key)',
     );
   }
   if (!mode && hasSa && hasKey)
     problems.push(
-      'MONGODB_ATLAS_AUTH: both a service account and an API key are set: set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose',
+      'MONGODB_ATLAS_AUTH: both a service account and an API key are set: ' +
+        'set MONGODB_ATLAS_AUTH=serviceAccount or apiKey to choose',
     );
   if (mode === 'serviceAccount' && !hasSa)
     problems.push('MONGODB_ATLAS_CLIENT_ID: is required when MONGODB_ATLAS_AUTH=serviceAccount');
@@ -89,7 +92,8 @@ function atlasProblems(raw: Env): string[] {
   // Real Atlas is HTTPS only: no-auth is for a simulator on plain HTTP (local or a compose network).
   if (mode === 'none' && !baseUrl.startsWith('http://')) {
     problems.push(
-      'MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), never with Atlas itself',
+      'MONGODB_ATLAS_AUTH: =none is only allowed with a plain-http MONGODB_ATLAS_BASE_URL (a local simulator), ' +
+        'never with Atlas itself',
     );
   }
   return problems;
@@ -104,9 +108,8 @@ export interface WorkerConfig {
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
-    super(
-      `Invalid configuration — fix these environment variables and start again:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
-    );
+    const list = problems.map((p) => `  - ${p}`).join('\n');
+    super(`Invalid configuration — fix these environment variables and start again:\n${list}`);
     this.name = 'ConfigError';
   }
 }

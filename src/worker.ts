@@ -68,9 +68,9 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   const dataConverter = dataConverterFromEnv(env);
   const built = await buildWorker({ config, dataConverter });
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
-  console.log(
-    `atlas-backup worker: task queue '${config.taskQueue}' on ${config.temporal.address} (namespace ${config.temporal.namespace}), Atlas at ${config.atlas.baseUrl} (${config.atlas.auth.kind} auth), ${payloads}`,
-  );
+  const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
+  const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
+  console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
   try {
     await built.worker.run();
   } finally {

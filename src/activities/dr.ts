@@ -35,7 +35,10 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
   if (snapshotId) {
     const snap = candidates[0]!;
     if (snap.completed) return { chosen: snap, count: 1 };
-    const message = `Snapshot ${snapshotId} of ${where(source)} is ${snap.status}, not completed: only a completed snapshot can be restored. Pick a completed snapshot (or what.latest), or wait for this one and run again.`;
+    const message =
+      `Snapshot ${snapshotId} of ${where(source)} is ${snap.status}, not completed: ` +
+      'only a completed snapshot can be restored. ' +
+      'Pick a completed snapshot (or what.latest), or wait for this one and run again.';
     throw terminalFailure('SnapshotNotCompleted', message, {
       resource: 'snapshot',
       id: snapshotId,
@@ -44,7 +47,9 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
   }
   const best = newestCompleted(candidates);
   if (best) return { chosen: best, count: candidates.filter((c) => c.completed).length };
-  const message = `No completed snapshot of ${where(source)} to restore (${candidates.length} listed, none completed). Take an on-demand snapshot and wait for it, or restore a point in time, then run again.`;
+  const message =
+    `No completed snapshot of ${where(source)} to restore (${candidates.length} listed, none completed). ` +
+    'Take an on-demand snapshot and wait for it, or restore a point in time, then run again.';
   throw terminalFailure('NoCompletedSnapshot', message, {
     resource: 'snapshot',
     listed: candidates.length,

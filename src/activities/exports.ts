@@ -58,7 +58,9 @@ export function exportActivities(client: AtlasClient) {
           const reason = job.stateReason
             ? `${job.stateReason.errorCode ?? ''} ${job.stateReason.message ?? ''}`.trim()
             : 'no reason given';
-          const message = `Export job ${exportJobId} of cluster '${clusterName}' in project ${groupId} ended ${state} in Atlas: ${reason}. Check the bucket's access role and the cluster's backup page, then start a new run.`;
+          const message =
+            `Export job ${exportJobId} of cluster '${clusterName}' in project ${groupId} ended ${state} in Atlas: ` +
+            `${reason}. Check the bucket's access role and the cluster's backup page, then start a new run.`;
           return {
             state,
             terminal: {

@@ -34,6 +34,17 @@ function sourceOf(input: { source: SourceRef } | ClusterRef): SourceRef {
     : { kind: 'dedicated' as const, groupId: input.groupId, clusterName: input.clusterName };
 }
 
+/** A restore job Atlas ended without restoring: the operator checks the target before trying again. */
+function endedMessage(jobLabel: string, restoreJobId: string, source: SourceRef, state: string): string {
+  const label = `${jobLabel[0]!.toUpperCase()}${jobLabel.slice(1)}`;
+  return (
+    `${label} ${restoreJobId} of '${source.clusterName}' in project ${source.groupId} ended ${state} in Atlas. ` +
+    'Check the target cluster in Atlas before starting a new restore.'
+  );
+}
+
+const keepsRunning = (restoreJobId: string) => `restore job ${restoreJobId} keeps running in Atlas.`;
+
 export function restoreActivities(client: AtlasClient) {
   async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
     const { source, restore, stepStartedAt } = startInputOf(raw);
@@ -62,7 +73,7 @@ export function restoreActivities(client: AtlasClient) {
       const job = await api.getRestore(calls, source, restoreJobId);
       if (job.done) return { state: job.state, done: { finishedAt: job.finishedAt, facts: job.facts } };
       if (!job.terminal) return { state: job.state };
-      const message = `${api.jobLabel[0]!.toUpperCase()}${api.jobLabel.slice(1)} ${restoreJobId} of '${source.clusterName}' in project ${source.groupId} ended ${job.state} in Atlas. Check the target cluster in Atlas before starting a new restore.`;
+      const message = endedMessage(api.jobLabel, restoreJobId, source, job.state);
       return { state: job.state, terminal: { type: job.terminal, message } };
     });
   }
@@ -87,7 +98,7 @@ export function restoreActivities(client: AtlasClient) {
         return {
           restoreJobId,
           cancelled: false,
-          detail: `Atlas has no cancel endpoint for ${source.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.`,
+          detail: `Atlas has no cancel endpoint for ${source.kind} restore jobs: ${keepsRunning(restoreJobId)}`,
         };
       try {
         await cancel(new AttemptCalls(client, source), source, restoreJobId);
@@ -96,10 +107,11 @@ export function restoreActivities(client: AtlasClient) {
         // A refusal (e.g. an automated restore, which Atlas cannot cancel) is reported, not raised.
         if (err instanceof ApplicationFailure && err.nonRetryable) {
           const atlas = err.details?.[0] as { detail?: string } | undefined;
+          const why = `${err.type}${atlas?.detail ? ` — ${atlas.detail}` : ''}`;
           return {
             restoreJobId,
             cancelled: false,
-            detail: `Atlas did not cancel restore job ${restoreJobId}: ${err.type}${atlas?.detail ? ` — ${atlas.detail}` : ''}. It keeps running in Atlas.`,
+            detail: `Atlas did not cancel restore job ${restoreJobId}: ${why}. It keeps running in Atlas.`,
           };
         }
         throw err;

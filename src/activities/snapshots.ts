@@ -69,7 +69,9 @@ export function snapshotActivities(client: AtlasClient) {
             },
           };
         if (state !== 'failed') return { state };
-        const message = `Snapshot ${snapshotId} of cluster '${clusterName}' in project ${groupId} failed in Atlas. Check the cluster's backup page in Atlas, then start a new run.`;
+        const message =
+          `Snapshot ${snapshotId} of cluster '${clusterName}' in project ${groupId} failed in Atlas. ` +
+          "Check the cluster's backup page in Atlas, then start a new run.";
         return { state, terminal: { type: 'SnapshotFailed', message } };
       });
     },

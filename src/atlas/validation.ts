@@ -17,7 +17,8 @@ export function pathParamProblem(name: string, value: unknown): string | undefin
     return `path parameter ${name} must be a 24-hex-digit id matching ${ID_PATTERN.source} (got ${show(value)})`;
   }
   if (isNameParam(name) && (!CLUSTER_NAME_PATTERN.test(value) || value.length > 64)) {
-    return `path parameter ${name} must match ${CLUSTER_NAME_PATTERN.source} and be at most 64 characters (got ${show(value)})`;
+    const rule = `must match ${CLUSTER_NAME_PATTERN.source} and be at most 64 characters`;
+    return `path parameter ${name} ${rule} (got ${show(value)})`;
   }
   return undefined;
 }

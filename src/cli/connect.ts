@@ -60,7 +60,8 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
     (err: unknown) => {
       const where = `${config.address} (namespace ${config.namespace})`;
       throw new Error(
-        `Cannot reach Temporal at ${where}: ${(err as Error).message}. Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.`,
+        `Cannot reach Temporal at ${where}: ${(err as Error).message}. ` +
+          'Set TEMPORAL_ADDRESS, --address or TEMPORAL_PROFILE.',
       );
     },
   );

@@ -75,9 +75,8 @@ export function readRequestFile(path: string): Record<string, unknown> {
   try {
     value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new UsageError(
-      `--file: ${path} is not valid ${extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message.split('\n')[0]}`,
-    );
+    const format = extname(path).toLowerCase() === '.json' ? 'JSON' : 'YAML';
+    throw new UsageError(`--file: ${path} is not valid ${format}: ${(err as Error).message.split('\n')[0]}`);
   }
   if (!value || typeof value !== 'object' || Array.isArray(value))
     throw new UsageError(

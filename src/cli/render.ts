@@ -42,20 +42,17 @@ export function renderStatus(s: LiveStatus): string {
     );
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
-    lines.push(
-      `  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : ''}`,
-    );
+    const nextPoll = s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : '';
+    lines.push(`  waiting on  ${s.pending.activity}, attempt ${s.pending.attempt}${nextPoll}`);
   }
   const { approval } = s;
   if (approval?.pending) {
-    lines.push(
-      `  approval    WAITING until ${approval.pending.deadline}: overwrite ${approval.pending.overwrite} with ${approval.pending.with}`,
-    );
+    const { deadline, overwrite } = approval.pending;
+    lines.push(`  approval    WAITING until ${deadline}: overwrite ${overwrite} with ${approval.pending.with}`);
     lines.push(`              decide with: atlas-backup approve ${s.workflowId} --reason "..."  (or reject)`);
   } else if (approval?.decision) {
-    lines.push(
-      `  approval    ${approval.decision}${approval.by ? ` by ${approval.by}` : ''}${approval.reason ? ` (${approval.reason})` : ''}`,
-    );
+    const by = approval.by ? ` by ${approval.by}` : '';
+    lines.push(`  approval    ${approval.decision}${by}${approval.reason ? ` (${approval.reason})` : ''}`);
   }
   if (s.lastError)
     lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);

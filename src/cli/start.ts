@@ -27,7 +27,8 @@ export class BackupAlreadyRunningError extends CliError {
     clusterName: string,
   ) {
     super(
-      `cluster '${clusterName}' already has a backup in flight (workflow ${runningWorkflowId}); not starting a racing pipeline — watch it with: atlas-backup watch ${runningWorkflowId}`,
+      `cluster '${clusterName}' already has a backup in flight (workflow ${runningWorkflowId}); ` +
+        `not starting a racing pipeline — watch it with: atlas-backup watch ${runningWorkflowId}`,
       EXIT_RUN_FAILED,
     );
     this.name = 'BackupAlreadyRunningError';
@@ -42,13 +43,17 @@ export function pipelineSearchAttributes(groupId: string, clusterName: string) {
   ];
 }
 
+const runningBackupsQuery = (groupId: string, clusterName: string) =>
+  "WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND " +
+  `AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
+
 /** The id of a Running backupPipeline of this cluster, if visibility knows of one. */
 export async function runningBackupOf(
   client: Client,
   groupId: string,
   clusterName: string,
 ): Promise<string | undefined> {
-  const query = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
+  const query = runningBackupsQuery(groupId, clusterName);
   for await (const wf of client.workflow.list({ query, pageSize: 1 })) return wf.workflowId;
   return undefined;
 }
@@ -64,7 +69,7 @@ async function earlierRunningBackup(
   clusterName: string,
   ours: { workflowId: string; startTime: Date },
 ): Promise<string | undefined> {
-  const query = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running' AND AtlasProject = ${q(groupId)} AND AtlasCluster = ${q(clusterName)}`;
+  const query = runningBackupsQuery(groupId, clusterName);
   for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
     if (wf.workflowId === ours.workflowId) continue;
     const t = wf.startTime.getTime();

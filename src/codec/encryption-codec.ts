@@ -23,7 +23,8 @@ export class MissingCodecKeyError extends ValueError {
     known: string[],
   ) {
     super(
-      `payload was encrypted with key id '${keyId}', which is not configured here (configured: ${known.join(', ') || 'none'}). ` +
+      `payload was encrypted with key id '${keyId}', which is not configured here ` +
+        `(configured: ${known.join(', ') || 'none'}). ` +
         `Add '${keyId}' to ${KEYS_VAR} (id:base64key, current key first) or to the keys of ${KEY_FILE_VAR}.`,
     );
   }
@@ -33,7 +34,8 @@ export class MissingCodecKeyError extends ValueError {
 export class PayloadAuthenticationError extends ValueError {
   constructor(readonly keyId: string) {
     super(
-      `payload encrypted with key id '${keyId}' failed authentication: it was altered, or the key configured as '${keyId}' is not the one that encrypted it`,
+      `payload encrypted with key id '${keyId}' failed authentication: ` +
+        `it was altered, or the key configured as '${keyId}' is not the one that encrypted it`,
     );
   }
 }

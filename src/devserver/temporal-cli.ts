@@ -45,7 +45,8 @@ export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedTe
   if (explicit) {
     if (!isExecutable(explicit)) {
       throw new Error(
-        `TEMPORAL_CLI_PATH=${explicit} is not an executable file. Point it at the temporal binary, or unset it to let the project install one.`,
+        `TEMPORAL_CLI_PATH=${explicit} is not an executable file. ` +
+          'Point it at the temporal binary, or unset it to let the project install one.',
       );
     }
     return { path: explicit, source: 'TEMPORAL_CLI_PATH' };

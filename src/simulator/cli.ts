@@ -57,15 +57,18 @@ export async function runSimulatorCli(
   if (o.auth) {
     const sa = config.auth?.serviceAccounts?.[0] ?? DEFAULT_SERVICE_ACCOUNT;
     const key = config.auth?.apiKeys?.[0] ?? DEFAULT_API_KEY;
-    out(
-      `  MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}  (simulator-only credentials)`,
-    );
+    const credentials = `MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}`;
+    out(`  ${credentials}  (simulator-only credentials)`);
     out(`  MONGODB_ATLAS_PUBLIC_KEY=${key.publicKey} MONGODB_ATLAS_PRIVATE_KEY=${key.privateKey}`);
   } else out('  auth: off');
-  if (!config.seed)
+  if (!config.seed) {
+    const ids = DEMO_IDS;
+    const clusters = [ids.replicaSet, ids.sharded, ids.serverless, ids.flex].join(', ');
     out(
-      `  demo project ${DEMO_IDS.projectId}: ${DEMO_IDS.replicaSet}, ${DEMO_IDS.sharded}, ${DEMO_IDS.serverless}, ${DEMO_IDS.flex}; bucket ${DEMO_IDS.bucketId}; target project ${DEMO_IDS.targetProjectId}: ${DEMO_IDS.restoreTarget}`,
+      `  demo project ${ids.projectId}: ${clusters}; bucket ${ids.bucketId}; ` +
+        `target project ${ids.targetProjectId}: ${ids.restoreTarget}`,
     );
+  }
   const stop = () => {
     void sim.stop().then(() => process.exit(0));
   };

@@ -43,7 +43,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
     if (!had) console.log(`Installed schemathesis ${SCHEMATHESIS_VERSION} at ${bin}`);
   } catch (err) {
     console.error(
-      `${(err as Error).message}\nInstall it by hand: python3 -m venv ${venv} && ${venv}/bin/pip install schemathesis==${SCHEMATHESIS_VERSION}`,
+      `${(err as Error).message}\nInstall it by hand: ` +
+        `python3 -m venv ${venv} && ${venv}/bin/pip install schemathesis==${SCHEMATHESIS_VERSION}`,
     );
     process.exit(1);
   }

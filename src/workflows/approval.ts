@@ -29,7 +29,9 @@ export class ApprovalGate {
       overwrite: target
         ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}`
         : 'nothing (download restore)',
-      with: `${describeRestored(report.restored)} of ${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
+      with:
+        `${describeRestored(report.restored)} of ` +
+        `${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
       deadline: new Date(Date.now() + timeoutSeconds * 1000).toISOString(),
     };
     const decided = await condition(() => this.decision !== undefined, timeoutSeconds * 1000);
@@ -46,5 +48,6 @@ export class ApprovalGate {
 function describeRestored(r: DrReport['restored']): string {
   if (r.snapshotId) return `snapshot ${r.snapshotId} (taken ${r.snapshotTimestamp ?? 'at an unknown time'})`;
   const p = r.pointInTime;
-  return `the point in time ${p?.at ?? 'given'}${p?.oplogInc !== undefined ? ` (oplog ${p.oplogTs}:${p.oplogInc})` : ''}`;
+  const oplog = p?.oplogInc !== undefined ? ` (oplog ${p.oplogTs}:${p.oplogInc})` : '';
+  return `the point in time ${p?.at ?? 'given'}${oplog}`;
 }

@@ -219,8 +219,9 @@ class Pipeline {
     }
     rec.setPhase('cancelled');
     if (ids.snapshotId && !ids.restoreJobId) {
+      const created = `snapshot ${ids.snapshotId}${ids.exportJobId ? `, export job ${ids.exportJobId}` : ''}`;
       notes.push(
-        `Cancelled during ${rec.lastStepName()}: Atlas resources created so far (snapshot ${ids.snapshotId}${ids.exportJobId ? `, export job ${ids.exportJobId}` : ''}) were left as they are.`,
+        `Cancelled during ${rec.lastStepName()}: Atlas resources created so far (${created}) were left as they are.`,
       );
     }
     return this.finish('cancelled');

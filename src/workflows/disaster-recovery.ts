@@ -282,7 +282,9 @@ class DrRun {
       return Promise.resolve({
         restoreJobId,
         cancelled: false,
-        detail: `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: restore job ${restoreJobId} keeps running in Atlas.`,
+        detail:
+          `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: ` +
+          `restore job ${restoreJobId} keeps running in Atlas.`,
       });
     }
     return this.acts.calls.cancelRestore({ source: this.src, restoreJobId });

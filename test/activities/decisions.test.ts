@@ -99,7 +99,7 @@ async function newCluster(
 }
 
 describe('takeSnapshot: create on the first attempt, adopt the run\u2019s own on a retry', () => {
-  it('never lists on attempt 1; on attempt 2 adopts the snapshot tagged with this run instead of creating another', async () => {
+  it('never lists on attempt 1; on attempt 2 adopts the snapshot tagged with this run, creating no other', async () => {
     const clusterName = await newCluster();
     const run = newRun();
     const input = { groupId: GROUP, clusterName, description: 'nightly', retentionInDays: 3 };
@@ -118,7 +118,8 @@ describe('takeSnapshot: create on the first attempt, adopt the run\u2019s own on
     expect((await main.sim.admin.resources()).snapshots.filter((s) => s.clusterName === clusterName)).toHaveLength(1);
   });
 
-  it('does not adopt another run\u2019s snapshot on a retry: it asks Atlas for its own (refused retryably while that one runs)', async () => {
+  // Atlas refuses our own snapshot retryably while the other run's one is still running.
+  it('does not adopt another run\u2019s snapshot on a retry: it asks Atlas for its own', async () => {
     const clusterName = await newCluster();
     const input = { groupId: GROUP, clusterName, description: 'nightly', retentionInDays: 3 };
     await inRun(newRun(), 1, 'takeSnapshot', input);
@@ -132,7 +133,7 @@ describe('takeSnapshot: create on the first attempt, adopt the run\u2019s own on
 });
 
 describe('awaitSnapshot: one read per attempt', () => {
-  it('throws the benign, retryable NotFinished failure while the snapshot runs, and returns once it completed', async () => {
+  it('throws the benign retryable NotFinished failure while the snapshot runs; returns once it completed', async () => {
     const clusterName = await newCluster();
     const taken = await inRun(newRun(), 1, 'takeSnapshot', {
       groupId: GROUP,
@@ -257,7 +258,7 @@ describe('startRestore: adopt by exact request match, and only on retries', () =
     };
   }
 
-  it('creates on attempt 1 without listing, even when an identical job exists; a retry adopts the matching job', async () => {
+  it('creates on attempt 1 without listing (an identical job exists); a retry adopts the matching job', async () => {
     const clusterName = await newCluster();
     const input = await download(clusterName);
     const run = newRun();

@@ -54,7 +54,9 @@ describe('Atlas errors as Temporal failures', () => {
     ) as ApplicationFailure;
     expect(f.nonRetryable).toBe(true);
     expect(f.message).toBe(
-      "takeSnapshots for cluster 'prod-1' in project 65f1a0c0a1b2c3d4e5f60001: Atlas HTTP 404 CLUSTER_NOT_FOUND — No cluster named prod-1 exists in group 65f1a0c0a1b2c3d4e5f60001. Check the cluster name and project id, and that the credentials can see that project.",
+      "takeSnapshots for cluster 'prod-1' in project 65f1a0c0a1b2c3d4e5f60001: Atlas HTTP 404 CLUSTER_NOT_FOUND — " +
+        'No cluster named prod-1 exists in group 65f1a0c0a1b2c3d4e5f60001. ' +
+        'Check the cluster name and project id, and that the credentials can see that project.',
     );
   });
 

@@ -165,7 +165,7 @@ describe('API key (HTTP Digest)', () => {
   }
 
   for (const algorithm of ['MD5', 'SHA-256'] as const) {
-    it(`answers a ${algorithm} challenge once, then signs every call in one round trip with an incrementing nc`, async () => {
+    it(`answers a ${algorithm} challenge once, then signs every call in one round trip, nc incrementing`, async () => {
       const v = new DigestVerifier({ username: KEY.publicKey, password: KEY.privateKey, algorithm });
       server.setHandler(digestHandler(v));
       const c = newClient({ kind: 'apiKey', ...KEY });

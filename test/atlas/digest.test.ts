@@ -11,9 +11,10 @@ const RFC = {
 
 describe('Digest (RFC 7616)', () => {
   it('parses two challenges from one header and prefers SHA-256', () => {
-    const header =
-      `Digest realm="${RFC.realm}", qop="auth, auth-int", algorithm=SHA-256, nonce="${RFC.nonce}", opaque="${RFC.opaque}", ` +
-      `Digest realm="${RFC.realm}", qop="auth, auth-int", algorithm=MD5, nonce="${RFC.nonce}", opaque="${RFC.opaque}"`;
+    const challenge = (algorithm: string) =>
+      `Digest realm="${RFC.realm}", qop="auth, auth-int", algorithm=${algorithm}, ` +
+      `nonce="${RFC.nonce}", opaque="${RFC.opaque}"`;
+    const header = `${challenge('SHA-256')}, ${challenge('MD5')}`;
     const all = parseDigestChallenges(header);
     expect(all.map((c) => c.algorithm)).toEqual(['SHA-256', 'MD5']);
     expect(all[0]).toMatchObject({

@@ -101,7 +101,8 @@ describe('requests', () => {
     } finally {
       await other.close();
     }
-    await expect(getSnapshot()).resolves.toMatchObject({ id: SNAP }); // closing one client leaves the shared pool usable
+    // Closing one client leaves the shared pool usable.
+    await expect(getSnapshot()).resolves.toMatchObject({ id: SNAP });
   });
 
   it('keeps unknown response fields (Atlas adds fields over time)', async () => {

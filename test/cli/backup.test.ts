@@ -30,7 +30,7 @@ afterAll(async () => {
 const backupArgs = (cluster: string) => ['backup', '--project', env.ids.projectId, '--cluster', cluster, ...FAST_FLAGS];
 
 describe('atlas-backup backup', () => {
-  it('--wait follows the pipeline to the end and reports the completed snapshot, export and restore (--json)', async () => {
+  it('--wait follows the pipeline to the end and reports the snapshot, export and restore (--json)', async () => {
     const r = await whileTicking(
       env.sim,
       env.cli([
@@ -78,7 +78,7 @@ describe('atlas-backup backup', () => {
     expect(second.result.snapshot.adopted).toBe(false);
   });
 
-  it('refuses a second pipeline for a cluster whose backup is in flight, naming the running workflow (exit 1)', async () => {
+  it('refuses a second pipeline for a cluster with a backup in flight, naming the running one (exit 1)', async () => {
     const first = await env.cli(backupArgs(env.ids.other));
     expect(first.code).toBe(0);
     const id = first.stdout.trim();
@@ -129,10 +129,10 @@ describe('atlas-backup backup', () => {
     const { client, close } = await temporalClient();
     try {
       const running: string[] = [];
-      for await (const wf of client.workflow.list({
-        query: `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' AND ExecutionStatus = 'Running'`,
-      }))
-        running.push(wf.workflowId);
+      const query =
+        `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' ` +
+        "AND ExecutionStatus = 'Running'";
+      for await (const wf of client.workflow.list({ query })) running.push(wf.workflowId);
       expect(running).toEqual([winner]);
       await whileTicking(env.sim, client.workflow.getHandle(winner).result());
     } finally {

@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
     expect(compose.services['atlas-simulator']!.command?.[0]).toBe('simulator');
   });
 
-  it('resolves every reference: depends_on targets, healthy-conditions on services with health checks, volumes, build context', () => {
+  it('resolves depends_on targets, healthy-conditions on health-checked services, volumes, build context', () => {
     for (const [name, svc] of Object.entries(compose.services)) {
       for (const [dep, { condition }] of Object.entries(svc.depends_on ?? {})) {
         expect(compose.services[dep], `${name} depends on ${dep}`).toBeDefined();

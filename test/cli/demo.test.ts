@@ -13,7 +13,7 @@ const alive = (pid: number) => {
 };
 
 describe('atlas-backup demo', () => {
-  it('runs a pipeline on embedded defaults, prints the snapshot id and its final status, and stops its dev server', async () => {
+  it('runs a pipeline on built-in defaults, prints the snapshot id and status, stops its dev server', async () => {
     const r = await runCli(['demo', '--time-scale', '0.3'], {
       env: { TEMPORAL_ADDRESS: '', TEMPORAL_TASK_QUEUE: '' },
       timeoutMs: 110_000,

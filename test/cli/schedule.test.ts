@@ -27,7 +27,8 @@ const runsOf = async (cluster: string): Promise<Row[]> => {
 };
 
 describe('atlas-backup schedule', () => {
-  it('create → trigger → the run completes → a second trigger while one runs is skipped → pause/unpause → update → delete', async () => {
+  // The second trigger comes while a run is still going, so the overlap policy skips it.
+  it('create → trigger → run completes → a 2nd trigger is skipped → pause/unpause → update → delete', async () => {
     const id = `sched-backup-${env.ids.cluster}-${env.ids.projectId}`;
     const created = await env.cli([
       'schedule',

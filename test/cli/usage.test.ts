@@ -39,7 +39,15 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     const file = join(dir, 'request.yaml');
     writeFileSync(
       file,
-      `groupId: ${P}\nclusterName: demo-cluster\nsnapshot:\n  retentionInDays: 0\nrestore:\n  deliveryType: automated\n`,
+      [
+        `groupId: ${P}`,
+        'clusterName: demo-cluster',
+        'snapshot:',
+        '  retentionInDays: 0',
+        'restore:',
+        '  deliveryType: automated',
+        '',
+      ].join('\n'),
     );
     const r = await runCli(['backup', '--file', file], { env: NOWHERE });
     expect(r.code).toBe(2);

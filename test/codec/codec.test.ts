@@ -171,7 +171,8 @@ describe('codec keys from the environment', () => {
     expect(malformed.message).not.toContain(k1);
     const wrong = configError(() => codecKeysFromEnv({ ATLAS_BACKUP_CODEC_KEY_FILE: invalid }));
     expect(wrong.problems).toEqual([
-      "ATLAS_BACKUP_CODEC_KEY_FILE: keys: key 'a' must decode to 32 bytes, not 8 (generate one with `openssl rand -base64 32`)",
+      "ATLAS_BACKUP_CODEC_KEY_FILE: keys: key 'a' must decode to 32 bytes, not 8 " +
+        '(generate one with `openssl rand -base64 32`)',
     ]);
     expect(wrong.message).not.toContain(short);
     expect(

@@ -104,7 +104,10 @@ function payloadsAndFailures(history: History): { encodings: string[]; messages:
   return { encodings, messages };
 }
 
-/** `temporal workflow show --output json` keeps payload data in base64: the output with every payload's data decoded. */
+/**
+ * `temporal workflow show --output json` keeps payload data in base64:
+ * the output with every payload's data decoded.
+ */
 function readable(showJson: string): string {
   const texts: string[] = [showJson];
   const walk = (node: unknown): void => {
@@ -263,7 +266,7 @@ describe('encrypted payloads on the real dev server', () => {
     expect(leaks(rawBytes(raw, { withSearchAttributes: false }), secrets)).toEqual(secrets);
   });
 
-  it('runs an approved disasterRecovery: status queried and approval sent through the codec, raw history holds none of their values', async () => {
+  it('an approved disasterRecovery: status query and approval via the codec; none of it in raw history', async () => {
     await sim.admin.seedCluster({ groupId: ids.targetGroupId, name: `${ids.target}-dr`, kind: 'replicaSet' });
     const snap = await sim.admin.addScheduledSnapshot({ groupId: ids.groupId, clusterName: ids.dr, ageMs: 3_600_000 });
     const approver = `approver-${hex()}`;

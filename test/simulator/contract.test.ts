@@ -139,7 +139,7 @@ describe('snapshot retention and sharded snapshot removal', () => {
     expect([wrong.status, wrong.body.errorCode]).toEqual([404, 'SNAPSHOT_NOT_FOUND']);
   });
 
-  it('routes DELETE …/snapshots/shardedClusters as the list path with the wrong method: 405, Allow: GET, nothing deleted', async () => {
+  it('DELETE …/snapshots/shardedClusters (the list path, wrong method): 405, Allow: GET, nothing deleted', async () => {
     const before = (await sim.admin.resources()).snapshots.filter((s) => !s.deleted).length;
     const r = await fetch(`${sim.url}${atlas.path('listBackupShardedClusters', SH)}`, {
       method: 'DELETE',
@@ -191,7 +191,7 @@ describe('clusters', () => {
     expect([rename.status, rename.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']);
   });
 
-  it('deletes a cluster (202) unless termination protection is on; its snapshots go unless retainBackups=true', async () => {
+  it('deletes a cluster (202) unless termination-protected; its snapshots go unless retainBackups=true', async () => {
     await sim.admin.seedCluster({ groupId: G, name: 'doomed', kind: 'replicaSet' });
     const doomed = { groupId: G, clusterName: 'doomed' };
     const snap = await sim.admin.addScheduledSnapshot(doomed);

@@ -83,7 +83,9 @@ describe('auth first, then the path, then the body', () => {
   });
 
   it('answers an anonymous upload with 401 before its body arrives, and closes the connection', async () => {
-    const head = `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 300000000\r\n\r\n`;
+    const head =
+      `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\n` +
+      'Content-Type: application/json\r\nContent-Length: 300000000\r\n\r\n';
     const { text, socket } = await raw(sim.port, head, '{"description":"');
     expect(text).toMatch(/^HTTP\/1.1 401/);
     expect(text.toLowerCase()).toContain('connection: close');
@@ -98,7 +100,8 @@ describe('auth first, then the path, then the body', () => {
     const before = (await sim.admin.resources()).snapshots.length;
     const announced = await raw(
       sim.port,
-      `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${atlas.token}\r\nContent-Length: 70000\r\n\r\n`,
+      `POST ${atlas.path('takeSnapshots', RS)} HTTP/1.1\r\nHost: x\r\n` +
+        `Authorization: Bearer ${atlas.token}\r\nContent-Length: 70000\r\n\r\n`,
     );
     expect(announced.text).toMatch(/^HTTP\/1.1 413/);
     announced.socket.destroy();
@@ -121,7 +124,7 @@ describe('auth first, then the path, then the body', () => {
 });
 
 describe('slow and many clients', () => {
-  it('closes connections that never finish their headers (slowloris) and refuses connections past the cap', async () => {
+  it('closes connections that never finish their headers (slowloris) and refuses those past the cap', async () => {
     const s = await startFast({ limits: { headersTimeoutMs: 300, maxConnections: 4 } });
     try {
       const sockets = Array.from({ length: 10 }, (_, i) => {

@@ -72,7 +72,8 @@ describe('the seeds’ curl commands against the simulator', () => {
     validateResponse('takeSnapshots', d.status, d.body);
   });
 
-  it('001 createBackupExport, 004 getBackupExport, 003 createBackupRestoreJob, 002 getServerlessBackupSnapshot', async () => {
+  // Seeds 001 createBackupExport, 004 getBackupExport, 003 createBackupRestoreJob, 002 getServerlessBackupSnapshot.
+  it('seeds 001/004/003/002: create and get an export, create a restore job, get a serverless snapshot', async () => {
     const snap = await sim.admin.addScheduledSnapshot({ groupId: G, clusterName: DEMO_IDS.replicaSet, ageMs: 10_000 });
     const exp = await forms(
       '2024-08-05',
@@ -195,7 +196,8 @@ describe('versions, envelope, pretty, pagination, path rules', () => {
       version: '2023-01-01',
       body: { deliveryType: 'download' },
     });
-    expect([spec.status, spec.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']); // accepted version, body rule applies
+    // An accepted version: the body rule applies.
+    expect([spec.status, spec.body.errorCode]).toEqual([400, 'VALIDATION_ERROR']);
     expect((await atlas.call('listBackupSnapshots', RS, { version: '2024-10-23' })).status).toBe(406);
   });
 

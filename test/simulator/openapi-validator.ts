@@ -139,10 +139,10 @@ export function checkResponse(operationId: string, status: number, body: unknown
   }
   return v(body)
     ? []
-    : (v.errors ?? []).map(
-        (e) =>
-          `${e.instancePath || '(root)'} ${e.message}${e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : ''}`,
-      );
+    : (v.errors ?? []).map((e) => {
+        const allowed = e.params && 'allowedValues' in e.params ? ` ${JSON.stringify(e.params.allowedValues)}` : '';
+        return `${e.instancePath || '(root)'} ${e.message}${allowed}`;
+      });
 }
 
 /** Throws, naming every violation, if `body` does not validate. */
@@ -150,6 +150,7 @@ export function validateResponse(operationId: string, status: number, body: unkn
   const errors = checkResponse(operationId, status, body);
   if (errors.length)
     throw new Error(
-      `${operationId} ${status} response does not match the spec:\n  ${errors.join('\n  ')}\n${JSON.stringify(body).slice(0, 2000)}`,
+      `${operationId} ${status} response does not match the spec:\n  ${errors.join('\n  ')}\n` +
+        JSON.stringify(body).slice(0, 2000),
     );
 }

@@ -22,7 +22,7 @@ const target = { targetGroupId: T, targetClusterName: DEMO_IDS.restoreTarget };
 const targetCluster = { groupId: T, clusterName: DEMO_IDS.restoreTarget };
 
 describe('dedicated restore jobs', () => {
-  it('runs an automated restore: target UPDATING while it runs, a second restore → 409, then finishedAt and IDLE', async () => {
+  it('automated restore: target UPDATING while it runs, a second restore → 409, then finishedAt and IDLE', async () => {
     const r = await atlas.call('createBackupRestoreJob', RS, {
       body: { deliveryType: 'automated', snapshotId, ...target },
     });
@@ -180,7 +180,8 @@ describe('serverless and flex', () => {
     );
     expect(got.body).toMatchObject({ id: s.id, status: 'completed', serverlessInstanceName: DEMO_IDS.serverless });
     expect(got.text).toContain('\n  "id"');
-    expect((await atlas.call('listServerlessBackupSnapshots', SL)).body.totalCount).toBe(2); // the demo seed's and this one
+    // The demo seed's snapshot and this one.
+    expect((await atlas.call('listServerlessBackupSnapshots', SL)).body.totalCount).toBe(2);
     const r = await atlas.call('createServerlessRestoreJob', SL, {
       body: { deliveryType: 'automated', snapshotId: s.id, ...target },
     });

@@ -52,7 +52,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
   const jobsInto = async (target: string) =>
     (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
 
-  it('pauses a production-target run in awaiting-approval showing what will be overwritten with what, then restores once approved', async () => {
+  it('holds a production-target run for approval, showing what gets overwritten; restores once approved', async () => {
     const { target: prodTarget, snap, handle, source } = await scenario({}, true);
     const status = await waitForPhase(handle, 'awaiting-approval');
     expect(status.approval.required).toBe(true);

@@ -18,7 +18,7 @@ function problems(request: unknown): string[] {
 }
 
 describe('disasterRecovery input', () => {
-  it('accepts the latest snapshot into another project and defaults to automated delivery, gate off, 1 h approval timeout', () => {
+  it('accepts the latest snapshot into another project; defaults to automated, gate off, 1 h approval timeout', () => {
     const input = disasterRecoveryInputSchema.parse(base);
     expect(input.deliveryType).toBe('automated');
     expect(input.approval).toEqual({ required: false, timeoutSeconds: 3600 });

@@ -46,7 +46,8 @@ describe('disasterRecovery restores', () => {
   const jobsInto = async (target: string) =>
     (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
 
-  it('restores the newest completed snapshot (on-demand beats older scheduled, failed ones are skipped) into another project and verifies the target is IDLE', async () => {
+  // On-demand beats older scheduled snapshots; failed ones are skipped.
+  it('restores the newest completed snapshot into another project and verifies the target is IDLE', async () => {
     const { source, target } = await pair();
     await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: 2 * HOUR });
     await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
@@ -211,7 +212,8 @@ describe('disasterRecovery restores', () => {
     expect(listed).not.toContain('listBackupSnapshots');
   });
 
-  it('restores a flex source into a flex target, verified by the flex restore job (flex clusters have no getCluster)', async () => {
+  // Flex clusters have no getCluster: the restore job is what says the target is restored.
+  it('restores a flex source into a flex target, verified by the flex restore job', async () => {
     const { source } = await pair('flex');
     const flexTarget = uniqueId('flex-tgt');
     await ctx.sim.admin.seedCluster({ groupId: TGT, name: flexTarget, kind: 'flex' });
@@ -280,7 +282,7 @@ describe('disasterRecovery restores', () => {
     expect(await jobsInto(target)).toHaveLength(0);
   });
 
-  it('waits out a target busy with another restore (409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS) and then completes', async () => {
+  it('waits out a target busy with another restore (ATLAS_CLUSTER_RESTORE_IN_PROGRESS), then completes', async () => {
     const { source, target } = await pair();
     const other = uniqueId('other');
     await ctx.sim.admin.seedCluster({ groupId: SRC, name: other, kind: 'replicaSet' });

@@ -79,7 +79,7 @@ describe('backupPipeline resilience', () => {
     expect([mine.snapshots.length, mine.exports.length]).toEqual([1, 1]);
   });
 
-  it('creates exactly one snapshot, export job and restore job when every create response is dropped after the commit', async () => {
+  it("creates exactly one snapshot, export and restore job when each create's reply is lost after commit", async () => {
     const { sim, worker } = await setup({
       timeScale: 0.05,
       faults: {
@@ -203,7 +203,9 @@ describe('backupPipeline resilience', () => {
       workflowId,
       args: [{ groupId, clusterName: replicaSet, ...FAST }],
     });
-    const query = `WorkflowId = '${workflowId}' AND AtlasProject = '${groupId}' AND AtlasCluster = '${replicaSet}' AND BackupPhase = 'completed'`;
+    const query =
+      `WorkflowId = '${workflowId}' AND AtlasProject = '${groupId}' AND AtlasCluster = '${replicaSet}' ` +
+      "AND BackupPhase = 'completed'";
     let found: string[] = [];
     const deadline = Date.now() + 15_000;
     while (found.length === 0 && Date.now() < deadline) {

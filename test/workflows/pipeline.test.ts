@@ -116,7 +116,7 @@ describe('backupPipeline', () => {
     expect(job.pointInTimeUTCSeconds).toBe(pointInTimeUTCSeconds);
   });
 
-  it('waits out UNFINISHED_ON_DEMAND_SNAPSHOT when a second pipeline starts on the same cluster, then takes its own snapshot', async () => {
+  it('a second pipeline on one cluster waits out UNFINISHED_ON_DEMAND_SNAPSHOT, then takes its snapshot', async () => {
     // Snapshots that run for seconds, and a second start only once the first snapshot exists: the
     // overlap is guaranteed however slow the machine is, not left to a race of two starts.
     const slow = await startTestSimulator({

@@ -30,7 +30,7 @@ describe('workflow replay against recorded histories', () => {
     for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
   });
 
-  it('replays a run started before a tightened input rule along the path it took then (the rule is patch-gated)', async () => {
+  it('replays a run started before a tightened input rule along the path it took then (patch-gated rule)', async () => {
     // The recorded run's input, with a retention the later int32 rule refuses: code without the gate
     // would fail the run on entry where the history shows its first activity (non-determinism).
     const history = JSON.parse(

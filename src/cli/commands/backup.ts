@@ -9,10 +9,11 @@ import { startBackup } from '../start.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from './request.js';
 import { summarize } from './summary.js';
 
+const DEMO_BUCKET = '65f1a0c0a1b2c3d4e5f6b001'; // the simulator's demo export bucket
 const EXAMPLE = `
 Examples:
   $ atlas-backup backup --project 65f1a0c0a1b2c3d4e5f60001 --cluster demo-cluster --wait
-  $ atlas-backup backup -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --export-bucket 65f1a0c0a1b2c3d4e5f6b001 --restore download
+  $ atlas-backup backup -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --export-bucket ${DEMO_BUCKET} --restore download
   $ atlas-backup backup --file request.yaml --json
 
 One backup per cluster: if a backupPipeline of the same project and cluster is already running (a
@@ -51,7 +52,14 @@ export function registerBackup(program: Command): void {
           const ok = outcome.status.executionStatus === 'COMPLETED' && result?.outcome === 'completed';
           if (flags.json)
             process.stdout.write(
-              `${JSON.stringify({ workflowId: handle.workflowId, runId: outcome.status.runId, executionStatus: outcome.status.executionStatus, result, failure: outcome.failure, status: outcome.status })}\n`,
+              `${JSON.stringify({
+                workflowId: handle.workflowId,
+                runId: outcome.status.runId,
+                executionStatus: outcome.status.executionStatus,
+                result,
+                failure: outcome.failure,
+                status: outcome.status,
+              })}\n`,
             );
           else process.stdout.write(`\n${summarize(outcome.status, result, outcome.failure)}\n`);
           return ok ? EXIT_OK : EXIT_RUN_FAILED;

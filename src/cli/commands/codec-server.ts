@@ -57,9 +57,8 @@ async function runCodecServer(flags: CodecServerFlags): Promise<number> {
   const corsOrigins = flags.corsOrigin ?? [DEFAULT_CORS_ORIGIN];
   const server = await startCodecServer({ codec, token, corsOrigins, host: flags.host, port: flags.port });
   // The token is never printed: whoever started the server already has it.
-  console.log(
-    `atlas-backup codec server listening on ${server.url} (current key '${codec.currentKeyId}', CORS origins: ${corsOrigins.join(', ')})`,
-  );
+  const settings = `current key '${codec.currentKeyId}', CORS origins: ${corsOrigins.join(', ')}`;
+  console.log(`atlas-backup codec server listening on ${server.url} (${settings})`);
   await stopSignal();
   await server.close();
   return 0;
@@ -69,7 +68,8 @@ export function registerCodecServer(program: Command): void {
   program
     .command('codec-server')
     .description(
-      "serve Temporal's remote codec protocol (/encode, /decode) so the Temporal UI and `temporal workflow show` can show decrypted payloads",
+      "serve Temporal's remote codec protocol (/encode, /decode) " +
+        'so the Temporal UI and `temporal workflow show` can show decrypted payloads',
     )
     .addOption(new Option('--port <port>', 'port to listen on (0 = any free port)').argParser(port).default(8888))
     .option(

@@ -38,8 +38,12 @@ async function decide(
   });
 }
 
+/** The workflow id of a DR run of the simulator's demo cluster, for the help example. */
+const EXAMPLE_DR_ID = 'dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001';
+
 export function registerDecide(program: Command): void {
   for (const kind of ['approve', 'reject'] as const) {
+    const reason = kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target';
     program
       .command(kind)
       .description(
@@ -50,10 +54,7 @@ export function registerDecide(program: Command): void {
       .argument('<id>', 'workflow id of the disaster-recovery run')
       .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
       .option('--reason <text>', 'why (kept in the run history and report)')
-      .addHelpText(
-        'after',
-        `\nExample:\n  $ atlas-backup ${kind} dr-demo-cluster-to-restore-target-65f1a0c0a1b2c3d4e5f60001 --reason "${kind === 'approve' ? 'INC-1234 confirmed by on-call' : 'wrong target'}"`,
-      )
+      .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} ${EXAMPLE_DR_ID} --reason "${reason}"`)
       .action(
         act(async (id: string, flags: { by?: string; reason?: string }, cmd: Command) => decide(kind, id, flags, cmd)),
       );

@@ -143,7 +143,8 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     await stack.startAtlasAndWorker(dev, o.timeScale);
     const client = await stack.client(dev);
     const handle = await startBackup(client, demoRequest(o), TASK_QUEUE);
-    const what = `${o.export ? ', export to the demo bucket' : ''}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}`;
+    const exportPart = o.export ? ', export to the demo bucket' : '';
+    const what = `${exportPart}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}`;
     say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${what}\n`);
     const outcome = await followRun(client, handle, { out: log, signal: interrupted.signal });
     if (outcome.stopped) {

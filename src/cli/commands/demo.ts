@@ -22,7 +22,9 @@ export function registerDemo(program: Command): void {
     .option('--json', 'print the result as JSON on stdout (live view on stderr)')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ npm run demo\n  $ atlas-backup demo --ui --restore automated\n  $ atlas-backup demo --time-scale 0.3 --json',
+      '\nExamples:\n  $ npm run demo\n' +
+        '  $ atlas-backup demo --ui --restore automated\n' +
+        '  $ atlas-backup demo --time-scale 0.3 --json',
     )
     .action(
       act(

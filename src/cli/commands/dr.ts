@@ -168,7 +168,13 @@ export function registerDr(program: Command): void {
           const report = outcome.result as DrReport | undefined;
           if (flags.json)
             process.stdout.write(
-              `${JSON.stringify({ workflowId, executionStatus: outcome.status.executionStatus, result: report, failure: outcome.failure, status: outcome.status })}\n`,
+              `${JSON.stringify({
+                workflowId,
+                executionStatus: outcome.status.executionStatus,
+                result: report,
+                failure: outcome.failure,
+                status: outcome.status,
+              })}\n`,
             );
           else process.stdout.write(`\n${summarizeDr(outcome.status, report, outcome.failure)}\n`);
           return succeeded(outcome.status, report) ? EXIT_OK : EXIT_RUN_FAILED;

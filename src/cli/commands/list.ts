@@ -56,7 +56,8 @@ export function registerList(program: Command): void {
     .option('--json', 'JSON lines, one run per line')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ atlas-backup list --cluster demo-cluster --status running\n  $ atlas-backup list --project 65f1a0c0a1b2c3d4e5f60001 --phase waiting-for-export --json',
+      '\nExamples:\n  $ atlas-backup list --cluster demo-cluster --status running\n' +
+        '  $ atlas-backup list --project 65f1a0c0a1b2c3d4e5f60001 --phase waiting-for-export --json',
     )
     .action(
       act(async (flags: ListFilters & { limit: number; json?: boolean }, cmd: Command) =>

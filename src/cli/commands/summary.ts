@@ -4,23 +4,23 @@ import type { DrReport, PipelineResult } from '../../contract/index.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
-  const lines = [
-    `${ok ? 'Backup completed' : `Backup ${result?.outcome ?? status.executionStatus.toLowerCase()}`}: ${status.workflowId}`,
-  ];
+  const outcome = ok ? 'completed' : (result?.outcome ?? status.executionStatus.toLowerCase());
+  const lines = [`Backup ${outcome}: ${status.workflowId}`];
   const snapshotId = result?.snapshot?.id ?? status.ids.snapshotId;
   if (snapshotId)
     lines.push(`  snapshot    ${snapshotId}  status ${result?.snapshot?.status ?? status.lastAtlasState ?? 'unknown'}`);
   if (result?.export) {
     const e = result.export;
-    lines.push(
-      `  export      ${e.id}  state ${e.state}${e.totalCollections !== undefined ? `  ${e.exportedCollections ?? e.totalCollections}/${e.totalCollections} collections` : ''}${e.prefix ? `  prefix ${e.prefix}` : ''}`,
-    );
+    const collections =
+      e.totalCollections !== undefined
+        ? `  ${e.exportedCollections ?? e.totalCollections}/${e.totalCollections} collections`
+        : '';
+    lines.push(`  export      ${e.id}  state ${e.state}${collections}${e.prefix ? `  prefix ${e.prefix}` : ''}`);
   }
   if (result?.restore) {
     const r = result.restore;
-    lines.push(
-      `  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${r.targetClusterName ? `  → ${r.targetClusterName}` : ''}`,
-    );
+    const target = r.targetClusterName ? `  → ${r.targetClusterName}` : '';
+    lines.push(`  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${target}`);
     for (const url of r.deliveryUrl ?? []) lines.push(`              download ${url}`);
   }
   if (result) {
@@ -38,18 +38,21 @@ export function summarizeDr(status: LiveStatus, report: DrReport | undefined, fa
   if (report) {
     const r = report;
     lines.push(`  source      ${r.source.kind} ${r.source.clusterName} in project ${r.source.groupId}`);
-    lines.push(
-      `  target      ${r.target ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}` : 'download'}  (${r.deliveryType})`,
-    );
-    if (r.restored.snapshotId)
-      lines.push(
-        `  snapshot    ${r.restored.snapshotId}${r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : ''}`,
-      );
+    const target = r.target
+      ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}`
+      : 'download';
+    lines.push(`  target      ${target}  (${r.deliveryType})`);
+    if (r.restored.snapshotId) {
+      const taken = r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : '';
+      lines.push(`  snapshot    ${r.restored.snapshotId}${taken}`);
+    }
     if (r.restored.pointInTime) lines.push(`  point       ${JSON.stringify(r.restored.pointInTime)}`);
-    if (r.approval.required)
+    if (r.approval.required) {
+      const { by, reason } = r.approval;
       lines.push(
-        `  approval    ${r.approval.decision ?? 'none'}${r.approval.by ? ` by ${r.approval.by}` : ''}${r.approval.reason ? ` (${r.approval.reason})` : ''}`,
+        `  approval    ${r.approval.decision ?? 'none'}${by ? ` by ${by}` : ''}${reason ? ` (${reason})` : ''}`,
       );
+    }
     if (r.restoreJobId) lines.push(`  restore     ${r.restoreJobId}  state ${r.restoreJob?.state ?? 'unknown'}`);
     for (const url of r.restoreJob?.deliveryUrl ?? []) lines.push(`              download ${url}`);
     if (r.verified) lines.push(`  verified    ${r.verified.stateName} via ${r.verified.via} at ${r.verified.at}`);

@@ -15,7 +15,8 @@ export function registerWatch(program: Command): void {
     .option('--interval <ms>', 'refresh interval in milliseconds', wholeNumber, 500)
     .addHelpText(
       'after',
-      '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z\n\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.',
+      '\nExample:\n  $ atlas-backup watch backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001-20261122T030000000Z\n' +
+        '\nExit code: 0 when the run completed, 1 when it failed or was cancelled, 0 when you stop watching.',
     )
     .action(
       act(async (id: string, flags: { interval: number }, cmd: Command) =>

@@ -153,7 +153,7 @@ export class Authenticator {
     this.pruneNonces();
     const nonce = randomBytes(16).toString('hex');
     this.nonces.set(nonce, { createdAt: Date.now(), lastNc: 0 });
-    return `Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${stale ? 'true' : 'false'}`;
+    return `Digest realm="${REALM}", domain="", nonce="${nonce}", algorithm=MD5, qop="auth", stale=${String(stale)}`;
   }
 
   /** Drops expired nonces from the front (amortised O(1) per challenge), and the oldest past the cap. */

@@ -9,7 +9,10 @@ export const INT32_MAX = 2_147_483_647;
 
 export type RetentionUnit = 'days' | 'weeks' | 'months' | 'years';
 
-/** `from` plus `value` units (calendar months and years), or a 400 naming `field` when the result cannot be written as a date. */
+/**
+ * `from` plus `value` units (calendar months and years),
+ * or a 400 naming `field` when the result cannot be written as a date.
+ */
 export function addRetention(from: number, value: number, unit: RetentionUnit, field: string): number {
   let at: number;
   if (unit === 'days' || unit === 'weeks') at = from + value * (unit === 'weeks' ? 7 : 1) * DAY_MS;

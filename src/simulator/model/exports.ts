@@ -124,6 +124,7 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
   }
   const failReason = m.takeFailure('export', groupId, clusterName);
   const created = new Date(m.now()).toISOString().replace(/[:.]/g, '-');
+  const snapshotDay = new Date(snap.createdAt).toISOString().slice(0, 10);
   const job: ExportJob = {
     id: newId(),
     groupId,
@@ -137,7 +138,7 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
     totalCollections: m.totalCollections(),
     outcome: failReason ? 'failed' : 'success',
     ...(failReason ? { failReason } : {}),
-    prefix: `/exported_snapshots/sim-org/${m.project(groupId).name}/${clusterName}/${new Date(snap.createdAt).toISOString().slice(0, 10)}/${created}`,
+    prefix: `/exported_snapshots/sim-org/${m.project(groupId).name}/${clusterName}/${snapshotDay}/${created}`,
   };
   if (snap.members)
     job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));

@@ -29,7 +29,10 @@ export class DigestVerifier {
     this.challenges += 1;
     const nonce = randomBytes(12).toString('base64');
     this.nonces.set(nonce, { lastNc: 0, expired: false });
-    return `Digest realm="${this.realm}", domain="", nonce="${nonce}", algorithm=${this.algorithm}, qop="auth", opaque="${this.opaque}", stale=${stale ? 'true' : 'false'}`;
+    return (
+      `Digest realm="${this.realm}", domain="", nonce="${nonce}", algorithm=${this.algorithm}, qop="auth", ` +
+      `opaque="${this.opaque}", stale=${String(stale)}`
+    );
   }
 
   /** Every nonce issued so far becomes stale. */

@@ -181,8 +181,14 @@ export function runSchemathesis(
 ): Promise<FuzzRun> {
   const spec = writeSpec(dir);
   const har = join(dir, 'interactions.har');
-  const checks =
-    'not_a_server_error,documented_status,content_type_conformance,response_headers_conformance,response_schema_conformance,atlas_error_body';
+  const checks = [
+    'not_a_server_error',
+    'documented_status',
+    'content_type_conformance',
+    'response_headers_conformance',
+    'response_schema_conformance',
+    'atlas_error_body',
+  ].join(',');
   const args = [
     '--config-file',
     configFile,

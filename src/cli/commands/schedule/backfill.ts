@@ -3,7 +3,7 @@ import { Option, type Command } from 'commander';
 import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 import { isoTime, oneOf } from '../../parse.js';
-import { existingSchedule, ID_ARG } from './existing.js';
+import { EXAMPLE_SCHEDULE_ID, existingSchedule, ID_ARG } from './existing.js';
 import { OVERLAPS, overlapPolicy, type Overlap } from './spec.js';
 
 export function registerScheduleBackfill(schedule: Command): void {
@@ -20,7 +20,8 @@ export function registerScheduleBackfill(schedule: Command): void {
     )
     .addHelpText(
       'after',
-      '\nExample:\n  $ atlas-backup schedule backfill sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --start 2026-11-20T00:00:00Z --end 2026-11-21T00:00:00Z',
+      `\nExample:\n  $ atlas-backup schedule backfill ${EXAMPLE_SCHEDULE_ID} ` +
+        '--start 2026-11-20T00:00:00Z --end 2026-11-21T00:00:00Z',
     )
     .action(
       act(async (id: string, flags: { start: Date; end: Date; overlap: Overlap }, cmd: Command) => {

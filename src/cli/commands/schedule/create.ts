@@ -7,6 +7,10 @@ import { scheduleIdFor } from '../../ids.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
 import { actionOf, addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './spec.js';
 
+// Parts of the help examples, named to keep the example lines short.
+const NIGHTLY_IN_PARIS = '--cron "0 3 * * *" --timezone Europe/Paris';
+const POLICIES = '--overlap skip --catchup-window 1h --pause-on-failure';
+
 export function registerScheduleCreate(schedule: Command): void {
   addTimingOptions(
     addRequestOptions(
@@ -21,8 +25,8 @@ export function registerScheduleCreate(schedule: Command): void {
       'after',
       `
 Examples:
-  $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --cron "0 3 * * *" --timezone Europe/Paris --jitter 10m
-  $ atlas-backup schedule create --file nightly.yaml --every 6h --overlap skip --catchup-window 1h --pause-on-failure --note "INC-42 policy"
+  $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster ${NIGHTLY_IN_PARIS} --jitter 10m
+  $ atlas-backup schedule create --file nightly.yaml --every 6h ${POLICIES} --note "INC-42 policy"
 
 Overlap defaults to skip: a fire while the cluster's previous scheduled run is still going is skipped.`,
     )
@@ -53,7 +57,8 @@ Overlap defaults to skip: a fire while the cluster's previous scheduled run is s
               .catch((err: unknown) => {
                 if ((err as Error).name === 'ScheduleAlreadyRunning')
                   throw new UsageError(
-                    `a schedule '${scheduleId}' already exists: change it with 'schedule update ${scheduleId}' or delete it first`,
+                    `a schedule '${scheduleId}' already exists: ` +
+                      `change it with 'schedule update ${scheduleId}' or delete it first`,
                   );
                 throw err;
               });

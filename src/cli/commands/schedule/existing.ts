@@ -30,14 +30,14 @@ export function onSchedule<F extends object>(fn: (handle: ScheduleHandle, id: st
   );
 }
 
+/** The schedule id of the simulator's demo cluster, for help examples. */
+export const EXAMPLE_SCHEDULE_ID = 'sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001';
+
 /** `schedule <name> <scheduleId>` with its description and one example. */
 export function scheduleCommand(schedule: Command, name: string, description: string, example: string): Command {
   return schedule
     .command(name)
     .description(description)
     .argument(...ID_ARG)
-    .addHelpText(
-      'after',
-      `\nExample:\n  $ atlas-backup schedule ${name} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001${example}`,
-    );
+    .addHelpText('after', `\nExample:\n  $ atlas-backup schedule ${name} ${EXAMPLE_SCHEDULE_ID}${example}`);
 }

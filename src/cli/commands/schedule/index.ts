@@ -16,7 +16,8 @@ export function registerSchedule(program: Command): void {
     .description("Temporal Schedules that take a cluster's backups (cron or interval)")
     .addHelpText(
       'after',
-      '\nExample:\n  $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --cron "0 3 * * *" --timezone Europe/Paris --export-bucket 65f1a0c0a1b2c3d4e5f6b001',
+      '\nExample:\n  $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster ' +
+        '--cron "0 3 * * *" --timezone Europe/Paris --export-bucket 65f1a0c0a1b2c3d4e5f6b001',
     );
 
   for (const register of [

@@ -26,7 +26,8 @@ export function registerScheduleList(schedule: Command): void {
             process.stdout.write(
               flags.json
                 ? `${JSON.stringify(row)}\n`
-                : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  next ${row.nextActionTimes[0] ?? '-'}${s.state.note ? `  ${s.state.note}` : ''}\n`,
+                : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  next ${row.nextActionTimes[0] ?? '-'}` +
+                    `${s.state.note ? `  ${s.state.note}` : ''}\n`,
             );
           }
           if (!n && !flags.json) process.stdout.write('no schedules\n');

@@ -1,9 +1,10 @@
 // `schedule pause / unpause`: stop or resume firing, with a note.
 import type { Command } from 'commander';
-import { ID_ARG, onSchedule } from './existing.js';
+import { EXAMPLE_SCHEDULE_ID, ID_ARG, onSchedule } from './existing.js';
 
 export function registerSchedulePause(schedule: Command): void {
   for (const verb of ['pause', 'unpause'] as const) {
+    const exampleNote = verb === 'pause' ? 'maintenance window' : 'maintenance over';
     schedule
       .command(verb)
       .description(verb === 'pause' ? 'stop firing (running backups go on)' : 'fire again')
@@ -11,7 +12,7 @@ export function registerSchedulePause(schedule: Command): void {
       .option('--note <text>', 'why (shown with the schedule)')
       .addHelpText(
         'after',
-        `\nExample:\n  $ atlas-backup schedule ${verb} sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --note "${verb === 'pause' ? 'maintenance window' : 'maintenance over'}"`,
+        `\nExample:\n  $ atlas-backup schedule ${verb} ${EXAMPLE_SCHEDULE_ID} --note "${exampleNote}"`,
       )
       .action(
         onSchedule<{ note?: string }>(async (handle, id, flags) => {

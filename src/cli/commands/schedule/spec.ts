@@ -106,17 +106,21 @@ export function describeForHumans(d: ScheduleDescription): string {
     ...(spec.intervals ?? []).map((i) => `every ${i.every}ms${i.offset ? ` offset ${i.offset}ms` : ''}`),
     ...(spec.calendars?.length && !cron.length ? [`${spec.calendars.length} calendar spec(s)`] : []),
   ];
+  const zone = spec.timezone ? ` (${spec.timezone})` : ' (UTC)';
+  const jitter = spec.jitter ? `, jitter ${spec.jitter}ms` : '';
+  const { overlap, catchupWindow, pauseOnFailure } = d.policies;
   const lines = [
     `${d.scheduleId}  ${d.state.paused ? 'PAUSED' : 'ACTIVE'}`,
     `  cluster         ${input?.clusterName ?? '?'} in project ${input?.groupId ?? '?'}`,
-    `  when            ${when.join(', ') || '(none)'}${spec.timezone ? ` (${spec.timezone})` : ' (UTC)'}${spec.jitter ? `, jitter ${spec.jitter}ms` : ''}`,
-    `  overlap         ${d.policies.overlap}, catch-up window ${d.policies.catchupWindow}ms, pause on failure ${d.policies.pauseOnFailure ? 'yes' : 'no'}`,
+    `  when            ${when.join(', ') || '(none)'}${zone}${jitter}`,
+    `  overlap         ${overlap}, catch-up window ${catchupWindow}ms, ` +
+      `pause on failure ${pauseOnFailure ? 'yes' : 'no'}`,
   ];
   if (input?.export) lines.push(`  export          bucket ${input.export.exportBucketId}`);
-  if (input?.restore)
-    lines.push(
-      `  restore         ${input.restore.deliveryType}${input.restore.targetClusterName ? ` → ${input.restore.targetClusterName}` : ''}`,
-    );
+  if (input?.restore) {
+    const { deliveryType, targetClusterName } = input.restore;
+    lines.push(`  restore         ${deliveryType}${targetClusterName ? ` → ${targetClusterName}` : ''}`);
+  }
   if (d.state.note) lines.push(`  note            ${d.state.note}`);
   lines.push(
     `  next            ${
@@ -127,9 +131,8 @@ export function describeForHumans(d: ScheduleDescription): string {
     }`,
   );
   for (const a of d.info.recentActions.slice(-5)) {
-    lines.push(
-      `  recent          ${a.takenAt.toISOString()}  ${a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : ''}`,
-    );
+    const started = a.action.type === 'startWorkflow' ? a.action.workflow.workflowId : '';
+    lines.push(`  recent          ${a.takenAt.toISOString()}  ${started}`);
   }
   lines.push(`  running         ${d.info.runningActions.map((a) => a.workflow.workflowId).join(', ') || '-'}`);
   return lines.join('\n');

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
-import { existingSchedule, ID_ARG } from './existing.js';
+import { EXAMPLE_SCHEDULE_ID, existingSchedule, ID_ARG } from './existing.js';
 import { addTimingOptions, checkTimezone, overlapPolicy, specOf, type TimingFlags } from './spec.js';
 
 export function registerScheduleUpdate(schedule: Command): void {
@@ -16,7 +16,7 @@ export function registerScheduleUpdate(schedule: Command): void {
     .argument(...ID_ARG)
     .addHelpText(
       'after',
-      '\nExample:\n  $ atlas-backup schedule update sched-backup-demo-cluster-65f1a0c0a1b2c3d4e5f60001 --cron "30 2 * * *" --jitter 5m',
+      `\nExample:\n  $ atlas-backup schedule update ${EXAMPLE_SCHEDULE_ID} --cron "30 2 * * *" --jitter 5m`,
     )
     .action(
       act(async (id: string, flags: RequestFlags & TimingFlags, cmd: Command) => {
