@@ -2,7 +2,7 @@
 // "option '--flag <x>' argument 'v' is invalid. <rule>" (exit 2), and request-file loading.
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { parse as parseYaml } from 'yaml';
 import type { z } from 'zod';
 import { UsageError } from './errors.js';
@@ -117,3 +117,79 @@ export function parseRequest<S extends z.ZodType>(
   });
   throw new UsageError(`invalid ${what}: ${problems.join('; ')}`);
 }
+
+/** One request flag: its commander spec and help, its value parser, and the request field it sets. */
+export interface RequestFlag {
+  flags: string;
+  description: string;
+  parse?: (value: string, previous: never) => unknown;
+  /** Dotted path of the request field it sets (absent for flags that only steer the command). */
+  field?: string;
+}
+
+/** A RequestFlag in one line: flag, help, the field it sets (if any), its value parser (if any). */
+export const flag = (
+  flags: string,
+  description: string,
+  field?: string,
+  parse?: RequestFlag['parse'],
+): RequestFlag => ({
+  flags,
+  description,
+  field,
+  parse,
+});
+
+/** commander's key for a flag: "-p, --project <groupId>" → "project", "--retention-days <n>" → "retentionDays". */
+export const optionKey = (flags: string): string =>
+  /--([\w-]+)/.exec(flags)![1]!.replace(/-(\w)/g, (_, c: string) => c.toUpperCase());
+
+export function addRequestFlags(cmd: Command, table: RequestFlag[]): Command {
+  for (const f of table) {
+    const option = new Option(f.flags, f.description);
+    cmd.addOption(f.parse ? option.argParser(f.parse as (value: string, previous: unknown) => unknown) : option);
+  }
+  return cmd;
+}
+
+/** The request: the file's fields (when given), each overridden by the flags the table maps to a field. */
+export function requestFrom(
+  table: RequestFlag[],
+  values: Record<string, unknown>,
+  file?: string,
+): Record<string, unknown> {
+  const req: Record<string, unknown> = file ? readRequestFile(file) : {};
+  for (const f of table) if (f.field) setPath(req, f.field.split('.'), values[optionKey(f.flags)]);
+  return req;
+}
+
+/** field → "--flag", so a problem with a field also names the flag that sets it. */
+export const flagsOfFields = (table: RequestFlag[]): Record<string, string> =>
+  Object.fromEntries(table.filter((f) => f.field).map((f) => [f.field!, /--[\w-]+/.exec(f.flags)![0]]));
+
+/** The point-in-time flags of a restore, setting `<prefix>.pointInTimeUTCSeconds` / `.oplogTs` / `.oplogInc`. */
+export const pointInTimeFlags = (prefix: string): RequestFlag[] => [
+  flag(
+    '--point-in-time <time>',
+    'point in time: epoch seconds or ISO-8601',
+    `${prefix}.pointInTimeUTCSeconds`,
+    epochSeconds,
+  ),
+  flag('--oplog-ts <seconds>', 'point in time: oplog timestamp seconds', `${prefix}.oplogTs`, wholeNumber),
+  flag('--oplog-inc <n>', 'point in time: oplog increment (with --oplog-ts)', `${prefix}.oplogInc`, wholeNumber),
+];
+
+/** How waiting steps poll: the first interval (the cap follows it unless given, see pollCap). */
+export const POLL_FLAGS: RequestFlag[] = [
+  flag(
+    '--poll-initial <seconds>',
+    'first poll interval of waiting steps',
+    'polling.initialIntervalSeconds',
+    positiveNumber,
+  ),
+  flag('--poll-max <seconds>', 'longest poll interval of waiting steps', undefined, positiveNumber),
+];
+
+/** --poll-max, or a first interval given alone raising the cap with it (at least 60 s) unless a file decides. */
+export const pollCap = (f: { pollMax?: number; pollInitial?: number; file?: string }): number | undefined =>
+  f.pollMax ?? (f.pollInitial !== undefined && !f.file ? Math.max(f.pollInitial, 60) : undefined);

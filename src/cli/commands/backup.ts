@@ -1,10 +1,11 @@
 // `atlas-backup backup`: a backupPipeline from flags and/or a JSON/YAML request file, validated
 // with the workflow's own schema before anything starts.
+import { followStarted } from '../follow-started.js';
+import type { RunOutcome } from '../live.js';
 import type { Command } from 'commander';
 import type { PipelineResult } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
-import { followRun } from '../live.js';
+import { act, UsageError } from '../errors.js';
 import { startBackup } from '../start.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from './request.js';
 import { summarize } from './summary.js';
@@ -38,31 +39,8 @@ export function registerBackup(program: Command): void {
           throw new UsageError('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
         return withClient(globals, async ({ client }) => {
           const handle = await startBackup(client, input, taskQueueOf(globals), flags.id);
-          if (!flags.wait) {
-            process.stdout.write(
-              flags.json
-                ? `${JSON.stringify({ workflowId: handle.workflowId, runId: handle.firstExecutionRunId })}\n`
-                : `${handle.workflowId}\n`,
-            );
-            return EXIT_OK;
-          }
-          if (!flags.json) process.stderr.write(`started ${handle.workflowId}\n`);
-          const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
-          const result = outcome.result as PipelineResult | undefined;
-          const ok = outcome.status.executionStatus === 'COMPLETED' && result?.outcome === 'completed';
-          if (flags.json)
-            process.stdout.write(
-              `${JSON.stringify({
-                workflowId: handle.workflowId,
-                runId: outcome.status.runId,
-                executionStatus: outcome.status.executionStatus,
-                result,
-                failure: outcome.failure,
-                status: outcome.status,
-              })}\n`,
-            );
-          else process.stdout.write(`\n${summarize(outcome.status, result, outcome.failure)}\n`);
-          return ok ? EXIT_OK : EXIT_RUN_FAILED;
+          const summary = (o: RunOutcome) => summarize(o.status, o.result as PipelineResult | undefined, o.failure);
+          return followStarted(client, handle, { ...flags, announce: true }, summary);
         });
       }),
     );

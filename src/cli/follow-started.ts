@@ -1,0 +1,35 @@
+// What `backup` and `dr` do once their run started: print its id, or with --wait follow it with the
+// live view and turn its outcome into the exit code.
+import type { Client, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import { EXIT_OK, EXIT_RUN_FAILED } from './errors.js';
+import { followRun, type RunOutcome } from './live.js';
+import { succeeded } from './commands/summary.js';
+
+export interface StartedFlags {
+  wait?: boolean;
+  json?: boolean;
+  /** Say "started <id>" on stderr before the live view (backup does; dr's view starts at once). */
+  announce?: boolean;
+}
+
+export async function followStarted(
+  client: Client,
+  handle: WorkflowHandleWithFirstExecutionRunId,
+  flags: StartedFlags,
+  summary: (outcome: RunOutcome) => string,
+): Promise<number> {
+  const { workflowId } = handle;
+  if (!flags.wait) {
+    const line = flags.json ? JSON.stringify({ workflowId, runId: handle.firstExecutionRunId }) : workflowId;
+    process.stdout.write(`${line}\n`);
+    return EXIT_OK;
+  }
+  if (flags.announce && !flags.json) process.stderr.write(`started ${workflowId}\n`);
+  const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
+  const { status, result, failure } = outcome;
+  if (flags.json) {
+    const json = { workflowId, runId: status.runId, executionStatus: status.executionStatus, result, failure, status };
+    process.stdout.write(`${JSON.stringify(json)}\n`);
+  } else process.stdout.write(`\n${summary(outcome)}\n`);
+  return succeeded(status, result) ? EXIT_OK : EXIT_RUN_FAILED;
+}
