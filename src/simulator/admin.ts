@@ -1,45 +1,22 @@
 // Typed client of the simulator's admin API (/__simulator). Used by tests, benches and the demo.
 import type { FaultConfig } from './options.js';
-import type { FailTarget } from './model/model.js';
-import type { ClusterKind, CloudProvider } from './model/types.js';
+import type { FailRule } from './model/model.js';
+import type { ScheduledSnapshotOptions } from './model/snapshots.js';
+import type { Cluster, ExportBucket, Snapshot } from './model/types.js';
 import type { RequestLogEntry } from './http/server.js';
 import type { OperationId } from '../atlas/catalog.js';
+import type { SimResources } from './http/admin-routes.js';
+
+export type { SimResources };
 
 export type Counters = Partial<Record<OperationId | 'oauthToken', number>>;
 
-export interface SimResources {
-  nowMs: number;
-  projects: { id: string; name: string }[];
-  clusters: { id: string; groupId: string; name: string; kind: ClusterKind; paused: boolean; stateName: string }[];
-  snapshots: {
-    id: string;
-    groupId: string;
-    clusterName: string;
-    snapshotType: string;
-    status: string;
-    description?: string;
-    deleted?: boolean;
-    createdAt: number;
-  }[];
-  buckets: { id: string; groupId: string; bucketName: string; cloudProvider: CloudProvider }[];
-  exports: {
-    id: string;
-    groupId: string;
-    clusterName: string;
-    snapshotId: string;
-    exportBucketId: string;
-    customData: { key: string; value: string }[];
-  }[];
-  restoreJobs: {
-    id: string;
-    groupId: string;
-    clusterName: string;
-    deliveryType: string;
-    targetGroupId?: string;
-    targetClusterName?: string;
-  }[];
-  flexRestoreJobs: { id: string; groupId: string; instanceName: string; deliveryType: string }[];
-}
+// The seed bodies name fields of the model's records, so their types are cut from those records.
+type SeedCluster = Pick<Cluster, 'groupId' | 'name' | 'kind'> & Partial<Pick<Cluster, 'shards' | 'paused'>>;
+type SeedBucket = Pick<ExportBucket, 'groupId'> &
+  Partial<Pick<ExportBucket, 'id' | 'bucketName' | 'cloudProvider' | 'iamRoleId'>>;
+type SeedSnapshot = Pick<Snapshot, 'groupId' | 'clusterName'> & ScheduledSnapshotOptions;
+type ClusterState = Pick<Cluster, 'groupId' | 'name'> & { paused?: boolean; stateName?: string };
 
 export class SimulatorAdmin {
   constructor(readonly baseUrl: string) {}
@@ -58,40 +35,21 @@ export class SimulatorAdmin {
   seedProject(p: { id?: string; name?: string } = {}): Promise<{ id: string }> {
     return this.call('POST', '/projects', p);
   }
-  seedCluster(c: {
-    groupId: string;
-    name: string;
-    kind: ClusterKind;
-    shards?: number;
-    paused?: boolean;
-  }): Promise<{ id: string }> {
+  seedCluster(c: SeedCluster): Promise<{ id: string }> {
     return this.call('POST', '/clusters', c);
   }
-  seedBucket(b: {
-    groupId: string;
-    id?: string;
-    bucketName?: string;
-    cloudProvider?: CloudProvider;
-    iamRoleId?: string;
-  }): Promise<{ id: string }> {
+  seedBucket(b: SeedBucket): Promise<{ id: string }> {
     return this.call('POST', '/buckets', b);
   }
   /** A completed (or failed) scheduled snapshot, `ageMs` old: the DR "latest snapshot" source. */
-  addScheduledSnapshot(s: {
-    groupId: string;
-    clusterName: string;
-    ageMs?: number;
-    frequencyType?: string;
-    description?: string;
-    status?: 'completed' | 'failed';
-  }): Promise<{ id: string }> {
+  addScheduledSnapshot(s: SeedSnapshot): Promise<{ id: string }> {
     return this.call('POST', '/snapshots/scheduled', s);
   }
-  setClusterState(s: { groupId: string; name: string; paused?: boolean; stateName?: string }): Promise<unknown> {
+  setClusterState(s: ClusterState): Promise<unknown> {
     return this.call('POST', '/clusters/state', s);
   }
   /** The next matching snapshot/export/restore created will end failed. */
-  failNext(r: { target: FailTarget; groupId?: string; clusterName?: string; reason?: string }): Promise<unknown> {
+  failNext(r: FailRule): Promise<unknown> {
     return this.call('POST', '/fail-next', r);
   }
   setFaults(config: FaultConfig): Promise<unknown> {

@@ -171,6 +171,9 @@ export function adminHandler(d: AdminDeps) {
   };
 }
 
+/** What GET /__simulator/resources answers (the typed admin client's view of it). */
+export type SimResources = ReturnType<typeof resources>;
+
 /** Everything in the state, with derived statuses, grouped for tests to count. */
 function resources(m: Model) {
   const s = m.state;

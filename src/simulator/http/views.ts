@@ -17,9 +17,9 @@ import { iso } from '../model/dates.js';
 import { nextSnapshotAt } from '../model/schedules.js';
 const self = (href: string) => [{ href, rel: 'self' }];
 
-export function snapshotView(m: Model, s: Snapshot, base: string): Record<string, unknown> {
-  const path = `${base}/api/atlas/v2/groups/${s.groupId}/clusters/${s.clusterName}/backup/snapshots/${s.id}`;
-  const common = {
+/** The fields dedicated and serverless snapshots share, in Atlas's order (each view adds its own after them). */
+function snapshotFields(m: Model, s: Snapshot) {
+  return {
     id: s.id,
     createdAt: iso(s.createdAt),
     expiresAt: iso(s.expiresAt),
@@ -28,6 +28,13 @@ export function snapshotView(m: Model, s: Snapshot, base: string): Record<string
     status: snapshotStatus(s, m.now()),
     storageSizeBytes: s.storageSizeBytes,
     mongodVersion: s.mongodVersion,
+  };
+}
+
+export function snapshotView(m: Model, s: Snapshot, base: string): Record<string, unknown> {
+  const path = `${base}/api/atlas/v2/groups/${s.groupId}/clusters/${s.clusterName}/backup/snapshots/${s.id}`;
+  const common = {
+    ...snapshotFields(m, s),
     policyItems: [],
     links: self(path),
     ...(s.description !== undefined ? { description: s.description } : {}),
@@ -46,14 +53,7 @@ export function snapshotView(m: Model, s: Snapshot, base: string): Record<string
 
 export function serverlessSnapshotView(m: Model, s: Snapshot, base: string): Record<string, unknown> {
   return {
-    id: s.id,
-    createdAt: iso(s.createdAt),
-    expiresAt: iso(s.expiresAt),
-    ...(s.frequencyType ? { frequencyType: s.frequencyType } : {}),
-    snapshotType: s.snapshotType,
-    status: snapshotStatus(s, m.now()),
-    storageSizeBytes: s.storageSizeBytes,
-    mongodVersion: s.mongodVersion,
+    ...snapshotFields(m, s),
     serverlessInstanceName: s.clusterName,
     links: self(`${base}/api/atlas/v2/groups/${s.groupId}/serverless/${s.clusterName}/backup/snapshots/${s.id}`),
   };

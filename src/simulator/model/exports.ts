@@ -1,6 +1,7 @@
 // Export buckets and export jobs: Queued → InProgress (collections rising) → Successful | Failed.
 import { SimError, validationError } from './errors.js';
 import { newId } from './ids.js';
+import { clusterJobs, ownItem, stored } from './jobs.js';
 import type { Model } from './model.js';
 import { getSnapshot, snapshotStatus } from './snapshots.js';
 import type { CloudProvider, ExportBucket, ExportJob } from './types.js';
@@ -36,9 +37,7 @@ export function createBucket(m: Model, groupId: string, body: unknown): ExportBu
       bucket.tenantId = b.tenantId;
     }
   }
-  m.state.buckets[bucket.id] = bucket;
-  m.changed();
-  return bucket;
+  return stored(m, m.state.buckets, bucket);
 }
 
 export function listBuckets(m: Model, groupId: string): ExportBucket[] {
@@ -48,10 +47,10 @@ export function listBuckets(m: Model, groupId: string): ExportBucket[] {
 
 export function getBucket(m: Model, groupId: string, id: string): ExportBucket {
   m.project(groupId);
-  const b = m.state.buckets[id];
-  if (!b || b.groupId !== groupId)
-    throw new SimError(404, 'EXPORT_BUCKET_NOT_FOUND', `Export bucket ${id} not found.`, [id]);
-  return b;
+  return ownItem(m.state.buckets, id, (b) => b.groupId === groupId, {
+    errorCode: 'EXPORT_BUCKET_NOT_FOUND',
+    detail: `Export bucket ${id} not found.`,
+  });
 }
 
 /** updateBackupExportBucket: only AWS buckets have the private-networking setting. */
@@ -142,25 +141,15 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
   };
   if (snap.members)
     job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));
-  m.state.exports[job.id] = job;
-  m.changed();
-  return job;
+  return stored(m, m.state.exports, job);
 }
 
-export function listExports(m: Model, groupId: string, clusterName: string): ExportJob[] {
-  m.dedicatedCluster(groupId, clusterName);
-  return Object.values(m.state.exports)
-    .filter((j) => j.groupId === groupId && j.clusterName === clusterName)
-    .sort((a, b) => b.createdAt - a.createdAt);
-}
-
-export function getExport(m: Model, groupId: string, clusterName: string, id: string): ExportJob {
-  m.dedicatedCluster(groupId, clusterName);
-  const j = m.state.exports[id];
-  if (!j || j.groupId !== groupId || j.clusterName !== clusterName)
-    throw new SimError(404, 'RESOURCE_NOT_FOUND', `No export job with ID ${id} exists.`, [id]);
-  return j;
-}
+export const { list: listExports, get: getExport } = clusterJobs<ExportJob>({
+  jobs: (m) => m.state.exports,
+  cluster: (m, groupId, clusterName) => m.dedicatedCluster(groupId, clusterName),
+  nameOf: (j) => j.clusterName,
+  notFound: (id) => ({ errorCode: 'RESOURCE_NOT_FOUND', detail: `No export job with ID ${id} exists.` }),
+});
 
 export function asObject(body: unknown): Record<string, unknown> {
   if (body === undefined || body === null || typeof body !== 'object' || Array.isArray(body))

@@ -5,6 +5,9 @@ import { SimError } from './errors.js';
 import { newId } from './ids.js';
 import { clusterKey, emptyState, type Cluster, type ClusterKind, type CloudProvider, type SimState } from './types.js';
 
+/** Atlas's 400 for a cluster of one kind addressed through the API of another kind. */
+const wrongApi = (code: string, message: string, name: string) => new SimError(400, code, message, [name]);
+
 export type FailTarget = 'snapshot' | 'export' | 'restore' | 'flexRestore';
 export interface FailRule {
   target: FailTarget;
@@ -106,8 +109,8 @@ export class Model {
     return this.state.clusters[clusterKey(groupId, name)];
   }
 
-  /** A cluster addressed through the dedicated-cluster API (replica set or sharded). */
-  dedicatedCluster(groupId: string, name: string): Cluster {
+  /** A cluster of any kind: Atlas's 404 for a missing project first, then for a missing cluster. */
+  existingCluster(groupId: string, name: string): Cluster {
     this.project(groupId);
     const c = this.findCluster(groupId, name);
     if (!c)
@@ -115,19 +118,23 @@ export class Model {
         name,
         groupId,
       ]);
+    return c;
+  }
+
+  /** A cluster addressed through the dedicated-cluster API (replica set or sharded). */
+  dedicatedCluster(groupId: string, name: string): Cluster {
+    const c = this.existingCluster(groupId, name);
     if (c.kind === 'flex')
-      throw new SimError(
-        400,
+      throw wrongApi(
         'CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API',
         `Cannot use the Flex cluster ${name} in the Cluster API.`,
-        [name],
+        name,
       );
     if (c.kind === 'serverless')
-      throw new SimError(
-        400,
+      throw wrongApi(
         'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API',
         `Cannot use the serverless instance ${name} in the Cluster API.`,
-        [name],
+        name,
       );
     return c;
   }
@@ -143,29 +150,21 @@ export class Model {
         [name, groupId],
       );
     if (c.kind !== 'serverless')
-      throw new SimError(
-        400,
+      throw wrongApi(
         'CANNOT_USE_CLUSTER_IN_SERVERLESS_INSTANCE_API',
         `Cannot use the cluster ${name} in the serverless instance API.`,
-        [name],
+        name,
       );
     return c;
   }
 
   flexCluster(groupId: string, name: string): Cluster {
-    this.project(groupId);
-    const c = this.findCluster(groupId, name);
-    if (!c)
-      throw new SimError(404, 'CLUSTER_NOT_FOUND', `No cluster named ${name} exists in group ${groupId}.`, [
-        name,
-        groupId,
-      ]);
+    const c = this.existingCluster(groupId, name);
     if (c.kind !== 'flex')
-      throw new SimError(
-        400,
+      throw wrongApi(
         'CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API',
         `Cannot use the non-Flex cluster ${name} in the Flex API.`,
-        [name],
+        name,
       );
     return c;
   }

@@ -4,6 +4,7 @@ import { SimError, validationError } from './errors.js';
 import { int32Field as int, iso } from './dates.js';
 import { asObject } from './exports.js';
 import { newId } from './ids.js';
+import { clusterJobs, newestFirst, ownItem, stored } from './jobs.js';
 import { restoreRunning, type Model } from './model.js';
 import { getSnapshot, listSnapshots, snapshotFinishedAt, snapshotStatus } from './snapshots.js';
 import type { Cluster, DeliveryType, FlexRestoreJob, RestoreJob, Snapshot } from './types.js';
@@ -175,21 +176,11 @@ export function createRestore(
     outcome: failReason ? 'failed' : 'success',
     downloadTtlMs: m.duration('restoreDownloadTtl'),
   };
-  m.state.restores[job.id] = job;
-  m.changed();
-  return job;
+  return stored(m, m.state.restores, job);
 }
 
 function checkTarget(m: Model, targetGroupId: string, targetClusterName: string, now: number): Cluster {
-  m.project(targetGroupId);
-  const target = m.findCluster(targetGroupId, targetClusterName);
-  if (!target)
-    throw new SimError(
-      404,
-      'CLUSTER_NOT_FOUND',
-      `No cluster named ${targetClusterName} exists in group ${targetGroupId}.`,
-      [targetClusterName, targetGroupId],
-    );
+  const target = m.existingCluster(targetGroupId, targetClusterName);
   if (target.kind === 'flex' || target.kind === 'serverless') {
     throw new SimError(
       403,
@@ -222,6 +213,9 @@ function checkTarget(m: Model, targetGroupId: string, targetClusterName: string,
   return target;
 }
 
+const ofSource = (api: RestoreJob['api'], groupId: string, clusterName: string) => (r: RestoreJob) =>
+  r.api === api && r.groupId === groupId && r.clusterName === clusterName;
+
 export function listRestores(
   m: Model,
   api: 'dedicated' | 'serverless',
@@ -230,9 +224,7 @@ export function listRestores(
 ): RestoreJob[] {
   if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName);
   else m.serverlessInstance(groupId, clusterName);
-  return Object.values(m.state.restores)
-    .filter((r) => r.api === api && r.groupId === groupId && r.clusterName === clusterName)
-    .sort((a, b) => b.createdAt - a.createdAt);
+  return newestFirst(m.state.restores, ofSource(api, groupId, clusterName));
 }
 
 export function getRestore(
@@ -244,16 +236,10 @@ export function getRestore(
 ): RestoreJob {
   if (api === 'dedicated') m.dedicatedCluster(groupId, clusterName);
   else m.serverlessInstance(groupId, clusterName);
-  const r = m.state.restores[id];
-  if (!r || r.api !== api || r.groupId !== groupId || r.clusterName !== clusterName) {
-    throw new SimError(
-      404,
-      'RESTORE_JOB_NOT_FOUND',
-      `No restore job with ID ${id} exists for cluster ${clusterName}.`,
-      [id],
-    );
-  }
-  return r;
+  return ownItem(m.state.restores, id, ofSource(api, groupId, clusterName), {
+    errorCode: 'RESTORE_JOB_NOT_FOUND',
+    detail: `No restore job with ID ${id} exists for cluster ${clusterName}.`,
+  });
 }
 
 export function cancelRestore(m: Model, groupId: string, clusterName: string, id: string): void {
@@ -307,16 +293,7 @@ export function createFlexRestore(
       [snap.id],
     );
   }
-  if (!download) {
-    m.project(targetProjectId);
-    if (!m.findCluster(targetProjectId, targetName))
-      throw new SimError(
-        404,
-        'CLUSTER_NOT_FOUND',
-        `No cluster named ${targetName} exists in group ${targetProjectId}.`,
-        [targetName, targetProjectId],
-      );
-  }
+  if (!download) m.existingCluster(targetProjectId, targetName);
   const fail = m.takeFailure('flexRestore', groupId, name);
   const job: FlexRestoreJob = {
     id: newId(),
@@ -333,22 +310,15 @@ export function createFlexRestore(
     outcome: fail ? 'failed' : 'success',
     downloadTtlMs: m.duration('flexDownloadTtl'),
   };
-  m.state.flexRestores[job.id] = job;
-  m.changed();
-  return job;
+  return stored(m, m.state.flexRestores, job);
 }
 
-export function listFlexRestores(m: Model, groupId: string, name: string): FlexRestoreJob[] {
-  m.flexCluster(groupId, name);
-  return Object.values(m.state.flexRestores)
-    .filter((j) => j.groupId === groupId && j.instanceName === name)
-    .sort((a, b) => b.createdAt - a.createdAt);
-}
-
-export function getFlexRestore(m: Model, groupId: string, name: string, id: string): FlexRestoreJob {
-  m.flexCluster(groupId, name);
-  const j = m.state.flexRestores[id];
-  if (!j || j.groupId !== groupId || j.instanceName !== name)
-    throw new SimError(404, 'RESTORE_JOB_NOT_FOUND', `No restore job with ID ${id} exists for ${name}.`, [id]);
-  return j;
-}
+export const { list: listFlexRestores, get: getFlexRestore } = clusterJobs<FlexRestoreJob>({
+  jobs: (m) => m.state.flexRestores,
+  cluster: (m, groupId, name) => m.flexCluster(groupId, name),
+  nameOf: (j) => j.instanceName,
+  notFound: (id, name) => ({
+    errorCode: 'RESTORE_JOB_NOT_FOUND',
+    detail: `No restore job with ID ${id} exists for ${name}.`,
+  }),
+});

@@ -4,6 +4,7 @@ import type { UpdateSnapshotRetentionRequest } from '../../atlas/schemas.js';
 import { addRetention, int32Field } from './dates.js';
 import { SimError, validationError } from './errors.js';
 import { newId } from './ids.js';
+import { newestFirst, ownItem, stored } from './jobs.js';
 import type { Model } from './model.js';
 import type { Cluster, Snapshot } from './types.js';
 
@@ -44,9 +45,7 @@ function newSnapshot(m: Model, c: Cluster, fields: Partial<Snapshot>): Snapshot 
       { id: newId(), replicaSetName: `${c.name}-config-0` },
     ];
   }
-  m.state.snapshots[snap.id] = snap;
-  m.changed();
-  return snap;
+  return stored(m, m.state.snapshots, snap);
 }
 
 export function takeSnapshot(m: Model, groupId: string, clusterName: string, body: unknown): Snapshot {
@@ -80,12 +79,16 @@ export function takeSnapshot(m: Model, groupId: string, clusterName: string, bod
   });
 }
 
+/** How the admin API seeds a scheduled snapshot (the defaults: daily, completed, created now). */
+export interface ScheduledSnapshotOptions {
+  ageMs?: number;
+  frequencyType?: string;
+  description?: string;
+  status?: 'completed' | 'failed';
+}
+
 /** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
-export function addScheduledSnapshot(
-  m: Model,
-  c: Cluster,
-  opts: { ageMs?: number; frequencyType?: string; description?: string; status?: 'completed' | 'failed' } = {},
-): Snapshot {
+export function addScheduledSnapshot(m: Model, c: Cluster, opts: ScheduledSnapshotOptions = {}): Snapshot {
   const createdAt = m.now() - (opts.ageMs ?? 0);
   return newSnapshot(m, c, {
     snapshotType: 'scheduled',
@@ -99,11 +102,15 @@ export function addScheduledSnapshot(
   });
 }
 
+/** Deleted snapshots stay in the state (a restore may still name them) but are gone from the API unless asked. */
+const ofCluster =
+  (c: Cluster, includeDeleted = false) =>
+  (s: Snapshot) =>
+    s.groupId === c.groupId && s.clusterName === c.name && (!s.deleted || includeDeleted);
+
 /** Snapshots of one cluster, newest first (as Atlas lists them). */
 export function listSnapshots(m: Model, c: Cluster): Snapshot[] {
-  return Object.values(m.state.snapshots)
-    .filter((s) => s.groupId === c.groupId && s.clusterName === c.name && !s.deleted)
-    .sort((a, b) => b.createdAt - a.createdAt);
+  return newestFirst(m.state.snapshots, ofCluster(c));
 }
 
 export function getSnapshot(
@@ -112,13 +119,10 @@ export function getSnapshot(
   snapshotId: string,
   opts: { includeDeleted?: boolean } = {},
 ): Snapshot {
-  const s = m.state.snapshots[snapshotId];
-  if (!s || s.groupId !== c.groupId || s.clusterName !== c.name || (s.deleted && !opts.includeDeleted)) {
-    throw new SimError(404, 'SNAPSHOT_NOT_FOUND', `No snapshot with ID ${snapshotId} exists for cluster ${c.name}.`, [
-      snapshotId,
-    ]);
-  }
-  return s;
+  return ownItem(m.state.snapshots, snapshotId, ofCluster(c, opts.includeDeleted), {
+    errorCode: 'SNAPSHOT_NOT_FOUND',
+    detail: `No snapshot with ID ${snapshotId} exists for cluster ${c.name}.`,
+  });
 }
 
 export function deleteSnapshot(m: Model, c: Cluster, snapshotId: string): void {

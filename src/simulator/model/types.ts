@@ -2,6 +2,8 @@
 // Lifecycle status is never stored; it is derived from timestamps and per-job durations at read
 // time (see lifecycle.ts), so there are no timers and a restart resumes where the clock is.
 
+import type { CreateRestoreJobRequest } from '../../atlas/schemas.js';
+
 export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
 export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
 
@@ -81,20 +83,14 @@ export interface ExportJob {
   prefix: string;
 }
 
-export type DeliveryType = 'automated' | 'download' | 'pointInTime';
+export type DeliveryType = CreateRestoreJobRequest['deliveryType'];
 
-export interface RestoreJob {
+/** A restore job keeps its create request's fields (deliveryType, snapshotId, target, point in time) as sent. */
+export interface RestoreJob extends CreateRestoreJobRequest {
   id: string;
   api: 'dedicated' | 'serverless';
   groupId: string;
   clusterName: string;
-  deliveryType: DeliveryType;
-  snapshotId?: string;
-  targetGroupId?: string;
-  targetClusterName?: string;
-  pointInTimeUTCSeconds?: number;
-  oplogTs?: number;
-  oplogInc?: number;
   /** When the restored snapshot was taken (Atlas's `timestamp`); absent in state files from before. */
   snapshotTakenAt?: number;
   /** Sharded sources: one replica set name per member. */
