@@ -2,14 +2,8 @@
 // customData, adopted on retry) and wait for it, polling close to its estimated completion.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient, ExportJob } from '../atlas/index.js';
-import {
-  CUSTOM_DATA_TAG_KEYS,
-  customDataTags,
-  type AwaitedResource,
-  type AwaitExportInput,
-  type CreatedResource,
-  type StartExportInput,
-} from '../contract/index.js';
+import { CUSTOM_DATA_TAG_KEYS, customDataTags } from '../contract/index.js';
+import type { AwaitedResource, AwaitExportInput, CreatedResource, StartExportInput } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, pollOnce } from './core.js';
 import { exportPollDelayMs } from './polling.js';

@@ -2,13 +2,8 @@
 // for it with retry-as-poll.
 import { Context } from '@temporalio/activity';
 import type { AtlasClient } from '../atlas/index.js';
-import {
-  tagFor,
-  type AwaitedResource,
-  type AwaitSnapshotInput,
-  type TakeSnapshotInput,
-  type TakenSnapshot,
-} from '../contract/index.js';
+import { tagFor } from '../contract/index.js';
+import type { AwaitedResource, AwaitSnapshotInput, TakeSnapshotInput, TakenSnapshot } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, pollOnce } from './core.js';
 
