@@ -46,7 +46,6 @@ export async function setup(project: TestProject): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-bundle-'));
   const workflowBundlePath = join(dir, 'workflows.js');
   writeFileSync(workflowBundlePath, bundle.code);
-  process.env.TEMPORAL_TEST_ADDRESS = env.address;
   project.provide('temporalAddress', env.address);
   project.provide('workflowBundlePath', workflowBundlePath);
 }
