@@ -17,7 +17,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
+import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
@@ -205,6 +205,30 @@ class Pipeline {
     return this.result;
   }
 
+  /** The deadline that bounds a step (the input's timeouts) and the Atlas job that outlives it. */
+  private deadlineOf(step: string): StepDeadline | undefined {
+    const { timeouts } = this.input;
+    const { snapshotId, exportJobId, restoreJobId } = this.rec.status.ids;
+    if (step.endsWith('snapshot')) {
+      return {
+        field: 'timeouts.snapshotSeconds',
+        seconds: timeouts.snapshotSeconds,
+        job: snapshotId && `Snapshot ${snapshotId}`,
+      };
+    }
+    if (step.endsWith('export')) {
+      return {
+        field: 'timeouts.exportSeconds',
+        seconds: timeouts.exportSeconds,
+        job: exportJobId && `Export job ${exportJobId}`,
+      };
+    }
+    const job = restoreJobId && `Restore job ${restoreJobId}`;
+    return step.endsWith('restore')
+      ? { field: 'timeouts.restoreSeconds', seconds: timeouts.restoreSeconds, job }
+      : undefined;
+  }
+
   /** A cancelled run completes with what it left in Atlas; a failed one fails naming the step. */
   end(err: unknown): PipelineResult {
     const { rec } = this;
@@ -215,6 +239,7 @@ class Pipeline {
         what: `backupPipeline for cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`,
         defaultType: 'PipelineFailed',
         summary: () => this.finish('failed'),
+        deadline: (step) => this.deadlineOf(step),
       });
     }
     rec.setPhase('cancelled');

@@ -33,7 +33,7 @@ import {
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
-import { parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
+import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
@@ -318,6 +318,20 @@ class DrRun {
     return this.report;
   }
 
+  /** The deadline that bounds a step (the input's timeouts) and the restore job that outlives it. */
+  private deadlineOf(step: string): StepDeadline | undefined {
+    const { timeouts } = this.input;
+    const { restoreJobId } = this.rec.status.ids;
+    if (step === 'select-snapshot' || step === 'check-source') {
+      return { field: 'timeouts.callSeconds (×10, at least 600 s)', seconds: Math.max(timeouts.callSeconds * 10, 600) };
+    }
+    return {
+      field: 'timeouts.restoreSeconds',
+      seconds: timeouts.restoreSeconds,
+      job: restoreJobId && `Restore job ${restoreJobId}`,
+    };
+  }
+
   end(err: unknown): DrReport {
     const { rec, report, src } = this;
     if (!wasCancelled(err)) {
@@ -326,6 +340,7 @@ class DrRun {
         what: `disasterRecovery of ${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`,
         defaultType: 'DisasterRecoveryFailed',
         summary: () => this.finish('failed'),
+        deadline: (step) => this.deadlineOf(step),
       });
     }
     rec.setPhase('cancelled');

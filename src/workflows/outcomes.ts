@@ -38,19 +38,49 @@ export const wasCancelled = (err: unknown): boolean =>
   (err instanceof ActivityFailure && err.retryState === 'CANCEL_REQUESTED') ||
   CancellationScope.current().consideredCancelled;
 
+/** The deadline that bounds a step: the input field that sets it, its seconds, the Atlas job it waits on. */
+export interface StepDeadline {
+  field: string;
+  seconds: number;
+  /** e.g. "Restore job 6b0…": what keeps running in Atlas after we stop waiting. */
+  job?: string;
+}
+
+/** Ran past its deadline: Temporal ended the step's activity with retry state TIMEOUT. */
+const pastDeadline = (err: unknown): boolean => err instanceof ActivityFailure && err.retryState === 'TIMEOUT';
+
+/** "the step ran past its deadline (timeouts.restoreSeconds = 86400 s, ran 86400 s); Restore job X …". */
+function deadlineMessage(step: { startedAt: string } | undefined, d: StepDeadline, last: string): string {
+  const ran = step ? Math.round((Date.now() - Date.parse(step.startedAt)) / 1000) : undefined;
+  const keeps = d.job ? ` ${d.job} keeps running in Atlas: check it there before starting another run.` : '';
+  const limit = `${d.field} = ${d.seconds} s${ran !== undefined ? `, ran ${ran} s` : ''}`;
+  const raise = `Raise ${d.field} if the job needs longer.`;
+  return `the step ran past its deadline (${limit});${keeps} ${raise} Last seen: ${last}`;
+}
+
 /**
  * Records the failure (message, Atlas errorCode or failure type, step) in the run's status and
  * returns the non-retryable failure that ends the run, carrying the run's summary in its details.
+ * A step that ran past its deadline says which deadline, how long it ran, and what keeps running.
  */
 export function runFailure(
   err: unknown,
   status: RunStatus<string>,
-  run: { what: string; defaultType: string; summary: () => unknown },
+  run: {
+    what: string;
+    defaultType: string;
+    summary: () => unknown;
+    deadline?: (step: string) => StepDeadline | undefined;
+  },
 ): ApplicationFailure {
   const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const type = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
-  const step = status.steps.at(-1)?.name;
+  const record = status.steps.at(-1);
+  const step = record?.name;
+  const deadline = pastDeadline(err) && step ? run.deadline?.(step) : undefined;
+  const last = cause instanceof Error ? cause.message : String(cause);
+  const message = deadline ? deadlineMessage(record, deadline, last) : last;
+  const causeType = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+  const type = deadline ? 'StepDeadlineExceeded' : causeType;
   status.lastError = { message, type, step };
   return ApplicationFailure.create({
     type: type ?? run.defaultType,

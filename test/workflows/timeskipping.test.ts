@@ -74,6 +74,10 @@ describe('long waits on the time-skipping test server', () => {
     const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
     expect(failure.message).toContain('failed at step wait-for-restore');
     const report = failure.details?.[0] as DrReport;
+    // It says which deadline ended it, how long the step ran, and which Atlas job keeps running.
+    expect(failure.type).toBe('StepDeadlineExceeded');
+    expect(failure.message).toMatch(/ran past its deadline \(timeouts\.restoreSeconds = 86400 s, ran \d+ s\)/);
+    expect(failure.message).toContain(`Restore job ${report.restoreJobId} keeps running in Atlas`);
     expect(report.outcome).toBe('failed');
     expect(report.status.lastError?.step).toBe('wait-for-restore');
     // Temporal stopped the poll because its deadline (scheduleToClose) left no room for another
