@@ -42,6 +42,10 @@ describe('atlas-backup schedule', () => {
       '1h',
       '--jitter',
       '1m',
+      '--timezone',
+      'Europe/Paris',
+      '--catchup-window',
+      '10m',
       '--pause-on-failure',
       '--note',
       'cli test',
@@ -56,7 +60,16 @@ describe('atlas-backup schedule', () => {
     expect(described.policies).toMatchObject({ overlap: 'SKIP', pauseOnFailure: true });
     expect(described.state).toMatchObject({ paused: false, note: 'cli test' });
 
-    expect((await env.cli(['schedule', 'trigger', id])).code).toBe(0);
+    // Durations print the way the flags take them, not as milliseconds.
+    const first = await env.cli(['schedule', 'describe', id]);
+    expect(first.stdout).toContain('every 1h (Europe/Paris), jitter 1m');
+    expect(first.stdout).toContain('catch-up window 10m');
+    expect((await env.cli(['schedule', 'list'])).stdout).toMatch(new RegExp(`${id}\\s+ACTIVE\\s+every 1h\\s+next`));
+
+    const triggered = await env.cli(['schedule', 'trigger', id]);
+    expect(triggered.code).toBe(0);
+    const started = new RegExp(`triggered ${id}: started (backup-${env.ids.cluster}-${env.ids.projectId}-\\S+)`);
+    expect(triggered.stdout).toMatch(started);
     const [run] = await eventually(async () => {
       const rows = await runsOf(env.ids.cluster);
       return rows.length ? rows : undefined;
@@ -64,8 +77,14 @@ describe('atlas-backup schedule', () => {
     expect(run!.workflowId.startsWith(`backup-${env.ids.cluster}-${env.ids.projectId}-`)).toBe(true);
     expect(run!.status).toBe('RUNNING');
 
-    // The run is in flight: trigger uses SKIP, so no second pipeline starts for the cluster.
-    expect((await env.cli(['schedule', 'trigger', id])).code).toBe(0);
+    expect(triggered.stdout).toContain(run!.workflowId);
+
+    // The run is in flight: trigger uses SKIP, so no second pipeline starts for the cluster, and says so.
+    const skipped = await env.cli(['schedule', 'trigger', id]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stdout).toContain(
+      `triggered ${id}: 1 skipped by the overlap policy (still running: ${run!.workflowId})`,
+    );
     const refused = await env.cli(['backup', '--project', env.ids.projectId, '--cluster', env.ids.cluster]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(run!.workflowId);
@@ -83,7 +102,16 @@ describe('atlas-backup schedule', () => {
       new RegExp(`${id}\\s+PAUSED[\\s\\S]*note\\s+maintenance`),
     );
     expect((await env.cli(['schedule', 'unpause', id])).code).toBe(0);
-    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(new RegExp(`${id}\\s+ACTIVE`));
+    // unpause without --note keeps the note the operator wrote.
+    expect((await env.cli(['schedule', 'describe', id])).stdout).toMatch(
+      new RegExp(`${id}\\s+ACTIVE[\\s\\S]*note\\s+maintenance\n`),
+    );
+
+    // A new interval alone keeps the time zone, jitter and policies.
+    expect((await env.cli(['schedule', 'update', id, '--every', '6h'])).code).toBe(0);
+    const sixHours = await env.cli(['schedule', 'describe', id]);
+    expect(sixHours.stdout).toContain('every 6h (Europe/Paris), jitter 1m');
+    expect(sixHours.stdout).toContain('catch-up window 10m, pause on failure yes');
 
     expect(
       (
@@ -135,6 +163,10 @@ describe('atlas-backup schedule', () => {
     const start = new Date(end.getTime() - 3 * 3_600_000 - 60_000);
     const r = await env.cli(['schedule', 'backfill', id, '--start', start.toISOString(), '--end', end.toISOString()]);
     expect(r.stderr).toBe('');
+    // It says what happened: one fire time started a run, SKIP skipped the others while it ran.
+    const told = /(\d+) fire time\(s\): started (\S+); (\d+) skipped by the overlap policy/.exec(r.stdout);
+    expect(told, r.stdout).not.toBeNull();
+    expect(Number(told![3])).toBe(Number(told![1]) - 1);
     const runs = await eventually(async () => {
       const rows = await runsOf(env.ids.other);
       return rows.length ? rows : undefined;

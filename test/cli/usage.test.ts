@@ -67,6 +67,42 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(tz.stderr).toContain("--timezone: 'Mars/Olympus' is not an IANA time zone");
   });
 
+  it('a cron out of range, an unknown macro, and other bad schedule flags, each naming its flag', async () => {
+    const create = ['schedule', 'create', '--project', P, '--cluster', 'c'];
+    const cases: [string[], string][] = [
+      [['--cron', '99 99 * * *'], "--cron: '99 99 * * *': minute '99' must be in 0-59"],
+      [['--cron', '0 3 * * *', '--cron', '0 3 * 13 *'], "--cron: '0 3 * 13 *': month '13' must be in 1-12"],
+      [['--cron', '@bogus'], "--cron: '@bogus' is not a known macro"],
+      [['--cron', '0 3 * *'], "--cron: '0 3 * *' has 4 field(s)"],
+      [['--cron', '*/0 * * * *'], 'step ≥ 1'],
+      [['--every', '1h', '--offset', '2h'], '--offset: 2h must be shorter than --every 1h'],
+      [['--every', 'often'], "--every <duration>' argument 'often' is invalid"],
+      [['--every', '1h', '--jitter', '-5m'], "--jitter <duration>' argument '-5m' is invalid"],
+      [['--every', '1h', '--overlap', 'sometimes'], "--overlap <policy>' argument 'sometimes' is invalid"],
+      [['--every', '1h', '--catchup-window', '0s'], "--catchup-window <duration>' argument '0s' is invalid"],
+    ];
+    for (const [flags, message] of cases) {
+      const r = await runCli([...create, ...flags], { env: NOWHERE });
+      expect({ flags, code: r.code }).toEqual({ flags, code: 2 });
+      expect(r.stderr).toContain(message);
+    }
+    for (const good of ['@daily', '*/15 2-4,22 1-7 jan-mar,12 mon-fri']) {
+      const r = await runCli([...create, '--cron', good], { env: NOWHERE });
+      expect({ good, code: r.code }).toEqual({ good, code: 1 }); // past validation: no server at NOWHERE
+    }
+    const update = await runCli(['schedule', 'update', 'x', '--cron', '99 99 * * *'], { env: NOWHERE });
+    expect(update.code).toBe(2);
+    expect(update.stderr).toContain("--cron: '99 99 * * *'");
+    const backfill = await runCli(
+      ['schedule', 'backfill', 'x', '--start', 'yesterday', '--end', '2026-01-01T00:00:00Z'],
+      {
+        env: NOWHERE,
+      },
+    );
+    expect(backfill.code).toBe(2);
+    expect(backfill.stderr).toContain("--start <time>' argument 'yesterday' is invalid");
+  }, 120_000);
+
   it('a disaster-recovery request missing its target', async () => {
     const r = await runCli(['dr', '--source-project', P, '--source-cluster', 'c', '--latest'], { env: NOWHERE });
     expect(r.code).toBe(2);

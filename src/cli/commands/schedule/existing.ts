@@ -20,11 +20,13 @@ export async function existingSchedule(
 export const ID_ARG = ['<scheduleId>', 'schedule id (sched-backup-<cluster>-<groupId>)'] as const;
 
 /** The action of a subcommand that acts on one named schedule and prints one line. */
-export function onSchedule<F extends object>(fn: (handle: ScheduleHandle, id: string, flags: F) => Promise<string>) {
+export function onSchedule<F extends object>(
+  fn: (handle: ScheduleHandle, id: string, flags: F, description: ScheduleDescription) => Promise<string>,
+) {
   return act(async (id: string, flags: F, cmd: Command) =>
     withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
-      const { handle } = await existingSchedule(client, id);
-      process.stdout.write(`${await fn(handle, id, flags)}\n`);
+      const { handle, description } = await existingSchedule(client, id);
+      process.stdout.write(`${await fn(handle, id, flags, description)}\n`);
       return EXIT_OK;
     }),
   );

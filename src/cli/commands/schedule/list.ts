@@ -1,7 +1,18 @@
 // `schedule list`: the schedules in the namespace.
+import type { ScheduleSummary } from '@temporalio/client';
 import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK } from '../../errors.js';
+import { formatDuration } from './cron.js';
+
+/** "every 6h offset 15m", "cron", for the one-line rows (a summary does not carry the cron text). */
+const whenOf = (spec: ScheduleSummary['spec']): string =>
+  [
+    ...(spec?.intervals ?? []).map(
+      (i) => `every ${formatDuration(i.every)}${i.offset ? ` offset ${formatDuration(i.offset)}` : ''}`,
+    ),
+    ...(spec?.calendars?.length ? ['cron'] : []),
+  ].join(', ') || '-';
 
 export function registerScheduleList(schedule: Command): void {
   schedule
@@ -26,7 +37,8 @@ export function registerScheduleList(schedule: Command): void {
             process.stdout.write(
               flags.json
                 ? `${JSON.stringify(row)}\n`
-                : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  next ${row.nextActionTimes[0] ?? '-'}` +
+                : `${s.scheduleId}  ${s.state.paused ? 'PAUSED' : 'ACTIVE'}  ${whenOf(s.spec)}` +
+                    `  next ${row.nextActionTimes[0] ?? '-'}` +
                     `${s.state.note ? `  ${s.state.note}` : ''}\n`,
             );
           }

@@ -9,14 +9,15 @@ export function registerSchedulePause(schedule: Command): void {
       .command(verb)
       .description(verb === 'pause' ? 'stop firing (running backups go on)' : 'fire again')
       .argument(...ID_ARG)
-      .option('--note <text>', 'why (shown with the schedule)')
+      .option('--note <text>', 'why (shown with the schedule; default: keep the current note)')
       .addHelpText(
         'after',
         `\nExample:\n  $ atlas-backup schedule ${verb} ${EXAMPLE_SCHEDULE_ID} --note "${exampleNote}"`,
       )
       .action(
-        onSchedule<{ note?: string }>(async (handle, id, flags) => {
-          await handle[verb](flags.note ?? `${verb}d with atlas-backup`);
+        onSchedule<{ note?: string }>(async (handle, id, flags, description) => {
+          // The SDK writes a note of its own when given none: pass the current one so it stays.
+          await handle[verb](flags.note ?? description.state.note ?? `${verb}d with atlas-backup`);
           return `${verb}d ${id}`;
         }),
       );

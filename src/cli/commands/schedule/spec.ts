@@ -11,6 +11,7 @@ import type { BackupPipelineInput } from '../../../contract/index.js';
 import { UsageError } from '../../errors.js';
 import { backupWorkflowId } from '../../ids.js';
 import { duration, oneOf } from '../../parse.js';
+import { checkCron, formatDuration } from './cron.js';
 import { pipelineSearchAttributes } from '../../start.js';
 import { backupPipeline } from '../../../workflows/index.js';
 
@@ -66,18 +67,32 @@ export function specOf(f: TimingFlags, required: boolean): ScheduleSpec | undefi
     return undefined;
   }
   if (f.offset !== undefined && f.every === undefined) throw new UsageError('--offset needs --every');
-  for (const c of f.cron ?? []) {
-    if (c.trim().split(/\s+/).length < 5 && !c.startsWith('@'))
-      throw new UsageError(
-        `--cron: '${c}' needs 5 fields (minute hour day-of-month month day-of-week) or a macro like @daily`,
-      );
-  }
+  for (const c of f.cron ?? []) checkCron(c);
+  if (f.offset !== undefined && f.every !== undefined && f.offset >= f.every)
+    throw new UsageError(
+      `--offset: ${formatDuration(f.offset)} must be shorter than --every ${formatDuration(f.every)}`,
+    );
   checkTimezone(f.timezone);
   return {
     ...(f.cron
       ? { cronExpressions: f.cron }
       : { intervals: [{ every: f.every!, ...(f.offset !== undefined ? { offset: f.offset } : {}) }] }),
     ...(f.timezone ? { timezone: f.timezone } : {}),
+    ...(f.jitter !== undefined ? { jitter: f.jitter } : {}),
+  };
+}
+
+/**
+ * The spec `schedule update` sends: the new cron or interval (when given) replaces the old times, and
+ * every other part of the current spec (time zone, jitter, skip, start/end) stays unless a flag changes it.
+ */
+export function updatedSpec(prev: ScheduleSpec, f: TimingFlags): ScheduleSpec {
+  if (f.offset !== undefined && f.every === undefined) throw new UsageError('--offset needs --every');
+  const times = specOf({ cron: f.cron, every: f.every, offset: f.offset }, false);
+  return {
+    ...prev,
+    ...(times ? { calendars: [], cronExpressions: undefined, intervals: [], ...times } : {}),
+    ...(f.timezone !== undefined ? { timezone: f.timezone } : {}),
     ...(f.jitter !== undefined ? { jitter: f.jitter } : {}),
   };
 }
@@ -103,17 +118,19 @@ export function describeForHumans(d: ScheduleDescription): string {
   const cron = Array.isArray(action?.memo?.scheduleCron) ? (action.memo.scheduleCron as string[]) : [];
   const when = [
     ...cron.map((c) => `cron "${c}"`),
-    ...(spec.intervals ?? []).map((i) => `every ${i.every}ms${i.offset ? ` offset ${i.offset}ms` : ''}`),
+    ...(spec.intervals ?? []).map(
+      (i) => `every ${formatDuration(i.every)}${i.offset ? ` offset ${formatDuration(i.offset)}` : ''}`,
+    ),
     ...(spec.calendars?.length && !cron.length ? [`${spec.calendars.length} calendar spec(s)`] : []),
   ];
   const zone = spec.timezone ? ` (${spec.timezone})` : ' (UTC)';
-  const jitter = spec.jitter ? `, jitter ${spec.jitter}ms` : '';
+  const jitter = spec.jitter ? `, jitter ${formatDuration(spec.jitter)}` : '';
   const { overlap, catchupWindow, pauseOnFailure } = d.policies;
   const lines = [
     `${d.scheduleId}  ${d.state.paused ? 'PAUSED' : 'ACTIVE'}`,
     `  cluster         ${input?.clusterName ?? '?'} in project ${input?.groupId ?? '?'}`,
     `  when            ${when.join(', ') || '(none)'}${zone}${jitter}`,
-    `  overlap         ${overlap}, catch-up window ${catchupWindow}ms, ` +
+    `  overlap         ${overlap}, catch-up window ${formatDuration(catchupWindow)}, ` +
       `pause on failure ${pauseOnFailure ? 'yes' : 'no'}`,
   ];
   if (input?.export) lines.push(`  export          bucket ${input.export.exportBucketId}`);

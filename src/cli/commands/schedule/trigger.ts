@@ -2,6 +2,7 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
 import type { Command } from 'commander';
 import { onSchedule, scheduleCommand } from './existing.js';
+import { describeOutcome, outcomeOf } from './outcome.js';
 
 export function registerScheduleTrigger(schedule: Command): void {
   scheduleCommand(
@@ -10,10 +11,10 @@ export function registerScheduleTrigger(schedule: Command): void {
     'run the schedule now; skipped when its previous run is still going (overlap SKIP, always)',
     '',
   ).action(
-    onSchedule(async (handle, id) => {
+    onSchedule(async (handle, id, _flags, before) => {
       // The SDK's default for trigger is ALLOW_ALL, which would start a racing pipeline.
       await handle.trigger(ScheduleOverlapPolicy.SKIP);
-      return `triggered ${id} (skipped if its previous run is still going)`;
+      return `triggered ${id}: ${describeOutcome(await outcomeOf(handle, before, 1))}`;
     }),
   );
 }

@@ -4,7 +4,7 @@ import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
 import { EXAMPLE_SCHEDULE_ID, existingSchedule, ID_ARG } from './existing.js';
-import { addTimingOptions, checkTimezone, overlapPolicy, specOf, type TimingFlags } from './spec.js';
+import { addTimingOptions, checkTimezone, overlapPolicy, specOf, updatedSpec, type TimingFlags } from './spec.js';
 
 export function registerScheduleUpdate(schedule: Command): void {
   addTimingOptions(
@@ -58,15 +58,7 @@ export function registerScheduleUpdate(schedule: Command): void {
           }
           await handle.update((prev) => ({
             ...prev,
-            spec:
-              spec ??
-              (flags.timezone || flags.jitter !== undefined
-                ? {
-                    ...prev.spec,
-                    ...(flags.timezone ? { timezone: flags.timezone } : {}),
-                    ...(flags.jitter !== undefined ? { jitter: flags.jitter } : {}),
-                  }
-                : prev.spec),
+            spec: updatedSpec(prev.spec, flags),
             action: {
               ...prev.action,
               ...(input ? { args: [input] } : {}),
