@@ -157,8 +157,9 @@ export function requestFrom(
   table: RequestFlag[],
   values: Record<string, unknown>,
   file?: string,
+  base?: Record<string, unknown>,
 ): Record<string, unknown> {
-  const req: Record<string, unknown> = file ? readRequestFile(file) : {};
+  const req: Record<string, unknown> = file ? readRequestFile(file) : structuredClone(base ?? {});
   for (const f of table) if (f.field) setPath(req, f.field.split('.'), values[optionKey(f.flags)]);
   return req;
 }

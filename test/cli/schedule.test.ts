@@ -132,6 +132,16 @@ describe('atlas-backup schedule', () => {
     expect(updated.stdout).toContain('cron "0 3 * * *" (Europe/Paris)');
     expect(updated.stdout).toContain('overlap         BUFFER_ONE');
 
+    // A request flag changes its field only: the rest of the stored request (polling here) stays.
+    expect((await env.cli(['schedule', 'update', id, '--retention-days', '9'])).code).toBe(0);
+    const request = (
+      JSON.parse((await env.cli(['schedule', 'describe', id, '--json'])).stdout) as {
+        action: { args: { snapshot: { retentionInDays: number }; polling: { initialIntervalSeconds: number } }[] };
+      }
+    ).action.args[0]!;
+    expect(request.snapshot.retentionInDays).toBe(9);
+    expect(request.polling.initialIntervalSeconds).toBe(0.05);
+
     const listed = await env.cli(['schedule', 'list', '--json']);
     expect(listed.stdout).toContain(`"scheduleId":"${id}"`);
 

@@ -45,9 +45,10 @@ const BACKUP_FLAGS: RequestFlag[] = [
 export const addRequestOptions = (cmd: Command): Command => addRequestFlags(cmd, BACKUP_FLAGS);
 
 /** Builds and validates the pipeline input; each problem names its field and, when there is one, its flag. */
-export function buildBackupRequest(flags: RequestFlags): BackupPipelineInput {
-  const req = requestFrom(BACKUP_FLAGS, { ...flags }, flags.file);
-  setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(flags));
+export function buildBackupRequest(flags: RequestFlags, base?: Record<string, unknown>): BackupPipelineInput {
+  // The flags apply over a request file, else over `base` (a schedule's current request), else over nothing.
+  const req = requestFrom(BACKUP_FLAGS, { ...flags }, flags.file, base);
+  setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap({ ...flags, file: flags.file ?? (base && 'base') }));
   const flagOf = { ...flagsOfFields(BACKUP_FLAGS), 'polling.maximumIntervalSeconds': '--poll-max' };
   return parseRequest(backupPipelineInputSchema, req, flagOf, 'backup request');
 }

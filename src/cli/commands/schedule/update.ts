@@ -43,14 +43,8 @@ export function registerScheduleUpdate(schedule: Command): void {
                 'note',
               ].includes(k),
           );
-          // Request flags apply on top of the schedule's current request, validated like `backup`'s.
-          const input = changesRequest
-            ? buildBackupRequest({
-                ...flags,
-                project: flags.project ?? (current?.groupId as string),
-                cluster: flags.cluster ?? (current?.clusterName as string),
-              })
-            : undefined;
+          // Request flags change only their fields of the schedule's current request, validated like `backup`'s.
+          const input = changesRequest ? buildBackupRequest(flags, current) : undefined;
           if (input && current && (input.groupId !== current.groupId || input.clusterName !== current.clusterName)) {
             throw new UsageError(
               '--project/--cluster: a schedule belongs to one cluster; create a new schedule for another one',
