@@ -72,6 +72,39 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('target (groupId, clusterName) is required when deliveryType is automated');
   });
+
+  it('a download restore given target flags, refused by backup and dr in the same words', async () => {
+    const T = '65f1a0c0a1b2c3d4e5f60002';
+    const rule = 'must be omitted when deliveryType is download (Atlas hands out download links';
+    const backup = await runCli(
+      ['backup', '-p', P, '-c', 'c', '--restore', 'download', '--target-project', T, '--target-cluster', 't'],
+      { env: NOWHERE },
+    );
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain(`restore.targetGroupId ${rule}`);
+    expect(backup.stderr).toMatch(/restore\.targetGroupId [^;]*\(flag --target-project\)/);
+    expect(backup.stderr).toMatch(/restore\.targetClusterName [^;]*\(flag --target-cluster\)/);
+    const dr = await runCli(
+      [
+        'dr',
+        '--source-project',
+        P,
+        '--source-cluster',
+        'c',
+        '--latest',
+        '--delivery-type',
+        'download',
+        '--target-project',
+        T,
+        '--target-cluster',
+        't',
+      ],
+      { env: NOWHERE },
+    );
+    expect(dr.code).toBe(2);
+    expect(dr.stderr).toContain(`target ${rule}`);
+    expect(dr.stderr).toContain('(flag --target-project/--target-cluster)');
+  });
 });
 
 describe('help', () => {
