@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { drWorkflowId } from '../../src/cli/ids.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { exportBarLine } from '../../src/cli/progress.js';
 import { runCli } from './helpers.js';
@@ -73,6 +74,19 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(r.stderr).toContain('target (groupId, clusterName) is required when deliveryType is automated');
   });
 
+  it('a workflow id that breaks the --id rule, for backup and dr alike', async () => {
+    const bad = 'has spaces/and slashes';
+    const backup = await runCli(['backup', '-p', P, '-c', 'c', '--id', bad], { env: NOWHERE });
+    const dr = await runCli(
+      ['dr', '--source-project', P, '--source-cluster', 'c', '--latest', '--delivery-type', 'download', '--id', bad],
+      { env: NOWHERE },
+    );
+    for (const r of [backup, dr]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
+    }
+  });
+
   it('a download restore given target flags, refused by backup and dr in the same words', async () => {
     const T = '65f1a0c0a1b2c3d4e5f60002';
     const rule = 'must be omitted when deliveryType is download (Atlas hands out download links';
@@ -104,6 +118,17 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(dr.code).toBe(2);
     expect(dr.stderr).toContain(`target ${rule}`);
     expect(dr.stderr).toContain('(flag --target-project/--target-cluster)');
+  });
+});
+
+describe('workflow ids', () => {
+  it('a DR id names the target project: same-named targets in two projects are two runs', () => {
+    const source = { groupId: P, clusterName: 'prod' };
+    const a = drWorkflowId(source, { groupId: '65f1a0c0a1b2c3d4e5f60002', clusterName: 'standby' });
+    const b = drWorkflowId(source, { groupId: '65f1a0c0a1b2c3d4e5f60003', clusterName: 'standby' });
+    expect(a).not.toBe(b);
+    expect(a).toBe(`dr-prod-${P}-to-standby-65f1a0c0a1b2c3d4e5f60002`);
+    expect(drWorkflowId(source, undefined)).toBe(`dr-prod-${P}-to-download`);
   });
 });
 

@@ -16,7 +16,7 @@ import {
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_RUN_FAILED } from '../errors.js';
-import { drWorkflowId } from '../ids.js';
+import { checkIdFlag, drWorkflowId } from '../ids.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
 import { oneOf, positiveNumber } from '../parse.js';
@@ -65,7 +65,8 @@ Examples:
   $ atlas-backup dr --file dr-request.yaml
 
 A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
-The workflow id is dr-<source cluster>-to-<target cluster|download>-<source groupId>; one such run at a time.`;
+The workflow id is dr-<source cluster>-<source groupId>-to-<target cluster>-<target groupId> (or -to-download);
+one such run at a time.`;
 
 /** The request flags of `dr`: flag, help, value parser and the request field each sets. */
 const DR_FLAGS: RequestFlag[] = [
@@ -90,7 +91,7 @@ export function registerDr(program: Command): void {
     .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
     .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields');
   addRequestFlags(dr, DR_FLAGS)
-    .option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
+    .option('--id <workflowId>', 'workflow id (default dr-<source cluster>-<groupId>-to-<target cluster>-<groupId>)')
     .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', DR_EXAMPLE)
@@ -98,9 +99,9 @@ export function registerDr(program: Command): void {
       act(async (flags: DrFlags, cmd: Command) => {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
         const input = buildDrRequest(flags);
+        checkIdFlag(flags.id);
         const { source, target } = input;
-        const workflowId =
-          flags.id ?? drWorkflowId(source.groupId, source.clusterName, target?.clusterName ?? 'download');
+        const workflowId = flags.id ?? drWorkflowId(source, target);
         return withClient(globals, async ({ client }) => {
           let handle;
           try {
