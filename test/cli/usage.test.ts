@@ -74,6 +74,16 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(r.stderr).toContain('target (groupId, clusterName) is required when deliveryType is automated');
   });
 
+  it('a disaster-recovery request saying nothing about what to restore names --latest and --snapshot-id', async () => {
+    const r = await runCli(
+      ['dr', '--source-project', P, '--source-cluster', 'c', '--target-project', P, '--target-cluster', 't'],
+      { env: NOWHERE },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('what to restore is required: --latest or --snapshot-id <id>');
+    expect(r.stderr).not.toContain('{ latest: true }');
+  });
+
   it('a workflow id that breaks the --id rule, for backup and dr alike', async () => {
     const bad = 'has spaces/and slashes';
     const backup = await runCli(['backup', '-p', P, '-c', 'c', '--id', bad], { env: NOWHERE });

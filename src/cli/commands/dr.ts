@@ -15,7 +15,7 @@ import {
 } from '../../contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, CliError, EXIT_RUN_FAILED } from '../errors.js';
+import { act, CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { checkIdFlag, drWorkflowId } from '../ids.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
@@ -47,8 +47,20 @@ interface DrFlags {
   json?: boolean;
 }
 
+/** Said instead of the schema's list of `what` forms when neither flags nor file say what to restore. */
+export const NO_WHAT =
+  'what to restore is required: --latest or --snapshot-id <id> ' +
+  '(a dedicated source also takes a point in time: --point-in-time, or --oplog-ts with --oplog-inc)';
+
 export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   const req = requestFrom(DR_FLAGS, { ...f, sourceKind: f.sourceKind ?? (f.file ? undefined : 'dedicated') }, f.file);
+  const what = req.what as Record<string, unknown> | null | undefined;
+  if (
+    what === undefined ||
+    what === null ||
+    (typeof what === 'object' && Object.values(what).every((v) => v === undefined))
+  )
+    throw new UsageError(NO_WHAT);
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(f));
   const flagOf = {
     ...flagsOfFields(DR_FLAGS),
