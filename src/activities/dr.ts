@@ -28,6 +28,17 @@ export function newestCompleted(candidates: Candidate[]): Candidate | undefined 
   return best;
 }
 
+/** What to do when a source has no completed snapshot: only dedicated clusters take on-demand ones. */
+const NO_SNAPSHOT_ADVICE: Record<SourceRef['kind'], string> = {
+  dedicated: 'Take an on-demand snapshot and wait for it, or restore a point in time, then run again.',
+  serverless:
+    'Serverless instances have no on-demand snapshots and no point-in-time restore: ' +
+    'wait for the next scheduled snapshot, then run again.',
+  flex:
+    'Flex clusters have no on-demand snapshots and no point-in-time restore: ' +
+    'wait for the next daily snapshot Atlas takes, then run again.',
+};
+
 const where = (src: SourceRef) => `${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`;
 
 /** A given snapshot must be completed; else the newest completed one of the list. */
@@ -49,7 +60,7 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
   if (best) return { chosen: best, count: candidates.filter((c) => c.completed).length };
   const message =
     `No completed snapshot of ${where(source)} to restore (${candidates.length} listed, none completed). ` +
-    'Take an on-demand snapshot and wait for it, or restore a point in time, then run again.';
+    NO_SNAPSHOT_ADVICE[source.kind];
   throw terminalFailure('NoCompletedSnapshot', message, {
     resource: 'snapshot',
     listed: candidates.length,

@@ -1,6 +1,7 @@
 // Turns Atlas outcomes into Temporal outcomes, by the contract's one retry table: retry it (409,
 // 429, 5xx, network, UNFINISHED_ON_DEMAND_SNAPSHOT), stop (other 4xx, permanent 409s), or "not
 // finished yet" (retry-as-poll).
+import { asyncLocalStorage } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import { AtlasApiError } from '../atlas/index.js';
 import { adviceForAtlasError, NOT_FINISHED, type TerminalFailureType } from '../contract/index.js';
@@ -9,6 +10,8 @@ export interface CallContext {
   operation: string;
   groupId: string;
   clusterName?: string;
+  /** The run's workflow type, so advice fits its command; defaults to the current activity's. */
+  workflowType?: string;
 }
 
 function where(ctx: CallContext): string {
@@ -37,12 +40,16 @@ export function toActivityFailure(err: unknown, ctx: CallContext): Error {
     });
   }
   return ApplicationFailure.create({
-    message: `${base}. ${adviceForAtlasError(err.httpStatus, err.errorCode)}`,
+    message: `${base}. ${adviceForAtlasError(err.httpStatus, err.errorCode, workflowTypeOf(ctx))}`,
     type: err.errorCode || `HTTP_${err.httpStatus ?? 'ERROR'}`,
     nonRetryable: true,
     details,
   });
 }
+
+// Activities are shared by both workflows: the activity context says whose step this is.
+const workflowTypeOf = (ctx: CallContext): string | undefined =>
+  ctx.workflowType ?? asyncLocalStorage.getStore()?.info.workflowType;
 
 /** Runs one Atlas call and translates its failure. */
 export async function atlasCall<T>(ctx: CallContext, fn: () => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
+import { DOWNLOAD_HAS_NO_TARGET } from './later-rules.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
 
@@ -115,11 +116,7 @@ export const disasterRecoveryBaseSchema = z
     // Seed 003: automated and pointInTime restores need a target cluster and project.
     if (delivery !== 'download' && !r.target)
       issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
-    if (delivery === 'download' && r.target)
-      issue(
-        ['target'],
-        'target must be omitted when deliveryType is download (Atlas hands out download links instead)',
-      );
+    if (delivery === 'download' && r.target) issue(['target'], `target ${DOWNLOAD_HAS_NO_TARGET}`);
   })
   .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) }));
 

@@ -28,7 +28,12 @@ interface AtlasErrorRule {
   retry?: boolean;
   /** What an operator can do about it, when the run stops on it. */
   advice?: string;
+  /** Advice that fits one workflow better than `advice` (keyed by workflow type), e.g. a command's own flags. */
+  adviceIn?: Readonly<Partial<Record<AdviceWorkflowType, string>>>;
 }
+
+/** The workflows whose runs can stop on an Atlas error (their registered workflow types). */
+export type AdviceWorkflowType = 'backupPipeline' | 'disasterRecovery';
 
 /** Atlas error codes (and the client's own) that need more than their HTTP status to judge. */
 export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
@@ -65,9 +70,18 @@ export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
     advice: 'Create the export bucket in this project first, or pass the id of an existing one.',
   },
   RESTORE_JOB_NOT_FOUND: { advice: 'The restore job no longer exists; check it in the Atlas UI.' },
-  CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: { advice: 'This is a flex cluster: use the flex source kind.' },
+  CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: {
+    advice: 'This is a flex cluster: use the flex source kind.',
+    adviceIn: {
+      // The pipeline takes on-demand snapshots and exports them, which only dedicated clusters have.
+      backupPipeline:
+        'This is a flex cluster: the backup pipeline runs on dedicated clusters only ' +
+        '(Atlas snapshots flex clusters daily by itself); restore one with: atlas-backup dr --source-kind flex',
+      disasterRecovery: 'This is a flex cluster: use the flex source kind (--source-kind flex).',
+    },
+  },
   CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: {
-    advice: 'This is not a flex cluster: use the dedicated or serverless source kind.',
+    advice: 'This is not a flex cluster: use the dedicated or serverless source kind (--source-kind).',
   },
   CLUSTER_PAUSED_CANNOT_RESTORE: { advice: 'Resume the target cluster, then run again.' },
   INVALID_PIT_RESTORE_TIME: { advice: 'Pick a point in time inside the cluster’s continuous-backup window.' },
@@ -89,9 +103,10 @@ export function isRetryableAtlasError(httpStatus: number | undefined, errorCode:
   return httpStatus === 409 || httpStatus === 429 || httpStatus >= 500;
 }
 
-/** What an operator can do about an Atlas error that stopped a step. */
-export function adviceForAtlasError(httpStatus: number | undefined, errorCode: string): string {
-  const advice = ATLAS_ERROR_RULES[errorCode]?.advice;
+/** What an operator can do about an Atlas error that stopped a step of a run of `workflowType`. */
+export function adviceForAtlasError(httpStatus: number | undefined, errorCode: string, workflowType?: string): string {
+  const rule = ATLAS_ERROR_RULES[errorCode];
+  const advice = rule?.adviceIn?.[workflowType as AdviceWorkflowType] ?? rule?.advice;
   if (advice) return advice;
   switch (httpStatus) {
     case 401:

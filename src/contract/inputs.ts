@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
+import { downloadTargetProblems } from './later-rules.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -140,7 +141,7 @@ export const backupPipelineBaseSchema = z.strictObject({
   timeouts: timeoutsSchema.prefault({}),
 });
 
-/** Rules added since the first release (issue 12): numbers Atlas and Temporal can represent. */
+/** Rules added since the first release: numbers Atlas and Temporal can represent (issue 12), download targets. */
 export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseSchema>>[] = [
   {
     patchId: 'input-rules-int32-and-durations',
@@ -158,6 +159,16 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
         'timeouts.callSeconds': i.timeouts.callSeconds,
       }),
     ],
+  },
+  {
+    // Issue 11: a download restore with a target was accepted and the target silently ignored;
+    // `dr` refused it from the start, in the same words.
+    patchId: 'input-rules-download-without-target',
+    problems: (i) =>
+      downloadTargetProblems(i.restore?.deliveryType, {
+        'restore.targetGroupId': i.restore?.targetGroupId,
+        'restore.targetClusterName': i.restore?.targetClusterName,
+      }),
   },
 ];
 

@@ -57,6 +57,21 @@ export function backoffProblems(prefix: string, b: Backoff): RuleProblem[] {
   return problems;
 }
 
+/** Why a download restore takes no target: the one wording `backup` and `dr` both refuse it with. */
+export const DOWNLOAD_HAS_NO_TARGET =
+  'must be omitted when deliveryType is download (Atlas hands out download links instead of restoring into a cluster)';
+
+/** Each given target field of a download restore is refused, naming the field. */
+export function downloadTargetProblems(
+  deliveryType: string | undefined,
+  fields: Record<string, string | undefined>,
+): RuleProblem[] {
+  if (deliveryType !== 'download') return [];
+  return Object.entries(fields)
+    .filter(([, v]) => v !== undefined)
+    .map(([path]) => ({ path, message: `${path} ${DOWNLOAD_HAS_NO_TARGET}` }));
+}
+
 /** Adds a rule's problems to a zod refinement, naming each field. */
 export function addProblems(
   ctx: { addIssue(issue: { code: 'custom'; path: string[]; message: string }): void },

@@ -89,7 +89,7 @@ const failureOf = (p: Promise<unknown>) =>
   );
 
 async function newCluster(
-  kind: 'replicaSet' | 'flex' = 'replicaSet',
+  kind: 'replicaSet' | 'flex' | 'serverless' = 'replicaSet',
   groupId: string = GROUP,
   h: Harness = main,
 ): Promise<string> {
@@ -346,5 +346,41 @@ describe('cancelRestore and verifyTargetIdle', () => {
       via: 'getCluster',
       attempts: 2,
     });
+  });
+});
+
+describe('advice fits the command whose run stopped (issue 11)', () => {
+  /** Runs one activity as the first attempt of a run of `workflowType`. */
+  function asStepOf<K extends keyof Activities>(workflowType: string, name: K, ...args: Parameters<Activities[K]>) {
+    const info = { attempt: 1, workflowExecution: newRun(), activityType: name, workflowType };
+    const env = new MockActivityEnvironment(info, { logger: quiet });
+    return env.run(main.acts[name] as (...a: Parameters<Activities[K]>) => Result<K>, ...args) as Result<K>;
+  }
+
+  it('backup on a flex cluster says the pipeline is for dedicated clusters, not to use the flex kind', async () => {
+    const clusterName = await newCluster('flex');
+    const input = { groupId: GROUP, clusterName, description: 'nightly', retentionInDays: 3 };
+    const err = await failureOf(asStepOf('backupPipeline', 'takeSnapshot', input));
+    expect(err.type).toBe('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+    expect(err.message).not.toContain('flex source kind');
+    expect(err.message).toContain('the backup pipeline runs on dedicated clusters only');
+    expect(err.message).toContain('atlas-backup dr --source-kind flex');
+  });
+
+  it('dr on a flex cluster named as dedicated points at the flex source kind', async () => {
+    const clusterName = await newCluster('flex');
+    const source = { kind: 'dedicated' as const, groupId: GROUP, clusterName };
+    const err = await failureOf(asStepOf('disasterRecovery', 'selectDrSnapshot', { source }));
+    expect(err.type).toBe('CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API');
+    expect(err.message).toContain('use the flex source kind (--source-kind flex)');
+  });
+
+  it('a serverless source without a completed snapshot is not told to take an on-demand snapshot', async () => {
+    const clusterName = await newCluster('serverless');
+    const source = { kind: 'serverless' as const, groupId: GROUP, clusterName };
+    const err = await failureOf(asStepOf('disasterRecovery', 'selectDrSnapshot', { source }));
+    expect(err.type).toBe('NoCompletedSnapshot');
+    expect(err.message).not.toMatch(/on-demand snapshot and wait|restore a point in time/);
+    expect(err.message).toContain('wait for the next scheduled snapshot');
   });
 });

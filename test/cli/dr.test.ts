@@ -46,7 +46,7 @@ describe('atlas-backup dr / approve / reject', () => {
     const started = await env.cli([...drArgs(), '--production']);
     expect(started.stderr).toBe('');
     const id = started.stdout.trim();
-    expect(id).toBe(`dr-${env.ids.other}-to-${env.ids.target}-${env.ids.projectId}`);
+    expect(id).toBe(`dr-${env.ids.other}-${env.ids.projectId}-to-${env.ids.target}-${env.ids.targetProjectId}`);
     await awaitingApproval(id);
     const shown = await env.cli(['status', id]);
     expect(shown.stdout).toMatch(new RegExp(`approval\\s+WAITING until .*overwrite cluster '${env.ids.target}'`));

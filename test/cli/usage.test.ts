@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { drWorkflowId } from '../../src/cli/ids.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { exportBarLine } from '../../src/cli/progress.js';
 import { runCli } from './helpers.js';
@@ -107,6 +108,73 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     const r = await runCli(['dr', '--source-project', P, '--source-cluster', 'c', '--latest'], { env: NOWHERE });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('target (groupId, clusterName) is required when deliveryType is automated');
+  });
+
+  it('a disaster-recovery request saying nothing about what to restore names --latest and --snapshot-id', async () => {
+    const r = await runCli(
+      ['dr', '--source-project', P, '--source-cluster', 'c', '--target-project', P, '--target-cluster', 't'],
+      { env: NOWHERE },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('what to restore is required: --latest or --snapshot-id <id>');
+    expect(r.stderr).not.toContain('{ latest: true }');
+  });
+
+  it('a workflow id that breaks the --id rule, for backup and dr alike', async () => {
+    const bad = 'has spaces/and slashes';
+    const backup = await runCli(['backup', '-p', P, '-c', 'c', '--id', bad], { env: NOWHERE });
+    const dr = await runCli(
+      ['dr', '--source-project', P, '--source-cluster', 'c', '--latest', '--delivery-type', 'download', '--id', bad],
+      { env: NOWHERE },
+    );
+    for (const r of [backup, dr]) {
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
+    }
+  });
+
+  it('a download restore given target flags, refused by backup and dr in the same words', async () => {
+    const T = '65f1a0c0a1b2c3d4e5f60002';
+    const rule = 'must be omitted when deliveryType is download (Atlas hands out download links';
+    const backup = await runCli(
+      ['backup', '-p', P, '-c', 'c', '--restore', 'download', '--target-project', T, '--target-cluster', 't'],
+      { env: NOWHERE },
+    );
+    expect(backup.code).toBe(2);
+    expect(backup.stderr).toContain(`restore.targetGroupId ${rule}`);
+    expect(backup.stderr).toMatch(/restore\.targetGroupId [^;]*\(flag --target-project\)/);
+    expect(backup.stderr).toMatch(/restore\.targetClusterName [^;]*\(flag --target-cluster\)/);
+    const dr = await runCli(
+      [
+        'dr',
+        '--source-project',
+        P,
+        '--source-cluster',
+        'c',
+        '--latest',
+        '--delivery-type',
+        'download',
+        '--target-project',
+        T,
+        '--target-cluster',
+        't',
+      ],
+      { env: NOWHERE },
+    );
+    expect(dr.code).toBe(2);
+    expect(dr.stderr).toContain(`target ${rule}`);
+    expect(dr.stderr).toContain('(flag --target-project/--target-cluster)');
+  });
+});
+
+describe('workflow ids', () => {
+  it('a DR id names the target project: same-named targets in two projects are two runs', () => {
+    const source = { groupId: P, clusterName: 'prod' };
+    const a = drWorkflowId(source, { groupId: '65f1a0c0a1b2c3d4e5f60002', clusterName: 'standby' });
+    const b = drWorkflowId(source, { groupId: '65f1a0c0a1b2c3d4e5f60003', clusterName: 'standby' });
+    expect(a).not.toBe(b);
+    expect(a).toBe(`dr-prod-${P}-to-standby-65f1a0c0a1b2c3d4e5f60002`);
+    expect(drWorkflowId(source, undefined)).toBe(`dr-prod-${P}-to-download`);
   });
 });
 

@@ -78,6 +78,16 @@ describe('backupPipeline input', () => {
     expect(problems({ ...base, restore: { deliveryType: 'download' } })).toEqual([]);
   });
 
+  it('refuses a download restore given a target, naming each target field (as dr does)', () => {
+    const restore = { deliveryType: 'download', targetGroupId: '65f1a0c0a1b2c3d4e5f60002', targetClusterName: 't' };
+    expect(problems({ ...base, restore })).toEqual([
+      'restore.targetGroupId must be omitted when deliveryType is download ' +
+        '(Atlas hands out download links instead of restoring into a cluster)',
+      'restore.targetClusterName must be omitted when deliveryType is download ' +
+        '(Atlas hands out download links instead of restoring into a cluster)',
+    ]);
+  });
+
   it('takes exactly one form of point in time, with Atlas minimums', () => {
     const target = { targetGroupId: base.groupId, targetClusterName: 'restore-here' };
     expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target } })).toEqual([

@@ -209,6 +209,23 @@ describe('backupPipeline', () => {
     expect(await ctx.sim.admin.counters()).toEqual(before);
   });
 
+  it('refuses a direct start of a download restore with a target, naming the fields, before Atlas calls', async () => {
+    const before = await ctx.sim.admin.counters();
+    const restore = { deliveryType: 'download' as const, targetGroupId: groupId, targetClusterName: replicaSet };
+    const err = await ctx.client.workflow
+      .execute(backupPipeline, {
+        taskQueue: ctx.worker.taskQueue,
+        workflowId: uniqueId('download-target'),
+        args: [{ groupId, clusterName: replicaSet, restore }],
+      })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(WorkflowFailedError);
+    const message = String((err as WorkflowFailedError).cause?.message);
+    expect(message).toContain('restore.targetGroupId must be omitted when deliveryType is download');
+    expect(message).toContain('restore.targetClusterName must be omitted when deliveryType is download');
+    expect(await ctx.sim.admin.counters()).toEqual(before);
+  });
+
   it('shows export progress through getPipelineStatus while the export runs', async () => {
     const slow = await startTestSimulator({
       timeScale: 1,

@@ -30,19 +30,31 @@ describe('workflow replay against recorded histories', () => {
     for (const r of results) expect(r.error, `${r.workflowId}: ${String(r.error)}`).toBeUndefined();
   });
 
-  it('replays a run started before a tightened input rule along the path it took then (patch-gated rule)', async () => {
-    // The recorded run's input, with a retention the later int32 rule refuses: code without the gate
-    // would fail the run on entry where the history shows its first activity (non-determinism).
-    const history = JSON.parse(
-      readFileSync(join(dir, 'pipeline-replica-set-export-automated-restore.json'), 'utf8'),
-    ) as {
+  // Each tightened input rule: a recorded run's input changed so the later rule refuses it. Code
+  // without the patch gate would fail the run on entry where the history shows its first activity.
+  it.each([
+    {
+      rule: 'int32 retention',
+      fixture: 'pipeline-replica-set-export-automated-restore.json',
+      change: (i: Record<string, unknown>) => ({ ...i, snapshot: { retentionInDays: 2 ** 31 } }),
+    },
+    {
+      rule: 'download restore without a target',
+      fixture: 'pipeline-download-restore.json',
+      change: (i: Record<string, unknown>) => ({
+        ...i,
+        restore: { deliveryType: 'download', targetGroupId: '65f1a0c0a1b2c3d4e5f60002', targetClusterName: 'x' },
+      }),
+    },
+  ])('replays a run started before the $rule rule along the path it took then (patch-gated)', async (c) => {
+    const history = JSON.parse(readFileSync(join(dir, c.fixture), 'utf8')) as {
       events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[];
     };
     const payload = history.events[0]!.workflowExecutionStartedEventAttributes!.input.payloads[0]!;
     const input = JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) as Record<string, unknown>;
-    payload.data = Buffer.from(JSON.stringify({ ...input, snapshot: { retentionInDays: 2 ** 31 } })).toString('base64');
+    payload.data = Buffer.from(JSON.stringify(c.change(input))).toString('base64');
     await expect(
-      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'old-retention'),
+      Worker.runReplayHistory({ workflowBundle: { codePath: inject('workflowBundlePath') } }, history, 'old-input'),
     ).resolves.toBeUndefined();
   });
 });

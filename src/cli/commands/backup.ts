@@ -5,7 +5,8 @@ import type { RunOutcome } from '../live.js';
 import type { Command } from 'commander';
 import type { PipelineResult } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, UsageError } from '../errors.js';
+import { act } from '../errors.js';
+import { checkIdFlag } from '../ids.js';
 import { startBackup } from '../start.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from './request.js';
 import { summarize } from './summary.js';
@@ -35,8 +36,7 @@ export function registerBackup(program: Command): void {
       act(async (flags: RequestFlags & { id?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
         const input = buildBackupRequest(flags);
-        if (flags.id !== undefined && !/^[\w.:-]{1,200}$/.test(flags.id))
-          throw new UsageError('--id must be 1-200 letters, digits, ".", ":", "_" or "-"');
+        checkIdFlag(flags.id);
         return withClient(globals, async ({ client }) => {
           const handle = await startBackup(client, input, taskQueueOf(globals), flags.id);
           const summary = (o: RunOutcome) => summarize(o.status, o.result as PipelineResult | undefined, o.failure);

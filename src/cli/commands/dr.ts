@@ -15,8 +15,8 @@ import {
 } from '../../contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, CliError, EXIT_RUN_FAILED } from '../errors.js';
-import { drWorkflowId } from '../ids.js';
+import { act, CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { checkIdFlag, drWorkflowId } from '../ids.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
 import { oneOf, positiveNumber } from '../parse.js';
@@ -47,8 +47,20 @@ interface DrFlags {
   json?: boolean;
 }
 
+/** Said instead of the schema's list of `what` forms when neither flags nor file say what to restore. */
+export const NO_WHAT =
+  'what to restore is required: --latest or --snapshot-id <id> ' +
+  '(a dedicated source also takes a point in time: --point-in-time, or --oplog-ts with --oplog-inc)';
+
 export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   const req = requestFrom(DR_FLAGS, { ...f, sourceKind: f.sourceKind ?? (f.file ? undefined : 'dedicated') }, f.file);
+  const what = req.what as Record<string, unknown> | null | undefined;
+  if (
+    what === undefined ||
+    what === null ||
+    (typeof what === 'object' && Object.values(what).every((v) => v === undefined))
+  )
+    throw new UsageError(NO_WHAT);
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(f));
   const flagOf = {
     ...flagsOfFields(DR_FLAGS),
@@ -65,7 +77,8 @@ Examples:
   $ atlas-backup dr --file dr-request.yaml
 
 A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
-The workflow id is dr-<source cluster>-to-<target cluster|download>-<source groupId>; one such run at a time.`;
+The workflow id is dr-<source cluster>-<source groupId>-to-<target cluster>-<target groupId> (or -to-download);
+one such run at a time.`;
 
 /** The request flags of `dr`: flag, help, value parser and the request field each sets. */
 const DR_FLAGS: RequestFlag[] = [
@@ -90,7 +103,7 @@ export function registerDr(program: Command): void {
     .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
     .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields');
   addRequestFlags(dr, DR_FLAGS)
-    .option('--id <workflowId>', 'workflow id (default dr-<source>-to-<target>-<groupId>)')
+    .option('--id <workflowId>', 'workflow id (default dr-<source cluster>-<groupId>-to-<target cluster>-<groupId>)')
     .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
     .option('--json', 'machine-readable output')
     .addHelpText('after', DR_EXAMPLE)
@@ -98,9 +111,9 @@ export function registerDr(program: Command): void {
       act(async (flags: DrFlags, cmd: Command) => {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
         const input = buildDrRequest(flags);
+        checkIdFlag(flags.id);
         const { source, target } = input;
-        const workflowId =
-          flags.id ?? drWorkflowId(source.groupId, source.clusterName, target?.clusterName ?? 'download');
+        const workflowId = flags.id ?? drWorkflowId(source, target);
         return withClient(globals, async ({ client }) => {
           let handle;
           try {
