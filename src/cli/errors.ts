@@ -1,5 +1,5 @@
 // Exit codes and the one-line error every command prints. Stack traces only with --verbose.
-import { InvalidInputError } from '../contract/index.js';
+import { ALL_SEARCH_ATTRIBUTES, InvalidInputError } from '../contract/index.js';
 import { ConfigError } from '../config.js';
 
 export const EXIT_OK = 0;
@@ -25,9 +25,42 @@ export class UsageError extends CliError {
   }
 }
 
-/** Maps any error to (exit code, one line). Input and configuration problems are exit 2. */
-export function describeError(err: unknown): { exitCode: number; line: string } {
+// How Temporal says a namespace lacks a search attribute: on start (SQL and Elasticsearch visibility) and on a
+// list query that filters on one.
+const MISSING_SEARCH_ATTRIBUTE = [
+  /Namespace (\S+) has no mapping defined for search attribute (\w+)/,
+  /search attribute (\w+) is not defined/i,
+  /invalid search attribute: (\w+)/,
+];
+
+/** The namespace is not set up: one line naming the attribute, all of ours, and `atlas-backup setup`. */
+function missingSearchAttribute(err: unknown, namespaceInUse?: string): string | undefined {
+  // The SDK wraps the gRPC error ("Failed to start Workflow"); the server's words are in its cause.
+  for (let e = err, depth = 0; e instanceof Error && depth < 4; e = e.cause, depth++) {
+    const text = `${e.message} ${String((e as { details?: unknown }).details ?? '')}`;
+    for (const re of MISSING_SEARCH_ATTRIBUTE) {
+      const m = re.exec(text);
+      if (!m) continue;
+      const [namespace, name] = m.length === 3 ? [m[1], m[2]] : [undefined, m[1]];
+      const ours = ALL_SEARCH_ATTRIBUTES.map((k) => k.name).join(', ');
+      const where = namespace ?? namespaceInUse ?? '(the one in use)';
+      return (
+        `namespace ${where} lacks the search attribute ${name}; atlas-backup needs ${ours}: ` +
+        'register them with `atlas-backup setup` (same --address/--namespace), then run this again'
+      );
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Maps any error to (exit code, one line). Input and configuration problems are exit 2; so is a namespace
+ * without our search attributes: nothing ran, and the same command fails until the operator runs setup.
+ */
+export function describeError(err: unknown, namespace?: string): { exitCode: number; line: string } {
   if (err instanceof CliError) return { exitCode: err.exitCode, line: err.message };
+  const notSetUp = missingSearchAttribute(err, namespace);
+  if (notSetUp) return { exitCode: EXIT_BAD_INPUT, line: notSetUp };
   if (err instanceof InvalidInputError)
     return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
   if (err instanceof ConfigError)

@@ -3,6 +3,7 @@
 // field; --verbose adds the stack trace.
 import { createRequire } from 'node:module';
 import { Command, CommanderError, Option } from 'commander';
+import { temporalConfig, type GlobalFlags } from './connect.js';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
 import { registerCancel } from './commands/cancel.js';
@@ -12,6 +13,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDr } from './commands/dr.js';
 import { registerList } from './commands/list.js';
 import { registerSchedule } from './commands/schedule/index.js';
+import { registerSetup } from './commands/setup.js';
 import { registerSimulator } from './commands/simulator.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
@@ -67,6 +69,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerCancel,
     registerSchedule,
     registerWorker,
+    registerSetup,
     registerSimulator,
     registerCodecServer,
     registerDemo,
@@ -87,12 +90,21 @@ export async function main(argv: string[] = process.argv): Promise<number> {
         ? 0
         : EXIT_BAD_INPUT;
     }
-    const { exitCode, line } = describeError(err);
+    const { exitCode, line } = describeError(err, namespaceInUse(program));
     process.stderr.write(`atlas-backup: ${line}\n`);
     if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
     return exitCode;
   }
   return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
+
+/** The namespace the command used, for error lines that name it (undefined when the configuration is bad). */
+function namespaceInUse(program: Command): string | undefined {
+  try {
+    return temporalConfig(program.opts<GlobalFlags>()).namespace;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Entry point of bin/atlas-backup.js. */

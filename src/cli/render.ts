@@ -40,6 +40,7 @@ export function renderStatus(s: LiveStatus): string {
     lines.push(
       `  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`,
     );
+  if (s.workerNotice) lines.push(`  worker      ${s.workerNotice}`);
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
     const nextPoll = s.pending.nextAttemptAt ? `, next poll ${s.pending.nextAttemptAt}` : '';
@@ -73,5 +74,6 @@ export function statusLine(s: LiveStatus): string {
   if (s.exportProgress)
     parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
   if (s.lastError) parts.push(`error="${s.lastError.message}"`);
+  if (s.workerNotice) parts.push(`worker="${s.workerNotice}"`);
   return parts.filter(Boolean).join(' ');
 }

@@ -2,11 +2,26 @@
 // the workflow cannot see, so the live view merges the workflow's `status` query with the pending
 // activity Temporal holds: its attempt, the details of its last "not finished" failure (the latest
 // Atlas state and export progress) and when the next poll is due.
-import type { WorkflowHandle } from '@temporalio/client';
+import { isGrpcDeadlineError, type WorkflowExecutionDescription, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, type ProtoFailure } from '@temporalio/common';
+import proto from '@temporalio/proto';
 // The SDK's own client decodes failures with this helper; it is pinned with the SDK (1.24.0).
 import { decodeOptionalFailureToOptionalError } from '@temporalio/common/lib/internal-non-workflow/index.js';
-import { NOT_FINISHED, statusQuery, type DrStatus, type RunStatus } from '../contract/index.js';
+import {
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  NOT_FINISHED,
+  statusQuery,
+  type DrStatus,
+  type Phase,
+  type RunStatus,
+} from '../contract/index.js';
+
+const { TaskQueueKind, TaskQueueType } = proto.temporal.api.enums.v1;
+
+/** How long `status` waits on the status query (and on describing the task queue) before answering without it. */
+export const STATUS_QUERY_TIMEOUT_MS = 5_000;
 
 export interface PendingStep {
   activity: string;
@@ -30,6 +45,11 @@ export interface LiveStatus
   startTime: string;
   closeTime?: string;
   pending?: PendingStep;
+  /**
+   * Set when the workflow could not answer the status query (no worker polls its task queue, or none
+   * answered in time): what is shown then comes from Temporal's description of the run only.
+   */
+  workerNotice?: string;
 }
 
 type Timestamp = { seconds?: { toNumber(): number } | number | null; nanos?: number | null } | null | undefined;
@@ -62,11 +82,71 @@ async function lastFailureOf(
   };
 }
 
+/**
+ * How many workers poll the run's workflow task queue (Temporal lists pollers seen in the last few
+ * minutes); undefined when the server would not say (then the query is tried, with its deadline).
+ */
+export async function workflowPollers(handle: WorkflowHandle, taskQueue: string): Promise<number | undefined> {
+  const { client } = handle;
+  const request = {
+    namespace: client.options.namespace,
+    taskQueue: { name: taskQueue, kind: TaskQueueKind.TASK_QUEUE_KIND_NORMAL },
+    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
+  };
+  const described = await client.connection
+    .withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () => client.workflowService.describeTaskQueue(request))
+    .catch(() => undefined);
+  return described ? (described.pollers?.length ?? 0) : undefined;
+}
+
+/** What the run's description alone says: the phase its BackupPhase search attribute holds, no timeline. */
+function describedStatus(d: WorkflowExecutionDescription): RunStatus {
+  const sa = d.typedSearchAttributes;
+  return {
+    kind: d.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline',
+    phase: (sa.get(BackupPhase) ?? 'starting') as Phase,
+    groupId: sa.get(AtlasProject) ?? '',
+    clusterName: sa.get(AtlasCluster) ?? '',
+    ids: {},
+    steps: [],
+    attempts: 0,
+    notes: [],
+  };
+}
+
+/**
+ * The status query, unless no worker could answer it: a query waits for a worker, so with none polling
+ * the run's task queue it would hang until its deadline. Then (or when the query times out) the status
+ * comes from describe() with a notice saying why.
+ */
+async function queriedStatus(
+  handle: WorkflowHandle,
+  d: WorkflowExecutionDescription,
+): Promise<{ status: RunStatus | DrStatus; workerNotice?: string }> {
+  if (d.status.name !== 'RUNNING') return { status: await handle.query<RunStatus | DrStatus>(statusQuery.name) };
+  const queue = d.taskQueue;
+  const start = `start one with: atlas-backup worker --task-queue ${queue}`;
+  if ((await workflowPollers(handle, queue)) === 0) {
+    return { status: describedStatus(d), workerNotice: `no worker is polling task queue ${queue}: ${start}` };
+  }
+  try {
+    const status = await handle.client.connection.withDeadline(Date.now() + STATUS_QUERY_TIMEOUT_MS, () =>
+      handle.query<RunStatus | DrStatus>(statusQuery.name),
+    );
+    return { status };
+  } catch (err) {
+    if (!isGrpcDeadlineError(err)) throw err;
+    const waited = `${STATUS_QUERY_TIMEOUT_MS / 1000} s`;
+    return {
+      status: describedStatus(d),
+      workerNotice: `no worker on task queue ${queue} answered the status query within ${waited} (busy or stuck?)`,
+    };
+  }
+}
+
 export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> {
-  const [description, status] = await Promise.all([
-    handle.describe(),
-    handle.query<RunStatus | DrStatus>(statusQuery.name),
-  ]);
+  const description = await handle.describe();
+  const { status, workerNotice } = await queriedStatus(handle, description);
   const live: LiveStatus = {
     ...status,
     workflowId: description.workflowId,
@@ -74,6 +154,7 @@ export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> 
     executionStatus: description.status.name,
     startTime: description.startTime.toISOString(),
     closeTime: description.closeTime?.toISOString(),
+    workerNotice,
   };
   const pending = description.raw.pendingActivities?.[0];
   if (pending) {
