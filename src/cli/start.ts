@@ -54,8 +54,22 @@ export async function runningBackupOf(
   clusterName: string,
 ): Promise<string | undefined> {
   const query = runningBackupsQuery(groupId, clusterName);
-  for await (const wf of client.workflow.list({ query, pageSize: 1 })) return wf.workflowId;
+  for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
+    if (await stillRunning(client, wf.workflowId, wf.runId)) return wf.workflowId;
+  }
   return undefined;
+}
+
+/**
+ * Visibility is eventually consistent: a run that just closed can still be listed as Running for a
+ * moment. The run's own description is authoritative, so a closed one never blocks a new backup.
+ */
+async function stillRunning(client: Client, workflowId: string, runId: string): Promise<boolean> {
+  const d = await client.workflow
+    .getHandle(workflowId, runId)
+    .describe()
+    .catch(() => undefined);
+  return d === undefined || d.status.name === 'RUNNING';
 }
 
 /** backup-<cluster>-<groupId>-20261122T031500123Z */
@@ -73,8 +87,8 @@ async function earlierRunningBackup(
   for await (const wf of client.workflow.list({ query, pageSize: 10 })) {
     if (wf.workflowId === ours.workflowId) continue;
     const t = wf.startTime.getTime();
-    if (t < ours.startTime.getTime() || (t === ours.startTime.getTime() && wf.workflowId < ours.workflowId))
-      return wf.workflowId;
+    const earlier = t < ours.startTime.getTime() || (t === ours.startTime.getTime() && wf.workflowId < ours.workflowId);
+    if (earlier && (await stillRunning(client, wf.workflowId, wf.runId))) return wf.workflowId;
   }
   return undefined;
 }
