@@ -1,15 +1,10 @@
 // Status of a run for the CLI: the lead's getRunStatus while it runs (query + describe), and for a
 // closed run the result Temporal stored, so `status` works even when no worker is up to answer a
 // query. followRun() is the live view shared by `watch`, `backup --wait` and the demo.
-import {
-  WorkflowFailedError,
-  type Client,
-  type WorkflowExecutionDescription,
-  type WorkflowHandle,
-} from '@temporalio/client';
+import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
-import { getRunStatus, type LiveStatus } from '../client/status.js';
-import type { RunResult, RunStatus } from '../contract/index.js';
+import { describedStatus, getRunStatus, type LiveStatus } from '../client/status.js';
+import type { Phase, RunResult, RunStatus } from '../contract/index.js';
 import { renderStatus, statusLine } from './render.js';
 import { exportBarLine } from './progress.js';
 
@@ -45,28 +40,15 @@ export async function closedOutcome(
   }
 }
 
-/** A closed run without a result of ours (terminated, timed out): what visibility knows. */
-function visibleStatus(d: WorkflowExecutionDescription, failure?: string): RunStatus {
-  const closed = d.status.name === 'COMPLETED' ? 'completed' : d.status.name === 'CANCELLED' ? 'cancelled' : 'failed';
-  return {
-    kind: d.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline',
-    phase: closed,
-    groupId: String(d.searchAttributes?.AtlasProject?.[0] ?? ''),
-    clusterName: String(d.searchAttributes?.AtlasCluster?.[0] ?? ''),
-    ids: {},
-    steps: [],
-    attempts: 0,
-    lastError: failure ? { message: failure } : undefined,
-    notes: [],
-  };
-}
-
 /** Live status of a running run; for a closed one, the final status its result embeds. */
 export async function fetchStatus(client: Client, handle: WorkflowHandle): Promise<RunOutcome> {
   const description = await handle.describe();
-  if (description.status.name === 'RUNNING') return { status: await getRunStatus(handle) };
+  if (description.status.name === 'RUNNING') return { status: await getRunStatus(handle, description) };
   const closed = await closedOutcome(handle);
-  const final = closed.status ?? visibleStatus(description, closed.failure);
+  // A closed run without a result of ours (terminated, timed out): what its description knows.
+  const { name } = description.status;
+  const closedPhase: Phase = name === 'COMPLETED' ? 'completed' : name === 'CANCELLED' ? 'cancelled' : 'failed';
+  const final = closed.status ?? describedStatus(description, closedPhase);
   const status: LiveStatus = {
     ...final,
     lastError:

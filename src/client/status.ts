@@ -99,12 +99,15 @@ export async function workflowPollers(handle: WorkflowHandle, taskQueue: string)
   return described ? (described.pollers?.length ?? 0) : undefined;
 }
 
-/** What the run's description alone says: the phase its BackupPhase search attribute holds, no timeline. */
-function describedStatus(d: WorkflowExecutionDescription): RunStatus {
+/**
+ * What the run's description alone says, no timeline: the phase its BackupPhase search attribute holds
+ * (or the one given, for a closed run without a result of ours), project and cluster.
+ */
+export function describedStatus(d: WorkflowExecutionDescription, phase?: Phase): RunStatus {
   const sa = d.typedSearchAttributes;
   return {
     kind: d.type === 'disasterRecovery' ? 'disasterRecovery' : 'backupPipeline',
-    phase: (sa.get(BackupPhase) ?? 'starting') as Phase,
+    phase: phase ?? ((sa.get(BackupPhase) ?? 'starting') as Phase),
     groupId: sa.get(AtlasProject) ?? '',
     clusterName: sa.get(AtlasCluster) ?? '',
     ids: {},
@@ -144,8 +147,12 @@ async function queriedStatus(
   }
 }
 
-export async function getRunStatus(handle: WorkflowHandle): Promise<LiveStatus> {
-  const description = await handle.describe();
+/** `description`: pass the one you already have, to save a round trip. */
+export async function getRunStatus(
+  handle: WorkflowHandle,
+  description?: WorkflowExecutionDescription,
+): Promise<LiveStatus> {
+  description ??= await handle.describe();
   const { status, workerNotice } = await queriedStatus(handle, description);
   const live: LiveStatus = {
     ...status,

@@ -23,7 +23,7 @@ import { RunRecorder } from './recorder.js';
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
   const input = parseWorkflowInput(backupPipelineBaseSchema, PIPELINE_LATER_RULES, request, 'backupPipeline');
   const run = new Pipeline(input);
-  setHandler(statusQuery, () => run.rec.snapshot());
+  setHandler(statusQuery, () => run.rec.statusNow());
   try {
     const snapshotId = await run.snapshot();
     if (input.export) await run.export(snapshotId, input.export);
@@ -201,7 +201,7 @@ class Pipeline {
     this.result.attempts = this.rec.timeline.totalAttempts();
     this.result.atlasRequests = this.rec.atlasRequests;
     this.result.endedAt = new Date().toISOString();
-    this.result.status = this.rec.snapshot();
+    this.result.status = this.rec.statusNow();
     return this.result;
   }
 

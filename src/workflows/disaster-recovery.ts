@@ -41,7 +41,7 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
   const input = parseWorkflowInput(disasterRecoveryBaseSchema, DR_LATER_RULES, request, 'disasterRecovery');
   const run = new DrRun(input);
-  setHandler(drStatusQuery, () => run.rec.snapshot());
+  setHandler(drStatusQuery, () => run.rec.statusNow());
   const gate = new ApprovalGate(run.rec.status);
   setHandler(approveUpdate, (d) => gate.decide('approved', d), { validator: (d) => gate.validate(d) });
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
@@ -314,7 +314,7 @@ class DrRun {
     this.report.outcome = outcome;
     this.report.endedAt = new Date().toISOString();
     this.report.recovery.totalSeconds = seconds(workflowInfo().runStartTime.getTime(), Date.now());
-    this.report.status = this.rec.snapshot();
+    this.report.status = this.rec.statusNow();
     return this.report;
   }
 

@@ -19,7 +19,7 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
   }
 
   /** The status as the `status` query returns it (and the result embeds it). */
-  snapshot(): S {
+  statusNow(): S {
     return { ...this.status, attempts: this.timeline.totalAttempts() };
   }
 
