@@ -32,4 +32,6 @@ run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'tempor
 if (process.env.npm_lifecycle_event !== 'predemo') {
   run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'time-skipping-server.ts')]);
   run(process.execPath, ['--import', 'tsx', join(root, 'src', 'simulator', 'fuzz-tool.ts')]);
+  // A Prometheus server (Debian's package, binary only) scrapes a worker in the metrics test.
+  run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'prometheus-server.ts')]);
 }

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import type { AtlasAuth } from './atlas/index.js';
 import { resolveTemporalConnection, type TemporalConnectionConfig } from './temporal-connection.js';
+import { LOG_LEVELS } from './telemetry/logging.js';
+import type { TelemetryConfig } from './telemetry/runtime.js';
 
 export type { TemporalConnectionConfig } from './temporal-connection.js';
 
@@ -18,6 +20,26 @@ const optionalText = z
 const taskQueueEnvSchema = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1, { error: 'must not be empty' }).default(DEFAULT_TASK_QUEUE),
 });
+
+// Telemetry (src/telemetry): metrics off unless an address is given; JSON logs at INFO by default.
+const telemetryEnv = {
+  WORKER_METRICS_ADDRESS: optionalText.refine(
+    (v) => v === undefined || /^(\[[0-9a-fA-F:]+\]|[^\s:[\]]+):\d{1,5}$/.test(v),
+    {
+      error: 'must be host:port for the Prometheus endpoint, e.g. 0.0.0.0:9464',
+    },
+  ),
+  ATLAS_BACKUP_LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((v) => (v?.trim() ? v.trim().toUpperCase() : 'INFO'))
+    .pipe(z.enum(LOG_LEVELS, { error: 'must be one of trace, debug, info, warn, error' })),
+  WORKER_METRICS_RPO_REFRESH_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(1, { error: 'must be >= 1' })
+    .max(86_400, { error: 'must be <= 86400' })
+    .default(60),
+};
 
 // The worker's variables: the task queue plus Atlas and its own limits.
 const workerEnvSchema = taskQueueEnvSchema.extend({
@@ -47,6 +69,7 @@ const workerEnvSchema = taskQueueEnvSchema.extend({
     .min(1, { error: 'must be >= 1' })
     .max(1000)
     .default(100),
+  ...telemetryEnv,
 });
 
 /*
@@ -104,6 +127,8 @@ export interface WorkerConfig {
   taskQueue: string;
   atlas: { baseUrl: string; auth: AtlasAuth; timeoutMs: number };
   maxConcurrentActivities: number;
+  /** Metrics endpoint, log level, RPO gauge refresh; absent: the defaults (no metrics, INFO). */
+  telemetry?: TelemetryConfig;
 }
 
 export class ConfigError extends Error {
@@ -169,5 +194,10 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS,
     },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    telemetry: {
+      ...(e.WORKER_METRICS_ADDRESS ? { metricsAddress: e.WORKER_METRICS_ADDRESS } : {}),
+      logLevel: e.ATLAS_BACKUP_LOG_LEVEL,
+      rpoRefreshSeconds: e.WORKER_METRICS_RPO_REFRESH_SECONDS,
+    },
   };
 }

@@ -7,6 +7,7 @@ import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
 import { connectionOptions } from './temporal-connection.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
@@ -29,6 +30,7 @@ export interface BuildWorkerOptions {
 export interface BuiltWorker {
   worker: Worker;
   atlas: AtlasClient;
+  connection: NativeConnection;
   /** Closes what this module opened (Atlas pool, and the connection if it opened it). */
   close(): Promise<void>;
 }
@@ -40,6 +42,8 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     auth: config.atlas.auth,
     headersTimeoutMs: config.atlas.timeoutMs,
     bodyTimeoutMs: config.atlas.timeoutMs,
+    // Request metrics and logs only for a worker configured for telemetry (runWorkerFromEnv).
+    ...(config.telemetry ? { observer: atlasObserver() } : {}),
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({
@@ -55,6 +59,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
   return {
     worker,
     atlas,
+    connection,
     async close() {
       await atlas.close();
       if (!options.connection) await connection.close();
@@ -66,7 +71,10 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
   const dataConverter = dataConverterFromEnv(env);
+  // Before any connection: the Runtime (JSON logs, metrics exporter) cannot be replaced later.
+  installRuntime(config.telemetry ?? DEFAULT_TELEMETRY);
   const built = await buildWorker({ config, dataConverter });
+  const telemetry = startWorkerTelemetry(config, built.connection, dataConverter);
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
@@ -74,6 +82,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   try {
     await built.worker.run();
   } finally {
+    telemetry.stop();
     await built.close();
   }
 }

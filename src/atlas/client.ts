@@ -21,7 +21,26 @@ export interface AtlasClientOptions {
   bodyTimeoutMs?: number;
   /** Default `atlas-backup-orchestrator/<package version>`. */
   userAgent?: string;
+  /** Told about every request() once it has its answer (metrics, logs); must not throw. */
+  observer?: AtlasObserver;
 }
+
+/** One request()'s outcome, free of ids and secrets: the operation and its route template only. */
+export interface AtlasExchange {
+  operation: OperationId;
+  method: string;
+  /** The catalogue's path template, e.g. /api/atlas/v2/groups/{groupId}/... (never the real path). */
+  route: string;
+  /** HTTP status Atlas answered (the envelope's status with envelope=true); absent on network errors. */
+  httpStatus?: number;
+  /** Atlas' errorCode, or the client's own (TIMEOUT, NETWORK_ERROR...); absent on success. */
+  errorCode?: string;
+  durationMs: number;
+  /** The Retry-After Atlas sent with a 429/503, in seconds. */
+  retryAfterSeconds?: number;
+}
+
+export type AtlasObserver = (exchange: AtlasExchange) => void;
 
 export interface AtlasClientStats {
   /** request() calls, including each page fetched by paginate(). */
@@ -46,6 +65,7 @@ export class AtlasClient {
   private readonly headersTimeoutMs: number;
   private readonly bodyTimeoutMs: number;
   private readonly userAgent: string;
+  private readonly observer: AtlasObserver | undefined;
 
   constructor(options: AtlasClientOptions) {
     const url = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
@@ -67,6 +87,7 @@ export class AtlasClient {
     this.headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs ?? 30_000);
     this.bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs ?? 30_000);
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
+    this.observer = options.observer;
     this.lease = acquirePool(this.origin, positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000));
   }
 
@@ -98,13 +119,34 @@ export class AtlasClient {
         message: `${operation}: takes no request body`,
       });
     }
-    const res = await this.sendAuthorized(operation, info.method, target, headers, body);
-    return this.parseResponse(
-      operation,
-      spec.response as z.ZodType | null,
-      res,
-      args.query?.envelope === true,
-    ) as ResponseOf<K>;
+    const started = performance.now();
+    const seen = { operation, method: info.method, route: info.path };
+    try {
+      const res = await this.sendAuthorized(operation, info.method, target, headers, body);
+      const envelope = args.query?.envelope === true;
+      const parsed = this.parseResponse(operation, spec.response as z.ZodType | null, res, envelope);
+      this.observe({ ...seen, httpStatus: res.status, durationMs: performance.now() - started });
+      return parsed as ResponseOf<K>;
+    } catch (err) {
+      const e = err instanceof AtlasApiError ? err : undefined;
+      this.observe({
+        ...seen,
+        durationMs: performance.now() - started,
+        errorCode: e?.errorCode ?? 'UNKNOWN_ERROR',
+        ...(e?.httpStatus !== undefined ? { httpStatus: e.httpStatus } : {}),
+        ...(e?.retryAfterSeconds !== undefined ? { retryAfterSeconds: e.retryAfterSeconds } : {}),
+      });
+      throw err;
+    }
+  }
+
+  /** Telemetry must never change a request's outcome. */
+  private observe(exchange: AtlasExchange): void {
+    try {
+      this.observer?.(exchange);
+    } catch {
+      // An observer bug loses one data point, never the call.
+    }
   }
 
   /** Every item of a list operation, following pageNum until a short or empty page. */

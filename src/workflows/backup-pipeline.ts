@@ -19,6 +19,7 @@ import {
 import { callOptions, pollOptions } from './activity-options.js';
 import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
+import { recordRunEnded } from './run-metrics.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
   const input = parseWorkflowInput(backupPipelineBaseSchema, PIPELINE_LATER_RULES, request, 'backupPipeline');
@@ -202,6 +203,7 @@ class Pipeline {
     this.result.atlasRequests = this.rec.atlasRequests;
     this.result.endedAt = new Date().toISOString();
     this.result.status = this.rec.statusNow();
+    recordRunEnded(outcome);
     return this.result;
   }
 

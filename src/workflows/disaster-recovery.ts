@@ -35,6 +35,7 @@ import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
+import { recordRunEnded } from './run-metrics.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
@@ -315,6 +316,7 @@ class DrRun {
     this.report.endedAt = new Date().toISOString();
     this.report.recovery.totalSeconds = seconds(workflowInfo().runStartTime.getTime(), Date.now());
     this.report.status = this.rec.statusNow();
+    recordRunEnded(outcome, this.report.recovery.totalSeconds);
     return this.report;
   }
 

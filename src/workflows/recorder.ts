@@ -4,6 +4,7 @@ import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { RunStatus, StepRecord } from '../contract/index.js';
 import { wasCancelled } from './outcomes.js';
+import { recordRunStarted } from './run-metrics.js';
 import { Timeline } from './timeline.js';
 
 export class RunRecorder<P extends string, S extends RunStatus<P>> {
@@ -16,6 +17,7 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
     private readonly attributes: (phase: P) => SearchAttributeUpdatePair[],
   ) {
     status.steps = this.timeline.steps;
+    recordRunStarted();
   }
 
   /** The status as the `status` query returns it (and the result embeds it). */

@@ -1,5 +1,6 @@
 // The step recorder both workflows fill their run status with. Workflow-side state, not contract.
 import type { StepRecord } from '../contract/index.js';
+import { recordStep } from './run-metrics.js';
 
 /** A tiny mutable timeline the workflows use to record steps; `now` is injected (workflow time). */
 export class Timeline {
@@ -17,6 +18,7 @@ export class Timeline {
     step.outcome = outcome;
     if (atlasState !== undefined) step.atlasState = atlasState;
     if (attempts !== undefined) step.attempts = attempts;
+    recordStep(step.name, outcome ?? 'ok', step.startedAt, step.endedAt);
   }
 
   /**
