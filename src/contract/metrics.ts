@@ -11,11 +11,11 @@ export const METRICS = {
   atlasRateLimited: 'atlas_backup_atlas_rate_limited',
   /** Counter: seconds Atlas asked us to wait (Retry-After), which the next attempt honours; label operation. */
   atlasRetryAfterSeconds: 'atlas_backup_atlas_retry_after_seconds',
-  /** Counter; label workflow_type (added by the SDK). */
+  /** Counter; labels namespace, taskQueue, workflowType (added by the SDK's workflow meter). */
   runsStarted: 'atlas_backup_runs_started',
-  /** Counter; labels workflow_type, outcome (completed, failed, cancelled, rejected, approval-timed-out). */
+  /** Counter; labels workflowType, outcome (completed, failed, cancelled, rejected, approval-timed-out). */
   runsEnded: 'atlas_backup_runs_ended',
-  /** Histogram (seconds) of a step from its start to its end; labels workflow_type, step, outcome. */
+  /** Histogram (seconds) of a step from its start to its end; labels workflowType, step, outcome. */
   stepSeconds: 'atlas_backup_step_seconds',
   /** Histogram (seconds): DR trigger to the end of the run; label outcome. */
   drRecoverySeconds: 'atlas_backup_dr_recovery_seconds',

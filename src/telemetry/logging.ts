@@ -9,7 +9,7 @@ const RANK: Record<LogLevel, number> = { TRACE: 0, DEBUG: 1, INFO: 2, WARN: 3, E
 
 /** Keys whose values are never logged, whatever they hold (download links, credentials). */
 const SECRET_KEY = new RegExp(
-  '^(deliveryUrls?|authorization|cookie|password|passphrase|secret|token|accessToken|' +
+  '^(deliveryUrls?|taskToken|authorization|cookie|password|passphrase|secret|token|accessToken|' +
     'clientSecret|privateKey|apiKey|keys?)$',
   'i',
 );
@@ -19,6 +19,7 @@ const SECRET_TEXT: [RegExp, string][] = [
   [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, 'Basic [REDACTED]'],
   [/\bDigest\s+[^\n]*/g, 'Digest [REDACTED]'],
   [/\bmdb_sa_sk_\w+/g, '[REDACTED]'],
+  [/TaskToken\([^)]*\)/g, 'TaskToken([REDACTED])'],
   // Any URL with a query string or credentials: signed download links carry their token there.
   [/\bhttps?:\/\/[^\s"'<>]*(\?|@)[^\s"'<>]*/gi, '[REDACTED URL]'],
 ];

@@ -23,7 +23,8 @@ export const DEFAULT_TELEMETRY: TelemetryConfig = { logLevel: 'INFO', rpoRefresh
  * (the SDK creates a default Runtime on first use and it cannot be replaced afterwards).
  */
 export function installRuntime(config: TelemetryConfig, logger: Logger = new JsonLogger({ level: config.logLevel })) {
-  const core = config.logLevel === 'TRACE' || config.logLevel === 'DEBUG' ? config.logLevel : 'WARN';
+  // Core's DEBUG is a firehose of workflow-machine internals: our DEBUG gets its INFO, TRACE gets all.
+  const core = config.logLevel === 'TRACE' ? 'TRACE' : config.logLevel === 'DEBUG' ? 'INFO' : 'WARN';
   return Runtime.install({
     logger,
     telemetryOptions: {
