@@ -72,7 +72,12 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   const config = loadWorkerConfig(env);
   const dataConverter = dataConverterFromEnv(env);
   // Before any connection: the Runtime (JSON logs, metrics exporter) cannot be replaced later.
-  installRuntime(config.telemetry ?? DEFAULT_TELEMETRY);
+  if (!installRuntime(config.telemetry ?? DEFAULT_TELEMETRY) && config.telemetry?.metricsAddress) {
+    throw new ConfigError([
+      'WORKER_METRICS_ADDRESS: this process already has a Temporal Runtime (a worker or connection was made ' +
+        'before runWorkerFromEnv), so metrics cannot be served: start the worker in a process of its own',
+    ]);
+  }
   const built = await buildWorker({ config, dataConverter });
   const telemetry = startWorkerTelemetry(config, built.connection, dataConverter);
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';

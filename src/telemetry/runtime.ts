@@ -2,8 +2,8 @@
 // core logs forwarded to it too) and, when WORKER_METRICS_ADDRESS is set, the SDK's own Prometheus
 // exporter. Our metrics go through the SDK's meters, so everything is served from that one endpoint.
 import { asyncLocalStorage } from '@temporalio/activity';
-import type { LogLevel, Logger, MetricMeter } from '@temporalio/common';
-import { makeTelemetryFilterString, Runtime } from '@temporalio/worker';
+import { IllegalStateError, type LogLevel, type Logger, type MetricMeter } from '@temporalio/common';
+import { makeTelemetryFilterString, Runtime, type RuntimeOptions } from '@temporalio/worker';
 import type { AtlasExchange, AtlasObserver } from '../atlas/index.js';
 import { JsonLogger } from './logging.js';
 import { HISTOGRAM_BUCKETS, METRICS } from '../contract/index.js';
@@ -20,24 +20,35 @@ export const DEFAULT_TELEMETRY: TelemetryConfig = { logLevel: 'INFO', rpoRefresh
 
 /**
  * Installs the process's Temporal Runtime. Must run before any NativeConnection or Worker is made
- * (the SDK creates a default Runtime on first use and it cannot be replaced afterwards).
+ * (the SDK creates a default Runtime on first use and it cannot be replaced afterwards): returns
+ * false, changing nothing, when the process already has one.
  */
-export function installRuntime(config: TelemetryConfig, logger: Logger = new JsonLogger({ level: config.logLevel })) {
+export function installRuntime(
+  config: TelemetryConfig,
+  logger: Logger = new JsonLogger({ level: config.logLevel }),
+): boolean {
+  try {
+    Runtime.install(runtimeOptions(config, logger));
+    return true;
+  } catch (err) {
+    if (err instanceof IllegalStateError) return false;
+    throw err;
+  }
+}
+
+function runtimeOptions(config: TelemetryConfig, logger: Logger): RuntimeOptions {
   // Core's DEBUG is a firehose of workflow-machine internals: our DEBUG gets its INFO, TRACE gets all.
   const core = config.logLevel === 'TRACE' ? 'TRACE' : config.logLevel === 'DEBUG' ? 'INFO' : 'WARN';
-  return Runtime.install({
+  const prometheus = config.metricsAddress
+    ? { bindAddress: config.metricsAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS }
+    : undefined;
+  return {
     logger,
     telemetryOptions: {
       logging: { filter: makeTelemetryFilterString({ core, other: 'ERROR' }), forward: {} },
-      ...(config.metricsAddress
-        ? {
-            metrics: {
-              prometheus: { bindAddress: config.metricsAddress, histogramBucketOverrides: HISTOGRAM_BUCKETS },
-            },
-          }
-        : {}),
+      ...(prometheus ? { metrics: { prometheus } } : {}),
     },
-  });
+  };
 }
 
 /** Labels stay low-cardinality and id-free: operation ids, status codes and Atlas error codes only. */
@@ -65,10 +76,13 @@ export function atlasObserver(meter: MetricMeter = Runtime.instance().metricMete
     if (e.httpStatus === 429) limited.add(1, { operation: e.operation });
     // Counters take whole numbers; Retry-After is whole seconds in practice.
     if (e.retryAfterSeconds !== undefined) waits.add(Math.ceil(e.retryAfterSeconds), { operation: e.operation });
-    const log = asyncLocalStorage.getStore()?.log ?? Runtime.instance().logger;
+    const ctx = asyncLocalStorage.getStore();
+    const log = ctx?.log ?? Runtime.instance().logger;
     const outcome = e.errorCode ? 'error' : 'ok';
     const meta = {
       event: 'atlas.request',
+      // The same run key as workflow lines (the SDK's activity logger calls it workflowRunId).
+      ...(ctx?.info.workflowExecution ? { runId: ctx.info.workflowExecution.runId } : {}),
       atlasOperation: e.operation,
       route: e.route,
       httpStatus: e.httpStatus,

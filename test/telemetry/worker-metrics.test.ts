@@ -156,13 +156,12 @@ describe('worker metrics scraped by a real Prometheus, and JSON logs', () => {
     expect(urls.length).toBeGreaterThan(0);
     for (const secret of [...urls, creds.clientSecret, 'Bearer ']) expect(out).not.toContain(secret);
     expect(out).not.toMatch(/"taskToken":"(?!\[REDACTED\])/);
-    const runId = (l: Record<string, unknown>) => l.runId ?? l.workflowRunId;
     const step = lines.find((l) => l.event === 'step.ended' && l.step === 'take-snapshot');
     expect(step).toMatchObject({ workflowId: result.workflowId, outcome: 'ok', level: 'info' });
-    expect(runId(step!)).toEqual(expect.any(String));
+    expect(step!.runId).toEqual(expect.any(String));
     const call = lines.find((l) => l.event === 'atlas.request' && l.atlasOperation === 'createBackupRestoreJob');
-    expect(call).toMatchObject({ workflowId: result.workflowId, outcome: 'ok' });
-    expect(runId(call!)).toBe(runId(step!));
+    expect(call?.activityType).toBe('startRestore');
+    expect(call).toMatchObject({ workflowId: result.workflowId, runId: step!.runId, outcome: 'ok' });
     const limited = lines.find((l) => l.event === 'atlas.request' && l.httpStatus === 429);
     expect(limited).toMatchObject({ level: 'warn', errorCode: 'RATE_LIMITED', atlasOperation: 'takeSnapshots' });
     expect(lines.find((l) => l.event === 'run.ended')).toMatchObject({ outcome: 'completed' });
