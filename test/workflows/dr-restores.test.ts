@@ -282,6 +282,41 @@ describe('disasterRecovery restores', () => {
     expect(await jobsInto(target)).toHaveLength(0);
   });
 
+  it('hands out download links for a dedicated download restore, with no target to verify', async () => {
+    const { source } = await pair();
+    const snap = await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
+    const report = await run({
+      source: { kind: 'dedicated', groupId: SRC, clusterName: source },
+      what: { snapshotId: snap.id },
+      deliveryType: 'download',
+    });
+    expect(report.outcome).toBe('completed');
+    expect(report.restoreJob?.deliveryUrl?.length).toBeGreaterThan(0);
+    expect(report.verified).toBeUndefined();
+    expect(report.status.steps.map((s) => s.name)).not.toContain('verify-target');
+  });
+});
+
+// The blocker must still be running when the run creates its restore, on a loaded machine too: its own
+// simulator with restores long enough (10 s) that the run meets it, instead of the 600 ms above.
+describe('disasterRecovery restores onto a busy target', () => {
+  const ctx = useWorkflowTestEnv({ timeScale: 1, durations: { ...DURATIONS, restoreAutomated: 10_000 } });
+  async function pair() {
+    const source = uniqueId('src');
+    const target = uniqueId('tgt');
+    await ctx.sim.admin.seedCluster({ groupId: SRC, name: source, kind: 'replicaSet' });
+    await ctx.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
+    return { source, target };
+  }
+  const run = (request: DisasterRecoveryRequest): Promise<DrReport> =>
+    ctx.client.workflow.execute(disasterRecovery, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId: uniqueId('dr'),
+      args: [{ ...FAST, ...request }],
+    });
+  const jobsInto = async (target: string) =>
+    (await ctx.sim.admin.resources()).restoreJobs.filter((j) => j.targetClusterName === target);
+
   it('waits out a target busy with another restore (ATLAS_CLUSTER_RESTORE_IN_PROGRESS), then completes', async () => {
     const { source, target } = await pair();
     const other = uniqueId('other');
@@ -303,19 +338,5 @@ describe('disasterRecovery restores', () => {
     // The create was retried while the blocker ran: more than one attempt.
     expect(report.status.steps.find((s) => s.name === 'restore')?.attempts).toBeGreaterThan(1);
     expect(report.verified?.stateName).toBe('IDLE');
-  });
-
-  it('hands out download links for a dedicated download restore, with no target to verify', async () => {
-    const { source } = await pair();
-    const snap = await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: source, ageMs: HOUR });
-    const report = await run({
-      source: { kind: 'dedicated', groupId: SRC, clusterName: source },
-      what: { snapshotId: snap.id },
-      deliveryType: 'download',
-    });
-    expect(report.outcome).toBe('completed');
-    expect(report.restoreJob?.deliveryUrl?.length).toBeGreaterThan(0);
-    expect(report.verified).toBeUndefined();
-    expect(report.status.steps.map((s) => s.name)).not.toContain('verify-target');
   });
 });
