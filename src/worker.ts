@@ -7,6 +7,7 @@ import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { connectionOptions } from './temporal-connection.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
@@ -22,6 +23,8 @@ export interface BuildWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload encryption (dataConverterFromEnv in src/codec); the clients must use the same keys. */
   dataConverter?: DataConverter;
+  /** Webhook default and signing secrets (notifyConfigFromEnv); none: only runs' own `notify`, unsigned refused. */
+  notify?: NotifyWorkerConfig;
   /** Extra Worker options (tests shorten shutdown grace time, for example). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -47,7 +50,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(atlas),
+    activities: createActivities(atlas, options.notify),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...options.workerOptions,
@@ -65,8 +68,10 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 /** `atlas-backup worker` and `node src/worker.ts`: configuration from the environment only. */
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
+  const notify = notifyConfigFromEnv(env);
+  if (notify.problems.length) throw new ConfigError(notify.problems);
   const dataConverter = dataConverterFromEnv(env);
-  const built = await buildWorker({ config, dataConverter });
+  const built = await buildWorker({ config, dataConverter, notify: notify.config });
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
