@@ -8,6 +8,7 @@ import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
+import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
@@ -25,6 +26,8 @@ export interface BuildWorkerOptions {
   dataConverter?: DataConverter;
   /** Webhook default and signing secrets (notifyConfigFromEnv); none: only runs' own `notify`, unsigned refused. */
   notify?: NotifyWorkerConfig;
+  /** OpenTelemetry (startTracingFromEnv): workflow, activity and Atlas HTTP spans. */
+  tracing?: Tracing;
   /** Extra Worker options (tests shorten shutdown grace time, for example). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -53,6 +56,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     activities: createActivities(atlas, options.notify),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
     ...options.workerOptions,
   });
   return {
@@ -71,15 +75,18 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   const notify = notifyConfigFromEnv(env);
   if (notify.problems.length) throw new ConfigError(notify.problems);
   const dataConverter = dataConverterFromEnv(env);
-  const built = await buildWorker({ config, dataConverter, notify: notify.config });
+  const tracing = startTracingFromEnv(env);
+  const built = await buildWorker({ config, dataConverter, notify: notify.config, tracing });
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
+  if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   try {
     await built.worker.run();
   } finally {
     await built.close();
+    await tracing?.shutdown();
   }
 }
 
