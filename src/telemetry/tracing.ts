@@ -7,6 +7,9 @@ import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
+import { tracesUrl } from './otel-env.js';
+
+export { tracesUrl } from './otel-env.js';
 
 /**
  * The workflow interceptors the plugin adds to a bundle it builds. A prebuilt bundle must include
@@ -26,16 +29,6 @@ export interface Tracing {
 }
 
 type Env = Record<string, string | undefined>;
-
-/** The OTLP/HTTP traces URL from the standard variables, or undefined when tracing is off. */
-export function tracesUrl(env: Env): string | undefined {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return undefined;
-  if (env.OTEL_TRACES_EXPORTER?.split(',').some((e) => e.trim() === 'none')) return undefined;
-  const traces = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim();
-  if (traces) return traces;
-  const base = env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim();
-  return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined;
-}
 
 /**
  * Starts tracing when OTEL_EXPORTER_OTLP_ENDPOINT (or _TRACES_ENDPOINT) is set; undefined otherwise.

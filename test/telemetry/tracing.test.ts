@@ -13,6 +13,7 @@ import { startTracingFromEnv, TRACING_WORKFLOW_MODULE, type Tracing } from '../.
 import { buildWorker, workflowsPath, type BuiltWorker } from '../../src/worker.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { FAST, startTestSimulator, temporalAddress, uniqueId } from '../helpers/temporal.js';
+import { FAST_FLAGS, runCli } from '../cli/helpers.js';
 
 interface OtlpSpan {
   traceId: string;
@@ -153,5 +154,32 @@ describe('OpenTelemetry traces', () => {
     expect(text).not.toContain(DEMO_IDS.projectId);
     expect(text).not.toContain(result.snapshot!.id);
     expect(text).not.toMatch(/Bearer|access_token|client_secret/i);
+  });
+
+  it('the CLI (OTEL_* set) opens the trace: its start span is the root the worker continues', async () => {
+    const clusterName = uniqueId('cli-traced');
+    await sim.admin.seedCluster({ groupId: DEMO_IDS.projectId, name: clusterName, kind: 'replicaSet' });
+    const args = ['backup', '-p', DEMO_IDS.projectId, '-c', clusterName, '--wait', '--json', ...FAST_FLAGS];
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_SERVICE_NAME: 'atlas-backup-cli-test' };
+    const r = await runCli(args, { taskQueue, env });
+    expect(r.code, r.stderr).toBe(0);
+    const { workflowId } = JSON.parse(r.stdout) as { workflowId: string };
+    const deadline = Date.now() + 60_000;
+    const start = () =>
+      receiver.spans.find(
+        (s) => s.name === 'StartWorkflow:backupPipeline' && s.attributes.temporalWorkflowId === workflowId,
+      );
+    while (!start()) {
+      if (Date.now() > deadline) throw new Error(`no start span for ${workflowId}`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const { traceId, spanId } = start()!;
+    expect(start()!.parentSpanId ?? '').toBe('');
+    while (!receiver.spans.some((s) => s.traceId === traceId && s.name.startsWith('POST /api/atlas/v2/'))) {
+      if (Date.now() > deadline) throw new Error(`no Atlas span in trace ${traceId}`);
+      await new Promise((res) => setTimeout(res, 200));
+    }
+    const run = receiver.spans.find((s) => s.traceId === traceId && s.name === 'RunWorkflow:backupPipeline');
+    expect(run?.parentSpanId).toBe(spanId);
   });
 });
