@@ -95,7 +95,8 @@ describe('webhook notifications', () => {
       run: { workflowType: 'backupPipeline', workflowId: handle.workflowId, outcome: 'failed' },
       cluster: { groupId, clusterName: 'no-such-cluster' },
     });
-    expect(b.failure?.message).toContain('CLUSTER_NOT_FOUND');
+    expect(b.failure?.type).toBe('CLUSTER_NOT_FOUND');
+    expect(b.failure?.message).toContain("'no-such-cluster'");
     expect(b.failure?.step).toBe('take-snapshot');
     expect(got.body).not.toContain(SECRET);
   });
