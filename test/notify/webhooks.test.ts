@@ -6,6 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   approveUpdate,
+  rejectUpdate,
   notificationBodySchema,
   type BackupPipelineRequest,
   type DisasterRecoveryRequest,
@@ -82,6 +83,27 @@ describe('webhook notifications', () => {
       workflowId: uniqueId('notify-pipeline'),
       args: [{ ...FAST, ...request }],
     });
+
+  /** A DR run into a production target: it waits for approval. */
+  async function startDr(): Promise<WorkflowHandle> {
+    const source = uniqueId('src');
+    const target = uniqueId('tgt');
+    await sim.admin.seedCluster({ groupId, name: source, kind: 'replicaSet' });
+    await sim.admin.seedCluster({ groupId: targetProjectId, name: target, kind: 'replicaSet' });
+    await sim.admin.addScheduledSnapshot({ groupId, clusterName: source, ageMs: 3_600_000 });
+    const request: DisasterRecoveryRequest = {
+      ...FAST,
+      source: { kind: 'dedicated', groupId, clusterName: source },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: target, production: true },
+      notify: { url: hooks.url },
+    };
+    return (await temporal.client.workflow.start(disasterRecovery, {
+      taskQueue,
+      workflowId: uniqueId('notify-dr'),
+      args: [request],
+    })) as WorkflowHandle;
+  }
 
   it('posts a signed run.failed with the stable v1 body when a pipeline fails', async () => {
     const handle = await start({ groupId, clusterName: 'no-such-cluster', notify: { url: hooks.url } });
@@ -160,28 +182,22 @@ describe('webhook notifications', () => {
     expect(got.signatureValid).toBe(true);
   });
 
+  it('DR: a rejected restore is notified as run.failed (type Rejected), naming who rejected it', async () => {
+    const handle = await startDr();
+    await hooks.waitFor(forRun(handle.workflowId, 'dr.awaiting-approval'));
+    await handle.executeUpdate(rejectUpdate, { args: [{ by: 'on-call', reason: 'wrong target' }] });
+    expect(((await handle.result()) as DrReport).outcome).toBe('rejected');
+    const got = body(await hooks.waitFor(forRun(handle.workflowId, 'run.failed')));
+    expect(got.failure).toMatchObject({ type: 'Rejected', step: 'awaiting-approval' });
+    expect(got.failure?.message).toContain('Rejected by on-call: wrong target');
+  });
+
   it('DR: awaiting-approval carries the exact approve/reject commands; dr.completed the recovery time', async () => {
-    const source = uniqueId('src');
-    const target = uniqueId('tgt');
-    await sim.admin.seedCluster({ groupId, name: source, kind: 'replicaSet' });
-    await sim.admin.seedCluster({ groupId: targetProjectId, name: target, kind: 'replicaSet' });
-    await sim.admin.addScheduledSnapshot({ groupId, clusterName: source, ageMs: 3_600_000 });
-    const request: DisasterRecoveryRequest = {
-      ...FAST,
-      source: { kind: 'dedicated', groupId, clusterName: source },
-      what: { latest: true },
-      target: { groupId: targetProjectId, clusterName: target, production: true },
-      notify: { url: hooks.url },
-    };
-    const handle = (await temporal.client.workflow.start(disasterRecovery, {
-      taskQueue,
-      workflowId: uniqueId('notify-dr'),
-      args: [request],
-    })) as WorkflowHandle;
+    const handle = await startDr();
     const asked = body(await hooks.waitFor(forRun(handle.workflowId, 'dr.awaiting-approval')));
     expect(asked.approval?.approveCommand).toBe(`atlas-backup approve ${handle.workflowId} --reason "<why>"`);
     expect(asked.approval?.rejectCommand).toBe(`atlas-backup reject ${handle.workflowId} --reason "<why>"`);
-    expect(asked.approval?.overwrite).toContain(target);
+    expect(asked.approval?.overwrite).toMatch(/^cluster 'tgt-[0-9a-f]{8}' in project [0-9a-f]{24} \(production\)$/);
     await handle.executeUpdate(approveUpdate, { args: [{ by: 'on-call' }] });
     const report = (await handle.result()) as DrReport;
     const done = await hooks.waitFor(forRun(handle.workflowId, 'dr.completed'));
