@@ -2,7 +2,7 @@
 // receiver on 127.0.0.1 that verifies every X-Signature with the shared secret.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   approveUpdate,
@@ -23,6 +23,8 @@ import { startReceiver, type Receiver, type Received } from './receiver.js';
 
 const { projectId: groupId, targetProjectId, replicaSet, bucketId, restoreTarget } = DEMO_IDS;
 const SECRET = randomBytes(24).toString('hex');
+/** Replays with the id the run had: notification child ids are derived from it. */
+const bundle = () => ({ workflowBundle: { codePath: inject('workflowBundlePath') } });
 const body = (r: Received) => notificationBodySchema.parse(r.json);
 const forRun = (workflowId: string, event: NotificationBody['event']) => (r: Received) => {
   const b = r.json as NotificationBody;
@@ -167,9 +169,11 @@ describe('webhook notifications', () => {
       const delivered = (await delivery.result()) as { attempts: number };
       expect(delivered.attempts).toBeGreaterThanOrEqual(2);
       // Within the history budget (≤ 60 events per pipeline) even with the notification.
-      const events = (await handle.fetchHistory()).events!.length;
+      const history = await handle.fetchHistory();
+      const events = history.events!.length;
       console.log(`history events, full pipeline with a notification: ${events}`);
       expect(events).toBeLessThanOrEqual(60);
+      await expect(Worker.runReplayHistory(bundle(), history, handle.workflowId)).resolves.toBeUndefined();
     } finally {
       await late.down();
     }
@@ -204,6 +208,10 @@ describe('webhook notifications', () => {
     expect(done.signatureValid).toBe(true);
     expect(body(done).recovery?.totalSeconds).toBe(report.recovery.totalSeconds);
     expect(body(done).recovery?.totalSeconds).toBeGreaterThan(0);
+    // The notifications' commands replay deterministically (the approval one is not awaited).
+    await expect(
+      Worker.runReplayHistory(bundle(), await handle.fetchHistory(), handle.workflowId),
+    ).resolves.toBeUndefined();
   });
 });
 
