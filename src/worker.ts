@@ -8,6 +8,8 @@ import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
+import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
+import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
@@ -23,6 +25,10 @@ export interface BuildWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Payload encryption (dataConverterFromEnv in src/codec); the clients must use the same keys. */
   dataConverter?: DataConverter;
+  /** Webhook default and signing secrets (notifyConfigFromEnv); none: only runs' own `notify`, unsigned refused. */
+  notify?: NotifyWorkerConfig;
+  /** OpenTelemetry (startTracingFromEnv): workflow, activity and Atlas HTTP spans. */
+  tracing?: Tracing;
   /** Extra Worker options (tests shorten shutdown grace time, for example). */
   workerOptions?: Partial<WorkerOptions>;
 }
@@ -51,9 +57,10 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
-    activities: createActivities(atlas),
+    activities: createActivities(atlas, options.notify),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
+    ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
     ...options.workerOptions,
   });
   return {
@@ -70,6 +77,8 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 /** `atlas-backup worker` and `node src/worker.ts`: configuration from the environment only. */
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
+  const notify = notifyConfigFromEnv(env);
+  if (notify.problems.length) throw new ConfigError(notify.problems);
   const dataConverter = dataConverterFromEnv(env);
   // Before any connection: the Runtime (JSON logs, metrics exporter) cannot be replaced later.
   if (!installRuntime(config.telemetry ?? DEFAULT_TELEMETRY) && config.telemetry?.metricsAddress) {
@@ -78,17 +87,20 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
         'before runWorkerFromEnv), so metrics cannot be served: start the worker in a process of its own',
     ]);
   }
-  const built = await buildWorker({ config, dataConverter });
+  const tracing = startTracingFromEnv(env);
+  const built = await buildWorker({ config, dataConverter, notify: notify.config, tracing });
   const telemetry = startWorkerTelemetry(config, built.connection, dataConverter);
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
+  if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   try {
     await built.worker.run();
   } finally {
     telemetry.stop();
     await built.close();
+    await tracing?.shutdown();
   }
 }
 

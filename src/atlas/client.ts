@@ -11,6 +11,7 @@ import { AtlasApiError, errorFromResponse } from './errors.js';
 import { operations, type ItemOf, type ListOperationId, type RequestArgs, type ResponseOf } from './operations.js';
 import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
 import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
+import { traceAtlasCall } from '../telemetry/atlas-spans.js';
 
 export interface AtlasClientOptions {
   /** Default https://cloud.mongodb.com. */
@@ -269,7 +270,10 @@ export class AtlasClient {
     body?: string;
   }): Promise<RawResponse> {
     this.stats.httpRoundTrips += 1;
-    return send(this.lease.pool, { ...o, headersTimeoutMs: this.headersTimeoutMs, bodyTimeoutMs: this.bodyTimeoutMs });
+    const route = o.operation === 'oauthToken' ? '/api/oauth/token' : catalog[o.operation].path;
+    return traceAtlasCall(o.operation, o.method, route, () =>
+      send(this.lease.pool, { ...o, headersTimeoutMs: this.headersTimeoutMs, bodyTimeoutMs: this.bodyTimeoutMs }),
+    );
   }
 
   private parseResponse(

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig } from '../config.js';
 import { dataConverterFromEnv } from '../codec/index.js';
 import { connectionOptions } from '../temporal-connection.js';
+import { tracesUrl } from '../telemetry/otel-env.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalFlags {
@@ -65,10 +66,18 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
       );
     },
   );
+  // OTEL_EXPORTER_OTLP_ENDPOINT set: the start of a run is the root span of its trace.
+  const tracing = tracesUrl(process.env)
+    ? (await import('../telemetry/tracing.js')).startTracingFromEnv(process.env, 'atlas-backup-cli')
+    : undefined;
+  const plugins = tracing ? { plugins: [tracing.plugin] } : {};
   return {
-    client: new Client({ connection, namespace: config.namespace, dataConverter }),
+    client: new Client({ connection, namespace: config.namespace, dataConverter, ...plugins }),
     namespace: config.namespace,
-    close: () => connection.close(),
+    close: async () => {
+      await connection.close();
+      await tracing?.shutdown();
+    },
   };
 }
 

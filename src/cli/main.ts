@@ -12,6 +12,7 @@ import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDr } from './commands/dr.js';
 import { registerList } from './commands/list.js';
+import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule/index.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSimulator } from './commands/simulator.js';
@@ -66,6 +67,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerStatus,
     registerWatch,
     registerList,
+    registerReport,
     registerCancel,
     registerSchedule,
     registerWorker,

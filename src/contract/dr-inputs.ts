@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { DOWNLOAD_HAS_NO_TARGET } from './later-rules.js';
+import { notifySchema } from './notifications.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
 
@@ -73,6 +74,8 @@ export const disasterRecoveryBaseSchema = z
     // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
     polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
     timeouts: timeoutsSchema.prefault({}),
+    /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+    notify: notifySchema.optional(),
   })
   .superRefine((r, ctx) => {
     const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });

@@ -8,6 +8,7 @@ export * from './ids.js';
 export * from './inputs.js';
 export * from './later-rules.js';
 export * from './metrics.js';
+export * from './notifications.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

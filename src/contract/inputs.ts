@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { downloadTargetProblems } from './later-rules.js';
+import { notifySchema } from './notifications.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -139,6 +140,8 @@ export const backupPipelineBaseSchema = z.strictObject({
   retry: retrySchema.prefault({}),
   polling: pollingSchema.prefault({}),
   timeouts: timeoutsSchema.prefault({}),
+  /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+  notify: notifySchema.optional(),
 });
 
 /** Rules added since the first release: numbers Atlas and Temporal can represent (issue 12), download targets. */

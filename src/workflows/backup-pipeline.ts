@@ -17,6 +17,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
+import { failedFacts, notify, pipelineFacts } from './notify.js';
 import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
@@ -30,9 +31,16 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
     if (input.export) await run.export(snapshotId, input.export);
     if (input.restore) await run.restore(snapshotId, input.restore);
     run.rec.setPhase('completed');
-    return run.finish('completed');
+    const result = run.finish('completed');
+    await notify('pipeline.completed', input.notify, pipelineFacts(result));
+    return result;
   } catch (err) {
-    return run.end(err);
+    try {
+      return run.end(err);
+    } catch (failure) {
+      await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
+      throw failure;
+    }
   }
 }
 

@@ -33,6 +33,7 @@ import {
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
+import { approvalFacts, drCompletedFacts, failedFacts, notify, undecidedFacts } from './notify.js';
 import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
@@ -48,14 +49,24 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   try {
     await run.select();
-    if (run.rec.status.approval.required && !(await run.approval(gate))) return run.report;
+    if (run.rec.status.approval.required && !(await run.approval(gate))) {
+      await notify('run.failed', input.notify, undecidedFacts(run.report));
+      return run.report;
+    }
     const restoreJobId = await run.restore();
     await run.waitForRestore(restoreJobId);
     await run.verify(restoreJobId);
     run.rec.setPhase('completed');
-    return run.finish('completed');
+    const report = run.finish('completed');
+    await notify('dr.completed', input.notify, drCompletedFacts(report));
+    return report;
   } catch (err) {
-    return run.end(err);
+    try {
+      return run.end(err);
+    } catch (failure) {
+      await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
+      throw failure;
+    }
   }
 }
 
@@ -187,7 +198,10 @@ class DrRun {
     const { rec, input } = this;
     rec.setPhase('awaiting-approval');
     const began = Date.now();
-    const decided = await gate.wait(this.report, input.approval.timeoutSeconds);
+    const waiting = gate.wait(this.report, input.approval.timeoutSeconds);
+    // Not awaited: the approver may decide before the notification is even handed over.
+    void notify('dr.awaiting-approval', input.notify, approvalFacts(rec.status));
+    const decided = await waiting;
     this.report.recovery.phases.awaitingApproval = seconds(began, Date.now());
     if (rec.status.approval.decision === 'approved') return true;
     rec.setPhase('rejected');

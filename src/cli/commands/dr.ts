@@ -17,6 +17,7 @@ import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { checkIdFlag, drWorkflowId } from '../ids.js';
+import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
 import { oneOf, positiveNumber } from '../parse.js';
@@ -95,6 +96,7 @@ const DR_FLAGS: RequestFlag[] = [
   flag('--require-approval', 'wait for approve/reject before restoring', 'approval.required'),
   flag('--approval-timeout <seconds>', 'how long to wait for a decision', 'approval.timeoutSeconds', positiveNumber),
   ...POLL_FLAGS,
+  ...NOTIFY_FLAGS,
 ];
 
 export function registerDr(program: Command): void {

@@ -5,6 +5,7 @@ import { backupPipelineInputSchema, type BackupPipelineInput } from '../../contr
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
 import { keyValue, oneOf, wholeNumber } from '../parse.js';
+import { NOTIFY_FLAGS } from './notify-flags.js';
 
 export interface RequestFlags {
   file?: string;
@@ -22,6 +23,9 @@ export interface RequestFlags {
   oplogInc?: number;
   pollInitial?: number;
   pollMax?: number;
+  notifyUrl?: string;
+  notifyEvents?: string[];
+  notifyFormat?: string;
 }
 
 const RESTORE_TYPES = ['automated', 'download', 'pointInTime'] as const;
@@ -40,6 +44,7 @@ const BACKUP_FLAGS: RequestFlag[] = [
   flag('--target-cluster <name>', 'restore target cluster (automated, pointInTime)', 'restore.targetClusterName'),
   ...pointInTimeFlags('restore'),
   ...POLL_FLAGS,
+  ...NOTIFY_FLAGS,
 ];
 
 export const addRequestOptions = (cmd: Command): Command => addRequestFlags(cmd, BACKUP_FLAGS);
