@@ -17,7 +17,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
+import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
@@ -229,7 +229,7 @@ class Pipeline {
       : undefined;
   }
 
-  /** A cancelled run completes with what it left in Atlas; a failed one fails naming the step. */
+  /** A cancelled run ends Cancelled with what it left in Atlas (in its memo); a failed one fails naming the step. */
   end(err: unknown): PipelineResult {
     const { rec } = this;
     const { ids, notes } = rec.status;
@@ -249,6 +249,10 @@ class Pipeline {
         `Cancelled during ${rec.lastStepName()}: Atlas resources created so far (${created}) were left as they are.`,
       );
     }
-    return this.finish('cancelled');
+    const result = this.finish('cancelled');
+    const where = `cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`;
+    const cancelled = cancelledEnding(result, `backupPipeline for ${where} cancelled during ${rec.lastStepName()}`);
+    if (cancelled) throw cancelled;
+    return result;
   }
 }
