@@ -94,7 +94,7 @@ describe('truthful outcomes (issue 11 point 5)', () => {
     expect(shown.stdout).not.toContain('last error');
   });
 
-  it('an approval timeout ends Failed (ApprovalTimedOut) , never shown as rejected; dr --wait exits 1', async () => {
+  it('an approval timeout ends Failed (ApprovalTimedOut), never shown as rejected; dr --wait exits 1', async () => {
     const id = `dr-timeout-${env.ids.projectId}`;
     const r = await env.cli([...drArgs(id), '--require-approval', '--approval-timeout', '1', '--wait']);
     expect(r.code).toBe(1);
