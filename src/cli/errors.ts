@@ -1,5 +1,5 @@
 // Exit codes and the one-line error every command prints. Stack traces only with --verbose.
-import { AtlasApiError } from '../atlas/index.js';
+import type { AtlasApiError } from '../atlas/index.js';
 import { adviceForAtlasError, ALL_SEARCH_ATTRIBUTES, InvalidInputError } from '../contract/index.js';
 import { ConfigError } from '../config.js';
 
@@ -66,7 +66,8 @@ export function describeError(err: unknown, namespace?: string): { exitCode: num
     return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
   if (err instanceof ConfigError)
     return { exitCode: EXIT_BAD_INPUT, line: `configuration: ${err.problems.join('; ')}` };
-  if (err instanceof AtlasApiError) return atlasErrorLine(err);
+  // By name: importing the Atlas client here would load it (undici) for every command.
+  if (err instanceof Error && err.name === 'AtlasApiError') return atlasErrorLine(err as AtlasApiError);
   const message = err instanceof Error ? err.message : String(err);
   // gRPC errors carry multi-line details; the first line says what went wrong.
   return { exitCode: EXIT_RUN_FAILED, line: message.split('\n')[0] ?? message };

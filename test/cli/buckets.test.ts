@@ -27,7 +27,7 @@ const atlasEnv = (secret = creds.clientSecret) => ({
 const buckets = (args: string[], secret?: string) => runCli(['buckets', ...args], { env: atlasEnv(secret) });
 
 describe('atlas-backup buckets', () => {
-  it('creates an AWS bucket, lists and describes it, deletes it; a deleted one is not found (exit 2)', async () => {
+  it('creates an AWS bucket and lists it (text and --json)', async () => {
     const created = await buckets([
       'create',
       '-p',
@@ -50,14 +50,16 @@ describe('atlas-backup buckets', () => {
     expect(listed.stdout).toMatch(new RegExp(`^${bucket._id}\\s+AWS\\s+my-exports\\s+iamRoleId ${roleId}`, 'm'));
     const lines = (await buckets(['list', '--project', project, '--json'])).stdout.trim().split('\n');
     expect(lines.map((l) => (JSON.parse(l) as { _id: string })._id)).toContain(bucket._id);
+  });
 
-    const described = await buckets(['describe', bucket._id, '-p', project]);
-    expect(described.stdout).toContain(`${bucket._id}  AWS    my-exports`);
-
-    const deleted = await buckets(['delete', bucket._id, '-p', project, '--json']);
+  it('describes and deletes a bucket; a deleted one is not found (exit 2, with what to do)', async () => {
+    const { id } = await sim.admin.seedBucket({ groupId: project, bucketName: 'seeded-exports', cloudProvider: 'AWS' });
+    const described = await buckets(['describe', id, '-p', project]);
+    expect(described.stdout).toContain(`${id}  AWS    seeded-exports`);
+    const deleted = await buckets(['delete', id, '-p', project, '--json']);
     expect(deleted.code).toBe(0);
-    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: bucket._id, groupId: project });
-    const gone = await buckets(['describe', bucket._id, '-p', project]);
+    expect(JSON.parse(deleted.stdout)).toEqual({ deleted: id, groupId: project });
+    const gone = await buckets(['describe', id, '-p', project]);
     expect(gone.code).toBe(2);
     expect(gone.stderr).toContain('Atlas getExportBucket: HTTP 404 EXPORT_BUCKET_NOT_FOUND');
     expect(gone.stderr).toContain('Create the export bucket in this project first');
@@ -119,6 +121,12 @@ describe('atlas-backup buckets', () => {
     expect(gcp.code).toBe(2);
     expect(gcp.stderr).toContain('--role-id is required for GCP buckets');
     expect(gcp.stderr).toContain('--iam-role-id does not apply to GCP buckets');
+    const after = (await sim.admin.requestLog()).filter((e) => e.operationId === 'createExportBucket').length;
+    expect(after).toBe(before);
+  });
+
+  it('create refuses a bad id, an Azure URL that is not a blob endpoint and an unknown provider (exit 2)', async () => {
+    const before = (await sim.admin.requestLog()).filter((e) => e.operationId === 'createExportBucket').length;
     const azure = await buckets([
       'create',
       '-p',

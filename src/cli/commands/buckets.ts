@@ -2,7 +2,7 @@
 // the Atlas client with the credentials the worker uses (MONGODB_ATLAS_*). No Temporal involved:
 // these are single calls an operator makes before pointing `backup --export-bucket` at a bucket.
 import { Option, type Command } from 'commander';
-import { AtlasClient, type ExportBucket } from '../../atlas/index.js';
+import type { AtlasClient, ExportBucket } from '../../atlas/index.js';
 import { loadAtlasConfig } from '../../config.js';
 import { ID_PATTERN } from '../../contract/index.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
@@ -36,6 +36,8 @@ const checkId = (what: string, v: string) => {
 /** Runs one Atlas call with a client built from the environment, closed afterwards. */
 async function withAtlas<T>(fn: (atlas: AtlasClient) => Promise<T>): Promise<T> {
   const { baseUrl, auth, timeoutMs } = loadAtlasConfig(process.env);
+  // Loaded on use, as worker/simulator/demo are: other commands never pay for the HTTP client.
+  const { AtlasClient } = await import('../../atlas/index.js');
   const atlas = new AtlasClient({ baseUrl, auth, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });
   try {
     return await fn(atlas);
@@ -61,6 +63,10 @@ const bucketJson = (b: ExportBucket) => {
   return rest;
 };
 
+const P = '65f1a0c0a1b2c3d4e5f60001';
+const B = '65f1a0c0a1b2c3d4e5f6b001';
+const example = (...lines: string[]) => `\nExample:\n${lines.map((l) => `  $ atlas-backup buckets ${l}`).join('\n')}`;
+
 const projectOption = () =>
   new Option('-p, --project <groupId>', 'Atlas project (groupId) that owns the buckets').makeOptionMandatory();
 
@@ -68,6 +74,7 @@ function registerList(buckets: Command): void {
   buckets
     .command('list')
     .description("the project's export buckets")
+    .addHelpText('after', example(`list --project ${P}`))
     .addOption(projectOption())
     .option('--json', 'JSON lines, one bucket per line')
     .action(
@@ -90,6 +97,7 @@ function registerDescribe(buckets: Command): void {
   buckets
     .command('describe')
     .description('one export bucket')
+    .addHelpText('after', example(`describe ${B} -p ${P} --json`))
     .argument('<bucketId>', 'export bucket id')
     .addOption(projectOption())
     .option('--json', 'the bucket as JSON')
@@ -109,6 +117,7 @@ function registerCreate(buckets: Command): void {
   buckets
     .command('create')
     .description('create an export bucket (AWS S3, Azure Blob Storage or Google Cloud Storage)')
+    .addHelpText('after', EXAMPLES)
     .addOption(projectOption())
     .addOption(new Option('--provider <cloud>', 'cloud provider').argParser(oneOf(BUCKET_PROVIDERS)))
     .option('--bucket-name <name>', 'bucket (Azure: container) name, 3-63 characters')
@@ -132,6 +141,7 @@ function registerDelete(buckets: Command): void {
   buckets
     .command('delete')
     .description('delete an export bucket from the project (the cloud bucket itself is left as it is)')
+    .addHelpText('after', example(`delete ${B} -p ${P}`))
     .argument('<bucketId>', 'export bucket id')
     .addOption(projectOption())
     .option('--json', 'what was deleted, as JSON')
