@@ -130,7 +130,7 @@ describe('truthful outcomes (issue 11 point 5)', () => {
     expect(watched.stdout).toContain(`Backup cancelled: ${id}`);
     expect(watched.stdout).toMatch(/note\s+Cancelled during wait-for-snapshot: Atlas resources created so far/);
     expect((await temporal.client.workflow.getHandle(id).describe()).status.name).toBe('CANCELLED');
-    await listedAs('Canceled', id);
+    await listedAs('cancelled', id); // the spelling runs use; Temporal's is Canceled
     const shown = await env.cli(['status', id]);
     expect(shown.stdout).toContain(`${id}  backupPipeline  CANCELLED`);
     expect(shown.stdout).toMatch(/outcome\s+cancelled/);

@@ -37,7 +37,8 @@ export function summarizeDr(status: LiveStatus, report: DrReport | undefined, fa
   const outcome = report?.outcome ?? status.executionStatus.toLowerCase();
   const lines = [`Disaster recovery ${outcomeWords(outcome)}: ${status.workflowId}`];
   if (report) lines.push(...drReportLines(report));
-  lines.push(`  attempts    ${report?.status.attempts ?? status.attempts} activity attempts`);
+  const attempts = report?.status.attempts ?? status.attempts;
+  lines.push(`  attempts    ${attempts} activity attempt${attempts === 1 ? '' : 's'}`);
   if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
