@@ -2,6 +2,7 @@
 // The replay test runs them through the current workflow code, so a non-deterministic change fails
 // CI. Re-record after an intentional, versioned change:
 //   node --import tsx scripts/record-histories.ts
+// RECORD_ONLY=name,name records just those paths (new paths, leaving older recordings as they are).
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -143,12 +144,79 @@ const paths: {
       ...FAST,
     },
   },
+  // Issue 11: runs that do not complete end Cancelled / Failed (patch truthful-outcomes).
+  {
+    // Waits for a decision that never comes, so the cancel always lands before any restore.
+    name: 'dr-cancelled-ends-cancelled',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 3_600_000 });
+    },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      approval: { required: true },
+      ...FAST,
+    },
+    during: async (h) => {
+      await untilAwaitingApproval(h);
+      await h.cancel();
+    },
+  },
+  {
+    name: 'dr-approval-rejected-fails',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 3_600_000 });
+    },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      approval: { required: true },
+      ...FAST,
+    },
+    during: async (h) => {
+      await untilAwaitingApproval(h);
+      await h.executeUpdate('reject', { args: [{ by: 'fixture-recorder', reason: 'wrong snapshot' }] });
+    },
+  },
+  {
+    name: 'dr-approval-timed-out-fails',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: replicaSet, ageMs: 3_600_000 });
+    },
+    args: {
+      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
+      what: { latest: true },
+      target: { groupId: targetProjectId, clusterName: restoreTarget },
+      approval: { required: true, timeoutSeconds: 1 },
+      ...FAST,
+    },
+  },
+  {
+    name: 'dr-flex-download',
+    workflow: 'disasterRecovery',
+    before: async () => {
+      await sim.admin.addScheduledSnapshot({ groupId, clusterName: DEMO_IDS.flex, ageMs: 600_000 });
+    },
+    args: {
+      source: { kind: 'flex', groupId, clusterName: DEMO_IDS.flex },
+      what: { latest: true },
+      deliveryType: 'download',
+      ...FAST,
+    },
+  },
 ];
+
+const only = process.env.RECORD_ONLY?.split(',').map((n) => n.trim());
 
 try {
   await built.worker.runUntil(async () => {
     mkdirSync(out, { recursive: true });
-    for (const p of paths) {
+    for (const p of paths.filter((x) => !only || only.includes(x.name))) {
       await p.before?.();
       const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', {
         taskQueue,

@@ -173,6 +173,16 @@ export function temporalConfigFromEnv(env: Env = process.env): TemporalConnectio
   return config;
 }
 
+/** The CLI's commands that call Atlas themselves (`buckets`): only the Atlas variables are read and checked. */
+export function loadAtlasConfig(env: Env = process.env): WorkerConfig['atlas'] {
+  const e = parseEnv(workerEnvSchema, env, atlasProblems(env));
+  return {
+    baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''),
+    auth: atlasAuth(e),
+    timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS,
+  };
+}
+
 export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
   const temporal = resolveTemporalConnection(env);
   let e: WorkerEnv | undefined;

@@ -72,6 +72,8 @@ export {
 
 // A run's live status from a workflow handle: the status query plus the pending activity.
 export { getRunStatus } from './client/status.js';
+export { closedRunOutcome } from './client/outcome.js';
+export type { ClosedOutcome } from './client/outcome.js';
 export type { LiveStatus, PendingStep } from './client/status.js';
 
 // The Atlas Admin API v2 client the activities use, and its error.

@@ -13,6 +13,7 @@ import type {
   CreatedResource,
   FoundRestore,
   LegacyStartRestoreInput,
+  RestoreRequest,
   SourceRef,
   StartRestoreInput,
 } from '../contract/index.js';
@@ -43,16 +44,23 @@ function endedMessage(jobLabel: string, restoreJobId: string, source: SourceRef,
   );
 }
 
+/** A flex restore needs a snapshot and a target; a flex download (downloadFlexBackup) only the snapshot. */
+function checkFlexRequest(source: SourceRef, restore: RestoreRequest): void {
+  if (source.kind !== 'flex') return;
+  const download = restore.deliveryType === 'download';
+  if (restore.snapshotId && (download || (restore.targetGroupId && restore.targetClusterName))) return;
+  const needs = download ? 'a snapshot id' : 'a snapshot id and a target project and cluster';
+  throw terminalFailure('InvalidInput', `A flex ${download ? 'download' : 'restore'} needs ${needs}.`, {
+    resource: 'restoreJob',
+  });
+}
+
 const keepsRunning = (restoreJobId: string) => `restore job ${restoreJobId} keeps running in Atlas.`;
 
 export function restoreActivities(client: AtlasClient) {
   async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
     const { source, restore, stepStartedAt } = startInputOf(raw);
-    if (source.kind === 'flex' && (!restore.snapshotId || !restore.targetGroupId || !restore.targetClusterName)) {
-      throw terminalFailure('InvalidInput', 'A flex restore needs a snapshot id and a target project and cluster.', {
-        resource: 'restoreJob',
-      });
-    }
+    checkFlexRequest(source, restore);
     const api = SOURCES[source.kind];
     const calls = new AttemptCalls(client, source);
     const { resource: _, ...created } = await createOrAdopt(calls, {

@@ -153,25 +153,30 @@ const serverless: SourceApi = {
   ...clusterRestoreJobs('createServerlessRestoreJob', 'getServerlessRestoreJob', 'listServerlessRestoreJobs'),
 };
 
-/** Flex jobs restore a snapshot into a target; they carry no tag and no request echo but these. */
+/**
+ * Flex jobs restore a snapshot into a target (createFlexRestoreJob) or prepare it for download
+ * (downloadFlexBackup); they carry no tag and no request echo but these.
+ */
 function flexRequest(req: RestoreRequest) {
   return {
+    download: req.deliveryType === 'download',
     snapshotId: req.snapshotId ?? '',
     targetProjectId: req.targetGroupId ?? '',
     targetDeploymentItemName: req.targetClusterName ?? '',
   };
 }
 
-/** Same snapshot and target, not failed, and not finished before this step began. */
+/** Same delivery, snapshot and target (a download has none), not failed, not finished before this step began. */
 export function isSameFlexRestore(
   job: FlexRestoreJob,
   want: ReturnType<typeof flexRequest>,
   stepStartedAt: string,
 ): boolean {
-  if (job.deliveryType !== undefined && job.deliveryType !== 'RESTORE') return false;
-  if (job.snapshotId !== want.snapshotId || job.targetDeploymentItemName !== want.targetDeploymentItemName)
-    return false;
-  if (job.targetProjectId !== undefined && job.targetProjectId !== want.targetProjectId) return false;
+  const delivery = want.download ? 'DOWNLOAD' : 'RESTORE';
+  if (job.deliveryType !== undefined && job.deliveryType !== delivery) return false;
+  if (job.snapshotId !== want.snapshotId) return false;
+  if (!want.download && job.targetDeploymentItemName !== want.targetDeploymentItemName) return false;
+  if (!want.download && job.targetProjectId !== undefined && job.targetProjectId !== want.targetProjectId) return false;
   if (job.status === 'FAILED') return false;
   if (job.status !== 'COMPLETED') return true;
   return !!job.restoreFinishedDate && Date.parse(job.restoreFinishedDate) >= Date.parse(stepStartedAt);
@@ -184,7 +189,12 @@ function flexJobView(job: FlexRestoreJob): JobView {
     done: job.status === 'COMPLETED',
     terminal: job.status === 'FAILED' ? 'RestoreFailed' : undefined,
     finishedAt: job.restoreFinishedDate,
-    facts: { deliveryType: job.deliveryType, snapshotFinishedDate: job.snapshotFinishedDate },
+    facts: {
+      deliveryType: job.deliveryType,
+      snapshotFinishedDate: job.snapshotFinishedDate,
+      // A download's link (snapshotUrl) is the flex equivalent of a dedicated job's deliveryUrl.
+      ...(job.snapshotUrl ? { deliveryUrl: [job.snapshotUrl] } : {}),
+    },
   };
 }
 
@@ -207,8 +217,14 @@ const flex: SourceApi = {
       return [toCandidate(await calls.call('getFlexBackupSnapshot', { path: { groupId, name, snapshotId } }))];
     return (await calls.all('listFlexBackupSnapshots', { groupId, name })).map(toCandidate);
   },
-  createRestore: async (calls, { groupId, clusterName: name }, req) =>
-    flexJobView(await calls.call('createFlexRestoreJob', { path: { groupId, name }, body: flexRequest(req) })),
+  async createRestore(calls, { groupId, clusterName: name }, req) {
+    const { download, ...body } = flexRequest(req);
+    return flexJobView(
+      download
+        ? await calls.call('downloadFlexBackup', { path: { groupId, name }, body: { snapshotId: body.snapshotId } })
+        : await calls.call('createFlexRestoreJob', { path: { groupId, name }, body }),
+    );
+  },
   getRestore: async (calls, { groupId, clusterName: name }, restoreJobId) =>
     flexJobView(await calls.call('getFlexRestoreJob', { path: { groupId, name, restoreJobId } })),
   async findRestore(calls, { groupId, clusterName: name }, req, since) {

@@ -1,5 +1,6 @@
 // Exit codes and the one-line error every command prints. Stack traces only with --verbose.
-import { ALL_SEARCH_ATTRIBUTES, InvalidInputError } from '../contract/index.js';
+import type { AtlasApiError } from '../atlas/index.js';
+import { adviceForAtlasError, ALL_SEARCH_ATTRIBUTES, InvalidInputError } from '../contract/index.js';
 import { ConfigError } from '../config.js';
 
 export const EXIT_OK = 0;
@@ -65,9 +66,23 @@ export function describeError(err: unknown, namespace?: string): { exitCode: num
     return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
   if (err instanceof ConfigError)
     return { exitCode: EXIT_BAD_INPUT, line: `configuration: ${err.problems.join('; ')}` };
+  // By name: importing the Atlas client here would load it (undici) for every command.
+  if (err instanceof Error && err.name === 'AtlasApiError') return atlasErrorLine(err as AtlasApiError);
   const message = err instanceof Error ? err.message : String(err);
   // gRPC errors carry multi-line details; the first line says what went wrong.
   return { exitCode: EXIT_RUN_FAILED, line: message.split('\n')[0] ?? message };
+}
+
+/**
+ * An Atlas call the CLI made itself (`buckets`): Atlas's code and detail plus what to do. A request Atlas
+ * refused as invalid (400) or about something that does not exist (404) is bad input.
+ */
+function atlasErrorLine(err: AtlasApiError): { exitCode: number; line: string } {
+  const status = err.httpStatus ? `HTTP ${err.httpStatus} ` : '';
+  const detail = err.detail?.trim().replace(/\.+$/, '');
+  const advice = adviceForAtlasError(err.httpStatus, err.errorCode);
+  const line = `Atlas ${err.operation}: ${status}${err.errorCode}${detail ? ` — ${detail}` : ''}. ${advice}`;
+  return { exitCode: err.httpStatus === 400 || err.httpStatus === 404 ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, line };
 }
 
 /** Wraps a command action so its returned exit code becomes the process's exit code. */

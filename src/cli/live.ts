@@ -1,58 +1,46 @@
 // Status of a run for the CLI: the lead's getRunStatus while it runs (query + describe), and for a
 // closed run the result Temporal stored, so `status` works even when no worker is up to answer a
 // query. followRun() is the live view shared by `watch`, `backup --wait` and the demo.
-import { WorkflowFailedError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure, CancelledFailure, TerminatedFailure } from '@temporalio/common';
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { closedRunOutcome } from '../client/outcome.js';
 import { describedStatus, getRunStatus, type LiveStatus } from '../client/status.js';
-import type { Phase, RunResult, RunStatus } from '../contract/index.js';
+import {
+  APPROVAL_REJECTED,
+  APPROVAL_TIMED_OUT,
+  type Phase,
+  type RunResult,
+  type RunStatus,
+} from '../contract/index.js';
 import { renderStatus, statusLine } from './render.js';
 import { exportBarLine } from './progress.js';
 
 export interface RunOutcome {
   status: LiveStatus;
-  /** The workflow's return value when it completed. */
+  /** The run's summary once it closed: returned, attached to its failure, or left in its memo when cancelled. */
   result?: RunResult;
   /** One line saying why the run failed, was cancelled, terminated or timed out. */
   failure?: string;
 }
 
-function failureLine(err: unknown): string {
-  if (err instanceof WorkflowFailedError) {
-    const cause = err.cause;
-    if (cause instanceof CancelledFailure) return 'cancelled';
-    if (cause instanceof TerminatedFailure) return `terminated${cause.message ? `: ${cause.message}` : ''}`;
-    return cause?.message ?? err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
-}
+/** Endings that are not errors of a step: the status shows them as the outcome, not as a last error. */
+const NOT_AN_ERROR = new Set([APPROVAL_REJECTED, APPROVAL_TIMED_OUT, 'Cancelled']);
 
-/** The workflow's outcome from history: its result, or its failure with the result it attached. */
-export async function closedOutcome(
-  handle: WorkflowHandle,
-): Promise<{ result?: RunResult; failure?: string; status?: RunStatus }> {
-  try {
-    const result = (await handle.result()) as RunResult;
-    return { result, status: result?.status };
-  } catch (err) {
-    const cause = err instanceof WorkflowFailedError ? err.cause : undefined;
-    const attached = cause instanceof ApplicationFailure ? (cause.details?.[0] as RunResult | undefined) : undefined;
-    return { failure: failureLine(err), status: attached?.status };
-  }
-}
-
-/** Live status of a running run; for a closed one, the final status its result embeds. */
+/** Live status of a running run; for a closed one, the final status its summary embeds. */
 export async function fetchStatus(client: Client, handle: WorkflowHandle): Promise<RunOutcome> {
   const description = await handle.describe();
   if (description.status.name === 'RUNNING') return { status: await getRunStatus(handle, description) };
-  const closed = await closedOutcome(handle);
+  const closed = await closedRunOutcome(handle, description);
   // A closed run without a result of ours (terminated, timed out): what its description knows.
   const { name } = description.status;
   const closedPhase: Phase = name === 'COMPLETED' ? 'completed' : name === 'CANCELLED' ? 'cancelled' : 'failed';
-  const final = closed.status ?? describedStatus(description, closedPhase);
+  const final: RunStatus = closed.result?.status ?? describedStatus(description, closedPhase);
+  const stepError =
+    closed.failure && !NOT_AN_ERROR.has(closed.failureType ?? '')
+      ? { message: closed.failure, step: final.steps.at(-1)?.name }
+      : undefined;
   const status: LiveStatus = {
     ...final,
-    lastError:
-      final.lastError ?? (closed.failure ? { message: closed.failure, step: final.steps.at(-1)?.name } : undefined),
+    lastError: final.lastError ?? stepError,
     workflowId: description.workflowId,
     runId: description.runId,
     executionStatus: description.status.name,

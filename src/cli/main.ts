@@ -6,6 +6,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { temporalConfig, type GlobalFlags } from './connect.js';
 import { describeError, EXIT_BAD_INPUT } from './errors.js';
 import { registerBackup } from './commands/backup.js';
+import { registerBuckets } from './commands/buckets.js';
 import { registerCancel } from './commands/cancel.js';
 import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
@@ -70,6 +71,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerReport,
     registerCancel,
     registerSchedule,
+    registerBuckets,
     registerWorker,
     registerSetup,
     registerSimulator,

@@ -1,10 +1,11 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
-import type { StepRecord } from '../contract/index.js';
+import type { DrReport, RunResult, StepRecord } from '../contract/index.js';
+import { approvalText, outcomeWords, recoveryText, secondsText } from './run-lines.js';
 
 const since = (fromIso: string, toIso?: string) => {
   const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
-  return Number.isFinite(ms) ? `${(ms / 1000).toFixed(1)}s` : '?';
+  return Number.isFinite(ms) ? secondsText(ms / 1000) : '?';
 };
 
 function stepLine(s: StepRecord): string {
@@ -27,13 +28,23 @@ function stepLine(s: StepRecord): string {
   return `  ${mark} ${s.name.padEnd(18)} ${since(s.startedAt, s.endedAt).padStart(7)}${extra ? `  (${extra})` : ''}`;
 }
 
-export function renderStatus(s: LiveStatus): string {
+/**
+ * `result`: a closed run's summary (see fetchStatus); it adds the outcome and, for DR, the recovery
+ * time per phase, so a closed run shows everything its report holds.
+ */
+export function renderStatus(s: LiveStatus, result?: RunResult): string {
   const lines = [
     `${s.workflowId}  ${s.kind}  ${s.executionStatus}`,
     `  cluster     ${s.clusterName} in project ${s.groupId}`,
     `  phase       ${s.phase}${s.lastAtlasState ? ` (Atlas: ${s.lastAtlasState})` : ''}`,
     `  started     ${s.startTime}${s.closeTime ? `, closed ${s.closeTime}` : ''}`,
   ];
+  if (result) lines.push(`  outcome     ${outcomeWords(result.outcome)}`);
+  if (s.target || s.deliveryType) {
+    const target = s.target ? `${s.target.clusterName} in project ${s.target.groupId}` : 'none: download';
+    const prod = s.target?.production ? ' (production)' : '';
+    lines.push(`  target      ${target}${prod}  (delivery ${s.deliveryType ?? 'unknown'}, source ${s.source?.kind})`);
+  }
   const ids = Object.entries(s.ids).filter(([, v]) => v);
   if (ids.length) lines.push(`  ids         ${ids.map(([k, v]) => `${k}=${v}`).join(' ')}`);
   if (s.exportProgress)
@@ -52,9 +63,10 @@ export function renderStatus(s: LiveStatus): string {
     lines.push(`  approval    WAITING until ${deadline}: overwrite ${overwrite} with ${approval.pending.with}`);
     lines.push(`              decide with: atlas-backup approve ${s.workflowId} --reason "..."  (or reject)`);
   } else if (approval?.decision) {
-    const by = approval.by ? ` by ${approval.by}` : '';
-    lines.push(`  approval    ${approval.decision}${by}${approval.reason ? ` (${approval.reason})` : ''}`);
+    lines.push(`  approval    ${approvalText(approval)}`);
   }
+  const recovery = result && 'recovery' in result ? (result as DrReport).recovery : undefined;
+  if (recovery) lines.push(`  recovery    ${recoveryText(recovery)}`);
   if (s.lastError)
     lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {

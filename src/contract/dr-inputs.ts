@@ -110,11 +110,12 @@ export const disasterRecoveryBaseSchema = z
         ['deliveryType'],
         'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc',
       );
-    if (r.deliveryType === 'download' && r.source.kind !== 'dedicated')
+    // Flex download (downloadFlexBackup) since issue 11; the workflow refuses it for runs before that patch.
+    if (r.deliveryType === 'download' && r.source.kind === 'serverless')
       issue(
         ['deliveryType'],
-        'deliveryType download is only supported for dedicated sources; ' +
-          `${r.source.kind} sources restore automated into a target`,
+        'deliveryType download is only supported for dedicated and flex sources; serverless sources restore ' +
+          'automated into a target (an instance migrated to flex downloads with source.kind flex)',
       );
     // Seed 003: automated and pointInTime restores need a target cluster and project.
     if (delivery !== 'download' && !r.target)

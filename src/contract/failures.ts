@@ -76,7 +76,8 @@ export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
       // The pipeline takes on-demand snapshots and exports them, which only dedicated clusters have.
       backupPipeline:
         'This is a flex cluster: the backup pipeline runs on dedicated clusters only ' +
-        '(Atlas snapshots flex clusters daily by itself); restore one with: atlas-backup dr --source-kind flex',
+        '(Atlas snapshots flex clusters daily by itself); restore or download one with: ' +
+        'atlas-backup dr --source-kind flex --latest (add --delivery-type download for a download link)',
       disasterRecovery: 'This is a flex cluster: use the flex source kind (--source-kind flex).',
     },
   },

@@ -9,6 +9,7 @@ export * from './inputs.js';
 export * from './later-rules.js';
 export * from './metrics.js';
 export * from './notifications.js';
+export * from './outcomes.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

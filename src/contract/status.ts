@@ -27,6 +27,8 @@ export const DR_PHASES = [
   'verifying',
   'completed',
   'rejected',
+  // Nobody decided before approval.timeoutSeconds: not the same as someone saying no.
+  'approval-timed-out',
   'failed',
   'cancelled',
 ] as const;

@@ -1,6 +1,6 @@
 // backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
 // Deterministic orchestration only; every Atlas call is an activity.
-import { CancellationScope, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   AtlasCluster,
   AtlasProject,
@@ -18,7 +18,7 @@ import {
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { failedFacts, notify, pipelineFacts } from './notify.js';
-import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
+import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
@@ -38,7 +38,8 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
     try {
       return run.end(err);
     } catch (failure) {
-      await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
+      // A cancelled run was asked to stop by someone: it is not a failure to page anyone about.
+      if (!isCancellation(failure)) await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
       throw failure;
     }
   }
@@ -239,7 +240,7 @@ class Pipeline {
       : undefined;
   }
 
-  /** A cancelled run completes with what it left in Atlas; a failed one fails naming the step. */
+  /** A cancelled run ends Cancelled with what it left in Atlas (in its memo); a failed one fails naming the step. */
   end(err: unknown): PipelineResult {
     const { rec } = this;
     const { ids, notes } = rec.status;
@@ -259,6 +260,10 @@ class Pipeline {
         `Cancelled during ${rec.lastStepName()}: Atlas resources created so far (${created}) were left as they are.`,
       );
     }
-    return this.finish('cancelled');
+    const result = this.finish('cancelled');
+    const where = `cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`;
+    const cancelled = cancelledEnding(result, `backupPipeline for ${where} cancelled during ${rec.lastStepName()}`);
+    if (cancelled) throw cancelled;
+    return result;
   }
 }

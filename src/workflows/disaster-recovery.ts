@@ -2,13 +2,17 @@
 // wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
 import {
   ActivityCancellationType,
+  ApplicationFailure,
   CancellationScope,
+  isCancellation,
   patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import {
+  APPROVAL_REJECTED,
+  APPROVAL_TIMED_OUT,
   approvalGateOn,
   approveUpdate,
   AtlasCluster,
@@ -34,7 +38,8 @@ import {
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, failedFacts, notify, undecidedFacts } from './notify.js';
-import { parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
+import { cancelledEnding, parseWorkflowInput, runFailure, TRUTHFUL_OUTCOMES, wasCancelled } from './outcomes.js';
+import type { StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
@@ -42,6 +47,7 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
   const input = parseWorkflowInput(disasterRecoveryBaseSchema, DR_LATER_RULES, request, 'disasterRecovery');
+  refuseFlexDownloadBeforePatch(input);
   const run = new DrRun(input);
   setHandler(drStatusQuery, () => run.rec.statusNow());
   const gate = new ApprovalGate(run.rec.status);
@@ -64,13 +70,35 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
     try {
       return run.end(err);
     } catch (failure) {
-      await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
+      // A cancelled run was asked to stop by someone: it is not a failure to page anyone about.
+      if (!isCancellation(failure)) await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
       throw failure;
     }
   }
 }
 
 const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;
+/** Sums of float seconds print as 41.669000000000004: reports keep whole milliseconds. */
+const toMs = (s: number) => Math.round(s * 1000) / 1000;
+
+/** Flex download restores (downloadFlexBackup) arrived with issue 11; older runs refused them on entry. */
+const FLEX_DOWNLOAD = 'flex-download-restore';
+function refuseFlexDownloadBeforePatch(input: DisasterRecoveryInput): void {
+  if (input.source.kind !== 'flex' || input.deliveryType !== 'download' || patched(FLEX_DOWNLOAD)) return;
+  throw ApplicationFailure.create({
+    type: 'InvalidInput',
+    nonRetryable: true,
+    message:
+      'Invalid disasterRecovery input: deliveryType download is only supported for dedicated sources; ' +
+      'flex sources restore automated into a target',
+  });
+}
+
+/** Serverless instances are being retired in favour of flex (seed 002): said once, in the run's notes. */
+const SERVERLESS_RETIRED =
+  'Serverless instances are retired in favour of flex clusters: Atlas migrates them to flex and retires the ' +
+  'serverless backup endpoints this run uses. Once this instance is a flex cluster, recover it with ' +
+  '--source-kind flex (source.kind: flex), which also offers download restores.';
 
 /**
  * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
@@ -111,6 +139,7 @@ class DrRun {
       deliveryType,
       approval: { required: approvalGateOn(input) },
     };
+    if (source.kind === 'serverless') status.notes.push(SERVERLESS_RETIRED);
     this.rec = new RunRecorder(status, (phase) => [
       { key: AtlasProject, value: source.groupId },
       { key: AtlasCluster, value: source.clusterName },
@@ -204,15 +233,26 @@ class DrRun {
     const decided = await waiting;
     this.report.recovery.phases.awaitingApproval = seconds(began, Date.now());
     if (rec.status.approval.decision === 'approved') return true;
-    rec.setPhase('rejected');
+    const truthful = patched(TRUTHFUL_OUTCOMES);
+    rec.setPhase(decided || !truthful ? 'rejected' : 'approval-timed-out');
     const { by, reason } = rec.status.approval;
-    rec.status.notes.push(
-      decided
-        ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.`
-        : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`,
-    );
-    this.finish(decided ? 'rejected' : 'approval-timed-out');
-    return false;
+    const said = decided
+      ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.`
+      : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`;
+    rec.status.notes.push(said);
+    const report = this.finish(decided ? 'rejected' : 'approval-timed-out');
+    if (!truthful) return false;
+    // Ends the run Failed, with its own type and the report in the details (end() passes it on).
+    throw ApplicationFailure.create({
+      type: decided ? APPROVAL_REJECTED : APPROVAL_TIMED_OUT,
+      nonRetryable: true,
+      message: `disasterRecovery of ${this.describeSource()} not approved: ${said}`,
+      details: [report],
+    });
+  }
+
+  private describeSource(): string {
+    return `${this.src.kind} cluster '${this.src.clusterName}' in project ${this.src.groupId}`;
   }
 
   private restoreRequest(): RestoreRequest {
@@ -328,7 +368,10 @@ class DrRun {
   finish(outcome: DrReport['outcome']): DrReport {
     this.report.outcome = outcome;
     this.report.endedAt = new Date().toISOString();
-    this.report.recovery.totalSeconds = seconds(workflowInfo().runStartTime.getTime(), Date.now());
+    const { recovery } = this.report;
+    recovery.totalSeconds = toMs(seconds(workflowInfo().runStartTime.getTime(), Date.now()));
+    for (const k of Object.keys(recovery.phases) as (keyof RecoveryTimes['phases'])[])
+      recovery.phases[k] = toMs(recovery.phases[k]);
     this.report.status = this.rec.statusNow();
     recordRunEnded(outcome, this.report.recovery.totalSeconds);
     return this.report;
@@ -349,11 +392,14 @@ class DrRun {
   }
 
   end(err: unknown): DrReport {
-    const { rec, report, src } = this;
+    const { rec, report } = this;
+    const notApproved =
+      err instanceof ApplicationFailure && [APPROVAL_REJECTED, APPROVAL_TIMED_OUT].includes(err.type!);
+    if (notApproved) throw err;
     if (!wasCancelled(err)) {
       rec.setPhase('failed');
       throw runFailure(err, rec.status, {
-        what: `disasterRecovery of ${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`,
+        what: `disasterRecovery of ${this.describeSource()}`,
         defaultType: 'DisasterRecoveryFailed',
         summary: () => this.finish('failed'),
         deadline: (step) => this.deadlineOf(step),
@@ -365,6 +411,9 @@ class DrRun {
         `Cancelled during ${rec.lastStepName()}, before any restore started: nothing was restored.`,
       );
     else if (report.cancellation) rec.status.notes.push(report.cancellation.detail);
-    return this.finish('cancelled');
+    const finished = this.finish('cancelled');
+    const cancelled = cancelledEnding(finished, `disasterRecovery of ${this.describeSource()} cancelled`);
+    if (cancelled) throw cancelled;
+    return finished;
   }
 }

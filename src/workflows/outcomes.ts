@@ -1,8 +1,22 @@
 // How a run ends when it does not complete: telling the run's own cancellation apart from a
 // failure, and turning a failure into the ApplicationFailure that ends the run.
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation, patched } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  CancelledFailure,
+  isCancellation,
+  patched,
+  upsertMemo,
+} from '@temporalio/workflow';
 import type { z } from 'zod';
-import { formatIssues, type LaterRule, type RunStatus } from '../contract/index.js';
+import { formatIssues, RESULT_MEMO, type LaterRule, type RunStatus } from '../contract/index.js';
+
+/**
+ * Runs recorded before this patch completed when cancelled, rejected or not approved in time; newer
+ * runs end Cancelled / Failed (issue 11). Checked only on those endings, so completed runs carry no marker.
+ */
+export const TRUTHFUL_OUTCOMES = 'truthful-outcomes';
 
 /**
  * Validates a run's input on entry: a start from any client (CLI, UI, Schedule, another SDK) meets
@@ -88,4 +102,14 @@ export function runFailure(
     message: `${run.what} failed at step ${step ?? 'start'}: ${message}`,
     details: [run.summary()],
   });
+}
+
+/**
+ * A cancelled run, after its cleanup, ends Cancelled in Temporal: a cancellation carries no details,
+ * so its summary goes to the memo first. Undefined for runs recorded before the patch (they completed).
+ */
+export function cancelledEnding(summary: unknown, message: string): CancelledFailure | undefined {
+  if (!patched(TRUTHFUL_OUTCOMES)) return undefined;
+  upsertMemo({ [RESULT_MEMO]: summary });
+  return new CancelledFailure(message);
 }

@@ -7,6 +7,7 @@ import { approveUpdate, rejectUpdate, type DrReport, type DrStatus } from '../..
 import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
 import { BackupPhase, DrSource, DrTarget } from '../../src/contract/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
+import { endedAs } from '../helpers/outcome.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 
 const DURATIONS = { restoreAutomated: 500, restorePointInTime: 4_000 };
@@ -82,13 +83,13 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(report.verified?.stateName).toBe('IDLE');
   });
 
-  it('ends as rejected when someone rejects, restoring nothing, with the phase searchable', async () => {
+  it('fails as ApprovalRejected when someone rejects, restoring nothing, with the phase searchable', async () => {
     const { target, handle } = await scenario({ approval: { required: true } });
     await waitForPhase(handle, 'awaiting-approval');
     expect(await handle.executeUpdate(rejectUpdate, { args: [{ by: 'bob', reason: 'wrong snapshot' }] })).toEqual({
       decision: 'rejected',
     });
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalRejected');
     expect(report.outcome).toBe('rejected');
     expect(report.approval).toMatchObject({ decision: 'rejected', by: 'bob', reason: 'wrong snapshot' });
     expect(report.restoreJobId).toBeUndefined();
@@ -100,21 +101,23 @@ describe('disasterRecovery approval gate and cancellation', () => {
     expect(attrs.get(DrSource)).toMatch(/^dedicated:/);
   });
 
-  it('ends as approval-timed-out when nobody decides in time, restoring nothing', async () => {
+  it('fails as ApprovalTimedOut (not "rejected") when nobody decides in time, restoring nothing', async () => {
     const { target, handle } = await scenario({ approval: { required: true, timeoutSeconds: 1 } });
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalTimedOut');
     expect(report.outcome).toBe('approval-timed-out');
+    expect(report.status.phase).toBe('approval-timed-out');
+    expect((await handle.describe()).typedSearchAttributes.get(BackupPhase)).toBe('approval-timed-out');
     expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });
     expect(report.recovery.phases.awaitingApproval).toBeGreaterThanOrEqual(0.9);
     expect(report.recovery.phases.restoring).toBe(0);
     expect(await jobsInto(target)).toHaveLength(0);
   });
 
-  it('ends cleanly when cancelled before the restore starts', async () => {
+  it('ends Cancelled, its report in the memo, when cancelled before the restore starts', async () => {
     const { target, handle } = await scenario({ approval: { required: true } });
     await waitForPhase(handle, 'awaiting-approval');
     await handle.cancel();
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'CANCELLED');
     expect(report.outcome).toBe('cancelled');
     expect(report.status.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect(report.cancellation).toBeUndefined();
@@ -142,7 +145,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     await new Promise((r) => setTimeout(r, 300)); // a few 409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS retries
     const cancelledAt = Date.now();
     await gated.cancel();
-    const report = (await gated.result()) as DrReport;
+    const report = await endedAs<DrReport>(gated, 'CANCELLED');
     expect(report.outcome).toBe('cancelled');
     expect(Date.now() - cancelledAt).toBeLessThan(DURATIONS.restorePointInTime / 2);
     expect(report.restoreJobId).toBeUndefined();
@@ -162,7 +165,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
       const { target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
       await waitForPhase(handle, 'restoring');
       await handle.cancel();
-      const report = (await handle.result()) as DrReport;
+      const report = await endedAs<DrReport>(handle, 'CANCELLED');
       expect(report.outcome).toBe('cancelled');
       const jobs = await jobsInto(target);
       expect(jobs).toHaveLength(1);
@@ -182,7 +185,7 @@ describe('disasterRecovery approval gate and cancellation', () => {
     const { source, target, handle } = await scenario({ what: { pointInTimeUTCSeconds: pit } });
     const status = await waitForPhase(handle, 'waiting-for-restore');
     await handle.cancel();
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'CANCELLED');
     expect(report.outcome).toBe('cancelled');
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: true });
     const job = await ctx.worker.built.atlas.request('getBackupRestoreJob', {

@@ -71,12 +71,14 @@ describe('disasterRecovery input', () => {
     );
   });
 
-  it('allows download only for dedicated sources, without a target', () => {
+  it('allows download for dedicated and flex sources (not serverless), without a target', () => {
     const { target: _t, ...noTarget } = base;
     expect(problems({ ...noTarget, what: { snapshotId: SNAP }, deliveryType: 'download' })).toEqual([]);
+    const flex = { ...noTarget, source: { ...base.source, kind: 'flex' }, deliveryType: 'download' };
+    expect(problems(flex)).toEqual([]);
     expect(
       problems({ ...noTarget, source: { ...base.source, kind: 'serverless' }, deliveryType: 'download' }).join('\n'),
-    ).toContain('download is only supported for dedicated sources');
+    ).toContain('download is only supported for dedicated and flex sources');
     expect(problems({ ...base, deliveryType: 'download' }).join('\n')).toContain(
       'target must be omitted when deliveryType is download',
     );

@@ -13,6 +13,7 @@ import {
   uniqueId,
   type TestWorker,
 } from '../helpers/temporal.js';
+import { endedAs } from '../helpers/outcome.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 
 const RESTORE_MS = 3_000;
@@ -100,7 +101,7 @@ describe('disasterRecovery across a worker restart', () => {
     const { source, handle } = await scenario(w.taskQueue);
     const status = await waitForPhase(handle, 'waiting-for-restore');
     await handle.cancel();
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'CANCELLED');
     expect(report.outcome).toBe('cancelled');
     expect(report.cancellation).toMatchObject({ restoreJobId: status.ids.restoreJobId, cancelled: false });
     expect(report.cancellation?.detail).toContain('CANNOT_CANCEL_AUTOMATED_RESTORE');

@@ -5,6 +5,7 @@ import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import type { PipelineResult } from '../../src/contract/index.js';
 import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId } from '../helpers/temporal.js';
+import { endedAs } from '../helpers/outcome.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, restoreTarget } = DEMO_IDS;
@@ -168,7 +169,7 @@ describe('backupPipeline resilience', () => {
     while ((await getPipelineStatus(handle)).phase !== 'waiting-for-restore' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     await handle.cancel();
-    const result = (await handle.result()) as PipelineResult;
+    const result = await endedAs<PipelineResult>(handle, 'CANCELLED');
     expect(result.outcome).toBe('cancelled');
     expect(result.restore?.state).toBe('cancelled');
     expect(result.status.notes.join(' ')).toContain('Cancelled restore job');
@@ -179,7 +180,7 @@ describe('backupPipeline resilience', () => {
     expect((await getPipelineStatus(handle)).phase).toBe('cancelled');
   });
 
-  it('says which Atlas resources it left when cancelled during the snapshot wait', async () => {
+  it('ends Cancelled, its memo naming the Atlas resources it left, when cancelled in the snapshot wait', async () => {
     const { worker } = await setup({ timeScale: 1, durations: { snapshotQueued: 60_000 } });
     const handle = await temporal.client.workflow.start(backupPipeline, {
       taskQueue: worker.taskQueue,
@@ -190,7 +191,7 @@ describe('backupPipeline resilience', () => {
     while ((await getPipelineStatus(handle)).phase !== 'waiting-for-snapshot' && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 50));
     await handle.cancel();
-    const result = (await handle.result()) as PipelineResult;
+    const result = await endedAs<PipelineResult>(handle, 'CANCELLED');
     expect(result.outcome).toBe('cancelled');
     expect(result.status.notes.join(' ')).toMatch(/snapshot [a-f0-9]{24}.*left as they are/);
   });

@@ -8,6 +8,7 @@ import type { DisasterRecoveryRequest, DrReport } from '../../src/contract/index
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 import { uniqueId } from '../helpers/temporal.js';
+import { endedAs } from '../helpers/outcome.js';
 import { useTimeSkippingEnv } from '../helpers/time-skipping.js';
 
 const SRC = DEMO_IDS.projectId;
@@ -41,10 +42,10 @@ describe('long waits on the time-skipping test server', () => {
     return { handle, jobsInto };
   }
 
-  it('ends a run nobody approves after the default hour as approval-timed-out, restoring nothing', async () => {
+  it('fails a run nobody approves after the default hour as ApprovalTimedOut, restoring nothing', async () => {
     const wallStart = Date.now();
     const { handle, jobsInto } = await scenario({ approval: { required: true } });
-    const report = (await handle.result()) as DrReport;
+    const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalTimedOut');
 
     expect(report.outcome).toBe('approval-timed-out');
     expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });

@@ -17,6 +17,9 @@ const EXECUTION_STATUSES = [
 ] as const;
 const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES])];
 
+/** Temporal spells it Canceled; runs and summaries say cancelled: both are accepted. */
+const executionStatus = (v: string) => oneOf(EXECUTION_STATUSES)(/^cancelled$/i.test(v.trim()) ? 'Canceled' : v);
+
 export interface ListFilters {
   project?: string;
   cluster?: string;
@@ -48,7 +51,7 @@ export function registerList(program: Command): void {
     .option('-p, --project <groupId>', 'AtlasProject')
     .option('-c, --cluster <name>', 'AtlasCluster')
     .addOption(new Option('--phase <phase>', 'BackupPhase').argParser(oneOf(PHASES)))
-    .addOption(new Option('--status <status>', 'execution status').argParser(oneOf(EXECUTION_STATUSES)))
+    .addOption(new Option('--status <status>', 'execution status').argParser(executionStatus))
     .addOption(
       new Option('--type <type>', 'workflow type').argParser(oneOf(['backup', 'dr', 'all'] as const)).default('all'),
     )

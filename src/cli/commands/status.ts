@@ -22,7 +22,9 @@ export function registerStatus(program: Command): void {
           const handle = await existingRun(client, id, namespace);
           const { status, result, failure } = await fetchStatus(client, handle);
           process.stdout.write(
-            flags.json ? `${JSON.stringify({ ...status, result, failure }, null, 2)}\n` : `${renderStatus(status)}\n`,
+            flags.json
+              ? `${JSON.stringify({ ...status, result, failure }, null, 2)}\n`
+              : `${renderStatus(status, result)}\n`,
           );
           return EXIT_OK;
         }),

@@ -1,6 +1,7 @@
 // The closing summary of a run (demo, backup --wait, watch): what Atlas now holds.
 import type { LiveStatus } from '../../client/status.js';
 import type { DrReport, PipelineResult } from '../../contract/index.js';
+import { drReportLines, outcomeWords, secondsText } from '../run-lines.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
@@ -24,44 +25,27 @@ export function summarize(status: LiveStatus, result: PipelineResult | undefined
     for (const url of r.deliveryUrl ?? []) lines.push(`              download ${url}`);
   }
   if (result) {
-    const secs = ((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
-    lines.push(`  took        ${secs}s, ${result.attempts} activity attempts, ${result.atlasRequests} Atlas requests`);
+    const secs = secondsText((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000);
+    lines.push(`  took        ${secs}, ${result.attempts} activity attempts, ${result.atlasRequests} Atlas requests`);
   }
-  if (failure) lines.push(`  failure     ${failure}`);
+  if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
 }
 
 export function summarizeDr(status: LiveStatus, report: DrReport | undefined, failure?: string): string {
   const outcome = report?.outcome ?? status.executionStatus.toLowerCase();
-  const lines = [`Disaster recovery ${outcome}: ${status.workflowId}`];
-  if (report) {
-    const r = report;
-    lines.push(`  source      ${r.source.kind} ${r.source.clusterName} in project ${r.source.groupId}`);
-    const target = r.target
-      ? `${r.target.clusterName} in project ${r.target.groupId}${r.target.production ? ' (production)' : ''}`
-      : 'download';
-    lines.push(`  target      ${target}  (${r.deliveryType})`);
-    if (r.restored.snapshotId) {
-      const taken = r.restored.snapshotTimestamp ? `  taken ${r.restored.snapshotTimestamp}` : '';
-      lines.push(`  snapshot    ${r.restored.snapshotId}${taken}`);
-    }
-    if (r.restored.pointInTime) lines.push(`  point       ${JSON.stringify(r.restored.pointInTime)}`);
-    if (r.approval.required) {
-      const { by, reason } = r.approval;
-      lines.push(
-        `  approval    ${r.approval.decision ?? 'none'}${by ? ` by ${by}` : ''}${reason ? ` (${reason})` : ''}`,
-      );
-    }
-    if (r.restoreJobId) lines.push(`  restore     ${r.restoreJobId}  state ${r.restoreJob?.state ?? 'unknown'}`);
-    for (const url of r.restoreJob?.deliveryUrl ?? []) lines.push(`              download ${url}`);
-    if (r.verified) lines.push(`  verified    ${r.verified.stateName} via ${r.verified.via} at ${r.verified.at}`);
-    lines.push(`  recovery    ${r.recovery.totalSeconds.toFixed(1)}s total`);
-  }
-  if (failure) lines.push(`  failure     ${failure}`);
+  const lines = [`Disaster recovery ${outcomeWords(outcome)}: ${status.workflowId}`];
+  if (report) lines.push(...drReportLines(report));
+  const attempts = report?.status.attempts ?? status.attempts;
+  lines.push(`  attempts    ${attempts} activity attempt${attempts === 1 ? '' : 's'}`);
+  if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
 }
+
+/** A failed run has a failure; a cancelled, rejected or unapproved one ends for a reason. */
+const reasonLabel = (outcome: string) => (outcome === 'failed' ? 'failure     ' : 'ended       ');
 
 /** The summary for whichever workflow produced `result`. */
 export function summarizeAny(status: LiveStatus, result: unknown, failure?: string): string {

@@ -32,9 +32,11 @@ export function createBucket(m: Model, groupId: string, body: unknown): ExportBu
     if (provider === 'AZURE') {
       if (typeof b.serviceUrl !== 'string' || b.serviceUrl.length < 33)
         throw validationError('serviceUrl', 'required for AZURE; an Azure blob storage URL');
-      if (typeof b.tenantId !== 'string') throw validationError('tenantId', 'required for AZURE; a UUID');
+      // The spec marks tenantId deprecated and ignored (the role's tenant is used): optional here too.
+      if (b.tenantId !== undefined && typeof b.tenantId !== 'string')
+        throw validationError('tenantId', 'must be a UUID');
       bucket.serviceUrl = b.serviceUrl;
-      bucket.tenantId = b.tenantId;
+      if (typeof b.tenantId === 'string') bucket.tenantId = b.tenantId;
     }
   }
   return stored(m, m.state.buckets, bucket);
