@@ -40,6 +40,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     auth: config.atlas.auth,
     headersTimeoutMs: config.atlas.timeoutMs,
     bodyTimeoutMs: config.atlas.timeoutMs,
+    commitHorizonMs: config.atlas.commitHorizonMs,
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({

@@ -177,6 +177,8 @@ export class SimulatorHttp {
       return;
     }
     if (fault.kind === 'status') return this.injected(x, fault, auth.kind, route.operationId);
+    // Atlas slow to commit: the operation runs only after the hold, whether or not the client still waits.
+    if (fault.kind === 'stallThenCommit') await new Promise((r) => setTimeout(r, fault.holdMs));
     this.operation(x, route.operationId, route.params, body, fault, auth.kind);
   }
 
