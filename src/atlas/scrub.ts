@@ -10,7 +10,8 @@ const MAX_KNOWN = 64;
 
 const PATTERNS: [RegExp, string][] = [
   // Authorization / WWW-Authenticate values, wherever they appear (headers echoed as JSON, text).
-  [/\b(Bearer|Basic)(\s+|\\u0020)[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // At least 8 characters, so prose such as "Basic checks" stays.
+  [/\b(Bearer|Basic)(\s+|\\u0020)[A-Za-z0-9._~+/=-]{8,}/gi, `$1 ${REDACTED}`],
   [/\b(response|cnonce)(\s*=\s*\\?"?)[0-9a-fA-F]+/gi, `$1$2${REDACTED}`],
   // An OAuth token response or request that was echoed whole.
   [/("?(?:access_token|client_secret|refresh_token)"?\s*[:=]\s*"?)[^"&\s,}]+/gi, `$1${REDACTED}`],

@@ -284,14 +284,15 @@ export class SimulatorHttp {
         `Injected fault: ${fault.status}.`,
       );
       this.record(req, x.path, fault.status!, 'none', 'oauthToken');
-      return send(
-        res,
-        fault.status!,
-        e.body(),
-        x.opts,
-        JSON_TYPE,
-        fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
-      );
+      // echoHeaders applies here too: the token request carries the Basic credentials.
+      const a = withEcho(req, fault, {
+        status: fault.status!,
+        body: e.body(),
+        contentType: JSON_TYPE,
+        list: false,
+        headers: fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+      });
+      return send(res, fault.status!, a.body, x.opts, JSON_TYPE, a.headers);
     }
     const [status, payload, headers] = this.deps.auth.issueToken(req.headers.authorization, body);
     this.record(req, x.path, status, 'none', 'oauthToken');
