@@ -67,6 +67,20 @@ describe('backupPipeline input', () => {
     ]);
   });
 
+  it('keeps export customData keys and values within the limits, naming the entry (issue 12)', () => {
+    const exp = (customData: { key: string; value: string }[]) => ({
+      ...base,
+      export: { exportBucketId: base.groupId, customData },
+    });
+    expect(problems(exp([{ key: 'k', value: 'v'.repeat(3 * 1024 * 1024) }]))).toEqual([
+      'export.customData.0.value must be at most 4096 characters',
+    ]);
+    expect(problems(exp([{ key: 'ok', value: '' }, { key: 'k'.repeat(256), value: 'v' }]))).toEqual([
+      'export.customData.1.key must be at most 255 characters',
+    ]);
+    expect(problems(exp([{ key: 'k'.repeat(255), value: 'v'.repeat(4096) }]))).toEqual([]);
+  });
+
   it('requires a target for automated and pointInTime restores', () => {
     expect(problems({ ...base, restore: { deliveryType: 'automated' } })).toEqual([
       'restore.targetGroupId is required when deliveryType is automated',
