@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
-import { customDataProblems, downloadTargetProblems } from './later-rules.js';
+import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -171,9 +171,10 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
       }),
   },
   {
-    // Issue 12: a 3 MB customData value reached Temporal as "Failed to start Workflow".
-    patchId: 'input-rules-custom-data-limits',
-    problems: (i) => customDataProblems(i.export?.customData),
+    // Issue 12: a 3 MB customData value reached Temporal as "Failed to start Workflow"; a
+    // sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
+    patchId: 'input-rules-custom-data-and-step-deadlines',
+    problems: (i) => [...customDataProblems(i.export?.customData), ...stepDeadlineProblems(i.timeouts)],
   },
 ];
 

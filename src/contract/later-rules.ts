@@ -81,6 +81,19 @@ export function customDataProblems(entries: { key: string; value: string }[] | u
   return problems;
 }
 
+/** Each step's overall deadline is a Temporal duration too: at least MIN_SECONDS. */
+export function stepDeadlineProblems(t: {
+  snapshotSeconds: number;
+  exportSeconds: number;
+  restoreSeconds: number;
+}): RuleProblem[] {
+  return secondsProblems({
+    'timeouts.snapshotSeconds': t.snapshotSeconds,
+    'timeouts.exportSeconds': t.exportSeconds,
+    'timeouts.restoreSeconds': t.restoreSeconds,
+  });
+}
+
 /** Why a download restore takes no target: the one wording `backup` and `dr` both refuse it with. */
 export const DOWNLOAD_HAS_NO_TARGET =
   'must be omitted when deliveryType is download (Atlas hands out download links instead of restoring into a cluster)';

@@ -65,6 +65,10 @@ describe('backupPipeline input', () => {
     expect(problems({ ...base, timeouts: { callSeconds: 0.0001 } })).toEqual([
       'timeouts.callSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
     ]);
+    // Found by the input fuzz test (issue 12): step deadlines are Temporal durations too.
+    expect(problems({ ...base, timeouts: { snapshotSeconds: 1e-7 } })).toEqual([
+      'timeouts.snapshotSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
+    ]);
   });
 
   it('keeps export customData keys and values within the limits, naming the entry (issue 12)', () => {
