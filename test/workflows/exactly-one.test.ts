@@ -72,13 +72,16 @@ describe('backupPipeline: every create stalled past the client timeout, then com
             },
           ],
         })) as PipelineResult;
-        return { clusterName, workflowId, result };
+        const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+        return { clusterName, workflowId, result, historyEvents: events?.length ?? 0 };
       }),
     );
     const r = await env.sim.admin.resources();
     const log = await env.sim.admin.requestLog();
-    for (const { clusterName, workflowId, result } of runs) {
+    for (const { clusterName, workflowId, result, historyEvents } of runs) {
       expect(result.outcome).toBe('completed');
+      // Waiting out the commit horizon is activity retries: no history events (limit 60).
+      expect(historyEvents).toBeLessThanOrEqual(60);
       const snapshots = r.snapshots.filter((s) => s.description?.includes(workflowId) && !s.deleted);
       const exports = r.exports.filter((e) => e.customData.some((d) => d.value === workflowId));
       const restores = r.restoreJobs.filter((j) => j.clusterName === clusterName);
