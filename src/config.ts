@@ -63,6 +63,13 @@ const workerEnvSchema = taskQueueEnvSchema.extend({
     .min(100, { error: 'must be >= 100' })
     .max(600_000, { error: 'must be <= 600000' })
     .default(30_000),
+  // How long a create that got no clear answer may still commit unseen (default 3 × the timeout).
+  ATLAS_COMMIT_HORIZON_MS: z.coerce
+    .number({ error: 'must be a number of milliseconds' })
+    .int({ error: 'must be a whole number of milliseconds' })
+    .min(1, { error: 'must be >= 1' })
+    .max(3_600_000, { error: 'must be <= 3600000' })
+    .optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -125,7 +132,7 @@ function atlasProblems(raw: Env): string[] {
 export interface WorkerConfig {
   temporal: TemporalConnectionConfig;
   taskQueue: string;
-  atlas: { baseUrl: string; auth: AtlasAuth; timeoutMs: number };
+  atlas: { baseUrl: string; auth: AtlasAuth; timeoutMs: number; commitHorizonMs?: number };
   maxConcurrentActivities: number;
   /** Metrics endpoint, log level, RPO gauge refresh; absent: the defaults (no metrics, INFO). */
   telemetry?: TelemetryConfig;
@@ -202,6 +209,7 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''),
       auth: atlasAuth(e),
       timeoutMs: e.ATLAS_HTTP_TIMEOUT_MS,
+      ...(e.ATLAS_COMMIT_HORIZON_MS !== undefined ? { commitHorizonMs: e.ATLAS_COMMIT_HORIZON_MS } : {}),
     },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
     telemetry: {

@@ -50,6 +50,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     bodyTimeoutMs: config.atlas.timeoutMs,
     // Request metrics and logs only for a worker configured for telemetry (runWorkerFromEnv).
     ...(config.telemetry ? { observer: atlasObserver() } : {}),
+    commitHorizonMs: config.atlas.commitHorizonMs,
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const worker = await Worker.create({

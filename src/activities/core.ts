@@ -1,38 +1,166 @@
-// The two shapes every Atlas activity takes: create-or-adopt (a create that converges to one
-// resource when its attempt is retried) and poll-once (one status read per attempt; the retry
+// The two shapes every Atlas activity takes: create-or-adopt (a create that converges to exactly
+// one resource when its attempt is retried or its answer is lost) and poll-once (one status read per attempt; the retry
 // policy is the poll loop).
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
 import type { AwaitedResource, CreatedResource, PollDetails, TerminalFailureType } from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
 import { notFinished, terminalFailure } from './failures.js';
 
+/** The failure type of an attempt that waits out an ambiguous create before looking again. */
+export const AWAITING_COMMIT_HORIZON = 'AwaitingCommitHorizon';
+
 export interface CreateSteps<R> {
-  /** Looks for the resource an earlier attempt of this step created (tag or exact request match). */
-  find: () => Promise<R | undefined>;
+  /** What a message calls one resource of this step ("snapshot", "export job"...). */
+  label: string;
+  /** Every resource that carries this run's mark (tag, or exact request match), in any order. */
+  ours: () => Promise<R[]>;
   create: () => Promise<R>;
   id: (r: R) => string;
   state: (r: R) => string | undefined;
+  /** When Atlas created it (createdAt, else the ObjectId's seconds): the oldest is kept. */
+  createdAt: (r: R) => number | undefined;
+  /** Removes a duplicate (delete or cancel) and says what it did; absent where Atlas cannot. */
+  discard?: (r: R) => Promise<string>;
+}
+
+/** What one attempt heartbeats before sending a create: the next attempt reads it back. */
+interface SendRecord {
+  createSentAt?: number;
+}
+
+const sentAtOf = (details: unknown): number | undefined =>
+  typeof (details as SendRecord | undefined)?.createSentAt === 'number'
+    ? (details as SendRecord).createSentAt
+    : undefined;
+
+/**
+ * A failed create may still commit at Atlas when the request may have arrived: a timeout, a reset,
+ * a 5xx or a bug of ours. A 4xx (including 409 and 429) is Atlas refusing it: nothing was created.
+ */
+export function mayHaveCommitted(err: unknown): boolean {
+  if (!(err instanceof ApplicationFailure)) return true;
+  if (err.nonRetryable) return false;
+  const status = (err.details?.[0] as { httpStatus?: number } | undefined)?.httpStatus;
+  return status === undefined || status >= 500;
+}
+
+/** Retryable and benign: the next attempt comes when an ambiguous create can no longer commit unseen. */
+function waitForHorizon(label: string, sentAt: number, delayMs: number): ApplicationFailure {
+  return ApplicationFailure.create({
+    message:
+      `An earlier ${label} create sent at ${new Date(sentAt).toISOString()} got no clear answer and may still ` +
+      `commit in Atlas: looking again in ${Math.ceil(delayMs / 1000)} s before creating another.`,
+    type: AWAITING_COMMIT_HORIZON,
+    nonRetryable: false,
+    nextRetryDelay: Math.max(1, Math.ceil(delayMs)),
+    category: ApplicationFailureCategory.BENIGN,
+  });
+}
+
+/** The same failure, retried only once the create it answers can no longer commit unseen. */
+function retryAfterHorizon(err: ApplicationFailure | Error, horizonMs: number): Error {
+  if (!(err instanceof ApplicationFailure)) return err;
+  return ApplicationFailure.create({
+    message: `${err.message} [the create may still commit: the next attempt looks for it first]`,
+    type: err.type ?? undefined,
+    nonRetryable: false,
+    details: err.details ?? undefined,
+    nextRetryDelay: horizonMs,
+  });
 }
 
 /**
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
- * a worker crash). The first attempt never looks: what it could find was made by someone else.
+ * a worker crash), so that each step ends with exactly one resource:
+ * - before sending, the attempt heartbeats the send time; after an ambiguous outcome no attempt
+ *   creates again until `horizonMs` after that send (Temporal's retry does the waiting);
+ * - a retry looks for the run's resources first (the first attempt never looks: what it could find
+ *   was made by someone else);
+ * - every create ends by reconciling: of what carries the run's mark the oldest is kept, the others
+ *   deleted or cancelled where Atlas allows, and `notes` say what happened.
  */
 export async function createOrAdopt<R>(
   calls: AttemptCalls,
   steps: CreateSteps<R>,
+  horizonMs: number,
 ): Promise<CreatedResource & { resource: R }> {
-  const attempts = Context.current().info.attempt;
-  const existing = attempts > 1 ? await steps.find() : undefined;
-  const resource = existing ?? (await steps.create());
+  const ctx = Context.current();
+  const attempts = ctx.info.attempt;
+  const found = attempts > 1 ? await steps.ours() : [];
+  let created: R | undefined;
+  if (found.length === 0) {
+    const sentAt = sentAtOf(ctx.info.heartbeatDetails);
+    const wait = sentAt === undefined ? 0 : sentAt + horizonMs - Date.now();
+    if (wait > 0) throw waitForHorizon(steps.label, sentAt!, wait);
+    ctx.heartbeat({ createSentAt: Date.now() } satisfies SendRecord);
+    try {
+      created = await steps.create();
+    } catch (err) {
+      if (mayHaveCommitted(err)) throw retryAfterHorizon(err as Error, horizonMs);
+      ctx.heartbeat({} satisfies SendRecord); // refused: nothing can commit, retry at the policy's pace
+      throw err;
+    }
+  }
+  // What a retry just listed is current; after a create, list again to see every copy.
+  const listed = created ? await steps.ours() : found;
+  const { keep, notes } = await reconcile(steps, listed, created);
   return {
-    id: steps.id(resource),
-    state: steps.state(resource),
-    adopted: existing !== undefined,
+    id: steps.id(keep),
+    state: steps.state(keep),
+    adopted: created === undefined || steps.id(keep) !== steps.id(created),
     requests: calls.requests,
     attempts,
-    resource,
+    resource: keep,
+    ...(notes.length ? { notes } : {}),
   };
+}
+
+/** Oldest first; unknown times last; ties by id (ObjectIds sort by time within a second). */
+function byAge<R>(steps: CreateSteps<R>): (a: R, b: R) => number {
+  return (a, b) => {
+    const ta = steps.createdAt(a) ?? Number.MAX_SAFE_INTEGER;
+    const tb = steps.createdAt(b) ?? Number.MAX_SAFE_INTEGER;
+    return ta - tb || steps.id(a).localeCompare(steps.id(b));
+  };
+}
+
+/** Of what carries the run's mark, keeps the oldest and removes the rest where Atlas allows. */
+async function reconcile<R>(
+  steps: CreateSteps<R>,
+  listed: R[],
+  created: R | undefined,
+): Promise<{ keep: R; notes: string[] }> {
+  const all = [...listed];
+  // A list may lag a create that just answered: ours is still one of them.
+  if (created && !all.some((x) => steps.id(x) === steps.id(created))) all.push(created);
+  all.sort(byAge(steps));
+  const keep = all[0] ?? created!;
+  const notes: string[] = [];
+  for (const extra of all.slice(1)) {
+    const what = `${steps.label} ${steps.id(extra)}`;
+    const did = steps.discard
+      ? await discardOrSay(() => steps.discard!(extra), what)
+      : `Atlas offers no way to cancel it: ${what} keeps running`;
+    notes.push(`Duplicate ${what} of this run (kept ${steps.id(keep)}, the oldest): ${did}.`);
+  }
+  return { keep, notes };
+}
+
+/** A refusal (the job already ended, a snapshot Atlas will not delete yet) is reported, not raised. */
+async function discardOrSay(discard: () => Promise<string>, what: string): Promise<string> {
+  try {
+    return await discard();
+  } catch (err) {
+    // Retryable trouble fails the attempt: the retry adopts the oldest and reconciles again.
+    if (!(err instanceof ApplicationFailure && err.nonRetryable)) throw err;
+    return `Atlas refused to remove it (${err.type ?? 'error'}): ${what} stays`;
+  }
+}
+
+/** Seconds of an ObjectId-shaped Atlas id (its first 4 bytes), in ms; undefined for other ids. */
+export function objectIdTimeMs(id: string): number | undefined {
+  return /^[0-9a-f]{24}$/i.test(id) ? Number.parseInt(id.slice(0, 8), 16) * 1000 : undefined;
 }
 
 /** What one status read of an Atlas job found. */

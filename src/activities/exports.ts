@@ -5,7 +5,7 @@ import type { AtlasClient, ExportJob } from '../atlas/index.js';
 import { CUSTOM_DATA_TAG_KEYS, customDataTags } from '../contract/index.js';
 import type { AwaitedResource, AwaitExportInput, CreatedResource, StartExportInput } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
-import { createOrAdopt, pollOnce } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce } from './core.js';
 import { exportPollDelayMs } from './polling.js';
 
 export function exportActivities(client: AtlasClient) {
@@ -20,16 +20,23 @@ export function exportActivities(client: AtlasClient) {
       const ourKeys = new Set<string>(Object.values(CUSTOM_DATA_TAG_KEYS));
       const customData = [...input.customData.filter((d) => !ourKeys.has(d.key)), ...tags];
       const path = { groupId, clusterName };
-      const { resource: _, ...created } = await createOrAdopt(calls, {
-        find: () => calls.find('listBackupExports', path, isOurs),
-        create: () =>
-          calls.call('createBackupExport', {
-            path,
-            body: { snapshotId, exportBucketId: input.exportBucketId, customData },
-          }),
-        id: (j) => j.id,
-        state: (j) => j.state,
-      });
+      const { resource: _, ...created } = await createOrAdopt(
+        calls,
+        {
+          label: 'export job',
+          // Atlas has no cancel for export jobs: a duplicate is reported (no `discard`).
+          ours: async () => (await calls.all('listBackupExports', path)).filter(isOurs),
+          create: () =>
+            calls.call('createBackupExport', {
+              path,
+              body: { snapshotId, exportBucketId: input.exportBucketId, customData },
+            }),
+          id: (j) => j.id,
+          state: (j) => j.state,
+          createdAt: (j) => (j.createdAt ? Date.parse(j.createdAt) : objectIdTimeMs(j.id)),
+        },
+        client.commitHorizonMs,
+      );
       return created;
     },
 

@@ -18,9 +18,9 @@ import type {
   StartRestoreInput,
 } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
-import { createOrAdopt, pollOnce } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce, type CreateSteps } from './core.js';
 import { terminalFailure } from './failures.js';
-import { SOURCES } from './sources.js';
+import { SOURCES, type JobView } from './sources.js';
 
 /** Inputs scheduled before sources had kinds name a dedicated cluster directly. */
 export function startInputOf(input: StartRestoreInput | LegacyStartRestoreInput): StartRestoreInput {
@@ -57,18 +57,41 @@ function checkFlexRequest(source: SourceRef, restore: RestoreRequest): void {
 
 const keepsRunning = (restoreJobId: string) => `restore job ${restoreJobId} keeps running in Atlas.`;
 
+/** A restore job's create, recognised by request and time window (see isOurRestoreTime). */
+function restoreSteps(
+  calls: AttemptCalls,
+  source: SourceRef,
+  restore: RestoreRequest,
+  stepStartedAt: string,
+): CreateSteps<JobView> {
+  const api = SOURCES[source.kind];
+  const cancel = api.cancelRestore;
+  return {
+    label: api.jobLabel,
+    ours: () => api.ourRestores(calls, source, restore, stepStartedAt),
+    create: () => api.createRestore(calls, source, restore),
+    id: (j) => j.id,
+    state: (j) => j.state,
+    createdAt: (j) => objectIdTimeMs(j.id),
+    ...(cancel && {
+      discard: async (j: JobView) => {
+        await cancel(calls, source, j.id);
+        return 'cancelled it';
+      },
+    }),
+  };
+}
+
 export function restoreActivities(client: AtlasClient) {
   async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
     const { source, restore, stepStartedAt } = startInputOf(raw);
     checkFlexRequest(source, restore);
-    const api = SOURCES[source.kind];
     const calls = new AttemptCalls(client, source);
-    const { resource: _, ...created } = await createOrAdopt(calls, {
-      find: () => api.findRestore(calls, source, restore, stepStartedAt),
-      create: () => api.createRestore(calls, source, restore),
-      id: (j) => j.id,
-      state: (j) => j.state,
-    });
+    const { resource: _, ...created } = await createOrAdopt(
+      calls,
+      restoreSteps(calls, source, restore, stepStartedAt),
+      client.commitHorizonMs,
+    );
     return created;
   }
 

@@ -3,9 +3,23 @@
 import { Context } from '@temporalio/activity';
 import type { AtlasClient } from '../atlas/index.js';
 import { tagFor } from '../contract/index.js';
-import type { AwaitedResource, AwaitSnapshotInput, TakeSnapshotInput, TakenSnapshot } from '../contract/index.js';
+import type {
+  AwaitedResource,
+  AwaitSnapshotInput,
+  ClusterRef,
+  TakeSnapshotInput,
+  TakenSnapshot,
+} from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
-import { createOrAdopt, pollOnce } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce } from './core.js';
+
+/** The snapshots whose description carries the run's tag. */
+async function ourSnapshots(calls: AttemptCalls, sharded: boolean, path: ClusterRef, tag: string) {
+  const all = sharded
+    ? await calls.all('listBackupShardedClusters', path)
+    : await calls.all('listBackupSnapshots', path);
+  return all.filter((s: { description?: string }) => !!s.description?.includes(tag));
+}
 
 export function snapshotActivities(client: AtlasClient) {
   return {
@@ -21,24 +35,31 @@ export function snapshotActivities(client: AtlasClient) {
       const sharded = (cluster.clusterType ?? 'REPLICASET') !== 'REPLICASET';
       const tag = tagFor(runOf(Context.current()));
       const path = { groupId, clusterName };
-      const { resource: _, ...created } = await createOrAdopt(calls, {
-        find: () =>
-          calls.find(
-            sharded ? 'listBackupShardedClusters' : 'listBackupSnapshots',
-            path,
-            (s: { description?: string }) => !!s.description?.includes(tag),
-          ),
-        create: () =>
-          calls.call('takeSnapshots', {
-            path,
-            body: {
-              description: input.description ? `${input.description} ${tag}` : tag,
-              retentionInDays: input.retentionInDays,
-            },
-          }),
-        id: (s) => s.id,
-        state: (s) => s.status,
-      });
+      const { resource: _, ...created } = await createOrAdopt(
+        calls,
+        {
+          label: 'snapshot',
+          ours: () => ourSnapshots(calls, sharded, path, tag),
+          create: () =>
+            calls.call('takeSnapshots', {
+              path,
+              body: {
+                description: input.description ? `${input.description} ${tag}` : tag,
+                retentionInDays: input.retentionInDays,
+              },
+            }),
+          id: (s) => s.id,
+          state: (s) => s.status,
+          createdAt: (s) => (s.createdAt ? Date.parse(s.createdAt) : objectIdTimeMs(s.id)),
+          discard: async (s) => {
+            const snap = { ...path, snapshotId: s.id };
+            if (sharded) await calls.call('deleteBackupShardedCluster', { path: snap });
+            else await calls.call('deleteClusterBackupSnapshot', { path: snap });
+            return 'deleted it';
+          },
+        },
+        client.commitHorizonMs,
+      );
       return { ...created, sharded };
     },
 

@@ -4,6 +4,7 @@
 import type { CreateRestoreJobRequest, FlexRestoreJob, RestoreJob } from '../atlas/index.js';
 import type { RestoreRequest, SourceKind, SourceRef, TerminalFailureType } from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
+import { objectIdTimeMs } from './core.js';
 
 /** A snapshot reduced to what selection needs, whatever the source kind. */
 export interface Candidate {
@@ -37,6 +38,11 @@ export interface SourceApi {
     req: RestoreRequest,
     stepStartedAt: string,
   ): Promise<JobView | undefined>;
+  /**
+   * Every job of this run's restore step: the same request, not over before the step began, and
+   * created (by its ObjectId's seconds) since the step began. See `isOurRestoreTime` for the limits.
+   */
+  ourRestores(calls: AttemptCalls, src: SourceRef, req: RestoreRequest, stepStartedAt: string): Promise<JobView[]>;
   /** Absent where Atlas offers no cancel endpoint. */
   cancelRestore?(calls: AttemptCalls, src: SourceRef, id: string): Promise<void>;
 }
@@ -61,6 +67,18 @@ export function isSameRestore(job: RestoreJob, body: CreateRestoreJobRequest, st
   }
   if (job.failed || job.cancelled || job.expired) return false;
   return !job.finishedAt || Date.parse(job.finishedAt) >= Date.parse(stepStartedAt) - CLOCK_SLACK_MS;
+}
+
+/**
+ * Restore jobs carry no tag. A job is this run's when it asks for exactly our request (for a
+ * pipeline that names the snapshot the run took and tagged, so no one else's job matches) and Atlas
+ * created it, by the seconds in its ObjectId id, no earlier than the step began (less the clock
+ * slack). Limit: a DR restore of an existing snapshot (or a point in time) that someone else asks
+ * for with the same target in the same window looks like ours; ids that are not ObjectIds pass.
+ */
+export function isOurRestoreTime(id: string, stepStartedAt: string): boolean {
+  const t = objectIdTimeMs(id);
+  return t === undefined || t >= Date.parse(stepStartedAt) - CLOCK_SLACK_MS;
 }
 
 export function restoreJobState(job: RestoreJob): string {
@@ -103,7 +121,7 @@ function clusterRestoreJobs(
   create: 'createBackupRestoreJob' | 'createServerlessRestoreJob',
   get: 'getBackupRestoreJob' | 'getServerlessRestoreJob',
   list: 'listBackupRestoreJobs' | 'listServerlessRestoreJobs',
-): Pick<SourceApi, 'createRestore' | 'getRestore' | 'findRestore'> {
+): Pick<SourceApi, 'createRestore' | 'getRestore' | 'findRestore' | 'ourRestores'> {
   return {
     createRestore: async (calls, { groupId, clusterName }, req) =>
       restoreJobView(await calls.call(create, { path: { groupId, clusterName }, body: restoreJobBody(req) })),
@@ -113,6 +131,11 @@ function clusterRestoreJobs(
       const body = restoreJobBody(req);
       const job = await calls.find(list, { groupId, clusterName }, (j: RestoreJob) => isSameRestore(j, body, since));
       return job && restoreJobView(job);
+    },
+    async ourRestores(calls, { groupId, clusterName }, req, since) {
+      const body = restoreJobBody(req);
+      const all: RestoreJob[] = await calls.all(list, { groupId, clusterName });
+      return all.filter((j) => isSameRestore(j, body, since) && isOurRestoreTime(j.id, since)).map(restoreJobView);
     },
   };
 }
@@ -231,6 +254,12 @@ const flex: SourceApi = {
     const want = flexRequest(req);
     const job = await calls.find('listFlexRestoreJobs', { groupId, name }, (j) => isSameFlexRestore(j, want, since));
     return job && flexJobView(job);
+  },
+  async ourRestores(calls, { groupId, clusterName: name }, req, since) {
+    const want = flexRequest(req);
+    return (await calls.all('listFlexRestoreJobs', { groupId, name }))
+      .filter((j) => isSameFlexRestore(j, want, since) && isOurRestoreTime(j.id, since))
+      .map(flexJobView);
   },
 };
 

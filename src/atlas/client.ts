@@ -8,6 +8,7 @@ import { catalog, type OperationId } from './catalog.js';
 import { type AtlasAuth, credentialKey, digestEntry, getToken, MAX_IDLE_DIGEST_SESSIONS } from './auth.js';
 import { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
 import { AtlasApiError, errorFromResponse } from './errors.js';
+import { CredentialScrubber, serviceAccountForms } from './scrub.js';
 import { operations, type ItemOf, type ListOperationId, type RequestArgs, type ResponseOf } from './operations.js';
 import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
 import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
@@ -24,6 +25,12 @@ export interface AtlasClientOptions {
   userAgent?: string;
   /** Told about every request() once it has its answer (metrics, logs); must not throw. */
   observer?: AtlasObserver;
+  /**
+   * How long after sending a create whose answer never came it is assumed it can no longer commit
+   * unseen (activities wait this long before creating again). Default three times the longer of the
+   * headers and body timeouts: an assumption about Atlas, which publishes no bound.
+   */
+  commitHorizonMs?: number;
 }
 
 /** One request()'s outcome, free of ids and secrets: the operation and its route template only. */
@@ -62,11 +69,13 @@ export class AtlasClient {
   private readonly lease: PoolLease;
   private readonly auth: AtlasAuth;
   private readonly authKey: string;
-  private readonly secrets: string[];
+  /** Every credential form this client sends, cut from whatever text comes back. */
+  private readonly scrubber = new CredentialScrubber();
   private readonly headersTimeoutMs: number;
   private readonly bodyTimeoutMs: number;
   private readonly userAgent: string;
   private readonly observer: AtlasObserver | undefined;
+  readonly commitHorizonMs: number;
 
   constructor(options: AtlasClientOptions) {
     const url = parseBaseUrl(options.baseUrl ?? DEFAULT_BASE_URL);
@@ -79,16 +88,17 @@ export class AtlasClient {
         : this.auth.kind === 'apiKey'
           ? credentialKey(this.origin, this.auth.publicKey, this.auth.privateKey)
           : '';
-    this.secrets =
-      this.auth.kind === 'serviceAccount'
-        ? [this.auth.clientSecret]
-        : this.auth.kind === 'apiKey'
-          ? [this.auth.privateKey]
-          : [];
+    if (this.auth.kind === 'serviceAccount')
+      for (const f of serviceAccountForms(this.auth.clientId, this.auth.clientSecret)) this.scrubber.add(f);
+    else if (this.auth.kind === 'apiKey') this.scrubber.add(this.auth.privateKey);
     this.headersTimeoutMs = positive('headersTimeoutMs', options.headersTimeoutMs ?? 30_000);
     this.bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs ?? 30_000);
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.observer = options.observer;
+    this.commitHorizonMs = positive(
+      'commitHorizonMs',
+      options.commitHorizonMs ?? 3 * Math.max(this.headersTimeoutMs, this.bodyTimeoutMs),
+    );
     this.lease = acquirePool(this.origin, positive('connectTimeoutMs', options.connectTimeoutMs ?? 10_000));
   }
 
@@ -194,11 +204,13 @@ export class AtlasClient {
     if (auth.kind === 'none') return go();
     if (auth.kind === 'serviceAccount') {
       const token = await getToken(this.authKey, () => this.fetchToken(auth));
+      this.scrubber.add(token);
       headers.authorization = `Bearer ${token}`;
       const res = await go();
       if (res.status !== 401) return res;
       // The token may have been revoked or expired early: fetch a fresh one and try once more.
       const fresh = await getToken(this.authKey, () => this.fetchToken(auth), token);
+      this.scrubber.add(fresh);
       headers.authorization = `Bearer ${fresh}`;
       return go();
     }
@@ -216,7 +228,7 @@ export class AtlasClient {
     let session = entry.idle.pop();
     let res: RawResponse | undefined;
     try {
-      if (session) headers.authorization = session.authorize(method, target);
+      if (session) headers.authorization = this.digestHeader(session, method, target);
       res = await go();
       if (res.status !== 401) return res;
       // No session yet, a stale nonce, or a nonce the server forgot: answer the fresh challenge
@@ -224,13 +236,20 @@ export class AtlasClient {
       const challenge = chooseChallenge(parseDigestChallenges(res.headers['www-authenticate']));
       if (!challenge) return res;
       session = new DigestSession(auth.publicKey, auth.privateKey, challenge);
-      headers.authorization = session.authorize(method, target);
+      headers.authorization = this.digestHeader(session, method, target);
       res = await go();
       return res;
     } finally {
       if (session && res && res.status !== 401 && entry.idle.length < MAX_IDLE_DIGEST_SESSIONS)
         entry.idle.push(session);
     }
+  }
+
+  /** A Digest header whose `response=` value is cut from any echo of it. */
+  private digestHeader(session: DigestSession, method: string, target: string): string {
+    const header = session.authorize(method, target);
+    this.scrubber.add(/response="?([0-9a-fA-F]+)/.exec(header)?.[1]);
+    return header;
   }
 
   private async fetchToken(auth: { clientId: string; clientSecret: string }): Promise<unknown> {
@@ -287,7 +306,7 @@ export class AtlasClient {
     let json: unknown;
     if (envelope && status >= 200 && status < 300) {
       // envelope=true: HTTP 200 with {status, content}; the real status lives in the body.
-      const env = parseJson(operation, text) as { status?: unknown; content?: unknown } | null;
+      const env = parseJson(operation, text, (t) => this.scrub(t)) as { status?: unknown; content?: unknown } | null;
       if (env === null || typeof env !== 'object' || typeof env.status !== 'number') {
         throw invalid(operation, 'enveloped response must be {status: number, content}');
       }
@@ -299,25 +318,25 @@ export class AtlasClient {
       throw errorFromResponse(operation, status, this.scrub(text), res.headers['retry-after']);
     }
     if (schema === null) return undefined;
-    if (json === undefined) json = parseJson(operation, text);
+    if (json === undefined) json = parseJson(operation, text, (t) => this.scrub(t));
     const parsed = schema.safeParse(json);
-    if (!parsed.success) throw invalid(operation, `response does not match the schema: ${formatIssues(parsed.error)}`);
+    if (!parsed.success)
+      throw invalid(operation, `response does not match the schema: ${this.scrub(formatIssues(parsed.error))}`);
     return parsed.data;
   }
 
   /** Error bodies are echoed into messages; make sure no credential can ride along. */
   private scrub(text: string): string {
-    let out = text;
-    for (const s of this.secrets) if (s.length >= 4) out = out.split(s).join('[REDACTED]');
-    return out;
+    return this.scrubber.scrub(text);
   }
 }
 
-function parseJson(operation: OperationId, text: string): unknown {
+function parseJson(operation: OperationId, text: string, scrub: (t: string) => string): unknown {
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw invalid(operation, `response is not valid JSON (${text.length} bytes: ${JSON.stringify(text.slice(0, 80))})`);
+    const head = JSON.stringify(scrub(text).slice(0, 80)); // cut first: a secret may straddle the end
+    throw invalid(operation, `response is not valid JSON (${text.length} bytes: ${head})`);
   }
 }
 

@@ -71,6 +71,11 @@ export function readRequestFile(path: string): Record<string, unknown> {
       `--file: cannot read ${path} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
     );
   }
+  if (text.trim() === '')
+    throw new UsageError(
+      `--file: ${path} is empty: write the request in it as one JSON or YAML object ` +
+        '(e.g. {"groupId": "<24-hex project id>", "clusterName": "<cluster>"}), or use the flags instead',
+    );
   let value: unknown;
   try {
     value = extname(path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);

@@ -42,6 +42,8 @@ export interface CreatedResource {
   requests: number;
   /** Attempts the create took (retries after 409/429/5xx, or waiting out another snapshot). */
   attempts: number;
+  /** What reconciling did (duplicates of this run deleted, cancelled or left running): the run's notes. */
+  notes?: string[];
 }
 
 export interface TakenSnapshot extends CreatedResource {

@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
-import { downloadTargetProblems } from './later-rules.js';
+import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
 import { notifySchema } from './notifications.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
@@ -172,6 +172,12 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
         'restore.targetGroupId': i.restore?.targetGroupId,
         'restore.targetClusterName': i.restore?.targetClusterName,
       }),
+  },
+  {
+    // Issue 12: a 3 MB customData value reached Temporal as "Failed to start Workflow"; a
+    // sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
+    patchId: 'input-rules-custom-data-and-step-deadlines',
+    problems: (i) => [...customDataProblems(i.export?.customData), ...stepDeadlineProblems(i.timeouts)],
   },
 ];
 

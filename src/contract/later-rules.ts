@@ -57,6 +57,43 @@ export function backoffProblems(prefix: string, b: Backoff): RuleProblem[] {
   return problems;
 }
 
+/**
+ * Export customData limits. Atlas's spec gives none; these keep the export request far below the
+ * request size Atlas's gateway and our simulator accept (1 MiB) and the run's input far below
+ * Temporal's payload limit (2 MB), which a 3 MB value hit as an unexplained "Failed to start".
+ */
+export const CUSTOM_DATA_KEY_MAX = 255;
+export const CUSTOM_DATA_VALUE_MAX = 4096;
+
+/** Each entry's key and value within the limits, naming the entry. */
+export function customDataProblems(entries: { key: string; value: string }[] | undefined): RuleProblem[] {
+  const problems: RuleProblem[] = [];
+  (entries ?? []).forEach((e, i) => {
+    const at = `export.customData.${i}`;
+    if (e.key.length > CUSTOM_DATA_KEY_MAX)
+      problems.push({ path: `${at}.key`, message: `${at}.key must be at most ${CUSTOM_DATA_KEY_MAX} characters` });
+    if (e.value.length > CUSTOM_DATA_VALUE_MAX)
+      problems.push({
+        path: `${at}.value`,
+        message: `${at}.value must be at most ${CUSTOM_DATA_VALUE_MAX} characters`,
+      });
+  });
+  return problems;
+}
+
+/** Each step's overall deadline is a Temporal duration too: at least MIN_SECONDS. */
+export function stepDeadlineProblems(t: {
+  snapshotSeconds: number;
+  exportSeconds: number;
+  restoreSeconds: number;
+}): RuleProblem[] {
+  return secondsProblems({
+    'timeouts.snapshotSeconds': t.snapshotSeconds,
+    'timeouts.exportSeconds': t.exportSeconds,
+    'timeouts.restoreSeconds': t.restoreSeconds,
+  });
+}
+
 /** Why a download restore takes no target: the one wording `backup` and `dr` both refuse it with. */
 export const DOWNLOAD_HAS_NO_TARGET =
   'must be omitted when deliveryType is download (Atlas hands out download links instead of restoring into a cluster)';

@@ -54,6 +54,7 @@ export type FaultKind =
   | 'dropResponse'
   | 'commitThenStatus'
   | 'commitThenStall'
+  | 'stallThenCommit'
   | 'slowBody';
 
 export interface FaultRule {
@@ -72,7 +73,8 @@ export interface FaultRule {
   commitThenStatus?: number; // run the operation (it commits), then answer commitStatus instead of its result
   commitStatus?: 500 | 502 | 503; // default 500
   commitThenStall?: number; // run the operation, then hold the response for stallMs (past a client's timeout)
-  stallMs?: number; // default 120000
+  stallThenCommit?: number; // hold the request for stallMs, then run it (it commits after the client gave up)
+  stallMs?: number; // default 120000 (commitThenStall and stallThenCommit)
   slowBody?: number; // send the real response, its body spread over slowBodyMs
   slowBodyMs?: number; // default 5000
   latencyMs?: number; // added before handling

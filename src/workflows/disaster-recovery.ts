@@ -304,6 +304,7 @@ class DrRun {
     });
     this.rec.status.ids.restoreJobId = this.report.restoreJobId = started.id;
     this.report.restoreJob = { state: started.state ?? 'inProgress', adopted: started.adopted };
+    if (started.notes) this.rec.status.notes.push(...started.notes); // what reconciling did with duplicates
     return started.id;
   }
 

@@ -42,8 +42,10 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
   }
 
   /** Counts a step's Atlas requests: the successful attempt's, plus one per failed attempt. */
-  count(r: { requests?: number; attempts: number }): void {
+  count(r: { requests?: number; attempts: number; notes?: string[] }): void {
     this.atlasRequests += r.requests !== undefined ? r.requests + (r.attempts - 1) : r.attempts;
+    // A create step's reconciliation says what it did with duplicates (no new commands: replay-safe).
+    if (r.notes) this.status.notes.push(...r.notes);
   }
 
   lastStepName(): string {

@@ -56,6 +56,17 @@ describe('bad input exits 2 with one line naming the flag or field', () => {
     expect(r.stderr).toContain('restore.targetGroupId is required when deliveryType is automated');
   });
 
+  it('an empty request file is named, with what to write in it (issue 12)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'empty-req-'));
+    for (const name of ['request.json', 'request.yaml']) {
+      const file = join(dir, name);
+      writeFileSync(file, '  \n');
+      const r = await runCli(['backup', '--file', file], { env: NOWHERE });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`--file: ${file} is empty: write the request in it as one JSON or YAML object`);
+    }
+  });
+
   it('a schedule without a cron or interval, and a time zone that does not exist', async () => {
     const none = await runCli(['schedule', 'create', '--project', P, '--cluster', 'c'], { env: NOWHERE });
     expect(none.code).toBe(2);

@@ -62,11 +62,21 @@ export async function startTestWorker(
   sim: RunningSimulator,
   auth: AtlasAuth,
   taskQueue = `tq-${randomUUID()}`,
+  /**
+   * The worker's Atlas HTTP timeout and commit horizon. The simulator commits as it answers (but in
+   * its stallThenCommit mode), so a short horizon keeps fault tests fast without hiding anything.
+   */
+  atlas: { timeoutMs?: number; commitHorizonMs?: number } = {},
 ): Promise<TestWorker> {
   const config: WorkerConfig = {
     temporal: { address: temporalAddress(), namespace: 'default' },
     taskQueue,
-    atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
+    atlas: {
+      baseUrl: sim.url,
+      auth,
+      timeoutMs: atlas.timeoutMs ?? 10_000,
+      commitHorizonMs: atlas.commitHorizonMs ?? 1_000,
+    },
     maxConcurrentActivities: 50,
   };
   quietRuntime();

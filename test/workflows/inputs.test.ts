@@ -65,6 +65,24 @@ describe('backupPipeline input', () => {
     expect(problems({ ...base, timeouts: { callSeconds: 0.0001 } })).toEqual([
       'timeouts.callSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
     ]);
+    // Found by the input fuzz test (issue 12): step deadlines are Temporal durations too.
+    expect(problems({ ...base, timeouts: { snapshotSeconds: 1e-7 } })).toEqual([
+      'timeouts.snapshotSeconds must be at least 0.001 seconds (Temporal counts whole milliseconds)',
+    ]);
+  });
+
+  it('keeps export customData keys and values within the limits, naming the entry (issue 12)', () => {
+    const exp = (customData: { key: string; value: string }[]) => ({
+      ...base,
+      export: { exportBucketId: base.groupId, customData },
+    });
+    expect(problems(exp([{ key: 'k', value: 'v'.repeat(3 * 1024 * 1024) }]))).toEqual([
+      'export.customData.0.value must be at most 4096 characters',
+    ]);
+    expect(problems(exp([{ key: 'ok', value: '' }, { key: 'k'.repeat(256), value: 'v' }]))).toEqual([
+      'export.customData.1.key must be at most 255 characters',
+    ]);
+    expect(problems(exp([{ key: 'k'.repeat(255), value: 'v'.repeat(4096) }]))).toEqual([]);
   });
 
   it('requires a target for automated and pointInTime restores', () => {

@@ -5,7 +5,15 @@ import { RateLimiter } from './ratelimit.js';
 
 export type InjectedStatus = 500 | 502 | 503 | 409 | 429 | 401 | 403;
 export type FaultOutcome =
-  'none' | 'status' | 'reset' | 'truncate' | 'dropResponse' | 'commitThenStatus' | 'commitThenStall' | 'slowBody';
+  | 'none'
+  | 'status'
+  | 'reset'
+  | 'truncate'
+  | 'dropResponse'
+  | 'commitThenStatus'
+  | 'commitThenStall'
+  | 'stallThenCommit'
+  | 'slowBody';
 
 export interface FaultDecision {
   kind: FaultOutcome;
@@ -15,7 +23,7 @@ export interface FaultDecision {
   /** kind 'status' or 'commitThenStatus'. */
   status?: InjectedStatus;
   retryAfter?: number;
-  /** commitThenStall: how long to hold the response; slowBody: how long to spread the body over. */
+  /** How long commitThenStall holds the response, stallThenCommit the request, slowBody spreads the body. */
   holdMs?: number;
 }
 
@@ -28,7 +36,15 @@ const STATUS_KEYS = [
   [401, 'status401'],
   [403, 'status403'],
 ] as const;
-const OTHER_KINDS = ['reset', 'truncate', 'dropResponse', 'commitThenStatus', 'commitThenStall', 'slowBody'] as const;
+const OTHER_KINDS = [
+  'reset',
+  'truncate',
+  'dropResponse',
+  'commitThenStatus',
+  'commitThenStall',
+  'stallThenCommit',
+  'slowBody',
+] as const;
 const PROBABILITIES = [...STATUS_KEYS.map(([, k]) => k), ...OTHER_KINDS] as const;
 const NON_NEGATIVE = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'spikeMs', 'stallMs', 'slowBodyMs'] as const;
 
@@ -88,7 +104,8 @@ export class FaultInjector {
         const status = rule.commitStatus ?? 500;
         return { ...base, kind, status, ...retryAfterFor(status, rule) };
       }
-      if (kind === 'commitThenStall') return { ...base, kind, holdMs: rule.stallMs ?? 120_000 };
+      if (kind === 'commitThenStall' || kind === 'stallThenCommit')
+        return { ...base, kind, holdMs: rule.stallMs ?? 120_000 };
       if (kind === 'slowBody') return { ...base, kind, holdMs: rule.slowBodyMs ?? 5_000 };
       return { ...base, kind };
     }

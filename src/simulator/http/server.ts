@@ -177,6 +177,8 @@ export class SimulatorHttp {
       return;
     }
     if (fault.kind === 'status') return this.injected(x, fault, auth.kind, route.operationId);
+    // Atlas slow to commit: the operation runs only after the hold, whether or not the client still waits.
+    if (fault.kind === 'stallThenCommit') await new Promise((r) => setTimeout(r, fault.holdMs));
     this.operation(x, route.operationId, route.params, body, fault, auth.kind);
   }
 
@@ -282,14 +284,15 @@ export class SimulatorHttp {
         `Injected fault: ${fault.status}.`,
       );
       this.record(req, x.path, fault.status!, 'none', 'oauthToken');
-      return send(
-        res,
-        fault.status!,
-        e.body(),
-        x.opts,
-        JSON_TYPE,
-        fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
-      );
+      // echoHeaders applies here too: the token request carries the Basic credentials.
+      const a = withEcho(req, fault, {
+        status: fault.status!,
+        body: e.body(),
+        contentType: JSON_TYPE,
+        list: false,
+        headers: fault.retryAfter ? { 'retry-after': String(fault.retryAfter) } : {},
+      });
+      return send(res, fault.status!, a.body, x.opts, JSON_TYPE, a.headers);
     }
     const [status, payload, headers] = this.deps.auth.issueToken(req.headers.authorization, body);
     this.record(req, x.path, status, 'none', 'oauthToken');
