@@ -186,13 +186,14 @@ describe('webhook notifications', () => {
     expect(got.signatureValid).toBe(true);
   });
 
-  it('DR: a rejected restore is notified as run.failed (type Rejected), naming who rejected it', async () => {
+  it('DR: a rejected restore is notified as run.failed (type ApprovalRejected), naming who rejected it', async () => {
     const handle = await startDr();
     await hooks.waitFor(forRun(handle.workflowId, 'dr.awaiting-approval'));
     await handle.executeUpdate(rejectUpdate, { args: [{ by: 'on-call', reason: 'wrong target' }] });
-    expect(((await handle.result()) as DrReport).outcome).toBe('rejected');
+    // A rejected run ends Failed (issue 11 point 5), and the webhook says why.
+    await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'ApprovalRejected' } });
     const got = body(await hooks.waitFor(forRun(handle.workflowId, 'run.failed')));
-    expect(got.failure).toMatchObject({ type: 'Rejected', step: 'awaiting-approval' });
+    expect(got.failure).toMatchObject({ type: 'ApprovalRejected' });
     expect(got.failure?.message).toContain('Rejected by on-call: wrong target');
   });
 
