@@ -16,7 +16,8 @@ import {
 import { endedAs } from '../helpers/outcome.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 
-const RESTORE_MS = 3_000;
+// Long enough that, on a loaded machine too, the restore outlives the worker handover and is polled several times.
+const RESTORE_MS = 8_000;
 const SRC = DEMO_IDS.projectId;
 const TGT = DEMO_IDS.targetProjectId;
 
