@@ -61,7 +61,12 @@ const paths: {
       groupId,
       clusterName: replicaSet,
       export: { exportBucketId: bucketId },
-      restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+      restore: {
+        deliveryType: 'automated',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        overwrite: restoreTarget,
+      },
       ...FAST,
     },
   },

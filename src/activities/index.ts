@@ -4,11 +4,13 @@ import type { AtlasClient } from '../atlas/index.js';
 import type { Activities } from '../contract/index.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
+import { preflightActivities } from './preflight.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
 
 export function createActivities(client: AtlasClient): Activities {
   return {
+    ...preflightActivities(client),
     ...snapshotActivities(client),
     ...exportActivities(client),
     ...restoreActivities(client),

@@ -7,6 +7,7 @@ export * from './failures.js';
 export * from './ids.js';
 export * from './inputs.js';
 export * from './later-rules.js';
+export * from './overwrite-consent.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

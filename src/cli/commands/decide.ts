@@ -8,7 +8,9 @@ import { withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { existingRun } from '../runs.js';
 
-const decisionBy = (by: string | undefined) => by ?? process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+/** Who runs this command: $ATLAS_BACKUP_OPERATOR, else the OS user (recorded with decisions and consent). */
+export const operatorName = () => process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+const decisionBy = (by: string | undefined) => by ?? operatorName();
 
 async function decide(
   kind: 'approve' | 'reject',
