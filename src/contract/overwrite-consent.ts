@@ -52,7 +52,8 @@ export function overwriteConsentProblems(i: ConsentFields): RuleProblem[] {
     const what = self
       ? `the target is the source cluster '${target}' itself (project ${i.groupId}): the restore would ` +
         'overwrite the data being backed up'
-      : `${r.deliveryType === 'automated' ? 'an automated' : 'a pointInTime'} restore overwrites all data of cluster '${target}' in project ${r.targetGroupId}`;
+      : `${r.deliveryType === 'automated' ? 'an automated' : 'a pointInTime'} restore overwrites all data of ` +
+        `cluster '${target}' in project ${r.targetGroupId}`;
     return [
       {
         path: 'restore.overwrite',

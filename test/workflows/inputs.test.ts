@@ -119,7 +119,7 @@ describe('backupPipeline input', () => {
 
   describe('overwrite consent (issue 11)', () => {
     const TGT = '65f1a0c0a1b2c3d4e5f60002';
-    it('refuses an automated or pointInTime restore without restore.overwrite, naming the field and --overwrite', () => {
+    it('refuses an automated or pointInTime restore without restore.overwrite, naming it and --overwrite', () => {
       const restore = { deliveryType: 'automated', targetGroupId: TGT, targetClusterName: 'staging' };
       expect(problems({ ...base, restore })).toEqual([
         "restore.overwrite is required: an automated restore overwrites all data of cluster 'staging' in project " +
@@ -140,9 +140,9 @@ describe('backupPipeline input', () => {
     });
 
     it('refuses consent naming another cluster than the target', () => {
-      const restore = { deliveryType: 'automated', targetGroupId: TGT, targetClusterName: 'staging', overwrite: 'prod' };
+      const restore = { deliveryType: 'automated', targetGroupId: TGT, targetClusterName: 'stg', overwrite: 'prod' };
       expect(problems({ ...base, restore })).toEqual([
-        "restore.overwrite ('prod') must name the target cluster restore.targetClusterName ('staging'): " +
+        "restore.overwrite ('prod') must name the target cluster restore.targetClusterName ('stg'): " +
           'consent is given for the cluster that is overwritten',
       ]);
     });

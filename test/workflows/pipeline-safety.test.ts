@@ -10,7 +10,7 @@ import type { BackupPipelineRequest, PipelinePhase, PipelineResult } from '../..
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 
-const { projectId: SRC, targetProjectId: TGT, bucketId, serverless } = DEMO_IDS;
+const { projectId: SRC, targetProjectId: TGT, serverless } = DEMO_IDS;
 const DAY_S = 86_400;
 
 describe('backupPipeline safety (issue 11)', () => {
@@ -57,7 +57,7 @@ describe('backupPipeline safety (issue 11)', () => {
   }
 
   describe('overwrite consent', () => {
-    it('refuses a direct start restoring onto its own source without consent, naming restore.overwrite, before any Atlas call', async () => {
+    it('refuses a start onto its own source without consent, naming restore.overwrite, before Atlas calls', async () => {
       const source = await cluster('self');
       const before = await ctx.sim.admin.counters();
       const handle = await start({
@@ -98,7 +98,7 @@ describe('backupPipeline safety (issue 11)', () => {
       expect(result.status.consent?.by).toBe('alice');
     });
 
-    it('waits for approve before restoring into a production target; the approver is recorded as who consented', async () => {
+    it('waits for approve before restoring into a production target; the approver is who consented', async () => {
       const source = await cluster('prod-src');
       const target = await cluster('prod-tgt', TGT);
       const handle = await start({
@@ -285,7 +285,7 @@ describe('backupPipeline safety (issue 11)', () => {
     });
   });
 
-  it('a run cancelled while its restore create is retrying cancels the job the interrupted attempt created', async () => {
+  it('a run cancelled while its restore create retries cancels the job the interrupted attempt created', async () => {
     const source = await cluster('cancel-create');
     // Every create commits the job, then answers 500: the attempt fails and waits out its backoff.
     await ctx.sim.admin.setFaults({
