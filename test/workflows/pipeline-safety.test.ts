@@ -57,7 +57,7 @@ describe('backupPipeline safety (issue 11)', () => {
   }
 
   describe('overwrite consent', () => {
-    it('refuses a start onto its own source without consent, naming restore.overwrite, before Atlas calls', async () => {
+    it('refuses a start onto its own source without consent, naming restore.overwrite, before any call', async () => {
       const source = await cluster('self');
       const before = await ctx.sim.admin.counters();
       const handle = await start({
