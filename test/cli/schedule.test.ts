@@ -190,7 +190,7 @@ describe('atlas-backup schedule', () => {
 });
 
 describe('atlas-backup schedule: a request stored before overwrite consent (issue 11)', () => {
-  it('update refuses to keep it (exit 2, naming --overwrite); --overwrite fixes it and records who consented', async () => {
+  it('update refuses to keep it (exit 2, naming --overwrite); --overwrite fixes it and names who', async () => {
     const { client, close } = await temporalClient();
     const id = `sched-consent-${env.ids.spare}`;
     try {
