@@ -27,6 +27,12 @@ function stepLine(s: StepRecord): string {
   return `  ${mark} ${s.name.padEnd(18)} ${since(s.startedAt, s.endedAt).padStart(7)}${extra ? `  (${extra})` : ''}`;
 }
 
+/** "overwrite restore-target (project P) — by bob at approval, 2026-…": who let a restore overwrite what. */
+export function consentLine(c: NonNullable<LiveStatus['consent']>): string {
+  const how = c.via === 'approval' ? 'approved by' : 'given at start by';
+  return `overwrite ${c.overwrite} (project ${c.targetGroupId}${c.production ? ', production' : ''}) — ${how} ${c.by}`;
+}
+
 export function renderStatus(s: LiveStatus): string {
   const lines = [
     `${s.workflowId}  ${s.kind}  ${s.executionStatus}`,
@@ -55,6 +61,7 @@ export function renderStatus(s: LiveStatus): string {
     const by = approval.by ? ` by ${approval.by}` : '';
     lines.push(`  approval    ${approval.decision}${by}${approval.reason ? ` (${approval.reason})` : ''}`);
   }
+  if (s.consent) lines.push(`  consent     ${consentLine(s.consent)}`);
   if (s.lastError)
     lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {

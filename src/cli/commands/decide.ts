@@ -50,10 +50,10 @@ export function registerDecide(program: Command): void {
       .command(kind)
       .description(
         kind === 'approve'
-          ? 'approve the restore a disaster-recovery run is waiting on'
+          ? 'approve the restore a disaster-recovery run (or a backup into a --production target) is waiting on'
           : 'reject it: the run ends without touching the target',
       )
-      .argument('<id>', 'workflow id of the disaster-recovery run')
+      .argument('<id>', 'workflow id of the disaster-recovery or backup run')
       .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
       .option('--reason <text>', 'why (kept in the run history and report)')
       .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} ${EXAMPLE_DR_ID} --reason "${reason}"`)

@@ -1,6 +1,7 @@
 // The closing summary of a run (demo, backup --wait, watch): what Atlas now holds.
 import type { LiveStatus } from '../../client/status.js';
 import type { DrReport, PipelineResult } from '../../contract/index.js';
+import { consentLine } from '../render.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
@@ -22,6 +23,7 @@ export function summarize(status: LiveStatus, result: PipelineResult | undefined
     const target = r.targetClusterName ? `  → ${r.targetClusterName}` : '';
     lines.push(`  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${target}`);
     for (const url of r.deliveryUrl ?? []) lines.push(`              download ${url}`);
+    if (r.consent) lines.push(`  consent     ${consentLine(r.consent)}`);
   }
   if (result) {
     const secs = ((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000).toFixed(1);
