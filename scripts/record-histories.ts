@@ -1,7 +1,7 @@
 // Records workflow histories of the main paths as replay fixtures (test/fixtures/histories).
 // The replay test runs them through the current workflow code, so a non-deterministic change fails
 // CI. Re-record after an intentional, versioned change:
-//   node --import tsx scripts/record-histories.ts
+//   node --import tsx scripts/record-histories.ts [name ...]   (only the named paths; default all)
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -94,6 +94,30 @@ const paths: {
     },
   },
   {
+    // A create attempt commits its job, then fails: the run is cancelled during its retry backoff.
+    name: 'pipeline-cancelled-during-restore-create',
+    args: {
+      groupId,
+      clusterName: replicaSet,
+      restore: { deliveryType: 'download' },
+      ...FAST,
+      retry: { initialIntervalSeconds: 60, maximumIntervalSeconds: 60, backoffCoefficient: 2 },
+    },
+    before: async () => {
+      await sim.admin.setFaults({ operations: { createBackupRestoreJob: { commitThenStatus: 1, commitStatus: 500 } } });
+    },
+    during: async (h) => {
+      for (let i = 0; i < 300; i++) {
+        const pending = (await h.describe()).raw.pendingActivities?.[0];
+        if (pending?.activityType?.name === 'startRestore' && (pending.attempt ?? 1) > 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await h.cancel();
+      await h.result().catch(() => undefined);
+      await sim.admin.clearFaults();
+    },
+  },
+  {
     name: 'dr-latest-snapshot-into-other-project',
     workflow: 'disasterRecovery',
     before: async () => {
@@ -153,7 +177,8 @@ const paths: {
 try {
   await built.worker.runUntil(async () => {
     mkdirSync(out, { recursive: true });
-    for (const p of paths) {
+    const only = process.argv.slice(2);
+    for (const p of paths.filter((x) => only.length === 0 || only.includes(x.name))) {
       await p.before?.();
       const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', {
         taskQueue,
