@@ -251,11 +251,13 @@ describe('atlas-backup backup: overwrite consent (issue 11)', () => {
   ];
 
   it('refuses a restore onto its own source without --overwrite (exit 2), naming the field and the flag', async () => {
-    const r = await env.cli(restoreArgs(env.ids.spare, env.ids.projectId, env.ids.spare));
+    const self = 'cli-self';
+    await env.sim.admin.seedCluster({ groupId: env.ids.projectId, name: self, kind: 'replicaSet' });
+    const r = await env.cli(restoreArgs(self, env.ids.projectId, self));
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`restore.overwrite is required: the target is the source cluster '${env.ids.spare}'`);
-    expect(r.stderr).toContain(`--overwrite ${env.ids.spare}`);
-    const listed = await env.cli(['list', '--project', env.ids.projectId, '--cluster', env.ids.spare, '--json']);
+    expect(r.stderr).toContain(`restore.overwrite is required: the target is the source cluster '${self}'`);
+    expect(r.stderr).toContain(`--overwrite ${self}`);
+    const listed = await env.cli(['list', '--project', env.ids.projectId, '--cluster', self, '--json']);
     expect(listed.stdout.trim()).toBe('');
   });
 
