@@ -2,6 +2,7 @@
 // snapshot, so a bad project, cluster, bucket, restore target or point in time fails the run in
 // seconds naming the input field, and no orphan snapshot is left behind. One activity, few reads:
 // its cluster read also tells takeSnapshot whether the cluster is sharded.
+import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import type { PreflightInput, PreflightResult } from '../contract/index.js';
@@ -76,7 +77,14 @@ export function preflightActivities(client: AtlasClient) {
       if (input.restore?.targetGroupId && input.restore.targetClusterName)
         checked.push(...(await checkRestore(calls, input, source)));
       const clusterType = source.clusterType ?? 'REPLICASET';
-      return { clusterType, sharded: clusterType !== 'REPLICASET', checked, requests: calls.requests, attempts: 1 };
+      const { attempt } = Context.current().info;
+      return {
+        clusterType,
+        sharded: clusterType !== 'REPLICASET',
+        checked,
+        requests: calls.requests,
+        attempts: attempt,
+      };
     },
   };
 }

@@ -44,7 +44,7 @@ export interface PreflightResult {
   /** The source cluster's type (REPLICASET, SHARDED, GEOSHARDED): picks the snapshot endpoints. */
   clusterType: string;
   sharded: boolean;
-  /** What was checked, in words (for the run's notes). */
+  /** What was checked, in words (kept in the run's history with the step's result). */
   checked: string[];
   requests: number;
   attempts: number;
