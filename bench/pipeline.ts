@@ -114,7 +114,12 @@ function pipelineInput(scale: number): BackupPipelineRequest {
     clusterName: replicaSet,
     snapshot: { description: 'bench pipeline', retentionInDays: 1 },
     export: { exportBucketId: bucketId },
-    restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+    restore: {
+      deliveryType: 'automated',
+      targetGroupId: targetProjectId,
+      targetClusterName: restoreTarget,
+      overwrite: restoreTarget,
+    },
     // The pipeline's defaults (2 s → 60 s polling, 1 s → 60 s retries), on the simulator's clock.
     polling: { initialIntervalSeconds: 2 * scale, maximumIntervalSeconds: 60 * scale, backoffCoefficient: 1.5 },
     retry: { initialIntervalSeconds: 1 * scale, maximumIntervalSeconds: 60 * scale, backoffCoefficient: 2 },

@@ -1,8 +1,8 @@
 // Records workflow histories of the main paths as replay fixtures (test/fixtures/histories).
 // The replay test runs them through the current workflow code, so a non-deterministic change fails
 // CI. Re-record after an intentional, versioned change:
-//   node --import tsx scripts/record-histories.ts
-// RECORD_ONLY=name,name records just those paths (new paths, leaving older recordings as they are).
+//   node --import tsx scripts/record-histories.ts [name ...]   (only the named paths; default all)
+// RECORD_ONLY=name,name does the same.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -62,7 +62,12 @@ const paths: {
       groupId,
       clusterName: replicaSet,
       export: { exportBucketId: bucketId },
-      restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+      restore: {
+        deliveryType: 'automated',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        overwrite: restoreTarget,
+      },
       ...FAST,
     },
   },
@@ -87,6 +92,30 @@ const paths: {
     during: async (h) => {
       await new Promise((r) => setTimeout(r, 1000));
       await h.cancel();
+    },
+  },
+  {
+    // A create attempt commits its job, then fails: the run is cancelled during its retry backoff.
+    name: 'pipeline-cancelled-during-restore-create',
+    args: {
+      groupId,
+      clusterName: replicaSet,
+      restore: { deliveryType: 'download' },
+      ...FAST,
+      retry: { initialIntervalSeconds: 60, maximumIntervalSeconds: 60, backoffCoefficient: 2 },
+    },
+    before: async () => {
+      await sim.admin.setFaults({ operations: { createBackupRestoreJob: { commitThenStatus: 1, commitStatus: 500 } } });
+    },
+    during: async (h) => {
+      for (let i = 0; i < 300; i++) {
+        const pending = (await h.describe()).raw.pendingActivities?.[0];
+        if (pending?.activityType?.name === 'startRestore' && (pending.attempt ?? 1) > 1) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await h.cancel();
+      await h.result().catch(() => undefined);
+      await sim.admin.clearFaults();
     },
   },
   {
@@ -216,7 +245,8 @@ const only = process.env.RECORD_ONLY?.split(',').map((n) => n.trim());
 try {
   await built.worker.runUntil(async () => {
     mkdirSync(out, { recursive: true });
-    for (const p of paths.filter((x) => !only || only.includes(x.name))) {
+    const named = [...(only ?? []), ...process.argv.slice(2)];
+    for (const p of paths.filter((x) => named.length === 0 || named.includes(x.name))) {
       await p.before?.();
       const handle = await client.workflow.start(p.workflow ?? 'backupPipeline', {
         taskQueue,

@@ -6,6 +6,7 @@ import type { NotifyWorkerConfig } from '../notify/config.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
+import { preflightActivities } from './preflight.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
 
@@ -15,6 +16,7 @@ export function createActivities(
   notify: NotifyWorkerConfig = { defaults: null, secrets: {} },
 ): Activities & NotifyActivities {
   return {
+    ...preflightActivities(client),
     ...snapshotActivities(client),
     ...exportActivities(client),
     ...restoreActivities(client),

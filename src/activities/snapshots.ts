@@ -24,15 +24,18 @@ async function ourSnapshots(calls: AttemptCalls, sharded: boolean, path: Cluster
 export function snapshotActivities(client: AtlasClient) {
   return {
     /**
-     * Reads the cluster first (a missing cluster fails fast with CLUSTER_NOT_FOUND; its type picks
-     * the replica-set or sharded endpoints). UNFINISHED_ON_DEMAND_SNAPSHOT is retryable: Temporal
-     * waits out the earlier on-demand snapshot, then this takes ours.
+     * The cluster's type picks the replica-set or sharded endpoints: given by the pipeline's
+     * pre-flight, else (runs from before it) read here on every attempt (a missing cluster fails
+     * fast with CLUSTER_NOT_FOUND). UNFINISHED_ON_DEMAND_SNAPSHOT is retryable: Temporal waits out
+     * the earlier on-demand snapshot, then this takes ours.
      */
     async takeSnapshot(input: TakeSnapshotInput): Promise<TakenSnapshot> {
       const { groupId, clusterName } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
-      const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
-      const sharded = (cluster.clusterType ?? 'REPLICASET') !== 'REPLICASET';
+      const sharded =
+        input.sharded ??
+        ((await calls.call('getCluster', { path: { groupId, clusterName } })).clusterType ?? 'REPLICASET') !==
+          'REPLICASET';
       const tag = tagFor(runOf(Context.current()));
       const path = { groupId, clusterName };
       const { resource: _, ...created } = await createOrAdopt(

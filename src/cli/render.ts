@@ -28,6 +28,12 @@ function stepLine(s: StepRecord): string {
   return `  ${mark} ${s.name.padEnd(18)} ${since(s.startedAt, s.endedAt).padStart(7)}${extra ? `  (${extra})` : ''}`;
 }
 
+/** "overwrite restore-target (project P) — by bob at approval, 2026-…": who let a restore overwrite what. */
+export function consentLine(c: NonNullable<LiveStatus['consent']>): string {
+  const how = c.via === 'approval' ? 'approved by' : 'given at start by';
+  return `overwrite ${c.overwrite} (project ${c.targetGroupId}${c.production ? ', production' : ''}) — ${how} ${c.by}`;
+}
+
 /**
  * `result`: a closed run's summary (see fetchStatus); it adds the outcome and, for DR, the recovery
  * time per phase, so a closed run shows everything its report holds.
@@ -67,6 +73,7 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
   }
   const recovery = result && 'recovery' in result ? (result as DrReport).recovery : undefined;
   if (recovery) lines.push(`  recovery    ${recoveryText(recovery)}`);
+  if (s.consent) lines.push(`  consent     ${consentLine(s.consent)}`);
   if (s.lastError)
     lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {

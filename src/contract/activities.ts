@@ -30,6 +30,24 @@ export interface SourceRef extends ClusterRef {
 export interface TakeSnapshotInput extends ClusterRef {
   description: string;
   retentionInDays: number;
+  /** From the pre-flight's cluster read: when given, takeSnapshot does not read the cluster again. */
+  sharded?: boolean;
+}
+
+/** What the pipeline's pre-flight checks before the snapshot (issue 11). */
+export interface PreflightInput extends ClusterRef {
+  exportBucketId?: string;
+  restore?: Omit<RestoreRequest, 'snapshotId'>;
+}
+
+export interface PreflightResult {
+  /** The source cluster's type (REPLICASET, SHARDED, GEOSHARDED): picks the snapshot endpoints. */
+  clusterType: string;
+  sharded: boolean;
+  /** What was checked, in words (kept in the run's history with the step's result). */
+  checked: string[];
+  requests: number;
+  attempts: number;
 }
 
 export interface CreatedResource {
@@ -188,6 +206,7 @@ export interface FoundRestore {
  * runs recorded before sources had kinds replay.
  */
 export interface Activities {
+  preflightPipeline(input: PreflightInput): Promise<PreflightResult>;
   takeSnapshot(input: TakeSnapshotInput): Promise<TakenSnapshot>;
   awaitSnapshot(input: AwaitSnapshotInput): Promise<AwaitedResource>;
   startExport(input: StartExportInput): Promise<CreatedResource>;

@@ -10,6 +10,7 @@ export * from './later-rules.js';
 export * from './metrics.js';
 export * from './notifications.js';
 export * from './outcomes.js';
+export * from './overwrite-consent.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

@@ -6,6 +6,7 @@ import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
 import { notifySchema } from './notifications.js';
+import { overwriteConsentProblems, PIPELINE_SAFETY_PATCH } from './overwrite-consent.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -74,6 +75,13 @@ export const restoreSchema = z
       .min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` })
       .optional(),
     oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
+    // Overwrite consent (issue 11; rules in overwrite-consent.ts): the cluster the caller agrees to overwrite.
+    overwrite: clusterName('restore.overwrite').optional(),
+    /** Who gave the consent at start (the CLI records its operator); kept in the run's status. */
+    consentBy: z.string().max(200, { error: 'restore.consentBy must be at most 200 characters' }).optional(),
+    /** The target is production: the restore waits for approve/reject, as a DR run does. */
+    production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
+    approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
   })
   .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore'));
 
@@ -178,6 +186,12 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
     // sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
     patchId: 'input-rules-custom-data-and-step-deadlines',
     problems: (i) => [...customDataProblems(i.export?.customData), ...stepDeadlineProblems(i.timeouts)],
+  },
+  {
+    // Issue 11: a restore that overwrites a cluster needs consent naming it (a nightly schedule
+    // onto its own source was accepted). The same patch gates the pipeline's pre-flight and gate.
+    patchId: PIPELINE_SAFETY_PATCH,
+    problems: (i) => overwriteConsentProblems(i),
   },
 ];
 

@@ -1,7 +1,7 @@
 // What runs return (and attach to their failure when they fail): each result embeds the run's final
 // status in the very shape the `status` query returns, so no reader rebuilds one from the other.
 import type { DrDeliveryType, DrSourceSpec } from './dr-inputs.js';
-import type { DrPhase, PipelinePhase, RunStatus } from './status.js';
+import type { DrPhase, OverwriteConsent, PipelinePhase, RunStatus } from './status.js';
 
 export interface PipelineResult {
   outcome: 'completed' | 'cancelled' | 'failed';
@@ -25,6 +25,8 @@ export interface PipelineResult {
     targetClusterName?: string;
     deliveryUrl?: string[];
     finishedAt?: string;
+    /** Overwrite consent and who gave it (automated and pointInTime restores). */
+    consent?: OverwriteConsent;
   };
   /** Activity attempts across all steps (each poll is one attempt). */
   attempts: number;

@@ -1,5 +1,6 @@
 // The status every run exposes through its `status` query (and embeds in its result when it ends):
 // pure data, filled in by the workflows and shown by the CLI and getRunStatus.
+import type { ApprovalRecord } from './results.js';
 
 /**
  * Phases of a run, in order. `waiting-*` phases poll Atlas through retry-as-poll activities, so the
@@ -11,6 +12,8 @@ export const PIPELINE_PHASES = [
   'waiting-for-snapshot',
   'exporting',
   'waiting-for-export',
+  // A production restore target waits for approve/reject (issue 11), as a DR run does.
+  'awaiting-approval',
   'restoring',
   'waiting-for-restore',
   'completed',
@@ -73,4 +76,20 @@ export interface RunStatus<P extends string = Phase> {
   lastError?: RunError;
   /** Free-form notes for operators (e.g. what a cancellation left in Atlas). */
   notes: string[];
+  /** A pipeline restore that overwrites a cluster: the consent it ran under, and who gave it. */
+  consent?: OverwriteConsent;
+  /** A pipeline restore into a production target: its approval gate (DR runs always have one). */
+  approval?: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
+}
+
+/** The consent a pipeline restore overwrote a cluster under (issue 11). */
+export interface OverwriteConsent {
+  /** The cluster overwritten, as the consent named it, and its project. */
+  overwrite: string;
+  targetGroupId: string;
+  /** Who consented: the starting identity (restore.consentBy), or the approver of a production target. */
+  by: string;
+  via: 'start' | 'approval';
+  at: string;
+  production: boolean;
 }

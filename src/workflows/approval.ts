@@ -3,10 +3,13 @@
 import { condition } from '@temporalio/workflow';
 import type { ApprovalDecision, ApprovalRecord, DrReport, DrStatus } from '../contract/index.js';
 
+/** What the gate reads and fills: a DR run's status, or a pipeline's with a production target. */
+export type GatedStatus = Pick<DrStatus, 'approval'> & { phase: string };
+
 export class ApprovalGate {
   private decision?: ApprovalRecord;
 
-  constructor(private readonly status: DrStatus) {}
+  constructor(private readonly status: GatedStatus) {}
 
   /** Update validator: refused before it reaches history when the run is not waiting or `by` is blank. */
   validate(d: ApprovalDecision): void {
@@ -25,13 +28,23 @@ export class ApprovalGate {
   /** Shows the approver what will be overwritten with what, then waits; false when it timed out. */
   async wait(report: DrReport, timeoutSeconds: number): Promise<boolean> {
     const { source, target } = report;
+    return this.waitFor(
+      {
+        overwrite: target
+          ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}`
+          : 'nothing (download restore)',
+        with:
+          `${describeRestored(report.restored)} of ` +
+          `${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
+      },
+      timeoutSeconds,
+    );
+  }
+
+  /** Shows the approver what is overwritten with what, then waits; false when it timed out. */
+  async waitFor(shown: { overwrite: string; with: string }, timeoutSeconds: number): Promise<boolean> {
     this.status.approval.pending = {
-      overwrite: target
-        ? `cluster '${target.clusterName}' in project ${target.groupId}${target.production ? ' (production)' : ''}`
-        : 'nothing (download restore)',
-      with:
-        `${describeRestored(report.restored)} of ` +
-        `${source.kind} cluster '${source.clusterName}' in project ${source.groupId}`,
+      ...shown,
       deadline: new Date(Date.now() + timeoutSeconds * 1000).toISOString(),
     };
     const decided = await condition(() => this.decision !== undefined, timeoutSeconds * 1000);

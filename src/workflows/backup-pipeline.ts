@@ -19,6 +19,7 @@ import {
 import { callOptions, pollOptions } from './activity-options.js';
 import { failedFacts, notify, pipelineFacts } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
+import { PipelineSafety } from './pipeline-safety.js';
 import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
@@ -27,9 +28,13 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
   const run = new Pipeline(input);
   setHandler(statusQuery, () => run.rec.statusNow());
   try {
-    const snapshotId = await run.snapshot();
+    const sharded = await run.safety.preflight();
+    const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
-    if (input.restore) await run.restore(snapshotId, input.restore);
+    if (input.restore) {
+      await run.safety.approveOverwrite(snapshotId);
+      await run.restore(snapshotId, input.restore);
+    }
     run.rec.setPhase('completed');
     const result = run.finish('completed');
     await notify('pipeline.completed', input.notify, pipelineFacts(result));
@@ -50,6 +55,7 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
 /** One pipeline run: its status, its activities (one deadline per step) and its result. */
 class Pipeline {
   readonly rec: RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+  readonly safety: PipelineSafety;
   private readonly result: PipelineResult;
   private readonly ref: { groupId: string; clusterName: string };
   private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }>;
@@ -91,15 +97,17 @@ class Pipeline {
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
       restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
     };
+    this.safety = new PipelineSafety(this.rec, input);
   }
 
-  async snapshot(): Promise<string> {
+  /** `sharded` comes from the pre-flight (runs recorded before it let takeSnapshot read the cluster). */
+  async snapshot(sharded?: boolean): Promise<string> {
     const { rec, ref, input } = this;
     const { calls, polls } = this.acts.snapshot;
     const taken = await rec.step(
       'take-snapshot',
       'taking-snapshot',
-      () => calls.takeSnapshot({ ...ref, ...input.snapshot }),
+      () => calls.takeSnapshot({ ...ref, ...input.snapshot, ...(sharded !== undefined ? { sharded } : {}) }),
       (r) => r.state,
     );
     rec.count(taken);
@@ -165,12 +173,22 @@ class Pipeline {
     const { rec } = this;
     const { calls, polls } = this.acts.restore;
     const source = { kind: 'dedicated' as const, ...this.ref };
-    const started = await rec.step(
-      'restore',
-      'restoring',
-      (step) => calls.startRestore({ source, restore: { ...restore, snapshotId }, stepStartedAt: step.startedAt }),
-      (r) => r.state,
-    );
+    const safe = this.safety.on();
+    // Consent fields are the workflow's, not Atlas's: the create gets the Atlas request only.
+    const { overwrite: _o, consentBy: _c, production: _p, approvalTimeoutSeconds: _t, ...atlasRestore } = restore;
+    const start = { source, restore: { ...(safe ? atlasRestore : restore), snapshotId }, stepStartedAt: '' };
+    const started = await rec
+      .step(
+        'restore',
+        'restoring',
+        (step) => (safe ? this.safety.starts : calls).startRestore({ ...start, stepStartedAt: step.startedAt }),
+        (r) => r.state,
+      )
+      .catch(async (err: unknown) => {
+        start.stepStartedAt = rec.status.steps.at(-1)!.startedAt;
+        if (safe && wasCancelled(err)) await this.safety.afterCancelledCreate(calls, start, this.result);
+        throw err;
+      });
     rec.count(started);
     const restoreJobId = started.id;
     rec.status.ids.restoreJobId = restoreJobId;
@@ -180,6 +198,7 @@ class Pipeline {
       deliveryType: restore.deliveryType,
       targetGroupId: restore.targetGroupId,
       targetClusterName: restore.targetClusterName,
+      ...(rec.status.consent ? { consent: rec.status.consent } : {}),
     };
     try {
       const done = await rec.step(

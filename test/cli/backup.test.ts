@@ -238,3 +238,55 @@ describe('atlas-backup cancel', () => {
     expect(r.stderr).toContain("no run with workflow id 'backup-no-such-cluster-000000000000000000000000'");
   });
 });
+
+describe('atlas-backup backup: overwrite consent (issue 11)', () => {
+  const restoreArgs = (cluster: string, targetProject: string, target: string) => [
+    ...backupArgs(cluster),
+    '--restore',
+    'automated',
+    '--target-project',
+    targetProject,
+    '--target-cluster',
+    target,
+  ];
+
+  it('refuses a restore onto its own source without --overwrite (exit 2), naming the field and the flag', async () => {
+    const self = 'cli-self';
+    await env.sim.admin.seedCluster({ groupId: env.ids.projectId, name: self, kind: 'replicaSet' });
+    const r = await env.cli(restoreArgs(self, env.ids.projectId, self));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`restore.overwrite is required: the target is the source cluster '${self}'`);
+    expect(r.stderr).toContain(`--overwrite ${self}`);
+    const listed = await env.cli(['list', '--project', env.ids.projectId, '--cluster', self, '--json']);
+    expect(listed.stdout.trim()).toBe('');
+  });
+
+  it('refuses --overwrite naming another cluster than --target-cluster (exit 2)', async () => {
+    const r = await env.cli([
+      ...restoreArgs(env.ids.spare, env.ids.targetProjectId, env.ids.target),
+      '--overwrite',
+      env.ids.spare,
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`restore.overwrite ('${env.ids.spare}') must name the target cluster`);
+  });
+
+  it('starts with --overwrite and records the consent and who gave it (the operator) in the run status', async () => {
+    const cluster = 'cli-consent';
+    await env.sim.admin.seedCluster({ groupId: env.ids.projectId, name: cluster, kind: 'replicaSet' });
+    const r = await env.cli(
+      [...restoreArgs(cluster, env.ids.targetProjectId, env.ids.target), '--overwrite', env.ids.target, '--json'],
+      { env: { ATLAS_BACKUP_OPERATOR: 'dana' } },
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const { workflowId } = JSON.parse(r.stdout) as { workflowId: string };
+    const status = await eventually(async () => {
+      const s = await env.cli(['status', workflowId, '--json']);
+      const parsed = s.code === 0 ? (JSON.parse(s.stdout) as { consent?: { by: string; overwrite: string } }) : {};
+      return parsed.consent ? parsed : undefined;
+    }, 'the consent in the run status');
+    expect(status.consent).toMatchObject({ overwrite: env.ids.target, by: 'dana', via: 'start' });
+    expect((await env.cli(['cancel', workflowId])).code).toBe(0);
+  });
+});

@@ -1,6 +1,7 @@
 // `schedule ...` through the real binary: a Schedule that starts backupPipeline runs on our worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+import { temporalClient } from '../helpers/temporal.js';
 
 // A scheduled run stays in flight until the test moves the simulator's clock (whileTicking).
 const DURATIONS = { snapshotQueued: 100, snapshotInProgress: 60_000 };
@@ -185,5 +186,57 @@ describe('atlas-backup schedule', () => {
     expect(runs.filter((x) => x.status === 'RUNNING')).toHaveLength(1);
     await whileTicking(env.sim, env.cli(['watch', runs[0]!.workflowId, '--interval', '100']));
     expect((await env.cli(['schedule', 'delete', id])).code).toBe(0);
+  });
+});
+
+describe('atlas-backup schedule: a request stored before overwrite consent (issue 11)', () => {
+  it('update refuses to keep it (exit 2, naming --overwrite); --overwrite fixes it and names who', async () => {
+    const { client, close } = await temporalClient();
+    const id = `sched-consent-${env.ids.spare}`;
+    try {
+      // As `schedule create` stored it before consent existed: an automated restore with no consent.
+      await client.schedule.create({
+        scheduleId: id,
+        spec: { intervals: [{ every: '1h' }] },
+        state: { paused: true },
+        action: {
+          type: 'startWorkflow',
+          workflowType: 'backupPipeline',
+          taskQueue: env.taskQueue,
+          workflowId: `backup-${env.ids.spare}-${env.ids.projectId}`,
+          args: [
+            {
+              groupId: env.ids.projectId,
+              clusterName: env.ids.spare,
+              restore: {
+                deliveryType: 'automated',
+                targetGroupId: env.ids.projectId,
+                targetClusterName: env.ids.spare,
+              },
+            },
+          ],
+        },
+      });
+      const refused = await env.cli(['schedule', 'update', id, '--every', '6h']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain('restore.overwrite is required');
+      expect(refused.stderr).toContain(`--overwrite ${env.ids.spare}`);
+      const fixed = await env.cli(['schedule', 'update', id, '--overwrite', env.ids.spare], {
+        env: { ATLAS_BACKUP_OPERATOR: 'erin' },
+      });
+      expect(fixed.stderr).toBe('');
+      expect(fixed.code).toBe(0);
+      const stored = (await client.schedule.getHandle(id).describe()).action;
+      const request = (stored.type === 'startWorkflow' ? stored.args?.[0] : undefined) as {
+        restore?: { overwrite?: string; consentBy?: string };
+      };
+      expect(request.restore).toMatchObject({ overwrite: env.ids.spare, consentBy: 'erin' });
+    } finally {
+      await client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
+      await close();
+    }
   });
 });

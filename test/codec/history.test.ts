@@ -94,6 +94,9 @@ function payloadsAndFailures(history: History): { encodings: string[]; messages:
       return;
     const o = node as Record<string, unknown>;
     if (o.markerName === 'core_patch') return;
+    // A local activity's marker (the pipeline's pre-flight): Core's own record of the call (type,
+    // attempt, time) is json/plain like a patch marker's; its result goes through the codec.
+    if (o.markerName === 'core_local_activity') return walk((o.details as Record<string, unknown>)?.result, 'result');
     if ('data' in o && 'metadata' in o && o.metadata && typeof o.metadata === 'object') {
       encodings.push(Buffer.from((o.metadata as Record<string, Uint8Array>).encoding ?? []).toString());
     }

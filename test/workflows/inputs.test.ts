@@ -44,6 +44,7 @@ describe('backupPipeline input', () => {
           deliveryType: 'pointInTime',
           targetGroupId: base.groupId,
           targetClusterName: 'x',
+          overwrite: 'x',
           oplogTs: 2 ** 31,
           oplogInc: 2 ** 31,
         },
@@ -107,7 +108,7 @@ describe('backupPipeline input', () => {
   });
 
   it('takes exactly one form of point in time, with Atlas minimums', () => {
-    const target = { targetGroupId: base.groupId, targetClusterName: 'restore-here' };
+    const target = { targetGroupId: base.groupId, targetClusterName: 'restore-here', overwrite: 'restore-here' };
     expect(problems({ ...base, restore: { deliveryType: 'pointInTime', ...target } })).toEqual([
       'restore.pointInTimeUTCSeconds or oplogTs + oplogInc is required when deliveryType is pointInTime',
     ]);
@@ -132,6 +133,46 @@ describe('backupPipeline input', () => {
     expect(
       problems({ ...base, restore: { deliveryType: 'download', pointInTimeUTCSeconds: MIN_PIT_SECONDS + 1 } }),
     ).toEqual(['restore.pointInTimeUTCSeconds is only allowed when deliveryType is pointInTime']);
+  });
+
+  describe('overwrite consent (issue 11)', () => {
+    const TGT = '65f1a0c0a1b2c3d4e5f60002';
+    it('refuses an automated or pointInTime restore without restore.overwrite, naming it and --overwrite', () => {
+      const restore = { deliveryType: 'automated', targetGroupId: TGT, targetClusterName: 'staging' };
+      expect(problems({ ...base, restore })).toEqual([
+        "restore.overwrite is required: an automated restore overwrites all data of cluster 'staging' in project " +
+          `${TGT}. To consent, name the target cluster: restore.overwrite = 'staging' (CLI: --overwrite staging)`,
+      ]);
+      const pit = { ...restore, deliveryType: 'pointInTime', pointInTimeUTCSeconds: MIN_PIT_SECONDS + 1 };
+      expect(problems({ ...base, restore: pit }).join()).toMatch(/^restore\.overwrite is required: a pointInTime/);
+    });
+
+    it('refuses a restore onto its own source without consent, saying it would overwrite what is backed up', () => {
+      const restore = { deliveryType: 'automated', targetGroupId: base.groupId, targetClusterName: base.clusterName };
+      expect(problems({ ...base, restore })).toEqual([
+        `restore.overwrite is required: the target is the source cluster 'prod-1' itself (project ${base.groupId}): ` +
+          'the restore would overwrite the data being backed up. To consent, name the target cluster: ' +
+          "restore.overwrite = 'prod-1' (CLI: --overwrite prod-1)",
+      ]);
+      expect(problems({ ...base, restore: { ...restore, overwrite: 'prod-1' } })).toEqual([]);
+    });
+
+    it('refuses consent naming another cluster than the target', () => {
+      const restore = { deliveryType: 'automated', targetGroupId: TGT, targetClusterName: 'stg', overwrite: 'prod' };
+      expect(problems({ ...base, restore })).toEqual([
+        "restore.overwrite ('prod') must name the target cluster restore.targetClusterName ('stg'): " +
+          'consent is given for the cluster that is overwritten',
+      ]);
+    });
+
+    it('refuses overwrite and production on a download restore, which overwrites nothing', () => {
+      expect(problems({ ...base, restore: { deliveryType: 'download', overwrite: 'x', production: true } })).toEqual([
+        'restore.overwrite must be omitted when deliveryType is download ' +
+          '(Atlas hands out download links instead of restoring into a cluster)',
+        'restore.production must be omitted when deliveryType is download ' +
+          '(Atlas hands out download links instead of restoring into a cluster)',
+      ]);
+    });
   });
 
   it('rejects unknown fields so a typo is not silently ignored', () => {

@@ -66,7 +66,12 @@ describe('backupPipeline resilience', () => {
           groupId,
           clusterName: replicaSet,
           export: { exportBucketId: bucketId },
-          restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+          restore: {
+            deliveryType: 'automated',
+            targetGroupId: targetProjectId,
+            targetClusterName: restoreTarget,
+            overwrite: restoreTarget,
+          },
           ...FAST,
         },
       ],

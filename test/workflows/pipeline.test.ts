@@ -57,9 +57,16 @@ describe('backupPipeline', () => {
       clusterName: replicaSet,
       snapshot: { description: 'nightly', retentionInDays: 2 },
       export: { exportBucketId: bucketId, customData: [{ key: 'team', value: 'platform' }] },
-      restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+      restore: {
+        deliveryType: 'automated',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        overwrite: restoreTarget,
+        consentBy: 'alice',
+      },
     });
     expect(result.outcome).toBe('completed');
+    expect(result.restore?.consent).toMatchObject({ overwrite: restoreTarget, by: 'alice', via: 'start' });
     expect(result.snapshot).toMatchObject({ status: 'completed', sharded: false, adopted: false });
     expect(result.export).toMatchObject({ state: 'Successful', exportBucketId: bucketId });
     expect(result.export!.exportedCollections).toBe(result.export!.totalCollections);
@@ -69,6 +76,7 @@ describe('backupPipeline', () => {
       targetClusterName: restoreTarget,
     });
     expect(result.status.steps.map((s) => [s.name, s.outcome])).toEqual([
+      ['preflight', 'ok'],
       ['take-snapshot', 'ok'],
       ['wait-for-snapshot', 'ok'],
       ['export', 'ok'],
@@ -107,6 +115,7 @@ describe('backupPipeline', () => {
         targetGroupId: targetProjectId,
         targetClusterName: restoreTarget,
         pointInTimeUTCSeconds,
+        overwrite: restoreTarget,
       },
     });
     expect(result.restore).toMatchObject({ state: 'finished', deliveryType: 'pointInTime' });
@@ -158,7 +167,7 @@ describe('backupPipeline', () => {
     expect(((await ctx.sim.admin.counters()).getCluster ?? 0) - before).toBe(1);
   });
 
-  it('fails fast on a 400 (a point in time in the future) without retrying the restore', async () => {
+  it('refuses a point in time in the future at pre-flight, naming the field, before any snapshot', async () => {
     const err = await run({
       groupId,
       clusterName: replicaSet,
@@ -166,16 +175,19 @@ describe('backupPipeline', () => {
         deliveryType: 'pointInTime',
         targetGroupId: targetProjectId,
         targetClusterName: restoreTarget,
+        overwrite: restoreTarget,
         pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) + 86_400,
       },
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const cause = (err as WorkflowFailedError).cause as { message: string; type?: string };
-    expect(cause.message).toContain('INVALID_PIT_RESTORE_TIME');
-    expect(cause.message).toContain(`'${replicaSet}'`);
+    expect(cause.type).toBe('PreflightFailed');
+    expect(cause.message).toContain('restore.pointInTimeUTCSeconds');
+    expect(cause.message).toContain('is in the future');
     const failure = (err as WorkflowFailedError).cause as unknown as { details?: PipelineResult[] };
-    const restoreStep = failure.details?.[0]?.status.steps.find((s) => s.name === 'restore');
-    expect(restoreStep?.outcome).toBe('failed');
+    const summary = failure.details?.[0];
+    expect(summary?.status.steps.map((s) => [s.name, s.outcome])).toEqual([['preflight', 'failed']]);
+    expect(summary?.snapshot).toBeUndefined();
   });
 
   it('rejects invalid input on entry with field-level messages, before any Atlas call', async () => {

@@ -46,6 +46,15 @@ describe('workflow replay against recorded histories', () => {
         restore: { deliveryType: 'download', targetGroupId: '65f1a0c0a1b2c3d4e5f60002', targetClusterName: 'x' },
       }),
     },
+    {
+      // Recorded without consent: the pre-flight, consent rule and gate stay off for it (issue 11).
+      rule: 'overwrite consent',
+      fixture: 'pipeline-replica-set-export-automated-restore.json',
+      change: (i: Record<string, unknown>) => ({
+        ...i,
+        restore: { deliveryType: 'automated', targetGroupId: i.groupId, targetClusterName: i.clusterName },
+      }),
+    },
   ])('replays a run started before the $rule rule along the path it took then (patch-gated)', async (c) => {
     const history = JSON.parse(readFileSync(join(dir, c.fixture), 'utf8')) as {
       events: { workflowExecutionStartedEventAttributes?: { input: { payloads: { data: string }[] } } }[];

@@ -8,7 +8,9 @@ import { withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { existingRun } from '../runs.js';
 
-const decisionBy = (by: string | undefined) => by ?? process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+/** Who runs this command: $ATLAS_BACKUP_OPERATOR, else the OS user (recorded with decisions and consent). */
+export const operatorName = () => process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+const decisionBy = (by: string | undefined) => by ?? operatorName();
 
 async function decide(
   kind: 'approve' | 'reject',
@@ -48,10 +50,10 @@ export function registerDecide(program: Command): void {
       .command(kind)
       .description(
         kind === 'approve'
-          ? 'approve the restore a disaster-recovery run is waiting on'
+          ? 'approve the restore a disaster-recovery run (or a backup into a --production target) is waiting on'
           : 'reject it: the run ends without touching the target',
       )
-      .argument('<id>', 'workflow id of the disaster-recovery run')
+      .argument('<id>', 'workflow id of the disaster-recovery or backup run')
       .option('--by <name>', 'who decides (default $ATLAS_BACKUP_OPERATOR or your user name)')
       .option('--reason <text>', 'why (kept in the run history and report)')
       .addHelpText('after', `\nExample:\n  $ atlas-backup ${kind} ${EXAMPLE_DR_ID} --reason "${reason}"`)

@@ -4,8 +4,9 @@ import type { Command } from 'commander';
 import { backupPipelineInputSchema, type BackupPipelineInput } from '../../contract/index.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
-import { keyValue, oneOf, wholeNumber } from '../parse.js';
+import { keyValue, oneOf, positiveNumber, wholeNumber } from '../parse.js';
 import { NOTIFY_FLAGS } from './notify-flags.js';
+import { operatorName } from './decide.js';
 
 export interface RequestFlags {
   file?: string;
@@ -26,6 +27,9 @@ export interface RequestFlags {
   notifyUrl?: string;
   notifyEvents?: string[];
   notifyFormat?: string;
+  overwrite?: string;
+  production?: boolean;
+  approvalTimeout?: number;
 }
 
 const RESTORE_TYPES = ['automated', 'download', 'pointInTime'] as const;
@@ -43,6 +47,19 @@ const BACKUP_FLAGS: RequestFlag[] = [
   flag('--target-project <groupId>', 'restore target project (automated, pointInTime)', 'restore.targetGroupId'),
   flag('--target-cluster <name>', 'restore target cluster (automated, pointInTime)', 'restore.targetClusterName'),
   ...pointInTimeFlags('restore'),
+  // Issue 11: an automated or pointInTime restore overwrites the target; the operator names it.
+  flag(
+    '--overwrite <cluster>',
+    'consent: the restore overwrites this cluster (must equal --target-cluster)',
+    'restore.overwrite',
+  ),
+  flag('--production', 'the target is production: the restore waits for approve/reject', 'restore.production'),
+  flag(
+    '--approval-timeout <seconds>',
+    'how long a production restore waits for a decision (default 3600)',
+    'restore.approvalTimeoutSeconds',
+    positiveNumber,
+  ),
   ...POLL_FLAGS,
   ...NOTIFY_FLAGS,
 ];
@@ -54,6 +71,8 @@ export function buildBackupRequest(flags: RequestFlags, base?: Record<string, un
   // The flags apply over a request file, else over `base` (a schedule's current request), else over nothing.
   const req = requestFrom(BACKUP_FLAGS, { ...flags }, flags.file, base);
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap({ ...flags, file: flags.file ?? (base && 'base') }));
+  // Consent given on this command line is recorded with who gave it (the run's status shows it).
+  if (flags.overwrite !== undefined) setPath(req, ['restore', 'consentBy'], operatorName());
   const flagOf = { ...flagsOfFields(BACKUP_FLAGS), 'polling.maximumIntervalSeconds': '--poll-max' };
   return parseRequest(backupPipelineInputSchema, req, flagOf, 'backup request');
 }

@@ -2,6 +2,7 @@
 import type { LiveStatus } from '../../client/status.js';
 import type { DrReport, PipelineResult } from '../../contract/index.js';
 import { drReportLines, outcomeWords, secondsText } from '../run-lines.js';
+import { consentLine } from '../render.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
   const ok = status.executionStatus === 'COMPLETED' && (!result || result.outcome === 'completed');
@@ -23,6 +24,7 @@ export function summarize(status: LiveStatus, result: PipelineResult | undefined
     const target = r.targetClusterName ? `  → ${r.targetClusterName}` : '';
     lines.push(`  restore     ${r.id}  ${r.deliveryType}  state ${r.state}${target}`);
     for (const url of r.deliveryUrl ?? []) lines.push(`              download ${url}`);
+    if (r.consent) lines.push(`  consent     ${consentLine(r.consent)}`);
   }
   if (result) {
     const secs = secondsText((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000);

@@ -1,0 +1,188 @@
+// The pipeline's pre-flight (issue 11): everything a run will need from Atlas is checked before the
+// snapshot, so a bad project, cluster, bucket, restore target or point in time fails the run in
+// seconds naming the input field, and no orphan snapshot is left behind. One activity, few reads:
+// its cluster read also tells takeSnapshot whether the cluster is sharded.
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { AtlasClient, Cluster } from '../atlas/index.js';
+import type { PreflightInput, PreflightResult } from '../contract/index.js';
+import { AttemptCalls } from './calls.js';
+
+/** A check that failed: the input field it concerns and why; the run fails with it at once. */
+export function preflightFailure(field: string, why: string, atlas?: unknown): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'PreflightFailed',
+    message: `Pre-flight check failed before any snapshot was taken: ${field}: ${why}`,
+    nonRetryable: true,
+    details: [{ field, ...(atlas ? { atlas } : {}) }],
+  });
+}
+
+interface AtlasRefusal {
+  errorCode?: string;
+  httpStatus?: number;
+}
+
+/** The Atlas error a non-retryable call failure carries, if any (retryable ones are left to Temporal). */
+function refusalOf(err: unknown): AtlasRefusal | undefined {
+  if (!(err instanceof ApplicationFailure) || !err.nonRetryable) return undefined;
+  return (err.details?.[0] as AtlasRefusal | undefined) ?? {};
+}
+
+/** Reads one thing; a refusal becomes a pre-flight failure naming `field` (the field `how` picks). */
+async function read<T>(call: () => Promise<T>, how: (r: AtlasRefusal) => string): Promise<T> {
+  try {
+    return await call();
+  } catch (err) {
+    const r = refusalOf(err);
+    if (!r) throw err;
+    throw preflightFailure(how(r), (err as Error).message, r);
+  }
+}
+
+/** Which field a refused cluster read is about: the project (missing or forbidden) or the cluster. */
+const clusterField = (project: string, cluster: string) => (r: AtlasRefusal) =>
+  r.errorCode === 'GROUP_NOT_FOUND' || r.httpStatus === 403 ? project : cluster;
+
+/** Flex and serverless clusters live behind other endpoints: the dedicated cluster API refuses them. */
+const NOT_DEDICATED = ['CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', 'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API'];
+
+const RESTORE_JOBS_PAGES = 1; // newest first: a running job is on the first page
+
+export function preflightActivities(client: AtlasClient) {
+  return {
+    async preflightPipeline(input: PreflightInput): Promise<PreflightResult> {
+      const { groupId, clusterName } = input;
+      const calls = new AttemptCalls(client, { groupId, clusterName });
+      const checked: string[] = [];
+      const source = await read(
+        () => calls.call('getCluster', { path: { groupId, clusterName } }),
+        clusterField('groupId', 'clusterName'),
+      );
+      if (source.backupEnabled === false)
+        throw preflightFailure(
+          'clusterName',
+          `Cloud Backup is off for cluster '${clusterName}' in project ${groupId} (backupEnabled: false): ` +
+            'turn on Cloud Backup for the cluster in Atlas, then start the run again.',
+        );
+      checked.push(`cluster '${clusterName}' (${source.clusterType ?? 'REPLICASET'}, Cloud Backup on)`);
+      if (input.exportBucketId) {
+        const exportBucketId = input.exportBucketId;
+        await read(
+          () => calls.call('getExportBucket', { path: { groupId, exportBucketId } }),
+          () => 'export.exportBucketId',
+        );
+        checked.push(`export bucket ${exportBucketId}`);
+      }
+      if (input.restore?.targetGroupId && input.restore.targetClusterName)
+        checked.push(...(await checkRestore(calls, input, source)));
+      const clusterType = source.clusterType ?? 'REPLICASET';
+      const { attempt } = Context.current().info;
+      return {
+        clusterType,
+        sharded: clusterType !== 'REPLICASET',
+        checked,
+        requests: calls.requests,
+        attempts: attempt,
+      };
+    },
+  };
+}
+
+type Restore = NonNullable<PreflightInput['restore']>;
+
+/** The restore target can receive this restore, and a point in time is one Atlas can restore. */
+async function checkRestore(calls: AttemptCalls, input: PreflightInput, source: Cluster): Promise<string[]> {
+  const restore = input.restore as Restore & { targetGroupId: string; targetClusterName: string };
+  const { targetGroupId, targetClusterName } = restore;
+  const self = targetGroupId === input.groupId && targetClusterName === input.clusterName;
+  const target = self ? source : await readTarget(calls, targetGroupId, targetClusterName);
+  if (target.paused)
+    throw preflightFailure(
+      'restore.targetClusterName',
+      `cluster '${targetClusterName}' in project ${targetGroupId} is paused and cannot receive a restore ` +
+        '(Atlas: CLUSTER_PAUSED_CANNOT_RESTORE); resume it first.',
+    );
+  await checkNotBeingRestored(calls, input, self);
+  const checked = [`restore target '${targetClusterName}' in project ${targetGroupId}`];
+  if (restore.deliveryType === 'pointInTime') checked.push(await checkPointInTime(calls, input, source));
+  return checked;
+}
+
+async function readTarget(calls: AttemptCalls, groupId: string, clusterName: string): Promise<Cluster> {
+  try {
+    return await calls.call('getCluster', { path: { groupId, clusterName } });
+  } catch (err) {
+    const r = refusalOf(err);
+    if (!r) throw err;
+    if (r.errorCode && NOT_DEDICATED.includes(r.errorCode)) {
+      const kind = r.errorCode.includes('FLEX') ? 'a flex cluster' : 'a serverless instance';
+      throw preflightFailure(
+        'restore.targetClusterName',
+        `'${clusterName}' in project ${groupId} is ${kind}: a dedicated cluster's snapshot cannot be restored ` +
+          'into it (Atlas answers 403 CANNOT_RESTORE_TO_TARGET). Name a dedicated (M10+) target cluster.',
+        r,
+      );
+    }
+    if (r.httpStatus === 403)
+      throw preflightFailure(
+        'restore.targetGroupId',
+        `Atlas refused access to project ${groupId} (HTTP 403 ${r.errorCode ?? ''}): the API key or service ` +
+          'account needs a role in the target project that may restore into it (Project Backup Manager or Owner).',
+        r,
+      );
+    const field = clusterField('restore.targetGroupId', 'restore.targetClusterName')(r);
+    throw preflightFailure(field, (err as Error).message, r);
+  }
+}
+
+const running = (j: { finishedAt?: string; cancelled?: boolean; failed?: boolean; expired?: boolean }) =>
+  !j.finishedAt && !j.cancelled && !j.failed && !j.expired;
+
+/** A restore into the target still running (listed by the target and, when it differs, the source). */
+async function checkNotBeingRestored(calls: AttemptCalls, input: PreflightInput, self: boolean): Promise<void> {
+  const { targetGroupId, targetClusterName } = input.restore as { targetGroupId: string; targetClusterName: string };
+  const into = (j: { deliveryType?: string; targetGroupId?: string; targetClusterName?: string }) =>
+    j.deliveryType !== 'download' && j.targetGroupId === targetGroupId && j.targetClusterName === targetClusterName;
+  const lists = [{ groupId: targetGroupId, clusterName: targetClusterName }];
+  if (!self) lists.push({ groupId: input.groupId, clusterName: input.clusterName });
+  for (const path of lists) {
+    const busy = await calls.find('listBackupRestoreJobs', path, (j) => into(j) && running(j), RESTORE_JOBS_PAGES);
+    if (busy)
+      throw preflightFailure(
+        'restore.targetClusterName',
+        `cluster '${targetClusterName}' in project ${targetGroupId} is being restored by restore job ${busy.id} ` +
+          `(from cluster '${path.clusterName}'): wait for it to finish or cancel it, then start the run again.`,
+      );
+  }
+}
+
+/** Not in the future, continuous backup on, and inside the source's restore window. */
+async function checkPointInTime(calls: AttemptCalls, input: PreflightInput, source: Cluster): Promise<string> {
+  const { groupId, clusterName } = input;
+  const r = input.restore!;
+  const field = r.pointInTimeUTCSeconds !== undefined ? 'restore.pointInTimeUTCSeconds' : 'restore.oplogTs';
+  const at = (r.pointInTimeUTCSeconds ?? r.oplogTs)!;
+  const iso = (s: number) => new Date(s * 1000).toISOString();
+  const nowSeconds = Math.floor(Date.now() / 1000);
+  if (at > nowSeconds)
+    throw preflightFailure(field, `${at} (${iso(at)}) is in the future; give a time at or before now.`);
+  if (source.pitEnabled === false)
+    throw preflightFailure(
+      'restore.deliveryType',
+      `pointInTime needs continuous cloud backup, which is off for cluster '${clusterName}' (pitEnabled: false): ` +
+        'turn it on in Atlas, or restore a snapshot (--restore automated).',
+    );
+  const schedule = await read(
+    () => calls.call('getBackupSchedule', { path: { groupId, clusterName } }),
+    () => 'clusterName',
+  );
+  const days = schedule.restoreWindowDays;
+  if (days !== undefined && at < nowSeconds - days * 86400)
+    throw preflightFailure(
+      field,
+      `${at} (${iso(at)}) is outside the restore window of cluster '${clusterName}' (${days} days: ` +
+        `the earliest point is ${iso(nowSeconds - days * 86400)}).`,
+    );
+  return `point in time ${iso(at)} (restore window ${days ?? 'unknown'} days)`;
+}

@@ -1,0 +1,182 @@
+// The pipeline's safety steps (issue 11), apart from its main line: the pre-flight before the
+// snapshot, the overwrite consent and approval gate before a restore, and the restore job a
+// cancelled create may have left. All of it only under PIPELINE_SAFETY_PATCH, so runs recorded
+// before replay as they ran.
+import {
+  ActivityCancellationType,
+  ApplicationFailure,
+  CancellationScope,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  setHandler,
+} from '@temporalio/workflow';
+import {
+  APPROVAL_REJECTED,
+  APPROVAL_TIMED_OUT,
+  approveUpdate,
+  overwritesCluster,
+  PIPELINE_APPROVAL_TIMEOUT_SECONDS,
+  PIPELINE_SAFETY_PATCH,
+  rejectUpdate,
+  type Activities,
+  type BackupPipelineInput,
+  type PipelinePhase,
+  type PipelineResult,
+  type RestoreRequest,
+  type RunStatus,
+  type SourceRef,
+} from '../contract/index.js';
+import { callOptions } from './activity-options.js';
+import { ApprovalGate, type GatedStatus } from './approval.js';
+import { wasCancelled } from './outcomes.js';
+import type { RunRecorder } from './recorder.js';
+
+type Acts = ReturnType<typeof proxyActivities<Activities>>;
+type Rec = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+
+export class PipelineSafety {
+  private readonly gate: ApprovalGate;
+  private readonly checks: Acts;
+  /** Waits for a cancelled create attempt to end, so the job it may have made is listed afterwards. */
+  readonly starts: Acts;
+
+  constructor(
+    private readonly rec: Rec,
+    private readonly input: BackupPipelineInput,
+  ) {
+    const { retry, timeouts, restore } = input;
+    // A local activity: a few quick reads, recorded as one marker instead of six events (the
+    // pipeline's history stays within 60 events).
+    const checks = callOptions(retry, timeouts, Math.max(timeouts.callSeconds * 10, 600));
+    this.checks = proxyLocalActivities<Activities>({
+      startToCloseTimeout: checks.startToCloseTimeout!,
+      scheduleToCloseTimeout: checks.scheduleToCloseTimeout,
+      retry: checks.retry,
+    });
+    this.starts = proxyActivities<Activities>({
+      ...callOptions(retry, timeouts, timeouts.restoreSeconds),
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    });
+    this.gate = new ApprovalGate(rec.status as GatedStatus);
+    setHandler(approveUpdate, (d) => this.gate.decide('approved', d), { validator: (d) => this.gate.validate(d) });
+    setHandler(rejectUpdate, (d) => this.gate.decide('rejected', d), { validator: (d) => this.gate.validate(d) });
+    if (restore?.overwrite && overwritesCluster(restore.deliveryType) && restore.targetGroupId) {
+      rec.status.consent = {
+        overwrite: restore.overwrite,
+        targetGroupId: restore.targetGroupId,
+        by: restore.consentBy ?? 'not recorded (restore.consentBy was not given)',
+        via: 'start',
+        at: new Date().toISOString(),
+        production: restore.production === true,
+      };
+    }
+  }
+
+  /** Whether this run has the safety steps (false when replaying a run recorded before them). */
+  on(): boolean {
+    return patched(PIPELINE_SAFETY_PATCH);
+  }
+
+  /**
+   * Checks project, cluster, bucket, restore target and point in time before the snapshot; returns
+   * whether the cluster is sharded, so takeSnapshot does not read the cluster again. Runs in the
+   * `starting` phase: no phase change, no extra search-attribute upsert in history.
+   */
+  async preflight(): Promise<boolean | undefined> {
+    if (!this.on()) return undefined;
+    const { groupId, clusterName, restore } = this.input;
+    const req = restore && {
+      deliveryType: restore.deliveryType,
+      targetGroupId: restore.targetGroupId,
+      targetClusterName: restore.targetClusterName,
+      pointInTimeUTCSeconds: restore.pointInTimeUTCSeconds,
+      oplogTs: restore.oplogTs,
+      oplogInc: restore.oplogInc,
+    };
+    const checked = await this.rec.timeline.record(
+      'preflight',
+      this.rec.status,
+      () =>
+        this.checks.preflightPipeline({
+          groupId,
+          clusterName,
+          exportBucketId: this.input.export?.exportBucketId,
+          restore: req,
+        }),
+      (r) => r.clusterType,
+      wasCancelled,
+    );
+    this.rec.count(checked);
+    return checked.sharded;
+  }
+
+  /** A production target waits for approve/reject; the approver becomes who consented. */
+  async approveOverwrite(snapshotId: string): Promise<void> {
+    const r = this.input.restore;
+    if (!r?.production || !overwritesCluster(r.deliveryType) || !this.on()) return;
+    const { rec } = this;
+    const timeout = r.approvalTimeoutSeconds ?? PIPELINE_APPROVAL_TIMEOUT_SECONDS;
+    rec.status.approval = { required: true };
+    const restored =
+      r.deliveryType === 'pointInTime'
+        ? `the point in time ${new Date((r.pointInTimeUTCSeconds ?? r.oplogTs ?? 0) * 1000).toISOString()}`
+        : `snapshot ${snapshotId}`;
+    await rec.step(
+      'approval',
+      'awaiting-approval',
+      async () => {
+        const decided = await this.gate.waitFor(
+          {
+            overwrite: `cluster '${r.targetClusterName}' in project ${r.targetGroupId} (production)`,
+            with: `${restored} of cluster '${this.input.clusterName}' in project ${this.input.groupId}`,
+          },
+          timeout,
+        );
+        const a = rec.status.approval!;
+        if (a.decision === 'approved') {
+          rec.status.consent = { ...rec.status.consent!, by: a.by!, via: 'approval', at: a.at! };
+          return { attempts: 0, decision: a.decision };
+        }
+        const kept = `Nothing was restored; snapshot ${snapshotId} is kept.`;
+        const message = decided
+          ? `Rejected by ${a.by}${a.reason ? `: ${a.reason}` : ''}. ${kept}`
+          : `No approval within ${timeout}s (restore.approvalTimeoutSeconds). ${kept}`;
+        rec.status.notes.push(message);
+        throw ApplicationFailure.create({
+          type: decided ? APPROVAL_REJECTED : APPROVAL_TIMED_OUT,
+          nonRetryable: true,
+          message,
+        });
+      },
+      (x) => x.decision,
+    );
+  }
+
+  /**
+   * After a cancel during the restore create: finds the job an interrupted attempt made (as DR
+   * does) and cancels it, or reports it where Atlas cannot cancel it. Returns its id, if any.
+   */
+  async afterCancelledCreate(
+    calls: Acts,
+    start: { source: SourceRef; restore: RestoreRequest; stepStartedAt: string },
+    result: PipelineResult,
+  ): Promise<void> {
+    const found = await CancellationScope.nonCancellable(() => calls.findDrRestore(start));
+    if (!found.id) return;
+    const { restore } = start;
+    this.rec.status.ids.restoreJobId = found.id;
+    const cancelled = await CancellationScope.nonCancellable(() =>
+      calls.cancelRestore({ source: start.source, restoreJobId: found.id! }),
+    );
+    this.rec.status.notes.push(`Cancelled during restore: ${cancelled.detail}`);
+    result.restore = {
+      id: found.id,
+      state: cancelled.cancelled ? 'cancelled' : (found.state ?? 'inProgress'),
+      deliveryType: restore.deliveryType,
+      targetGroupId: restore.targetGroupId,
+      targetClusterName: restore.targetClusterName,
+      consent: this.rec.status.consent,
+    };
+  }
+}
