@@ -74,8 +74,8 @@ class Pipeline {
       endedAt: startedAt,
       status,
     };
-    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline));
-    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline));
+    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline, groupId));
+    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline, groupId));
     this.acts = {
       snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
