@@ -2,7 +2,9 @@
 // server, a real worker and the Atlas simulator, beside a fixed 4-second poller (the Atlas CLI's
 // `watch`) doing the same jobs. Prints figures, asserts nothing; `--json` prints one JSON object.
 //
-//   node --import tsx bench/pipeline.ts [--json] [--runs N] [--trace] [--long-scale 0.01]
+//   node --import tsx bench/pipeline.ts [--json] [--runs N] [--trace] [--long-scale 0.01] [--p2]
+//
+// --p2 runs P2's jobs (issue 14): every job 10 s long (SHORT) or 10 minutes long (LONG).
 //
 // --trace also prints, per job, when each GET arrived (sim seconds after the job's creation).
 //
@@ -68,7 +70,35 @@ interface Scenario {
   durations: Partial<Durations>;
 }
 
-const SCENARIOS: Scenario[] = [
+/** P2's jobs (issue 14): every job 10 s (short) or 10 min (long), with --p2. */
+const P2_SCENARIOS: Scenario[] = [
+  {
+    name: 'short',
+    timeScale: 1,
+    durations: {
+      snapshotQueued: 1_000,
+      snapshotInProgress: 9_000,
+      exportQueued: 0,
+      exportPerCollection: 1_000,
+      exportTotalCollections: 10,
+      restoreAutomated: 10_000,
+    },
+  },
+  {
+    name: 'long',
+    timeScale: longScale,
+    durations: {
+      snapshotQueued: 30_000,
+      snapshotInProgress: 570_000,
+      exportQueued: 0,
+      exportPerCollection: 6_000,
+      exportTotalCollections: 100,
+      restoreAutomated: 600_000,
+    },
+  },
+];
+
+const DEFAULT_SCENARIOS: Scenario[] = [
   {
     name: 'short',
     timeScale: 1,
@@ -94,6 +124,7 @@ const SCENARIOS: Scenario[] = [
     },
   },
 ];
+const SCENARIOS = process.argv.includes('--p2') ? P2_SCENARIOS : DEFAULT_SCENARIOS;
 
 /** Wall-clock bound of one pipeline (either kind): three times its jobs plus slack; fail rather than hang. */
 function pipelineDeadlineMs(s: Scenario): number {
