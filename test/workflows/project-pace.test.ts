@@ -81,7 +81,7 @@ describe('the per-project pace on a real dev server, two workers', () => {
     await sim?.stop();
   });
 
-  it('hands out one project\'s activity tasks at the set rate; fast pollers alone would far exceed it', async () => {
+  it("hands out one project's activity tasks at the set rate; fast pollers alone would far exceed it", async () => {
     // FAST polling asks every 50-300 ms: unpaced, 10 pipelines would run tens of attempts a second.
     const runs = CLUSTERS.map((clusterName) =>
       temporal.client.workflow.execute(backupPipeline, {
