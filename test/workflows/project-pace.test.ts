@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fairnessKeyTasksPerSecond, projectPaceOf, setProjectPace } from '../../src/client/project-pace.js';
 import type { BackupPipelineRequest, PipelineResult } from '../../src/contract/index.js';
 import { DEMO_IDS, type RunningSimulator } from '../../src/simulator/index.js';
+import { fairnessKeyOf } from '../../src/workflows/activity-options.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { runCli } from '../cli/helpers.js';
 import {
@@ -92,6 +93,14 @@ describe('the per-project pace on a real dev server, two workers', () => {
     );
     const results = (await Promise.all(runs)) as PipelineResult[];
     expect(results.map((r) => r.outcome)).toEqual(results.map(() => 'completed'));
+    // Every activity task carries the project's key: a hash, never the project id (history is plain there).
+    const history = await temporal.client.workflow.getHandle(results[0]!.workflowId).fetchHistory();
+    const keys = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => e.activityTaskScheduledEventAttributes?.priority?.fairnessKey);
+    expect(keys.length).toBeGreaterThan(1);
+    expect(new Set(keys)).toEqual(new Set([fairnessKeyOf(groupId)]));
+    expect(fairnessKeyOf(groupId)).not.toContain(groupId);
 
     // One activity attempt = one snapshot POST (takeSnapshot) or one snapshot GET (awaitSnapshot);
     // the cluster read and the lookup ride along inside an attempt.
