@@ -6,7 +6,7 @@ import { CUSTOM_DATA_TAG_KEYS, customDataTags } from '../contract/index.js';
 import type { AwaitedResource, AwaitExportInput, CreatedResource, StartExportInput } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, objectIdTimeMs, pollOnce } from './core.js';
-import { exportPollDelayMs } from './polling.js';
+import { exportPollDelayMs, nextExportMemo } from './polling.js';
 
 export function exportActivities(client: AtlasClient) {
   return {
@@ -50,6 +50,12 @@ export function exportActivities(client: AtlasClient) {
           exportedCollections: job.exportStatus?.exportedCollections,
           totalCollections: job.exportStatus?.totalCollections,
         };
+        // This read, for the next attempt's estimate (sent with this attempt's outcome).
+        const ctx = Context.current();
+        const now = Date.now();
+        const sample = { ...progress, createdAt: job.createdAt, state };
+        const memo = nextExportMemo(ctx.info.heartbeatDetails, sample, now);
+        ctx.heartbeat(memo);
         if (state === 'Successful')
           return {
             state,
@@ -74,7 +80,7 @@ export function exportActivities(client: AtlasClient) {
         return {
           state,
           progress,
-          nextPollMs: exportPollDelayMs(input.polling, { ...progress, createdAt: job.createdAt }, Date.now()),
+          nextPollMs: exportPollDelayMs(input.polling, sample, now, memo),
         };
       });
     },

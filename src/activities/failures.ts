@@ -35,8 +35,8 @@ export function toActivityFailure(err: unknown, ctx: CallContext): Error {
       type: err.errorCode || (err.httpStatus ? `HTTP_${err.httpStatus}` : 'NETWORK_ERROR'),
       nonRetryable: false,
       details,
-      // Atlas said when to come back: honour it instead of the policy's backoff.
-      nextRetryDelay: err.retryAfterSeconds !== undefined ? `${Math.max(err.retryAfterSeconds, 0.1)}s` : undefined,
+      // Atlas said when to come back: honour it instead of the policy's backoff, with jitter.
+      nextRetryDelay: err.retryAfterSeconds !== undefined ? retryAfterDelayMs(err.retryAfterSeconds) : undefined,
     });
   }
   return ApplicationFailure.create({
@@ -45,6 +45,19 @@ export function toActivityFailure(err: unknown, ctx: CallContext): Error {
     nonRetryable: true,
     details,
   });
+}
+
+/** Share of Retry-After added at random, so attempts refused in the same second do not all wake together. */
+export const RETRY_AFTER_JITTER = 0.5;
+
+/**
+ * The delay before retrying a request Atlas answered with Retry-After: never sooner than it asked,
+ * plus up to RETRY_AFTER_JITTER of it at random (every attempt refused by a busy project would
+ * otherwise come back in the same second and collide again).
+ */
+export function retryAfterDelayMs(retryAfterSeconds: number, random: () => number = Math.random): number {
+  const base = Math.max(retryAfterSeconds, 0.1) * 1000;
+  return Math.round(base * (1 + RETRY_AFTER_JITTER * random()));
 }
 
 // Activities are shared by both workflows: the activity context says whose step this is.

@@ -94,6 +94,8 @@ export interface FaultConfig {
   operations?: Record<string, FaultRule>;
   /** Per project: at most N Atlas requests per minute, then 429 RATE_LIMITED. */
   projectRateLimitPerMinute?: number | Record<string, number>;
+  /** The project limit's sliding window, seconds (default 60); benches shorten it to scale time. */
+  projectRateLimitWindowSeconds?: number;
 }
 
 export interface SeedCluster {

@@ -1,6 +1,14 @@
 // backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
 // Deterministic orchestration only; every Atlas call is an activity.
-import { CancellationScope, isCancellation, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import {
+  CancellationScope,
+  isCancellation,
+  patched,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import {
   AtlasCluster,
   AtlasProject,
@@ -52,6 +60,31 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
+/**
+ * Runs that record this marker upsert fewer search attributes: every upsert is a history event,
+ * a visibility write and worker CPU. Older runs replay with one upsert of all three per phase.
+ */
+const LEAN_PHASE_UPSERTS = 'lean-phase-upserts-v1';
+
+/**
+ * What a phase change upserts in lean runs. Project and cluster are fixed: the start paths (CLI,
+ * schedules) set them with the start, so they are upserted only when a run was started without
+ * them. BackupPhase is upserted when a step's Atlas job starts (taking-snapshot, exporting,
+ * restoring) and at the end, not again for its wait: the job's phase covers its wait in
+ * visibility (`list --phase waiting-for-…` matches both); the `status` query has the exact phase.
+ */
+function leanPhaseAttributes(groupId: string, clusterName: string) {
+  return (phase: PipelinePhase): SearchAttributeUpdatePair[] => {
+    if (phase.startsWith('waiting-for-')) return [];
+    const known = workflowInfo().typedSearchAttributes;
+    const pairs: SearchAttributeUpdatePair[] = [];
+    if (known.get(AtlasProject) !== groupId) pairs.push({ key: AtlasProject, value: groupId });
+    if (known.get(AtlasCluster) !== clusterName) pairs.push({ key: AtlasCluster, value: clusterName });
+    pairs.push({ key: BackupPhase, value: phase });
+    return pairs;
+  };
+}
+
 /** One pipeline run: its status, its activities (one deadline per step) and its result. */
 class Pipeline {
   readonly rec: RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
@@ -73,11 +106,16 @@ class Pipeline {
       attempts: 0,
       notes: [],
     };
-    this.rec = new RunRecorder(status, (phase) => [
-      { key: AtlasProject, value: groupId },
-      { key: AtlasCluster, value: clusterName },
-      { key: BackupPhase, value: phase },
-    ]);
+    this.rec = new RunRecorder(
+      status,
+      patched(LEAN_PHASE_UPSERTS)
+        ? leanPhaseAttributes(groupId, clusterName)
+        : (phase) => [
+            { key: AtlasProject, value: groupId },
+            { key: AtlasCluster, value: clusterName },
+            { key: BackupPhase, value: phase },
+          ],
+    );
     const startedAt = new Date().toISOString();
     this.result = {
       outcome: 'completed',
@@ -90,8 +128,8 @@ class Pipeline {
       endedAt: startedAt,
       status,
     };
-    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline));
-    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline));
+    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline, groupId));
+    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline, groupId));
     this.acts = {
       snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },

@@ -162,11 +162,13 @@ class DrRun {
       status,
     };
     const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
-    const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds);
+    // Paced as the source project's requests (the restore is created and read there).
+    const project = source.groupId;
+    const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds, project);
     this.acts = {
-      select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline)),
+      select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline, project)),
       calls: proxyActivities<Activities>(restoreCalls),
-      polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds)),
+      polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
       // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
       starts: proxyActivities<Activities>({
         ...restoreCalls,

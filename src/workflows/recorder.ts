@@ -13,7 +13,7 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
 
   constructor(
     readonly status: S,
-    /** The search attributes a phase change upserts (BackupPhase among them). */
+    /** The search attributes a phase change upserts (BackupPhase among them); empty: none. */
     private readonly attributes: (phase: P) => SearchAttributeUpdatePair[],
   ) {
     status.steps = this.timeline.steps;
@@ -27,7 +27,8 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
 
   setPhase(phase: P): void {
     this.status.phase = phase;
-    upsertSearchAttributes(this.attributes(phase));
+    const pairs = this.attributes(phase);
+    if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
 
   /** Runs one step in a phase, recording it; failures and cancellation end the step's record. */

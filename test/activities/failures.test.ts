@@ -2,13 +2,18 @@
 // non-retryable failure that tells the operator what happened and what to do.
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { notFinished, toActivityFailure } from '../../src/activities/failures.js';
+import {
+  notFinished,
+  RETRY_AFTER_JITTER,
+  retryAfterDelayMs,
+  toActivityFailure,
+} from '../../src/activities/failures.js';
 import { AtlasApiError } from '../../src/atlas/index.js';
 
 const ctx = { operation: 'takeSnapshots', groupId: '65f1a0c0a1b2c3d4e5f60001', clusterName: 'prod-1' };
 
 describe('Atlas errors as Temporal failures', () => {
-  it('keeps 429 retryable, typed by errorCode, with Retry-After as the next delay', () => {
+  it('keeps 429 retryable, typed by errorCode, with Retry-After plus jitter as the next delay', () => {
     const f = toActivityFailure(
       new AtlasApiError({
         httpStatus: 429,
@@ -21,7 +26,29 @@ describe('Atlas errors as Temporal failures', () => {
     expect(f).toBeInstanceOf(ApplicationFailure);
     expect(f.nonRetryable).toBe(false);
     expect(f.type).toBe('RATE_LIMITED');
-    expect(f.nextRetryDelay).toBe('7s');
+    expect(f.nextRetryDelay).toBeGreaterThanOrEqual(7000);
+    expect(f.nextRetryDelay).toBeLessThanOrEqual(7000 * (1 + RETRY_AFTER_JITTER));
+  });
+
+  it('spreads the retries of attempts refused together over Retry-After to 1.5x it, never sooner', () => {
+    const refused = () =>
+      toActivityFailure(
+        new AtlasApiError({
+          httpStatus: 429,
+          errorCode: 'RATE_LIMITED',
+          operation: 'getCluster',
+          retryAfterSeconds: 10,
+        }),
+        ctx,
+      ) as ApplicationFailure;
+    const delays = Array.from({ length: 200 }, () => refused().nextRetryDelay as number);
+    expect(Math.min(...delays)).toBeGreaterThanOrEqual(10_000);
+    expect(Math.max(...delays)).toBeLessThanOrEqual(15_000);
+    // 200 attempts land in at least 4 of the 5 seconds of the jitter window, not all in one.
+    expect(new Set(delays.map((d) => Math.floor(d / 1000))).size).toBeGreaterThanOrEqual(4);
+    expect(retryAfterDelayMs(10, () => 0)).toBe(10_000);
+    expect(retryAfterDelayMs(10, () => 0.999)).toBe(14_995);
+    expect(retryAfterDelayMs(0, () => 0)).toBe(100);
   });
 
   it('keeps UNFINISHED_ON_DEMAND_SNAPSHOT (a 400) retryable so the step waits it out', () => {

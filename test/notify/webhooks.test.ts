@@ -152,7 +152,12 @@ describe('webhook notifications', () => {
         clusterName: replicaSet,
         // The whole pipeline, so the history count below is the longest a pipeline gets.
         export: { exportBucketId: bucketId },
-        restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+        restore: {
+          deliveryType: 'automated',
+          targetGroupId: targetProjectId,
+          targetClusterName: restoreTarget,
+          overwrite: restoreTarget,
+        },
         notify: { url: late.url, events: ['pipeline.completed'] },
       });
       // The run completes while every delivery attempt is refused.

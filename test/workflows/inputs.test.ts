@@ -18,7 +18,7 @@ describe('backupPipeline input', () => {
   it('fills defaults for snapshot, polling, retry and timeouts', () => {
     const input = parseOrThrow(backupPipelineInputSchema, base, 'input');
     expect(input.snapshot.retentionInDays).toBe(7);
-    expect(input.polling).toEqual({ initialIntervalSeconds: 2, maximumIntervalSeconds: 60, backoffCoefficient: 1.5 });
+    expect(input.polling).toEqual({ initialIntervalSeconds: 4, maximumIntervalSeconds: 40, backoffCoefficient: 2 });
     expect(input.timeouts.snapshotSeconds).toBeGreaterThan(0);
   });
 

@@ -28,6 +28,18 @@ export interface ListFilters {
   type?: 'backup' | 'dr' | 'all';
 }
 
+/** A wait's job phase: pipelines upsert the job's phase for its whole life, not the wait (backup-pipeline.ts). */
+const JOB_PHASE_OF_WAIT: Record<string, string> = {
+  'waiting-for-snapshot': 'taking-snapshot',
+  'waiting-for-export': 'exporting',
+  'waiting-for-restore': 'restoring',
+};
+
+function phaseFilter(phase: string): string {
+  const job = JOB_PHASE_OF_WAIT[phase];
+  return job ? `${BackupPhase.name} IN (${q(job)}, ${q(phase)})` : `${BackupPhase.name} = ${q(phase)}`;
+}
+
 /** The visibility query for `list`: our workflow types, narrowed by search attributes and status. */
 export function listQuery(f: ListFilters): string {
   const types =
@@ -39,7 +51,7 @@ export function listQuery(f: ListFilters): string {
   const parts = [`WorkflowType IN (${types.join(', ')})`];
   if (f.project) parts.push(`${AtlasProject.name} = ${q(f.project)}`);
   if (f.cluster) parts.push(`${AtlasCluster.name} = ${q(f.cluster)}`);
-  if (f.phase) parts.push(`${BackupPhase.name} = ${q(f.phase)}`);
+  if (f.phase) parts.push(phaseFilter(f.phase));
   if (f.status) parts.push(`ExecutionStatus = ${q(f.status)}`);
   return parts.join(' AND ');
 }

@@ -1,34 +1,71 @@
-// `setup`: prepares a namespace for atlas-backup (its search attributes). Safe to run again.
+// `setup`: prepares a namespace for atlas-backup (its search attributes) and the task queue's
+// per-project Atlas request budget (src/client/project-pace.ts). Safe to run again.
 import type { Command } from 'commander';
 import { setupNamespace } from '../../client/namespace-setup.js';
-import { withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK } from '../errors.js';
+import { parseRequestsPerMinute, PROJECT_RPM_ENV, setProjectPace, type PaceReport } from '../../client/project-pace.js';
+import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
+import { act, EXIT_OK, UsageError } from '../errors.js';
+
+/** The per-project budget from the flag, else the env; undefined leaves the task queue's pace as it is. */
+function budgetOf(flag: string | undefined): number | undefined {
+  const raw = flag ?? process.env[PROJECT_RPM_ENV];
+  if (raw === undefined) return undefined;
+  try {
+    return parseRequestsPerMinute(raw, flag !== undefined ? '--project-requests-per-minute' : PROJECT_RPM_ENV);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
 
 export function registerSetup(program: Command): void {
   program
     .command('setup')
-    .description('register what atlas-backup needs in the namespace (its search attributes); safe to repeat')
+    .description(
+      'register what atlas-backup needs in the namespace (its search attributes) and, if given, the ' +
+        'per-project Atlas request budget on the task queue; safe to repeat',
+    )
     .option('--json', 'what was added and what was already there, as JSON')
+    .option(
+      '--project-requests-per-minute <n>',
+      `Atlas requests per minute per project, across all workers (env ${PROJECT_RPM_ENV}; 0 removes the limit)`,
+    )
     .addHelpText(
       'after',
-      '\nExample:\n  $ atlas-backup setup --namespace backups\n' +
-        '\nThe search attributes are the only thing a namespace needs today; the dev server of' +
-        ' `npm run demo` has them already.',
+      '\nExample:\n  $ atlas-backup setup --namespace backups --project-requests-per-minute 100\n' +
+        '\nThe budget is enforced by the Temporal server per project (the fairness key of every Atlas activity),' +
+        ' for the task queue of --task-queue / TEMPORAL_TASK_QUEUE.',
     )
     .action(
-      act(async (flags: { json?: boolean }, cmd: Command) =>
-        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
+      act(async (flags: { json?: boolean; projectRequestsPerMinute?: string }, cmd: Command) => {
+        const globals = cmd.optsWithGlobals<GlobalFlags>();
+        const budget = budgetOf(flags.projectRequestsPerMinute);
+        return withClient(globals, async ({ client, namespace }) => {
           const report = await setupNamespace(client.connection, namespace);
+          const pace =
+            budget === undefined
+              ? undefined
+              : await setProjectPace(client.connection, namespace, taskQueueOf(globals), budget);
           if (flags.json) {
-            process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+            process.stdout.write(`${JSON.stringify(pace ? { ...report, pace } : report, null, 2)}\n`);
             return EXIT_OK;
           }
           const added = report.added.length ? `added ${report.added.join(', ')}` : 'nothing to add';
           const present = report.present.length ? `; already registered: ${report.present.join(', ')}` : '';
           process.stdout.write(`namespace ${namespace}: search attributes ${added}${present}\n`);
-          process.stdout.write('(search attributes are all a namespace needs for atlas-backup today)\n');
+          process.stdout.write(`${paceLine(pace)}\n`);
           return EXIT_OK;
-        }),
-      ),
+        });
+      }),
     );
+}
+
+function paceLine(pace: PaceReport | undefined): string {
+  if (!pace) {
+    return `per-project request budget: unchanged (set it with --project-requests-per-minute or ${PROJECT_RPM_ENV})`;
+  }
+  if (!pace.tasksPerSecond) return `task queue ${pace.taskQueue}: per-project request budget removed`;
+  return (
+    `task queue ${pace.taskQueue}: at most ${pace.requestsPerMinute} Atlas requests per minute per project ` +
+    `(${pace.tasksPerSecond.toFixed(3)} activity tasks/s per project, enforced by the Temporal server)`
+  );
 }

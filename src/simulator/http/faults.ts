@@ -117,7 +117,8 @@ export class FaultInjector {
     const cfg = this.config.projectRateLimitPerMinute;
     const limit = typeof cfg === 'number' ? cfg : (cfg?.[groupId] ?? cfg?.['*']);
     if (limit === undefined) return undefined;
-    const retryAfter = this.projectLimiter.hit(groupId, limit);
+    const windowMs = (this.config.projectRateLimitWindowSeconds ?? 60) * 1000;
+    const retryAfter = this.projectLimiter.hit(groupId, limit, Date.now(), windowMs);
     return { limit, retryAfter, remaining: Math.max(0, limit - this.projectLimiter.used(groupId)) };
   }
 }
@@ -127,6 +128,9 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
   if (typeof c !== 'object' || c === null || Array.isArray(c)) throw new Error('faults: must be an object');
   const cfg = c as FaultConfig;
   if (cfg.seed !== undefined && !Number.isInteger(cfg.seed)) throw new Error('faults.seed: must be an integer');
+  const w = cfg.projectRateLimitWindowSeconds;
+  if (w !== undefined && (typeof w !== 'number' || !(w > 0)))
+    throw new Error('faults.projectRateLimitWindowSeconds: must be a number of seconds > 0');
   for (const [op, rule] of Object.entries(cfg.operations ?? {})) {
     let sum = 0;
     for (const k of [...PROBABILITIES, 'spikeProbability', 'echoHeaders'] as const) {

@@ -1,0 +1,224 @@
+// P4 (issue 14): many pipelines (snapshot → export → automated restore) in ONE project against the
+// simulator's per-project request limit, paced by Temporal: every Atlas activity carries its project
+// as its fairness key and the activity task queue's per-key rate limit comes from the same budget
+// (src/client/project-pace.ts, what `atlas-backup setup --project-requests-per-minute` sets).
+// Prints figures, asserts nothing; `--json` prints one JSON object.
+//
+//   node --import tsx bench/pace.ts [--json] [--pipelines 200] [--budget 100] [--window 12] [--workers 2]
+//
+// --window scales time: the budget is `--budget` requests per `--window` seconds in the simulator
+// AND in the Temporal rate limit (Atlas counts per 60 s; 100 per 12 s is Atlas's 100 per minute,
+// five times faster). Everything else (job durations, the pipeline's default polling) is real time.
+//
+// Targets: 0 failed, ≤ 1% of the project's requests answered 429, and wall time ≤ 1.25 × the
+// floor, where the floor = requests the runs needed (answered other than 429) ÷ the budget rate.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import type { AtlasAuth } from '../src/atlas/index.js';
+import { fairnessKeyTasksPerSecond, setProjectPace } from '../src/client/project-pace.js';
+import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
+import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
+import { startSimulator, type RunningSimulator, type SeedSpec } from '../src/simulator/index.js';
+import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
+import { backupPipeline } from '../src/workflows/index.js';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+function numberArg(name: string, fallback: number, min: number, max: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
+  return v;
+}
+const pipelines = numberArg('pipelines', quick ? 20 : 200, 1, 1000);
+const budget = numberArg('budget', 100, 10, 10_000);
+const windowSeconds = numberArg('window', 12, 1, 60);
+const workerCount = numberArg('workers', 2, 1, 4);
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
+
+const PROJECT = '65f1a0c0a1b2c3d4e5f6b001';
+const TARGET_PROJECT = '65f1a0c0a1b2c3d4e5f6b002';
+const BUCKET = '65f1a0c0a1b2c3d4e5f6b0b1';
+const clusterName = (i: number) => `pace-${String(i).padStart(4, '0')}`;
+
+function seed(n: number): SeedSpec {
+  const clusters = Array.from({ length: n }, (_, i) => ({ name: clusterName(i), kind: 'replicaSet' as const }));
+  return {
+    projects: [
+      {
+        id: PROJECT,
+        name: 'pace-project',
+        clusters,
+        buckets: [
+          { id: BUCKET, bucketName: 'pace-bucket', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6b0a1' },
+        ],
+      },
+      // Restore targets live elsewhere, so every request the runs make is the paced project's.
+      { id: TARGET_PROJECT, name: 'pace-targets', clusters: clusters.map((c) => ({ ...c, name: `t-${c.name}` })) },
+    ],
+  };
+}
+
+function input(i: number): BackupPipelineRequest {
+  return {
+    groupId: PROJECT,
+    clusterName: clusterName(i),
+    export: { exportBucketId: BUCKET },
+    restore: {
+      deliveryType: 'automated',
+      targetGroupId: TARGET_PROJECT,
+      targetClusterName: `t-${clusterName(i)}`,
+      overwrite: `t-${clusterName(i)}`,
+    },
+  };
+}
+
+const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+interface Figures {
+  completed: number;
+  failed: number;
+  requests: number;
+  answered429: number;
+  byOperation: Record<string, number>;
+  wallSeconds: number;
+}
+
+async function startWorkers(address: string, taskQueue: string, sim: RunningSimulator, auth: AtlasAuth, code: string) {
+  const stops: (() => Promise<void>)[] = [];
+  for (let w = 0; w < workerCount; w++) {
+    const connection = await NativeConnection.connect({ address });
+    const built: BuiltWorker = await buildWorker({
+      config: {
+        temporal: { address, namespace: 'default' },
+        taskQueue,
+        atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
+        maxConcurrentActivities: 50,
+      },
+      connection,
+      workflowBundle: { code },
+      workerOptions: { shutdownGraceTime: '2s', identity: `pace-worker-${w}` },
+    });
+    const running = built.worker.run();
+    stops.push(async () => {
+      built.worker.shutdown();
+      await running;
+      await built.close();
+      await connection.close();
+    });
+  }
+  return () => Promise.all(stops.map((s) => s()));
+}
+
+async function run(temporal: Client, address: string, code: string): Promise<Figures> {
+  const creds = {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+  };
+  const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
+  const sim = await startSimulator({
+    seed: seed(pipelines),
+    auth: { serviceAccounts: [creds] },
+    faults: { projectRateLimitPerMinute: { [PROJECT]: budget }, projectRateLimitWindowSeconds: windowSeconds },
+  });
+  const taskQueue = `bench-pace-${randomUUID().slice(0, 8)}`;
+  await setProjectPace(temporal.connection, 'default', taskQueue, budget, windowSeconds);
+  const stopWorkers = await startWorkers(address, taskQueue, sim, auth, code);
+  try {
+    const t0 = performance.now();
+    const handles = await Promise.all(
+      Array.from({ length: pipelines }, (_, i) =>
+        temporal.workflow.start(backupPipeline, {
+          taskQueue,
+          workflowId: `bench-pace-${i}-${randomUUID().slice(0, 8)}`,
+          args: [input(i)],
+        }),
+      ),
+    );
+    let done = 0;
+    const outcomes = await Promise.all(
+      handles.map((h) =>
+        (h.result() as Promise<PipelineResult>).then(
+          (r) => {
+            done++;
+            const after = round((performance.now() - t0) / 1000, 0);
+            if (done % 20 === 0) log(`  ${done}/${pipelines} done after ${after} s`);
+            return r.outcome;
+          },
+          () => 'failed' as const,
+        ),
+      ),
+    );
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const entries = (await sim.admin.requestLog()).filter((e) => e.path.includes(`/groups/${PROJECT}/`));
+    const byOperation: Record<string, number> = {};
+    for (const e of entries) {
+      const key = `${e.operationId ?? e.path}${e.status === 429 ? ' (429)' : ''}`;
+      byOperation[key] = (byOperation[key] ?? 0) + 1;
+    }
+    return {
+      completed: outcomes.filter((o) => o === 'completed').length,
+      failed: outcomes.filter((o) => o !== 'completed').length,
+      requests: entries.length,
+      answered429: entries.filter((e) => e.status === 429).length,
+      byOperation,
+      wallSeconds,
+    };
+  } finally {
+    await stopWorkers();
+    await sim.stop();
+  }
+}
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
+let server: RunningDevServer | undefined;
+let clientConnection: Connection | undefined;
+try {
+  log('starting a Temporal dev server and bundling the workflows…');
+  const [srv, bundle] = await Promise.all([
+    startDevServer(),
+    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+  ]);
+  server = srv;
+  clientConnection = await Connection.connect({ address: server.address });
+  const temporal = new Client({ connection: clientConnection });
+  log(`${pipelines} pipelines in one project, ${budget} requests per ${windowSeconds} s, ${workerCount} worker(s)…`);
+  const f = await run(temporal, server.address, bundle.code);
+  const needed = f.requests - f.answered429;
+  const floorSeconds = (needed / budget) * windowSeconds;
+  const summary = {
+    bench: 'pace',
+    pipelines,
+    workers: workerCount,
+    budget: {
+      requests: budget,
+      windowSeconds,
+      tasksPerSecond: round(fairnessKeyTasksPerSecond(budget, windowSeconds), 3),
+    },
+    completed: f.completed,
+    failed: f.failed,
+    requests: f.requests,
+    requestsPerPipeline: round(f.requests / pipelines),
+    answered429: f.answered429,
+    share429: round(f.answered429 / Math.max(1, f.requests), 4),
+    wallSeconds: round(f.wallSeconds, 1),
+    floorSeconds: round(floorSeconds, 1),
+    wallOverFloor: round(f.wallSeconds / floorSeconds, 3),
+    byOperation: f.byOperation,
+    targets: { failed: 0, maxShare429: 0.01, maxWallOverFloor: 1.25 },
+  };
+  if (json) console.log(JSON.stringify(summary));
+  else {
+    console.log(JSON.stringify(summary, null, 2));
+    console.log(
+      `targets: 0 failed (${f.failed}); ≤ 1% answered 429 (${round(summary.share429 * 100)}%); ` +
+        `wall ≤ 1.25 × floor (${summary.wallOverFloor}×: ${summary.wallSeconds} s vs ${summary.floorSeconds} s)`,
+    );
+  }
+} finally {
+  await clientConnection?.close();
+  await server?.stop();
+}
