@@ -4,6 +4,7 @@ import type { AtlasClient } from '../atlas/index.js';
 import type { Activities } from '../contract/index.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
+import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
 
@@ -13,6 +14,7 @@ export function createActivities(client: AtlasClient): Activities {
     ...exportActivities(client),
     ...restoreActivities(client),
     ...drActivities(client),
+    ...fleetActivities(client),
   };
 }
 

@@ -2,3 +2,4 @@
 // Queries, updates, inputs and results are in the contract (src/contract).
 export { backupPipeline } from './backup-pipeline.js';
 export { disasterRecovery } from './disaster-recovery.js';
+export { fleetBackup } from './fleet.js';
