@@ -8,6 +8,7 @@ import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { connectionOptions } from './temporal-connection.js';
+import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
 export const workflowsPath = fileURLToPath(
@@ -66,11 +67,16 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const config = loadWorkerConfig(env);
   const dataConverter = dataConverterFromEnv(env);
-  const built = await buildWorker({ config, dataConverter });
+  // A prebuilt bundle lacks the codec's failure converter, so encrypted workers bundle at start.
+  const workflowBundle = dataConverter ? undefined : workflowBundleFromEnv(env);
+  const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
+  const built = await buildWorker({ config, dataConverter, workflowBundle, workerOptions });
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
+  const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
+  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs`);
   try {
     await built.worker.run();
   } finally {
