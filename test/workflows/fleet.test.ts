@@ -208,7 +208,10 @@ describe('fleetBackup', () => {
       args: [{ ...FAST, targets: { projects: [P2] }, concurrency: { max: 1, perProject: 1 } }],
     });
     let live = await handle.query(fleetStatusQuery);
-    while (live.counts.running === 0 && live.phase !== 'completed') live = await handle.query(fleetStatusQuery);
+    while (live.counts.running === 0 && live.phase !== 'completed') {
+      await new Promise((r) => setTimeout(r, 50));
+      live = await handle.query(fleetStatusQuery);
+    }
     if (live.phase !== 'completed') {
       expect(live.running).toHaveLength(1);
       expect(live.running[0]!.workflowId).toMatch(/^backup-p2-/);
