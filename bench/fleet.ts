@@ -4,7 +4,9 @@
 // the same concurrency. Prints figures, asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
-//        [--concurrency 100] [--heap-mb 256] [--cache 250]
+//        [--concurrency 100] [--heap-mb 160] [--cache 120] [--batch 500] [--dist]
+//
+// --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
 //
 // Targets: every cluster completed; worker RSS peak ≤ 400 MB; throughput ≥ 50% of the baseline's.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -23,6 +25,8 @@ import { fleetBackup } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+/** Run the fleet's worker from dist/ (npm run build) as users do, without tsx in the process. */
+const fromDist = process.argv.includes('--dist');
 function numberArg(name: string, fallback: number, min: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -32,8 +36,10 @@ function numberArg(name: string, fallback: number, min: number, max: number): nu
 const N = numberArg('clusters', quick ? 100 : 1000, 10, 10_000);
 const PROJECTS = numberArg('projects', 10, 1, 100);
 const CONCURRENCY = numberArg('concurrency', 100, 1, 1000);
-const HEAP_MB = numberArg('heap-mb', 256, 64, 8192);
-const CACHE = numberArg('cache', 250, 1, 100_000);
+const HEAP_MB = numberArg('heap-mb', 160, 64, 8192);
+const CACHE = numberArg('cache', 120, 1, 100_000);
+/** Children per fleet run: each continue-as-new drains the running children first. */
+const BATCH = numberArg('batch', 500, 1, 2000);
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -76,10 +82,16 @@ function sampleRss(pid: number) {
 }
 
 /** Starts the worker process and waits for its ready line. */
-async function startWorker(env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', `--max-old-space-size=${HEAP_MB}`, WORKER], {
+async function startWorker(env: NodeJS.ProcessEnv, ready: RegExp, dist = false): Promise<ChildProcess> {
+  const heap = `--max-old-space-size=${HEAP_MB}`;
+  const distWorker = new URL('../dist/worker.js', import.meta.url).href;
+  const args = dist
+    ? [heap, '--input-type=module', '-e', `(await import(${JSON.stringify(distWorker)})).runWorkerFromEnv()`]
+    : ['--import', 'tsx', heap, WORKER];
+  const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    // dist's worker logs at INFO on stderr; the figures are what this bench prints.
+    stdio: ['ignore', 'pipe', dist ? 'ignore' : 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     let out = '';
@@ -146,7 +158,7 @@ async function runFleet(env: Env) {
   };
   const sim = await startSimulator({ seed: fleetSeed(), timeScale: 0.2, auth: { serviceAccounts: [creds] } });
   const taskQueue = `bench-fleet-${randomUUID().slice(0, 8)}`;
-  const bundle = await bundleTo(env.dir, 'workflows.js', workflowsPath);
+  const bundle = fromDist ? '' : await bundleTo(env.dir, 'workflows.js', workflowsPath);
   const worker = await startWorker(
     {
       BENCH_WORKER: 'atlas',
@@ -155,10 +167,12 @@ async function runFleet(env: Env) {
       MONGODB_ATLAS_BASE_URL: sim.url,
       MONGODB_ATLAS_CLIENT_ID: creds.clientId,
       MONGODB_ATLAS_CLIENT_SECRET: creds.clientSecret,
-      ATLAS_BACKUP_WORKFLOW_BUNDLE: bundle,
+      // From dist/ the worker finds dist/workflow-bundle.js itself (npm run build writes it).
+      ATLAS_BACKUP_WORKFLOW_BUNDLE: fromDist ? '' : bundle,
       WORKER_MAX_CONCURRENT_ACTIVITIES: '100',
     },
     /atlas-backup worker: workflows/,
+    fromDist,
   );
   let result: FleetResult | undefined;
   try {
@@ -169,6 +183,7 @@ async function runFleet(env: Env) {
         args: [
           {
             targets: { projects: fleetSeed().projects.map((p) => p.id!) },
+            batchSize: BATCH,
             concurrency: { max: CONCURRENCY, perProject: Math.max(1, Math.ceil(CONCURRENCY / PROJECTS)) },
             polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1.5 },
             retry: { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 },
@@ -222,7 +237,8 @@ async function main(): Promise<void> {
   };
   try {
     log(
-      `fleet of ${N} clusters in ${PROJECTS} projects, concurrency ${CONCURRENCY}, heap ${HEAP_MB} MB, cache ${CACHE}`,
+      `${fromDist ? '[dist worker] ' : ''}fleet of ${N} clusters in ${PROJECTS} projects, ` +
+        `concurrency ${CONCURRENCY}, heap ${HEAP_MB} MB, cache ${CACHE}`,
     );
     const fleet = await runFleet(env);
     const { phase: f, result } = fleet;

@@ -5,7 +5,7 @@
 //   ATLAS_BACKUP_WORKFLOW_BUNDLE   path of a bundle (bundleWorkflowCode output) to load; "none" bundles
 //                                  at start. Default: dist/workflow-bundle.js when running from dist/
 //                                  (`npm run build` writes it), else bundle at start.
-//   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 250).
+//   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 120).
 //   NODE_OPTIONS=--max-old-space-size=<MB>  caps the V8 heap so garbage is collected before RSS grows;
 //                                  see README "Worker memory" for the figures measured.
 import { existsSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import type { WorkerOptions } from '@temporalio/worker';
 import { ConfigError } from './config.js';
 
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 250;
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 120;
 
 /** dist/workflow-bundle.js beside the built worker; never used from src/ (tests bundle fresh code). */
 export const prebuiltBundlePath = import.meta.url.endsWith('.ts')
