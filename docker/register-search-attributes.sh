@@ -4,7 +4,7 @@
 set -eu
 ADDRESS="${TEMPORAL_ADDRESS:-temporal:7233}"
 NAMESPACE="${TEMPORAL_NAMESPACE:-default}"
-for name in AtlasProject AtlasCluster BackupPhase DrSource DrTarget; do
+for name in AtlasProject AtlasCluster BackupPhase DrSource DrTarget FleetId; do
   if temporal operator search-attribute list --address "$ADDRESS" --namespace "$NAMESPACE" | grep -qw "$name"; then
     echo "search attribute $name already registered"
   else

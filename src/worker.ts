@@ -11,6 +11,7 @@ import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry 
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
+import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
 export const workflowsPath = fileURLToPath(
@@ -89,13 +90,25 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
     ]);
   }
   const tracing = startTracingFromEnv(env);
-  const built = await buildWorker({ config, dataConverter, notify: notify.config, tracing });
+  // A prebuilt bundle lacks the codec's failure converter and the tracing interceptors: such workers bundle at start.
+  const workflowBundle = dataConverter || tracing ? undefined : workflowBundleFromEnv(env);
+  const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
+  const built = await buildWorker({
+    config,
+    dataConverter,
+    notify: notify.config,
+    tracing,
+    workflowBundle,
+    workerOptions,
+  });
   const telemetry = startWorkerTelemetry(config, built.connection, dataConverter);
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
   if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
+  const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
+  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs`);
   try {
     await built.worker.run();
   } finally {

@@ -7,6 +7,7 @@ import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
+import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
 
@@ -22,6 +23,7 @@ export function createActivities(
     ...restoreActivities(client),
     ...drActivities(client),
     ...notifyActivities(notify),
+    ...fleetActivities(client),
   };
 }
 

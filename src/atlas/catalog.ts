@@ -79,6 +79,9 @@ export const catalog = {
   getCluster: op('GET', `${G}/clusters/{clusterName}`, '2024-08-05'),
   updateCluster: op('PATCH', `${G}/clusters/{clusterName}`, '2024-10-23'),
   deleteCluster: op('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01'),
+  // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
+  listProjects: op('GET', '/api/atlas/v2/groups', '2023-01-01', { list: true }),
+  listClusters: op('GET', `${G}/clusters`, '2024-08-05', { list: true }),
 } as const satisfies Record<string, OperationInfo>;
 
 export type OperationId = keyof typeof catalog;

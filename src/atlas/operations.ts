@@ -79,6 +79,8 @@ export const operations = {
   getCluster: def({ params: CLUSTER, response: s.Cluster }),
   updateCluster: def({ params: CLUSTER, request: s.UpdateClusterRequest, response: s.Cluster }),
   deleteCluster: def({ params: CLUSTER, response: null }),
+  listProjects: def({ params: [] as const, response: s.paginated(s.Project) }),
+  listClusters: def({ params: GROUP, response: s.paginated(s.Cluster) }),
 } as const satisfies Record<OperationId, OperationSpec>;
 
 type Ops = typeof operations;

@@ -304,9 +304,15 @@ export const Cluster = z.looseObject({
   mongoDBMajorVersion: z.string().optional(),
   createDate: DateTime.optional(),
   replicationSpecs: z.array(z.looseObject({})).optional(),
+  /** Atlas resource tags (fleets filter on them). */
+  tags: z.array(z.looseObject({ key: z.string(), value: z.string() })).optional(),
   links,
 });
 export type Cluster = z.infer<typeof Cluster>;
+
+/** A project (Atlas calls them groups); fleets discover them with listProjects. */
+export const Project = z.looseObject({ id: AtlasId, name: z.string(), links });
+export type Project = z.infer<typeof Project>;
 
 // ---- Snapshot retention, export bucket settings, cluster changes --------------------------
 

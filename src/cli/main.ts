@@ -12,6 +12,7 @@ import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDr } from './commands/dr.js';
+import { registerFleet } from './commands/fleet.js';
 import { registerList } from './commands/list.js';
 import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule/index.js';
@@ -64,6 +65,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
   const commands = [
     registerBackup,
     registerDr,
+    registerFleet,
     registerDecide,
     registerStatus,
     registerWatch,

@@ -2,6 +2,7 @@
 // proxy. Plain data, no credentials (the worker gives activities their Atlas client).
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
+import type { DiscoverClustersInput, FindRunningBackupsInput, FleetDiscovery, RunningBackup } from './fleet.js';
 
 export interface RunRef {
   workflowId: string;
@@ -222,4 +223,6 @@ export interface Activities {
   describeDrSource(input: DescribeSourceInput): Promise<SourceDescription>;
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
+  discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
+  findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
 }

@@ -4,6 +4,8 @@ export * from './activities.js';
 export * from './definitions.js';
 export * from './dr-inputs.js';
 export * from './failures.js';
+export * from './fleet.js';
+export * from './fleet-inputs.js';
 export * from './ids.js';
 export * from './inputs.js';
 export * from './later-rules.js';

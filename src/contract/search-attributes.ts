@@ -9,4 +9,7 @@ export const BackupPhase = defineSearchAttributeKey('BackupPhase', SearchAttribu
 export const DrSource = defineSearchAttributeKey('DrSource', SearchAttributeType.KEYWORD);
 export const DrTarget = defineSearchAttributeKey('DrTarget', SearchAttributeType.KEYWORD);
 
-export const ALL_SEARCH_ATTRIBUTES = [AtlasProject, AtlasCluster, BackupPhase, DrSource, DrTarget];
+/** The fleet run that started a backupPipeline (its children carry it; stable across continue-as-new). */
+export const FleetId = defineSearchAttributeKey('FleetId', SearchAttributeType.KEYWORD);
+
+export const ALL_SEARCH_ATTRIBUTES = [AtlasProject, AtlasCluster, BackupPhase, DrSource, DrTarget, FleetId];

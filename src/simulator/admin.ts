@@ -12,7 +12,7 @@ export type { SimResources };
 export type Counters = Partial<Record<OperationId | 'oauthToken', number>>;
 
 // The seed bodies name fields of the model's records, so their types are cut from those records.
-type SeedCluster = Pick<Cluster, 'groupId' | 'name' | 'kind'> & Partial<Pick<Cluster, 'shards' | 'paused'>>;
+type SeedCluster = Pick<Cluster, 'groupId' | 'name' | 'kind'> & Partial<Pick<Cluster, 'shards' | 'paused' | 'tags'>>;
 type SeedBucket = Pick<ExportBucket, 'groupId'> &
   Partial<Pick<ExportBucket, 'id' | 'bucketName' | 'cloudProvider' | 'iamRoleId'>>;
 type SeedSnapshot = Pick<Snapshot, 'groupId' | 'clusterName'> & ScheduledSnapshotOptions;

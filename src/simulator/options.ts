@@ -105,6 +105,7 @@ export interface SeedCluster {
   paused?: boolean;
   /** Completed scheduled snapshots to start with (a day apart, newest a day old). */
   snapshots?: number;
+  tags?: { key: string; value: string }[];
 }
 export interface SeedSpec {
   projects: {

@@ -54,7 +54,7 @@ export function applySeed(m: Model, seed: SeedSpec): void {
     if (!m.state.projects[id]) m.addProject(id, p.name);
     for (const c of p.clusters ?? []) {
       if (m.findCluster(id, c.name)) continue;
-      const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused });
+      const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
       for (let i = 1; i <= (c.snapshots ?? 0); i++) addScheduledSnapshot(m, cluster, { ageMs: i * DAY_MS });
     }
     for (const b of p.buckets ?? []) {

@@ -3,3 +3,4 @@
 export { backupPipeline } from './backup-pipeline.js';
 export { disasterRecovery } from './disaster-recovery.js';
 export { deliverNotification } from './notify.js';
+export { fleetBackup } from './fleet.js';

@@ -27,7 +27,11 @@ describe('spec coverage', () => {
     const inSpec = Object.entries(spec.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, o]) => `${o.operationId} ${method.toUpperCase()} ${path}`),
     );
-    const served = operationIds.map((id) => `${id} ${catalog[id].method} ${catalog[id].path}`);
+    // Fleet discovery (listProjects, listClusters) is served beyond the vendored spec subset.
+    const beyondSpec = new Set(['listProjects', 'listClusters']);
+    const served = operationIds
+      .filter((id) => !beyondSpec.has(id))
+      .map((id) => `${id} ${catalog[id].method} ${catalog[id].path}`);
     expect(inSpec).toHaveLength(37);
     expect(served.sort()).toEqual(inSpec.sort());
   });

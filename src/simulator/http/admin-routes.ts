@@ -44,6 +44,7 @@ function seedRoutes(d: AdminDeps): Routes {
       const c = d.model.addCluster(b.groupId, b.name, b.kind as ClusterKind, {
         shards: b.shards as number | undefined,
         paused: b.paused as boolean | undefined,
+        tags: b.tags as { key: string; value: string }[] | undefined,
       });
       return { id: c.id, groupId: c.groupId, name: c.name, kind: c.kind };
     },

@@ -194,6 +194,21 @@ export const handlers: Record<OperationId, Handler> = {
   downloadFlexBackup: (c) => ok(flexRestoreView(c.m, createFlexRestore(c.m, g(c), c.p.name!, c.body, true), c.base)),
 
   getCluster: (c) => ok(clusterView(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.base)),
+  listProjects: (c) => ({
+    list: Object.values(c.m.state.projects).map((p) => ({
+      id: p.id,
+      name: p.name,
+      links: [{ rel: 'self', href: `${c.base}/api/atlas/v2/groups/${p.id}` }],
+    })),
+  }),
+  // Atlas lists serverless instances and flex clusters under their own APIs, not here.
+  listClusters: (c) => {
+    c.m.project(g(c));
+    const dedicated = Object.values(c.m.state.clusters).filter(
+      (k) => k.groupId === g(c) && (k.kind === 'replicaSet' || k.kind === 'sharded'),
+    );
+    return { list: dedicated.map((k) => clusterView(c.m, k, c.base)) };
+  },
   updateCluster: (c) =>
     ok(clusterView(c.m, updateCluster(c.m, g(c), cl(c), parseBody(UpdateClusterRequest, c.body)), c.base)),
   deleteCluster: (c) => {

@@ -195,6 +195,7 @@ export function clusterView(m: Model, c: Cluster, base: string): Record<string, 
     mongoDBVersion: c.mongoDBVersion,
     mongoDBMajorVersion: c.mongoDBVersion.split('.')[0] + '.0',
     createDate: iso(c.createdAt),
+    tags: c.tags ?? [],
     links: self(`${base}/api/atlas/v2/groups/${c.groupId}/clusters/${c.name}`),
   };
 }

@@ -80,7 +80,7 @@ export class Model {
     groupId: string,
     name: string,
     kind: ClusterKind,
-    opts: { shards?: number; paused?: boolean; provider?: CloudProvider } = {},
+    opts: { shards?: number; paused?: boolean; provider?: CloudProvider; tags?: Cluster['tags'] } = {},
   ): Cluster {
     this.project(groupId);
     const cluster: Cluster = {
@@ -93,6 +93,7 @@ export class Model {
       createdAt: this.now(),
       mongoDBVersion: '8.0.4',
       provider: opts.provider ?? 'AWS',
+      ...(opts.tags ? { tags: opts.tags } : {}),
     };
     this.state.clusters[clusterKey(groupId, name)] = cluster;
     this.changed();

@@ -29,6 +29,8 @@ export interface Cluster {
   backupEnabled?: boolean;
   pitEnabled?: boolean;
   terminationProtectionEnabled?: boolean;
+  /** Atlas resource tags (key/value), listed by getCluster/listClusters. */
+  tags?: { key: string; value: string }[];
 }
 
 export type Outcome = 'success' | 'failed';

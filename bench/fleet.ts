@@ -1,0 +1,290 @@
+// P3 (issue 14): a fleet of N clusters across P projects backed up by fleetBackup on ONE worker (its
+// own process, so its RSS is its own) and a Temporal dev server, beside a no-op baseline: the same
+// number of workflows, each running the same number of trivial activities, on the same server, on
+// the same concurrency. Prints figures, asserts nothing; `--json` prints one JSON object.
+//
+//   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
+//        [--concurrency 100] [--heap-mb 160] [--cache 120] [--batch 500] [--dist]
+//
+// --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
+//
+// Targets: every cluster completed; worker RSS peak ≤ 400 MB; throughput ≥ 50% of the baseline's.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import type { FleetResult } from '../src/contract/index.js';
+import { startDevServer } from '../src/devserver/dev-server.js';
+import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
+import { workflowsPath } from '../src/worker.js';
+import { fleetBackup } from '../src/workflows/index.js';
+
+const json = process.argv.includes('--json');
+const quick = process.argv.includes('--quick');
+/** Run the fleet's worker from dist/ (npm run build) as users do, without tsx in the process. */
+const fromDist = process.argv.includes('--dist');
+function numberArg(name: string, fallback: number, min: number, max: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
+  return v;
+}
+const N = numberArg('clusters', quick ? 100 : 1000, 10, 10_000);
+const PROJECTS = numberArg('projects', 10, 1, 100);
+const CONCURRENCY = numberArg('concurrency', 100, 1, 1000);
+const HEAP_MB = numberArg('heap-mb', 160, 64, 8192);
+const CACHE = numberArg('cache', 120, 1, 100_000);
+/** Children per fleet run: each continue-as-new drains the running children first. */
+const BATCH = numberArg('batch', 500, 1, 2000);
+const log = (line: string) => {
+  if (!json) console.log(line);
+};
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+const WORKER = fileURLToPath(new URL('./lib/fleet-worker.ts', import.meta.url));
+const NOOP = fileURLToPath(new URL('./lib/noop-workflows.ts', import.meta.url));
+
+const hex = (i: number) => (0x65f1a0c0a1b2c3d4e5f70000n + BigInt(i)).toString(16).padStart(24, '0');
+
+function fleetSeed(): SeedSpec {
+  const perProject = Math.ceil(N / PROJECTS);
+  return {
+    projects: Array.from({ length: PROJECTS }, (_, p) => ({
+      id: hex(p),
+      name: `bench-${p}`,
+      clusters: Array.from({ length: Math.min(perProject, N - p * perProject) }, (_, c) => ({
+        name: `c${p}-${c}`,
+        kind: 'replicaSet' as const,
+      })),
+    })),
+  };
+}
+
+/** VmRSS of a process in MB, sampled every 250 ms until stopped; the peak and the samples. */
+function sampleRss(pid: number) {
+  let peak = 0;
+  let last = 0;
+  const read = () => {
+    try {
+      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (m) last = Number(m[1]) / 1024;
+      peak = Math.max(peak, last);
+    } catch {
+      // the process ended
+    }
+  };
+  const timer = setInterval(read, 250);
+  read();
+  return { peak: () => peak, last: () => last, stop: () => clearInterval(timer) };
+}
+
+/** Starts the worker process and waits for its ready line. */
+async function startWorker(env: NodeJS.ProcessEnv, ready: RegExp, dist = false): Promise<ChildProcess> {
+  const heap = `--max-old-space-size=${HEAP_MB}`;
+  const distWorker = new URL('../dist/worker.js', import.meta.url).href;
+  const args = dist
+    ? [heap, '--input-type=module', '-e', `(await import(${JSON.stringify(distWorker)})).runWorkerFromEnv()`]
+    : ['--import', 'tsx', heap, WORKER];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env, WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) },
+    // dist's worker logs at INFO on stderr; the figures are what this bench prints.
+    stdio: ['ignore', 'pipe', dist ? 'ignore' : 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      if (ready.test(out)) resolve();
+    });
+    child.on('exit', (code) => reject(new Error(`bench worker exited (${code}) before it was ready: ${out}`)));
+  });
+  return child;
+}
+
+async function stopWorker(child: ChildProcess): Promise<void> {
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function bundleTo(dir: string, name: string, path: string): Promise<string> {
+  const noop = () => undefined;
+  const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+  const { code } = await bundleWorkflowCode({ workflowsPath: path, logger });
+  const file = join(dir, name);
+  writeFileSync(file, code);
+  return file;
+}
+
+interface Phase {
+  seconds: number;
+  perSecond: number;
+  rssPeakMb: number;
+  rssIdleMb: number;
+}
+
+interface Env {
+  client: Client;
+  address: string;
+  dir: string;
+}
+
+async function measure(worker: ChildProcess, work: () => Promise<void>): Promise<Phase> {
+  const rss = sampleRss(worker.pid!);
+  await new Promise((r) => setTimeout(r, 1000));
+  const rssIdleMb = rss.last();
+  const t0 = performance.now();
+  try {
+    await work();
+  } finally {
+    rss.stop();
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  return {
+    seconds: round(seconds),
+    perSecond: round(N / seconds, 2),
+    rssPeakMb: round(rss.peak()),
+    rssIdleMb: round(rssIdleMb),
+  };
+}
+
+async function runFleet(env: Env) {
+  const creds = {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: randomBytes(24).toString('hex'),
+  };
+  const sim = await startSimulator({ seed: fleetSeed(), timeScale: 0.2, auth: { serviceAccounts: [creds] } });
+  const taskQueue = `bench-fleet-${randomUUID().slice(0, 8)}`;
+  const bundle = fromDist ? '' : await bundleTo(env.dir, 'workflows.js', workflowsPath);
+  const worker = await startWorker(
+    {
+      BENCH_WORKER: 'atlas',
+      TEMPORAL_ADDRESS: env.address,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MONGODB_ATLAS_BASE_URL: sim.url,
+      MONGODB_ATLAS_CLIENT_ID: creds.clientId,
+      MONGODB_ATLAS_CLIENT_SECRET: creds.clientSecret,
+      // From dist/ the worker finds dist/workflow-bundle.js itself (npm run build writes it).
+      ATLAS_BACKUP_WORKFLOW_BUNDLE: fromDist ? '' : bundle,
+      WORKER_MAX_CONCURRENT_ACTIVITIES: '100',
+    },
+    /atlas-backup worker: workflows/,
+    fromDist,
+  );
+  let result: FleetResult | undefined;
+  try {
+    const phase = await measure(worker, async () => {
+      result = await env.client.workflow.execute(fleetBackup, {
+        taskQueue,
+        workflowId: `bench-fleet-${randomUUID().slice(0, 8)}`,
+        args: [
+          {
+            targets: { projects: fleetSeed().projects.map((p) => p.id!) },
+            batchSize: BATCH,
+            concurrency: { max: CONCURRENCY, perProject: Math.max(1, Math.ceil(CONCURRENCY / PROJECTS)) },
+            polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1.5 },
+            retry: { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 },
+          },
+        ],
+      });
+    });
+    const c = await sim.admin.counters();
+    const activities = ((c.takeSnapshots ?? 0) + (c.getClusterBackupSnapshot ?? 0)) / N;
+    return { phase, result: result!, activitiesPerPipeline: round(activities, 2) };
+  } finally {
+    await stopWorker(worker);
+    await sim.stop();
+  }
+}
+
+async function runBaseline(env: Env, activities: number): Promise<Phase> {
+  const taskQueue = `bench-noop-${randomUUID().slice(0, 8)}`;
+  const bundle = await bundleTo(env.dir, 'noop.js', NOOP);
+  const worker = await startWorker(
+    { BENCH_WORKER: 'noop', TEMPORAL_ADDRESS: env.address, TEMPORAL_TASK_QUEUE: taskQueue, BENCH_NOOP_BUNDLE: bundle },
+    /noop worker: ready/,
+  );
+  try {
+    return await measure(worker, async () => {
+      let next = 0;
+      const lane = async () => {
+        while (next < N) {
+          next++;
+          await env.client.workflow.execute('noopWorkflow', {
+            taskQueue,
+            workflowId: `bench-noop-${randomUUID()}`,
+            args: [activities],
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENCY, N) }, lane));
+    });
+  } finally {
+    await stopWorker(worker);
+  }
+}
+
+async function main(): Promise<void> {
+  const server = await startDevServer();
+  const connection = await Connection.connect({ address: server.address });
+  const env: Env = {
+    client: new Client({ connection }),
+    address: server.address,
+    dir: mkdtempSync(join(tmpdir(), 'bench-fleet-')),
+  };
+  try {
+    log(
+      `${fromDist ? '[dist worker] ' : ''}fleet of ${N} clusters in ${PROJECTS} projects, ` +
+        `concurrency ${CONCURRENCY}, heap ${HEAP_MB} MB, cache ${CACHE}`,
+    );
+    const fleet = await runFleet(env);
+    const { phase: f, result } = fleet;
+    log(
+      `  fleet: ${result.counts.completed}/${N} completed in ${f.seconds} s (${f.perSecond}/s), ` +
+        `${result.runs} runs, ${fleet.activitiesPerPipeline} activities per pipeline`,
+    );
+    log(`  worker RSS: idle ${fleet.phase.rssIdleMb} MB, peak ${fleet.phase.rssPeakMb} MB (target ≤ 400)`);
+    const activities = Math.max(1, Math.round(fleet.activitiesPerPipeline));
+    const baseline = await runBaseline(env, activities);
+    const ratio = round(fleet.phase.perSecond / baseline.perSecond, 2);
+    log(
+      `  baseline: ${N} no-op workflows × ${activities} activities in ${baseline.seconds} s ` +
+        `(${baseline.perSecond}/s), worker RSS peak ${baseline.rssPeakMb} MB`,
+    );
+    log(`  throughput ratio fleet/baseline: ${ratio} (target ≥ 0.5)`);
+    if (json) {
+      const { clusters: _c, ...summary } = fleet.result;
+      console.log(
+        JSON.stringify({
+          n: N,
+          projects: PROJECTS,
+          concurrency: CONCURRENCY,
+          heapMb: HEAP_MB,
+          cache: CACHE,
+          fleet: {
+            ...fleet.phase,
+            activitiesPerPipeline: fleet.activitiesPerPipeline,
+            counts: summary.counts,
+            runs: summary.runs,
+          },
+          baseline: { ...baseline, activities },
+          ratio,
+        }),
+      );
+    }
+  } finally {
+    await connection.close();
+    await server.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

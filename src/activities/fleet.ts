@@ -1,0 +1,79 @@
+// Fleet activities: discover the clusters of projects (Atlas listProjects / listClusters, filtered),
+// and find the clusters that already have a backup in flight (Temporal visibility, through the
+// activity's own Temporal client, the same check `atlas-backup backup` makes before a start).
+import { Context } from '@temporalio/activity';
+import type { AtlasClient, Cluster } from '../atlas/index.js';
+import {
+  AtlasCluster,
+  FLEET_CLUSTER_TYPES,
+  globToRegExp,
+  type DiscoverClustersInput,
+  type FindRunningBackupsInput,
+  type FleetDiscovery,
+  type FleetFilter,
+  type FleetTarget,
+  type RunningBackup,
+} from '../contract/index.js';
+import { AttemptCalls } from './calls.js';
+
+/** At most 500 pages of 100 projects or clusters per list (Atlas's own pagination). */
+const MAX_PAGES = 500;
+
+function matches(c: Cluster, filter: FleetFilter, name: RegExp | undefined): boolean {
+  if (name && !name.test(c.name)) return false;
+  if (filter.clusterTypes && !filter.clusterTypes.includes(c.clusterType as (typeof FLEET_CLUSTER_TYPES)[number]))
+    return false;
+  const tags = (c.tags ?? []) as { key: string; value: string }[];
+  return (filter.tags ?? []).every((want) => tags.some((t) => t.key === want.key && t.value === want.value));
+}
+
+const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+
+export function fleetActivities(client: AtlasClient) {
+  return {
+    /** Lists each project's dedicated clusters and keeps those the filter accepts. */
+    async discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery> {
+      const calls = new AttemptCalls(client, { groupId: input.projects?.[0] ?? 'all projects' });
+      const projects = input.projects ?? (await calls.all('listProjects', {}, MAX_PAGES)).map((p) => p.id);
+      const name = input.filter.namePattern ? globToRegExp(input.filter.namePattern) : undefined;
+      const clusters: FleetTarget[] = [];
+      const summary = { projects: projects.length, listed: 0, filteredOut: 0, unsupported: 0 };
+      for (const groupId of projects) {
+        const scoped = new AttemptCalls(client, { groupId });
+        for (const c of await scoped.all('listClusters', { groupId }, MAX_PAGES)) {
+          summary.listed++;
+          if (!FLEET_CLUSTER_TYPES.includes((c.clusterType ?? 'REPLICASET') as (typeof FLEET_CLUSTER_TYPES)[number]))
+            summary.unsupported++;
+          else if (!matches(c, input.filter, name)) summary.filteredOut++;
+          else clusters.push({ groupId, clusterName: c.name });
+        }
+        calls.requests += scoped.requests;
+      }
+      return { clusters, summary, requests: calls.requests };
+    },
+
+    /**
+     * The given clusters that a Running backupPipeline is backing up now. Visibility lags closes, so
+     * each hit is confirmed with the run's own description (as src/cli/start.ts does).
+     */
+    async findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]> {
+      const temporal = Context.current().client;
+      const wanted = new Set(input.clusters.map((c) => `${c.groupId}/${c.clusterName}`));
+      const found: RunningBackup[] = [];
+      for (const groupId of new Set(input.clusters.map((c) => c.groupId))) {
+        const running = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running'`;
+        const query = `${running} AND AtlasProject = ${quote(groupId)}`;
+        for await (const wf of temporal.workflow.list({ query, pageSize: 1000 })) {
+          const clusterName = wf.typedSearchAttributes.get(AtlasCluster);
+          if (typeof clusterName !== 'string' || !wanted.has(`${groupId}/${clusterName}`)) continue;
+          const d = await temporal.workflow
+            .getHandle(wf.workflowId, wf.runId)
+            .describe()
+            .catch(() => undefined);
+          if (d?.status.name === 'RUNNING') found.push({ groupId, clusterName, workflowId: wf.workflowId });
+        }
+      }
+      return found;
+    },
+  };
+}

@@ -1,0 +1,70 @@
+// `fleet schedule`: a Temporal Schedule that starts fleetBackup, like a cluster's schedule starts
+// backupPipeline. Pause, trigger, describe and delete it with the `schedule` commands.
+import type { Command } from 'commander';
+import { fleetBackup } from '../../workflows/index.js';
+import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
+import { act, EXIT_OK, UsageError } from '../errors.js';
+import { addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './schedule/spec.js';
+import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
+
+const NAME = /^[a-zA-Z0-9][\w.-]{0,100}$/;
+
+export function registerFleetSchedule(fleet: Command): void {
+  addTimingOptions(
+    addFleetRequestOptions(
+      fleet.command('schedule').description('create the schedule of a fleet (id sched-fleet-<name>)'),
+    ),
+    false,
+  )
+    .requiredOption('--name <name>', 'fleet name: schedule sched-fleet-<name>, runs fleet-<name>-<fire time>')
+    .option('--paused', 'create it paused')
+    .option('--json', 'print {"scheduleId": ...}')
+    .addHelpText(
+      'after',
+      `
+Example:
+  $ atlas-backup fleet schedule --name nightly --all-projects --tag env=prod --cron "0 2 * * *" --timezone UTC
+
+Overlap defaults to skip: a fire while the previous fleet run is still going is skipped. Manage it
+with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
+    )
+    .action(
+      act(
+        async (flags: FleetFlags & TimingFlags & { name: string; paused?: boolean; json?: boolean }, cmd: Command) => {
+          if (!NAME.test(flags.name)) throw new UsageError('--name must be 1-101 letters, digits, ".", "_" or "-"');
+          const globals = cmd.optsWithGlobals<GlobalFlags>();
+          const input = buildFleetRequest(flags);
+          const spec = specOf(flags, true)!;
+          const scheduleId = `sched-fleet-${flags.name}`;
+          return withClient(globals, async ({ client }) => {
+            await client.schedule
+              .create({
+                scheduleId,
+                spec,
+                // Temporal appends the fire time: fleet-<name>-2026-11-22T02:00:00Z (also the children's FleetId).
+                action: {
+                  type: 'startWorkflow',
+                  workflowType: fleetBackup,
+                  args: [input],
+                  taskQueue: taskQueueOf(globals),
+                  workflowId: `fleet-${flags.name}`,
+                },
+                policies: {
+                  overlap: overlapPolicy(flags.overlap ?? 'skip'),
+                  ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
+                  pauseOnFailure: flags.pauseOnFailure ?? false,
+                },
+                state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
+              })
+              .catch((err: unknown) => {
+                if ((err as Error).name === 'ScheduleAlreadyRunning')
+                  throw new UsageError(`a schedule '${scheduleId}' already exists: delete it first`);
+                throw err;
+              });
+            process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
+            return EXIT_OK;
+          });
+        },
+      ),
+    );
+}

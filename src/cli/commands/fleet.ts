@@ -1,0 +1,177 @@
+// `fleet start|status|watch|cancel|schedule`: a fleetBackup run (one backupPipeline child per
+// cluster), its live counts and failures, its final report per cluster, and its Temporal Schedule.
+import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { Command } from 'commander';
+import {
+  BackupPhase,
+  fleetStatusQuery,
+  type FleetBackupInput,
+  type FleetResult,
+  type FleetStatus,
+} from '../../contract/index.js';
+import { fleetBackup } from '../../workflows/index.js';
+import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
+import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { checkIdFlag, q } from '../ids.js';
+import { existingRun } from '../runs.js';
+import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
+import { registerFleetSchedule } from './fleet-schedule.js';
+
+const P = '65f1a0c0a1b2c3d4e5f60001';
+const EXAMPLE = `
+Examples:
+  $ atlas-backup fleet start --project ${P} --match 'prod-*' --tag env=prod --max-concurrent 20 --wait
+  $ atlas-backup fleet start --cluster ${P}/demo-cluster --cluster ${P}/demo-sharded
+  $ atlas-backup fleet start --all-projects --type REPLICASET --export-bucket ${P}=65f1a0c0a1b2c3d4e5f6b001
+
+Each cluster runs as a backupPipeline child (id backup-<cluster>-<groupId>-<UTC time>, search attribute
+FleetId = the fleet's id). A cluster with a backup already running is reported already-running, not
+started. Discovery lists dedicated clusters only: serverless and flex have no on-demand snapshots.`;
+
+const example = (verb: string) => `\nExample:\n  $ atlas-backup fleet ${verb} fleet-20261122T020000000Z\n`;
+
+/** fleet-<UTC time>: readable and sortable, like the pipelines' ids. */
+const fleetIdNow = () => `fleet-${new Date().toISOString().replace(/[-:.]/g, '')}`;
+
+export function registerFleet(program: Command): void {
+  const fleet = program.command('fleet').description('back up many clusters: explicit list or discovered projects');
+  addFleetRequestOptions(fleet.command('start').description('start a fleet backup'))
+    .option('--id <fleetId>', 'fleet workflow id (default fleet-<UTC time>)')
+    .option('-w, --wait', 'follow the fleet until it ends (exit 1 if any cluster failed)')
+    .option('--json', 'machine-readable output on stdout')
+    .addHelpText('after', EXAMPLE)
+    .action(
+      act(async (flags: FleetFlags & { id?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
+        const globals = cmd.optsWithGlobals<GlobalFlags>();
+        const input = buildFleetRequest(flags);
+        checkIdFlag(flags.id);
+        return withClient(globals, async ({ client }) => {
+          const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetIdNow());
+          if (!flags.wait) {
+            process.stdout.write(
+              flags.json ? `${JSON.stringify({ fleetId: handle.workflowId })}\n` : `${handle.workflowId}\n`,
+            );
+            return EXIT_OK;
+          }
+          return watchFleet(handle, !!flags.json);
+        });
+      }),
+    );
+  fleet
+    .command('status')
+    .description("a fleet's counts, running children by pipeline phase, and failures so far")
+    .argument('<fleetId>', 'fleet workflow id')
+    .option('--json', 'the status as JSON')
+    .addHelpText('after', example('status'))
+    .action(
+      act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
+        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
+          const handle = await existingRun(client, id, namespace);
+          const status = await handle.query(fleetStatusQuery);
+          const phases = await childPhases(client, id);
+          const out = flags.json ? JSON.stringify({ ...status, childPhases: phases }, null, 2) : render(status, phases);
+          process.stdout.write(`${out}\n`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+  fleet
+    .command('watch')
+    .description('follow a fleet until it ends, then print its report (exit 1 if any cluster failed)')
+    .argument('<fleetId>', 'fleet workflow id')
+    .option('--json', 'print the final report as JSON')
+    .addHelpText('after', example('watch'))
+    .action(
+      act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
+        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) =>
+          watchFleet(await existingRun(client, id, namespace), !!flags.json),
+        ),
+      ),
+    );
+  fleet
+    .command('cancel')
+    .description('cancel a fleet: no new backups start, running ones are cancelled, the report says what ran')
+    .argument('<fleetId>', 'fleet workflow id')
+    .addHelpText('after', example('cancel'))
+    .action(
+      act(async (id: string, _flags: object, cmd: Command) =>
+        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
+          const handle = await existingRun(client, id, namespace);
+          const d = await handle.describe();
+          if (d.status.name !== 'RUNNING')
+            throw new UsageError(`<fleetId>: ${id} is not running (status ${d.status.name}); nothing to cancel`);
+          await handle.cancel();
+          process.stdout.write(`cancellation requested for ${id}; follow it with: atlas-backup fleet watch ${id}\n`);
+          return EXIT_OK;
+        }),
+      ),
+    );
+  registerFleetSchedule(fleet);
+}
+
+async function startFleet(client: Client, input: FleetBackupInput, taskQueue: string, workflowId: string) {
+  try {
+    return await client.workflow.start(fleetBackup, {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    });
+  } catch (err) {
+    if ((err as Error).name === 'WorkflowExecutionAlreadyStartedError')
+      throw new UsageError(
+        `--id: a fleet '${workflowId}' is already running; watch it: atlas-backup fleet watch ${workflowId}`,
+      );
+    throw err;
+  }
+}
+
+/** Running children of the fleet by their pipeline phase (their BackupPhase search attribute). */
+async function childPhases(client: Client, fleetId: string): Promise<Record<string, number>> {
+  const phases: Record<string, number> = {};
+  const query = `FleetId = ${q(fleetId)} AND ExecutionStatus = 'Running'`;
+  for await (const wf of client.workflow.list({ query })) {
+    const phase = wf.typedSearchAttributes.get(BackupPhase) ?? 'starting';
+    phases[phase] = (phases[phase] ?? 0) + 1;
+  }
+  return phases;
+}
+
+function render(s: FleetStatus, phases: Record<string, number>): string {
+  const counts = Object.entries(s.counts)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  const byPhase = Object.entries(phases).map(([k, n]) => `${k} ${n}`);
+  const lines = [`${s.fleetId}: ${s.phase} (run ${s.run}), ${s.total} clusters: ${counts || 'none yet'}`];
+  if (byPhase.length) lines.push(`  running by phase: ${byPhase.join(', ')}`);
+  for (const f of s.failures) lines.push(`  failed ${f.clusterName} (${f.groupId}): ${f.error ?? 'no detail'}`);
+  return lines.join('\n');
+}
+
+/** Polls the status query until the fleet ends; prints a line whenever the counts change. */
+async function watchFleet(handle: WorkflowHandle, json: boolean): Promise<number> {
+  const out = json ? process.stderr : process.stdout;
+  let last = '';
+  const done = handle.result() as Promise<FleetResult>;
+  let finished = false;
+  void done.finally(() => (finished = true)).catch(() => undefined);
+  while (!finished) {
+    const s = await handle.query(fleetStatusQuery).catch(() => undefined);
+    const line = s ? render({ ...s, failures: [] }, {}) : '';
+    if (line && line !== last) out.write(`${line}\n`);
+    last = line || last;
+    await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
+  }
+  const result = await done;
+  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  else {
+    process.stdout.write(`${result.fleetId}: ${result.outcome} after ${result.runs} run(s)\n`);
+    for (const c of result.clusters) {
+      const ids = [c.snapshotId && `snapshot ${c.snapshotId}`, c.exportJobId && `export ${c.exportJobId}`];
+      const detail = [...ids, c.durationSeconds !== undefined && `${c.durationSeconds}s`, c.error].filter(Boolean);
+      process.stdout.write(`  ${c.outcome.padEnd(15)} ${c.clusterName} (${c.groupId}) ${detail.join(', ')}\n`);
+    }
+  }
+  return result.outcome === 'completed' ? EXIT_OK : EXIT_RUN_FAILED;
+}

@@ -1,0 +1,84 @@
+// What a fleet run exposes: its `status` query, its final report (one line per cluster), the ids of
+// its children, and the discovery activities' inputs and outputs. Pure data; safe in the sandbox.
+import { defineQuery } from '@temporalio/workflow';
+import type { FleetFilter, FleetTarget } from './fleet-inputs.js';
+
+/** How one cluster of a fleet ended. `already-running`: another backup of it was in flight, none started. */
+export type FleetClusterOutcome = 'completed' | 'failed' | 'cancelled' | 'already-running' | 'not-started';
+
+export interface FleetClusterReport {
+  groupId: string;
+  clusterName: string;
+  outcome: FleetClusterOutcome;
+  /** The child backupPipeline (or, for already-running, the run that was already backing it up). */
+  workflowId?: string;
+  snapshotId?: string;
+  exportJobId?: string;
+  durationSeconds?: number;
+  /** The child's failure, shortened to 300 characters. */
+  error?: string;
+}
+
+export type FleetCounts = Record<FleetClusterOutcome | 'queued' | 'running', number>;
+
+export interface FleetStatus {
+  fleetId: string;
+  phase: 'discovering' | 'running' | 'completed' | 'cancelled';
+  /** 1 for the first run, +1 per continue-as-new. */
+  run: number;
+  total: number;
+  counts: FleetCounts;
+  /** The failures so far (every failed cluster's report). */
+  failures: FleetClusterReport[];
+  /** Children running now. */
+  running: { groupId: string; clusterName: string; workflowId: string }[];
+  /** The most children that ran at once in this run, overall (bounded by concurrency.max). */
+  peakRunning: number;
+  discovery?: FleetDiscovery['summary'];
+}
+
+/** The fleet's result; also what a fleet-summary notification carries. */
+export interface FleetResult {
+  fleetId: string;
+  outcome: 'completed' | 'completed-with-failures' | 'cancelled';
+  counts: FleetCounts;
+  clusters: FleetClusterReport[];
+  runs: number;
+  startedAt: string;
+  endedAt: string;
+  discovery?: FleetDiscovery['summary'];
+}
+
+export const fleetStatusQuery = defineQuery<FleetStatus>('status');
+
+/** A fleet child's id: the cluster's usual pipeline id (backup-<cluster>-<groupId>-<UTC time>). */
+export const fleetChildWorkflowId = (t: FleetTarget, at: Date) =>
+  `backup-${t.clusterName}-${t.groupId}-${at.toISOString().replace(/[-:.]/g, '')}`;
+
+export interface DiscoverClustersInput {
+  /** Projects to look in; absent: every project the credentials see. */
+  projects?: string[];
+  filter: FleetFilter;
+}
+
+export interface FleetDiscovery {
+  clusters: FleetTarget[];
+  summary: {
+    projects: number;
+    /** Dedicated clusters listed before filtering. */
+    listed: number;
+    /** Left out by filter.namePattern / clusterTypes / tags. */
+    filteredOut: number;
+    /** Listed with a type fleets do not back up (anything but REPLICASET, SHARDED, GEOSHARDED). */
+    unsupported: number;
+  };
+  requests: number;
+}
+
+export interface FindRunningBackupsInput {
+  clusters: FleetTarget[];
+}
+
+export interface RunningBackup extends FleetTarget {
+  workflowId: string;
+}

@@ -1,0 +1,252 @@
+// fleetBackup: one backupPipeline child per cluster of a fleet (an explicit list, or discovered in
+// projects), at most concurrency.max at once and concurrency.perProject per project. A failed child
+// is reported, never thrown; a cluster another backup is already running for is reported as
+// already-running. After batchSize children the run drains and continues as new, carrying the
+// queue and the reports, so the history stays bounded whatever the fleet's size.
+import {
+  ApplicationFailure,
+  CancellationScope,
+  ChildWorkflowFailure,
+  condition,
+  continueAsNew,
+  isCancellation,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  startChild,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import {
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  FleetId,
+  fleetBackupInputSchema,
+  fleetChildWorkflowId,
+  fleetStatusQuery,
+  type Activities,
+  type BackupPipelineRequest,
+  type FleetBackupInput,
+  type FleetBackupRequest,
+  type FleetClusterReport,
+  type FleetResult,
+  type FleetStatus,
+  type FleetTarget,
+  type PipelineResult,
+} from '../contract/index.js';
+import { backupPipeline } from './backup-pipeline.js';
+import { parseWorkflowInput } from './outcomes.js';
+
+/** What a run hands the next one through continue-as-new. */
+export interface FleetProgress {
+  queue: FleetTarget[];
+  reports: FleetClusterReport[];
+  run: number;
+  startedAt: string;
+  discovery?: FleetResult['discovery'];
+}
+
+const discovery = proxyActivities<Activities>({
+  startToCloseTimeout: '5 minutes',
+  retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+export async function fleetBackup(request: FleetBackupRequest, progress?: FleetProgress): Promise<FleetResult> {
+  const input = parseWorkflowInput(fleetBackupInputSchema, [], request, 'fleetBackup');
+  const fleet = new Fleet(input, progress);
+  setHandler(fleetStatusQuery, () => fleet.statusNow());
+  try {
+    if (!progress) await fleet.discover();
+    const more = await fleet.runBatch();
+    // A cancel that came while the batch drained has cancelled its children: no next run then.
+    if (CancellationScope.current().consideredCancelled) fleet.phase = 'cancelled';
+    else if (more) return await continueAsNew<typeof fleetBackup>(request, fleet.carry());
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    // Cancelled: the children got the cancel too (same scope); wait for them to wind down.
+    fleet.phase = 'cancelled';
+    await fleet.drain();
+  }
+  return fleet.result();
+}
+
+const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);
+const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
+
+class Fleet {
+  phase: FleetStatus['phase'] = 'discovering';
+  private readonly fleetId = workflowInfo().workflowId;
+  private readonly state: FleetProgress;
+  private readonly running = new Map<string, { target: FleetTarget; workflowId: string; done: Promise<void> }>();
+  private startedThisRun = 0;
+  private peakRunning = 0;
+
+  constructor(
+    private readonly input: FleetBackupInput,
+    progress: FleetProgress | undefined,
+  ) {
+    this.state = progress ?? { queue: [], reports: [], run: 0, startedAt: new Date().toISOString() };
+    this.state.run++;
+    if (progress) this.phase = 'running';
+  }
+
+  async discover(): Promise<void> {
+    const { targets, filter } = this.input;
+    if (targets.clusters) {
+      const seen = new Set<string>();
+      this.state.queue = targets.clusters.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
+    } else {
+      const found = await discovery.discoverClusters({ projects: targets.projects, filter });
+      this.state.queue = found.clusters;
+      this.state.discovery = found.summary;
+    }
+    this.phase = 'running';
+  }
+
+  /** Runs up to batchSize children; true when clusters are left for the next run. */
+  async runBatch(): Promise<boolean> {
+    const batch = this.state.queue.slice(0, this.input.batchSize);
+    const busy = new Map(
+      batch.length ? (await discovery.findRunningBackups({ clusters: batch })).map((r) => [key(r), r.workflowId]) : [],
+    );
+    const roomInThisRun = () => this.startedThisRun < this.input.batchSize && !workflowInfo().continueAsNewSuggested;
+    while (roomInThisRun() && this.state.queue.length > 0) {
+      const i = this.nextStartable();
+      if (i < 0) {
+        await condition(() => this.nextStartable() >= 0);
+        continue;
+      }
+      const [target] = this.state.queue.splice(i, 1) as [FleetTarget];
+      const already = busy.get(key(target));
+      if (already) this.report(target, { outcome: 'already-running', workflowId: already });
+      else this.launch(target);
+      this.startedThisRun++;
+    }
+    await this.drain();
+    if (this.state.queue.length === 0) this.phase = 'completed';
+    return this.state.queue.length > 0;
+  }
+
+  /** The first queued cluster whose project has room, or -1 (also when the fleet has no room). */
+  private nextStartable(): number {
+    const { max, perProject } = this.input.concurrency;
+    if (this.running.size >= max) return -1;
+    const perGroup = new Map<string, number>();
+    for (const r of this.running.values()) perGroup.set(r.target.groupId, (perGroup.get(r.target.groupId) ?? 0) + 1);
+    return this.state.queue.findIndex((t) => (perGroup.get(t.groupId) ?? 0) < perProject);
+  }
+
+  private launch(target: FleetTarget): void {
+    const workflowId = fleetChildWorkflowId(target, new Date());
+    const done = this.child(target, workflowId).then((r) => {
+      this.running.delete(key(target));
+      this.report(target, r);
+    });
+    this.running.set(key(target), { target, workflowId, done });
+    this.peakRunning = Math.max(this.peakRunning, this.running.size);
+  }
+
+  /** Starts and awaits one child; every ending becomes a report, none escapes as an error. */
+  private async child(target: FleetTarget, workflowId: string): Promise<Omit<FleetClusterReport, keyof FleetTarget>> {
+    const started = Date.now();
+    const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    try {
+      const handle = await startChild(backupPipeline, {
+        workflowId,
+        args: [this.childRequest(target)],
+        // A cancelled or terminated fleet cancels the backups it started: `fleet cancel` means all of it.
+        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        typedSearchAttributes: [
+          { key: AtlasProject, value: target.groupId },
+          { key: AtlasCluster, value: target.clusterName },
+          { key: BackupPhase, value: 'starting' },
+          { key: FleetId, value: this.fleetId },
+        ],
+      });
+      const r: PipelineResult = await handle.result();
+      return { outcome: r.outcome, workflowId, ...idsOf(r), durationSeconds: seconds() };
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-running', workflowId };
+      const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
+      const details = cause instanceof ApplicationFailure ? cause.details : undefined;
+      const summary = details?.[0] as PipelineResult | undefined;
+      const outcome = isCancellation(cause) ? 'cancelled' : 'failed';
+      const error = short(cause instanceof Error ? cause.message : String(cause));
+      return { outcome, workflowId, ...idsOf(summary), durationSeconds: seconds(), error };
+    }
+  }
+
+  private childRequest(t: FleetTarget): BackupPipelineRequest {
+    const { snapshot, retry, polling, timeouts } = this.input;
+    const bucket = this.input.export?.bucketsByProject[t.groupId];
+    const exp = bucket ? { export: { exportBucketId: bucket, customData: this.input.export?.customData } } : {};
+    return { ...t, snapshot, retry, polling, timeouts, ...exp };
+  }
+
+  private report(target: FleetTarget, r: Omit<FleetClusterReport, keyof FleetTarget>): void {
+    this.state.reports.push({ ...target, ...r });
+  }
+
+  async drain(): Promise<void> {
+    await Promise.all([...this.running.values()].map((r) => r.done));
+  }
+
+  carry(): FleetProgress {
+    return this.state;
+  }
+
+  private counts(): FleetStatus['counts'] {
+    const counts: FleetStatus['counts'] = {
+      queued: this.state.queue.length,
+      running: this.running.size,
+      completed: 0,
+      failed: 0,
+      cancelled: 0,
+      'already-running': 0,
+      'not-started': 0,
+    };
+    for (const r of this.state.reports) counts[r.outcome]++;
+    return counts;
+  }
+
+  statusNow(): FleetStatus {
+    const counts = this.counts();
+    return {
+      fleetId: this.fleetId,
+      phase: this.phase,
+      run: this.state.run,
+      total: this.state.reports.length + counts.queued + counts.running,
+      counts,
+      failures: this.state.reports.filter((r) => r.outcome === 'failed'),
+      running: [...this.running.values()].map((r) => ({ ...r.target, workflowId: r.workflowId })),
+      peakRunning: this.peakRunning,
+      discovery: this.state.discovery,
+    };
+  }
+
+  result(): FleetResult {
+    // A cancelled fleet reports the clusters it never reached.
+    for (const t of this.state.queue.splice(0)) this.report(t, { outcome: 'not-started' });
+    const counts = this.counts();
+    const outcome =
+      this.phase === 'cancelled' ? 'cancelled' : counts.failed > 0 ? 'completed-with-failures' : 'completed';
+    return {
+      fleetId: this.fleetId,
+      outcome,
+      counts,
+      clusters: this.state.reports,
+      runs: this.state.run,
+      startedAt: this.state.startedAt,
+      endedAt: new Date().toISOString(),
+      discovery: this.state.discovery,
+    };
+  }
+}
+
+function idsOf(r: PipelineResult | undefined): Pick<FleetClusterReport, 'snapshotId' | 'exportJobId'> {
+  return {
+    ...(r?.snapshot?.id ? { snapshotId: r.snapshot.id } : {}),
+    ...(r?.export?.id ? { exportJobId: r.export.id } : {}),
+  };
+}

@@ -1,0 +1,38 @@
+// The worker's memory knobs: which workflow bundle it loads and how many runs it caches.
+import { describe, expect, it, inject } from 'vitest';
+import { ConfigError } from '../src/config.js';
+import {
+  DEFAULT_MAX_CACHED_WORKFLOWS,
+  maxCachedWorkflowsFromEnv,
+  prebuiltBundlePath,
+  workflowBundleFromEnv,
+} from '../src/worker-memory.js';
+
+describe('worker memory knobs', () => {
+  it('loads the bundle ATLAS_BACKUP_WORKFLOW_BUNDLE names, and bundles at start with "none"', () => {
+    const codePath = inject('workflowBundlePath');
+    expect(workflowBundleFromEnv({ ATLAS_BACKUP_WORKFLOW_BUNDLE: codePath })).toEqual({ codePath });
+    expect(workflowBundleFromEnv({ ATLAS_BACKUP_WORKFLOW_BUNDLE: 'none' })).toBeUndefined();
+  });
+
+  it('never loads a prebuilt bundle when running from src/, so tests and tsx run fresh workflow code', () => {
+    expect(prebuiltBundlePath).toBeUndefined();
+    expect(workflowBundleFromEnv({})).toBeUndefined();
+  });
+
+  it('refuses a bundle path that does not exist, naming the variable and not the value', () => {
+    const env = { ATLAS_BACKUP_WORKFLOW_BUNDLE: '/nowhere/secret-ish/bundle.js' };
+    expect(() => workflowBundleFromEnv(env)).toThrow(ConfigError);
+    expect(() => workflowBundleFromEnv(env)).toThrow(/ATLAS_BACKUP_WORKFLOW_BUNDLE: no such file/);
+    expect(() => workflowBundleFromEnv(env)).not.toThrow(/nowhere/);
+  });
+
+  it('caches WORKER_MAX_CACHED_WORKFLOWS runs (default 120) and refuses anything but a whole number', () => {
+    expect(maxCachedWorkflowsFromEnv({})).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
+    expect(maxCachedWorkflowsFromEnv({ WORKER_MAX_CACHED_WORKFLOWS: '40' })).toBe(40);
+    for (const bad of ['0', '1.5', 'lots'])
+      expect(() => maxCachedWorkflowsFromEnv({ WORKER_MAX_CACHED_WORKFLOWS: bad })).toThrow(
+        /WORKER_MAX_CACHED_WORKFLOWS: must be a whole number/,
+      );
+  });
+});
