@@ -27,6 +27,8 @@ export interface CreateSteps<R> {
 /** What one attempt heartbeats before sending a create: the next attempt reads it back. */
 interface SendRecord {
   createSentAt?: number;
+  /** Set when Atlas refused the create (a 4xx): nothing of this run exists, so the next attempt need not look. */
+  nothingCreated?: true;
 }
 
 const sentAtOf = (details: unknown): number | undefined =>
@@ -76,7 +78,9 @@ function retryAfterHorizon(err: ApplicationFailure | Error, horizonMs: number): 
  * - before sending, the attempt heartbeats the send time; after an ambiguous outcome no attempt
  *   creates again until `horizonMs` after that send (Temporal's retry does the waiting);
  * - a retry looks for the run's resources first (the first attempt never looks: what it could find
- *   was made by someone else);
+ *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
+ *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
+ *   most of a project's requests;
  * - every create ends by reconciling: of what carries the run's mark the oldest is kept, the others
  *   deleted or cancelled where Atlas allows, and `notes` say what happened.
  */
@@ -87,7 +91,8 @@ export async function createOrAdopt<R>(
 ): Promise<CreatedResource & { resource: R }> {
   const ctx = Context.current();
   const attempts = ctx.info.attempt;
-  const found = attempts > 1 ? await steps.ours() : [];
+  const refusedBefore = (ctx.info.heartbeatDetails as SendRecord | undefined)?.nothingCreated === true;
+  const found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
   let created: R | undefined;
   if (found.length === 0) {
     const sentAt = sentAtOf(ctx.info.heartbeatDetails);
@@ -98,7 +103,7 @@ export async function createOrAdopt<R>(
       created = await steps.create();
     } catch (err) {
       if (mayHaveCommitted(err)) throw retryAfterHorizon(err as Error, horizonMs);
-      ctx.heartbeat({} satisfies SendRecord); // refused: nothing can commit, retry at the policy's pace
+      ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
       throw err;
     }
   }

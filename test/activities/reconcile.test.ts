@@ -162,4 +162,21 @@ describe('after an ambiguous create, no new create until the commit horizon has 
     );
     expect(r).toMatchObject({ adopted: false });
   });
+
+  // Issue 14: under 429 storms the lookups of retries whose create Atlas had refused were most of a
+  // project's requests. A refused create made nothing, so the next attempt creates without looking.
+  it('a retry after a refused create does not look first; after an unclear one it does', async () => {
+    const input = (clusterName: string) => ({
+      groupId: GROUP,
+      clusterName,
+      description: 'd',
+      retentionInDays: 1,
+      sharded: false,
+    });
+    const afterRefusal = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()), { nothingCreated: true });
+    const afterCrash = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()));
+    // create + the closing reconcile list, against lookup + create + list.
+    expect(afterRefusal).toMatchObject({ adopted: false, requests: 2 });
+    expect(afterCrash).toMatchObject({ adopted: false, requests: 3 });
+  });
 });
