@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
-import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems } from './later-rules.js';
+import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems, UNATTENDED_RELEASE_PATCH } from './later-rules.js';
 import { notifySchema } from './notifications.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
@@ -145,7 +145,7 @@ export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchem
   },
   {
     // Issue 12: a sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
-    patchId: 'input-rules-custom-data-and-step-deadlines',
+    patchId: UNATTENDED_RELEASE_PATCH,
     problems: (i) => stepDeadlineProblems(i.timeouts),
   },
 ];

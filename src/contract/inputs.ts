@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
+import { UNATTENDED_RELEASE_PATCH } from './later-rules.js';
 import { notifySchema } from './notifications.js';
 import { overwriteConsentProblems, PIPELINE_SAFETY_PATCH } from './overwrite-consent.js';
 
@@ -188,7 +189,7 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
   {
     // Issue 12: a 3 MB customData value reached Temporal as "Failed to start Workflow"; a
     // sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
-    patchId: 'input-rules-custom-data-and-step-deadlines',
+    patchId: UNATTENDED_RELEASE_PATCH,
     problems: (i) => [...customDataProblems(i.export?.customData), ...stepDeadlineProblems(i.timeouts)],
   },
   {

@@ -9,6 +9,14 @@ export interface RuleProblem {
   message: string;
 }
 
+/**
+ * One `patched()` id for every workflow change of the unattended-runs release (input limits, overwrite
+ * consent and pre-flight, webhooks, lean phase upserts): each patch id costs a run two history events
+ * (its marker and the SDK's TemporalChangeVersion upsert), and these changes shipped together, so
+ * no recorded history has one without the others.
+ */
+export const UNATTENDED_RELEASE_PATCH = 'unattended-runs-release';
+
 export interface LaterRule<T> {
   /** The `patched()` id that gates this rule inside workflows. */
   patchId: string;

@@ -15,6 +15,7 @@ import {
   BackupPhase,
   backupPipelineBaseSchema,
   PIPELINE_LATER_RULES,
+  UNATTENDED_RELEASE_PATCH,
   statusQuery,
   type Activities,
   type BackupPipelineInput,
@@ -64,7 +65,7 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
  * Runs that record this marker upsert fewer search attributes: every upsert is a history event,
  * a visibility write and worker CPU. Older runs replay with one upsert of all three per phase.
  */
-const LEAN_PHASE_UPSERTS = 'lean-phase-upserts-v1';
+const LEAN_PHASE_UPSERTS = UNATTENDED_RELEASE_PATCH;
 
 /**
  * What a phase change upserts in lean runs. Project and cluster are fixed: the start paths (CLI,

@@ -16,6 +16,7 @@ import {
 import {
   NOTIFICATION_SCHEMA,
   NOTIFICATION_VERSION,
+  UNATTENDED_RELEASE_PATCH,
   type DeliverNotificationInput,
   type DeliveredNotification,
   type DrReport,
@@ -29,7 +30,7 @@ import {
   type NotifySpec,
 } from '../contract/index.js';
 
-export const NOTIFY_PATCH = 'notify-webhooks';
+export const NOTIFY_PATCH = UNATTENDED_RELEASE_PATCH;
 
 /** Failure types sendNotification throws when retrying cannot help (a 4xx answer, no secret). */
 export const NOTIFY_TERMINAL_TYPES = ['WebhookRejected', 'WebhookMisconfigured'];
