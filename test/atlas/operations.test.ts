@@ -64,6 +64,20 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(c.name).toBe('rs0');
   });
 
+  it('lists the projects the credentials see and the dedicated clusters of one (fleet discovery)', async () => {
+    const projects = (await call('listProjects', { path: {}, query: { itemsPerPage: 500 } })) as {
+      results: { id: string }[];
+    };
+    expect(projects.results.map((p) => p.id)).toContain(groupId);
+    const clusters = (await call('listClusters', { path: { groupId }, query: { itemsPerPage: 500 } })) as {
+      results: { name: string }[];
+    };
+    const names = clusters.results.map((c) => c.name);
+    // Atlas lists only dedicated clusters here: serverless and flex instances have endpoints of their own.
+    expect(names).toEqual(expect.arrayContaining(['rs0', 'sh0']));
+    expect(names).not.toContain('fx0');
+  });
+
   it('creates, reads, lists and deletes a replica-set snapshot', async () => {
     const path = { groupId, clusterName: 'rs0' };
     const snap = (await call('takeSnapshots', { path, body: { description: 'ops-test', retentionInDays: 1 } })) as {

@@ -22,6 +22,8 @@ beforeAll(async () => {
       env.ids.targetProjectId,
       '--target-cluster',
       env.ids.target,
+      '--overwrite',
+      env.ids.target,
     ),
     backup('ghost-cluster'),
   ]);

@@ -119,9 +119,9 @@ describe('webhook notifications', () => {
       run: { workflowType: 'backupPipeline', workflowId: handle.workflowId, outcome: 'failed' },
       cluster: { groupId, clusterName: 'no-such-cluster' },
     });
-    expect(b.failure?.type).toBe('CLUSTER_NOT_FOUND');
+    expect(b.failure?.type).toBe('PreflightFailed');
     expect(b.failure?.message).toContain("'no-such-cluster'");
-    expect(b.failure?.step).toBe('take-snapshot');
+    expect(b.failure?.step).toBe('preflight');
     expect(got.body).not.toContain(SECRET);
   });
 

@@ -50,8 +50,11 @@ describe('backupPipeline: every create stalled past the client timeout, then com
       (['automated', 'download'] as const).map(async (deliveryType) => {
         const clusterName = uniqueId('stall');
         await env.sim.admin.seedCluster({ groupId, name: clusterName, kind: 'replicaSet' });
+        const tgt = uniqueId('tgt');
         const target =
-          deliveryType === 'automated' ? { targetGroupId: targetProjectId, targetClusterName: uniqueId('tgt') } : {};
+          deliveryType === 'automated'
+            ? { targetGroupId: targetProjectId, targetClusterName: tgt, overwrite: tgt }
+            : {};
         if (deliveryType === 'automated')
           await env.sim.admin.seedCluster({
             groupId: targetProjectId,

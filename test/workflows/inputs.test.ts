@@ -80,9 +80,14 @@ describe('backupPipeline input', () => {
     expect(problems(exp([{ key: 'k', value: 'v'.repeat(3 * 1024 * 1024) }]))).toEqual([
       'export.customData.0.value must be at most 4096 characters',
     ]);
-    expect(problems(exp([{ key: 'ok', value: '' }, { key: 'k'.repeat(256), value: 'v' }]))).toEqual([
-      'export.customData.1.key must be at most 255 characters',
-    ]);
+    expect(
+      problems(
+        exp([
+          { key: 'ok', value: '' },
+          { key: 'k'.repeat(256), value: 'v' },
+        ]),
+      ),
+    ).toEqual(['export.customData.1.key must be at most 255 characters']);
     expect(problems(exp([{ key: 'k'.repeat(255), value: 'v'.repeat(4096) }]))).toEqual([]);
   });
 

@@ -18,7 +18,12 @@ const full: BackupPipelineRequest = {
   groupId,
   clusterName: replicaSet,
   export: { exportBucketId: bucketId },
-  restore: { deliveryType: 'automated', targetGroupId: targetProjectId, targetClusterName: restoreTarget },
+  restore: {
+    deliveryType: 'automated',
+    targetGroupId: targetProjectId,
+    targetClusterName: restoreTarget,
+    overwrite: restoreTarget,
+  },
 };
 
 describe('backupPipeline search-attribute upserts', () => {
