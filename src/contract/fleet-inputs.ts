@@ -3,6 +3,7 @@
 // bounds. One zod schema, checked by the CLI, schedules and the workflow on entry.
 import { z } from 'zod';
 import { atlasId, backupPipelineBaseSchema, clusterName, customDataSchema } from './inputs.js';
+import { notifySchema } from './notifications.js';
 
 const whole = (what: string, min: number, max: number) =>
   z
@@ -74,6 +75,8 @@ export const fleetBackupInputSchema = z
         perProject: whole('concurrency.perProject', 1, 1000).default(5),
       })
       .prefault({}),
+    /** Webhook for the fleet's summary (fleet.summary); children use the worker's default. */
+    notify: notifySchema.optional(),
     /** Children per run before continue-as-new: bounds the fleet's history whatever its size. */
     batchSize: whole('batchSize', 1, 2000).default(200),
   })

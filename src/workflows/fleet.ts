@@ -36,6 +36,7 @@ import {
   type PipelineResult,
 } from '../contract/index.js';
 import { backupPipeline } from './backup-pipeline.js';
+import { notifyFleetSummary } from './notify.js';
 import { parseWorkflowInput } from './outcomes.js';
 
 /** What a run hands the next one through continue-as-new. */
@@ -68,7 +69,21 @@ export async function fleetBackup(request: FleetBackupRequest, progress?: FleetP
     fleet.phase = 'cancelled';
     await fleet.drain();
   }
-  return fleet.result();
+  const result = fleet.result();
+  // Someone cancelled it: nobody needs paging; otherwise the fleet.summary webhook (issue 15).
+  if (result.outcome !== 'cancelled') await notifyFleetSummary(input.notify, fleetSummary(result));
+  return result;
+}
+
+function fleetSummary(r: FleetResult) {
+  const failed = r.clusters.filter((c) => c.outcome === 'failed');
+  return {
+    total: r.clusters.length,
+    completed: r.counts.completed,
+    failed: failed.length,
+    cancelled: r.counts.cancelled,
+    failedClusters: failed.map((c) => ({ groupId: c.groupId, clusterName: c.clusterName, message: c.error ?? '' })),
+  };
 }
 
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);

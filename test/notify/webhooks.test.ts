@@ -17,7 +17,7 @@ import {
 import { notifyConfigFromEnv } from '../../src/notify/config.js';
 import { DEMO_IDS, type RunningSimulator } from '../../src/simulator/index.js';
 import { buildWorker, type BuiltWorker } from '../../src/worker.js';
-import { backupPipeline, disasterRecovery } from '../../src/workflows/index.js';
+import { backupPipeline, disasterRecovery, fleetBackup } from '../../src/workflows/index.js';
 import { FAST, startTestSimulator, temporalAddress, temporalClient, uniqueId } from '../helpers/temporal.js';
 import { startReceiver, type Receiver, type Received } from './receiver.js';
 
@@ -200,6 +200,35 @@ describe('webhook notifications', () => {
     const got = body(await hooks.waitFor(forRun(handle.workflowId, 'run.failed')));
     expect(got.failure).toMatchObject({ type: 'ApprovalRejected' });
     expect(got.failure?.message).toContain('Rejected by on-call: wrong target');
+  });
+
+  it('a fleet posts one signed fleet.summary naming its failed cluster', async () => {
+    const workflowId = uniqueId('notify-fleet');
+    const result = await temporal.client.workflow.execute(fleetBackup, {
+      taskQueue,
+      workflowId,
+      args: [
+        {
+          ...FAST,
+          targets: {
+            clusters: [
+              { groupId, clusterName: replicaSet },
+              { groupId, clusterName: 'no-such-cluster' },
+            ],
+          },
+          notify: { url: hooks.url, events: ['fleet.summary'] },
+        },
+      ],
+    });
+    expect(result.counts).toMatchObject({ completed: 1, failed: 1 });
+    const got = await hooks.waitFor(forRun(workflowId, 'fleet.summary'));
+    expect(got.signatureValid).toBe(true);
+    expect(body(got).fleet).toMatchObject({
+      total: 2,
+      completed: 1,
+      failed: 1,
+      failedClusters: [{ groupId, clusterName: 'no-such-cluster' }],
+    });
   });
 
   it('DR: awaiting-approval carries the exact approve/reject commands; dr.completed the recovery time', async () => {

@@ -7,6 +7,7 @@ import {
   ID_PATTERN,
   type FleetBackupInput,
 } from '../../contract/index.js';
+import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, keyValue, parseRequest, pollCap, POLL_FLAGS } from '../parse.js';
 import { requestFrom, setPath, wholeNumber, type RequestFlag } from '../parse.js';
 
@@ -75,6 +76,7 @@ const FLEET_FLAGS: RequestFlag[] = [
   flag('--per-project <n>', 'backups running at once per project (default 5)', 'concurrency.perProject', wholeNumber),
   flag('--batch-size <n>', 'backups per run before it continues as new (default 200)', 'batchSize', wholeNumber),
   ...POLL_FLAGS,
+  ...NOTIFY_FLAGS,
 ];
 
 export const addFleetRequestOptions = (cmd: Command): Command => addRequestFlags(cmd, FLEET_FLAGS);
