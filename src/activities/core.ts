@@ -81,8 +81,9 @@ function retryAfterHorizon(err: ApplicationFailure | Error, horizonMs: number): 
  *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
  *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
  *   most of a project's requests;
- * - every create ends by reconciling: of what carries the run's mark the oldest is kept, the others
- *   deleted or cancelled where Atlas allows, and `notes` say what happened.
+ * - every retried create ends by reconciling: of what carries the run's mark the oldest is kept, the
+ *   others deleted or cancelled where Atlas allows, and `notes` say what happened (a first attempt's
+ *   create is the only one there can be).
  */
 export async function createOrAdopt<R>(
   calls: AttemptCalls,
@@ -107,8 +108,11 @@ export async function createOrAdopt<R>(
       throw err;
     }
   }
-  // What a retry just listed is current; after a create, list again to see every copy.
-  const listed = created ? await steps.ours() : found;
+  // What a retry just listed is current; after a retry's create, list again to see every copy. A first
+  // attempt's create has no earlier one that could have committed: it is the only one, no list needed
+  // (a list there cost every pipeline three requests, and could mistake someone else's identical
+  // restore job for ours).
+  const listed = created ? (attempts > 1 ? await steps.ours() : [created]) : found;
   const { keep, notes } = await reconcile(steps, listed, created);
   return {
     id: steps.id(keep),

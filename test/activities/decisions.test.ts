@@ -99,17 +99,15 @@ async function newCluster(
 }
 
 describe('takeSnapshot: create on the first attempt, adopt the run\u2019s own on a retry', () => {
-  // Attempt 1 creates without looking first; like every create it ends by listing what carries the
-  // run's tag (reconciling, issue 12). A retry's list is that check: it creates nothing more.
-  it('attempt 1 creates, then lists once to reconcile; attempt 2 adopts the run\u2019s snapshot', async () => {
+  it('never lists on attempt 1; on attempt 2 adopts the snapshot tagged with this run, creating no other', async () => {
     const clusterName = await newCluster();
     const run = newRun();
     const input = { groupId: GROUP, clusterName, description: 'nightly', retentionInDays: 3 };
 
     const first = await inRun(run, 1, 'takeSnapshot', input);
-    expect(first).toMatchObject({ adopted: false, attempts: 1, requests: 3, sharded: false });
-    expect(await calls()).toMatchObject({ getCluster: 1, takeSnapshots: 1, listBackupSnapshots: 1 });
-    expect(first.notes).toBeUndefined();
+    expect(first).toMatchObject({ adopted: false, attempts: 1, requests: 2, sharded: false });
+    expect(await calls()).toMatchObject({ getCluster: 1, takeSnapshots: 1 });
+    expect((await calls()).listBackupSnapshots).toBeUndefined();
 
     await main.sim.admin.resetObservations();
     const retried = await inRun(run, 2, 'takeSnapshot', input);
@@ -260,21 +258,15 @@ describe('startRestore: adopt by exact request match, and only on retries', () =
     };
   }
 
-  // An identical request created within the step's window is this run's: the second create's
-  // reconciliation keeps the older job and cancels its own.
-  it('attempt 1 creates without looking first, then reconciles; a retry adopts the matching job', async () => {
+  it('creates on attempt 1 without listing (an identical job exists); a retry adopts the matching job', async () => {
     const clusterName = await newCluster();
     const input = await download(clusterName);
     const run = newRun();
     const a = await inRun(run, 1, 'startRestore', input);
     const b = await inRun(run, 1, 'startRestore', input);
-    expect(b.id).toBe(a.id);
-    expect(b.notes).toEqual([expect.stringContaining('cancelled it')]);
-    expect(await calls()).toMatchObject({
-      createBackupRestoreJob: 2,
-      listBackupRestoreJobs: 2,
-      cancelBackupRestoreJob: 1,
-    });
+    expect(b.id).not.toBe(a.id);
+    expect(await calls()).toMatchObject({ createBackupRestoreJob: 2 });
+    expect((await calls()).listBackupRestoreJobs).toBeUndefined();
 
     await main.sim.admin.resetObservations();
     const retried = await inRun(run, 2, 'startRestore', input);
@@ -293,7 +285,7 @@ describe('startRestore: adopt by exact request match, and only on retries', () =
 
     const retried = await inRun(newRun(), 2, 'startRestore', mine);
     expect(retried.adopted).toBe(false);
-    // One list looks before creating, one reconciles after.
+    // A retry looks, creates, and lists once more to reconcile (a zombie attempt may have created too).
     expect(await calls()).toMatchObject({ listBackupRestoreJobs: 2, createBackupRestoreJob: 1 });
   });
 });
