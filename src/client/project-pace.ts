@@ -17,7 +17,7 @@ import proto from '@temporalio/proto';
 const { TaskQueueType } = proto.temporal.api.enums.v1;
 
 /** Atlas requests per activity attempt, averaged over a pipeline (bench/pace.ts measures it). */
-export const REQUESTS_PER_TASK = 1.1;
+export const REQUESTS_PER_TASK = 1.4;
 /** The share of the budget the task rate aims at. */
 export const HEADROOM = 0.85;
 
