@@ -1,14 +1,7 @@
 // backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
 // Deterministic orchestration only; every Atlas call is an activity.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import {
-  CancellationScope,
-  isCancellation,
-  patched,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { CancellationScope, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   AtlasCluster,
   AtlasProject,
@@ -26,7 +19,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { failedFacts, notify, pipelineFacts } from './notify.js';
+import { endAfterError, notify, pipelineFacts } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { PipelineSafety } from './pipeline-safety.js';
 import { RunRecorder } from './recorder.js';
@@ -49,13 +42,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
     await notify('pipeline.completed', input.notify, pipelineFacts(result));
     return result;
   } catch (err) {
-    try {
-      return run.end(err);
-    } catch (failure) {
-      // A cancelled run was asked to stop by someone: it is not a failure to page anyone about.
-      if (!isCancellation(failure)) await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
-      throw failure;
-    }
+    return await endAfterError(() => run.end(err), input.notify, run.rec.status);
   }
 }
 

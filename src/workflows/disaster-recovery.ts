@@ -4,7 +4,6 @@ import {
   ActivityCancellationType,
   ApplicationFailure,
   CancellationScope,
-  isCancellation,
   patched,
   proxyActivities,
   setHandler,
@@ -37,7 +36,7 @@ import {
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
-import { approvalFacts, drCompletedFacts, failedFacts, notify, undecidedFacts } from './notify.js';
+import { approvalFacts, drCompletedFacts, endAfterError, notify, undecidedFacts } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, TRUTHFUL_OUTCOMES, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
@@ -67,13 +66,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
     await notify('dr.completed', input.notify, drCompletedFacts(report));
     return report;
   } catch (err) {
-    try {
-      return run.end(err);
-    } catch (failure) {
-      // A cancelled run was asked to stop by someone: it is not a failure to page anyone about.
-      if (!isCancellation(failure)) await notify('run.failed', input.notify, failedFacts(failure, run.rec.status));
-      throw failure;
-    }
+    return await endAfterError(() => run.end(err), input.notify, run.rec.status);
   }
 }
 

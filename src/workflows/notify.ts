@@ -4,6 +4,7 @@
 // retrying after the run has closed. Everything here is behind one patch, so older runs replay.
 import {
   ApplicationFailure,
+  isCancellation,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   log,
@@ -112,6 +113,24 @@ export function notifyFleetSummary(given: NotifySpec | undefined, fleet: FleetSu
 }
 
 const clusterOf = (s: RunStatus<string>) => ({ groupId: s.groupId, clusterName: s.clusterName });
+
+/**
+ * A run's ending after an error, shared by the pipeline and DR: its own `end()` returns a summary or
+ * throws the failure that ends the run; a failure (not a cancel: someone asked for that, nobody needs
+ * paging) is announced as run.failed first.
+ */
+export async function endAfterError<T>(
+  end: () => T,
+  given: NotifySpec | undefined,
+  status: RunStatus<string>,
+): Promise<T> {
+  try {
+    return end();
+  } catch (failure) {
+    if (!isCancellation(failure)) await notify('run.failed', given, failedFacts(failure, status));
+    throw failure;
+  }
+}
 
 /** run.failed: the failure that ends the run (its type, message and the step it failed in). */
 export function failedFacts(failure: unknown, status: RunStatus<string>): NotificationFacts {
