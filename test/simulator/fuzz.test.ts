@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { ensureSchemathesis } from '../../src/simulator/fuzz-tool.js';
-import { bearer, runSchemathesis, seedForFuzzing, summarise, writeConfig } from './fuzz/harness.js';
+import { bearer, FUZZ_CLIENT_SECRET, runSchemathesis, seedForFuzzing, summarise, writeConfig } from './fuzz/harness.js';
 
 const MAX_SECONDS = 50;
 let sim: RunningSimulator;
@@ -19,7 +19,7 @@ beforeAll(async () => {
   sim = await startSimulator({
     seed: DEMO_SEED,
     timeScale: 0.01,
-    auth: { serviceAccounts: [{ clientId: 'fuzz', clientSecret: 'fuzz-secret' }], tokenRateLimitPerMinute: 1000 },
+    auth: { serviceAccounts: [{ clientId: 'fuzz', clientSecret: FUZZ_CLIENT_SECRET }], tokenRateLimitPerMinute: 1000 },
   });
 });
 afterAll(async () => {

@@ -1,12 +1,17 @@
 // The JSON logger and the telemetry variables, without a server: level filtering, one parseable
 // line per event, and scrubbing of credentials, tokens and download URLs wherever they hide.
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AtlasClient, AtlasApiError, type AtlasExchange } from '../../src/atlas/index.js';
 import { ConfigError, loadWorkerConfig } from '../../src/config.js';
 import { JsonLogger, redact } from '../../src/telemetry/index.js';
 import { startSimulator, DEMO_IDS, DEMO_SEED } from '../../src/simulator/index.js';
 
-const sa = { MONGODB_ATLAS_CLIENT_ID: 'mdb_sa_id_logtest', MONGODB_ATLAS_CLIENT_SECRET: 'mdb_sa_sk_0123456789abcdef' };
+// Dummy credentials made at run time.
+const sa = {
+  MONGODB_ATLAS_CLIENT_ID: `mdb_sa_id_${randomBytes(4).toString('hex')}`,
+  MONGODB_ATLAS_CLIENT_SECRET: `mdb_sa_sk_${randomBytes(12).toString('hex')}`,
+};
 
 function capture(level: 'DEBUG' | 'INFO' | 'WARN') {
   const lines: string[] = [];
@@ -34,7 +39,8 @@ describe('JsonLogger', () => {
 
   it('never writes a download URL, credential or token, in metadata or in text', () => {
     const { logger, lines } = capture('DEBUG');
-    const url = 'https://restore.example.net/dl/abc.tar.gz?Signature=s3cr3t&Expires=1';
+    const signature = randomBytes(8).toString('hex');
+    const url = `https://restore.example.net/dl/abc.tar.gz?Signature=${signature}&Expires=1`;
     logger.info(`restore ready at ${url}`, {
       result: { restore: { deliveryUrl: [url], id: 'r1' } },
       headers: { authorization: 'Bearer eyJhbGciOi.payload.sig' },
@@ -44,7 +50,7 @@ describe('JsonLogger', () => {
     });
     const out = lines.join('');
     for (const secret of [
-      's3cr3t',
+      signature,
       'restore.example.net',
       'eyJhbGciOi',
       'abc.def.ghi',

@@ -1,6 +1,7 @@
 // Sets up a schemathesis run against a simulator: seeds real resources for every path parameter
 // (destructive operations get their own), writes the per-operation config (versioned Accept
 // header, path parameters), runs the pinned schemathesis and summarises its HAR log.
+import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -104,7 +105,10 @@ async function createJobs(sim: RunningSimulator, rs: string, sl: string, fx: str
   };
 }
 
-export async function bearer(sim: RunningSimulator, clientId = 'fuzz', secret = 'fuzz-secret'): Promise<string> {
+/** The fuzz run's dummy service account, made at run time. */
+export const FUZZ_CLIENT_SECRET = randomBytes(12).toString('hex');
+
+export async function bearer(sim: RunningSimulator, clientId = 'fuzz', secret = FUZZ_CLIENT_SECRET): Promise<string> {
   const res = await fetch(`${sim.url}/api/oauth/token`, {
     method: 'POST',
     body: 'grant_type=client_credentials',
