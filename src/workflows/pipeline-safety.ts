@@ -51,8 +51,10 @@ export class PipelineSafety {
     this.checks = proxyActivities<Activities>(
       callOptions(retry, timeouts, Math.max(timeouts.callSeconds * 10, 600), input.groupId),
     );
+    // Paced with the project's other requests (bench/pace.ts: without its key the restore creates ran
+    // unpaced and brought most of the 429s).
     this.starts = proxyActivities<Activities>({
-      ...callOptions(retry, timeouts, timeouts.restoreSeconds),
+      ...callOptions(retry, timeouts, timeouts.restoreSeconds, input.groupId),
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
     });
     this.gate = new ApprovalGate(rec.status as GatedStatus);

@@ -7,6 +7,7 @@ import type { BackupPipelineRequest } from '../../src/contract/index.js';
 import type { PipelineResult } from '../../src/contract/index.js';
 import { FAST, startTestSimulator, startTestWorker, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 import { backupPipeline } from '../../src/workflows/index.js';
+import { fairnessKeyOf } from '../../src/workflows/activity-options.js';
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, sharded, restoreTarget } = DEMO_IDS;
 
@@ -88,6 +89,14 @@ describe('backupPipeline', () => {
     expect(result.atlasRequests).toBeGreaterThanOrEqual(7);
     const owned = await resourcesOf(result);
     expect([owned.snapshots.length, owned.exports.length, owned.restores.length]).toEqual([1, 1, 1]);
+    // Every Atlas activity, the restore create included, is paced as the project's (issue 14).
+    const history = await ctx.client.workflow.getHandle(result.workflowId).fetchHistory();
+    const scheduled = (history.events ?? []).flatMap((e) => {
+      const a = e.activityTaskScheduledEventAttributes;
+      return a ? [[a.activityType?.name, a.priority?.fairnessKey ?? 'none']] : [];
+    });
+    expect(scheduled.map(([name]) => name)).toContain('startRestore');
+    expect(scheduled.filter(([, key]) => key !== fairnessKeyOf(groupId))).toEqual([]);
   });
 
   it('backs up a sharded cluster through the shardedCluster snapshot endpoints', async () => {
