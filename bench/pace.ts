@@ -25,6 +25,8 @@ import { backupPipeline } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+/** Also print the project's requests and 429s per budget window, to see when the 429s come. */
+const timeline = process.argv.includes('--timeline');
 function numberArg(name: string, fallback: number, min: number, max: number): number {
   const i = process.argv.indexOf(`--${name}`);
   const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
@@ -83,7 +85,11 @@ interface Figures {
   failed: number;
   requests: number;
   answered429: number;
+  /** Activity attempts of the completed runs (each one paced task). */
+  attempts: number;
   byOperation: Record<string, number>;
+  /** Per budget window from the first start: [requests, of them 429]. */
+  windows: [number, number][];
   wallSeconds: number;
 }
 
@@ -146,25 +152,35 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
             done++;
             const after = round((performance.now() - t0) / 1000, 0);
             if (done % 20 === 0) log(`  ${done}/${pipelines} done after ${after} s`);
-            return r.outcome;
+            return { outcome: r.outcome, attempts: r.attempts };
           },
-          () => 'failed' as const,
+          () => ({ outcome: 'failed' as const, attempts: 0 }),
         ),
       ),
     );
     const wallSeconds = (performance.now() - t0) / 1000;
     const entries = (await sim.admin.requestLog()).filter((e) => e.path.includes(`/groups/${PROJECT}/`));
+    const windows: [number, number][] = [];
+    const startMs = Date.now() - (performance.now() - t0);
+    for (const e of entries) {
+      const w = Math.max(0, Math.floor((Date.parse(e.at) - startMs) / 1000 / windowSeconds));
+      while (windows.length <= w) windows.push([0, 0]);
+      windows[w]![0]++;
+      if (e.status === 429) windows[w]![1]++;
+    }
     const byOperation: Record<string, number> = {};
     for (const e of entries) {
       const key = `${e.operationId ?? e.path}${e.status === 429 ? ' (429)' : ''}`;
       byOperation[key] = (byOperation[key] ?? 0) + 1;
     }
     return {
-      completed: outcomes.filter((o) => o === 'completed').length,
-      failed: outcomes.filter((o) => o !== 'completed').length,
+      completed: outcomes.filter((o) => o.outcome === 'completed').length,
+      failed: outcomes.filter((o) => o.outcome !== 'completed').length,
+      attempts: outcomes.reduce((n, o) => n + o.attempts, 0),
       requests: entries.length,
       answered429: entries.filter((e) => e.status === 429).length,
       byOperation,
+      windows,
       wallSeconds,
     };
   } finally {
@@ -202,12 +218,16 @@ try {
     failed: f.failed,
     requests: f.requests,
     requestsPerPipeline: round(f.requests / pipelines),
+    attemptsPerPipeline: round(f.attempts / pipelines),
+    // What the pace's REQUESTS_PER_TASK stands for: the project's requests per paced activity task.
+    requestsPerAttempt: round(f.requests / Math.max(1, f.attempts)),
     answered429: f.answered429,
     share429: round(f.answered429 / Math.max(1, f.requests), 4),
     wallSeconds: round(f.wallSeconds, 1),
     floorSeconds: round(floorSeconds, 1),
     wallOverFloor: round(f.wallSeconds / floorSeconds, 3),
     byOperation: f.byOperation,
+    ...(timeline ? { windows: f.windows.map(([requests, r429]) => `${requests}/${r429}`).join(' ') } : {}),
     targets: { failed: 0, maxShare429: 0.01, maxWallOverFloor: 1.25 },
   };
   if (json) console.log(JSON.stringify(summary));

@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import type { PreflightInput, PreflightResult } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
+import { SharedReads } from './shared-reads.js';
 
 /** A check that failed: the input field it concerns and why; the run fails with it at once. */
 export function preflightFailure(field: string, why: string, atlas?: unknown): ApplicationFailure {
@@ -48,17 +49,55 @@ const clusterField = (project: string, cluster: string) => (r: AtlasRefusal) =>
 const NOT_DEDICATED = ['CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', 'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API'];
 
 const RESTORE_JOBS_PAGES = 1; // newest first: a running job is on the first page
+/** Atlas's largest page: one shared read covers the clusters of all but the largest projects. */
+const CLUSTERS_PAGE = 500;
 
-export function preflightActivities(client: AtlasClient) {
+/** One attempt's reads, the project-wide ones shared with the worker's other pre-flights. */
+class PreflightReads {
+  constructor(
+    private readonly client: AtlasClient,
+    private readonly shared: SharedReads,
+    readonly calls: AttemptCalls,
+  ) {}
+
+  /** A read every pipeline of `groupId` makes alike; counted by the attempt that made it. */
+  private async share<T>(key: string, groupId: string, read: (scoped: AttemptCalls) => Promise<T>): Promise<T> {
+    const scoped = new AttemptCalls(this.client, { groupId });
+    const { value, fresh } = this.shared.get(`${groupId} ${key}`, () => read(scoped));
+    try {
+      return await value;
+    } finally {
+      if (fresh) this.calls.requests += scoped.requests;
+    }
+  }
+
+  /** From the project's shared cluster list; a cluster not on it (newer, or past its first page) is read alone. */
+  async cluster(groupId: string, clusterName: string): Promise<Cluster> {
+    const query = { pageNum: 1, itemsPerPage: CLUSTERS_PAGE };
+    const listed = await this.share('clusters', groupId, (scoped) =>
+      scoped.call('listClusters', { path: { groupId }, query }),
+    );
+    return (
+      listed.results?.find((c) => c.name === clusterName) ??
+      (await this.calls.call('getCluster', { path: { groupId, clusterName } }))
+    );
+  }
+
+  exportBucket(groupId: string, exportBucketId: string): Promise<unknown> {
+    return this.share(`bucket ${exportBucketId}`, groupId, (scoped) =>
+      scoped.call('getExportBucket', { path: { groupId, exportBucketId } }),
+    );
+  }
+}
+
+export function preflightActivities(client: AtlasClient, shared = new SharedReads()) {
   return {
     async preflightPipeline(input: PreflightInput): Promise<PreflightResult> {
       const { groupId, clusterName } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
+      const reads = new PreflightReads(client, shared, calls);
       const checked: string[] = [];
-      const source = await read(
-        () => calls.call('getCluster', { path: { groupId, clusterName } }),
-        clusterField('groupId', 'clusterName'),
-      );
+      const source = await read(() => reads.cluster(groupId, clusterName), clusterField('groupId', 'clusterName'));
       if (source.backupEnabled === false)
         throw preflightFailure(
           'clusterName',
@@ -69,13 +108,13 @@ export function preflightActivities(client: AtlasClient) {
       if (input.exportBucketId) {
         const exportBucketId = input.exportBucketId;
         await read(
-          () => calls.call('getExportBucket', { path: { groupId, exportBucketId } }),
+          () => reads.exportBucket(groupId, exportBucketId),
           () => 'export.exportBucketId',
         );
         checked.push(`export bucket ${exportBucketId}`);
       }
       if (input.restore?.targetGroupId && input.restore.targetClusterName)
-        checked.push(...(await checkRestore(calls, input, source)));
+        checked.push(...(await checkRestore(reads, input, source)));
       const clusterType = source.clusterType ?? 'REPLICASET';
       const { attempt } = Context.current().info;
       return {
@@ -92,11 +131,12 @@ export function preflightActivities(client: AtlasClient) {
 type Restore = NonNullable<PreflightInput['restore']>;
 
 /** The restore target can receive this restore, and a point in time is one Atlas can restore. */
-async function checkRestore(calls: AttemptCalls, input: PreflightInput, source: Cluster): Promise<string[]> {
+async function checkRestore(reads: PreflightReads, input: PreflightInput, source: Cluster): Promise<string[]> {
+  const { calls } = reads;
   const restore = input.restore as Restore & { targetGroupId: string; targetClusterName: string };
   const { targetGroupId, targetClusterName } = restore;
   const self = targetGroupId === input.groupId && targetClusterName === input.clusterName;
-  const target = self ? source : await readTarget(calls, targetGroupId, targetClusterName);
+  const target = self ? source : await readTarget(reads, targetGroupId, targetClusterName);
   if (target.paused)
     throw preflightFailure(
       'restore.targetClusterName',
@@ -109,9 +149,9 @@ async function checkRestore(calls: AttemptCalls, input: PreflightInput, source: 
   return checked;
 }
 
-async function readTarget(calls: AttemptCalls, groupId: string, clusterName: string): Promise<Cluster> {
+async function readTarget(reads: PreflightReads, groupId: string, clusterName: string): Promise<Cluster> {
   try {
-    return await calls.call('getCluster', { path: { groupId, clusterName } });
+    return await reads.cluster(groupId, clusterName);
   } catch (err) {
     const r = refusalOf(err);
     if (!r) throw err;

@@ -268,7 +268,12 @@ describe('backupPipeline safety (issue 11)', () => {
 
     it('reads the cluster once per run, even when the snapshot create is retried', async () => {
       const source = await cluster('once');
-      const before = (await ctx.sim.admin.counters()).getCluster ?? 0;
+      // A cluster read is getCluster, or the project's cluster list the worker's pre-flights share.
+      const reads = async () => {
+        const c = await ctx.sim.admin.counters();
+        return (c.getCluster ?? 0) + (c.listClusters ?? 0);
+      };
+      const before = await reads();
       // Seeded: the first three creates answer 503, the fourth succeeds.
       await ctx.sim.admin.setFaults({
         seed: 1,
@@ -281,7 +286,8 @@ describe('backupPipeline safety (issue 11)', () => {
       } finally {
         await ctx.sim.admin.clearFaults();
       }
-      expect(((await ctx.sim.admin.counters()).getCluster ?? 0) - before).toBe(1);
+      // At most once: none when another run's shared list of the last seconds already had it.
+      expect((await reads()) - before).toBeLessThanOrEqual(1);
     });
   });
 
