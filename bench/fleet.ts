@@ -4,7 +4,7 @@
 // the same concurrency. Prints figures, asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
-//        [--concurrency 100] [--heap-mb 160] [--cache 120] [--batch 500] [--dist]
+//        [--concurrency 100] [--heap-mb 160] [--semi-mb 0] [--cache 120] [--batch 500] [--rounds 2] [--dist]
 //
 // --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
 //
@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
@@ -38,6 +38,10 @@ const PROJECTS = numberArg('projects', 10, 1, 100);
 const CONCURRENCY = numberArg('concurrency', 100, 1, 1000);
 const HEAP_MB = numberArg('heap-mb', 160, 64, 8192);
 const CACHE = numberArg('cache', 120, 1, 100_000);
+/** V8's young generation per semi-space, MB (0: Node's default, 16 MB on Node 20). */
+const SEMI_MB = numberArg('semi-mb', 0, 0, 256);
+/** Fleet/baseline pairs, alternating in order (see main). */
+const ROUNDS = numberArg('rounds', 2, 1, 10);
 /** Children per fleet run: each continue-as-new drains the running children first. */
 const BATCH = numberArg('batch', 500, 1, 2000);
 const log = (line: string) => {
@@ -83,11 +87,11 @@ function sampleRss(pid: number) {
 
 /** Starts the worker process and waits for its ready line. */
 async function startWorker(env: NodeJS.ProcessEnv, ready: RegExp, dist = false): Promise<ChildProcess> {
-  const heap = `--max-old-space-size=${HEAP_MB}`;
+  const heap = [`--max-old-space-size=${HEAP_MB}`, ...(SEMI_MB ? [`--max-semi-space-size=${SEMI_MB}`] : [])];
   const distWorker = new URL('../dist/worker.js', import.meta.url).href;
   const args = dist
-    ? [heap, '--input-type=module', '-e', `(await import(${JSON.stringify(distWorker)})).runWorkerFromEnv()`]
-    : ['--import', 'tsx', heap, WORKER];
+    ? [...heap, '--input-type=module', '-e', `(await import(${JSON.stringify(distWorker)})).runWorkerFromEnv()`]
+    : ['--import', 'tsx', ...heap, WORKER];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env, WORKER_MAX_CACHED_WORKFLOWS: String(CACHE) },
     // dist's worker logs at INFO on stderr; the figures are what this bench prints.
@@ -192,7 +196,9 @@ async function runFleet(env: Env) {
       });
     });
     const c = await sim.admin.counters();
-    const activities = ((c.takeSnapshots ?? 0) + (c.getClusterBackupSnapshot ?? 0)) / N;
+    // Attempts: one per snapshot POST or GET, plus each pipeline's pre-flight (its reads are shared
+    // across pipelines of a project, so they do not count its attempts).
+    const activities = ((c.takeSnapshots ?? 0) + (c.getClusterBackupSnapshot ?? 0)) / N + 1;
     return { phase, result: result!, activitiesPerPipeline: round(activities, 2) };
   } finally {
     await stopWorker(worker);
@@ -240,38 +246,81 @@ async function main(): Promise<void> {
       `${fromDist ? '[dist worker] ' : ''}fleet of ${N} clusters in ${PROJECTS} projects, ` +
         `concurrency ${CONCURRENCY}, heap ${HEAP_MB} MB, cache ${CACHE}`,
     );
-    const fleet = await runFleet(env);
-    const { phase: f, result } = fleet;
+    // Fleet and baseline alternate (F B, then B F, ...): on a machine whose load drifts, each kind
+    // sees the same share of early and late load, and the ratio of the means cancels a steady drift.
+    const fleets: Awaited<ReturnType<typeof runFleet>>[] = [];
+    const baselines: Phase[] = [];
+    let activities = 0;
+    const runOneFleet = async () => {
+      const fleet = await runFleet(env);
+      const { phase: f, result } = fleet;
+      log(
+        `  fleet: ${result.counts.completed}/${N} completed in ${f.seconds} s (${f.perSecond}/s), ` +
+          `${result.runs} runs, ${fleet.activitiesPerPipeline} activities per pipeline, ` +
+          `worker RSS idle ${f.rssIdleMb} MB, peak ${f.rssPeakMb} MB (target ≤ 400)`,
+      );
+      fleets.push(fleet);
+      activities ||= Math.max(1, Math.round(fleet.activitiesPerPipeline));
+    };
+    const runOneBaseline = async () => {
+      const b = await runBaseline(env, activities);
+      log(
+        `  baseline: ${N} no-op workflows × ${activities} activities in ${b.seconds} s ` +
+          `(${b.perSecond}/s), worker RSS peak ${b.rssPeakMb} MB`,
+      );
+      baselines.push(b);
+    };
+    for (let r = 0; r < ROUNDS; r++) {
+      // The first round runs the fleet first: the baseline copies its activities per pipeline.
+      if (r % 2 === 0) {
+        await runOneFleet();
+        await runOneBaseline();
+      } else {
+        await runOneBaseline();
+        await runOneFleet();
+      }
+    }
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const ratio = round(mean(fleets.map((f) => f.phase.perSecond)) / mean(baselines.map((b) => b.perSecond)), 2);
+    const pairRatios = fleets.map((f, i) => round(f.phase.perSecond / baselines[i]!.perSecond, 2));
+    const rssPeakMb = Math.max(...fleets.map((f) => f.phase.rssPeakMb));
+    const completed = Math.min(...fleets.map((f) => f.result.counts.completed));
     log(
-      `  fleet: ${result.counts.completed}/${N} completed in ${f.seconds} s (${f.perSecond}/s), ` +
-        `${result.runs} runs, ${fleet.activitiesPerPipeline} activities per pipeline`,
+      `  throughput ratio fleet/baseline: ${ratio} over ${ROUNDS} round(s) (per round ${pairRatios.join(', ')}; ` +
+        `target ≥ 0.5); RSS peak ${rssPeakMb} MB; load average ${loadavg()
+          .map((l) => l.toFixed(1))
+          .join(' ')}`,
     );
-    log(`  worker RSS: idle ${fleet.phase.rssIdleMb} MB, peak ${fleet.phase.rssPeakMb} MB (target ≤ 400)`);
-    const activities = Math.max(1, Math.round(fleet.activitiesPerPipeline));
-    const baseline = await runBaseline(env, activities);
-    const ratio = round(fleet.phase.perSecond / baseline.perSecond, 2);
-    log(
-      `  baseline: ${N} no-op workflows × ${activities} activities in ${baseline.seconds} s ` +
-        `(${baseline.perSecond}/s), worker RSS peak ${baseline.rssPeakMb} MB`,
-    );
-    log(`  throughput ratio fleet/baseline: ${ratio} (target ≥ 0.5)`);
     if (json) {
-      const { clusters: _c, ...summary } = fleet.result;
+      const last = fleets.at(-1)!;
+      const { clusters: _c, ...summary } = last.result;
       console.log(
         JSON.stringify({
           n: N,
           projects: PROJECTS,
           concurrency: CONCURRENCY,
           heapMb: HEAP_MB,
+          semiMb: SEMI_MB,
           cache: CACHE,
+          rounds: ROUNDS,
           fleet: {
-            ...fleet.phase,
-            activitiesPerPipeline: fleet.activitiesPerPipeline,
+            perSecond: fleets.map((f) => f.phase.perSecond),
+            seconds: fleets.map((f) => f.phase.seconds),
+            rssPeakMb,
+            rssIdleMb: fleets.map((f) => f.phase.rssIdleMb),
+            activitiesPerPipeline: last.activitiesPerPipeline,
+            completed,
             counts: summary.counts,
             runs: summary.runs,
           },
-          baseline: { ...baseline, activities },
+          baseline: {
+            perSecond: baselines.map((b) => b.perSecond),
+            rssPeakMb: Math.max(...baselines.map((b) => b.rssPeakMb)),
+            activities,
+          },
           ratio,
+          pairRatios,
+          loadAverage: loadavg().map((l) => round(l, 2)),
         }),
       );
     }
