@@ -2,6 +2,8 @@
 // and find the clusters that already have a backup in flight (Temporal visibility, through the
 // activity's own Temporal client, the same check `atlas-backup backup` makes before a start).
 import { Context } from '@temporalio/activity';
+import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import { closedRunOutcome } from '../client/outcome.js';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import {
   AtlasCluster,
@@ -13,6 +15,10 @@ import {
   type FleetFilter,
   type FleetTarget,
   type RunningBackup,
+  type AwaitFleetRunsInput,
+  type CarriedRun,
+  type FleetRunEnding,
+  type PipelineResult,
 } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 
@@ -75,5 +81,48 @@ export function fleetActivities(client: AtlasClient) {
       }
       return found;
     },
+
+    /**
+     * Waits for any of a fleet's carried children (still running when the fleet continued as new) to
+     * end, reading each run's description every pollSeconds and heartbeating between reads; returns
+     * how the ended ones ended, or nothing after maxWaitSeconds (the workflow asks again).
+     */
+    async awaitFleetRuns(input: AwaitFleetRunsInput): Promise<FleetRunEnding[]> {
+      const ctx = Context.current();
+      const until = Date.now() + input.maxWaitSeconds * 1000;
+      for (;;) {
+        const endings: FleetRunEnding[] = [];
+        for (const run of input.runs) {
+          const handle = ctx.client.workflow.getHandle(run.workflowId, run.runId);
+          const d = await handle.describe();
+          if (d.status.name === 'RUNNING') continue;
+          endings.push({ workflowId: run.workflowId, report: await endingOf(handle, d, run) });
+        }
+        if (endings.length > 0 || Date.now() >= until) return endings;
+        ctx.heartbeat();
+        await ctx.sleep(input.pollSeconds * 1000);
+      }
+    },
   };
+}
+
+/** A closed child's report, as the fleet would have made it had the child stayed its own child. */
+async function endingOf(
+  handle: WorkflowHandle,
+  d: WorkflowExecutionDescription,
+  run: CarriedRun,
+): Promise<FleetRunEnding['report']> {
+  const closedAt = d.closeTime?.getTime() ?? Date.now();
+  const base = { workflowId: run.workflowId, durationSeconds: Math.round((closedAt - run.startedAtMs) / 100) / 10 };
+  const { result, failure, failureType } = await closedRunOutcome(handle, d);
+  const r = result as PipelineResult | undefined;
+  const ids = {
+    ...(r?.snapshot?.id ? { snapshotId: r.snapshot.id } : {}),
+    ...(r?.export?.id ? { exportJobId: r.export.id } : {}),
+  };
+  if (d.status.name === 'COMPLETED')
+    return { ...base, ...ids, outcome: r?.outcome === 'completed' ? 'completed' : 'failed' };
+  const outcome = d.status.name === 'CANCELLED' || failureType === 'Cancelled' ? 'cancelled' : 'failed';
+  const error = failure ?? `the run ended ${d.status.name.toLowerCase()}`;
+  return { ...base, ...ids, outcome, error: error.length > 300 ? `${error.slice(0, 297)}...` : error };
 }

@@ -2,7 +2,14 @@
 // proxy. Plain data, no credentials (the worker gives activities their Atlas client).
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
-import type { DiscoverClustersInput, FindRunningBackupsInput, FleetDiscovery, RunningBackup } from './fleet.js';
+import type {
+  AwaitFleetRunsInput,
+  DiscoverClustersInput,
+  FindRunningBackupsInput,
+  FleetDiscovery,
+  FleetRunEnding,
+  RunningBackup,
+} from './fleet.js';
 
 export interface RunRef {
   workflowId: string;
@@ -225,4 +232,5 @@ export interface Activities {
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
+  awaitFleetRuns(input: AwaitFleetRunsInput): Promise<FleetRunEnding[]>;
 }

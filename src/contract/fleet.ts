@@ -82,3 +82,28 @@ export interface FindRunningBackupsInput {
 export interface RunningBackup extends FleetTarget {
   workflowId: string;
 }
+
+/**
+ * A child still running when its fleet run continued as new: the next run keeps its slot and
+ * learns its ending through awaitFleetRuns, so a batch boundary never waits for the slowest backup.
+ */
+export interface CarriedRun extends FleetTarget {
+  workflowId: string;
+  runId: string;
+  /** When the child started (ms since epoch): its report's duration counts from it. */
+  startedAtMs: number;
+}
+
+export interface AwaitFleetRunsInput {
+  runs: CarriedRun[];
+  /** Read the runs again this often while none has ended (seconds). */
+  pollSeconds: number;
+  /** Return empty-handed after this long, so each attempt stays short (seconds). */
+  maxWaitSeconds: number;
+}
+
+/** How a carried child ended: its report, less the target (the workflow joins it back). */
+export interface FleetRunEnding {
+  workflowId: string;
+  report: Omit<FleetClusterReport, keyof FleetTarget>;
+}

@@ -1,8 +1,9 @@
 // fleetBackup: one backupPipeline child per cluster of a fleet (an explicit list, or discovered in
 // projects), at most concurrency.max at once and concurrency.perProject per project. A failed child
 // is reported, never thrown; a cluster another backup is already running for is reported as
-// already-running. After batchSize children the run drains and continues as new, carrying the
-// queue and the reports, so the history stays bounded whatever the fleet's size.
+// already-running. After batchSize children the run continues as new, carrying the queue, the
+// reports and its still-running children (FLEET_CARRY_PATCH), so the history stays bounded whatever
+// the fleet's size and no batch boundary waits for the slowest backup.
 import {
   ApplicationFailure,
   CancellationScope,
@@ -10,7 +11,9 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  getExternalWorkflowHandle,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -27,6 +30,7 @@ import {
   fleetStatusQuery,
   type Activities,
   type BackupPipelineRequest,
+  type CarriedRun,
   type FleetBackupInput,
   type FleetBackupRequest,
   type FleetClusterReport,
@@ -46,17 +50,36 @@ export interface FleetProgress {
   run: number;
   startedAt: string;
   discovery?: FleetResult['discovery'];
+  /** Children still running when the previous run continued as new (they keep their slots). */
+  carried?: CarriedRun[];
 }
+
+/**
+ * Runs that record this marker continue as new without draining: the children still running are
+ * carried to the next run, which learns their endings through awaitFleetRuns, so a batch boundary
+ * never idles the fleet while its slowest backup finishes. Their parent close policy is ABANDON
+ * (a continue-as-new closes the run), so `fleet cancel` cancels them itself; older runs drain.
+ */
+export const FLEET_CARRY_PATCH = 'fleet-carries-running-children';
 
 const discovery = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 
+/** Each wait for carried children ends within 5 minutes (then the workflow asks again). */
+const CARRIED_WAIT_S = 300;
+const carriedRuns = proxyActivities<Activities>({
+  startToCloseTimeout: `${CARRIED_WAIT_S + 60}s`,
+  heartbeatTimeout: '60s',
+  retry: { initialInterval: '1s', maximumInterval: '30s' },
+});
+
 export async function fleetBackup(request: FleetBackupRequest, progress?: FleetProgress): Promise<FleetResult> {
   const input = parseWorkflowInput(fleetBackupInputSchema, [], request, 'fleetBackup');
   const fleet = new Fleet(input, progress);
   setHandler(fleetStatusQuery, () => fleet.statusNow());
+  fleet.adoptCarried();
   try {
     if (!progress) await fleet.discover();
     const more = await fleet.runBatch();
@@ -65,8 +88,10 @@ export async function fleetBackup(request: FleetBackupRequest, progress?: FleetP
     else if (more) return await continueAsNew<typeof fleetBackup>(request, fleet.carry());
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    // Cancelled: the children got the cancel too (same scope); wait for them to wind down.
+    // Cancelled: this run's children got the cancel too (same scope); carried ones are asked here.
+    // Wait for them to wind down.
     fleet.phase = 'cancelled';
+    await fleet.cancelCarried();
     await fleet.drain();
   }
   const result = fleet.result();
@@ -86,6 +111,17 @@ function fleetSummary(r: FleetResult) {
   };
 }
 
+interface Running {
+  target: FleetTarget;
+  workflowId: string;
+  /** Set once the child has started (carrying it needs its run id). */
+  runId?: string;
+  startedAtMs: number;
+  /** Settles once the start was answered (started, or refused as already running). */
+  started: Promise<void>;
+  done: Promise<void>;
+}
+
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);
 const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
 
@@ -93,9 +129,13 @@ class Fleet {
   phase: FleetStatus['phase'] = 'discovering';
   private readonly fleetId = workflowInfo().workflowId;
   private readonly state: FleetProgress;
-  private readonly running = new Map<string, { target: FleetTarget; workflowId: string; done: Promise<void> }>();
+  private readonly running = new Map<string, Running>();
+  /** Carried from the previous run, by workflow id: ended by watchCarried or cancelCarried. */
+  private readonly carried = new Map<string, { run: CarriedRun; end: () => void }>();
   private startedThisRun = 0;
   private peakRunning = 0;
+  /** Whether this run carries its running children over a continue-as-new (FLEET_CARRY_PATCH). */
+  private readonly carries = patched(FLEET_CARRY_PATCH);
 
   constructor(
     private readonly input: FleetBackupInput,
@@ -138,9 +178,70 @@ class Fleet {
       else this.launch(target);
       this.startedThisRun++;
     }
-    await this.drain();
-    if (this.state.queue.length === 0) this.phase = 'completed';
-    return this.state.queue.length > 0;
+    const more = this.state.queue.length > 0;
+    if (more && this.carries) await Promise.all([...this.running.values()].map((r) => r.started));
+    else await this.drain();
+    if (!more) this.phase = 'completed';
+    return more;
+  }
+
+  /** Gives the children carried from the previous run their slots and watches for their endings. */
+  adoptCarried(): void {
+    for (const run of this.state.carried ?? []) {
+      let end = () => {};
+      const done = new Promise<void>((resolve) => (end = resolve));
+      this.carried.set(run.workflowId, { run, end });
+      const target = { groupId: run.groupId, clusterName: run.clusterName };
+      const entry = { target, workflowId: run.workflowId, runId: run.runId, startedAtMs: run.startedAtMs };
+      this.running.set(key(target), { ...entry, started: Promise.resolve(), done });
+    }
+    delete this.state.carried;
+    if (this.carried.size > 0) void this.watchCarried();
+  }
+
+  /** Reports carried children as they end (awaitFleetRuns), until none is left or the fleet is cancelled. */
+  private async watchCarried(): Promise<void> {
+    const pollSeconds = Math.min(10, Math.max(0.5, this.input.polling.initialIntervalSeconds));
+    while (this.carried.size > 0) {
+      const runs = [...this.carried.values()].map((c) => c.run);
+      let endings;
+      try {
+        endings = await carriedRuns.awaitFleetRuns({ runs, pollSeconds, maxWaitSeconds: CARRIED_WAIT_S });
+      } catch (err) {
+        if (!isCancellation(err)) throw err;
+        // The fleet is cancelled; whatever the run is awaiting (perhaps a drain, which no cancel interrupts)
+        // waits for the carried children's endings: ask them to cancel and report them here.
+        return await this.cancelCarried();
+      }
+      for (const e of endings) this.endCarried(e.workflowId, e.report);
+    }
+  }
+
+  private endCarried(workflowId: string, report: Omit<FleetClusterReport, keyof FleetTarget>): void {
+    const c = this.carried.get(workflowId);
+    if (!c) return;
+    this.carried.delete(workflowId);
+    this.running.delete(key(c.run));
+    this.report({ groupId: c.run.groupId, clusterName: c.run.clusterName }, report);
+    c.end();
+  }
+
+  /** Asks every carried child to cancel (they are not this run's children) and reports them cancelled. */
+  async cancelCarried(): Promise<void> {
+    await CancellationScope.nonCancellable(async () => {
+      for (const { run } of [...this.carried.values()]) {
+        await getExternalWorkflowHandle(run.workflowId, run.runId)
+          .cancel()
+          .catch(() => undefined); // already ended: nothing to cancel
+        const durationSeconds = Math.round((Date.now() - run.startedAtMs) / 100) / 10;
+        this.endCarried(run.workflowId, {
+          outcome: 'cancelled',
+          workflowId: run.workflowId,
+          durationSeconds,
+          error: 'cancel requested with the fleet',
+        });
+      }
+    });
   }
 
   /** The first queued cluster whose project has room, or -1 (also when the fleet has no room). */
@@ -154,24 +255,42 @@ class Fleet {
 
   private launch(target: FleetTarget): void {
     const workflowId = fleetChildWorkflowId(target, new Date());
-    const done = this.child(target, workflowId).then((r) => {
+    let started = () => {};
+    const entry: Running = {
+      target,
+      workflowId,
+      startedAtMs: Date.now(),
+      started: new Promise<void>((resolve) => (started = resolve)),
+      done: Promise.resolve(),
+    };
+    entry.done = this.child(target, workflowId, (runId) => {
+      entry.runId = runId;
+      started();
+    }).then((r) => {
+      started();
       this.running.delete(key(target));
       this.report(target, r);
     });
-    this.running.set(key(target), { target, workflowId, done });
+    this.running.set(key(target), entry);
     this.peakRunning = Math.max(this.peakRunning, this.running.size);
   }
 
   /** Starts and awaits one child; every ending becomes a report, none escapes as an error. */
-  private async child(target: FleetTarget, workflowId: string): Promise<Omit<FleetClusterReport, keyof FleetTarget>> {
+  private async child(
+    target: FleetTarget,
+    workflowId: string,
+    onStarted: (runId: string) => void,
+  ): Promise<Omit<FleetClusterReport, keyof FleetTarget>> {
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 100) / 10;
     try {
       const handle = await startChild(backupPipeline, {
         workflowId,
         args: [this.childRequest(target)],
-        // A cancelled or terminated fleet cancels the backups it started: `fleet cancel` means all of it.
-        parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+        // A cancelled fleet cancels the backups it started: `fleet cancel` means all of it. Carrying runs
+        // continue as new with children running, so they abandon them on close and cancel them
+        // themselves (this run's through its cancellation scope, carried ones by cancelCarried).
+        parentClosePolicy: this.carries ? ParentClosePolicy.ABANDON : ParentClosePolicy.REQUEST_CANCEL,
         typedSearchAttributes: [
           { key: AtlasProject, value: target.groupId },
           { key: AtlasCluster, value: target.clusterName },
@@ -179,6 +298,7 @@ class Fleet {
           { key: FleetId, value: this.fleetId },
         ],
       });
+      onStarted(handle.firstExecutionRunId);
       const r: PipelineResult = await handle.result();
       return { outcome: r.outcome, workflowId, ...idsOf(r), durationSeconds: seconds() };
     } catch (err) {
@@ -208,7 +328,11 @@ class Fleet {
   }
 
   carry(): FleetProgress {
-    return this.state;
+    if (!this.carries) return this.state;
+    const carried = [...this.running.values()].flatMap((r) =>
+      r.runId ? [{ ...r.target, workflowId: r.workflowId, runId: r.runId, startedAtMs: r.startedAtMs }] : [],
+    );
+    return { ...this.state, ...(carried.length ? { carried } : {}) };
   }
 
   private counts(): FleetStatus['counts'] {

@@ -198,6 +198,51 @@ describe('fleetBackup', () => {
     expect(first.status.name).toBe('CONTINUED_AS_NEW');
     const children = await childrenOf(ctx.client, fleetId, 6);
     expect(children.every((c) => c.typedSearchAttributes.get(FleetId) === fleetId)).toBe(true);
+    // It continued as new without waiting for its running children (they were carried to the next
+    // run), and the carried ones kept their slots: never more than concurrency.max at once.
+    const canAt = first.closeTime!.getTime();
+    const firstBatch = children.filter((c) => c.startTime.getTime() < canAt);
+    expect(firstBatch).toHaveLength(2);
+    expect(firstBatch.some((c) => c.closeTime!.getTime() > canAt)).toBe(true);
+    expect(peakOverlap(children)).toBeLessThanOrEqual(2);
+  });
+
+  it('a cancelled fleet cancels the children an earlier run carried to it, and its own', async () => {
+    // Every snapshot read answers 503: the children wait (retrying) until they are cancelled.
+    await ctx.sim.admin.setFaults({
+      operations: { getClusterBackupSnapshot: { status503: 1, retryAfterSeconds: 0.1 } },
+    });
+    try {
+      const targets = { clusters: ['p2-a', 'p2-b'].map((clusterName) => ({ groupId: P2, clusterName })) };
+      const handle = await ctx.client.workflow.start(fleetBackup, {
+        taskQueue: ctx.worker.taskQueue,
+        workflowId: uniqueId('fleet-cancel-carried'),
+        args: [{ ...FAST, targets, batchSize: 1, concurrency: { max: 2, perProject: 2 } }],
+      });
+      // Run 1 starts p2-a and continues as new carrying it; run 2 starts p2-b beside it.
+      let live = await handle.query(fleetStatusQuery);
+      while (live.run < 2 || live.running.length < 2) {
+        await new Promise((r) => setTimeout(r, 100));
+        live = await handle.query(fleetStatusQuery);
+      }
+      await handle.cancel();
+      const result = await handle.result();
+      expect(result.outcome).toBe('cancelled');
+      expect(Object.fromEntries(result.clusters.map((c) => [c.clusterName, c.outcome]))).toEqual({
+        'p2-a': 'cancelled',
+        'p2-b': 'cancelled',
+      });
+      for (const c of result.clusters) {
+        let d = await ctx.client.workflow.getHandle(c.workflowId!).describe();
+        while (d.status.name === 'RUNNING') {
+          await new Promise((r) => setTimeout(r, 100));
+          d = await ctx.client.workflow.getHandle(c.workflowId!).describe();
+        }
+        expect(d.status.name).toBe('CANCELLED');
+      }
+    } finally {
+      await ctx.sim.admin.clearFaults();
+    }
   });
 
   it('answers status with counts, failures so far and the running children', async () => {
