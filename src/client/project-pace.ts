@@ -7,10 +7,10 @@
 //
 // The server paces activity TASKS, not HTTP requests. An attempt usually makes one Atlas request;
 // a few make two (a create that first looks for what an earlier attempt may have made, the
-// pre-flight's restore-job list beside the project-wide reads it shares), so the task rate is the request budget divided by REQUESTS_PER_TASK and
-// kept under the budget by HEADROOM: the server's limiter starts with a small burst, and Atlas
-// counts a sliding minute. Whatever still slips over is answered 429 and retried after Retry-After
-// plus jitter (src/activities/failures.ts).
+// pre-flight's restore-job list beside the project-wide reads it shares), so the task rate is the
+// request budget divided by REQUESTS_PER_TASK and kept under the budget by HEADROOM: the server's
+// limiter starts with a small burst, and Atlas counts a sliding minute. Whatever still slips over
+// is answered 429 and retried after Retry-After plus jitter (src/activities/failures.ts).
 import type { ConnectionLike } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
