@@ -59,8 +59,9 @@ describe('simulator clusterDurations', () => {
     const [plain, own] = [await exportOf('plain'), await exportOf('own-lengths')];
     const { exports, snapshots } = await sim.admin.resources();
     const raw = (id: string) =>
-      (exports as unknown as { id: string; queuedMs: number; perCollectionMs: number; totalCollections: number }[])
-        .find((e) => e.id === id);
+      (
+        exports as unknown as { id: string; queuedMs: number; perCollectionMs: number; totalCollections: number }[]
+      ).find((e) => e.id === id);
     // FAST: 30 ms queued, 20 ms per collection, 4 collections; × 0.5.
     expect(raw(plain)).toMatchObject({ queuedMs: 15, perCollectionMs: 10, totalCollections: 4 });
     // Its own: 4 s queued, 7 s per collection (× 0.5), 9 collections (a count: not scaled).
