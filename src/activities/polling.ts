@@ -59,8 +59,8 @@ export function nextExportMemo(previous: unknown, job: ExportProgressSample, now
 
 /**
  * For a running export, the delay to its next read: at the end of the window its finish lies in
- * when that is narrow (no read wasted before it), at its middle when it is wide (a read there
- * halves it); never sooner than the initial interval, never later than the maximum. Without
+ * when that is narrower than the initial interval, else at its middle (a read there halves it);
+ * never sooner than the initial interval, never later than the maximum. Without
  * progress to go on, undefined: the policy's backoff decides.
  */
 export function exportPollDelayMs(
@@ -78,6 +78,8 @@ export function exportPollDelayMs(
   if (!window) return undefined;
   const minMs = polling.initialIntervalSeconds * 1000;
   const width = window.latestMs - window.earliestMs;
-  const at = width <= 2 * minMs ? window.latestMs : (window.earliestMs + window.latestMs) / 2;
+  // A read in the middle that finds it not done leaves the next no sooner than minMs later: past the
+  // end of a window narrower than that anyway, so such a window is read at its end, once.
+  const at = width <= minMs ? window.latestMs : (window.earliestMs + window.latestMs) / 2;
   return Math.min(Math.max(at - nowMs, minMs), polling.maximumIntervalSeconds * 1000);
 }

@@ -66,12 +66,12 @@ describe('export poll delays', () => {
     const skewed = { createdAt: '2000-01-01T00:00:00Z', totalCollections: 40, state: 'InProgress' };
     let memo = nextExportMemo(undefined, { ...skewed, exportedCollections: 4 }, t0);
     memo = nextExportMemo(memo, { ...skewed, exportedCollections: 24 }, t0 + 20_000);
-    // 20 collections in 19.95..21.05 s: the finish lies 34.2..36.8 s after t0, a window narrow
-    // enough (≤ two initial intervals) to read at its end: 16.8 s from now.
-    expect(exportPollDelayMs(polling, { ...skewed, exportedCollections: 24 }, t0 + 20_000, memo)).toBeCloseTo(
-      16_884,
-      -1,
-    );
+    // 20 collections in 19.95..21.05 s: the finish lies 34.2..36.8 s after t0. Wider than the 2 s
+    // initial interval: read in its middle, 15.5 s from now; with a 4 s initial interval, at its end.
+    const job = { ...skewed, exportedCollections: 24 };
+    expect(exportPollDelayMs(polling, job, t0 + 20_000, memo)).toBeCloseTo(15_542, -1);
+    const slower = { ...polling, initialIntervalSeconds: 4 };
+    expect(exportPollDelayMs(slower, job, t0 + 20_000, memo)).toBeCloseTo(16_884, -1);
     expect(memo.spans).toEqual([
       [4, t0, t0],
       [24, t0 + 20_000, t0 + 20_000],
