@@ -20,7 +20,7 @@ export interface PollerResult {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** GET until `done`, sleeping `periodMs` between GETs; bounded by `deadlineMs` of wall time. */
-async function watch<T>(
+export async function watch<T>(
   what: string,
   get: () => Promise<T>,
   done: (v: T) => boolean,

@@ -2,14 +2,13 @@
 // unit-tested directly. Every other wait uses the poll retry policy's backoff (the workflow's
 // pollOptions), so backoff is computed in one place: Temporal.
 //
-// The export rate is measured on the worker's clock between this step's own reads, which each
-// poll attempt leaves to the next in its heartbeat details (ExportPollMemo): that excludes the time
-// the job sat Queued before it started, and Atlas's whole-second `createdAt` against our clock.
-// Only until two reads with different counts exist does the estimate fall back to createdAt, and
-// then from the last moment the job was seen still Queued, if any. The count is whole collections:
-// it is taken to have moved half way between the read that saw it and the one before (or one
-// collection's time before, if that is later).
+// Each poll attempt leaves what it read to the next in its heartbeat details (ExportPollMemo): per
+// count seen, the first and last read that saw it, on the worker's clock. From those, export-window.ts
+// bounds when the export can finish (Atlas counts whole collections, so every read narrows it), and
+// the next read goes where the window says: its end when it is narrow, else its middle. Queue time
+// and Atlas's whole-second `createdAt` against our clock only bound the start loosely.
 import type { PollingSpec } from '../contract/index.js';
+import { finishWindowOfRecent, type CountSpan } from './export-window.js';
 
 export interface ExportProgressSample {
   exportedCollections?: number;
@@ -20,58 +19,49 @@ export interface ExportProgressSample {
   state?: string;
 }
 
-/** The read that first saw the export's count at `exported`, and the read before it. */
-interface CountMark {
-  atMs: number;
-  exported: number;
-  afterMs?: number;
-}
-
 /** What one poll attempt of an export leaves to the next (heartbeat details). */
 export interface ExportPollMemo {
-  /** The first count seen above zero: the rate is measured from it. */
-  firstProgress?: CountMark;
-  /** The latest count and when it was reached. */
-  current?: CountMark;
+  /** Per count seen in progress, oldest first: [count, first read that saw it, last read that saw it]. */
+  spans?: CountSpan[];
   lastReadAtMs?: number;
   /** The last read that saw the job still Queued (its start is after this). */
   lastQueuedAtMs?: number;
 }
 
+/** Spans kept: the oldest (the longest baseline for the rate) and the newest. */
+const MAX_SPANS = 120;
+/** How far the worker's clock may be behind Atlas's when `createdAt` bounds the start. */
+const CLOCK_SLACK_MS = 5_000;
+
 const isMemo = (x: unknown): x is ExportPollMemo => typeof x === 'object' && x !== null;
+const isSpans = (x: unknown): x is CountSpan[] =>
+  Array.isArray(x) && x.every((s) => Array.isArray(s) && s.length === 3 && s.every((n) => typeof n === 'number'));
 
 /** The memo after a read at `nowMs` that saw `job`, carrying the earlier ones forward. */
 export function nextExportMemo(previous: unknown, job: ExportProgressSample, nowMs: number): ExportPollMemo {
   const memo: ExportPollMemo = isMemo(previous) ? { ...previous } : {};
+  // A memo from an older worker (other fields) starts the spans afresh.
+  let spans = isSpans(memo.spans) ? [...memo.spans] : [];
   if (job.state === 'Queued') memo.lastQueuedAtMs = nowMs;
-  const done = job.exportedCollections ?? 0;
-  if (done > 0 && done !== memo.current?.exported) {
-    memo.current = { atMs: nowMs, exported: done, afterMs: memo.lastReadAtMs };
-    if (!memo.firstProgress || done < memo.firstProgress.exported) memo.firstProgress = memo.current;
+  else if (job.exportedCollections !== undefined) {
+    const count = job.exportedCollections;
+    const last = spans.at(-1);
+    if (last && last[0] === count) spans[spans.length - 1] = [count, last[1], nowMs];
+    // A count going down contradicts everything before it.
+    else if (last && last[0] > count) spans = [[count, nowMs, nowMs]];
+    else spans.push([count, nowMs, nowMs]);
+    if (spans.length > MAX_SPANS) spans.splice(1, 1);
   }
+  memo.spans = spans;
   memo.lastReadAtMs = nowMs;
   return memo;
 }
 
 /**
- * Milliseconds per collection, from our own reads when they show progress (both counts are seen
- * late by a similar amount, so it cancels), else from the job's start.
- */
-function msPerCollection(current: CountMark, createdAt: string | undefined, memo: ExportPollMemo) {
-  const first = memo.firstProgress;
-  if (first && current.exported > first.exported && current.atMs > first.atMs) {
-    return (current.atMs - first.atMs) / (current.exported - first.exported);
-  }
-  const created = createdAt ? Date.parse(createdAt) : NaN;
-  const started = Math.max(Number.isFinite(created) ? created : -Infinity, memo.lastQueuedAtMs ?? -Infinity);
-  if (!Number.isFinite(started) || current.atMs <= started) return undefined;
-  return (current.atMs - started) / current.exported;
-}
-
-/**
- * For a running export, estimate when it finishes — from when its count last moved, at the measured
- * rate — and poll at that moment (never sooner than the initial interval, never later than the
- * maximum). Without progress to go on, undefined: the policy's backoff decides.
+ * For a running export, the delay to its next read: at the end of the window its finish lies in
+ * when that is narrower than the initial interval, else at its middle (a read there halves it);
+ * never sooner than the initial interval, never later than the maximum. Without
+ * progress to go on, undefined: the policy's backoff decides.
  */
 export function exportPollDelayMs(
   polling: PollingSpec,
@@ -81,12 +71,15 @@ export function exportPollDelayMs(
 ): number | undefined {
   const { exportedCollections: done, totalCollections: total } = job;
   if (!done || !total || done >= total) return undefined;
-  const current: CountMark = memo.current?.exported === done ? memo.current : { atMs: nowMs, exported: done };
-  const perCollection = msPerCollection(current, job.createdAt, memo);
-  if (perCollection === undefined) return undefined;
-  // The count moved after the read before and within one collection's time: take the middle.
-  const from = Math.max(current.afterMs ?? -Infinity, current.atMs - perCollection);
-  const reached = (from + current.atMs) / 2;
-  const remaining = reached + (total - done) * perCollection - nowMs;
-  return Math.min(Math.max(remaining, polling.initialIntervalSeconds * 1000), polling.maximumIntervalSeconds * 1000);
+  const spans = isSpans(memo.spans) && memo.spans.length > 0 ? memo.spans : [[done, nowMs, nowMs] as CountSpan];
+  const created = job.createdAt ? Date.parse(job.createdAt) - CLOCK_SLACK_MS : -Infinity;
+  const startsAfter = Math.max(Number.isFinite(created) ? created : -Infinity, memo.lastQueuedAtMs ?? -Infinity);
+  const window = finishWindowOfRecent(spans, total, startsAfter);
+  if (!window) return undefined;
+  const minMs = polling.initialIntervalSeconds * 1000;
+  const width = window.latestMs - window.earliestMs;
+  // A read in the middle that finds it not done leaves the next no sooner than minMs later: past the
+  // end of a window narrower than that anyway, so such a window is read at its end, once.
+  const at = width <= minMs ? window.latestMs : (window.earliestMs + window.latestMs) / 2;
+  return Math.min(Math.max(at - nowMs, minMs), polling.maximumIntervalSeconds * 1000);
 }

@@ -39,7 +39,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   const host = options.host ?? '127.0.0.1';
   const timeScale = options.timeScale ?? 1;
   if (!(timeScale > 0)) throw new Error('timeScale: must be a number > 0');
-  const model = new Model({ ...DEFAULT_DURATIONS, ...options.durations }, timeScale);
+  const model = new Model({ ...DEFAULT_DURATIONS, ...options.durations }, timeScale, options.clusterDurations);
   const saver = options.stateFile ? new StateSaver(options.stateFile, () => model.state) : undefined;
   if (options.stateFile) {
     const loaded = loadState(options.stateFile);

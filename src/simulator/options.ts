@@ -133,6 +133,12 @@ export interface SimulatorOptions {
   auth?: AuthOptions;
   timeScale?: number;
   durations?: Partial<Durations>;
+  /**
+   * Per cluster name (in any project): durations that replace `durations` for the jobs of that
+   * cluster (its snapshots, exports and restores), so one simulator can hold a mix of job lengths,
+   * e.g. exports of 1 to 60 minutes side by side (bench/export-mix.ts). Scaled by `timeScale` too.
+   */
+  clusterDurations?: Record<string, Partial<Durations>>;
   faults?: FaultConfig;
   stateFile?: string;
   seed?: SeedSpec;

@@ -15,14 +15,16 @@ describe('export poll delays', () => {
         now,
       ),
     ).toBe(60_000);
-    // 36 of 40 in 100 s → 3.5 left (half of the running one is done, on average) ≈ 9.7 s.
+    // 36 of 40 in 100 s, one read: the finish lies between now (36 done in a flash, just now) and
+    // 111.7 s (36 done at the slowest rate createdAt allows, less 5 s of clock slack). A read in the
+    // middle of that window halves it: 5.8 s.
     expect(
       exportPollDelayMs(
         polling,
         { exportedCollections: 36, totalCollections: 40, createdAt: '2026-01-01T00:00:00Z' },
         now,
       ),
-    ).toBeCloseTo(9_722, -1);
+    ).toBeCloseTo(5_808, -1);
     // Almost done → never sooner than the initial interval.
     expect(
       exportPollDelayMs(
@@ -52,9 +54,10 @@ describe('export poll delays', () => {
     const job = { state: 'InProgress', exportedCollections: 5, totalCollections: 10, createdAt };
     const now = created + 70_000;
     const memo = nextExportMemo(queuedRead, job, now);
-    // (10 - 5 - 0.5) × (11 s / 5) ≈ 9.9 s; from createdAt it was (4.5 × 14 s) = 63 s, past the job's end.
-    expect(exportPollDelayMs(polling, job, now, memo)).toBeCloseTo(9_900, -1);
-    expect(exportPollDelayMs(polling, job, now)).toBe(60_000);
+    // Started after 59 s: 5 collections in at most 11 s, so done by 81 s; the middle of [70, 81] s.
+    // From createdAt alone the start could be 0 s: done by 145 s, the middle of that window is 37.5 s away.
+    expect(exportPollDelayMs(polling, job, now, memo)).toBeCloseTo(5_475, -1);
+    expect(exportPollDelayMs(polling, job, now)).toBeCloseTo(37_475, -1);
   });
 
   it('measures the rate between its own reads, on the worker clock, once progress moved', () => {
@@ -63,8 +66,15 @@ describe('export poll delays', () => {
     const skewed = { createdAt: '2000-01-01T00:00:00Z', totalCollections: 40, state: 'InProgress' };
     let memo = nextExportMemo(undefined, { ...skewed, exportedCollections: 4 }, t0);
     memo = nextExportMemo(memo, { ...skewed, exportedCollections: 24 }, t0 + 20_000);
-    // 20 collections in 20 s → 1 s each; 15.5 left.
-    expect(exportPollDelayMs(polling, { ...skewed, exportedCollections: 24 }, t0 + 20_000, memo)).toBeCloseTo(15_500);
-    expect(memo.firstProgress).toEqual({ atMs: t0, exported: 4 });
+    // 20 collections in 19.95..21.05 s: the finish lies 34.2..36.8 s after t0. Wider than the 2 s
+    // initial interval: read in its middle, 15.5 s from now; with a 4 s initial interval, at its end.
+    const job = { ...skewed, exportedCollections: 24 };
+    expect(exportPollDelayMs(polling, job, t0 + 20_000, memo)).toBeCloseTo(15_542, -1);
+    const slower = { ...polling, initialIntervalSeconds: 4 };
+    expect(exportPollDelayMs(slower, job, t0 + 20_000, memo)).toBeCloseTo(16_884, -1);
+    expect(memo.spans).toEqual([
+      [4, t0, t0],
+      [24, t0 + 20_000, t0 + 20_000],
+    ]);
   });
 });

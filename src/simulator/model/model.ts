@@ -25,6 +25,7 @@ export class Model {
   constructor(
     private durations: Durations = DEFAULT_DURATIONS,
     private timeScale = 1,
+    private clusterDurations: Record<string, Partial<Durations>> = {},
   ) {}
 
   now(): number {
@@ -35,12 +36,19 @@ export class Model {
     this.changed();
   }
 
-  /** A configured duration, scaled; fixed on each job at creation so later changes don't move it. */
-  duration(name: Exclude<keyof Durations, 'exportTotalCollections'>): number {
-    return Math.max(0, Math.round(this.durations[name] * this.timeScale));
+  /**
+   * A configured duration (the cluster's own, if it has one), scaled; fixed on each job at creation
+   * so later changes don't move it.
+   */
+  duration(name: Exclude<keyof Durations, 'exportTotalCollections'>, clusterName?: string): number {
+    return Math.max(0, Math.round(this.configured(name, clusterName) * this.timeScale));
   }
-  totalCollections(): number {
-    return Math.max(1, Math.round(this.durations.exportTotalCollections));
+  totalCollections(clusterName?: string): number {
+    return Math.max(1, Math.round(this.configured('exportTotalCollections', clusterName)));
+  }
+  private configured(name: keyof Durations, clusterName: string | undefined): number {
+    const own = clusterName === undefined ? undefined : this.clusterDurations[clusterName]?.[name];
+    return own ?? this.durations[name];
   }
 
   changed(): void {

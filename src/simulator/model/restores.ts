@@ -169,12 +169,13 @@ export function createRestore(
     ...(from.members ? { components: from.members.map((mem) => mem.replicaSetName) } : {}),
     durationMs:
       api === 'serverless'
-        ? m.duration('serverlessRestore')
+        ? m.duration('serverlessRestore', clusterName)
         : m.duration(
             dt === 'automated' ? 'restoreAutomated' : dt === 'download' ? 'restoreDownload' : 'restorePointInTime',
+            clusterName,
           ),
     outcome: failReason ? 'failed' : 'success',
-    downloadTtlMs: m.duration('restoreDownloadTtl'),
+    downloadTtlMs: m.duration('restoreDownloadTtl', clusterName),
   };
   return stored(m, m.state.restores, job);
 }
@@ -304,11 +305,11 @@ export function createFlexRestore(
     targetProjectId,
     targetDeploymentItemName: targetName,
     createdAt: m.now(),
-    pendingMs: m.duration('flexPending'),
-    queuedMs: m.duration('flexQueued'),
-    runningMs: m.duration('flexRunning'),
+    pendingMs: m.duration('flexPending', name),
+    queuedMs: m.duration('flexQueued', name),
+    runningMs: m.duration('flexRunning', name),
     outcome: fail ? 'failed' : 'success',
-    downloadTtlMs: m.duration('flexDownloadTtl'),
+    downloadTtlMs: m.duration('flexDownloadTtl', name),
   };
   return stored(m, m.state.flexRestores, job);
 }
