@@ -1,0 +1,40 @@
+// When to read a snapshot or restore job again, knowing how long the same cluster's last such job
+// took. Atlas gives these jobs no progress, so only an expectation of their duration can bring a
+// read close to their end. Pure, so it is unit-tested directly (test/activities/expected-end.test.ts).
+//
+// The shape is symmetric around the expected end E (ms after the job was created):
+// - before E, each gap is the remaining time × (coefficient − 1) / coefficient (half of it at the
+//   default 2), never under the initial interval: about log2(E / initial) reads on the way, and a
+//   job that ends early is seen late by at most about half of how early it ended;
+// - from E on, the gap grows with the time past E (× (coefficient − 1), the policy's own doubling)
+//   from the initial interval up to the maximum: a job that ends late is seen late by about how late
+//   it ended, never by more than the maximum interval (today's backoff, restarted at E).
+// So detection is about as late as the expectation is wrong, and a fixed coefficient of 1 polls at
+// the initial interval throughout, as it does without an expectation. Before E the gaps may exceed
+// the maximum interval: the expectation stands in for progress data.
+import type { PollingSpec } from '../contract/index.js';
+
+/** What a waiting attempt leaves to the next (heartbeat details), when the job has an expectation. */
+export interface ExpectedEndMemo {
+  /** Worker clock when the first attempt began (right after the create answered). */
+  sinceMs: number;
+  /** How long the job is expected to take, from the create's answer to being seen finished. */
+  expectedMs: number;
+}
+
+export const isExpectedEndMemo = (x: unknown): x is ExpectedEndMemo =>
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as ExpectedEndMemo).sinceMs === 'number' &&
+  typeof (x as ExpectedEndMemo).expectedMs === 'number' &&
+  (x as ExpectedEndMemo).expectedMs > 0;
+
+/** The delay before the next read, `elapsedMs` after the job was created and expected to take `expectedMs`. */
+export function expectedEndPollDelayMs(polling: PollingSpec, elapsedMs: number, expectedMs: number): number {
+  const initial = polling.initialIntervalSeconds * 1000;
+  const maximum = polling.maximumIntervalSeconds * 1000;
+  const k = polling.backoffCoefficient;
+  const remaining = expectedMs - elapsedMs;
+  if (remaining > 0) return Math.max(initial, (remaining * (k - 1)) / k);
+  return Math.min(maximum, Math.max(initial, -remaining * (k - 1)));
+}

@@ -1,0 +1,95 @@
+// Snapshot and restore poll delays around the job's expected end (the cluster's last such job), and
+// learning that duration from a history's event times and activity names. Pure functions.
+import { describe, expect, it } from 'vitest';
+import { expectedEndPollDelayMs } from '../../src/activities/expected-end.js';
+import { stepDurationMs } from '../../src/activities/learned-durations.js';
+
+const polling = { initialIntervalSeconds: 4, maximumIntervalSeconds: 40, backoffCoefficient: 2 };
+
+/** The elapsed times (ms after creation) of every read until `endMs`, first delay from 0. */
+function readsUntil(endMs: number, expectedMs: number, p = polling): number[] {
+  const reads: number[] = [];
+  let t = expectedEndPollDelayMs(p, 0, expectedMs);
+  for (;;) {
+    reads.push(t);
+    if (t >= endMs) return reads;
+    t += expectedEndPollDelayMs(p, t, expectedMs);
+  }
+}
+
+describe('poll delays around the expected end', () => {
+  it('reads a 10-minute job that ends as expected about log2(E / initial) times, seeing it within the initial interval', () => {
+    const reads = readsUntil(600_000, 600_000);
+    expect(reads.slice(0, 3)).toEqual([300_000, 450_000, 525_000]); // half the remaining time each
+    expect(reads.length).toBeLessThanOrEqual(10); // the default backoff reads it ~18 times
+    const late = reads.at(-1)! - 600_000;
+    expect(late).toBeGreaterThanOrEqual(0);
+    expect(late).toBeLessThanOrEqual(4_000);
+  });
+
+  it('never reads sooner than the initial interval near the expected end', () => {
+    const e = 600_000;
+    for (let t = e - 10_000; t <= e + 10_000; t += 500) {
+      expect(expectedEndPollDelayMs(polling, t, e)).toBeGreaterThanOrEqual(4_000);
+    }
+  });
+
+  it('after the expected end, backs off from the initial interval by the coefficient up to the maximum', () => {
+    const e = 100_000;
+    expect(expectedEndPollDelayMs(polling, e, e)).toBe(4_000);
+    expect(expectedEndPollDelayMs(polling, e + 4_000, e)).toBe(4_000);
+    expect(expectedEndPollDelayMs(polling, e + 8_000, e)).toBe(8_000);
+    expect(expectedEndPollDelayMs(polling, e + 16_000, e)).toBe(16_000);
+    expect(expectedEndPollDelayMs(polling, e + 30_000, e)).toBe(30_000);
+    expect(expectedEndPollDelayMs(polling, e + 300_000, e)).toBe(40_000);
+  });
+
+  it('sees a job late by about how wrong the expectation was, either way', () => {
+    // Ends 60 s earlier than expected: seen late by at most half of that.
+    const early = readsUntil(540_000, 600_000);
+    expect(early.at(-1)! - 540_000).toBeLessThanOrEqual(30_000);
+    // Ends 60 s later than expected: the backoff restarted at E sees it within the gap it had reached.
+    const late = readsUntil(660_000, 600_000);
+    expect(late.at(-1)! - 660_000).toBeLessThanOrEqual(40_000);
+  });
+
+  it('a coefficient of 1 reads at the initial interval throughout, as without an expectation', () => {
+    const fixed = { ...polling, backoffCoefficient: 1 };
+    for (const t of [0, 100_000, 599_000, 600_000, 700_000])
+      expect(expectedEndPollDelayMs(fixed, t, 600_000)).toBe(4_000);
+  });
+});
+
+/** A history's events as fetchHistory returns them: only what stepDurationMs reads. */
+function event(id: number, atMs: number, what: { scheduled?: string; completes?: number }) {
+  return {
+    eventId: id,
+    eventTime: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
+    ...(what.scheduled ? { activityTaskScheduledEventAttributes: { activityType: { name: what.scheduled } } } : {}),
+    ...(what.completes ? { activityTaskCompletedEventAttributes: { scheduledEventId: what.completes } } : {}),
+  };
+}
+
+describe('learning a step duration from a history', () => {
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const history = [
+    event(5, t0, { scheduled: 'preflightPipeline' }),
+    event(7, t0 + 100, { completes: 5 }),
+    event(9, t0 + 200, { scheduled: 'takeSnapshot' }),
+    event(11, t0 + 1_250, { completes: 9 }),
+    event(13, t0 + 1_300, { scheduled: 'awaitSnapshot' }),
+    event(15, t0 + 601_750, { completes: 13 }),
+    event(17, t0 + 601_800, { scheduled: 'startRestore' }),
+    event(19, t0 + 602_000, { completes: 17 }),
+    event(21, t0 + 602_100, { scheduled: 'awaitRestore' }),
+  ];
+
+  it('takes the create completing to the wait completing, from event times and activity names only', () => {
+    expect(stepDurationMs(history, 'awaitSnapshot')).toBe(600_500);
+  });
+
+  it('has nothing to learn from a run whose wait did not complete', () => {
+    expect(stepDurationMs(history, 'awaitRestore')).toBeUndefined();
+    expect(stepDurationMs([], 'awaitSnapshot')).toBeUndefined();
+  });
+});
