@@ -210,6 +210,19 @@ export function shapeOf(
   return { created: input.created, polling: input.polling, ...(expect ? { expect } : {}) };
 }
 
+/**
+ * A delay chosen from an expectation stops short of the step's deadline (scheduleToClose): Temporal
+ * gives up on a retry due after it, so a long gap there would end the step before its last read.
+ */
+function beforeDeadline(delayMs: number): number {
+  const { scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
+  if (!scheduleToCloseTimeoutMs) return delayMs;
+  const left = scheduledTimestampMs + scheduleToCloseTimeoutMs - Date.now();
+  return Math.max(1, Math.min(delayMs, left - DEADLINE_MARGIN_MS));
+}
+/** Room for the last read itself before the deadline. */
+const DEADLINE_MARGIN_MS = 2_000;
+
 /** The expectation a just-created job's first attempt hands on; none when the lookup fails. */
 async function expectationOf(shape: PollShape): Promise<ExpectedEndMemo | undefined> {
   if (!shape.expect || !shape.polling) return undefined;
@@ -244,7 +257,7 @@ export async function pollOnce(
     const memo = await expectationOf(shape);
     if (memo) ctx.heartbeat(memo);
     const state = shape.created!.state ?? 'created';
-    const next = memo && expectedEndPollDelayMs(shape.polling!, 0, memo.expectedMs);
+    const next = memo && beforeDeadline(expectedEndPollDelayMs(shape.polling!, 0, memo.expectedMs));
     throw notFinished(`${label} was just created (${state}): first read to come`, next, { resource, id, state });
   }
   const v = await read();
@@ -257,7 +270,7 @@ export async function pollOnce(
   let nextPollMs = v.nextPollMs;
   if (nextPollMs === undefined && isExpectedEndMemo(memo) && shape.polling) {
     ctx.heartbeat(memo); // for the attempt after this one
-    nextPollMs = expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs);
+    nextPollMs = beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
   }
   const details: PollDetails = {
     resource,

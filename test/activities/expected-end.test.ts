@@ -1,5 +1,6 @@
 // Snapshot and restore poll delays around the job's expected end (the cluster's last such job), and
 // learning that duration from a history's event times and activity names. Pure functions.
+import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { expectedEndPollDelayMs } from '../../src/activities/expected-end.js';
 import { stepDurationMs } from '../../src/activities/learned-durations.js';
@@ -18,7 +19,7 @@ function readsUntil(endMs: number, expectedMs: number, p = polling): number[] {
 }
 
 describe('poll delays around the expected end', () => {
-  it('reads a 10-minute job that ends as expected about log2(E / initial) times, seeing it within the initial interval', () => {
+  it('reads a 10-minute job ending as expected ~log2(E / initial) times, seeing it within the initial interval', () => {
     const reads = readsUntil(600_000, 600_000);
     expect(reads.slice(0, 3)).toEqual([300_000, 450_000, 525_000]); // half the remaining time each
     expect(reads.length).toBeLessThanOrEqual(10); // the default backoff reads it ~18 times
@@ -60,14 +61,14 @@ describe('poll delays around the expected end', () => {
   });
 });
 
-/** A history's events as fetchHistory returns them: only what stepDurationMs reads. */
+/** A history event as fetchHistory returns it (Long ids, Timestamp times): only what stepDurationMs reads. */
 function event(id: number, atMs: number, what: { scheduled?: string; completes?: number }) {
-  return {
+  return proto.temporal.api.history.v1.HistoryEvent.fromObject({
     eventId: id,
     eventTime: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
     ...(what.scheduled ? { activityTaskScheduledEventAttributes: { activityType: { name: what.scheduled } } } : {}),
     ...(what.completes ? { activityTaskCompletedEventAttributes: { scheduledEventId: what.completes } } : {}),
-  };
+  });
 }
 
 describe('learning a step duration from a history', () => {

@@ -9,7 +9,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pollOnce, shapeOf } from '../../src/activities/core.js';
 import { createActivities } from '../../src/activities/index.js';
 import { AtlasClient } from '../../src/atlas/index.js';
-import { NOT_FINISHED, type Activities, type AwaitSnapshotInput } from '../../src/contract/index.js';
+import {
+  NOT_FINISHED,
+  type Activities,
+  type AwaitSnapshotInput,
+  type TakenSnapshot,
+} from '../../src/contract/index.js';
 import { DEMO_IDS, type RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator, uniqueId } from '../helpers/temporal.js';
 
@@ -33,11 +38,17 @@ afterAll(async () => {
 });
 
 const run = { workflowId: uniqueId('wf'), runId: uniqueId('run') };
-function envAt(attempt: number, heartbeatDetails?: unknown) {
-  const env = new MockActivityEnvironment(
-    { attempt, workflowExecution: run, workflowType: 'backupPipeline', heartbeatDetails },
-    { logger: quiet },
-  );
+/** Attempt `attempt` of a step scheduled now with `deadlineMs` (scheduleToClose) to go. */
+function envAt(attempt: number, heartbeatDetails?: unknown, deadlineMs = 3_600_000) {
+  const info = {
+    attempt,
+    workflowExecution: run,
+    workflowType: 'backupPipeline',
+    heartbeatDetails,
+    scheduledTimestampMs: Date.now(),
+    scheduleToCloseTimeoutMs: deadlineMs,
+  };
+  const env = new MockActivityEnvironment(info, { logger: quiet });
   const beats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => beats.push(d));
   return { env, beats };
@@ -51,7 +62,7 @@ const failureOf = (p: Promise<unknown>) =>
 async function takenSnapshot(): Promise<AwaitSnapshotInput> {
   const clusterName = uniqueId('c');
   await sim.admin.seedCluster({ groupId: GROUP, name: clusterName, kind: 'replicaSet' });
-  const taken = await envAt(1).env.run(acts.takeSnapshot, {
+  const taken: TakenSnapshot = await envAt(1).env.run(acts.takeSnapshot, {
     groupId: GROUP,
     clusterName,
     description: 'd',
@@ -62,7 +73,7 @@ async function takenSnapshot(): Promise<AwaitSnapshotInput> {
 }
 
 describe('a just-created job is not read on the wait\u2019s first attempt', () => {
-  it('first attempt: no GET, NotFinished with the create\u2019s state; later attempts read, and reads are counted', async () => {
+  it('first attempt: no GET, NotFinished with the create\u2019s state; later ones read, each counted', async () => {
     const input = { ...(await takenSnapshot()), created: { state: 'queued' } };
 
     const first = await failureOf(envAt(1).env.run(acts.awaitSnapshot, input));
@@ -116,6 +127,13 @@ describe('a wait with an expected duration', () => {
     expect(polled.nextRetryDelay).toBeLessThanOrEqual(50_000);
     expect(polled.details?.[0]).toMatchObject({ nextPollMs: polled.nextRetryDelay });
     expect(later.beats.at(-1)).toMatchObject({ expectedMs }); // carried to the attempt after
+  });
+
+  it('never waits past the step\u2019s deadline: the last read comes just before it', async () => {
+    const first = envAt(1, undefined, 60_000);
+    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's3', 'snapshot s3', shape, running)));
+    expect(skipped.nextRetryDelay).toBeGreaterThan(50_000);
+    expect(skipped.nextRetryDelay).toBeLessThanOrEqual(58_000);
   });
 
   it('falls back to the policy\u2019s backoff when the lookup fails', async () => {
