@@ -28,6 +28,26 @@ describe('poll delays around the expected end', () => {
     expect(late).toBeLessThanOrEqual(4_000);
   });
 
+  it('lands a read exactly on the expected end, after halving the way there', () => {
+    const reads = readsUntil(600_000, 600_000);
+    expect(reads.at(-1)).toBe(600_000);
+    for (let i = 1; i < reads.length; i++) expect(reads[i]! - reads[i - 1]!).toBeGreaterThanOrEqual(4_000);
+  });
+
+  it('run after run of an as-long job, a first expectation\u2019s lateness drops below two initial intervals', () => {
+    const job = 600_000;
+    let expected = job + 30_000; // learned from a run on the plain backoff, seen 30 s late
+    const lateness: number[] = [];
+    for (let run = 0; run < 6; run++) {
+      const seenAt = readsUntil(job, expected).at(-1)!;
+      lateness.push(seenAt - job);
+      expected = seenAt; // what the next run learns: when this one was seen finished
+    }
+    expect(lateness[1]).toBeLessThan(lateness[0]!);
+    expect(lateness.at(-1)).toBeLessThan(8_000);
+    expect(lateness.every((l) => l >= 0)).toBe(true);
+  });
+
   it('never reads sooner than the initial interval near the expected end', () => {
     const e = 600_000;
     for (let t = e - 10_000; t <= e + 10_000; t += 500) {
