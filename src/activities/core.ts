@@ -216,9 +216,9 @@ export function shapeOf(
  */
 function beforeDeadline(delayMs: number): number {
   const { scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
-  if (!scheduleToCloseTimeoutMs) return delayMs;
+  if (!scheduleToCloseTimeoutMs) return Math.round(delayMs);
   const left = scheduledTimestampMs + scheduleToCloseTimeoutMs - Date.now();
-  return Math.max(1, Math.min(delayMs, left - DEADLINE_MARGIN_MS));
+  return Math.max(1, Math.round(Math.min(delayMs, left - DEADLINE_MARGIN_MS)));
 }
 /** Room for the last read itself before the deadline. */
 const DEADLINE_MARGIN_MS = 2_000;
@@ -226,7 +226,8 @@ const DEADLINE_MARGIN_MS = 2_000;
 /** The expectation a just-created job's first attempt hands on; none when the lookup fails. */
 async function expectationOf(shape: PollShape): Promise<ExpectedEndMemo | undefined> {
   if (!shape.expect || !shape.polling) return undefined;
-  const sinceMs = Date.now();
+  // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
+  const sinceMs = Context.current().info.scheduledTimestampMs || Date.now();
   try {
     const expectedMs = await shape.expect();
     return expectedMs !== undefined && expectedMs > 0 ? { sinceMs, expectedMs } : undefined;

@@ -21,9 +21,9 @@ import type { PollingSpec } from '../contract/index.js';
 
 /** What a waiting attempt leaves to the next (heartbeat details), when the job has an expectation. */
 export interface ExpectedEndMemo {
-  /** Worker clock when the first attempt began (right after the create answered). */
+  /** When the wait was scheduled (right after the create answered). */
   sinceMs: number;
-  /** How long the job is expected to take, from the create's answer to being seen finished. */
+  /** How long the job is expected to take, from the wait's scheduling to being seen finished. */
   expectedMs: number;
 }
 

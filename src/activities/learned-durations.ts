@@ -2,17 +2,15 @@
 // completed backupPipeline runs of the cluster (visibility, by the AtlasProject/AtlasCluster search
 // attributes) and their histories' event times and activity names — no payload is decoded, so it
 // works with encrypted payloads, and it costs no Atlas request. A job's duration is taken from its
-// create completing to its wait completing: that is what the waiting step measures too (the wait
-// starts right after the create), and it overstates the job by the earlier run's detection delay.
+// wait being scheduled (right after the create answered) to the start of the wait's last attempt
+// (the read that saw it finished): the wait measures its own elapsed time from the same scheduling,
+// so a read landing on the expectation repeats that read's moment instead of adding the create's and
+// the read's own latency run after run. It overstates the job by the earlier run's detection delay.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
 
-/** The waits whose duration is learned, each with the create that starts its job. */
-export const LEARNED_STEPS = {
-  awaitSnapshot: 'takeSnapshot',
-  awaitRestore: 'startRestore',
-} as const;
-export type LearnedStep = keyof typeof LEARNED_STEPS;
+/** The waits whose duration is learned. */
+export type LearnedStep = 'awaitSnapshot' | 'awaitRestore';
 
 /** How many of the newest completed runs to look through for one that ran the step. */
 const RUNS_LOOKED_AT = 3;
@@ -29,22 +27,21 @@ const msOf = (t: HistoryEvent['eventTime']) =>
   t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : undefined;
 
 /**
- * The step's duration in one history: its create's completion to its wait's completion (the last
- * such pair, should a run have two), undefined when the run did not complete both.
+ * The step's duration in one history: its wait's scheduling to the start of its last attempt (the
+ * last such wait, should a run have two), undefined when the run's wait did not complete.
  */
 export function stepDurationMs(events: HistoryEvent[], step: LearnedStep): number | undefined {
-  const typeOf = new Map<string, string>();
-  let createdAt: number | undefined;
+  const scheduledAt = new Map<string, number | undefined>();
+  const startedAt = new Map<string, number | undefined>();
   let duration: number | undefined;
   for (const e of events) {
-    const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name) typeOf.set(String(e.eventId), scheduled.activityType.name);
-    const completed = e.activityTaskCompletedEventAttributes;
-    if (!completed) continue;
-    const type = typeOf.get(String(completed.scheduledEventId));
-    const at = msOf(e.eventTime);
-    if (type === LEARNED_STEPS[step]) createdAt = at;
-    else if (type === step && createdAt !== undefined && at !== undefined && at > createdAt) duration = at - createdAt;
+    if (e.activityTaskScheduledEventAttributes?.activityType?.name === step)
+      scheduledAt.set(String(e.eventId), msOf(e.eventTime));
+    const started = e.activityTaskStartedEventAttributes;
+    if (started) startedAt.set(String(started.scheduledEventId), msOf(e.eventTime));
+    const id = String(e.activityTaskCompletedEventAttributes?.scheduledEventId);
+    const [from, to] = [scheduledAt.get(id), startedAt.get(id)];
+    if (from !== undefined && to !== undefined && to > from) duration = to - from;
   }
   return duration;
 }

@@ -82,11 +82,12 @@ describe('poll delays around the expected end', () => {
 });
 
 /** A history event as fetchHistory returns it (Long ids, Timestamp times): only what stepDurationMs reads. */
-function event(id: number, atMs: number, what: { scheduled?: string; completes?: number }) {
+function event(id: number, atMs: number, what: { scheduled?: string; starts?: number; completes?: number }) {
   return proto.temporal.api.history.v1.HistoryEvent.fromObject({
     eventId: id,
     eventTime: { seconds: Math.floor(atMs / 1000), nanos: (atMs % 1000) * 1e6 },
     ...(what.scheduled ? { activityTaskScheduledEventAttributes: { activityType: { name: what.scheduled } } } : {}),
+    ...(what.starts ? { activityTaskStartedEventAttributes: { scheduledEventId: what.starts, attempt: 9 } } : {}),
     ...(what.completes ? { activityTaskCompletedEventAttributes: { scheduledEventId: what.completes } } : {}),
   });
 }
@@ -94,23 +95,26 @@ function event(id: number, atMs: number, what: { scheduled?: string; completes?:
 describe('learning a step duration from a history', () => {
   const t0 = Date.parse('2026-01-01T00:00:00Z');
   const history = [
-    event(5, t0, { scheduled: 'preflightPipeline' }),
-    event(7, t0 + 100, { completes: 5 }),
-    event(9, t0 + 200, { scheduled: 'takeSnapshot' }),
-    event(11, t0 + 1_250, { completes: 9 }),
-    event(13, t0 + 1_300, { scheduled: 'awaitSnapshot' }),
-    event(15, t0 + 601_750, { completes: 13 }),
+    event(5, t0, { scheduled: 'takeSnapshot' }),
+    event(6, t0 + 10, { starts: 5 }),
+    event(7, t0 + 1_250, { completes: 5 }),
+    event(11, t0 + 1_300, { scheduled: 'awaitSnapshot' }),
+    // The last attempt's start (the read that saw it finished), recorded with its completion.
+    event(12, t0 + 601_700, { starts: 11 }),
+    event(13, t0 + 601_750, { completes: 11 }),
     event(17, t0 + 601_800, { scheduled: 'startRestore' }),
+    event(18, t0 + 601_850, { starts: 17 }),
     event(19, t0 + 602_000, { completes: 17 }),
     event(21, t0 + 602_100, { scheduled: 'awaitRestore' }),
   ];
 
-  it('takes the create completing to the wait completing, from event times and activity names only', () => {
-    expect(stepDurationMs(history, 'awaitSnapshot')).toBe(600_500);
+  it('takes the wait\u2019s scheduling to its last attempt\u2019s start: event times and activity names only', () => {
+    expect(stepDurationMs(history, 'awaitSnapshot')).toBe(600_400);
   });
 
   it('has nothing to learn from a run whose wait did not complete', () => {
     expect(stepDurationMs(history, 'awaitRestore')).toBeUndefined();
+    expect(stepDurationMs([...history, event(22, t0 + 700_000, { starts: 21 })], 'awaitRestore')).toBeUndefined();
     expect(stepDurationMs([], 'awaitSnapshot')).toBeUndefined();
   });
 });
