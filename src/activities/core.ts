@@ -3,8 +3,15 @@
 // policy is the poll loop).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type { AwaitedResource, CreatedResource, PollDetails, TerminalFailureType } from '../contract/index.js';
+import type {
+  AwaitedResource,
+  CreatedResource,
+  PollDetails,
+  PollingSpec,
+  TerminalFailureType,
+} from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
+import { expectedEndPollDelayMs, isExpectedEndMemo, type ExpectedEndMemo } from './expected-end.js';
 import { notFinished, terminalFailure } from './failures.js';
 
 /** The failure type of an attempt that waits out an ambiguous create before looking again. */
@@ -185,24 +192,93 @@ export interface PollVerdict {
   nextPollMs?: number;
 }
 
-/** One poll: returns when the job is done, fails the step when it ended badly, else "not finished". */
+/** How a wait reads beyond the policy's backoff (snapshot and restore waits; exports estimate instead). */
+export interface PollShape {
+  /** The workflow's own create just answered with this state: the first attempt does not read again. */
+  created?: { state?: string };
+  polling?: PollingSpec;
+  /** The job's expected duration (the cluster's last one), looked up once by that first attempt. */
+  expect?: () => Promise<number | undefined>;
+}
+
+/** A wait's shape from its input: skip the first read only after the workflow's own create. */
+export function shapeOf(
+  input: { created?: { state?: string }; polling?: PollingSpec },
+  expect?: () => Promise<number | undefined>,
+): PollShape {
+  if (!input.created) return {};
+  return { created: input.created, polling: input.polling, ...(expect ? { expect } : {}) };
+}
+
+/**
+ * A delay chosen from an expectation stops short of the step's deadline (scheduleToClose): Temporal
+ * gives up on a retry due after it, so a long gap there would end the step before its last read.
+ */
+function beforeDeadline(delayMs: number): number {
+  const { scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
+  if (!scheduleToCloseTimeoutMs) return Math.round(delayMs);
+  const left = scheduledTimestampMs + scheduleToCloseTimeoutMs - Date.now();
+  return Math.max(1, Math.round(Math.min(delayMs, left - DEADLINE_MARGIN_MS)));
+}
+/** Room for the last read itself before the deadline. */
+const DEADLINE_MARGIN_MS = 2_000;
+
+/** The expectation a just-created job's first attempt hands on; none when the lookup fails. */
+async function expectationOf(shape: PollShape): Promise<ExpectedEndMemo | undefined> {
+  if (!shape.expect || !shape.polling) return undefined;
+  // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
+  const sinceMs = Context.current().info.scheduledTimestampMs || Date.now();
+  try {
+    const expectedMs = await shape.expect();
+    return expectedMs !== undefined && expectedMs > 0 ? { sinceMs, expectedMs } : undefined;
+  } catch (err) {
+    // Only a better poll moment is lost: the policy's backoff still finds the job's end.
+    Context.current().log.warn('No expected duration for this wait', { error: (err as Error).message });
+    return undefined;
+  }
+}
+
+/**
+ * One poll: returns when the job is done, fails the step when it ended badly, else "not finished".
+ * A job the workflow just created is not read on the first attempt (the create's answer said it had
+ * just started): that attempt looks up the job's expected duration instead, and every later attempt
+ * chooses its next read from it (expected-end.ts), carried in heartbeat details.
+ */
 export async function pollOnce(
   resource: PollDetails['resource'],
   id: string,
   label: string,
+  shape: PollShape,
   read: () => Promise<PollVerdict>,
 ): Promise<AwaitedResource> {
-  const attempts = Context.current().info.attempt;
+  const ctx = Context.current();
+  const attempts = ctx.info.attempt;
+  const skipped = shape.created !== undefined;
+  if (skipped && attempts === 1) {
+    const memo = await expectationOf(shape);
+    if (memo) ctx.heartbeat(memo);
+    const state = shape.created!.state ?? 'created';
+    const next = memo && beforeDeadline(expectedEndPollDelayMs(shape.polling!, 0, memo.expectedMs));
+    throw notFinished(`${label} was just created (${state}): first read to come`, next, { resource, id, state });
+  }
   const v = await read();
-  if (v.done) return { state: v.state, attempts, finishedAt: v.done.finishedAt, facts: v.done.facts };
+  // Each attempt reads once, but a just-created job's first attempt made no read.
+  const reads = attempts - (skipped ? 1 : 0);
+  if (v.done) return { state: v.state, attempts, reads, finishedAt: v.done.finishedAt, facts: v.done.facts };
   if (v.terminal)
     throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
+  const memo = ctx.info.heartbeatDetails;
+  let nextPollMs = v.nextPollMs;
+  if (nextPollMs === undefined && isExpectedEndMemo(memo) && shape.polling) {
+    ctx.heartbeat(memo); // for the attempt after this one
+    nextPollMs = beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
+  }
   const details: PollDetails = {
     resource,
     id,
     state: v.state,
     ...v.progress,
-    ...(v.nextPollMs !== undefined ? { nextPollMs: v.nextPollMs } : {}),
+    ...(nextPollMs !== undefined ? { nextPollMs } : {}),
   };
-  throw notFinished(`${label} is ${v.state}`, v.nextPollMs, { ...details });
+  throw notFinished(`${label} is ${v.state}`, nextPollMs, { ...details });
 }

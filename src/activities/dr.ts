@@ -118,6 +118,7 @@ export function drActivities(client: AtlasClient) {
         'cluster',
         clusterName,
         `target cluster '${clusterName}' in project ${groupId} after restore job ${restoreJobId}`,
+        {},
         async () => {
           try {
             const state = (await calls.call('getCluster', { path: { groupId, clusterName } })).stateName ?? 'UNKNOWN';

@@ -5,7 +5,7 @@ import type { AtlasClient, ExportJob } from '../atlas/index.js';
 import { CUSTOM_DATA_TAG_KEYS, customDataTags } from '../contract/index.js';
 import type { AwaitedResource, AwaitExportInput, CreatedResource, StartExportInput } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
-import { createOrAdopt, objectIdTimeMs, pollOnce } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf } from './core.js';
 import { exportPollDelayMs, nextExportMemo } from './polling.js';
 
 export function exportActivities(client: AtlasClient) {
@@ -43,7 +43,7 @@ export function exportActivities(client: AtlasClient) {
     async awaitExport(input: AwaitExportInput): Promise<AwaitedResource> {
       const { groupId, clusterName, exportJobId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
-      return pollOnce('exportJob', exportJobId, `export job ${exportJobId}`, async () => {
+      return pollOnce('exportJob', exportJobId, `export job ${exportJobId}`, shapeOf(input), async () => {
         const job = await calls.call('getBackupExport', { path: { groupId, clusterName, exportId: exportJobId } });
         const state = job.state ?? 'unknown';
         const progress = {

@@ -1,6 +1,7 @@
 // Restore activities for every source kind (through the SOURCES table): create a restore job
 // (adopted on retry by exact request match), wait for it, find it after a cancelled create, and
 // cancel it where Atlas allows.
+import { Context } from '@temporalio/activity';
 import type { AtlasClient } from '../atlas/index.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
@@ -18,7 +19,8 @@ import type {
   StartRestoreInput,
 } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
-import { createOrAdopt, objectIdTimeMs, pollOnce, type CreateSteps } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf, type CreateSteps } from './core.js';
+import { learnedDurationMs } from './learned-durations.js';
 import { terminalFailure } from './failures.js';
 import { SOURCES, type JobView } from './sources.js';
 
@@ -82,6 +84,16 @@ function restoreSteps(
   };
 }
 
+/**
+ * A pipeline's restore job is expected to take as long as the cluster's last pipeline restore; DR
+ * restores have no such history to learn from (their waits keep the policy's backoff).
+ */
+function learnedFor(source: SourceRef): (() => Promise<number | undefined>) | undefined {
+  const ctx = Context.current();
+  if (ctx.info.workflowType !== 'backupPipeline') return undefined;
+  return () => learnedDurationMs(ctx.client, source.groupId, source.clusterName, 'awaitRestore');
+}
+
 export function restoreActivities(client: AtlasClient) {
   async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
     const { source, restore, stepStartedAt } = startInputOf(raw);
@@ -100,7 +112,8 @@ export function restoreActivities(client: AtlasClient) {
     const { restoreJobId } = input;
     const api = SOURCES[source.kind];
     const calls = new AttemptCalls(client, source);
-    return pollOnce('restoreJob', restoreJobId, `${api.jobLabel} ${restoreJobId}`, async () => {
+    const shape = shapeOf(input, learnedFor(source));
+    return pollOnce('restoreJob', restoreJobId, `${api.jobLabel} ${restoreJobId}`, shape, async () => {
       const job = await api.getRestore(calls, source, restoreJobId);
       if (job.done) return { state: job.state, done: { finishedAt: job.finishedAt, facts: job.facts } };
       if (!job.terminal) return { state: job.state };

@@ -11,7 +11,8 @@ import type {
   TakenSnapshot,
 } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
-import { createOrAdopt, objectIdTimeMs, pollOnce } from './core.js';
+import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf } from './core.js';
+import { learnedDurationMs } from './learned-durations.js';
 
 /** The snapshots whose description carries the run's tag. */
 async function ourSnapshots(calls: AttemptCalls, sharded: boolean, path: ClusterRef, tag: string) {
@@ -70,7 +71,8 @@ export function snapshotActivities(client: AtlasClient) {
       const { groupId, clusterName, snapshotId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const path = { groupId, clusterName, snapshotId };
-      return pollOnce('snapshot', snapshotId, `snapshot ${snapshotId}`, async () => {
+      const learned = () => learnedDurationMs(Context.current().client, groupId, clusterName, 'awaitSnapshot');
+      return pollOnce('snapshot', snapshotId, `snapshot ${snapshotId}`, shapeOf(input, learned), async () => {
         const snap = input.sharded
           ? await calls.call('getBackupShardedCluster', { path })
           : await calls.call('getClusterBackupSnapshot', { path });

@@ -79,6 +79,12 @@ export interface TakenSnapshot extends CreatedResource {
 
 export interface AwaitInput extends ClusterRef {
   polling: PollingSpec;
+  /**
+   * Set by the workflow right after its own create answered (not when it adopted an earlier job):
+   * the create's state. The wait's first attempt then does not read the job again; the first read
+   * comes a poll interval later (or near the job's expected end, see README "Waiting").
+   */
+  created?: { state?: string };
 }
 
 export interface AwaitSnapshotInput extends AwaitInput {
@@ -88,8 +94,10 @@ export interface AwaitSnapshotInput extends AwaitInput {
 
 export interface AwaitedResource {
   state: string;
-  /** Attempts the poll took (each attempt is one GET). */
+  /** Attempts the poll took (each attempt is one GET, but see `reads`). */
   attempts: number;
+  /** Atlas reads the wait made: its attempts, less a just-created job's first attempt (no read). */
+  reads?: number;
   finishedAt?: string;
   /** Extra facts worth reporting (e.g. deliveryUrl of a download restore, snapshot createdAt). */
   facts: Record<string, unknown>;
@@ -135,6 +143,8 @@ export interface AwaitRestoreInput {
   source: SourceRef;
   restoreJobId: string;
   polling: PollingSpec;
+  /** As in AwaitInput: the create's state, right after the workflow's own create. */
+  created?: { state?: string };
 }
 
 export interface CancelRestoreInput {

@@ -35,6 +35,8 @@ const positiveSeconds = (what: string, max: number) =>
  * Polling of long-running Atlas jobs: starts short, backs off to a cap (retry-as-poll). Defaults
  * (4 s, doubling, 40 s cap; bench/pipeline.ts): a 10 s job is read twice, a 10 min one about 18
  * times (a 4 s poller: 150), and a snapshot or restore is noticed 20 s late on average, not 30 s.
+ * Once the cluster has a completed pipeline, its snapshot and restore waits read around the
+ * learned duration instead (activities/expected-end.ts): a 10 min job 5-6 times, seen seconds late.
  */
 export const pollingSchema = z
   .strictObject({

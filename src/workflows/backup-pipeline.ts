@@ -13,6 +13,7 @@ import {
   type Activities,
   type BackupPipelineInput,
   type BackupPipelineRequest,
+  type CreatedResource,
   type PipelinePhase,
   type PipelineResult,
   type RestoreSpec,
@@ -80,6 +81,8 @@ class Pipeline {
   private readonly result: PipelineResult;
   private readonly ref: { groupId: string; clusterName: string };
   private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }>;
+  /** This release's runs (UNATTENDED_RELEASE_PATCH): lean upserts, and waits that skip a needless first read. */
+  private readonly lean: boolean;
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
@@ -94,9 +97,10 @@ class Pipeline {
       attempts: 0,
       notes: [],
     };
+    this.lean = patched(LEAN_PHASE_UPSERTS);
     this.rec = new RunRecorder(
       status,
-      patched(LEAN_PHASE_UPSERTS)
+      this.lean
         ? leanPhaseAttributes(groupId, clusterName)
         : (phase) => [
             { key: AtlasProject, value: groupId },
@@ -147,7 +151,14 @@ class Pipeline {
     const snap = await rec.step(
       'wait-for-snapshot',
       'waiting-for-snapshot',
-      () => polls.awaitSnapshot({ ...ref, snapshotId: taken.id, sharded: taken.sharded, polling: input.polling }),
+      () =>
+        polls.awaitSnapshot({
+          ...ref,
+          snapshotId: taken.id,
+          sharded: taken.sharded,
+          polling: input.polling,
+          ...this.justCreated(taken),
+        }),
       (r) => r.state,
     );
     rec.count(snap);
@@ -177,7 +188,13 @@ class Pipeline {
     const done = await rec.step(
       'wait-for-export',
       'waiting-for-export',
-      () => polls.awaitExport({ ...ref, exportJobId: started.id, polling: this.input.polling }),
+      () =>
+        polls.awaitExport({
+          ...ref,
+          exportJobId: started.id,
+          polling: this.input.polling,
+          ...this.justCreated(started),
+        }),
       (r) => r.state,
     );
     rec.count(done);
@@ -230,7 +247,7 @@ class Pipeline {
       const done = await rec.step(
         'wait-for-restore',
         'waiting-for-restore',
-        () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling }),
+        () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling, ...this.justCreated(started) }),
         (r) => r.state,
       );
       rec.count(done);
@@ -249,6 +266,15 @@ class Pipeline {
       }
       throw err;
     }
+  }
+
+  /**
+   * A job this run's create just started needs no read at once (the create's answer said it had just
+   * started); an adopted one may be finished already, and runs from before this release read at once.
+   */
+  private justCreated(c: CreatedResource): { created?: { state?: string } } {
+    if (c.adopted || !this.lean) return {};
+    return { created: c.state !== undefined ? { state: c.state } : {} };
   }
 
   finish(outcome: PipelineResult['outcome']): PipelineResult {

@@ -33,6 +33,7 @@ import {
   type RestoreRequest,
   type SourceRef,
   type StepRecord,
+  UNATTENDED_RELEASE_PATCH,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
@@ -114,6 +115,8 @@ class DrRun {
   private readonly src: SourceRef;
   private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts };
   private stepStartedAt = '';
+  /** Set when this run's own create just started the job: the wait's first attempt skips its read. */
+  private justCreated: { created?: { state?: string } } = {};
 
   constructor(private readonly input: DisasterRecoveryInput) {
     const { source, target, deliveryType, retry, polling, timeouts } = input;
@@ -299,6 +302,9 @@ class DrRun {
     });
     this.rec.status.ids.restoreJobId = this.report.restoreJobId = started.id;
     this.report.restoreJob = { state: started.state ?? 'inProgress', adopted: started.adopted };
+    // An adopted job may be finished already; runs from before this release read at once.
+    if (!started.adopted && patched(UNATTENDED_RELEASE_PATCH))
+      this.justCreated = { created: started.state !== undefined ? { state: started.state } : {} };
     if (started.notes) this.rec.status.notes.push(...started.notes); // what reconciling did with duplicates
     return started.id;
   }
@@ -311,7 +317,7 @@ class DrRun {
         'wait-for-restore',
         'waiting-for-restore',
         'restoring',
-        () => this.acts.polls[name]({ source: this.src, restoreJobId, polling }),
+        () => this.acts.polls[name]({ source: this.src, restoreJobId, polling, ...this.justCreated }),
         (r) => r.state,
       );
       this.report.restoreJob = {

@@ -43,8 +43,9 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
   }
 
   /** Counts a step's Atlas requests: the successful attempt's, plus one per failed attempt. */
-  count(r: { requests?: number; attempts: number; notes?: string[] }): void {
-    this.atlasRequests += r.requests !== undefined ? r.requests + (r.attempts - 1) : r.attempts;
+  count(r: { requests?: number; reads?: number; attempts: number; notes?: string[] }): void {
+    // A wait says how many reads it made (its first attempt may make none); a create, its last attempt's requests.
+    this.atlasRequests += r.reads ?? (r.requests !== undefined ? r.requests + (r.attempts - 1) : r.attempts);
     // A create step's reconciliation says what it did with duplicates (no new commands: replay-safe).
     if (r.notes) this.status.notes.push(...r.notes);
   }

@@ -1,0 +1,152 @@
+// A wait's first attempt after the workflow's own create makes no read, and waits with an expected
+// duration choose their next read from it. The real activities and a real Atlas client against the
+// simulator over HTTP, run in MockActivityEnvironment to set the attempt and heartbeat details;
+// pollOnce's expectation handling is driven with a plain read function.
+import { ApplicationFailure } from '@temporalio/common';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { DefaultLogger } from '@temporalio/worker';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { pollOnce, shapeOf } from '../../src/activities/core.js';
+import { createActivities } from '../../src/activities/index.js';
+import { AtlasClient } from '../../src/atlas/index.js';
+import {
+  NOT_FINISHED,
+  type Activities,
+  type AwaitSnapshotInput,
+  type TakenSnapshot,
+} from '../../src/contract/index.js';
+import { DEMO_IDS, type RunningSimulator } from '../../src/simulator/index.js';
+import { startTestSimulator, uniqueId } from '../helpers/temporal.js';
+
+const GROUP = DEMO_IDS.projectId;
+const POLLING = { initialIntervalSeconds: 4, maximumIntervalSeconds: 40, backoffCoefficient: 2 };
+const quiet = new DefaultLogger('ERROR');
+
+let sim: RunningSimulator;
+let atlas: AtlasClient;
+let acts: Activities;
+beforeAll(async () => {
+  const started = await startTestSimulator({ durations: { snapshotQueued: 1_000, snapshotInProgress: 10_000 } });
+  sim = started.sim;
+  atlas = new AtlasClient({ baseUrl: sim.url, auth: started.auth });
+  acts = createActivities(atlas);
+});
+beforeEach(() => sim.admin.resetObservations());
+afterAll(async () => {
+  await atlas?.close();
+  await sim?.stop();
+});
+
+const run = { workflowId: uniqueId('wf'), runId: uniqueId('run') };
+/** Attempt `attempt` of a step scheduled now with `deadlineMs` (scheduleToClose) to go. */
+function envAt(attempt: number, heartbeatDetails?: unknown, deadlineMs = 3_600_000) {
+  const info = {
+    attempt,
+    workflowExecution: run,
+    workflowType: 'backupPipeline',
+    heartbeatDetails,
+    scheduledTimestampMs: Date.now(),
+    scheduleToCloseTimeoutMs: deadlineMs,
+  };
+  const env = new MockActivityEnvironment(info, { logger: quiet });
+  const beats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => beats.push(d));
+  return { env, beats };
+}
+const failureOf = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.fail('expected the attempt to fail'),
+    (e: unknown) => e as ApplicationFailure,
+  );
+
+async function takenSnapshot(): Promise<AwaitSnapshotInput> {
+  const clusterName = uniqueId('c');
+  await sim.admin.seedCluster({ groupId: GROUP, name: clusterName, kind: 'replicaSet' });
+  const taken: TakenSnapshot = await envAt(1).env.run(acts.takeSnapshot, {
+    groupId: GROUP,
+    clusterName,
+    description: 'd',
+    retentionInDays: 1,
+  });
+  await sim.admin.resetObservations();
+  return { groupId: GROUP, clusterName, snapshotId: taken.id, sharded: false, polling: POLLING };
+}
+
+describe('a just-created job is not read on the wait\u2019s first attempt', () => {
+  it('first attempt: no GET, NotFinished with the create\u2019s state; later ones read, each counted', async () => {
+    const input = { ...(await takenSnapshot()), created: { state: 'queued' } };
+
+    const first = await failureOf(envAt(1).env.run(acts.awaitSnapshot, input));
+    expect(first).toMatchObject({ type: NOT_FINISHED, nonRetryable: false });
+    // No Temporal client here: no expectation, so the policy's initial interval sets the first read.
+    expect(first.nextRetryDelay).toBeUndefined();
+    expect(first.details?.[0]).toMatchObject({ resource: 'snapshot', id: input.snapshotId, state: 'queued' });
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBeUndefined();
+
+    await failureOf(envAt(2).env.run(acts.awaitSnapshot, input));
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(1);
+
+    await sim.admin.advanceClock(60_000);
+    const done = await envAt(3).env.run(acts.awaitSnapshot, input);
+    expect(done).toMatchObject({ state: 'completed', attempts: 3, reads: 2 });
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(2);
+  });
+
+  it('without `created` (an adopted job, runs from before this release) the first attempt reads at once', async () => {
+    const input = await takenSnapshot();
+    await failureOf(envAt(1).env.run(acts.awaitSnapshot, input));
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(1);
+    await sim.admin.advanceClock(60_000);
+    expect(await envAt(2).env.run(acts.awaitSnapshot, input)).toMatchObject({ attempts: 2, reads: 2 });
+  });
+});
+
+describe('a wait with an expected duration', () => {
+  const expectedMs = 600_000;
+  const shape = shapeOf({ created: { state: 'queued' }, polling: POLLING }, () => Promise.resolve(expectedMs));
+  let reads = 0;
+  const running = () => {
+    reads++;
+    return Promise.resolve({ state: 'inProgress' });
+  };
+
+  it('is looked up by the first attempt, handed on in heartbeat details and shapes every later read', async () => {
+    reads = 0;
+    const first = envAt(1);
+    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
+    expect(reads).toBe(0);
+    expect(skipped.nextRetryDelay).toBe(POLLING.initialIntervalSeconds * 1000); // the policy's first gap
+    const memo = first.beats.at(-1) as { sinceMs: number; expectedMs: number };
+    expect(memo).toMatchObject({ expectedMs });
+
+    // An attempt 500 s into the job: 100 s left, more than a gap away → the policy's gap (its maximum).
+    const later = envAt(3, { ...memo, sinceMs: Date.now() - 500_000 });
+    const polled = await failureOf(later.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
+    expect(reads).toBe(1);
+    expect(polled.nextRetryDelay).toBe(POLLING.maximumIntervalSeconds * 1000);
+    expect(polled.details?.[0]).toMatchObject({ nextPollMs: polled.nextRetryDelay });
+    expect(later.beats.at(-1)).toMatchObject({ expectedMs }); // carried to the attempt after
+
+    // 590 s in: 10 s left → half of it, on the way to a read on the expected end.
+    const near = envAt(4, { ...memo, sinceMs: Date.now() - 590_000 });
+    const close = await failureOf(near.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
+    expect(close.nextRetryDelay).toBeGreaterThanOrEqual(4_900);
+    expect(close.nextRetryDelay).toBeLessThanOrEqual(5_000);
+  });
+
+  it('never waits past the step\u2019s deadline: the last read comes just before it', async () => {
+    // 100 s into the wait the policy's gap is 40 s, but the step's deadline is 20 s away.
+    const late = envAt(3, { sinceMs: Date.now() - 100_000, expectedMs }, 20_000);
+    const polled = await failureOf(late.env.run(() => pollOnce('snapshot', 's3', 'snapshot s3', shape, running)));
+    expect(polled.nextRetryDelay).toBeGreaterThan(15_000);
+    expect(polled.nextRetryDelay).toBeLessThanOrEqual(18_000);
+  });
+
+  it('falls back to the policy\u2019s backoff when the lookup fails', async () => {
+    const failing = shapeOf({ created: {}, polling: POLLING }, () => Promise.reject(new Error('no visibility')));
+    const first = envAt(1);
+    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's2', 'snapshot s2', failing, running)));
+    expect(skipped.nextRetryDelay).toBeUndefined();
+    expect(first.beats).toEqual([]);
+  });
+});
