@@ -39,7 +39,7 @@ describe('snapshot waits learn from the cluster\u2019s last completed pipeline',
       args: [{ groupId, clusterName, polling: POLLING } satisfies BackupPipelineRequest],
     }) as Promise<PipelineResult>;
 
-  it('a cluster\u2019s second run notices its snapshot seconds sooner than its first, reading about as often', async () => {
+  it('a cluster\u2019s second run notices its snapshot seconds sooner, reading about as often', async () => {
     // A cluster of its own: no other test's run of it can be learned from.
     const clusterName = uniqueId('learning');
     await ctx.sim.admin.seedCluster({ groupId, name: clusterName, kind: 'replicaSet' });
