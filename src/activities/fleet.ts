@@ -2,7 +2,7 @@
 // and find the clusters that already have a backup in flight (Temporal visibility, through the
 // activity's own Temporal client, the same check `atlas-backup backup` makes before a start).
 import { Context } from '@temporalio/activity';
-import type { WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { closedRunOutcome } from '../client/outcome.js';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import {
@@ -91,19 +91,40 @@ export function fleetActivities(client: AtlasClient) {
       const ctx = Context.current();
       const until = Date.now() + input.maxWaitSeconds * 1000;
       for (;;) {
-        const endings: FleetRunEnding[] = [];
-        for (const run of input.runs) {
-          const handle = ctx.client.workflow.getHandle(run.workflowId, run.runId);
-          const d = await handle.describe();
-          if (d.status.name === 'RUNNING') continue;
-          endings.push({ workflowId: run.workflowId, report: await endingOf(handle, d, run) });
-        }
+        const ended = await endedRuns(ctx.client, input);
+        const endings = await Promise.all(
+          ended.map(async (run) => {
+            const handle = ctx.client.workflow.getHandle(run.workflowId, run.runId);
+            const d = await handle.describe();
+            return d.status.name === 'RUNNING'
+              ? undefined
+              : { workflowId: run.workflowId, report: await endingOf(handle, d, run) };
+          }),
+        ).then((all) => all.filter((e): e is FleetRunEnding => e !== undefined));
         if (endings.length > 0 || Date.now() >= until) return endings;
         ctx.heartbeat();
         await ctx.sleep(input.pollSeconds * 1000);
       }
     },
   };
+}
+
+/**
+ * The carried runs that have ended: one visibility query over the fleet's closed children (started
+ * no earlier than the oldest carried one), instead of describing every run on every poll; each hit is
+ * confirmed by its description. Without a fleet id (inputs from before it), every run is a candidate.
+ */
+async function endedRuns(client: Client, input: AwaitFleetRunsInput): Promise<CarriedRun[]> {
+  if (!input.fleetId) return input.runs;
+  const wanted = new Map(input.runs.map((r) => [`${r.workflowId}/${r.runId}`, r]));
+  const since = new Date(Math.min(...input.runs.map((r) => r.startedAtMs)) - 60_000).toISOString();
+  const query = `FleetId = ${quote(input.fleetId)} AND ExecutionStatus != 'Running' AND StartTime >= '${since}'`;
+  const ended: CarriedRun[] = [];
+  for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
+    const run = wanted.get(`${wf.workflowId}/${wf.runId}`);
+    if (run) ended.push(run);
+  }
+  return ended;
 }
 
 /** A closed child's report, as the fleet would have made it had the child stayed its own child. */

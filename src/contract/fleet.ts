@@ -95,6 +95,8 @@ export interface CarriedRun extends FleetTarget {
 }
 
 export interface AwaitFleetRunsInput {
+  /** The fleet (its children carry it as FleetId): one visibility query finds which runs ended. */
+  fleetId?: string;
   runs: CarriedRun[];
   /** Read the runs again this often while none has ended (seconds). */
   pollSeconds: number;

@@ -206,7 +206,12 @@ class Fleet {
       const runs = [...this.carried.values()].map((c) => c.run);
       let endings;
       try {
-        endings = await carriedRuns.awaitFleetRuns({ runs, pollSeconds, maxWaitSeconds: CARRIED_WAIT_S });
+        endings = await carriedRuns.awaitFleetRuns({
+          fleetId: this.fleetId,
+          runs,
+          pollSeconds,
+          maxWaitSeconds: CARRIED_WAIT_S,
+        });
       } catch (err) {
         if (!isCancellation(err)) throw err;
         // The fleet is cancelled; whatever the run is awaiting (perhaps a drain, which no cancel interrupts)
