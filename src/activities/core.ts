@@ -11,7 +11,7 @@ import type {
   TerminalFailureType,
 } from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
-import { expectedEndPollDelayMs, isExpectedEndMemo, type ExpectedEndMemo } from './expected-end.js';
+import { expectedEndPollDelayMs, isExpectedEndMemo } from './expected-end.js';
 import { notFinished, terminalFailure } from './failures.js';
 
 /** The failure type of an attempt that waits out an ambiguous create before looking again. */
@@ -223,18 +223,35 @@ function beforeDeadline(delayMs: number): number {
 /** Room for the last read itself before the deadline. */
 const DEADLINE_MARGIN_MS = 2_000;
 
-/** The expectation a just-created job's first attempt hands on; none when the lookup fails. */
-async function expectationOf(shape: PollShape): Promise<ExpectedEndMemo | undefined> {
-  if (!shape.expect || !shape.polling) return undefined;
-  // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
-  const sinceMs = Context.current().info.scheduledTimestampMs || Date.now();
+/** What a wait with an expectation to learn carries between attempts (heartbeat details). */
+interface WaitMemo {
+  /** When the wait was scheduled: the learned duration is measured from it (learned-durations.ts). */
+  sinceMs: number;
+  expectedMs?: number;
+  /** The lookup was made and found nothing: the plain backoff goes on. */
+  looked?: true;
+}
+const waitMemoOf = (x: unknown): WaitMemo | undefined =>
+  typeof (x as WaitMemo | undefined)?.sinceMs === 'number' ? (x as WaitMemo) : undefined;
+
+/**
+ * The job's expectation, looked up once the wait has outlasted the backoff's ramp (its gap has
+ * reached the maximum interval): before that the reads follow the plain backoff anyway, and jobs
+ * that end within the ramp (most of a fleet's) never cost a lookup. None when the lookup fails.
+ */
+async function expectationOf(shape: PollShape, memo: WaitMemo): Promise<WaitMemo> {
+  if (memo.expectedMs !== undefined || memo.looked || !shape.expect || !shape.polling) return memo;
+  const { initialIntervalSeconds: initial, maximumIntervalSeconds: max, backoffCoefficient: k } = shape.polling;
+  if (initial + ((Date.now() - memo.sinceMs) / 1000) * (k - 1) < max && k > 1) return memo;
   try {
     const expectedMs = await shape.expect();
-    return expectedMs !== undefined && expectedMs > 0 ? { sinceMs, expectedMs } : undefined;
+    return expectedMs !== undefined && expectedMs > 0
+      ? { sinceMs: memo.sinceMs, expectedMs }
+      : { ...memo, looked: true };
   } catch (err) {
     // Only a better poll moment is lost: the policy's backoff still finds the job's end.
     Context.current().log.warn('No expected duration for this wait', { error: (err as Error).message });
-    return undefined;
+    return { ...memo, looked: true };
   }
 }
 
@@ -255,11 +272,10 @@ export async function pollOnce(
   const attempts = ctx.info.attempt;
   const skipped = shape.created !== undefined;
   if (skipped && attempts === 1) {
-    const memo = await expectationOf(shape);
-    if (memo) ctx.heartbeat(memo);
+    // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
+    if (shape.expect) ctx.heartbeat({ sinceMs: ctx.info.scheduledTimestampMs || Date.now() } satisfies WaitMemo);
     const state = shape.created!.state ?? 'created';
-    const next = memo && beforeDeadline(expectedEndPollDelayMs(shape.polling!, 0, memo.expectedMs));
-    throw notFinished(`${label} was just created (${state}): first read to come`, next, { resource, id, state });
+    throw notFinished(`${label} was just created (${state}): first read to come`, undefined, { resource, id, state });
   }
   const v = await read();
   // Each attempt reads once, but a just-created job's first attempt made no read.
@@ -267,11 +283,13 @@ export async function pollOnce(
   if (v.done) return { state: v.state, attempts, reads, finishedAt: v.done.finishedAt, facts: v.done.facts };
   if (v.terminal)
     throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
-  const memo = ctx.info.heartbeatDetails;
   let nextPollMs = v.nextPollMs;
-  if (nextPollMs === undefined && isExpectedEndMemo(memo) && shape.polling) {
+  const carried = waitMemoOf(ctx.info.heartbeatDetails);
+  if (nextPollMs === undefined && carried && shape.polling) {
+    const memo = await expectationOf(shape, carried);
     ctx.heartbeat(memo); // for the attempt after this one
-    nextPollMs = beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
+    if (isExpectedEndMemo(memo))
+      nextPollMs = beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
   }
   const details: PollDetails = {
     resource,

@@ -110,28 +110,43 @@ describe('a wait with an expected duration', () => {
     return Promise.resolve({ state: 'inProgress' });
   };
 
-  it('is looked up by the first attempt, handed on in heartbeat details and shapes every later read', async () => {
+  it('is looked up once the wait outlasts the backoff ramp, carried in heartbeats, shaping later reads', async () => {
     reads = 0;
+    let lookups = 0;
+    const counted = shapeOf({ created: { state: 'queued' }, polling: POLLING }, () => {
+      lookups++;
+      return Promise.resolve(expectedMs);
+    });
     const first = envAt(1);
-    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
-    expect(reads).toBe(0);
-    expect(skipped.nextRetryDelay).toBe(POLLING.initialIntervalSeconds * 1000); // the policy's first gap
-    const memo = first.beats.at(-1) as { sinceMs: number; expectedMs: number };
-    expect(memo).toMatchObject({ expectedMs });
+    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running)));
+    expect([reads, lookups]).toEqual([0, 0]);
+    expect(skipped.nextRetryDelay).toBeUndefined(); // the policy's initial interval
+    const since = first.beats.at(-1) as { sinceMs: number };
+    expect(since.sinceMs).toBeGreaterThan(0);
 
-    // An attempt 500 s into the job: 100 s left, more than a gap away → the policy's gap (its maximum).
-    const later = envAt(3, { ...memo, sinceMs: Date.now() - 500_000 });
-    const polled = await failureOf(later.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
-    expect(reads).toBe(1);
+    // 10 s in, the backoff's gap (4 + 10 s) is still short of the maximum: no lookup yet.
+    const early = envAt(2, { sinceMs: Date.now() - 10_000 });
+    expect(
+      (await failureOf(early.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running))))
+        .nextRetryDelay,
+    ).toBeUndefined();
+    expect([reads, lookups]).toEqual([1, 0]);
+
+    // 500 s in: looked up (once); 100 s left, more than a gap away → the policy's gap (its maximum).
+    const later = envAt(3, { sinceMs: Date.now() - 500_000 });
+    const polled = await failureOf(later.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running)));
+    expect([reads, lookups]).toEqual([2, 1]);
     expect(polled.nextRetryDelay).toBe(POLLING.maximumIntervalSeconds * 1000);
     expect(polled.details?.[0]).toMatchObject({ nextPollMs: polled.nextRetryDelay });
-    expect(later.beats.at(-1)).toMatchObject({ expectedMs }); // carried to the attempt after
+    const memo = later.beats.at(-1) as { sinceMs: number; expectedMs: number };
+    expect(memo).toMatchObject({ expectedMs }); // carried to the attempt after
 
-    // 590 s in: 10 s left → half of it, on the way to a read on the expected end.
+    // 590 s in: 10 s left → half of it, on the way to a read on the expected end; no second lookup.
     const near = envAt(4, { ...memo, sinceMs: Date.now() - 590_000 });
-    const close = await failureOf(near.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', shape, running)));
+    const close = await failureOf(near.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running)));
     expect(close.nextRetryDelay).toBeGreaterThanOrEqual(4_900);
     expect(close.nextRetryDelay).toBeLessThanOrEqual(5_000);
+    expect(lookups).toBe(1);
   });
 
   it('never waits past the step\u2019s deadline: the last read comes just before it', async () => {
@@ -142,11 +157,19 @@ describe('a wait with an expected duration', () => {
     expect(polled.nextRetryDelay).toBeLessThanOrEqual(18_000);
   });
 
-  it('falls back to the policy\u2019s backoff when the lookup fails', async () => {
-    const failing = shapeOf({ created: {}, polling: POLLING }, () => Promise.reject(new Error('no visibility')));
-    const first = envAt(1);
-    const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's2', 'snapshot s2', failing, running)));
-    expect(skipped.nextRetryDelay).toBeUndefined();
-    expect(first.beats).toEqual([]);
+  it('falls back to the policy\u2019s backoff when the lookup fails, and does not look again', async () => {
+    let lookups = 0;
+    const failing = shapeOf({ created: {}, polling: POLLING }, () => {
+      lookups++;
+      return Promise.reject(new Error('no visibility'));
+    });
+    const late = envAt(3, { sinceMs: Date.now() - 500_000 });
+    const polled = await failureOf(late.env.run(() => pollOnce('snapshot', 's2', 'snapshot s2', failing, running)));
+    expect(polled.nextRetryDelay).toBeUndefined();
+    const memo = late.beats.at(-1);
+    expect(memo).toMatchObject({ looked: true });
+    const next = envAt(4, memo);
+    await failureOf(next.env.run(() => pollOnce('snapshot', 's2', 'snapshot s2', failing, running)));
+    expect(lookups).toBe(1);
   });
 });
