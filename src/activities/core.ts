@@ -270,22 +270,36 @@ export async function pollOnce(
 ): Promise<AwaitedResource> {
   const ctx = Context.current();
   const attempts = ctx.info.attempt;
-  const skipped = shape.created !== undefined;
-  if (skipped && attempts === 1) {
+  // A just-created job is not read at once (the create's answer said it had just started): the first
+  // attempt waits one initial interval itself, then reads, so each paced activity task still makes
+  // one Atlas request (src/client/project-pace.ts). An interval too long for one attempt's timeout
+  // ends the first attempt without a read instead, and the retry policy's interval brings the next.
+  const firstWaitMs = (shape.polling?.initialIntervalSeconds ?? 0) * 1000;
+  const waitsInAttempt = firstWaitMs > 0 && firstWaitMs <= (ctx.info.startToCloseTimeoutMs ?? 0) / 2;
+  const skipped = shape.created !== undefined && !waitsInAttempt;
+  if (shape.created !== undefined && attempts === 1) {
     // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
     if (shape.expect) ctx.heartbeat({ sinceMs: ctx.info.scheduledTimestampMs || Date.now() } satisfies WaitMemo);
-    const state = shape.created!.state ?? 'created';
-    throw notFinished(`${label} was just created (${state}): first read to come`, undefined, { resource, id, state });
+    const state = shape.created.state ?? 'created';
+    if (!waitsInAttempt)
+      throw notFinished(`${label} was just created (${state}): first read to come`, undefined, { resource, id, state });
+    await ctx.sleep(firstWaitMs);
   }
   const v = await read();
-  // Each attempt reads once, but a just-created job's first attempt made no read.
+  // Each attempt reads once, but a just-created job's first attempt made no read when it could not wait.
   const reads = attempts - (skipped ? 1 : 0);
   if (v.done) return { state: v.state, attempts, reads, finishedAt: v.done.finishedAt, facts: v.done.facts };
   if (v.terminal)
     throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
   let nextPollMs = v.nextPollMs;
+  if (nextPollMs === undefined && shape.created !== undefined && waitsInAttempt && shape.polling) {
+    // The first attempt made the policy's first two reads' worth of waiting (its wait, then its read):
+    // the policy's delays, one step on, keep the reads where the plain backoff puts them.
+    const { initialIntervalSeconds: initial, maximumIntervalSeconds: max, backoffCoefficient: k } = shape.polling;
+    nextPollMs = Math.min(max, initial * k ** attempts) * 1000;
+  }
   const carried = waitMemoOf(ctx.info.heartbeatDetails);
-  if (nextPollMs === undefined && carried && shape.polling) {
+  if (carried && shape.polling && v.nextPollMs === undefined) {
     const memo = await expectationOf(shape, carried);
     ctx.heartbeat(memo); // for the attempt after this one
     if (isExpectedEndMemo(memo))

@@ -101,6 +101,23 @@ describe('a just-created job is not read on the wait\u2019s first attempt', () =
   });
 });
 
+describe('a just-created job with a short initial interval', () => {
+  it('the first attempt waits that interval itself, then reads: one request per attempt, backoff kept', async () => {
+    const polling = { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 };
+    const input = { ...(await takenSnapshot()), polling, created: { state: 'queued' } };
+    const env = new MockActivityEnvironment(
+      { attempt: 1, workflowExecution: run, startToCloseTimeoutMs: 10_000, heartbeatTimeoutMs: 0 },
+      { logger: quiet },
+    );
+    const started = Date.now();
+    const first = await failureOf(env.run(acts.awaitSnapshot, input));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(1);
+    // The plain backoff's reads would be 0.2, 0.6, 1.4 s: after the read at 0.2 s comes one 0.4 s later.
+    expect(first.nextRetryDelay).toBe(400);
+  });
+});
+
 describe('a wait with an expected duration', () => {
   const expectedMs = 600_000;
   const shape = shapeOf({ created: { state: 'queued' }, polling: POLLING }, () => Promise.resolve(expectedMs));
