@@ -43,13 +43,13 @@ export function expectedEndPollDelayMs(polling: PollingSpec, elapsedMs: number, 
   if (remaining > 0) {
     // The retry policy's gap after a read `elapsedMs` in (initial × k^n after the n-th read).
     const gap = Math.min(maximum, initial + elapsedMs * (k - 1));
-    if (remaining > gap + initial || remaining > maximum) return gap;
+    if (remaining > gap + initial) return gap;
     // Within one gap of E: halve the time left (by the coefficient) while both parts stay at least
     // the initial interval, then land on E. The reads just before E are what let the next run learn
     // an earlier end when this job ends before its expectation.
     const part = (remaining * (k - 1)) / k;
-    if (part >= initial && remaining - part >= initial) return part;
-    return Math.max(remaining, initial);
+    if (part >= initial && remaining - part >= initial) return Math.min(part, maximum);
+    return Math.min(Math.max(remaining, initial), maximum);
   }
   return Math.min(maximum, Math.max(initial, -remaining * (k - 1)));
 }
