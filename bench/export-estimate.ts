@@ -10,6 +10,7 @@ import { exportPollDelayMs, nextExportMemo, type ExportPollMemo } from '../src/a
 import { pollingSchema } from '../src/contract/index.js';
 import { exportProgress } from '../src/simulator/model/exports.js';
 import type { ExportJob } from '../src/simulator/model/types.js';
+import { mulberry32 } from '../src/simulator/random.js';
 
 const json = process.argv.includes('--json');
 /** The pipeline's default polling (the contract's defaults). */
@@ -17,17 +18,6 @@ const DEFAULT_POLLING = pollingSchema.parse({});
 const i = process.argv.indexOf('--exports');
 const count = i >= 0 ? Number(process.argv[i + 1]) : 500;
 if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new Error('--exports must be 1..100000');
-
-/** A seeded PRNG, so every run measures the same mix. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The estimator before issue 11 point 14: rate measured from createdAt, queue time included. */
 function before(job: { exportedCollections?: number; totalCollections?: number; createdAt?: string }, now: number) {

@@ -31,6 +31,7 @@ import { buildWorker, workflowsPath } from '../src/worker.js';
 import { backupPipeline } from '../src/workflows/index.js';
 import { watch } from './lib/fixed-poller.js';
 import { percentile } from './lib/observations.js';
+import { mulberry32 } from '../src/simulator/random.js';
 
 const json = process.argv.includes('--json');
 const trace = process.argv.includes('--trace');
@@ -65,17 +66,6 @@ interface MixedExport {
   /** Sim seconds: queued, then running. */
   queuedSeconds: number;
   runSeconds: number;
-}
-
-/** A seeded PRNG (bench/export-estimate.ts's), so every run measures the same mix. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** The first `count` exports of bench/export-estimate.ts's mix (same seed, same draws). */

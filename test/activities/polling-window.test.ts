@@ -5,17 +5,7 @@ import { finishWindow, finishWindowOfRecent, type CountSpan } from '../../src/ac
 import { exportPollDelayMs, nextExportMemo, type ExportPollMemo } from '../../src/activities/polling.js';
 import { exportProgress } from '../../src/simulator/model/exports.js';
 import type { ExportJob } from '../../src/simulator/model/types.js';
-
-/** A seeded PRNG, so the cases repeat. */
-function mulberry32(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = seed;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../src/simulator/random.js';
 
 const CREATED = 1_700_000_000_000;
 const exportJob = (queuedMs: number, perCollectionMs: number, totalCollections: number) =>

@@ -2,6 +2,7 @@
 // when the config carries a seed (mulberry32 PRNG).
 import type { FaultConfig, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
+import { mulberry32 } from '../random.js';
 
 export type InjectedStatus = 500 | 502 | 503 | 409 | 429 | 401 | 403;
 export type FaultOutcome =
@@ -47,17 +48,6 @@ const OTHER_KINDS = [
 ] as const;
 const PROBABILITIES = [...STATUS_KEYS.map(([, k]) => k), ...OTHER_KINDS] as const;
 const NON_NEGATIVE = ['latencyMs', 'jitterMs', 'retryAfterSeconds', 'spikeMs', 'stallMs', 'slowBodyMs'] as const;
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const retryAfterFor = (status: number, rule: FaultRule) =>
   status === 429 || status === 503 ? { retryAfter: rule.retryAfterSeconds ?? 1 } : {};
