@@ -14,3 +14,16 @@ export async function existingRun(client: Client, id: string, namespace: string)
   }
   return handle;
 }
+
+/**
+ * Requests cancellation of a running run (`cancel`, `fleet cancel`); a closed one is bad input naming
+ * `arg`. Prints how to follow it with `watch` (e.g. `watch`, `fleet watch`).
+ */
+export async function cancelRunning(client: Client, id: string, namespace: string, arg: string, watch: string) {
+  const handle = await existingRun(client, id, namespace);
+  const d = await handle.describe();
+  if (d.status.name !== 'RUNNING')
+    throw new UsageError(`${arg}: ${id} is not running (status ${d.status.name}); nothing to cancel`);
+  await handle.cancel();
+  process.stdout.write(`cancellation requested for ${id}; follow it with: atlas-backup ${watch} ${id}\n`);
+}

@@ -122,6 +122,9 @@ interface Running {
   done: Promise<void>;
 }
 
+/** Seconds (one decimal) since `ms`, in workflow time. */
+const secondsSince = (ms: number) => Math.round((Date.now() - ms) / 100) / 10;
+
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);
 const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
 
@@ -238,7 +241,7 @@ class Fleet {
         await getExternalWorkflowHandle(run.workflowId, run.runId)
           .cancel()
           .catch(() => undefined); // already ended: nothing to cancel
-        const durationSeconds = Math.round((Date.now() - run.startedAtMs) / 100) / 10;
+        const durationSeconds = secondsSince(run.startedAtMs);
         this.endCarried(run.workflowId, {
           outcome: 'cancelled',
           workflowId: run.workflowId,
@@ -268,7 +271,7 @@ class Fleet {
       started: new Promise<void>((resolve) => (started = resolve)),
       done: Promise.resolve(),
     };
-    entry.done = this.child(target, workflowId, (runId) => {
+    entry.done = this.child(entry, (runId) => {
       entry.runId = runId;
       started();
     }).then((r) => {
@@ -282,12 +285,10 @@ class Fleet {
 
   /** Starts and awaits one child; every ending becomes a report, none escapes as an error. */
   private async child(
-    target: FleetTarget,
-    workflowId: string,
+    { target, workflowId, startedAtMs }: Running,
     onStarted: (runId: string) => void,
   ): Promise<Omit<FleetClusterReport, keyof FleetTarget>> {
-    const started = Date.now();
-    const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+    const seconds = () => secondsSince(startedAtMs);
     try {
       const handle = await startChild(backupPipeline, {
         workflowId,

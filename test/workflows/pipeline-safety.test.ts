@@ -98,21 +98,21 @@ describe('backupPipeline safety (issue 11)', () => {
       expect(result.status.consent?.by).toBe('alice');
     });
 
-    it('waits for approve before restoring into a production target; the approver is who consented', async () => {
-      const source = await cluster('prod-src');
-      const target = await cluster('prod-tgt', TGT);
+    /** A pipeline restoring from a new cluster into a new production target (consent by `consentBy`). */
+    async function startProductionRestore(prefix: string, consentBy?: string) {
+      const source = await cluster(`${prefix}-src`);
+      const target = await cluster(`${prefix}-tgt`, TGT);
+      const restore = { deliveryType: 'automated' as const, targetGroupId: TGT, targetClusterName: target };
       const handle = await start({
         groupId: SRC,
         clusterName: source,
-        restore: {
-          deliveryType: 'automated',
-          targetGroupId: TGT,
-          targetClusterName: target,
-          overwrite: target,
-          consentBy: 'scheduler',
-          production: true,
-        },
+        restore: { ...restore, overwrite: target, production: true, ...(consentBy ? { consentBy } : {}) },
       });
+      return { source, target, handle };
+    }
+
+    it('waits for approve before restoring into a production target; the approver is who consented', async () => {
+      const { source, target, handle } = await startProductionRestore('prod', 'scheduler');
       const waiting = await waitForPhase(handle, 'awaiting-approval');
       expect(waiting.approval?.pending?.overwrite).toBe(`cluster '${target}' in project ${TGT} (production)`);
       expect(waiting.approval?.pending?.with).toContain(`snapshot ${waiting.ids.snapshotId}`);
@@ -137,19 +137,7 @@ describe('backupPipeline safety (issue 11)', () => {
     });
 
     it('a rejected production restore fails naming who rejected it and restores nothing', async () => {
-      const source = await cluster('rej-src');
-      const target = await cluster('rej-tgt', TGT);
-      const handle = await start({
-        groupId: SRC,
-        clusterName: source,
-        restore: {
-          deliveryType: 'automated',
-          targetGroupId: TGT,
-          targetClusterName: target,
-          overwrite: target,
-          production: true,
-        },
-      });
+      const { source, handle } = await startProductionRestore('rej');
       await waitForPhase(handle, 'awaiting-approval');
       await handle.executeUpdate(rejectUpdate, { args: [{ by: 'carol', reason: 'wrong target' }] });
       const f = await failureOf(handle);

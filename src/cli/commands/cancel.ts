@@ -1,8 +1,8 @@
 // `cancel`: request cancellation of a run.
 import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK, UsageError } from '../errors.js';
-import { existingRun } from '../runs.js';
+import { act, EXIT_OK } from '../errors.js';
+import { cancelRunning } from '../runs.js';
 
 export function registerCancel(program: Command): void {
   program
@@ -18,12 +18,7 @@ export function registerCancel(program: Command): void {
     .action(
       act(async (id: string, _flags: object, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
-          const handle = await existingRun(client, id, namespace);
-          const d = await handle.describe();
-          if (d.status.name !== 'RUNNING')
-            throw new UsageError(`<id>: ${id} is not running (status ${d.status.name}); nothing to cancel`);
-          await handle.cancel();
-          process.stdout.write(`cancellation requested for ${id}; follow it with: atlas-backup watch ${id}\n`);
+          await cancelRunning(client, id, namespace, '<id>', 'watch');
           return EXIT_OK;
         }),
       ),

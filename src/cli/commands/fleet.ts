@@ -13,7 +13,7 @@ import { fleetBackup } from '../../workflows/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { checkIdFlag, q } from '../ids.js';
-import { existingRun } from '../runs.js';
+import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
 import { registerFleetSchedule } from './fleet-schedule.js';
 
@@ -96,12 +96,7 @@ export function registerFleet(program: Command): void {
     .action(
       act(async (id: string, _flags: object, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
-          const handle = await existingRun(client, id, namespace);
-          const d = await handle.describe();
-          if (d.status.name !== 'RUNNING')
-            throw new UsageError(`<fleetId>: ${id} is not running (status ${d.status.name}); nothing to cancel`);
-          await handle.cancel();
-          process.stdout.write(`cancellation requested for ${id}; follow it with: atlas-backup fleet watch ${id}\n`);
+          await cancelRunning(client, id, namespace, '<fleetId>', 'fleet watch');
           return EXIT_OK;
         }),
       ),
