@@ -5,6 +5,7 @@
 //
 //   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
 //        [--concurrency 100] [--heap-mb 160] [--semi-mb 4] [--cache 120] [--batch 200] [--rounds 2] [--dist]
+//        [--cpu-prof DIR]
 //
 // --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
 //
@@ -20,7 +21,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { FleetResult } from '../src/contract/index.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
-import { workflowsPath } from '../src/worker.js';
+import { WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from '../src/worker.js';
 import { fleetBackup } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
@@ -44,6 +45,8 @@ const SEMI_MB = numberArg('semi-mb', 4, 0, 256);
 const ROUNDS = numberArg('rounds', 2, 1, 10);
 /** Children per fleet run (the fleet's default): each continue-as-new carries the running ones over. */
 const BATCH = numberArg('batch', 200, 1, 2000);
+/** Write V8 CPU profiles of the workers (every thread) into this directory (`--cpu-prof DIR`). */
+const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -87,7 +90,11 @@ function sampleRss(pid: number) {
 
 /** Starts the worker process and waits for its ready line. */
 async function startWorker(env: NodeJS.ProcessEnv, ready: RegExp, dist = false): Promise<ChildProcess> {
-  const heap = [`--max-old-space-size=${HEAP_MB}`, ...(SEMI_MB ? [`--max-semi-space-size=${SEMI_MB}`] : [])];
+  const heap = [
+    `--max-old-space-size=${HEAP_MB}`,
+    ...(SEMI_MB ? [`--max-semi-space-size=${SEMI_MB}`] : []),
+    ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
+  ];
   const distWorker = new URL('../dist/worker.js', import.meta.url).href;
   const args = dist
     ? [...heap, '--input-type=module', '-e', `(await import(${JSON.stringify(distWorker)})).runWorkerFromEnv()`]
@@ -114,10 +121,11 @@ async function stopWorker(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-async function bundleTo(dir: string, name: string, path: string): Promise<string> {
+async function bundleTo(dir: string, name: string, path: string, preload = false): Promise<string> {
   const noop = () => undefined;
   const logger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
-  const { code } = await bundleWorkflowCode({ workflowsPath: path, logger });
+  const options = preload ? WORKFLOW_BUNDLER_OPTIONS : {};
+  const { code } = await bundleWorkflowCode({ workflowsPath: path, ...options, logger });
   const file = join(dir, name);
   writeFileSync(file, code);
   return file;
@@ -128,26 +136,52 @@ interface Phase {
   perSecond: number;
   rssPeakMb: number;
   rssIdleMb: number;
+  /** CPU seconds over the phase: the worker, the dev server, this process (the client and the simulator). */
+  cpu: { worker: number; server: number; bench: number };
 }
 
 interface Env {
   client: Client;
   address: string;
   dir: string;
+  serverPid: number;
 }
 
-async function measure(worker: ChildProcess, work: () => Promise<void>): Promise<Phase> {
+/** CPU seconds (user + system) a process has used so far, from /proc (0 once it has ended). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const benchCpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+};
+
+async function measure(env: Env, worker: ChildProcess, work: () => Promise<void>): Promise<Phase> {
   const rss = sampleRss(worker.pid!);
   await new Promise((r) => setTimeout(r, 1000));
   const rssIdleMb = rss.last();
   const t0 = performance.now();
+  const cpu0 = { worker: cpuSeconds(worker.pid!), server: cpuSeconds(env.serverPid), bench: benchCpu() };
   try {
     await work();
   } finally {
     rss.stop();
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = {
+    worker: round(cpuSeconds(worker.pid!) - cpu0.worker),
+    server: round(cpuSeconds(env.serverPid) - cpu0.server),
+    bench: round(benchCpu() - cpu0.bench),
+  };
   return {
+    cpu,
     seconds: round(seconds),
     perSecond: round(N / seconds, 2),
     rssPeakMb: round(rss.peak()),
@@ -162,7 +196,7 @@ async function runFleet(env: Env) {
   };
   const sim = await startSimulator({ seed: fleetSeed(), timeScale: 0.2, auth: { serviceAccounts: [creds] } });
   const taskQueue = `bench-fleet-${randomUUID().slice(0, 8)}`;
-  const bundle = fromDist ? '' : await bundleTo(env.dir, 'workflows.js', workflowsPath);
+  const bundle = fromDist ? '' : await bundleTo(env.dir, 'workflows.js', workflowsPath, true);
   const worker = await startWorker(
     {
       BENCH_WORKER: 'atlas',
@@ -180,7 +214,7 @@ async function runFleet(env: Env) {
   );
   let result: FleetResult | undefined;
   try {
-    const phase = await measure(worker, async () => {
+    const phase = await measure(env, worker, async () => {
       result = await env.client.workflow.execute(fleetBackup, {
         taskQueue,
         workflowId: `bench-fleet-${randomUUID().slice(0, 8)}`,
@@ -214,7 +248,7 @@ async function runBaseline(env: Env, activities: number): Promise<Phase> {
     /noop worker: ready/,
   );
   try {
-    return await measure(worker, async () => {
+    return await measure(env, worker, async () => {
       let next = 0;
       const lane = async () => {
         while (next < N) {
@@ -233,12 +267,15 @@ async function runBaseline(env: Env, activities: number): Promise<Phase> {
   }
 }
 
+const cpuLine = (p: Phase) => `CPU s worker ${p.cpu.worker}, server ${p.cpu.server}, bench+simulator ${p.cpu.bench}`;
+
 async function main(): Promise<void> {
   const server = await startDevServer();
   const connection = await Connection.connect({ address: server.address });
   const env: Env = {
     client: new Client({ connection }),
     address: server.address,
+    serverPid: server.pid,
     dir: mkdtempSync(join(tmpdir(), 'bench-fleet-')),
   };
   try {
@@ -257,7 +294,7 @@ async function main(): Promise<void> {
       log(
         `  fleet: ${result.counts.completed}/${N} completed in ${f.seconds} s (${f.perSecond}/s), ` +
           `${result.runs} runs, ${fleet.activitiesPerPipeline} activities per pipeline, ` +
-          `worker RSS idle ${f.rssIdleMb} MB, peak ${f.rssPeakMb} MB (target ≤ 400)`,
+          `worker RSS idle ${f.rssIdleMb} MB, peak ${f.rssPeakMb} MB (target ≤ 400); ${cpuLine(f)}`,
       );
       fleets.push(fleet);
       activities ||= Math.max(1, Math.round(fleet.activitiesPerPipeline));
@@ -266,7 +303,7 @@ async function main(): Promise<void> {
       const b = await runBaseline(env, activities);
       log(
         `  baseline: ${N} no-op workflows × ${activities} activities in ${b.seconds} s ` +
-          `(${b.perSecond}/s), worker RSS peak ${b.rssPeakMb} MB`,
+          `(${b.perSecond}/s), worker RSS peak ${b.rssPeakMb} MB; ${cpuLine(b)}`,
       );
       baselines.push(b);
     };
@@ -306,6 +343,7 @@ async function main(): Promise<void> {
           fleet: {
             perSecond: fleets.map((f) => f.phase.perSecond),
             seconds: fleets.map((f) => f.phase.seconds),
+            cpu: fleets.map((f) => f.phase.cpu),
             rssPeakMb,
             rssIdleMb: fleets.map((f) => f.phase.rssIdleMb),
             activitiesPerPipeline: last.activitiesPerPipeline,
@@ -316,6 +354,7 @@ async function main(): Promise<void> {
           baseline: {
             perSecond: baselines.map((b) => b.perSecond),
             rssPeakMb: Math.max(...baselines.map((b) => b.rssPeakMb)),
+            cpu: baselines.map((b) => b.cpu),
             activities,
           },
           ratio,
