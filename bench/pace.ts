@@ -20,7 +20,7 @@ import { fairnessKeyTasksPerSecond, setProjectPace } from '../src/client/project
 import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type RunningSimulator, type SeedSpec } from '../src/simulator/index.js';
-import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
+import { buildWorker, WORKFLOW_BUNDLER_OPTIONS, workflowsPath, type BuiltWorker } from '../src/worker.js';
 import { backupPipeline } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
@@ -196,7 +196,7 @@ try {
   log('starting a Temporal dev server and bundling the workflows…');
   const [srv, bundle] = await Promise.all([
     startDevServer(),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+    bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLER_OPTIONS, logger: new DefaultLogger('WARN') }),
   ]);
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });

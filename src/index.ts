@@ -4,7 +4,7 @@
 // ./simulator.
 
 // Run a worker: from a config object, or just the pieces (activities, workflowsPath) for your own.
-export { buildWorker, runWorkerFromEnv, workflowsPath } from './worker.js';
+export { buildWorker, runWorkerFromEnv, WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from './worker.js';
 export type { BuildWorkerOptions, BuiltWorker } from './worker.js';
 export { ConfigError, DEFAULT_TASK_QUEUE, loadWorkerConfig } from './config.js';
 export type { TemporalConnectionConfig, WorkerConfig } from './config.js';

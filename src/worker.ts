@@ -18,6 +18,17 @@ export const workflowsPath = fileURLToPath(
   new URL(`./workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
 );
 
+/**
+ * How every workflow bundle is made (worker start, `npm run build`, tests, benches): the contract's
+ * shared module is preloaded once per workflow context, so its schemas are built once instead of in
+ * every run (src/contract/shared.ts).
+ */
+export const WORKFLOW_BUNDLER_OPTIONS = {
+  preloadModules: [
+    fileURLToPath(new URL(`./contract/shared${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)),
+  ],
+};
+
 export interface BuildWorkerOptions {
   config: WorkerConfig;
   /** Reuse an existing connection (tests); otherwise one is opened from config. */
@@ -58,7 +69,9 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     connection,
     namespace: config.temporal.namespace,
     taskQueue: config.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     activities: createActivities(atlas, options.notify),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),

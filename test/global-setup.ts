@@ -9,7 +9,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
 import { ALL_SEARCH_ATTRIBUTES } from '../src/contract/index.js';
 import { ensureTemporalCli } from '../src/devserver/temporal-cli.js';
-import { workflowsPath } from '../src/worker.js';
+import { WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from '../src/worker.js';
 
 let env: TestWorkflowEnvironment | undefined;
 
@@ -40,7 +40,7 @@ async function startTemporal(): Promise<TestWorkflowEnvironment> {
 export async function setup(project: TestProject): Promise<void> {
   const [started, bundle] = await Promise.all([
     startTemporal(),
-    bundleWorkflowCode({ workflowsPath, logger: quietLogger }),
+    bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLER_OPTIONS, logger: quietLogger }),
   ]);
   env = started;
   const dir = mkdtempSync(join(tmpdir(), 'atlas-backup-bundle-'));

@@ -1,6 +1,7 @@
 // The disasterRecovery input: one zod schema, seed 003's restore rules applied to a DR request.
 // Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
+import { shared } from './shared.js';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems, UNATTENDED_RELEASE_PATCH } from './later-rules.js';
@@ -13,116 +14,128 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DR_DELIVERY_TYPES = ['automated', 'download', 'pointInTime'] as const;
 export type DrDeliveryType = (typeof DR_DELIVERY_TYPES)[number];
 
-const sourceSchema = z.strictObject({
-  kind: z.enum(SOURCE_KINDS, { error: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` }),
-  groupId: atlasId('source.groupId'),
-  clusterName: clusterName('source.clusterName'),
-});
-
-/** Exactly one of: a snapshot id, the latest completed snapshot, or a point in time (two forms). */
-const whatSchema = z.strictObject(
-  {
-    snapshotId: atlasId('what.snapshotId').optional(),
-    latest: z.literal(true, { error: 'what.latest must be true when given' }).optional(),
-    pointInTimeUTCSeconds: z
-      .number({ error: 'what.pointInTimeUTCSeconds must be a number of seconds' })
-      .int({ error: 'what.pointInTimeUTCSeconds must be a whole number of seconds' })
-      .min(MIN_PIT_SECONDS, { error: `what.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
-      .optional(),
-    oplogTs: z
-      .number({ error: 'what.oplogTs must be a number of seconds' })
-      .int({ error: 'what.oplogTs must be a whole number' })
-      .min(MIN_PIT_SECONDS, { error: `what.oplogTs must be >= ${MIN_PIT_SECONDS}` })
-      .optional(),
-    oplogInc: z
-      .number({ error: 'what.oplogInc must be a number' })
-      .int({ error: 'what.oplogInc must be a whole number' })
-      .min(1, { error: 'what.oplogInc must be >= 1' })
-      .optional(),
-  },
-  { error: 'what is required: { snapshotId } | { latest: true } | { pointInTimeUTCSeconds } | { oplogTs, oplogInc }' },
+const sourceSchema = shared('dr-inputs.sourceSchema', () =>
+  z.strictObject({
+    kind: z.enum(SOURCE_KINDS, { error: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` }),
+    groupId: atlasId('source.groupId'),
+    clusterName: clusterName('source.clusterName'),
+  }),
 );
 
-const targetSchema = z.strictObject({
-  groupId: atlasId('target.groupId'),
-  clusterName: clusterName('target.clusterName'),
-  /** A production target always needs an approval before anything is overwritten. */
-  production: z.boolean({ error: 'target.production must be true or false' }).default(false),
-});
+/** Exactly one of: a snapshot id, the latest completed snapshot, or a point in time (two forms). */
+const whatSchema = shared('dr-inputs.whatSchema', () =>
+  z.strictObject(
+    {
+      snapshotId: atlasId('what.snapshotId').optional(),
+      latest: z.literal(true, { error: 'what.latest must be true when given' }).optional(),
+      pointInTimeUTCSeconds: z
+        .number({ error: 'what.pointInTimeUTCSeconds must be a number of seconds' })
+        .int({ error: 'what.pointInTimeUTCSeconds must be a whole number of seconds' })
+        .min(MIN_PIT_SECONDS, { error: `what.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
+        .optional(),
+      oplogTs: z
+        .number({ error: 'what.oplogTs must be a number of seconds' })
+        .int({ error: 'what.oplogTs must be a whole number' })
+        .min(MIN_PIT_SECONDS, { error: `what.oplogTs must be >= ${MIN_PIT_SECONDS}` })
+        .optional(),
+      oplogInc: z
+        .number({ error: 'what.oplogInc must be a number' })
+        .int({ error: 'what.oplogInc must be a whole number' })
+        .min(1, { error: 'what.oplogInc must be >= 1' })
+        .optional(),
+    },
+    {
+      error: 'what is required: { snapshotId } | { latest: true } | { pointInTimeUTCSeconds } | { oplogTs, oplogInc }',
+    },
+  ),
+);
 
-const approvalSchema = z.strictObject({
-  required: z.boolean({ error: 'approval.required must be true or false' }).default(false),
-  timeoutSeconds: z
-    .number({ error: 'approval.timeoutSeconds must be a number of seconds' })
-    .positive({ error: 'approval.timeoutSeconds must be > 0' })
-    .max(7 * 86400, { error: 'approval.timeoutSeconds must be at most 604800 (7 days)' })
-    .default(3600),
-});
+const targetSchema = shared('dr-inputs.targetSchema', () =>
+  z.strictObject({
+    groupId: atlasId('target.groupId'),
+    clusterName: clusterName('target.clusterName'),
+    /** A production target always needs an approval before anything is overwritten. */
+    production: z.boolean({ error: 'target.production must be true or false' }).default(false),
+  }),
+);
+
+const approvalSchema = shared('dr-inputs.approvalSchema', () =>
+  z.strictObject({
+    required: z.boolean({ error: 'approval.required must be true or false' }).default(false),
+    timeoutSeconds: z
+      .number({ error: 'approval.timeoutSeconds must be a number of seconds' })
+      .positive({ error: 'approval.timeoutSeconds must be > 0' })
+      .max(7 * 86400, { error: 'approval.timeoutSeconds must be at most 604800 (7 days)' })
+      .default(3600),
+  }),
+);
 
 /** The DR input as the first release checked it; workflows add the later rules under their patches. */
-export const disasterRecoveryBaseSchema = z
-  .strictObject({
-    source: sourceSchema,
-    what: whatSchema,
-    target: targetSchema.optional(),
-    deliveryType: z
-      .enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` })
-      .optional(),
-    approval: approvalSchema.prefault({}),
-    retry: retrySchema.prefault({}),
-    // Recovery time beats request count during an incident: poll at most every 15 s by default
-    // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
-    polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
-    timeouts: timeoutsSchema.prefault({}),
-    /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
-    notify: notifySchema.optional(),
-  })
-  .superRefine((r, ctx) => {
-    const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
-    const w = r.what;
-    const hasPit = w.pointInTimeUTCSeconds !== undefined;
-    const hasOplog = w.oplogTs !== undefined || w.oplogInc !== undefined;
-    const forms = [w.snapshotId !== undefined, w.latest === true, hasPit, hasOplog].filter(Boolean).length;
-    const whatForms = 'snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc';
-    if (forms === 0) issue(['what'], `what must give one of ${whatForms}`);
-    if (forms > 1) issue(['what'], `what must give exactly one of ${whatForms} (they are mutually exclusive)`);
-    if (hasOplog && (w.oplogTs === undefined || w.oplogInc === undefined)) {
-      const missing = w.oplogTs === undefined ? 'oplogTs' : 'oplogInc';
-      issue(['what', missing], `what.${missing} is required with the other oplog field (oplogTs + oplogInc)`);
-    }
-    const pit = hasPit || hasOplog;
-    if (pit && r.source.kind !== 'dedicated') {
-      const field = hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs';
-      issue(
-        ['what', field],
-        `what.${field}: point-in-time restore is not available for ${r.source.kind} sources; ` +
-          'restore a snapshot (what.snapshotId or what.latest) instead',
-      );
-    }
-    const delivery = resolveDeliveryType(r);
-    if (pit && r.deliveryType !== undefined && r.deliveryType !== 'pointInTime')
-      issue(
-        ['deliveryType'],
-        `deliveryType must be pointInTime (or omitted) when what gives a point in time, not ${r.deliveryType}`,
-      );
-    if (!pit && r.deliveryType === 'pointInTime')
-      issue(
-        ['deliveryType'],
-        'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc',
-      );
-    // Flex download (downloadFlexBackup) since issue 11; the workflow refuses it for runs before that patch.
-    if (r.deliveryType === 'download' && r.source.kind === 'serverless')
-      issue(
-        ['deliveryType'],
-        'deliveryType download is only supported for dedicated and flex sources; serverless sources restore ' +
-          'automated into a target (an instance migrated to flex downloads with source.kind flex)',
-      );
-    // Seed 003: automated and pointInTime restores need a target cluster and project.
-    if (delivery !== 'download' && !r.target)
-      issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
-    if (delivery === 'download' && r.target) issue(['target'], `target ${DOWNLOAD_HAS_NO_TARGET}`);
-  })
-  .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) }));
+export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBaseSchema', () =>
+  z
+    .strictObject({
+      source: sourceSchema,
+      what: whatSchema,
+      target: targetSchema.optional(),
+      deliveryType: z
+        .enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` })
+        .optional(),
+      approval: approvalSchema.prefault({}),
+      retry: retrySchema.prefault({}),
+      // Recovery time beats request count during an incident: poll at most every 15 s by default
+      // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
+      polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
+      timeouts: timeoutsSchema.prefault({}),
+      /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+      notify: notifySchema.optional(),
+    })
+    .superRefine((r, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
+      const w = r.what;
+      const hasPit = w.pointInTimeUTCSeconds !== undefined;
+      const hasOplog = w.oplogTs !== undefined || w.oplogInc !== undefined;
+      const forms = [w.snapshotId !== undefined, w.latest === true, hasPit, hasOplog].filter(Boolean).length;
+      const whatForms = 'snapshotId, latest: true, pointInTimeUTCSeconds, or oplogTs + oplogInc';
+      if (forms === 0) issue(['what'], `what must give one of ${whatForms}`);
+      if (forms > 1) issue(['what'], `what must give exactly one of ${whatForms} (they are mutually exclusive)`);
+      if (hasOplog && (w.oplogTs === undefined || w.oplogInc === undefined)) {
+        const missing = w.oplogTs === undefined ? 'oplogTs' : 'oplogInc';
+        issue(['what', missing], `what.${missing} is required with the other oplog field (oplogTs + oplogInc)`);
+      }
+      const pit = hasPit || hasOplog;
+      if (pit && r.source.kind !== 'dedicated') {
+        const field = hasPit ? 'pointInTimeUTCSeconds' : 'oplogTs';
+        issue(
+          ['what', field],
+          `what.${field}: point-in-time restore is not available for ${r.source.kind} sources; ` +
+            'restore a snapshot (what.snapshotId or what.latest) instead',
+        );
+      }
+      const delivery = resolveDeliveryType(r);
+      if (pit && r.deliveryType !== undefined && r.deliveryType !== 'pointInTime')
+        issue(
+          ['deliveryType'],
+          `deliveryType must be pointInTime (or omitted) when what gives a point in time, not ${r.deliveryType}`,
+        );
+      if (!pit && r.deliveryType === 'pointInTime')
+        issue(
+          ['deliveryType'],
+          'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc',
+        );
+      // Flex download (downloadFlexBackup) since issue 11; the workflow refuses it for runs before that patch.
+      if (r.deliveryType === 'download' && r.source.kind === 'serverless')
+        issue(
+          ['deliveryType'],
+          'deliveryType download is only supported for dedicated and flex sources; serverless sources restore ' +
+            'automated into a target (an instance migrated to flex downloads with source.kind flex)',
+        );
+      // Seed 003: automated and pointInTime restores need a target cluster and project.
+      if (delivery !== 'download' && !r.target)
+        issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
+      if (delivery === 'download' && r.target) issue(['target'], `target ${DOWNLOAD_HAS_NO_TARGET}`);
+    })
+    .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) })),
+);
 
 /** Rules added since the first release (issue 12): numbers Atlas and Temporal can represent. */
 export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchema>>[] = [
@@ -151,9 +164,11 @@ export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchem
 ];
 
 /** The DR input with every rule: what the CLI, the library and schedules check before a start. */
-export const disasterRecoveryInputSchema = disasterRecoveryBaseSchema.superRefine((input, ctx) => {
-  for (const rule of DR_LATER_RULES) addProblems(ctx, rule.problems(input));
-});
+export const disasterRecoveryInputSchema = shared('dr-inputs.disasterRecoveryInputSchema', () =>
+  disasterRecoveryBaseSchema.superRefine((input, ctx) => {
+    for (const rule of DR_LATER_RULES) addProblems(ctx, rule.problems(input));
+  }),
+);
 
 function resolveDeliveryType(r: {
   deliveryType?: DrDeliveryType;

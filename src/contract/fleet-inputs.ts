@@ -2,6 +2,7 @@
 // the pipeline request every cluster's backupPipeline child gets, and the concurrency and history
 // bounds. One zod schema, checked by the CLI, schedules and the workflow on entry.
 import { z } from 'zod';
+import { shared } from './shared.js';
 import { atlasId, backupPipelineBaseSchema, clusterName, customDataSchema } from './inputs.js';
 import { notifySchema } from './notifications.js';
 
@@ -12,90 +13,96 @@ const whole = (what: string, min: number, max: number) =>
     .min(min, { error: `${what} must be >= ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
-export const fleetTargetSchema = z.strictObject({
-  groupId: atlasId('targets.clusters[].groupId'),
-  clusterName: clusterName('targets.clusters[].clusterName'),
-});
+export const fleetTargetSchema = shared('fleet-inputs.fleetTargetSchema', () =>
+  z.strictObject({
+    groupId: atlasId('targets.clusters[].groupId'),
+    clusterName: clusterName('targets.clusters[].clusterName'),
+  }),
+);
 
 /** Cluster types a fleet can back up: dedicated clusters only (serverless and flex have no on-demand snapshot). */
 export const FLEET_CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
 
-export const fleetFilterSchema = z.strictObject({
-  /** A glob on the cluster name: `*` any run of characters, `?` one character; case-sensitive. */
-  namePattern: z
-    .string()
-    .min(1, { error: 'filter.namePattern must not be empty' })
-    .max(200, { error: 'filter.namePattern must be at most 200 characters' })
-    .optional(),
-  clusterTypes: z
-    .array(z.enum(FLEET_CLUSTER_TYPES, { error: `filter.clusterTypes[] must be one of ${FLEET_CLUSTER_TYPES}` }))
-    .min(1, { error: 'filter.clusterTypes must name at least one type' })
-    .optional(),
-  /** Atlas resource tags the cluster must carry, every one of them (key and value, case-sensitive). */
-  tags: z
-    .array(
-      z.strictObject({
-        key: z.string().min(1, { error: 'filter.tags[].key must not be empty' }),
-        value: z.string(),
-      }),
-    )
-    .optional(),
-});
+export const fleetFilterSchema = shared('fleet-inputs.fleetFilterSchema', () =>
+  z.strictObject({
+    /** A glob on the cluster name: `*` any run of characters, `?` one character; case-sensitive. */
+    namePattern: z
+      .string()
+      .min(1, { error: 'filter.namePattern must not be empty' })
+      .max(200, { error: 'filter.namePattern must be at most 200 characters' })
+      .optional(),
+    clusterTypes: z
+      .array(z.enum(FLEET_CLUSTER_TYPES, { error: `filter.clusterTypes[] must be one of ${FLEET_CLUSTER_TYPES}` }))
+      .min(1, { error: 'filter.clusterTypes must name at least one type' })
+      .optional(),
+    /** Atlas resource tags the cluster must carry, every one of them (key and value, case-sensitive). */
+    tags: z
+      .array(
+        z.strictObject({
+          key: z.string().min(1, { error: 'filter.tags[].key must not be empty' }),
+          value: z.string(),
+        }),
+      )
+      .optional(),
+  }),
+);
 
 const pipelineFields = backupPipelineBaseSchema.shape;
 
-export const fleetBackupInputSchema = z
-  .strictObject({
-    targets: z.strictObject({
-      /** Back up exactly these clusters (filters do not apply). */
-      clusters: z.array(fleetTargetSchema).min(1, { error: 'targets.clusters must not be empty' }).optional(),
-      /** Discover the dedicated clusters of these projects. */
-      projects: z
-        .array(atlasId('targets.projects[]'))
-        .min(1, { error: 'targets.projects must not be empty' })
+export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchema', () =>
+  z
+    .strictObject({
+      targets: z.strictObject({
+        /** Back up exactly these clusters (filters do not apply). */
+        clusters: z.array(fleetTargetSchema).min(1, { error: 'targets.clusters must not be empty' }).optional(),
+        /** Discover the dedicated clusters of these projects. */
+        projects: z
+          .array(atlasId('targets.projects[]'))
+          .min(1, { error: 'targets.projects must not be empty' })
+          .optional(),
+        /** Discover the dedicated clusters of every project the credentials can see. */
+        allProjects: z.literal(true, { error: 'targets.allProjects can only be true' }).optional(),
+      }),
+      filter: fleetFilterSchema.prefault({}),
+      snapshot: pipelineFields.snapshot,
+      /** Buckets belong to projects: each project's clusters export to its bucket; other projects only snapshot. */
+      export: z
+        .strictObject({
+          bucketsByProject: z.record(atlasId('export.bucketsByProject key'), atlasId('export.bucketsByProject value')),
+          customData: customDataSchema.default([]),
+        })
         .optional(),
-      /** Discover the dedicated clusters of every project the credentials can see. */
-      allProjects: z.literal(true, { error: 'targets.allProjects can only be true' }).optional(),
+      retry: pipelineFields.retry,
+      polling: pipelineFields.polling,
+      timeouts: pipelineFields.timeouts,
+      concurrency: z
+        .strictObject({
+          max: whole('concurrency.max', 1, 1000).default(20),
+          perProject: whole('concurrency.perProject', 1, 1000).default(5),
+        })
+        .prefault({}),
+      /** Webhook for the fleet's summary (fleet.summary); children use the worker's default. */
+      notify: notifySchema.optional(),
+      /** Children per run before continue-as-new: bounds the fleet's history whatever its size. */
+      batchSize: whole('batchSize', 1, 2000).default(200),
+    })
+    .superRefine((input, ctx) => {
+      const given = (['clusters', 'projects', 'allProjects'] as const).filter((k) => input.targets[k] !== undefined);
+      if (given.length !== 1)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['targets'],
+          message: `targets needs exactly one of clusters, projects, allProjects (got ${given.join(', ') || 'none'})`,
+        });
+      const filtered = input.filter.namePattern ?? input.filter.clusterTypes ?? input.filter.tags;
+      if (input.targets.clusters && filtered)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['filter'],
+          message: 'filter applies to discovery only: drop it, or use targets.projects / targets.allProjects',
+        });
     }),
-    filter: fleetFilterSchema.prefault({}),
-    snapshot: pipelineFields.snapshot,
-    /** Buckets belong to projects: each project's clusters export to its bucket; other projects only snapshot. */
-    export: z
-      .strictObject({
-        bucketsByProject: z.record(atlasId('export.bucketsByProject key'), atlasId('export.bucketsByProject value')),
-        customData: customDataSchema.default([]),
-      })
-      .optional(),
-    retry: pipelineFields.retry,
-    polling: pipelineFields.polling,
-    timeouts: pipelineFields.timeouts,
-    concurrency: z
-      .strictObject({
-        max: whole('concurrency.max', 1, 1000).default(20),
-        perProject: whole('concurrency.perProject', 1, 1000).default(5),
-      })
-      .prefault({}),
-    /** Webhook for the fleet's summary (fleet.summary); children use the worker's default. */
-    notify: notifySchema.optional(),
-    /** Children per run before continue-as-new: bounds the fleet's history whatever its size. */
-    batchSize: whole('batchSize', 1, 2000).default(200),
-  })
-  .superRefine((input, ctx) => {
-    const given = (['clusters', 'projects', 'allProjects'] as const).filter((k) => input.targets[k] !== undefined);
-    if (given.length !== 1)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['targets'],
-        message: `targets needs exactly one of clusters, projects, allProjects (got ${given.join(', ') || 'none'})`,
-      });
-    const filtered = input.filter.namePattern ?? input.filter.clusterTypes ?? input.filter.tags;
-    if (input.targets.clusters && filtered)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['filter'],
-        message: 'filter applies to discovery only: drop it, or use targets.projects / targets.allProjects',
-      });
-  });
+);
 
 export type FleetBackupRequest = z.input<typeof fleetBackupInputSchema>;
 export type FleetBackupInput = z.output<typeof fleetBackupInputSchema>;

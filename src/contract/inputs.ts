@@ -2,6 +2,7 @@
 // them before a workflow starts; the workflow validates again on entry (a start from another
 // client, the Temporal UI or a Schedule must meet the same rules). Pure: safe in the workflow sandbox.
 import { z } from 'zod';
+import { shared } from './shared.js';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
@@ -38,61 +39,77 @@ const positiveSeconds = (what: string, max: number) =>
  * Once the cluster has a completed pipeline, its snapshot and restore waits read around the
  * learned duration instead (activities/expected-end.ts): a 10 min job 5-6 times, seen seconds late.
  */
-export const pollingSchema = z
-  .strictObject({
-    initialIntervalSeconds: positiveSeconds('polling.initialIntervalSeconds', 3600).default(4),
-    maximumIntervalSeconds: positiveSeconds('polling.maximumIntervalSeconds', 3600).default(40),
-    backoffCoefficient: z.number().min(1, { error: 'polling.backoffCoefficient must be >= 1' }).max(10).default(2),
-  })
-  .refine((p) => p.maximumIntervalSeconds >= p.initialIntervalSeconds, {
-    error: 'polling.maximumIntervalSeconds must be >= polling.initialIntervalSeconds',
-    path: ['maximumIntervalSeconds'],
-  });
+export const pollingSchema = shared('inputs.pollingSchema', () =>
+  z
+    .strictObject({
+      initialIntervalSeconds: positiveSeconds('polling.initialIntervalSeconds', 3600).default(4),
+      maximumIntervalSeconds: positiveSeconds('polling.maximumIntervalSeconds', 3600).default(40),
+      backoffCoefficient: z.number().min(1, { error: 'polling.backoffCoefficient must be >= 1' }).max(10).default(2),
+    })
+    .refine((p) => p.maximumIntervalSeconds >= p.initialIntervalSeconds, {
+      error: 'polling.maximumIntervalSeconds must be >= polling.initialIntervalSeconds',
+      path: ['maximumIntervalSeconds'],
+    }),
+);
 
 /** Retries of Atlas calls that fail with 409, 429, 5xx or network errors. */
-export const retrySchema = z.strictObject({
-  initialIntervalSeconds: positiveSeconds('retry.initialIntervalSeconds', 3600).default(1),
-  maximumIntervalSeconds: positiveSeconds('retry.maximumIntervalSeconds', 3600).default(60),
-  backoffCoefficient: z.number().min(1).max(10).default(2),
-});
+export const retrySchema = shared('inputs.retrySchema', () =>
+  z.strictObject({
+    initialIntervalSeconds: positiveSeconds('retry.initialIntervalSeconds', 3600).default(1),
+    maximumIntervalSeconds: positiveSeconds('retry.maximumIntervalSeconds', 3600).default(60),
+    backoffCoefficient: z.number().min(1).max(10).default(2),
+  }),
+);
 
 /** Overall deadline of each step (Temporal scheduleToClose), including every retry and poll. */
-export const timeoutsSchema = z.strictObject({
-  callSeconds: positiveSeconds('timeouts.callSeconds', 3600).default(60),
-  snapshotSeconds: positiveSeconds('timeouts.snapshotSeconds', 7 * 86400).default(6 * 3600),
-  exportSeconds: positiveSeconds('timeouts.exportSeconds', 7 * 86400).default(24 * 3600),
-  restoreSeconds: positiveSeconds('timeouts.restoreSeconds', 7 * 86400).default(24 * 3600),
-});
+export const timeoutsSchema = shared('inputs.timeoutsSchema', () =>
+  z.strictObject({
+    callSeconds: positiveSeconds('timeouts.callSeconds', 3600).default(60),
+    snapshotSeconds: positiveSeconds('timeouts.snapshotSeconds', 7 * 86400).default(6 * 3600),
+    exportSeconds: positiveSeconds('timeouts.exportSeconds', 7 * 86400).default(24 * 3600),
+    restoreSeconds: positiveSeconds('timeouts.restoreSeconds', 7 * 86400).default(24 * 3600),
+  }),
+);
 
-export const restoreSchema = z
-  .strictObject({
-    deliveryType: z.enum(['automated', 'download', 'pointInTime'], {
-      error: 'restore.deliveryType must be one of automated, download, pointInTime',
-    }),
-    targetGroupId: atlasId('restore.targetGroupId').optional(),
-    targetClusterName: clusterName('restore.targetClusterName').optional(),
-    pointInTimeUTCSeconds: z
-      .number()
-      .int()
-      .min(MIN_PIT_SECONDS, { error: `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
-      .optional(),
-    oplogTs: z
-      .number()
-      .int()
-      .min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` })
-      .optional(),
-    oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
-    // Overwrite consent (issue 11; rules in overwrite-consent.ts): the cluster the caller agrees to overwrite.
-    overwrite: clusterName('restore.overwrite').optional(),
-    /** Who gave the consent at start (the CLI records its operator); kept in the run's status. */
-    consentBy: z.string().max(200, { error: 'restore.consentBy must be at most 200 characters' }).optional(),
-    /** The target is production: the restore waits for approve/reject, as a DR run does. */
-    production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
-    approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
-  })
-  .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore'));
+export const restoreSchema = shared('inputs.restoreSchema', () =>
+  z
+    .strictObject({
+      deliveryType: z.enum(['automated', 'download', 'pointInTime'], {
+        error: 'restore.deliveryType must be one of automated, download, pointInTime',
+      }),
+      targetGroupId: atlasId('restore.targetGroupId').optional(),
+      targetClusterName: clusterName('restore.targetClusterName').optional(),
+      pointInTimeUTCSeconds: z
+        .number()
+        .int()
+        .min(MIN_PIT_SECONDS, { error: `restore.pointInTimeUTCSeconds must be >= ${MIN_PIT_SECONDS} (2008-01-01)` })
+        .optional(),
+      oplogTs: z
+        .number()
+        .int()
+        .min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` })
+        .optional(),
+      oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
+      // Overwrite consent (issue 11; rules in overwrite-consent.ts): the cluster the caller agrees to overwrite.
+      overwrite: clusterName('restore.overwrite').optional(),
+      /** Who gave the consent at start (the CLI records its operator); kept in the run's status. */
+      consentBy: z.string().max(200, { error: 'restore.consentBy must be at most 200 characters' }).optional(),
+      /** The target is production: the restore waits for approve/reject, as a DR run does. */
+      production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
+      approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
+    })
+    .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore')),
+);
 
-type RestoreFields = z.input<typeof restoreSchema>;
+/** The fields seed 003's restore rules read (spelled out: the schema's own type would be circular). */
+interface RestoreFields {
+  deliveryType: 'automated' | 'download' | 'pointInTime';
+  targetGroupId?: string;
+  targetClusterName?: string;
+  pointInTimeUTCSeconds?: number;
+  oplogTs?: number;
+  oplogInc?: number;
+}
 
 /** Seed 003's rules for a restore request (the DR input states them in its own what/target terms). */
 function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, prefix: string): void {
@@ -119,45 +136,49 @@ function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, pref
   }
 }
 
-export const customDataSchema = z
-  .array(
-    z.strictObject({
-      key: z.string().min(1, { error: 'export.customData[].key must not be empty' }),
-      value: z.string(),
-    }),
-  )
-  .max(18, { error: 'export.customData allows at most 18 entries (the pipeline adds 2 that tag the run)' });
+export const customDataSchema = shared('inputs.customDataSchema', () =>
+  z
+    .array(
+      z.strictObject({
+        key: z.string().min(1, { error: 'export.customData[].key must not be empty' }),
+        value: z.string(),
+      }),
+    )
+    .max(18, { error: 'export.customData allows at most 18 entries (the pipeline adds 2 that tag the run)' }),
+);
 
 /** The pipeline input as the first release checked it; workflows add the later rules under their patches. */
-export const backupPipelineBaseSchema = z.strictObject({
-  groupId: atlasId('groupId'),
-  clusterName: clusterName('clusterName'),
-  snapshot: z
-    .strictObject({
-      description: z
-        .string()
-        .max(200, { error: 'snapshot.description must be at most 200 characters' })
-        .default('atlas-backup-orchestrator on-demand snapshot'),
-      retentionInDays: z
-        .number({ error: 'snapshot.retentionInDays must be a number of days' })
-        .int({ error: 'snapshot.retentionInDays must be a whole number of days' })
-        .min(1, { error: 'snapshot.retentionInDays must be >= 1' })
-        .default(7),
-    })
-    .prefault({}),
-  export: z
-    .strictObject({
-      exportBucketId: atlasId('export.exportBucketId'),
-      customData: customDataSchema.default([]),
-    })
-    .optional(),
-  restore: restoreSchema.optional(),
-  retry: retrySchema.prefault({}),
-  polling: pollingSchema.prefault({}),
-  timeouts: timeoutsSchema.prefault({}),
-  /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
-  notify: notifySchema.optional(),
-});
+export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema', () =>
+  z.strictObject({
+    groupId: atlasId('groupId'),
+    clusterName: clusterName('clusterName'),
+    snapshot: z
+      .strictObject({
+        description: z
+          .string()
+          .max(200, { error: 'snapshot.description must be at most 200 characters' })
+          .default('atlas-backup-orchestrator on-demand snapshot'),
+        retentionInDays: z
+          .number({ error: 'snapshot.retentionInDays must be a number of days' })
+          .int({ error: 'snapshot.retentionInDays must be a whole number of days' })
+          .min(1, { error: 'snapshot.retentionInDays must be >= 1' })
+          .default(7),
+      })
+      .prefault({}),
+    export: z
+      .strictObject({
+        exportBucketId: atlasId('export.exportBucketId'),
+        customData: customDataSchema.default([]),
+      })
+      .optional(),
+    restore: restoreSchema.optional(),
+    retry: retrySchema.prefault({}),
+    polling: pollingSchema.prefault({}),
+    timeouts: timeoutsSchema.prefault({}),
+    /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+    notify: notifySchema.optional(),
+  }),
+);
 
 /** Rules added since the first release: numbers Atlas and Temporal can represent (issue 12), download targets. */
 export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseSchema>>[] = [
@@ -203,9 +224,11 @@ export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseS
 ];
 
 /** The pipeline input with every rule: what the CLI, the library and schedules check before a start. */
-export const backupPipelineInputSchema = backupPipelineBaseSchema.superRefine((input, ctx) => {
-  for (const rule of PIPELINE_LATER_RULES) addProblems(ctx, rule.problems(input));
-});
+export const backupPipelineInputSchema = shared('inputs.backupPipelineInputSchema', () =>
+  backupPipelineBaseSchema.superRefine((input, ctx) => {
+    for (const rule of PIPELINE_LATER_RULES) addProblems(ctx, rule.problems(input));
+  }),
+);
 
 /** What a caller writes (defaults optional). */
 export type BackupPipelineRequest = z.input<typeof backupPipelineInputSchema>;

@@ -3,6 +3,7 @@
 // NOTIFICATION_VERSION only for a change an existing receiver would misread. No secret ever lives
 // here: the worker signs with a secret it reads from its own environment, by name.
 import { z } from 'zod';
+import { shared } from './shared.js';
 
 export const NOTIFICATION_SCHEMA = 'atlas-backup/notification';
 export const NOTIFICATION_VERSION = 1;
@@ -31,78 +32,86 @@ export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
 export const NOTIFY_SECRET_ENV = 'ATLAS_BACKUP_NOTIFY_SECRET';
 const SECRET_ENV_PATTERN = /^ATLAS_BACKUP_NOTIFY_SECRET(_[A-Z0-9_]+)?$/;
 
-export const notifySchema = z.strictObject({
-  url: z
-    .string({ error: 'notify.url is required: the webhook URL (http or https)' })
-    .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
-      error: 'notify.url must be an http(s) URL, e.g. https://hooks.example.com/atlas-backup',
-    }),
-  events: z
-    .array(z.enum(NOTIFICATION_EVENTS, { error: `notify.events[] must be one of ${NOTIFICATION_EVENTS.join(', ')}` }))
-    .default(DEFAULT_NOTIFICATION_EVENTS),
-  format: z
-    .enum(NOTIFICATION_FORMATS, { error: `notify.format must be one of ${NOTIFICATION_FORMATS.join(', ')}` })
-    .default('json'),
-  secretEnv: z
-    .string()
-    .regex(SECRET_ENV_PATTERN, {
-      error: `notify.secretEnv must name a worker variable ${NOTIFY_SECRET_ENV} or ${NOTIFY_SECRET_ENV}_<NAME>`,
-    })
-    .default(NOTIFY_SECRET_ENV),
-});
+export const notifySchema = shared('notifications.notifySchema', () =>
+  z.strictObject({
+    url: z
+      .string({ error: 'notify.url is required: the webhook URL (http or https)' })
+      .refine((v) => /^https?:\/\//.test(v) && URL.canParse(v), {
+        error: 'notify.url must be an http(s) URL, e.g. https://hooks.example.com/atlas-backup',
+      }),
+    events: z
+      .array(z.enum(NOTIFICATION_EVENTS, { error: `notify.events[] must be one of ${NOTIFICATION_EVENTS.join(', ')}` }))
+      .default(DEFAULT_NOTIFICATION_EVENTS),
+    format: z
+      .enum(NOTIFICATION_FORMATS, { error: `notify.format must be one of ${NOTIFICATION_FORMATS.join(', ')}` })
+      .default('json'),
+    secretEnv: z
+      .string()
+      .regex(SECRET_ENV_PATTERN, {
+        error: `notify.secretEnv must name a worker variable ${NOTIFY_SECRET_ENV} or ${NOTIFY_SECRET_ENV}_<NAME>`,
+      })
+      .default(NOTIFY_SECRET_ENV),
+  }),
+);
 
 /** What a caller writes in `notify` (defaults optional). */
 export type NotifyRequest = z.input<typeof notifySchema>;
 /** Where and how to notify, defaults applied. */
 export type NotifySpec = z.output<typeof notifySchema>;
 
-export const notificationBodySchema = z.object({
-  schema: z.literal(NOTIFICATION_SCHEMA),
-  version: z.literal(NOTIFICATION_VERSION),
-  event: z.enum(NOTIFICATION_EVENTS),
-  /** When the run decided to notify (workflow time), ISO 8601. */
-  at: z.string(),
-  /** One line for humans (the Slack format sends this and the commands). */
-  summary: z.string(),
-  run: z.object({
-    workflowType: z.string(),
-    workflowId: z.string(),
-    runId: z.string(),
-    /** completed | failed | awaiting-approval … */
-    outcome: z.string(),
+export const notificationBodySchema = shared('notifications.notificationBodySchema', () =>
+  z.object({
+    schema: z.literal(NOTIFICATION_SCHEMA),
+    version: z.literal(NOTIFICATION_VERSION),
+    event: z.enum(NOTIFICATION_EVENTS),
+    /** When the run decided to notify (workflow time), ISO 8601. */
+    at: z.string(),
+    /** One line for humans (the Slack format sends this and the commands). */
+    summary: z.string(),
+    run: z.object({
+      workflowType: z.string(),
+      workflowId: z.string(),
+      runId: z.string(),
+      /** completed | failed | awaiting-approval … */
+      outcome: z.string(),
+    }),
+    cluster: z.object({ groupId: z.string(), clusterName: z.string() }).optional(),
+    failure: z.object({ type: z.string(), message: z.string(), step: z.string().optional() }).optional(),
+    approval: z
+      .object({
+        overwrite: z.string(),
+        with: z.string(),
+        deadline: z.string(),
+        approveCommand: z.string(),
+        rejectCommand: z.string(),
+      })
+      .optional(),
+    recovery: z
+      .object({
+        totalSeconds: z.number(),
+        phases: z.record(z.string(), z.number()),
+        restoreJobId: z.string().optional(),
+      })
+      .optional(),
+    pipeline: z
+      .object({
+        snapshotId: z.string().optional(),
+        exportJobId: z.string().optional(),
+        restoreJobId: z.string().optional(),
+        atlasRequests: z.number(),
+      })
+      .optional(),
+    fleet: z
+      .object({
+        total: z.number(),
+        completed: z.number(),
+        failed: z.number(),
+        cancelled: z.number(),
+        failedClusters: z.array(z.object({ groupId: z.string(), clusterName: z.string(), message: z.string() })),
+      })
+      .optional(),
   }),
-  cluster: z.object({ groupId: z.string(), clusterName: z.string() }).optional(),
-  failure: z.object({ type: z.string(), message: z.string(), step: z.string().optional() }).optional(),
-  approval: z
-    .object({
-      overwrite: z.string(),
-      with: z.string(),
-      deadline: z.string(),
-      approveCommand: z.string(),
-      rejectCommand: z.string(),
-    })
-    .optional(),
-  recovery: z
-    .object({ totalSeconds: z.number(), phases: z.record(z.string(), z.number()), restoreJobId: z.string().optional() })
-    .optional(),
-  pipeline: z
-    .object({
-      snapshotId: z.string().optional(),
-      exportJobId: z.string().optional(),
-      restoreJobId: z.string().optional(),
-      atlasRequests: z.number(),
-    })
-    .optional(),
-  fleet: z
-    .object({
-      total: z.number(),
-      completed: z.number(),
-      failed: z.number(),
-      cancelled: z.number(),
-      failedClusters: z.array(z.object({ groupId: z.string(), clusterName: z.string(), message: z.string() })),
-    })
-    .optional(),
-});
+);
 
 /** The JSON body of every webhook (format json), signed with `X-Signature: sha256=<hex HMAC of the body>`. */
 export type NotificationBody = z.infer<typeof notificationBodySchema>;

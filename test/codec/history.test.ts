@@ -27,7 +27,7 @@ import {
   type PipelineResult,
 } from '../../src/contract/index.js';
 import { backupPipeline, disasterRecovery } from '../../src/workflows/index.js';
-import { buildWorker, workflowsPath, type BuiltWorker } from '../../src/worker.js';
+import { buildWorker, WORKFLOW_BUNDLER_OPTIONS, workflowsPath, type BuiltWorker } from '../../src/worker.js';
 import {
   FAST,
   startTestSimulator,
@@ -175,6 +175,7 @@ describe('encrypted payloads on the real dev server', () => {
     workflowCode = (
       await bundleWorkflowCode({
         workflowsPath,
+        ...WORKFLOW_BUNDLER_OPTIONS,
         failureConverterPath,
         logger: { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} },
       })

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PipelineResult } from '../../src/contract/index.js';
 import { DEMO_IDS, type RunningSimulator } from '../../src/simulator/index.js';
 import { startTracingFromEnv, TRACING_WORKFLOW_MODULE, type Tracing } from '../../src/telemetry/tracing.js';
-import { buildWorker, workflowsPath, type BuiltWorker } from '../../src/worker.js';
+import { buildWorker, WORKFLOW_BUNDLER_OPTIONS, workflowsPath, type BuiltWorker } from '../../src/worker.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { FAST, startTestSimulator, temporalAddress, uniqueId } from '../helpers/temporal.js';
 import { FAST_FLAGS, runCli } from '../cli/helpers.js';
@@ -78,6 +78,7 @@ describe('OpenTelemetry traces', () => {
     // A prebuilt bundle carries the tracing interceptors itself (the worker only adds them when it bundles).
     const bundle = await bundleWorkflowCode({
       workflowsPath,
+      ...WORKFLOW_BUNDLER_OPTIONS,
       workflowInterceptorModules: [TRACING_WORKFLOW_MODULE],
       logger: new DefaultLogger('WARN'),
     });
