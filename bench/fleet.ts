@@ -4,8 +4,8 @@
 // the same concurrency. Prints figures, asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
-//        [--concurrency 100] [--heap-mb 160] [--semi-mb 4] [--cache 120] [--batch 200] [--rounds 2] [--dist]
-//        [--cpu-prof DIR]
+//        [--concurrency 100] [--heap-mb 160] [--semi-mb 4] [--cache 120] [--batch 0] [--rounds 2] [--dist]
+//        [--cpu-prof DIR] [--trace]
 //
 // --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
 //
@@ -16,9 +16,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
-import type { FleetResult } from '../src/contract/index.js';
+import { fleetStatusQuery, type FleetResult } from '../src/contract/index.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from '../src/worker.js';
@@ -26,6 +26,8 @@ import { fleetBackup } from '../src/workflows/index.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
+/** Print the fleet's status every 2 s while it runs. */
+const TRACE = process.argv.includes('--trace');
 /** Run the fleet's worker from dist/ (npm run build) as users do, without tsx in the process. */
 const fromDist = process.argv.includes('--dist');
 function numberArg(name: string, fallback: number, min: number, max: number): number {
@@ -43,8 +45,8 @@ const CACHE = numberArg('cache', 120, 1, 100_000);
 const SEMI_MB = numberArg('semi-mb', 4, 0, 256);
 /** Fleet/baseline pairs, alternating in order (see main). */
 const ROUNDS = numberArg('rounds', 2, 1, 10);
-/** Children per fleet run (the fleet's default): each continue-as-new carries the running ones over. */
-const BATCH = numberArg('batch', 200, 1, 2000);
+/** Children per fleet run; 0: the fleet's default (1,000). Each continue-as-new carries the running ones over. */
+const BATCH = numberArg('batch', 0, 0, 2000);
 /** Write V8 CPU profiles of the workers (every thread) into this directory (`--cpu-prof DIR`). */
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {
@@ -215,19 +217,25 @@ async function runFleet(env: Env) {
   let result: FleetResult | undefined;
   try {
     const phase = await measure(env, worker, async () => {
-      result = await env.client.workflow.execute(fleetBackup, {
+      const handle = await env.client.workflow.start(fleetBackup, {
         taskQueue,
         workflowId: `bench-fleet-${randomUUID().slice(0, 8)}`,
         args: [
           {
             targets: { projects: fleetSeed().projects.map((p) => p.id!) },
-            batchSize: BATCH,
+            ...(BATCH ? { batchSize: BATCH } : {}),
             concurrency: { max: CONCURRENCY, perProject: Math.max(1, Math.ceil(CONCURRENCY / PROJECTS)) },
             polling: { initialIntervalSeconds: 0.5, maximumIntervalSeconds: 1, backoffCoefficient: 1.5 },
             retry: { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 },
           },
         ],
       });
+      const tracing = TRACE ? traceFleet(handle) : undefined;
+      try {
+        result = await handle.result();
+      } finally {
+        await tracing?.stop();
+      }
     });
     const c = await sim.admin.counters();
     // Attempts: one per snapshot POST or GET, plus each pipeline's pre-flight (its reads are shared
@@ -238,6 +246,27 @@ async function runFleet(env: Env) {
     await stopWorker(worker);
     await sim.stop();
   }
+}
+
+/** --trace: the fleet's status every 2 s (run, running, completed), to see where it idles. */
+function traceFleet(handle: WorkflowHandle<typeof fleetBackup>) {
+  const t0 = performance.now();
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, 2000));
+      const s = await handle.query(fleetStatusQuery).catch(() => undefined);
+      const t = ((performance.now() - t0) / 1000).toFixed(0);
+      const { running, completed, queued } = s?.counts ?? {};
+      if (s) log(`    t=${t}s run ${s.run}: running ${running}, completed ${completed}, queued ${queued}`);
+    }
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
 }
 
 async function runBaseline(env: Env, activities: number): Promise<Phase> {
