@@ -83,8 +83,12 @@ export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchem
         .prefault({}),
       /** Webhook for the fleet's summary (fleet.summary); children use the worker's default. */
       notify: notifySchema.optional(),
-      /** Children per run before continue-as-new: bounds the fleet's history whatever its size. */
-      batchSize: whole('batchSize', 1, 2000).default(200),
+      /**
+       * Children per run before continue-as-new (a run also continues when Temporal suggests it), which
+       * bounds the fleet's history whatever its size. Not given: 1,000 (fleets started before
+       * FLEET_BATCH_PATCH: 200); the workflow applies the default, so runs recorded with 200 replay.
+       */
+      batchSize: whole('batchSize', 1, 2000).optional(),
     })
     .superRefine((input, ctx) => {
       const given = (['clusters', 'projects', 'allProjects'] as const).filter((k) => input.targets[k] !== undefined);

@@ -62,6 +62,16 @@ export interface FleetProgress {
  */
 export const FLEET_CARRY_PATCH = 'fleet-carries-running-children';
 
+/**
+ * Runs that record this marker start up to 1,000 children per run when the input gives no batchSize
+ * (before: 200). Each continue-as-new with children running can be refused by the server while their
+ * completions keep arriving (UnhandledCommand: bench/fleet.ts saw every boundary wait for its batch to
+ * finish), so fewer boundaries; Temporal's continue-as-new suggestion still bounds each run's history.
+ */
+export const FLEET_BATCH_PATCH = 'fleet-batch-1000';
+const BATCH_SIZE = 1000;
+const BATCH_SIZE_BEFORE = 200;
+
 const discovery = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
@@ -139,12 +149,15 @@ class Fleet {
   private peakRunning = 0;
   /** Whether this run carries its running children over a continue-as-new (FLEET_CARRY_PATCH). */
   private readonly carries = patched(FLEET_CARRY_PATCH);
+  /** Children this run may start (the input's, else the default of its release: FLEET_BATCH_PATCH). */
+  private readonly batchSize: number;
 
   constructor(
     private readonly input: FleetBackupInput,
     progress: FleetProgress | undefined,
   ) {
     this.state = progress ?? { queue: [], reports: [], run: 0, startedAt: new Date().toISOString() };
+    this.batchSize = input.batchSize ?? (patched(FLEET_BATCH_PATCH) ? BATCH_SIZE : BATCH_SIZE_BEFORE);
     this.state.run++;
     if (progress) this.phase = 'running';
   }
@@ -164,11 +177,11 @@ class Fleet {
 
   /** Runs up to batchSize children; true when clusters are left for the next run. */
   async runBatch(): Promise<boolean> {
-    const batch = this.state.queue.slice(0, this.input.batchSize);
+    const batch = this.state.queue.slice(0, this.batchSize);
     const busy = new Map(
       batch.length ? (await discovery.findRunningBackups({ clusters: batch })).map((r) => [key(r), r.workflowId]) : [],
     );
-    const roomInThisRun = () => this.startedThisRun < this.input.batchSize && !workflowInfo().continueAsNewSuggested;
+    const roomInThisRun = () => this.startedThisRun < this.batchSize && !workflowInfo().continueAsNewSuggested;
     while (roomInThisRun() && this.state.queue.length > 0) {
       const i = this.nextStartable();
       if (i < 0) {

@@ -207,6 +207,24 @@ describe('fleetBackup', () => {
     expect(peakOverlap(children)).toBeLessThanOrEqual(2);
   });
 
+  it('starts up to 1,000 children per run when batchSize is not given (it was 200)', async () => {
+    // 205 clusters: one run with this release's default, two with the old one.
+    const { id: groupId } = await ctx.sim.admin.seedProject({ name: uniqueId('fleet-bulk') });
+    const targets: FleetTarget[] = [];
+    for (let i = 0; i < 205; i++) {
+      const clusterName = `bulk-${i}`;
+      await ctx.sim.admin.seedCluster({ groupId, name: clusterName, kind: 'replicaSet' });
+      targets.push({ groupId, clusterName });
+    }
+    const result = await ctx.client.workflow.execute(fleetBackup, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId: uniqueId('fleet-default-batch'),
+      args: [{ ...FAST, targets: { clusters: targets }, concurrency: { max: 50, perProject: 50 } }],
+    });
+    expect(result.counts.completed).toBe(205);
+    expect(result.runs).toBe(1);
+  }, 180_000);
+
   it('a cancelled fleet cancels the children an earlier run carried to it, and its own', async () => {
     // Every snapshot read answers 503: the children wait (retrying) until they are cancelled.
     await ctx.sim.admin.setFaults({

@@ -74,7 +74,7 @@ const FLEET_FLAGS: RequestFlag[] = [
   flag('--retention-days <n>', 'snapshot retention in days', 'snapshot.retentionInDays', wholeNumber),
   flag('--max-concurrent <n>', 'backups running at once, overall (default 20)', 'concurrency.max', wholeNumber),
   flag('--per-project <n>', 'backups running at once per project (default 5)', 'concurrency.perProject', wholeNumber),
-  flag('--batch-size <n>', 'backups per run before it continues as new (default 200)', 'batchSize', wholeNumber),
+  flag('--batch-size <n>', 'backups per run before it continues as new (default 1000)', 'batchSize', wholeNumber),
   ...POLL_FLAGS,
   ...NOTIFY_FLAGS,
 ];
