@@ -14,7 +14,7 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 # Worker memory (README "Worker memory", bench/fleet.ts): a capped old generation and a small young
-# one keep a fleet worker of 1,000 clusters under ~370 MB RSS (Node's default young generation: ~430 MB).
+# one keep a fleet worker of 1,000 clusters under ~290 MB RSS (bench/fleet.ts --dist, measured 2026-11-24).
 ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=4"
 
 # Dependencies first, so source edits do not reinstall them. `npm install` from the committed lock
