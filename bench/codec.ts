@@ -8,14 +8,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { defaultPayloadConverter, type DataConverter, type Payload, type PayloadCodec } from '@temporalio/common';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { AtlasAuth } from '../src/atlas/index.js';
 import { codecKeys, createEncryptionCodec, failureConverterPath } from '../src/codec/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator } from '../src/simulator/index.js';
 import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
 import { backupPipeline } from '../src/workflows/index.js';
-import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
+import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
 import { percentile } from './lib/observations.js';
 
 const json = process.argv.includes('--json');
@@ -114,8 +114,6 @@ interface Lane {
   taskQueue: string;
   client: Client;
   meter?: MeteredCodec;
-  built: BuiltWorker;
-  running: Promise<void>;
 }
 
 /**
@@ -141,33 +139,22 @@ async function lane(
   cleanups.push(() => sim.stop());
   const dataConverter: DataConverter | undefined = meter && { payloadCodecs: [meter], failureConverterPath };
   const taskQueue = `bench-codec-${meter ? 'on' : 'off'}-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address });
-  cleanups.push(() => connection.close());
-  const built = await buildWorker({
-    config: {
-      temporal: { address, namespace: 'default' },
-      taskQueue,
-      atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
-      maxConcurrentActivities: 10,
-    },
-    connection,
-    workflowBundle: { code },
-    workerOptions: { shutdownGraceTime: '2s', ...(dataConverter ? { dataConverter } : {}) },
+  const worker = await startBenchWorker({
+    address,
+    taskQueue,
+    atlasUrl: sim.url,
+    auth,
+    code,
+    maxConcurrentActivities: 10,
+    workerOptions: dataConverter ? { dataConverter } : {},
   });
-  const running = built.worker.run();
-  cleanups.unshift(async () => {
-    built.worker.shutdown();
-    await running;
-    await built.close();
-  });
+  cleanups.unshift(worker.stop);
   const clientConnection = await Connection.connect({ address });
   cleanups.push(() => clientConnection.close());
   return {
     taskQueue,
     client: new Client({ connection: clientConnection, ...(dataConverter ? { dataConverter } : {}) }),
     meter,
-    built,
-    running,
   };
 }
 
@@ -195,13 +182,9 @@ async function onePipeline(l: Lane) {
 async function perPipeline(address: string) {
   const cleanups: (() => Promise<unknown>)[] = [];
   try {
-    const quiet = new DefaultLogger('WARN');
-    const [withConverter, plain] = await Promise.all([
-      bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: quiet }),
-      bundleWorkflowCode({ workflowsPath, logger: quiet }),
-    ]);
-    const on = await lane(address, withConverter.code, new MeteredCodec(codec), cleanups);
-    const off = await lane(address, plain.code, undefined, cleanups);
+    const [withConverter, plain] = await Promise.all([bundleWorkflows({ failureConverterPath }), bundleWorkflows()]);
+    const on = await lane(address, withConverter, new MeteredCodec(codec), cleanups);
+    const off = await lane(address, plain, undefined, cleanups);
     const figures = {
       on: [] as Awaited<ReturnType<typeof onePipeline>>[],
       off: [] as Awaited<ReturnType<typeof onePipeline>>[],

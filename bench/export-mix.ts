@@ -20,16 +20,16 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AtlasClient, type AtlasAuth } from '../src/atlas/index.js';
 import { pollingSchema, type BackupPipelineRequest, type PipelineResult } from '../src/contract/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { exportProgress } from '../src/simulator/model/exports.js';
 import type { ExportJob } from '../src/simulator/model/types.js';
 import { DEMO_IDS, startSimulator, type Durations, type RunningSimulator } from '../src/simulator/index.js';
-import { buildWorker, workflowsPath } from '../src/worker.js';
 import { backupPipeline } from '../src/workflows/index.js';
-import { watch } from './lib/fixed-poller.js';
+import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
+import { snapshotAndExport } from './lib/fixed-poller.js';
 import { percentile } from './lib/observations.js';
 import { mulberry32 } from '../src/simulator/random.js';
 
@@ -145,19 +145,8 @@ async function runOurs(
   mix: MixedExport[],
 ): Promise<OurExport[]> {
   const taskQueue = `bench-export-mix-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address });
-  const built = await buildWorker({
-    config: {
-      temporal: { address, namespace: 'default' },
-      taskQueue,
-      atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
-      maxConcurrentActivities: 20,
-    },
-    connection,
-    workflowBundle: { code },
-    workerOptions: { shutdownGraceTime: '2s' },
-  });
-  const running = built.worker.run();
+  const atlasUrl = sim.url;
+  const worker = await startBenchWorker({ address, taskQueue, atlasUrl, auth, code, maxConcurrentActivities: 20 });
   try {
     return await Promise.all(
       mix.map(async (e) => {
@@ -176,10 +165,7 @@ async function runOurs(
       }),
     );
   } finally {
-    built.worker.shutdown();
-    await running;
-    await built.close();
-    await connection.close();
+    await worker.stop();
   }
 }
 
@@ -190,29 +176,8 @@ async function runPoller(sim: RunningSimulator, auth: AtlasAuth, mix: MixedExpor
   try {
     return await Promise.all(
       mix.map(async (e) => {
-        const cluster = { groupId, clusterName: e.clusterName };
-        const snap = await client.request('takeSnapshots', { path: cluster, body: { retentionInDays: 1 } });
-        await watch(
-          `snapshot ${snap.id}`,
-          () => client.request('getClusterBackupSnapshot', { path: { ...cluster, snapshotId: snap.id } }),
-          (s) => s.status === 'completed',
-          (s) => (s.status === 'failed' ? 'failed' : undefined),
-          periodMs,
-          deadlineMs(e),
-        );
-        const exp = await client.request('createBackupExport', {
-          path: cluster,
-          body: { snapshotId: snap.id, exportBucketId: bucketId },
-        });
-        await watch(
-          `export ${exp.id}`,
-          () => client.request('getBackupExport', { path: { ...cluster, exportId: exp.id } }),
-          (j) => j.state === 'Successful',
-          (j) => (j.state === 'Failed' || j.state === 'Cancelled' ? j.state : undefined),
-          periodMs,
-          deadlineMs(e),
-        );
-        return exp.id;
+        const job = { groupId, clusterName: e.clusterName, exportBucketId: bucketId };
+        return (await snapshotAndExport(client, job, periodMs, deadlineMs(e))).exportId;
       }),
     );
   } finally {
@@ -300,7 +265,7 @@ async function main(): Promise<void> {
   try {
     const [srv, bundle, oursSim, pollerSim] = await Promise.all([
       startDevServer(),
-      bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+      bundleWorkflows(),
       startSimulator(simulatorOptions(mix, creds)),
       startSimulator(simulatorOptions(mix, creds)),
     ]);
@@ -309,7 +274,7 @@ async function main(): Promise<void> {
     clientConnection = await Connection.connect({ address: server.address });
     const temporal = new Client({ connection: clientConnection });
     const [ours, pollerIds] = await Promise.all([
-      runOurs(temporal, server.address, bundle.code, oursSim, auth, mix),
+      runOurs(temporal, server.address, bundle, oursSim, auth, mix),
       runPoller(pollerSim, auth, mix),
     ]);
     const oursIds = ours.map((o) => o.exportId);

@@ -14,14 +14,14 @@
 // floor, where the floor = requests the runs needed (answered other than 429) ÷ the budget rate.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { AtlasAuth } from '../src/atlas/index.js';
 import { fairnessKeyTasksPerSecond, setProjectPace } from '../src/client/project-pace.js';
 import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type RunningSimulator, type SeedSpec } from '../src/simulator/index.js';
-import { buildWorker, WORKFLOW_BUNDLER_OPTIONS, workflowsPath, type BuiltWorker } from '../src/worker.js';
 import { backupPipeline } from '../src/workflows/index.js';
+import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -96,25 +96,16 @@ interface Figures {
 async function startWorkers(address: string, taskQueue: string, sim: RunningSimulator, auth: AtlasAuth, code: string) {
   const stops: (() => Promise<void>)[] = [];
   for (let w = 0; w < workerCount; w++) {
-    const connection = await NativeConnection.connect({ address });
-    const built: BuiltWorker = await buildWorker({
-      config: {
-        temporal: { address, namespace: 'default' },
-        taskQueue,
-        atlas: { baseUrl: sim.url, auth, timeoutMs: 10_000 },
-        maxConcurrentActivities: 50,
-      },
-      connection,
-      workflowBundle: { code },
-      workerOptions: { shutdownGraceTime: '2s', identity: `pace-worker-${w}` },
+    const worker = await startBenchWorker({
+      address,
+      taskQueue,
+      atlasUrl: sim.url,
+      auth,
+      code,
+      maxConcurrentActivities: 50,
+      workerOptions: { identity: `pace-worker-${w}` },
     });
-    const running = built.worker.run();
-    stops.push(async () => {
-      built.worker.shutdown();
-      await running;
-      await built.close();
-      await connection.close();
-    });
+    stops.push(worker.stop);
   }
   return () => Promise.all(stops.map((s) => s()));
 }
@@ -194,15 +185,12 @@ let server: RunningDevServer | undefined;
 let clientConnection: Connection | undefined;
 try {
   log('starting a Temporal dev server and bundling the workflows…');
-  const [srv, bundle] = await Promise.all([
-    startDevServer(),
-    bundleWorkflowCode({ workflowsPath, ...WORKFLOW_BUNDLER_OPTIONS, logger: new DefaultLogger('WARN') }),
-  ]);
+  const [srv, bundle] = await Promise.all([startDevServer(), bundleWorkflows()]);
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection: clientConnection });
   log(`${pipelines} pipelines in one project, ${budget} requests per ${windowSeconds} s, ${workerCount} worker(s)…`);
-  const f = await run(temporal, server.address, bundle.code);
+  const f = await run(temporal, server.address, bundle);
   const needed = f.requests - f.answered429;
   const floorSeconds = (needed / budget) * windowSeconds;
   const summary = {

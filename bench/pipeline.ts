@@ -23,13 +23,13 @@
 // Ours and the poller run concurrently, each against its own simulator, so counters never mix.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { AtlasClient, type AtlasAuth } from '../src/atlas/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type Durations, type RunningSimulator } from '../src/simulator/index.js';
 import { pollingSchema, type BackupPipelineRequest } from '../src/contract/index.js';
 import type { PipelineResult } from '../src/contract/index.js';
-import { buildWorker, workflowsPath, type BuiltWorker } from '../src/worker.js';
+import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
 import { runFixedPoller } from './lib/fixed-poller.js';
 import {
   atlasRequests,
@@ -210,25 +210,15 @@ async function runScenario(
     cleanups.push(() => pollerSim.stop());
 
     const taskQueue = `bench-pipeline-${scenario.name}-${randomUUID().slice(0, 8)}`;
-    const connection = await NativeConnection.connect({ address });
-    cleanups.push(() => connection.close());
-    const built: BuiltWorker = await buildWorker({
-      config: {
-        temporal: { address, namespace: 'default' },
-        taskQueue,
-        atlas: { baseUrl: oursSim.url, auth, timeoutMs: 10_000 },
-        maxConcurrentActivities: 10,
-      },
-      connection,
-      workflowBundle: { code: workflowCode },
-      workerOptions: { shutdownGraceTime: '2s' },
+    const worker = await startBenchWorker({
+      address,
+      taskQueue,
+      atlasUrl: oursSim.url,
+      auth,
+      code: workflowCode,
+      maxConcurrentActivities: 10,
     });
-    const running = built.worker.run();
-    cleanups.unshift(async () => {
-      built.worker.shutdown();
-      await running;
-      await built.close();
-    });
+    cleanups.unshift(worker.stop);
 
     const pollerClient = new AtlasClient({ baseUrl: pollerSim.url, auth });
     cleanups.unshift(() => pollerClient.close());
@@ -443,10 +433,7 @@ let server: RunningDevServer | undefined;
 let clientConnection: Connection | undefined;
 try {
   log('starting a Temporal dev server and bundling the workflows…');
-  const [srv, bundle] = await Promise.all([
-    startDevServer(),
-    bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
-  ]);
+  const [srv, bundle] = await Promise.all([startDevServer(), bundleWorkflows()]);
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });
   const summaries: Record<string, ReturnType<typeof summarize>> = {};
@@ -460,7 +447,7 @@ try {
       clientConnection = await Connection.connect({ address: server.address });
     }
     const temporal = new Client({ connection: clientConnection });
-    summaries[scenario.name] = summarize(await runScenario(scenario, temporal, server.address, bundle.code));
+    summaries[scenario.name] = summarize(await runScenario(scenario, temporal, server.address, bundle));
   }
   const totalSeconds = round((performance.now() - started) / 1000);
   if (json) {

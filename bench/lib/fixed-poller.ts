@@ -39,13 +39,13 @@ export async function watch<T>(
   }
 }
 
-/** snapshot → wait → export → wait → automated restore → wait, every wait a fixed-period watch. */
-export async function runFixedPoller(
+/** snapshot → wait → export → wait, every wait a fixed-period watch. */
+export async function snapshotAndExport(
   client: AtlasClient,
-  job: PollerJob,
+  job: Pick<PollerJob, 'groupId' | 'clusterName' | 'exportBucketId'>,
   periodMs: number,
   deadlineMs: number,
-): Promise<PollerResult> {
+): Promise<Pick<PollerResult, 'snapshotId' | 'exportId'>> {
   const cluster = { groupId: job.groupId, clusterName: job.clusterName };
   const snap = await client.request('takeSnapshots', {
     path: cluster,
@@ -72,12 +72,23 @@ export async function runFixedPoller(
     periodMs,
     deadlineMs,
   );
+  return { snapshotId: snap.id, exportId: exp.id };
+}
 
+/** snapshot → wait → export → wait → automated restore → wait, every wait a fixed-period watch. */
+export async function runFixedPoller(
+  client: AtlasClient,
+  job: PollerJob,
+  periodMs: number,
+  deadlineMs: number,
+): Promise<PollerResult> {
+  const cluster = { groupId: job.groupId, clusterName: job.clusterName };
+  const { snapshotId, exportId } = await snapshotAndExport(client, job, periodMs, deadlineMs);
   const restore = await client.request('createBackupRestoreJob', {
     path: cluster,
     body: {
       deliveryType: 'automated',
-      snapshotId: snap.id,
+      snapshotId,
       targetGroupId: job.targetGroupId,
       targetClusterName: job.targetClusterName,
     },
@@ -91,5 +102,5 @@ export async function runFixedPoller(
     deadlineMs,
   );
 
-  return { snapshotId: snap.id, exportId: exp.id, restoreJobId: restore.id };
+  return { snapshotId, exportId, restoreJobId: restore.id };
 }
