@@ -18,7 +18,7 @@ const { TaskQueueType } = proto.temporal.api.enums.v1;
 
 /**
  * Atlas requests of the project per activity attempt, averaged over a pipeline: bench/pace.ts
- * prints it as requestsPerAttempt (1.04 with snapshot, export and restore; 1.4 before the
+ * prints it as requestsPerAttempt (1.01 with snapshot, export and restore; 1.4 before the
  * pre-flight shared its project-wide reads).
  */
 export const REQUESTS_PER_TASK = 1.05;
