@@ -274,6 +274,9 @@ export async function pollOnce(
   // attempt waits one initial interval itself, then reads, so each paced activity task still makes
   // one Atlas request (src/client/project-pace.ts). An interval too long for one attempt's timeout
   // ends the first attempt without a read instead, and the retry policy's interval brings the next.
+  // The interval counts from the wait's scheduling: time the task spent queued (behind a project's
+  // pace) is time waited, so a task dispatched late reads at once, when the server paced it, instead
+  // of sleeping and adding its read to those of the tasks dispatched after it.
   const firstWaitMs = (shape.polling?.initialIntervalSeconds ?? 0) * 1000;
   const waitsInAttempt = firstWaitMs > 0 && firstWaitMs <= (ctx.info.startToCloseTimeoutMs ?? 0) / 2;
   const skipped = shape.created !== undefined && !waitsInAttempt;
@@ -283,7 +286,8 @@ export async function pollOnce(
     const state = shape.created.state ?? 'created';
     if (!waitsInAttempt)
       throw notFinished(`${label} was just created (${state}): first read to come`, undefined, { resource, id, state });
-    await ctx.sleep(firstWaitMs);
+    const queuedMs = ctx.info.scheduledTimestampMs ? Math.max(0, Date.now() - ctx.info.scheduledTimestampMs) : 0;
+    if (firstWaitMs > queuedMs) await ctx.sleep(firstWaitMs - queuedMs);
   }
   const v = await read();
   // Each attempt reads once, but a just-created job's first attempt made no read when it could not wait.

@@ -106,7 +106,14 @@ describe('a just-created job with a short initial interval', () => {
     const polling = { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 };
     const input = { ...(await takenSnapshot()), polling, created: { state: 'queued' } };
     const env = new MockActivityEnvironment(
-      { attempt: 1, workflowExecution: run, startToCloseTimeoutMs: 10_000, heartbeatTimeoutMs: 0 },
+      // Dispatched as soon as it was scheduled: nothing queued.
+      {
+        attempt: 1,
+        workflowExecution: run,
+        startToCloseTimeoutMs: 10_000,
+        heartbeatTimeoutMs: 0,
+        scheduledTimestampMs: Date.now(),
+      },
       { logger: quiet },
     );
     const started = Date.now();
@@ -115,6 +122,29 @@ describe('a just-created job with a short initial interval', () => {
     expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(1);
     // The plain backoff's reads would be 0.2, 0.6, 1.4 s: after the read at 0.2 s comes one 0.4 s later.
     expect(first.nextRetryDelay).toBe(400);
+  });
+
+  it('queued time counts as waited: dispatched an interval after its scheduling, it reads at once', async () => {
+    // A 20 s interval the attempt would sleep through, had the 25 s in the queue (behind a project's
+    // pace) not counted: the read comes at dispatch, where the server's pace put it.
+    const polling = { initialIntervalSeconds: 20, maximumIntervalSeconds: 100, backoffCoefficient: 2 };
+    const input = { ...(await takenSnapshot()), polling, created: { state: 'queued' } };
+    const env = new MockActivityEnvironment(
+      {
+        attempt: 1,
+        workflowExecution: run,
+        startToCloseTimeoutMs: 60_000,
+        heartbeatTimeoutMs: 0,
+        scheduledTimestampMs: Date.now() - 25_000,
+      },
+      { logger: quiet },
+    );
+    const started = Date.now();
+    const first = await failureOf(env.run(acts.awaitSnapshot, input));
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect((await sim.admin.counters()).getClusterBackupSnapshot).toBe(1);
+    // The backoff goes on as if it had waited: the next read one step on (20 × 2 s).
+    expect(first.nextRetryDelay).toBe(40_000);
   });
 });
 
