@@ -5,7 +5,7 @@
 //
 //   node --import tsx bench/fleet.ts [--json] [--quick] [--clusters 1000] [--projects 10]
 //        [--concurrency 100] [--heap-mb 160] [--semi-mb 4] [--cache 120] [--batch 0] [--rounds 2] [--dist]
-//        [--cpu-prof DIR] [--trace]
+//        [--partitions 1] [--cpu-prof DIR] [--trace]
 //
 // --dist runs the fleet's worker from dist/ (run `npm run build` first), without tsx in its process.
 //
@@ -47,6 +47,8 @@ const SEMI_MB = numberArg('semi-mb', 4, 0, 256);
 const ROUNDS = numberArg('rounds', 2, 1, 10);
 /** Children per fleet run; 0: the fleet's default (1,000). Each continue-as-new carries the running ones over. */
 const BATCH = numberArg('batch', 0, 0, 2000);
+/** The dev server's task queue partitions: 1 as startDevServer sets it, 4 is Temporal's default. */
+const PARTITIONS = numberArg('partitions', 1, 1, 8);
 /** Write V8 CPU profiles of the workers (every thread) into this directory (`--cpu-prof DIR`). */
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {
@@ -299,7 +301,7 @@ async function runBaseline(env: Env, activities: number): Promise<Phase> {
 const cpuLine = (p: Phase) => `CPU s worker ${p.cpu.worker}, server ${p.cpu.server}, bench+simulator ${p.cpu.bench}`;
 
 async function main(): Promise<void> {
-  const server = await startDevServer();
+  const server = await startDevServer({ taskQueuePartitions: PARTITIONS });
   const connection = await Connection.connect({ address: server.address });
   const env: Env = {
     client: new Client({ connection }),
@@ -369,6 +371,7 @@ async function main(): Promise<void> {
           semiMb: SEMI_MB,
           cache: CACHE,
           rounds: ROUNDS,
+          taskQueuePartitions: PARTITIONS,
           fleet: {
             perSecond: fleets.map((f) => f.phase.perSecond),
             seconds: fleets.map((f) => f.phase.seconds),

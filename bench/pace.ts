@@ -5,10 +5,16 @@
 // Prints figures, asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/pace.ts [--json] [--pipelines 200] [--budget 100] [--window 12] [--workers 2]
+//                                   [--partitions 1] [--timeline]
 //
 // --window scales time: the budget is `--budget` requests per `--window` seconds in the simulator
 // AND in the Temporal rate limit (Atlas counts per 60 s; 100 per 12 s is Atlas's 100 per minute,
 // five times faster). Everything else (job durations, the pipeline's default polling) is real time.
+//
+// --partitions: the dev server's task queue partitions. 1 is what startDevServer sets; 4, Temporal's
+// default, splits the project's pace among 4 partitions, each pacing only the tasks it holds, so the
+// run's end (partitions emptying unevenly) drains slower. --timeline prints, per window, the requests
+// (and 429s), the paced activity attempts the workers began, and the requests by operation.
 //
 // Targets: 0 failed, ≤ 1% of the project's requests answered 429, and wall time ≤ 1.25 × the
 // floor, where the floor = requests the runs needed (answered other than 429) ÷ the budget rate.
@@ -37,6 +43,8 @@ const pipelines = numberArg('pipelines', quick ? 20 : 200, 1, 1000);
 const budget = numberArg('budget', 100, 10, 10_000);
 const windowSeconds = numberArg('window', 12, 1, 60);
 const workerCount = numberArg('workers', 2, 1, 4);
+/** Task queue partitions of the dev server: 1 as startDevServer sets it, 4 is Temporal's default. */
+const partitions = numberArg('partitions', 1, 1, 8);
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -78,6 +86,17 @@ function input(i: number): BackupPipelineRequest {
   };
 }
 
+/** The most of `times` (ms) within any span of `spanMs`. */
+function maxInWindow(times: number[], spanMs: number): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  let best = 0;
+  for (let i = 0, j = 0; j < sorted.length; j++) {
+    while (sorted[j]! - sorted[i]! >= spanMs) i++;
+    best = Math.max(best, j - i + 1);
+  }
+  return best;
+}
+
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
 interface Figures {
@@ -90,8 +109,19 @@ interface Figures {
   byOperation: Record<string, number>;
   /** Per budget window from the first start: [requests, of them 429]. */
   windows: [number, number][];
+  /** Per budget window: requests by operation. */
+  windowOps: Record<string, number>[];
+  /** Per budget window: activity attempts begun on the workers. */
+  attemptWindows: number[];
+  /** The most requests accepted within any sliding window (what the simulator holds to the budget). */
+  maxAcceptedInWindow: number;
+  /** The most activity attempts begun within any sliding window (what the server's pace bounds). */
+  maxAttemptsInWindow: number;
   wallSeconds: number;
 }
+
+/** When each activity attempt began on a worker (ms since epoch): the server's dispatches, seen by the workers. */
+const attemptStarts: number[] = [];
 
 async function startWorkers(address: string, taskQueue: string, sim: RunningSimulator, auth: AtlasAuth, code: string) {
   const stops: (() => Promise<void>)[] = [];
@@ -103,7 +133,22 @@ async function startWorkers(address: string, taskQueue: string, sim: RunningSimu
       auth,
       code,
       maxConcurrentActivities: 50,
-      workerOptions: { identity: `pace-worker-${w}` },
+      workerOptions: {
+        identity: `pace-worker-${w}`,
+        interceptors: {
+          activity: [
+            (ctx) => ({
+              inbound: {
+                execute: (input, next) => {
+                  // Local activities (the run's notification defaults) are not paced tasks.
+                  if (!ctx.info.isLocal) attemptStarts.push(Date.now());
+                  return next(input);
+                },
+              },
+            }),
+          ],
+        },
+      },
     });
     stops.push(worker.stop);
   }
@@ -152,13 +197,26 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
     const wallSeconds = (performance.now() - t0) / 1000;
     const entries = (await sim.admin.requestLog()).filter((e) => e.path.includes(`/groups/${PROJECT}/`));
     const windows: [number, number][] = [];
+    const windowOps: Record<string, number>[] = [];
     const startMs = Date.now() - (performance.now() - t0);
     for (const e of entries) {
       const w = Math.max(0, Math.floor((Date.parse(e.at) - startMs) / 1000 / windowSeconds));
-      while (windows.length <= w) windows.push([0, 0]);
+      while (windows.length <= w) {
+        windows.push([0, 0]);
+        windowOps.push({});
+      }
       windows[w]![0]++;
       if (e.status === 429) windows[w]![1]++;
+      const op = e.operationId ?? e.path;
+      windowOps[w]![op] = (windowOps[w]![op] ?? 0) + 1;
     }
+    const attemptWindows: number[] = windows.map(() => 0);
+    for (const t of attemptStarts) {
+      const w = Math.max(0, Math.floor((t - startMs) / 1000 / windowSeconds));
+      while (attemptWindows.length <= w) attemptWindows.push(0);
+      attemptWindows[w]!++;
+    }
+    const accepted = entries.filter((e) => e.status !== 429).map((e) => Date.parse(e.at));
     const byOperation: Record<string, number> = {};
     for (const e of entries) {
       const key = `${e.operationId ?? e.path}${e.status === 429 ? ' (429)' : ''}`;
@@ -172,6 +230,10 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
       answered429: entries.filter((e) => e.status === 429).length,
       byOperation,
       windows,
+      windowOps,
+      attemptWindows,
+      maxAcceptedInWindow: maxInWindow(accepted, windowSeconds * 1000),
+      maxAttemptsInWindow: maxInWindow(attemptStarts, windowSeconds * 1000),
       wallSeconds,
     };
   } finally {
@@ -185,7 +247,7 @@ let server: RunningDevServer | undefined;
 let clientConnection: Connection | undefined;
 try {
   log('starting a Temporal dev server and bundling the workflows…');
-  const [srv, bundle] = await Promise.all([startDevServer(), bundleWorkflows()]);
+  const [srv, bundle] = await Promise.all([startDevServer({ taskQueuePartitions: partitions }), bundleWorkflows()]);
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection: clientConnection });
@@ -197,6 +259,7 @@ try {
     bench: 'pace',
     pipelines,
     workers: workerCount,
+    taskQueuePartitions: partitions,
     budget: {
       requests: budget,
       windowSeconds,
@@ -215,7 +278,20 @@ try {
     floorSeconds: round(floorSeconds, 1),
     wallOverFloor: round(f.wallSeconds / floorSeconds, 3),
     byOperation: f.byOperation,
-    ...(timeline ? { windows: f.windows.map(([requests, r429]) => `${requests}/${r429}`).join(' ') } : {}),
+    ...(timeline
+      ? {
+          windows: f.windows.map(([requests, r429]) => `${requests}/${r429}`).join(' '),
+          attemptWindows: f.attemptWindows.join(' '),
+          maxAcceptedInWindow: f.maxAcceptedInWindow,
+          maxAttemptsInWindow: f.maxAttemptsInWindow,
+          windowOperations: f.windowOps.map((ops) =>
+            Object.entries(ops)
+              .sort(([a], [b]) => a.localeCompare(b))
+              .map(([op, n]) => `${op} ${n}`)
+              .join(', '),
+          ),
+        }
+      : {}),
     targets: { failed: 0, maxShare429: 0.01, maxWallOverFloor: 1.25 },
   };
   if (json) console.log(JSON.stringify(summary));

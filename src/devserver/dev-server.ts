@@ -24,6 +24,14 @@ export interface DevServerOptions {
   /** Persist to this SQLite file instead of memory. */
   dbFile?: string;
   startTimeoutMs?: number;
+  /**
+   * Partitions of every task queue (default 1; Temporal's own default is 4). The server divides an
+   * activity queue's per-fairness-key rate limit (a project's pace, src/client/project-pace.ts) evenly
+   * among the queue's partitions, each pacing the tasks it happens to hold: once some partitions
+   * run out of a project's tasks, that project gets less than its pace (bench/pace.ts --partitions 4).
+   * One partition dispatches thousands of tasks a second, far more than Atlas's budgets allow.
+   */
+  taskQueuePartitions?: number;
 }
 
 export interface RunningDevServer {
@@ -105,6 +113,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<Ru
   }
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   for (const key of ALL_SEARCH_ATTRIBUTES) args.push('--search-attribute', `${key.name}=Keyword`);
+  const partitions = options.taskQueuePartitions ?? 1;
+  for (const key of ['matching.numTaskqueueReadPartitions', 'matching.numTaskqueueWritePartitions'])
+    args.push('--dynamic-config-value', `${key}=${partitions}`);
 
   // detached: the server gets its own process group, so stop() can end it and anything it spawned.
   const child = spawn(cli.path, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
