@@ -11,7 +11,7 @@
 // request budget divided by REQUESTS_PER_TASK and kept under the budget by HEADROOM: the server's
 // limiter starts with a small burst, and Atlas counts a sliding minute. Whatever still slips over
 // is answered 429 and retried after Retry-After plus jitter (src/activities/failures.ts).
-import type { ConnectionLike } from '@temporalio/client';
+import { isGrpcServiceError, type ConnectionLike } from '@temporalio/client';
 import proto from '@temporalio/proto';
 
 const { TaskQueueType } = proto.temporal.api.enums.v1;
@@ -66,6 +66,33 @@ export async function setProjectPace(
   windowSeconds = 60,
 ): Promise<PaceReport> {
   const tasksPerSecond = requestsPerMinute > 0 ? fairnessKeyTasksPerSecond(requestsPerMinute, windowSeconds) : 0;
+  try {
+    await updateFairnessKeyLimit(connection, namespace, taskQueue, tasksPerSecond, requestsPerMinute, windowSeconds);
+  } catch (err) {
+    if (isGrpcServiceError(err) && err.code === GRPC_UNIMPLEMENTED) {
+      throw new Error(
+        `the Temporal server does not implement task queue rate limits (UpdateTaskQueueConfig), so it cannot ` +
+          `pace each project: use a server with task queue fairness (tested: Server 1.32, the dev server of ` +
+          `Temporal CLI 1.9), or leave the per-project budget out (runs then go unpaced; 429s are still retried)`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  return { taskQueue, requestsPerMinute, ...(tasksPerSecond > 0 ? { tasksPerSecond } : {}) };
+}
+
+/** gRPC's status for a method the server does not have. */
+const GRPC_UNIMPLEMENTED = 12;
+
+async function updateFairnessKeyLimit(
+  connection: ConnectionLike,
+  namespace: string,
+  taskQueue: string,
+  tasksPerSecond: number,
+  requestsPerMinute: number,
+  windowSeconds: number,
+): Promise<void> {
   await connection.workflowService.updateTaskQueueConfig({
     namespace,
     identity: 'atlas-backup setup',
@@ -77,7 +104,6 @@ export async function setProjectPace(
       reason: `atlas-backup: ${requestsPerMinute} Atlas requests per ${windowSeconds} s per project`,
     },
   });
-  return { taskQueue, requestsPerMinute, ...(tasksPerSecond > 0 ? { tasksPerSecond } : {}) };
 }
 
 /** The per-key limit the server holds for `taskQueue`'s activities, tasks per second (undefined: none). */
