@@ -2,6 +2,7 @@
 // and find the clusters that already have a backup in flight (Temporal visibility, through the
 // activity's own Temporal client, the same check `atlas-backup backup` makes before a start).
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { closedRunOutcome } from '../client/outcome.js';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
@@ -9,6 +10,7 @@ import {
   AtlasCluster,
   FLEET_CLUSTER_TYPES,
   globToRegExp,
+  MAX_FLEET_CLUSTERS,
   type DiscoverClustersInput,
   type FindRunningBackupsInput,
   type FleetDiscovery,
@@ -33,6 +35,19 @@ function matches(c: Cluster, filter: FleetFilter, name: RegExp | undefined): boo
   return (filter.tags ?? []).every((want) => tags.some((t) => t.key === want.key && t.value === want.value));
 }
 
+/** Discovery found more clusters than one fleet carries: nothing was started. */
+function fleetTooLarge(found: number, summary: FleetDiscovery['summary']): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: 'FleetTooLarge',
+    nonRetryable: true,
+    message:
+      `discovery found ${found} clusters; a fleet backs up at most ${MAX_FLEET_CLUSTERS} (its input and state ` +
+      'are Temporal payloads of at most 2 MB), so none was started: narrow it (targets.projects, ' +
+      'filter.namePattern, filter.tags) or run one fleet per group of projects',
+    details: [summary],
+  });
+}
+
 const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 
 export function fleetActivities(client: AtlasClient) {
@@ -55,6 +70,8 @@ export function fleetActivities(client: AtlasClient) {
         }
         calls.requests += scoped.requests;
       }
+      // Checked here, before a list that large becomes the activity's result payload.
+      if (clusters.length > MAX_FLEET_CLUSTERS) throw fleetTooLarge(clusters.length, summary);
       return { clusters, summary, requests: calls.requests };
     },
 

@@ -49,12 +49,27 @@ export const fleetFilterSchema = shared('fleet-inputs.fleetFilterSchema', () =>
 
 const pipelineFields = backupPipelineBaseSchema.shape;
 
+/**
+ * Clusters one fleet backs up at most. Its input, the queue and the reports it carries through each
+ * continue-as-new are Temporal payloads (2 MB at most): an explicit list of 10,000 takes about 620 KB
+ * in the request and as much again in the queue (workflows/fleet-reports.ts keeps the reports within
+ * what is left). Discovery that finds more fails the fleet before it starts a child.
+ */
+export const MAX_FLEET_CLUSTERS = 10_000;
+export const TOO_MANY_CLUSTERS =
+  `targets.clusters must list at most ${MAX_FLEET_CLUSTERS} clusters (a fleet's input and state are ` +
+  'Temporal payloads of at most 2 MB): split the list into several fleets, e.g. by project';
+
 export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchema', () =>
   z
     .strictObject({
       targets: z.strictObject({
         /** Back up exactly these clusters (filters do not apply). */
-        clusters: z.array(fleetTargetSchema).min(1, { error: 'targets.clusters must not be empty' }).optional(),
+        clusters: z
+          .array(fleetTargetSchema)
+          .min(1, { error: 'targets.clusters must not be empty' })
+          .max(MAX_FLEET_CLUSTERS, { error: TOO_MANY_CLUSTERS })
+          .optional(),
         /** Discover the dedicated clusters of these projects. */
         projects: z
           .array(atlasId('targets.projects[]'))

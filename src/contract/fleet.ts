@@ -19,6 +19,15 @@ export interface FleetClusterReport {
   error?: string;
 }
 
+/**
+ * Reports a large fleet stopped listing to stay under Temporal's payload limit (workflows/fleet-reports.ts),
+ * counted by outcome; each cluster's own backupPipeline run (search attribute FleetId) keeps its details.
+ */
+export interface FoldedReports {
+  count: number;
+  byOutcome: Partial<Record<FleetClusterOutcome, number>>;
+}
+
 export type FleetCounts = Record<FleetClusterOutcome | 'queued' | 'running', number>;
 
 export interface FleetStatus {
@@ -28,8 +37,9 @@ export interface FleetStatus {
   run: number;
   total: number;
   counts: FleetCounts;
-  /** The failures so far (every failed cluster's report). */
+  /** The failures so far (every failed cluster's report, but for those folded: `folded`). */
   failures: FleetClusterReport[];
+  folded?: FoldedReports;
   /** Children running now. */
   running: { groupId: string; clusterName: string; workflowId: string }[];
   /** The most children that ran at once in this run, overall (bounded by concurrency.max). */
@@ -42,7 +52,9 @@ export interface FleetResult {
   fleetId: string;
   outcome: 'completed' | 'completed-with-failures' | 'cancelled';
   counts: FleetCounts;
+  /** One report per cluster; past about 5,000 clusters some are only counted, in `folded`. */
   clusters: FleetClusterReport[];
+  folded?: FoldedReports;
   runs: number;
   startedAt: string;
   endedAt: string;

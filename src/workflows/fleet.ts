@@ -37,9 +37,11 @@ import {
   type FleetResult,
   type FleetStatus,
   type FleetTarget,
+  type FoldedReports,
   type PipelineResult,
 } from '../contract/index.js';
 import { backupPipeline } from './backup-pipeline.js';
+import { foldReports, reportsBudget } from './fleet-reports.js';
 import { notifyFleetSummary } from './notify.js';
 import { parseWorkflowInput } from './outcomes.js';
 
@@ -47,6 +49,8 @@ import { parseWorkflowInput } from './outcomes.js';
 export interface FleetProgress {
   queue: FleetTarget[];
   reports: FleetClusterReport[];
+  /** Reports no longer listed, counted (fleet-reports.ts): the state stays under the payload limit. */
+  folded?: FoldedReports;
   run: number;
   startedAt: string;
   discovery?: FleetResult['discovery'];
@@ -95,7 +99,7 @@ export async function fleetBackup(request: FleetBackupRequest, progress?: FleetP
     const more = await fleet.runBatch();
     // A cancel that came while the batch drained has cancelled its children: no next run then.
     if (CancellationScope.current().consideredCancelled) fleet.phase = 'cancelled';
-    else if (more) return await continueAsNew<typeof fleetBackup>(request, fleet.carry());
+    else if (more) return await continueAsNew<typeof fleetBackup>(request, fleet.carry(request));
   } catch (err) {
     if (!isCancellation(err)) throw err;
     // Cancelled: this run's children got the cancel too (same scope); carried ones are asked here.
@@ -113,9 +117,9 @@ export async function fleetBackup(request: FleetBackupRequest, progress?: FleetP
 function fleetSummary(r: FleetResult) {
   const failed = r.clusters.filter((c) => c.outcome === 'failed');
   return {
-    total: r.clusters.length,
+    total: r.clusters.length + (r.folded?.count ?? 0),
     completed: r.counts.completed,
-    failed: failed.length,
+    failed: r.counts.failed,
     cancelled: r.counts.cancelled,
     failedClusters: failed.map((c) => ({ groupId: c.groupId, clusterName: c.clusterName, message: c.error ?? '' })),
   };
@@ -346,11 +350,15 @@ class Fleet {
     await Promise.all([...this.running.values()].map((r) => r.done));
   }
 
-  carry(): FleetProgress {
+  /** The next run's progress, beside `request` in its input. */
+  carry(request: FleetBackupRequest): FleetProgress {
+    const carried = this.carries
+      ? [...this.running.values()].flatMap((r) =>
+          r.runId ? [{ ...r.target, workflowId: r.workflowId, runId: r.runId, startedAtMs: r.startedAtMs }] : [],
+        )
+      : [];
+    this.fold(reportsBudget(request, this.state.queue, carried, this.state.discovery));
     if (!this.carries) return this.state;
-    const carried = [...this.running.values()].flatMap((r) =>
-      r.runId ? [{ ...r.target, workflowId: r.workflowId, runId: r.runId, startedAtMs: r.startedAtMs }] : [],
-    );
     return { ...this.state, ...(carried.length ? { carried } : {}) };
   }
 
@@ -365,7 +373,16 @@ class Fleet {
       'not-started': 0,
     };
     for (const r of this.state.reports) counts[r.outcome]++;
+    for (const [outcome, n] of Object.entries(this.state.folded?.byOutcome ?? {}))
+      counts[outcome as keyof FoldedReports['byOutcome']] += n;
     return counts;
+  }
+
+  /** Keeps the listed reports under their budget (fleet-reports.ts); the counts include what it folds. */
+  private fold(budget: number): void {
+    const { reports, folded } = foldReports(this.state.reports, this.state.folded, budget);
+    this.state.reports = reports;
+    if (folded) this.state.folded = folded;
   }
 
   statusNow(): FleetStatus {
@@ -374,9 +391,10 @@ class Fleet {
       fleetId: this.fleetId,
       phase: this.phase,
       run: this.state.run,
-      total: this.state.reports.length + counts.queued + counts.running,
+      total: this.state.reports.length + (this.state.folded?.count ?? 0) + counts.queued + counts.running,
       counts,
       failures: this.state.reports.filter((r) => r.outcome === 'failed'),
+      ...(this.state.folded ? { folded: this.state.folded } : {}),
       running: [...this.running.values()].map((r) => ({ ...r.target, workflowId: r.workflowId })),
       peakRunning: this.peakRunning,
       discovery: this.state.discovery,
@@ -386,6 +404,7 @@ class Fleet {
   result(): FleetResult {
     // A cancelled fleet reports the clusters it never reached.
     for (const t of this.state.queue.splice(0)) this.report(t, { outcome: 'not-started' });
+    this.fold(reportsBudget(this.state.discovery));
     const counts = this.counts();
     const outcome =
       this.phase === 'cancelled' ? 'cancelled' : counts.failed > 0 ? 'completed-with-failures' : 'completed';
@@ -394,6 +413,7 @@ class Fleet {
       outcome,
       counts,
       clusters: this.state.reports,
+      ...(this.state.folded ? { folded: this.state.folded } : {}),
       runs: this.state.run,
       startedAt: this.state.startedAt,
       endedAt: new Date().toISOString(),

@@ -7,6 +7,7 @@ import {
   fleetStatusQuery,
   type FleetBackupInput,
   type FleetResult,
+  type FoldedReports,
   type FleetStatus,
 } from '../../contract/index.js';
 import { fleetBackup } from '../../workflows/index.js';
@@ -141,7 +142,19 @@ function render(s: FleetStatus, phases: Record<string, number>): string {
   const lines = [`${s.fleetId}: ${s.phase} (run ${s.run}), ${s.total} clusters: ${counts || 'none yet'}`];
   if (byPhase.length) lines.push(`  running by phase: ${byPhase.join(', ')}`);
   for (const f of s.failures) lines.push(`  failed ${f.clusterName} (${f.groupId}): ${f.error ?? 'no detail'}`);
+  if (s.folded) lines.push(foldedLine(s.fleetId, s.folded));
   return lines.join('\n');
+}
+
+/** Reports a large fleet only counts (workflows/fleet-reports.ts), and where each cluster's details are. */
+export function foldedLine(fleetId: string, folded: FoldedReports): string {
+  const by = Object.entries(folded.byOutcome)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return (
+    `  ${folded.count} more clusters counted, not listed (${by}): each one's own run has its details, ` +
+    `temporal workflow list --query "FleetId = ${q(fleetId)}"`
+  );
 }
 
 /** Polls the status query until the fleet ends; prints a line whenever the counts change. */
@@ -167,6 +180,7 @@ async function watchFleet(handle: WorkflowHandle, json: boolean): Promise<number
       const detail = [...ids, c.durationSeconds !== undefined && `${c.durationSeconds}s`, c.error].filter(Boolean);
       process.stdout.write(`  ${c.outcome.padEnd(15)} ${c.clusterName} (${c.groupId}) ${detail.join(', ')}\n`);
     }
+    if (result.folded) process.stdout.write(`${foldedLine(result.fleetId, result.folded)}\n`);
   }
   return result.outcome === 'completed' ? EXIT_OK : EXIT_RUN_FAILED;
 }
