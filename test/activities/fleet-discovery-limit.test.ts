@@ -8,7 +8,12 @@ import { DefaultLogger } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities } from '../../src/activities/index.js';
 import { AtlasClient } from '../../src/atlas/index.js';
-import { fleetBackupInputSchema, MAX_FLEET_CLUSTERS, type Activities } from '../../src/contract/index.js';
+import {
+  fleetBackupInputSchema,
+  MAX_FLEET_CLUSTERS,
+  type Activities,
+  type FleetDiscovery,
+} from '../../src/contract/index.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator } from '../helpers/temporal.js';
 
@@ -57,7 +62,10 @@ describe(`a fleet of more than ${MAX_FLEET_CLUSTERS} clusters`, () => {
     expect(err.message).toContain(`discovery found ${MAX_FLEET_CLUSTERS + 1} clusters`);
     expect(err.message).toMatch(/none was started: narrow it \(targets\.projects, filter\.namePattern/);
     // A filter that brings it under the limit is the way on.
-    const narrowed = await env().run(acts.discoverClusters, { projects: [BIG], filter: { namePattern: 'c-1*' } });
+    const narrowed: FleetDiscovery = await env().run(acts.discoverClusters, {
+      projects: [BIG],
+      filter: { namePattern: 'c-1*' },
+    });
     expect(narrowed.clusters.length).toBeGreaterThan(1000);
     expect(narrowed.clusters.length).toBeLessThanOrEqual(MAX_FLEET_CLUSTERS);
   });
