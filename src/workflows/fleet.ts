@@ -5,6 +5,7 @@
 // reports and its still-running children (FLEET_CARRY_PATCH), so the history stays bounded whatever
 // the fleet's size and no batch boundary waits for the slowest backup.
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   ChildWorkflowFailure,
@@ -139,6 +140,18 @@ interface Running {
 /** Seconds (one decimal) since `ms`, in workflow time. */
 const secondsSince = (ms: number) => Math.round((Date.now() - ms) / 100) / 10;
 
+/** The fleet's failure when discovery fails: the cause's words (Atlas's answer, FleetTooLarge), not the SDK's. */
+function discoveryFailure(err: unknown): unknown {
+  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return err;
+  const { type, message, details } = err.cause;
+  return ApplicationFailure.create({
+    type: type ?? 'DiscoveryFailed',
+    nonRetryable: true,
+    message: `fleet discovery failed, no cluster was started: ${message}`,
+    details: details ?? [],
+  });
+}
+
 const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);
 const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
 
@@ -172,7 +185,9 @@ class Fleet {
       const seen = new Set<string>();
       this.state.queue = targets.clusters.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
     } else {
-      const found = await discovery.discoverClusters({ projects: targets.projects, filter });
+      const found = await discovery.discoverClusters({ projects: targets.projects, filter }).catch((err: unknown) => {
+        throw discoveryFailure(err);
+      });
       this.state.queue = found.clusters;
       this.state.discovery = found.summary;
     }

@@ -82,4 +82,13 @@ describe('atlas-backup fleet', () => {
     expect(d.stdout).toContain('fleetBackup');
     await env.cli(['schedule', 'delete', `sched-fleet-${name}`]);
   });
+
+  it('start --wait on a fleet whose discovery fails says why, from Atlas, and that nothing was started', async () => {
+    const unknown = '65f1a0c0a1b2c3d4e5f6dead';
+    const r = await env.cli(['fleet', 'start', '--project', unknown, '--wait', ...FAST_FLAGS]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('fleet discovery failed, no cluster was started');
+    expect(r.stderr).toContain(unknown);
+    expect(r.stderr).not.toMatch(/Activity task failed|Workflow execution failed/);
+  });
 });

@@ -12,7 +12,8 @@ import {
 } from '../../contract/index.js';
 import { fleetBackup } from '../../workflows/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { closedRunOutcome } from '../../client/outcome.js';
+import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { checkIdFlag, q } from '../ids.js';
 import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
@@ -171,7 +172,11 @@ async function watchFleet(handle: WorkflowHandle, json: boolean): Promise<number
     last = line || last;
     await Promise.race([done.catch(() => undefined), new Promise((r) => setTimeout(r, 2000))]);
   }
-  const result = await done;
+  const result = await done.catch(async (err: unknown) => {
+    // The fleet's own failure (its discovery's, say), not the SDK's "Workflow execution failed".
+    const { failure } = await closedRunOutcome(handle);
+    throw new CliError(`${handle.workflowId}: failed: ${failure ?? String(err)}`);
+  });
   if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
   else {
     process.stdout.write(`${result.fleetId}: ${result.outcome} after ${result.runs} run(s)\n`);

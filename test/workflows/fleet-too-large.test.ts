@@ -1,7 +1,9 @@
 // A fleet backs up at most MAX_FLEET_CLUSTERS clusters: its input and state are Temporal payloads of
 // at most 2 MB. Discovery that finds more fails before its list becomes a payload and before any
 // child starts, naming the count and how to narrow it. The real discovery activity and Atlas client
-// against a simulator seeded with one cluster too many, over HTTP (MockActivityEnvironment runs it).
+// against a simulator seeded with one cluster too many, over HTTP (MockActivityEnvironment runs it),
+// then the same fleet on a real worker and dev server.
+import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -15,13 +17,15 @@ import {
   type FleetDiscovery,
 } from '../../src/contract/index.js';
 import type { RunningSimulator } from '../../src/simulator/index.js';
-import { startTestSimulator } from '../helpers/temporal.js';
+import { fleetBackup } from '../../src/workflows/index.js';
+import { FAST, startTestSimulator, startTestWorker, temporalClient, uniqueId } from '../helpers/temporal.js';
 
 const BIG = '65f1a0c0a1b2c3d4e5f6f0b1';
 const SMALL = '65f1a0c0a1b2c3d4e5f6f0b2';
 let sim: RunningSimulator;
 let atlas: AtlasClient;
 let acts: Activities;
+let auth: Awaited<ReturnType<typeof startTestSimulator>>['auth'];
 beforeAll(async () => {
   const started = await startTestSimulator({
     seed: {
@@ -39,6 +43,7 @@ beforeAll(async () => {
     },
   });
   sim = started.sim;
+  auth = started.auth;
   atlas = new AtlasClient({ baseUrl: sim.url, auth: started.auth });
   acts = createActivities(atlas);
 }, 120_000);
@@ -81,5 +86,35 @@ describe(`a fleet of more than ${MAX_FLEET_CLUSTERS} clusters`, () => {
       /targets\.clusters must list at most 10000 clusters .*split the list into several fleets/,
     );
     expect(fleetBackupInputSchema.safeParse({ targets: { clusters: clusters.slice(1) } }).success).toBe(true);
+  });
+
+  it('a fleet whose discovery finds more fails with that message and starts no child', async () => {
+    const worker = await startTestWorker(sim, auth);
+    const temporal = await temporalClient();
+    try {
+      const fleetId = uniqueId('fleet-too-large');
+      const err = await temporal.client.workflow
+        .execute(fleetBackup, {
+          taskQueue: worker.taskQueue,
+          workflowId: fleetId,
+          args: [{ ...FAST, targets: { projects: [BIG] } }],
+        })
+        .then(
+          () => expect.fail('expected the fleet to fail'),
+          (e: unknown) => e as WorkflowFailedError,
+        );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(err.cause).toMatchObject({ type: 'FleetTooLarge' });
+      expect(err.cause?.message).toContain(
+        `fleet discovery failed, no cluster was started: discovery found ${MAX_FLEET_CLUSTERS + 1} clusters`,
+      );
+      const children = temporal.client.workflow.list({ query: `FleetId = '${fleetId}'` });
+      let started = 0;
+      for await (const _ of children) started++;
+      expect(started).toBe(0);
+    } finally {
+      await temporal.close();
+      await worker.stop();
+    }
   });
 });
