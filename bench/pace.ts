@@ -99,6 +99,14 @@ function maxInWindow(times: number[], spanMs: number): number {
 
 const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
 
+/** One budget window: the project's requests (of them 429s, and by operation) and the paced attempts begun. */
+interface Window {
+  requests: number;
+  answered429: number;
+  attempts: number;
+  byOperation: Record<string, number>;
+}
+
 interface Figures {
   completed: number;
   failed: number;
@@ -107,12 +115,8 @@ interface Figures {
   /** Activity attempts of the completed runs (each one paced task). */
   attempts: number;
   byOperation: Record<string, number>;
-  /** Per budget window from the first start: [requests, of them 429]. */
-  windows: [number, number][];
-  /** Per budget window: requests by operation. */
-  windowOps: Record<string, number>[];
-  /** Per budget window: activity attempts begun on the workers. */
-  attemptWindows: number[];
+  /** Per budget window from the first start. */
+  windows: Window[];
   /** The most requests accepted within any sliding window (what the simulator holds to the budget). */
   maxAcceptedInWindow: number;
   /** The most activity attempts begun within any sliding window (what the server's pace bounds). */
@@ -120,10 +124,18 @@ interface Figures {
   wallSeconds: number;
 }
 
-/** When each activity attempt began on a worker (ms since epoch): the server's dispatches, seen by the workers. */
-const attemptStarts: number[] = [];
-
-async function startWorkers(address: string, taskQueue: string, sim: RunningSimulator, auth: AtlasAuth, code: string) {
+/**
+ * Starts the workers; `attemptStarts` gets the time each paced activity attempt began on one (the
+ * server's dispatches, as the workers saw them).
+ */
+async function startWorkers(
+  address: string,
+  taskQueue: string,
+  sim: RunningSimulator,
+  auth: AtlasAuth,
+  code: string,
+  attemptStarts: number[],
+) {
   const stops: (() => Promise<void>)[] = [];
   for (let w = 0; w < workerCount; w++) {
     const worker = await startBenchWorker({
@@ -168,7 +180,8 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
   });
   const taskQueue = `bench-pace-${randomUUID().slice(0, 8)}`;
   await setProjectPace(temporal.connection, 'default', taskQueue, budget, windowSeconds);
-  const stopWorkers = await startWorkers(address, taskQueue, sim, auth, code);
+  const attemptStarts: number[] = [];
+  const stopWorkers = await startWorkers(address, taskQueue, sim, auth, code, attemptStarts);
   try {
     const t0 = performance.now();
     const handles = await Promise.all(
@@ -196,26 +209,21 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
     );
     const wallSeconds = (performance.now() - t0) / 1000;
     const entries = (await sim.admin.requestLog()).filter((e) => e.path.includes(`/groups/${PROJECT}/`));
-    const windows: [number, number][] = [];
-    const windowOps: Record<string, number>[] = [];
+    const windows: Window[] = [];
     const startMs = Date.now() - (performance.now() - t0);
+    const windowAt = (ms: number): Window => {
+      const w = Math.max(0, Math.floor((ms - startMs) / 1000 / windowSeconds));
+      while (windows.length <= w) windows.push({ requests: 0, answered429: 0, attempts: 0, byOperation: {} });
+      return windows[w]!;
+    };
     for (const e of entries) {
-      const w = Math.max(0, Math.floor((Date.parse(e.at) - startMs) / 1000 / windowSeconds));
-      while (windows.length <= w) {
-        windows.push([0, 0]);
-        windowOps.push({});
-      }
-      windows[w]![0]++;
-      if (e.status === 429) windows[w]![1]++;
+      const w = windowAt(Date.parse(e.at));
+      w.requests++;
+      if (e.status === 429) w.answered429++;
       const op = e.operationId ?? e.path;
-      windowOps[w]![op] = (windowOps[w]![op] ?? 0) + 1;
+      w.byOperation[op] = (w.byOperation[op] ?? 0) + 1;
     }
-    const attemptWindows: number[] = windows.map(() => 0);
-    for (const t of attemptStarts) {
-      const w = Math.max(0, Math.floor((t - startMs) / 1000 / windowSeconds));
-      while (attemptWindows.length <= w) attemptWindows.push(0);
-      attemptWindows[w]!++;
-    }
+    for (const t of attemptStarts) windowAt(t).attempts++;
     const accepted = entries.filter((e) => e.status !== 429).map((e) => Date.parse(e.at));
     const byOperation: Record<string, number> = {};
     for (const e of entries) {
@@ -230,8 +238,6 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
       answered429: entries.filter((e) => e.status === 429).length,
       byOperation,
       windows,
-      windowOps,
-      attemptWindows,
       maxAcceptedInWindow: maxInWindow(accepted, windowSeconds * 1000),
       maxAttemptsInWindow: maxInWindow(attemptStarts, windowSeconds * 1000),
       wallSeconds,
@@ -280,12 +286,12 @@ try {
     byOperation: f.byOperation,
     ...(timeline
       ? {
-          windows: f.windows.map(([requests, r429]) => `${requests}/${r429}`).join(' '),
-          attemptWindows: f.attemptWindows.join(' '),
+          windows: f.windows.map((w) => `${w.requests}/${w.answered429}`).join(' '),
+          attemptWindows: f.windows.map((w) => w.attempts).join(' '),
           maxAcceptedInWindow: f.maxAcceptedInWindow,
           maxAttemptsInWindow: f.maxAttemptsInWindow,
-          windowOperations: f.windowOps.map((ops) =>
-            Object.entries(ops)
+          windowOperations: f.windows.map((w) =>
+            Object.entries(w.byOperation)
               .sort(([a], [b]) => a.localeCompare(b))
               .map(([op, n]) => `${op} ${n}`)
               .join(', '),

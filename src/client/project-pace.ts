@@ -68,45 +68,34 @@ export async function setProjectPace(
   windowSeconds = 60,
 ): Promise<PaceReport> {
   const tasksPerSecond = requestsPerMinute > 0 ? fairnessKeyTasksPerSecond(requestsPerMinute, windowSeconds) : 0;
-  try {
-    await updateFairnessKeyLimit(connection, namespace, taskQueue, tasksPerSecond, requestsPerMinute, windowSeconds);
-  } catch (err) {
-    if (isGrpcServiceError(err) && err.code === GRPC_UNIMPLEMENTED) {
-      throw new Error(
-        `the Temporal server does not implement task queue rate limits (UpdateTaskQueueConfig), so it cannot ` +
-          `pace each project: use a server with task queue fairness (tested: Server 1.32, the dev server of ` +
-          `Temporal CLI 1.9), or leave the per-project budget out (runs then go unpaced; 429s are still retried)`,
-        { cause: err },
-      );
-    }
-    throw err;
-  }
+  await connection.workflowService
+    .updateTaskQueueConfig({
+      namespace,
+      identity: 'atlas-backup setup',
+      taskQueue,
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      // A missing rateLimit removes the limit.
+      updateFairnessKeyRateLimitDefault: {
+        rateLimit: tasksPerSecond > 0 ? { requestsPerSecond: tasksPerSecond } : undefined,
+        reason: `atlas-backup: ${requestsPerMinute} Atlas requests per ${windowSeconds} s per project`,
+      },
+    })
+    .catch((err: unknown) => {
+      throw isGrpcServiceError(err) && err.code === GRPC_UNIMPLEMENTED ? unsupported(err) : err;
+    });
   return { taskQueue, requestsPerMinute, ...(tasksPerSecond > 0 ? { tasksPerSecond } : {}) };
 }
 
 /** gRPC's status for a method the server does not have. */
 const GRPC_UNIMPLEMENTED = 12;
 
-async function updateFairnessKeyLimit(
-  connection: ConnectionLike,
-  namespace: string,
-  taskQueue: string,
-  tasksPerSecond: number,
-  requestsPerMinute: number,
-  windowSeconds: number,
-): Promise<void> {
-  await connection.workflowService.updateTaskQueueConfig({
-    namespace,
-    identity: 'atlas-backup setup',
-    taskQueue,
-    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-    // A missing rateLimit removes the limit.
-    updateFairnessKeyRateLimitDefault: {
-      rateLimit: tasksPerSecond > 0 ? { requestsPerSecond: tasksPerSecond } : undefined,
-      reason: `atlas-backup: ${requestsPerMinute} Atlas requests per ${windowSeconds} s per project`,
-    },
-  });
-}
+const unsupported = (cause: unknown) =>
+  new Error(
+    'the Temporal server does not implement task queue rate limits (UpdateTaskQueueConfig), so it cannot ' +
+      'pace each project: use a server with task queue fairness (tested: Server 1.32, the dev server of ' +
+      'Temporal CLI 1.9), or leave the per-project budget out (runs then go unpaced; 429s are still retried)',
+    { cause },
+  );
 
 /** The per-key limit the server holds for `taskQueue`'s activities, tasks per second (undefined: none). */
 export async function projectPaceOf(

@@ -52,7 +52,7 @@ export interface FleetResult {
   fleetId: string;
   outcome: 'completed' | 'completed-with-failures' | 'cancelled';
   counts: FleetCounts;
-  /** One report per cluster; past about 5,000 clusters some are only counted, in `folded`. */
+  /** One report per cluster; past about 4,000 (fewer with a long explicit list) some are only counted, in `folded`. */
   clusters: FleetClusterReport[];
   folded?: FoldedReports;
   runs: number;

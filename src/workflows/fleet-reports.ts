@@ -8,7 +8,7 @@
 // it is unit-tested directly (test/workflows/fleet-reports.test.ts).
 import type { FleetClusterOutcome, FleetClusterReport, FoldedReports } from '../contract/index.js';
 
-/** JSON characters of reports the fleet keeps listed (about 5,000 clusters). */
+/** JSON characters of reports the fleet keeps listed (about 4,000 clusters' reports). */
 export const REPORTS_BUDGET_CHARS = 1_000_000;
 /**
  * JSON characters a continue-as-new input may take in all (the request, the queue, the carried runs

@@ -101,21 +101,24 @@ describe('a just-created job is not read on the wait\u2019s first attempt', () =
   });
 });
 
+/** A wait's first attempt, dispatched `queuedMs` after it was scheduled, with `startToCloseTimeoutMs`. */
+const firstAttempt = (queuedMs: number, startToCloseTimeoutMs: number) =>
+  new MockActivityEnvironment(
+    {
+      attempt: 1,
+      workflowExecution: run,
+      startToCloseTimeoutMs,
+      heartbeatTimeoutMs: 0,
+      scheduledTimestampMs: Date.now() - queuedMs,
+    },
+    { logger: quiet },
+  );
+
 describe('a just-created job with a short initial interval', () => {
   it('the first attempt waits that interval itself, then reads: one request per attempt, backoff kept', async () => {
     const polling = { initialIntervalSeconds: 0.2, maximumIntervalSeconds: 2, backoffCoefficient: 2 };
     const input = { ...(await takenSnapshot()), polling, created: { state: 'queued' } };
-    const env = new MockActivityEnvironment(
-      // Dispatched as soon as it was scheduled: nothing queued.
-      {
-        attempt: 1,
-        workflowExecution: run,
-        startToCloseTimeoutMs: 10_000,
-        heartbeatTimeoutMs: 0,
-        scheduledTimestampMs: Date.now(),
-      },
-      { logger: quiet },
-    );
+    const env = firstAttempt(0, 10_000); // dispatched as soon as it was scheduled: nothing queued
     const started = Date.now();
     const first = await failureOf(env.run(acts.awaitSnapshot, input));
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
@@ -129,16 +132,7 @@ describe('a just-created job with a short initial interval', () => {
     // pace) not counted: the read comes at dispatch, where the server's pace put it.
     const polling = { initialIntervalSeconds: 20, maximumIntervalSeconds: 100, backoffCoefficient: 2 };
     const input = { ...(await takenSnapshot()), polling, created: { state: 'queued' } };
-    const env = new MockActivityEnvironment(
-      {
-        attempt: 1,
-        workflowExecution: run,
-        startToCloseTimeoutMs: 60_000,
-        heartbeatTimeoutMs: 0,
-        scheduledTimestampMs: Date.now() - 25_000,
-      },
-      { logger: quiet },
-    );
+    const env = firstAttempt(25_000, 60_000);
     const started = Date.now();
     const first = await failureOf(env.run(acts.awaitSnapshot, input));
     expect(Date.now() - started).toBeLessThan(10_000);
