@@ -1,4 +1,4 @@
-// Atlas's path-parameter rules (contract/atlas-api/NOTES.md, "Path parameter formats"): the input
+// Atlas's path-parameter rules (atlas-spec/atlas-api/NOTES.md, "Path parameter formats"): the input
 // schemas check ids and names before anything starts, and the Atlas client before any request.
 
 /** Project, snapshot, bucket, job ids: 24 lowercase hex characters. */

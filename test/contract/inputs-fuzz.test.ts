@@ -22,7 +22,7 @@ import {
   type RestoreRequest,
 } from '../../src/contract/index.js';
 
-const SPEC = new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url);
+const SPEC = new URL('../../atlas-spec/atlas-api/cloud-backups.openapi.yaml', import.meta.url);
 const RUNS = 400;
 const MAX_BODY = 1_048_576;
 const RUN = { workflowId: 'backup-prod-1-65f1a0c0a1b2c3d4e5f60001-20260101T000000Z', runId: crypto.randomUUID() };

@@ -22,7 +22,7 @@ afterAll(() => sim.stop());
 describe('spec coverage', () => {
   it('serves every operation of cloud-backups.openapi.yaml at its method and path', () => {
     const spec = parse(
-      readFileSync(new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url), 'utf8'),
+      readFileSync(new URL('../../atlas-spec/atlas-api/cloud-backups.openapi.yaml', import.meta.url), 'utf8'),
     ) as { paths: Record<string, Record<string, { operationId: string }>> };
     const inSpec = Object.entries(spec.paths).flatMap(([path, ops]) =>
       Object.entries(ops).map(([method, o]) => `${o.operationId} ${method.toUpperCase()} ${path}`),

@@ -6,7 +6,7 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-const SPEC_PATH = fileURLToPath(new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
+const SPEC_PATH = fileURLToPath(new URL('../../atlas-spec/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 

@@ -10,7 +10,7 @@ import { parse } from 'yaml';
 import { catalog, operationIds, type OperationId } from '../../../src/atlas/catalog.js';
 import { DEMO_IDS, type RunningSimulator } from '../../../src/simulator/index.js';
 
-const SPEC = fileURLToPath(new URL('../../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
+const SPEC = fileURLToPath(new URL('../../../atlas-spec/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
 const HOOKS_DIR = fileURLToPath(new URL('.', import.meta.url));
 const G = DEMO_IDS.projectId;
 
