@@ -13,7 +13,7 @@ RUN npm run build
 FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
-# Worker memory (README "Worker memory", bench/fleet.ts): a capped old generation and a small young
+# Worker memory (docs/operations/deployment.md "Worker memory", bench/fleet.ts): a capped old generation and a small young
 # one keep a fleet worker of 1,000 clusters under ~290 MB RSS (bench/fleet.ts --dist, measured 2026-11-24).
 ENV NODE_OPTIONS="--max-old-space-size=160 --max-semi-space-size=4"
 

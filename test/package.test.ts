@@ -88,13 +88,9 @@ describe('the packed package, installed into a project of its own', () => {
     expect(existsSync(join(consumer, 'node_modules', 'tsx'))).toBe(false);
   });
 
-  it("type-checks the README's library examples against the installed declarations", async () => {
-    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-    const section = readme.slice(
-      readme.indexOf('## Use it as a library'),
-      readme.indexOf('## The `atlas-backup` command'),
-    );
-    const examples = [...section.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
+  it("type-checks docs/library.md's examples against the installed declarations", async () => {
+    const guide = readFileSync(join(ROOT, 'docs', 'library.md'), 'utf8');
+    const examples = [...guide.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!);
     expect(examples.length).toBeGreaterThanOrEqual(3);
     examples.forEach((code, i) => writeFileSync(join(consumer, `example${i}.ts`), `${code}\nexport {};\n`));
     const compilerOptions = {
@@ -113,7 +109,7 @@ describe('the packed package, installed into a project of its own', () => {
     await exec(process.execPath, [tsc, '-p', consumer], { cwd: consumer, timeout: 5 * MINUTE }).catch(
       (err: Error & { stdout?: string }) => {
         throw new Error(
-          `the README examples do not type-check against the package's declarations:\n${err.stdout ?? err.message}`,
+          `docs/library.md's examples do not type-check against the package's declarations:\n${err.stdout ?? err.message}`,
         );
       },
     );
