@@ -27,6 +27,7 @@ function raw(port: number, head: string, body = ''): Promise<{ text: string; soc
       if (text.includes('\r\n\r\n')) resolve({ text, socket });
     });
     socket.on('error', reject);
+    socket.on('close', () => reject(new Error(`closed before a response: ${JSON.stringify(text)}`)));
     setTimeout(() => reject(new Error(`no response within 10 s: ${JSON.stringify(text)}`)), 10_000).unref();
   });
 }
@@ -124,22 +125,52 @@ describe('auth first, then the path, then the body', () => {
 });
 
 describe('slow and many clients', () => {
-  it('closes connections that never finish their headers (slowloris) and refuses those past the cap', async () => {
-    const s = await startFast({ limits: { headersTimeoutMs: 300, maxConnections: 4 } });
+  it('closes connections that never finish their headers (slowloris)', async () => {
+    const s = await startFast({ limits: { headersTimeoutMs: 300 } });
     try {
-      const sockets = Array.from({ length: 10 }, (_, i) => {
-        const c = connect(s.port, '127.0.0.1', () => {
-          if (i % 2) c.write('GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n');
-        });
+      const sockets = Array.from({ length: 5 }, () => {
+        const c = connect(s.port, '127.0.0.1', () => c.write('GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n'));
         c.on('error', () => {}).resume();
         return c;
       });
       await until(
         async () => sockets.filter((c) => c.closed).length,
-        (n) => n === 10,
+        (n) => n === 5,
         20_000,
       );
     } finally {
+      await s.stop();
+    }
+  });
+
+  it('refuses a connection past its cap while those under it stay open, and takes one again once one leaves', async () => {
+    // Long header and keep-alive timeouts: only the cap can close a connection here.
+    const s = await startFast({ limits: { headersTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000, maxConnections: 4 } });
+    const request = 'GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n\r\n';
+    const held: Socket[] = [];
+    try {
+      // Four answered requests: four connections the server has accepted and keeps alive.
+      for (let i = 0; i < 4; i++) held.push((await raw(s.port, request)).socket);
+      const extra = connect(s.port, '127.0.0.1');
+      let answered = '';
+      extra.on('data', (d) => (answered += d)).on('error', () => {});
+      await until(
+        async () => extra.closed,
+        (closed) => closed,
+        20_000,
+      );
+      expect(answered).toBe('');
+      expect(held.map((c) => c.closed)).toEqual([false, false, false, false]);
+      // One leaves: the next connection is served.
+      held.shift()!.destroy();
+      const served = await until(
+        () => raw(s.port, request).then(({ text, socket }) => (held.push(socket), text), () => ''),
+        (text) => text.startsWith('HTTP/1.1 '),
+        20_000,
+      );
+      expect(served).toMatch(/^HTTP\/1\.1 401 /);
+    } finally {
+      held.forEach((c) => c.destroy());
       await s.stop();
     }
   });

@@ -15,6 +15,9 @@ const SRC = DEMO_IDS.projectId;
 const TGT = DEMO_IDS.targetProjectId;
 const HOUR_MS = 3_600_000;
 const DAY_S = 86_400;
+// Real time: each test must end within this, far less than the workflow time it covers (an hour, a
+// day), so reaching the assertions at all shows the server skipped that time.
+const REAL_TIME_LIMIT_MS = 120_000;
 
 describe('long waits on the time-skipping test server', () => {
   // An automated restore that would take ten days: the 24 h step deadline ends it first.
@@ -43,24 +46,20 @@ describe('long waits on the time-skipping test server', () => {
   }
 
   it('fails a run nobody approves after the default hour as ApprovalTimedOut, restoring nothing', async () => {
-    const wallStart = Date.now();
     const { handle, jobsInto } = await scenario({ approval: { required: true } });
     const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalTimedOut');
 
     expect(report.outcome).toBe('approval-timed-out');
     expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });
     expect(report.status.notes.join(' ')).toContain('No approval within 3600s');
-    // A full hour passed in workflow time...
+    // A full hour passed in workflow time, within REAL_TIME_LIMIT_MS of real time.
     expect(report.recovery.phases.awaitingApproval).toBeGreaterThanOrEqual(3600);
     expect(Date.parse(report.endedAt) - Date.parse(report.startedAt)).toBeGreaterThanOrEqual(HOUR_MS);
-    // ...and far less in real time: the server skipped it.
-    expect(Date.now() - wallStart).toBeLessThan(HOUR_MS / 10);
     expect(report.recovery.phases.restoring).toBe(0);
     expect(await jobsInto()).toHaveLength(0);
-  });
+  }, REAL_TIME_LIMIT_MS);
 
   it('ends a restore that outlasts its 24 h step deadline when the deadline passes, polling hourly', async () => {
-    const wallStart = Date.now();
     const { handle, jobsInto } = await scenario({
       timeouts: { restoreSeconds: DAY_S },
       // Hourly polls: ~30 status reads over the simulated day instead of thousands.
@@ -88,15 +87,15 @@ describe('long waits on the time-skipping test server', () => {
       e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes] : [],
     );
     expect(failed.map((a) => decodeRetryState(a.retryState))).toEqual(['TIMEOUT']);
-    // The step waited within one poll interval (1 h) of its day in workflow time; seconds in real time.
+    // The step waited within one poll interval (1 h) of its day in workflow time, within
+    // REAL_TIME_LIMIT_MS of real time.
     const wait = report.status.steps.find((s) => s.name === 'wait-for-restore');
     expect(wait?.outcome).toBe('failed');
     const waitedMs = Date.parse(wait!.endedAt!) - Date.parse(wait!.startedAt);
     expect(waitedMs).toBeGreaterThan((DAY_S - 3600) * 1000);
     expect(waitedMs).toBeLessThanOrEqual(DAY_S * 1000);
-    expect(Date.now() - wallStart).toBeLessThan(HOUR_MS / 10);
     // One restore job was started and never finished; nothing else was created.
     const jobs = await jobsInto();
     expect(jobs.map((j) => j.id)).toEqual([report.restoreJobId]);
-  });
+  }, REAL_TIME_LIMIT_MS);
 });
