@@ -1,6 +1,6 @@
 // Both auth methods against a real HTTP server on 127.0.0.1: OAuth client credentials (cached,
 // single-flight, refreshed on 401) and HTTP Digest (one challenge, then one round trip per call).
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AtlasApiError, AtlasClient, clearDigestCache, clearTokenCache } from '../../src/atlas/index.js';
 import { DigestVerifier } from './helpers/digest-server.js';
 import { json, startTestServer, type RecordedRequest, type TestServer } from './helpers/server.js';
@@ -106,16 +106,28 @@ describe('service account (OAuth 2.0 client credentials)', () => {
     expect(apiRequests()).toHaveLength(2);
   });
 
-  it('refreshes ahead of expiry instead of sending a token about to expire', async () => {
-    server.setHandler(oauthHandler(0.2)); // 200 ms lifetime: refresh after ~100 ms
-    const c = newClient({ kind: 'serviceAccount', ...SA });
-    await getCluster(c);
-    await getCluster(c);
-    expect(tokenRequests()).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 130));
-    await getCluster(c);
-    expect(tokenRequests()).toHaveLength(2);
-    expect(apiRequests().map((r) => r.headers.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-1', 'Bearer tok-2']);
+  it('refreshes a minute ahead of expiry instead of sending a token about to expire', async () => {
+    server.setHandler(oauthHandler(3600));
+    // Only Date is faked: the token's age is set exactly, while sockets and timers run for real.
+    vi.useFakeTimers({ toFake: ['Date'], now: Date.UTC(2026, 0, 5, 2) });
+    try {
+      const issuedAt = Date.now();
+      const c = newClient({ kind: 'serviceAccount', ...SA });
+      await getCluster(c);
+      vi.setSystemTime(issuedAt + 3_600_000 - 60_001); // a minute and a millisecond before expiry: kept
+      await getCluster(c);
+      expect(tokenRequests()).toHaveLength(1);
+      vi.setSystemTime(issuedAt + 3_600_000 - 60_000); // a minute before expiry: replaced
+      await getCluster(c);
+      expect(tokenRequests()).toHaveLength(2);
+      expect(apiRequests().map((r) => r.headers.authorization)).toEqual([
+        'Bearer tok-1',
+        'Bearer tok-1',
+        'Bearer tok-2',
+      ]);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('reports a rate-limited token endpoint as a retryable oauthToken error without the secret', async () => {

@@ -14,9 +14,16 @@ const DURATIONS = { restoreAutomated: 500, restorePointInTime: 4_000 };
 const SRC = DEMO_IDS.projectId;
 const TGT = DEMO_IDS.targetProjectId;
 const HOUR = 3_600_000;
+// The cluster whose point-in-time restore keeps a target busy: its restores take an hour, so a run
+// that ends while one is still running did not wait it out, however slow the machine.
+const BLOCKER = 'busy-target-blocker';
 
 describe('disasterRecovery approval gate and cancellation', () => {
-  const ctx = useWorkflowTestEnv({ timeScale: 1, durations: DURATIONS });
+  const ctx = useWorkflowTestEnv({
+    timeScale: 1,
+    durations: DURATIONS,
+    clusterDurations: { [BLOCKER]: { restorePointInTime: HOUR } },
+  });
 
   /** A source with one completed snapshot and an empty target; returns a request restoring it. */
   async function scenario(extra: Partial<DisasterRecoveryRequest> = {}, production = false) {
@@ -127,12 +134,11 @@ describe('disasterRecovery approval gate and cancellation', () => {
   it('stops at once when cancelled while the create waits out a busy target, restoring nothing', async () => {
     const { source, target, handle: gated } = await scenario({ approval: { required: true } });
     await waitForPhase(gated, 'awaiting-approval');
-    // Keep the target busy with a long point-in-time restore from another cluster, then approve.
-    const other = uniqueId('other');
-    await ctx.sim.admin.seedCluster({ groupId: SRC, name: other, kind: 'replicaSet' });
-    await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: other, ageMs: HOUR });
+    // Keep the target busy with an hour-long point-in-time restore from another cluster, then approve.
+    await ctx.sim.admin.seedCluster({ groupId: SRC, name: BLOCKER, kind: 'replicaSet' });
+    await ctx.sim.admin.addScheduledSnapshot({ groupId: SRC, clusterName: BLOCKER, ageMs: HOUR });
     const blocker = await ctx.worker.built.atlas.request('createBackupRestoreJob', {
-      path: { groupId: SRC, clusterName: other },
+      path: { groupId: SRC, clusterName: BLOCKER },
       body: {
         deliveryType: 'pointInTime',
         pointInTimeUTCSeconds: Math.floor(Date.now() / 1000) - 60,
@@ -142,19 +148,23 @@ describe('disasterRecovery approval gate and cancellation', () => {
     });
     await gated.executeUpdate(approveUpdate, { args: [{ by: 'carol' }] });
     await waitForPhase(gated, 'restoring');
-    await new Promise((r) => setTimeout(r, 300)); // a few 409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS retries
-    const cancelledAt = Date.now();
+    // Cancel once the create has met the busy target (409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS).
+    const busyCreates = async () =>
+      (await ctx.sim.admin.requestLog()).filter(
+        (e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409,
+      ).length;
+    while ((await busyCreates()) === 0) await new Promise((r) => setTimeout(r, 50));
     await gated.cancel();
     const report = await endedAs<DrReport>(gated, 'CANCELLED');
     expect(report.outcome).toBe('cancelled');
-    expect(Date.now() - cancelledAt).toBeLessThan(DURATIONS.restorePointInTime / 2);
+    // It ended while the target was still busy: it did not wait out the blocker's hour.
+    const still = await ctx.worker.built.atlas.request('getBackupRestoreJob', {
+      path: { groupId: SRC, clusterName: BLOCKER, restoreJobId: blocker.id },
+    });
+    expect(still.finishedAt).toBeUndefined();
     expect(report.restoreJobId).toBeUndefined();
     expect(report.status.notes.join(' ')).toContain('before any restore started: nothing was restored');
     expect((await jobsInto(target)).map((j) => j.id)).toEqual([blocker.id]);
-    const busy = (await ctx.sim.admin.requestLog()).filter(
-      (e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409,
-    );
-    expect(busy.length).toBeGreaterThan(0);
   });
 
   it('finds and cancels the job a create attempt made when the run is cancelled during that attempt', async () => {
