@@ -28,8 +28,7 @@ const slug = (heading: string) =>
     .replace(/[^\p{L}\p{N}\p{M}\s_-]/gu, '')
     .replace(/ /g, '-');
 
-const anchorsOf = (file: string) =>
-  new Set([...prose(file).matchAll(/^#{1,6} +(.+?) *$/gm)].map((m) => slug(m[1]!)));
+const anchorsOf = (file: string) => new Set([...prose(file).matchAll(/^#{1,6} +(.+?) *$/gm)].map((m) => slug(m[1]!)));
 
 /** Every relative link target of a page: [text](target), external and mail links left out. */
 const linksOf = (file: string) =>

@@ -143,7 +143,7 @@ describe('slow and many clients', () => {
     }
   });
 
-  it('refuses a connection past its cap while those under it stay open, and takes one again once one leaves', async () => {
+  it('refuses a connection past its cap while those under it stay open, and serves one once one leaves', async () => {
     // Long header and keep-alive timeouts: only the cap can close a connection here.
     const s = await startFast({ limits: { headersTimeoutMs: 60_000, keepAliveTimeoutMs: 60_000, maxConnections: 4 } });
     const request = 'GET /api/atlas/v2/groups HTTP/1.1\r\nHost: x\r\n\r\n';
@@ -164,7 +164,11 @@ describe('slow and many clients', () => {
       // One leaves: the next connection is served.
       held.shift()!.destroy();
       const served = await until(
-        () => raw(s.port, request).then(({ text, socket }) => (held.push(socket), text), () => ''),
+        () =>
+          raw(s.port, request).then(
+            ({ text, socket }) => (held.push(socket), text),
+            () => '',
+          ),
         (text) => text.startsWith('HTTP/1.1 '),
         20_000,
       );

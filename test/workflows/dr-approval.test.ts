@@ -151,7 +151,8 @@ describe('disasterRecovery approval gate and cancellation', () => {
     // Cancel once the create has met the busy target (409 ATLAS_CLUSTER_RESTORE_IN_PROGRESS).
     const busyCreates = async () =>
       (await ctx.sim.admin.requestLog()).filter(
-        (e) => e.operationId === 'createBackupRestoreJob' && e.path.includes(`/clusters/${source}/`) && e.status === 409,
+        (e) =>
+          e.operationId === 'createBackupRestoreJob' && e.status === 409 && e.path.includes(`/clusters/${source}/`),
       ).length;
     while ((await busyCreates()) === 0) await new Promise((r) => setTimeout(r, 50));
     await gated.cancel();

@@ -45,57 +45,65 @@ describe('long waits on the time-skipping test server', () => {
     return { handle, jobsInto };
   }
 
-  it('fails a run nobody approves after the default hour as ApprovalTimedOut, restoring nothing', async () => {
-    const { handle, jobsInto } = await scenario({ approval: { required: true } });
-    const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalTimedOut');
+  it(
+    'fails a run nobody approves after the default hour as ApprovalTimedOut, restoring nothing',
+    async () => {
+      const { handle, jobsInto } = await scenario({ approval: { required: true } });
+      const report = await endedAs<DrReport>(handle, 'FAILED', 'ApprovalTimedOut');
 
-    expect(report.outcome).toBe('approval-timed-out');
-    expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });
-    expect(report.status.notes.join(' ')).toContain('No approval within 3600s');
-    // A full hour passed in workflow time, within REAL_TIME_LIMIT_MS of real time.
-    expect(report.recovery.phases.awaitingApproval).toBeGreaterThanOrEqual(3600);
-    expect(Date.parse(report.endedAt) - Date.parse(report.startedAt)).toBeGreaterThanOrEqual(HOUR_MS);
-    expect(report.recovery.phases.restoring).toBe(0);
-    expect(await jobsInto()).toHaveLength(0);
-  }, REAL_TIME_LIMIT_MS);
+      expect(report.outcome).toBe('approval-timed-out');
+      expect(report.approval).toMatchObject({ required: true, decision: 'timed-out' });
+      expect(report.status.notes.join(' ')).toContain('No approval within 3600s');
+      // A full hour passed in workflow time, within REAL_TIME_LIMIT_MS of real time.
+      expect(report.recovery.phases.awaitingApproval).toBeGreaterThanOrEqual(3600);
+      expect(Date.parse(report.endedAt) - Date.parse(report.startedAt)).toBeGreaterThanOrEqual(HOUR_MS);
+      expect(report.recovery.phases.restoring).toBe(0);
+      expect(await jobsInto()).toHaveLength(0);
+    },
+    REAL_TIME_LIMIT_MS,
+  );
 
-  it('ends a restore that outlasts its 24 h step deadline when the deadline passes, polling hourly', async () => {
-    const { handle, jobsInto } = await scenario({
-      timeouts: { restoreSeconds: DAY_S },
-      // Hourly polls: ~30 status reads over the simulated day instead of thousands.
-      polling: { initialIntervalSeconds: 60, maximumIntervalSeconds: 3600, backoffCoefficient: 2 },
-    });
-    const err = await handle.result().then(
-      () => expect.fail('the run should have failed at its restore deadline'),
-      (e: unknown) => e,
-    );
+  it(
+    'ends a restore that outlasts its 24 h step deadline when the deadline passes, polling hourly',
+    async () => {
+      const { handle, jobsInto } = await scenario({
+        timeouts: { restoreSeconds: DAY_S },
+        // Hourly polls: ~30 status reads over the simulated day instead of thousands.
+        polling: { initialIntervalSeconds: 60, maximumIntervalSeconds: 3600, backoffCoefficient: 2 },
+      });
+      const err = await handle.result().then(
+        () => expect.fail('the run should have failed at its restore deadline'),
+        (e: unknown) => e,
+      );
 
-    expect(err).toBeInstanceOf(WorkflowFailedError);
-    const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
-    expect(failure.message).toContain('failed at step wait-for-restore');
-    const report = failure.details?.[0] as DrReport;
-    // It says which deadline ended it, how long the step ran, and which Atlas job keeps running.
-    expect(failure.type).toBe('StepDeadlineExceeded');
-    expect(failure.message).toMatch(/ran past its deadline \(timeouts\.restoreSeconds = 86400 s, ran \d+ s\)/);
-    expect(failure.message).toContain(`Restore job ${report.restoreJobId} keeps running in Atlas`);
-    expect(report.outcome).toBe('failed');
-    expect(report.status.lastError?.step).toBe('wait-for-restore');
-    // Temporal stopped the poll because its deadline (scheduleToClose) left no room for another
-    // attempt: the only failed activity is the wait, ended with retry state TIMEOUT.
-    const history = await handle.fetchHistory();
-    const failed = (history.events ?? []).flatMap((e) =>
-      e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes] : [],
-    );
-    expect(failed.map((a) => decodeRetryState(a.retryState))).toEqual(['TIMEOUT']);
-    // The step waited within one poll interval (1 h) of its day in workflow time, within
-    // REAL_TIME_LIMIT_MS of real time.
-    const wait = report.status.steps.find((s) => s.name === 'wait-for-restore');
-    expect(wait?.outcome).toBe('failed');
-    const waitedMs = Date.parse(wait!.endedAt!) - Date.parse(wait!.startedAt);
-    expect(waitedMs).toBeGreaterThan((DAY_S - 3600) * 1000);
-    expect(waitedMs).toBeLessThanOrEqual(DAY_S * 1000);
-    // One restore job was started and never finished; nothing else was created.
-    const jobs = await jobsInto();
-    expect(jobs.map((j) => j.id)).toEqual([report.restoreJobId]);
-  }, REAL_TIME_LIMIT_MS);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      const failure = (err as WorkflowFailedError).cause as ApplicationFailure;
+      expect(failure.message).toContain('failed at step wait-for-restore');
+      const report = failure.details?.[0] as DrReport;
+      // It says which deadline ended it, how long the step ran, and which Atlas job keeps running.
+      expect(failure.type).toBe('StepDeadlineExceeded');
+      expect(failure.message).toMatch(/ran past its deadline \(timeouts\.restoreSeconds = 86400 s, ran \d+ s\)/);
+      expect(failure.message).toContain(`Restore job ${report.restoreJobId} keeps running in Atlas`);
+      expect(report.outcome).toBe('failed');
+      expect(report.status.lastError?.step).toBe('wait-for-restore');
+      // Temporal stopped the poll because its deadline (scheduleToClose) left no room for another
+      // attempt: the only failed activity is the wait, ended with retry state TIMEOUT.
+      const history = await handle.fetchHistory();
+      const failed = (history.events ?? []).flatMap((e) =>
+        e.activityTaskFailedEventAttributes ? [e.activityTaskFailedEventAttributes] : [],
+      );
+      expect(failed.map((a) => decodeRetryState(a.retryState))).toEqual(['TIMEOUT']);
+      // The step waited within one poll interval (1 h) of its day in workflow time, within
+      // REAL_TIME_LIMIT_MS of real time.
+      const wait = report.status.steps.find((s) => s.name === 'wait-for-restore');
+      expect(wait?.outcome).toBe('failed');
+      const waitedMs = Date.parse(wait!.endedAt!) - Date.parse(wait!.startedAt);
+      expect(waitedMs).toBeGreaterThan((DAY_S - 3600) * 1000);
+      expect(waitedMs).toBeLessThanOrEqual(DAY_S * 1000);
+      // One restore job was started and never finished; nothing else was created.
+      const jobs = await jobsInto();
+      expect(jobs.map((j) => j.id)).toEqual([report.restoreJobId]);
+    },
+    REAL_TIME_LIMIT_MS,
+  );
 });
