@@ -1,4 +1,4 @@
-// The fault modes users rehearse with (README, "Fault injection"): each one observed over HTTP.
+// The fault modes users rehearse with (docs/simulator.md, fault injection): each one observed over HTTP.
 // Timing assertions are lower bounds only, so a busy machine cannot make them fail.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_IDS, DEMO_SEED, type RunningSimulator } from '../../src/simulator/index.js';
