@@ -35,7 +35,7 @@ COPY bin ./bin
 COPY --from=build /app/dist ./dist
 
 # The Worker Versioning build id this image's workers report; empty when the build gave none (the
-# worker then runs unversioned). Compose and Kubernetes may still override it per container.
+# worker then takes its own default). Compose and Kubernetes may still override it per container.
 ARG ATLAS_BACKUP_BUILD_ID=""
 ENV ATLAS_BACKUP_BUILD_ID=${ATLAS_BACKUP_BUILD_ID}
 LABEL org.opencontainers.image.title="atlas-backup" \

@@ -198,3 +198,17 @@ describe('docker-compose.yml, what Compose cannot check', () => {
     expect(raw.services.temporal!.environment!.DYNAMIC_CONFIG_FILE_PATH).toBe('config/dynamicconfig/atlas-backup.yaml');
   });
 });
+
+describe('docs/operations/deployment.md', () => {
+  it("lists exactly the compose worker's environment in its worker environment table", () => {
+    const docs = readFileSync(join(ROOT, 'docs/operations/deployment.md'), 'utf8');
+    const section = docs.slice(docs.indexOf("## The worker's environment"), docs.indexOf('## Rolling out a build'));
+    const documented = [...section.matchAll(/^\| `([A-Z][A-Z0-9_]+)` \|/gm)].map((m) => m[1]);
+    expect(documented.sort()).toEqual(Object.keys(raw.services.worker!.environment!).sort());
+  });
+
+  it('names the images docker-compose.yml pins', () => {
+    const docs = readFileSync(join(ROOT, 'docs/operations/deployment.md'), 'utf8');
+    for (const s of Object.values(raw.services)) if (s.image) expect(docs).toContain(s.image);
+  });
+});
