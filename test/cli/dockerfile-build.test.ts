@@ -3,10 +3,10 @@
 // build`), `npm run build` runs for real, and the runtime stage is assembled from the result and
 // started. Only the dependency install is not replayed: the repository's node_modules is hard-linked
 // in its place (test/cli/dockerfile-stage.ts).
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { BuildContext, parseStages, replayStage, type RunRecord, type Stage } from './dockerfile-stage.js';
 import { ROOT } from './helpers.js';
 
@@ -25,12 +25,58 @@ const describeRuns = (runs: RunRecord[]) =>
 const copiedFromBuild = (s: Stage) =>
   s.steps.flatMap((st) => (st.kind === 'copy' && st.from === 'build' ? st.sources : []));
 
+let buildRuns: RunRecord[] = [];
+let runtimeReplay: ReturnType<typeof replayStage> | undefined;
+let workerCount = 0;
+
+/**
+ * Runs the image's default command (`worker`) in the replayed runtime stage with the Dockerfile's
+ * ENV (NODE_OPTIONS heap cap included), against the suite's dev server on a task queue of its own;
+ * once it reports RUNNING, sends SIGTERM as `docker stop` does and resolves with its exit code.
+ */
+function runImageWorker(extra: Record<string, string>): Promise<{ output: string; code: number | null }> {
+  const replay = runtimeReplay;
+  if (!replay) throw new Error('the runtime stage was not replayed (its build stage failed)');
+  const env = {
+    ...replay.env,
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: `dockerfile-${process.pid}-${++workerCount}`,
+    MONGODB_ATLAS_AUTH: 'none',
+    MONGODB_ATLAS_BASE_URL: 'http://127.0.0.1:9',
+    ...extra,
+  };
+  return new Promise((resolve) => {
+    const [command, ...args] = [...(runtime.entrypoint ?? []), ...(runtime.cmd ?? [])];
+    const child = spawn(command!, args, {
+      cwd: replay.workdir,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    let signalled = false;
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (!signalled && output.includes('"state":"RUNNING"')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.on('exit', (code) => resolve({ output, code }));
+  });
+}
+
 describe('Dockerfile, replayed without Docker', () => {
-  let buildRuns: RunRecord[] = [];
   beforeAll(() => {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
-    if (build) buildRuns = replayStage(build, { context, rootDir: join(tmp, 'build'), nodeModules }).runs;
+    if (!build) return;
+    buildRuns = replayStage(build, { context, rootDir: join(tmp, 'build'), nodeModules }).runs;
+    if (failed(buildRuns)) return;
+    const stages = { build: join(tmp, 'build') };
+    runtimeReplay = replayStage(runtime, { context, rootDir: join(tmp, 'runtime'), stages, nodeModules });
   });
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -60,12 +106,7 @@ describe('Dockerfile, replayed without Docker', () => {
   });
 
   it('runtime stage (node_modules hard-linked for npm install --omit=dev) runs the built CLI from dist/', () => {
-    const replay = replayStage(runtime, {
-      context,
-      rootDir: join(tmp, 'runtime'),
-      stages: { build: join(tmp, 'build') },
-      nodeModules,
-    });
+    const replay = runtimeReplay!;
     expect(failed(replay.runs), describeRuns(replay.runs)).toBeUndefined();
     const app = replay.workdir;
     // No tsconfig.json and no src/: bin/atlas-backup.js must take dist/.
@@ -80,6 +121,25 @@ describe('Dockerfile, replayed without Docker', () => {
     const worker = spawnSync('node', ['bin/atlas-backup.js', 'worker'], { cwd: app, env, encoding: 'utf8' });
     expect(worker.status, worker.stderr).toBe(2);
     expect(worker.stderr).toContain('MONGODB_ATLAS_CLIENT_ID');
+  });
+
+  it('starts `node bin/atlas-backup.js worker` by default (ENTRYPOINT + CMD)', () => {
+    expect([...runtime.entrypoint!, ...runtime.cmd!]).toEqual(['node', 'bin/atlas-backup.js', 'worker']);
+  });
+
+  it("runtime stage's worker (image heap cap) loads the prebuilt bundle, polls, stops on SIGTERM", async () => {
+    const { output, code } = await runImageWorker({});
+    expect(output).toContain(`workflows ${join(runtimeReplay!.workdir, 'dist', 'workflow-bundle.js')}`);
+    expect(code, output).toBe(0);
+  });
+
+  it("runtime stage's worker with codec keys bundles at start within the heap cap, polls, stops", async () => {
+    const { output, code } = await runImageWorker({
+      ATLAS_BACKUP_CODEC_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
+    expect(output).toContain('payloads encrypted');
+    expect(output).toContain('workflows bundled at start');
+    expect(code, output).toBe(0);
   });
 
   it('a COPY of a path .dockerignore excludes fails as docker build does', () => {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, posix } from 'node:path';
 import { createRequire } from 'node:module';
-import { Copy, DockerfileParser, Env, Arg, type Instruction } from 'dockerfile-ast';
+import { Arg, Cmd, Copy, DockerfileParser, Entrypoint, Env, type Instruction } from 'dockerfile-ast';
 
 // A CommonJS module whose typings declare an ES default export: required, so both agree on its shape.
 const ignore = createRequire(import.meta.url)('@balena/dockerignore') as typeof import('@balena/dockerignore').default;
@@ -24,6 +24,9 @@ export interface Stage {
   name?: string;
   image: string;
   steps: Step[];
+  /** ENTRYPOINT and CMD in JSON (exec) form: what `docker run` starts. */
+  entrypoint?: string[];
+  cmd?: string[];
 }
 
 const expand = (v: string, vars: Record<string, string>) =>
@@ -56,8 +59,15 @@ export function parseStages(text: string): Stage[] {
       stages.push({ image: args[0]!, ...(args[2] ? { name: args[2] } : {}), steps: [] });
       continue;
     }
+    const current = stages.at(-1)!;
+    if (i instanceof Entrypoint || i instanceof Cmd) {
+      const exec = i.getJSONStrings().map((a) => a.getJSONValue());
+      if (exec.length === 0) throw new Error(`shell-form ${i.getKeyword()} is not replayed: ${i.getTextContent()}`);
+      current[i instanceof Entrypoint ? 'entrypoint' : 'cmd'] = exec;
+      continue;
+    }
     const s = step(i);
-    if (s) stages.at(-1)!.steps.push(s);
+    if (s) current.steps.push(s);
   }
   return stages;
 }
@@ -136,7 +146,10 @@ function runCommand(command: string, cwd: string, env: Record<string, string>, n
 }
 
 /** Lays out and runs one stage; stops at the first failing RUN (as `docker build` does). */
-export function replayStage(stage: Stage, opts: ReplayOptions): { runs: RunRecord[]; workdir: string } {
+export function replayStage(
+  stage: Stage,
+  opts: ReplayOptions,
+): { runs: RunRecord[]; workdir: string; env: Record<string, string> } {
   let workdir = '/';
   const env: Record<string, string> = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root' };
   const runs: RunRecord[] = [];
@@ -170,5 +183,5 @@ export function replayStage(stage: Stage, opts: ReplayOptions): { runs: RunRecor
       if (record.status !== 0) break;
     }
   }
-  return { runs, workdir: host('.') };
+  return { runs, workdir: host('.'), env };
 }
