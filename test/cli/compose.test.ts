@@ -6,13 +6,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parse } from 'yaml';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import { codecKeysFromEnv } from '../../src/codec/index.js';
 import { loadWorkerConfig } from '../../src/config.js';
 import { notifyConfigFromEnv } from '../../src/notify/config.js';
 import { findCompose } from '../../scripts/compose-tool.js';
+import { ensureTemporalCli } from '../../src/devserver/temporal-cli.js';
 import { ROOT } from './helpers.js';
 
 interface Service {
@@ -183,6 +184,27 @@ describe('docker-compose.yml, what Compose cannot check', () => {
     expect(readFileSync(join(ROOT, 'docker/postgres-init/10-temporal-visibility.sql'), 'utf8')).toMatch(
       /CREATE DATABASE temporal_visibility;/,
     );
+  });
+
+  it('docker/temporal-namespace.sh creates the namespace once, then finds it (run with the Temporal CLI)', () => {
+    const namespace = `compose-ns-${process.pid}`;
+    const run = () =>
+      spawnSync('sh', [join(ROOT, 'docker/temporal-namespace.sh')], {
+        encoding: 'utf8',
+        env: {
+          PATH: `${dirname(ensureTemporalCli().path)}:${process.env.PATH ?? ''}`,
+          HOME: dir,
+          TEMPORAL_ADDRESS: inject('temporalAddress'),
+          TEMPORAL_NAMESPACE: namespace,
+          TEMPORAL_NAMESPACE_RETENTION: '3d',
+        },
+      });
+    const first = run();
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain(`namespace: ${namespace} created (retention 3d)`);
+    const again = run();
+    expect(again.status, again.stderr).toBe(0);
+    expect(again.stdout).toContain(`namespace: ${namespace} already exists`);
   });
 
   it("configures fairness and one activity partition for the worker's task queue in dynamic config", () => {
