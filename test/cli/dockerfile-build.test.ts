@@ -69,6 +69,7 @@ function runImageWorker(extra: Record<string, string>): Promise<{ output: string
 }
 
 describe('Dockerfile, replayed without Docker', () => {
+  // `npm run build` (tsc, then the workflow bundle) took 30-90 s here on a busy 2-core machine.
   beforeAll(() => {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
@@ -77,7 +78,7 @@ describe('Dockerfile, replayed without Docker', () => {
     if (failed(buildRuns)) return;
     const stages = { build: join(tmp, 'build') };
     runtimeReplay = replayStage(runtime, { context, rootDir: join(tmp, 'runtime'), stages, nodeModules });
-  });
+  }, 300_000);
   afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('has a build stage and a runtime stage on a pinned Node image of the major the tests run on', () => {
@@ -105,13 +106,17 @@ describe('Dockerfile, replayed without Docker', () => {
       expect(existsSync(join(root, 'app', absent))).toBe(false);
   });
 
-  it('runtime stage (node_modules hard-linked for npm install --omit=dev) runs the built CLI from dist/', () => {
+  it('runtime stage (production node_modules hard-linked for npm install --omit=dev) runs the CLI from dist/', () => {
     const replay = runtimeReplay!;
     expect(failed(replay.runs), describeRuns(replay.runs)).toBeUndefined();
     const app = replay.workdir;
     // No tsconfig.json and no src/: bin/atlas-backup.js must take dist/.
     expect(existsSync(join(app, 'tsconfig.json'))).toBe(false);
     expect(existsSync(join(app, 'src'))).toBe(false);
+    // Production dependencies only, as `npm install --omit=dev` leaves them.
+    expect(existsSync(join(app, 'node_modules/@temporalio/worker'))).toBe(true);
+    for (const dev of ['typescript', 'tsx', 'vitest'])
+      expect(existsSync(join(app, 'node_modules', dev)), dev).toBe(false);
     const env = { PATH: process.env.PATH ?? '', HOME: tmp, NODE_ENV: 'production' };
     const version = spawnSync('node', ['bin/atlas-backup.js', '--version'], { cwd: app, env, encoding: 'utf8' });
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };

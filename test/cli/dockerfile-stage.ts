@@ -2,11 +2,22 @@
 // (parsed with dockerfile-ast), files taken from the build context exactly as `docker build` would
 // see it (.dockerignore applied with @balena/dockerignore, Docker's own matching rules), RUN
 // commands executed with `sh -c` in the stage's working directory. A dependency install (`npm ci`,
-// `npm install ...`) is replaced by a hard-linked copy of the repository's node_modules, and
-// `npm cache clean` is skipped (it would empty this machine's npm cache); every other command runs.
+// `npm install ...`) is replaced by a hard-linked copy of the repository's node_modules (only the
+// production tree for `--omit=dev`), and `npm cache clean` is skipped (it would empty this
+// machine's npm cache); every other command runs.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join, posix } from 'node:path';
+import {
+  cpSync,
+  existsSync,
+  linkSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+} from 'node:fs';
+import { basename, dirname, join, posix, relative } from 'node:path';
 import { createRequire } from 'node:module';
 import { Arg, Cmd, Copy, DockerfileParser, Entrypoint, Env, type Instruction } from 'dockerfile-ast';
 
@@ -122,7 +133,39 @@ export interface RunRecord {
 }
 
 const DEPENDENCY_INSTALL = /^npm (ci|install)(\s|$)/;
+const OMIT_DEV = /\s--omit[= ]dev(\s|$)/;
 const CACHE_CLEAN = /^npm cache clean(\s|$)/;
+
+/** Hard-links a directory tree (symlinks copied as symlinks), leaving out nested node_modules if asked. */
+function linkTree(src: string, dest: string, skipNodeModules: boolean): void {
+  mkdirSync(dest, { recursive: true });
+  for (const entry of readdirSync(src, { withFileTypes: true })) {
+    if (skipNodeModules && entry.name === 'node_modules') continue;
+    const from = join(src, entry.name);
+    const to = join(dest, entry.name);
+    if (entry.isSymbolicLink()) symlinkSync(readlinkSync(from), to);
+    else if (entry.isDirectory()) linkTree(from, to, false);
+    else linkSync(from, to);
+  }
+}
+
+/**
+ * Stands in for `npm ci`/`npm install` from the lock: the repository's node_modules hard-linked, all
+ * of it, or with `--omit=dev` only the packages `npm ls --omit=dev` lists (the production tree).
+ */
+function installDependencies(part: string, cwd: string, nodeModules: string): string | undefined {
+  if (!existsSync(join(cwd, 'package-lock.json'))) return 'no package-lock.json to install from';
+  if (!OMIT_DEV.test(part)) {
+    const link = spawnSync('cp', ['-al', nodeModules, join(cwd, 'node_modules')], { encoding: 'utf8' });
+    return link.status === 0 ? undefined : `hard-linking node_modules: ${link.stderr}`;
+  }
+  const root = dirname(nodeModules);
+  const ls = spawnSync('npm', ['ls', '--omit=dev', '--all', '--parseable'], { cwd: root, encoding: 'utf8' });
+  if (ls.status !== 0) return `npm ls --omit=dev failed: ${ls.stderr}`;
+  for (const pkg of ls.stdout.split('\n').filter((p) => p.startsWith(`${nodeModules}/`)))
+    linkTree(pkg, join(cwd, relative(root, pkg)), true);
+  return undefined;
+}
 
 /** Runs one RUN line's `&&`-joined commands, substituting the dependency install. */
 function runCommand(command: string, cwd: string, env: Record<string, string>, nodeModules: string): RunRecord {
@@ -131,11 +174,8 @@ function runCommand(command: string, cwd: string, env: Record<string, string>, n
   for (const part of parts) {
     if (CACHE_CLEAN.test(part)) continue;
     if (DEPENDENCY_INSTALL.test(part)) {
-      // Docker installs from package-lock.json here; the lock is the one the repository's node_modules came from.
-      if (!existsSync(join(cwd, 'package-lock.json'))) return { command, status: 1, output: 'no package-lock.json' };
-      const link = spawnSync('cp', ['-al', nodeModules, join(cwd, 'node_modules')], { encoding: 'utf8' });
-      if (link.status !== 0)
-        return { command, status: link.status, output: `hard-linking node_modules: ${link.stderr}` };
+      const problem = installDependencies(part, cwd, nodeModules);
+      if (problem) return { command, status: 1, output: problem };
       continue;
     }
     const r = spawnSync('sh', ['-c', part], { cwd, env, encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
