@@ -33,7 +33,7 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/fixtures/', 'test/.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

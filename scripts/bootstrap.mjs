@@ -34,4 +34,6 @@ if (process.env.npm_lifecycle_event !== 'predemo') {
   run(process.execPath, ['--import', 'tsx', join(root, 'src', 'simulator', 'fuzz-tool.ts')]);
   // A Prometheus server (Debian's package, binary only) scrapes a worker in the metrics test.
   run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'prometheus-server.ts')]);
+  // A Docker Compose implementation (Debian's docker-compose) validates docker-compose.yml in the compose test.
+  run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'compose-tool.ts')]);
 }
