@@ -48,6 +48,7 @@ import {
   serverlessSnapshotView,
   snapshotView,
 } from './views.js';
+import type { TokenBuckets } from './token-buckets.js';
 
 export interface OpContext {
   m: Model;
@@ -55,6 +56,8 @@ export interface OpContext {
   q: URLSearchParams;
   body: unknown;
   base: string;
+  /** The token buckets, for listRateLimits/getRateLimit. */
+  rateLimits?: TokenBuckets;
 }
 export type OpResult = { status: number; body?: unknown } | { list: unknown[] };
 type Handler = (c: OpContext) => OpResult;
@@ -104,9 +107,10 @@ export const handlers: Record<OperationId, Handler> = {
     deleteSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
     return { status: 204 };
   },
+  // Like every operation, a missing project, cluster or snapshot answers 404 before the body is read.
   updateBackupSnapshot: (c) => {
-    const b = parseBody(UpdateSnapshotRetentionRequest, c.body);
     const s = replicaSetOnly(c);
+    const b = parseBody(UpdateSnapshotRetentionRequest, c.body);
     return ok(snapshotView(c.m, updateSnapshotRetention(c.m, c.m.dedicatedCluster(g(c), cl(c)), s.id, b), c.base));
   },
   getBackupShardedCluster: (c) => ok(snapshotView(c.m, shardedOnly(c, c.p.snapshotId!), c.base)),
@@ -145,6 +149,7 @@ export const handlers: Record<OperationId, Handler> = {
   getExportBucket: (c) => ok(bucketView(getBucket(c.m, g(c), c.p.exportBucketId!), c.base)),
   createExportBucket: (c) => ok(bucketView(createBucket(c.m, g(c), c.body), c.base)),
   updateBackupExportBucket: (c) => {
+    getBucket(c.m, g(c), c.p.exportBucketId!);
     const b = parseBody(UpdateExportBucketRequest, c.body);
     return ok(bucketView(updateBucket(c.m, g(c), c.p.exportBucketId!, b.requirePrivateNetworking), c.base));
   },
