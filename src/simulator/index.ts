@@ -21,6 +21,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   admin: SimulatorAdmin;
+  /** The state model, for in-process parts (the data plane asks `model.databaseUsers`). */
+  model: Model;
   stop(): Promise<void>;
 }
 
@@ -85,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url,
     port,
     admin: new SimulatorAdmin(url),
+    model,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();

@@ -29,7 +29,12 @@ function createDatabaseUser(c: OpContext): OpResult {
   c.m.project(g(c));
   const b = parseBody(CreateDatabaseUserRequest, c.body);
   if (b.groupId !== g(c)) throw validationError('groupId', 'must be the project in the path');
-  const types = { x509Type: b.x509Type, awsIAMType: b.awsIAMType, ldapAuthType: b.ldapAuthType, oidcAuthType: b.oidcAuthType };
+  const types = {
+    x509Type: b.x509Type,
+    awsIAMType: b.awsIAMType,
+    ldapAuthType: b.ldapAuthType,
+    oidcAuthType: b.oidcAuthType,
+  };
   const external = Object.entries(types).filter(([, v]) => v !== undefined && v !== 'NONE');
   if (external.length > 1) throw validationError(external[1]![0], 'a user has one authentication method');
   if (external.length === 0) {
@@ -153,8 +158,7 @@ const added: Record<Exclude<SimOperationId, keyof typeof handlers>, Handler> = {
     return { status: 201, body: clusterView(c.m, cluster, c.base) };
   },
   createDatabaseUser,
-  getDatabaseUser: (c) =>
-    ok(databaseUserView(c.m.databaseUsers.get(g(c), c.p.databaseName!, c.p.username!), c.base)),
+  getDatabaseUser: (c) => ok(databaseUserView(c.m.databaseUsers.get(g(c), c.p.databaseName!, c.p.username!), c.base)),
   deleteDatabaseUser: (c) => {
     c.m.databaseUsers.delete(g(c), c.p.databaseName!, c.p.username!);
     return { status: 204 };

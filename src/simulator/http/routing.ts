@@ -2,7 +2,11 @@
 import FindMyWay from 'find-my-way';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN, type HttpMethod } from '../../atlas/catalog.js';
 import { SimError } from '../model/errors.js';
-import { simCatalog as catalog, simOperationIds as operationIds, type SimOperationId as OperationId } from './sim-catalog.js';
+import {
+  simCatalog as catalog,
+  simOperationIds as operationIds,
+  type SimOperationId as OperationId,
+} from './sim-catalog.js';
 
 export type Route =
   | { kind: 'operation'; operationId: OperationId; params: Record<string, string> }

@@ -2,7 +2,6 @@
 // routing, the body cap, version negotiation, faults and path validation to the operation
 // handlers; /__simulator goes to the admin API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { INT32_MAX } from '../model/dates.js';
 import { SimError } from '../model/errors.js';
 import type { Model } from '../model/model.js';
 import type { Authenticator, AuthKind } from './auth.js';
@@ -12,7 +11,7 @@ import { applyLimits, checkEvery, closeAfter, readBody, TOO_LARGE, type ServerLi
 import { simHandlers as handlers } from './operations-2026.js';
 import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
 import { AtlasRouter, validateParams } from './routing.js';
-import { SET_OF } from '../model/rate-limit-sets.js';
+import { rateLimit } from './rate-decision.js';
 import { SERVERLESS_OPS, simCatalog as catalog, type SimOperationId as OperationId } from './sim-catalog.js';
 import type { TokenBuckets } from './token-buckets.js';
 
@@ -228,7 +227,12 @@ export class SimulatorHttp {
           [version],
         );
       }
-      const limit = this.rateLimit(x, operationId, params);
+      const limit = rateLimit(
+        { faults: this.deps.faults, buckets: this.deps.rateLimits },
+        { path: x.path, principal: x.principal, ip: x.req.socket.remoteAddress },
+        operationId,
+        params.groupId ?? '',
+      );
       if (limit.refused) {
         status = 429;
         return send(res, 429, limit.refused.body(), x.opts, JSON_TYPE, limit.headers);
@@ -280,54 +284,6 @@ export class SimulatorHttp {
     } finally {
       this.record(req, x.path, status, auth, operationId);
     }
-  }
-
-  /**
-   * The fault-mode per-project window when configured (stress tests), else Atlas's token bucket of
-   * the operation's endpoint set; the RateLimit-* headers of either.
-   */
-  private rateLimit(
-    x: Incoming,
-    operationId: OperationId,
-    params: Record<string, string>,
-  ): { headers: Record<string, string>; refused?: SimError } {
-    const groupId = params.groupId ?? '';
-    const limited = this.deps.faults.projectLimit(groupId);
-    if (limited) {
-      const headers = { 'ratelimit-limit': String(limited.limit), 'ratelimit-remaining': String(limited.remaining) };
-      if (limited.retryAfter <= 0) return { headers };
-      const detail = `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`;
-      return {
-        headers: { ...headers, 'retry-after': String(limited.retryAfter) },
-        refused: new SimError(429, 'RATE_LIMITED', detail, [groupId]),
-      };
-    }
-    const set = SET_OF[operationId];
-    const buckets = this.deps.rateLimits;
-    if (!set || !buckets.enabled)
-      return { headers: { 'ratelimit-limit': String(INT32_MAX), 'ratelimit-remaining': String(INT32_MAX) } };
-    const key =
-      set.scope === 'GROUP' ? groupId : set.scope === 'USER' ? (x.principal ?? 'anonymous') : (x.req.socket.remoteAddress ?? '');
-    const v = buckets.take(set, key);
-    const headers: Record<string, string> = buckets.sendHeaders()
-      ? { 'ratelimit-limit': String(v.limits.capacity), 'ratelimit-remaining': String(v.remaining) }
-      : {};
-    if (v.retryAfter === undefined) return { headers };
-    const path = x.path.replace(/^\//, '');
-    const { capacity, refillRate, refillDurationSeconds } = v.limits;
-    const detail =
-      `Rate limit exceeded for ${path}. Please retry after ${v.retryAfter} seconds. ` +
-      `Request capacity: ${capacity}. Refill rate: ${refillRate} per ${refillDurationSeconds} seconds.`;
-    return {
-      headers: { ...headers, 'retry-after': String(v.retryAfter) },
-      refused: new SimError(429, 'RATE_LIMITED_TOKEN_BUCKET', detail, [
-        path,
-        v.retryAfter,
-        capacity,
-        refillRate,
-        refillDurationSeconds,
-      ]),
-    };
   }
 
   private token(x: Incoming, body: string): void {

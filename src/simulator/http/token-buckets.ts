@@ -35,7 +35,9 @@ export function validateRateLimitOptions(o: RateLimitOptions): void {
     throw new Error('rateLimits.headerDropProbability: must be a probability between 0 and 1');
   for (const [id, l] of Object.entries(o.sets ?? {})) {
     if (!ENDPOINT_SETS.some((s) => s.endpointSetId === id))
-      throw new Error(`rateLimits.sets.${id}: no such endpoint set (${ENDPOINT_SETS.map((s) => s.endpointSetId).join(', ')})`);
+      throw new Error(
+        `rateLimits.sets.${id}: no such endpoint set (${ENDPOINT_SETS.map((s) => s.endpointSetId).join(', ')})`,
+      );
     for (const [k, v] of Object.entries(l))
       if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
         throw new Error(`rateLimits.sets.${id}.${k}: must be an integer >= 1`);

@@ -11,6 +11,7 @@ const self = (href: string) => [{ rel: 'self', href }];
 
 /** The password is write-only: neither it nor its hash ever leaves the model. */
 export function databaseUserView(u: DatabaseUser, base: string): Record<string, unknown> {
+  const names = `${encodeURIComponent(u.databaseName)}/${encodeURIComponent(u.username)}`;
   return {
     username: u.username,
     databaseName: u.databaseName,
@@ -24,9 +25,7 @@ export function databaseUserView(u: DatabaseUser, base: string): Record<string, 
     awsIAMType: u.awsIAMType,
     ldapAuthType: u.ldapAuthType,
     oidcAuthType: u.oidcAuthType,
-    links: self(
-      `${base}/api/atlas/v2/groups/${u.groupId}/databaseUsers/${encodeURIComponent(u.databaseName)}/${encodeURIComponent(u.username)}`,
-    ),
+    links: self(`${base}/api/atlas/v2/groups/${u.groupId}/databaseUsers/${names}`),
   };
 }
 

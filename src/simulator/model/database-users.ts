@@ -36,8 +36,7 @@ export const MAX_USERS_PER_PROJECT = 100;
 const WEEK_MS = 7 * 24 * 3_600_000;
 const KEY_LEN = 32;
 
-const userKey = (groupId: string, databaseName: string, username: string) =>
-  `${groupId}/${databaseName}/${username}`;
+const userKey = (groupId: string, databaseName: string, username: string) => `${groupId}/${databaseName}/${username}`;
 
 function hashPassword(password: string, salt: string): string {
   return scryptSync(password, Buffer.from(salt, 'hex'), KEY_LEN).toString('hex');

@@ -12,12 +12,10 @@ export const MAX_DEPLOYMENTS_PER_PROJECT = 25;
 export function createCluster(m: Model, groupId: string, b: CreateClusterRequest): Cluster {
   m.project(groupId);
   if (m.findCluster(groupId, b.name))
-    throw new SimError(
-      400,
-      'DUPLICATE_CLUSTER_NAME',
-      `A cluster named ${b.name} already exists in group ${groupId}.`,
-      [b.name, groupId],
-    );
+    throw new SimError(400, 'DUPLICATE_CLUSTER_NAME', `A cluster named ${b.name} already exists in group ${groupId}.`, [
+      b.name,
+      groupId,
+    ]);
   const count = Object.values(m.state.clusters).filter((c) => c.groupId === groupId).length;
   if (count >= MAX_DEPLOYMENTS_PER_PROJECT)
     throw new SimError(

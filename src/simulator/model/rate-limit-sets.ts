@@ -21,7 +21,10 @@ export interface EndpointSet extends BucketLimits {
   unserved?: { method: string; path: string }[];
 }
 
-const under = (...parts: string[]) => (_: SimOperationId, path: string) => parts.some((p) => path.includes(p));
+const under =
+  (...parts: string[]) =>
+  (_: SimOperationId, path: string) =>
+    parts.some((p) => path.includes(p));
 const G = '/api/atlas/v2/groups/{groupId}';
 
 export const ENDPOINT_SETS: EndpointSet[] = [
@@ -32,7 +35,12 @@ export const ENDPOINT_SETS: EndpointSet[] = [
     capacity: 1200,
     refillRate: 500,
     refillDurationSeconds: 60,
-    covers: under('/clusters/{clusterName}/backup/', '/clusters/{clusterName}/collectionRestoreJobs', '/backup/', 'backupCompliancePolicy'),
+    covers: under(
+      '/clusters/{clusterName}/backup/',
+      '/clusters/{clusterName}/collectionRestoreJobs',
+      '/backup/',
+      'backupCompliancePolicy',
+    ),
   },
   {
     endpointSetId: 'clusters_group',
