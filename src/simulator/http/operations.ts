@@ -7,6 +7,7 @@ import {
   UpdateSnapshotRetentionRequest,
 } from '../../atlas/schemas.js';
 import { parseBody } from '../model/bodies.js';
+import { iso } from '../model/dates.js';
 import { deleteCluster, updateCluster } from '../model/clusters.js';
 import {
   createBucket,
@@ -49,6 +50,9 @@ import {
   snapshotView,
 } from './views.js';
 import type { TokenBuckets } from './token-buckets.js';
+
+/** The one organization every simulated project belongs to. */
+export const SIM_ORG_ID = '65f1a0c0a1b2c3d4e5f6000f';
 
 export interface OpContext {
   m: Model;
@@ -203,6 +207,9 @@ export const handlers: Record<OperationId, Handler> = {
     list: Object.values(c.m.state.projects).map((p) => ({
       id: p.id,
       name: p.name,
+      orgId: SIM_ORG_ID,
+      created: iso(p.createdAt),
+      clusterCount: Object.values(c.m.state.clusters).filter((k) => k.groupId === p.id).length,
       links: [{ rel: 'self', href: `${c.base}/api/atlas/v2/groups/${p.id}` }],
     })),
   }),
