@@ -65,7 +65,7 @@ describe('Backup Compliance Policy', () => {
     expect((await api.call('getClusterBackupSnapshot', { ...kept, snapshotId: snap.id })).status).toBe(200);
   });
 
-  it('refuses an on-demand snapshot kept less than the policy minimum, and a cluster delete losing snapshots', async () => {
+  it('refuses an on-demand snapshot below the policy minimum, and a cluster delete losing its snapshots', async () => {
     const short = await api.call('takeSnapshots', kept, { body: { retentionInDays: 3 } });
     expect([short.status, short.body.errorCode]).toEqual([
       400,
@@ -74,11 +74,8 @@ describe('Backup Compliance Policy', () => {
     expect((await api.call('takeSnapshots', kept, { body: { retentionInDays: 7 } })).status).toBe(200);
     const gone = await api.call('deleteCluster', kept);
     expect([gone.status, gone.body.errorCode]).toEqual([400, 'CANNOT_DELETE_SNAPSHOT_WITH_BACKUP_COMPLIANCE_POLICY']);
-    // Without a policy the same calls go through.
-    const free = (await api.call('listBackupSnapshots', RS)).body.results;
-    const s = await api.call('takeSnapshots', RS, { body: { retentionInDays: 1 } });
-    expect(s.status).toBe(200);
-    expect(free).toBeDefined();
+    // Without a policy the same short retention goes through.
+    expect((await api.call('takeSnapshots', RS, { body: { retentionInDays: 1 } })).status).toBe(200);
   });
 });
 
