@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator } from '../../src/simulator/index.js';
 import { ensureSchemathesis } from '../../src/simulator/fuzz-tool.js';
+import { setCompliancePolicy } from '../../src/simulator/model/compliance.js';
 import {
   excludedOperations,
   NOT_YET_SERVED,
@@ -79,6 +80,10 @@ describe('schemathesis against the simulator', () => {
         ageMs: 86_400_000,
       });
       const { params, ops } = await seedDataParams(sim, token, snapshot.id);
+      // A policy to read (set only now: the first run deletes snapshots of this project).
+      setCompliancePolicy(sim.model, DEMO_IDS.projectId, {
+        onDemandPolicyItem: { retentionUnit: 'days', retentionValue: 1 },
+      });
       const config = writeConfig(dir, token, params as never, ops, 'data-and-limits.toml');
       const spec = writeDataSpec(dir);
       const run = await runSchemathesis(bin, config, sim.url, dir, MAX_DATA_SECONDS, spec, excludedOperations());

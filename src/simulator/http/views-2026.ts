@@ -9,13 +9,12 @@ import type { TokenBuckets } from './token-buckets.js';
 
 const self = (href: string) => [{ rel: 'self', href }];
 
-/** The password is write-only: neither it nor its hash ever leaves the model. */
+/** Write-only fields stay in: the password (nor its hash) and groupId, as the spec marks them. */
 export function databaseUserView(u: DatabaseUser, base: string): Record<string, unknown> {
   const names = `${encodeURIComponent(u.databaseName)}/${encodeURIComponent(u.username)}`;
   return {
     username: u.username,
     databaseName: u.databaseName,
-    groupId: u.groupId,
     roles: u.roles.map((r) => ({ ...r })),
     scopes: u.scopes.map((s) => ({ ...s })),
     labels: u.labels ?? [],
