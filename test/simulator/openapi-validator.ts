@@ -105,6 +105,11 @@ function load(path = SPEC_PATH): Loaded {
       if (target) target.enum = values; // the shared snapshot enums name some fields a schema lacks
     }
   }
+  // OpenAPI: a required writeOnly property is required in requests only; these are responses.
+  for (const schema of Object.values(schemas)) {
+    const req = schema.required as string[] | undefined;
+    if (req) schema.required = req.filter((k) => schema.properties?.[k]?.writeOnly !== true);
+  }
   // The spec's "pattern" for prefix is a documentation template (/exported_snapshots/{ORG-NAME}/...),
   // not a regex any real prefix matches; keep it a string.
   delete schemas.DiskBackupExportJob?.properties?.prefix?.pattern;
