@@ -35,7 +35,11 @@ function arg(name: string, fallback: number): number {
 /** Child mode: start the simulator, seed one completed snapshot, print where it is. */
 async function serve(): Promise<void> {
   const { startSimulator } = await import('../src/simulator/index.js');
-  const sim = await startSimulator({ auth: { serviceAccounts: [SA], apiKeys: [KEY] } });
+  const sim = await startSimulator({
+    auth: { serviceAccounts: [SA], apiKeys: [KEY] },
+    // A throughput bench: Atlas's token buckets would turn most of it into 429s.
+    rateLimits: { enabled: false },
+  });
   const { id: groupId } = await sim.admin.seedProject();
   await sim.admin.seedCluster({ groupId, name: 'bench0', kind: 'replicaSet' });
   const { id: snapshotId } = await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'bench0' });

@@ -95,6 +95,8 @@ function simulatorOptions(mix: MixedExport[], creds: { clientId: string; clientS
   return {
     timeScale: scale,
     auth: { serviceAccounts: [creds] },
+    // Benches measure the product, not Atlas's token buckets (the fault-mode window is their limit).
+    rateLimits: { enabled: false },
     seed: {
       projects: [
         {

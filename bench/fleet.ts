@@ -198,7 +198,13 @@ async function runFleet(env: Env) {
     clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
     clientSecret: randomBytes(24).toString('hex'),
   };
-  const sim = await startSimulator({ seed: fleetSeed(), timeScale: 0.2, auth: { serviceAccounts: [creds] } });
+  const sim = await startSimulator({
+    seed: fleetSeed(),
+    timeScale: 0.2,
+    auth: { serviceAccounts: [creds] },
+    // Benches measure the product, not Atlas's token buckets (the fault-mode window is their limit).
+    rateLimits: { enabled: false },
+  });
   const taskQueue = `bench-fleet-${randomUUID().slice(0, 8)}`;
   const bundle = fromDist ? '' : await bundleTo(env.dir, 'workflows.js', workflowsPath, true);
   const worker = await startWorker(

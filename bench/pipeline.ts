@@ -201,6 +201,8 @@ async function runScenario(
     timeScale: scenario.timeScale,
     durations: scenario.durations,
     auth: { serviceAccounts: [creds] },
+    // Benches measure the product, not Atlas's token buckets (the fault-mode window is their limit).
+    rateLimits: { enabled: false },
   };
   const cleanups: (() => Promise<unknown>)[] = [];
   try {

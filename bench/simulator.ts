@@ -20,7 +20,7 @@ if (!Number.isInteger(CALLS) || CALLS < 10) throw new Error('--calls: an integer
 // The simulator runs in its own process so the load generator does not share its event loop.
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', new URL('../src/simulator/cli.ts', import.meta.url).pathname, '--port', '0'],
+  ['--import', 'tsx', new URL('../src/simulator/cli.ts', import.meta.url).pathname, '--port', '0', '--no-rate-limits'],
   { stdio: ['ignore', 'pipe', 'inherit'] },
 );
 // The simulator prints its URL and the service account it made up for this run.

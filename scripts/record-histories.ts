@@ -27,7 +27,12 @@ const creds = {
   clientId: `mdb_sa_id_${randomBytes(6).toString('hex')}`,
   clientSecret: randomBytes(24).toString('hex'),
 };
-const sim = await startSimulator({ seed: DEMO_SEED, timeScale: 0.05, auth: { serviceAccounts: [creds] } });
+const sim = await startSimulator({
+  seed: DEMO_SEED,
+  serverlessLegacy: true,
+  timeScale: 0.05,
+  auth: { serviceAccounts: [creds] },
+});
 const taskQueue = 'record-histories';
 const built = await buildWorker({
   config: {

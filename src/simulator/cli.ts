@@ -24,6 +24,8 @@ export async function runSimulatorCli(
     .option('--no-auth', 'turn authentication off (local play only)')
     .option('--time-scale <x>', 'multiply every lifecycle duration by x')
     .option('--log-requests', 'print one line per request')
+    .option('--no-rate-limits', "turn Atlas's token buckets off (load benches)")
+    .option('--serverless-legacy', 'serve the serverless backup endpoints instead of 410 VERSION_GONE')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{
@@ -34,6 +36,8 @@ export async function runSimulatorCli(
     auth: boolean;
     timeScale?: string;
     logRequests?: boolean;
+    rateLimits: boolean;
+    serverlessLegacy?: boolean;
   }>();
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -50,6 +54,8 @@ export async function runSimulatorCli(
     timeScale,
     seed: config.seed ?? DEMO_SEED,
     logRequests: o.logRequests ?? config.logRequests,
+    rateLimits: { ...config.rateLimits, enabled: o.rateLimits && (config.rateLimits?.enabled ?? true) },
+    serverlessLegacy: o.serverlessLegacy ?? config.serverlessLegacy,
     auth: { ...config.auth, enabled: o.auth && (config.auth?.enabled ?? true) },
   });
   out(`Atlas simulator listening on ${sim.url}`);

@@ -7,6 +7,7 @@ import { Authenticator } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
 import { DEFAULT_LIMITS } from './http/intake.js';
 import { SimulatorHttp } from './http/server.js';
+import { TokenBuckets } from './http/token-buckets.js';
 import { Model } from './model/model.js';
 import { DEFAULT_DURATIONS, type FaultConfig, type SimulatorOptions } from './options.js';
 import { applySeed } from './seed.js';
@@ -20,6 +21,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   admin: SimulatorAdmin;
+  /** The state model, for in-process parts (the data plane asks `model.databaseUsers`). */
+  model: Model;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     faults,
     logRequests: options.logRequests ?? false,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    rateLimits: new TokenBuckets(options.rateLimits ?? {}, timeScale, () => model.now()),
+    serverlessLegacy: options.serverlessLegacy ?? false,
     admin: adminHandler({ model, auth, faults, http: () => http }),
   });
   const server = http.createServer();
@@ -82,6 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url,
     port,
     admin: new SimulatorAdmin(url),
+    model,
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();

@@ -2,6 +2,8 @@
 import { randomBytes } from 'node:crypto';
 import type { ClusterKind, CloudProvider } from './model/types.js';
 import type { ServerLimits } from './http/intake.js';
+import type { RateLimitOptions } from './http/token-buckets.js';
+import type { CompliancePolicySeed } from './model/compliance.js';
 
 /** Lifecycle durations in ms, before `timeScale` is applied. */
 export interface Durations {
@@ -20,6 +22,8 @@ export interface Durations {
   flexQueued: number;
   flexRunning: number;
   flexDownloadTtl: number;
+  /** createCluster: CREATING for this long, then IDLE. */
+  clusterCreate: number;
 }
 
 /** Defaults feel like a fast rehearsal: a few seconds per job. */
@@ -39,6 +43,7 @@ export const DEFAULT_DURATIONS: Durations = {
   flexQueued: 500,
   flexRunning: 1_500,
   flexDownloadTtl: 3_600_000,
+  clusterCreate: 5_000,
 };
 
 export type FaultKind =
@@ -113,6 +118,8 @@ export interface SeedSpec {
     name?: string;
     clusters?: SeedCluster[];
     buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[];
+    /** A Backup Compliance Policy for the project (none when absent). */
+    backupCompliancePolicy?: CompliancePolicySeed;
   }[];
 }
 
@@ -140,6 +147,17 @@ export interface SimulatorOptions {
    */
   clusterDurations?: Record<string, Partial<Durations>>;
   faults?: FaultConfig;
+  /**
+   * Atlas's token buckets per endpoint set × scope (on by default, with Atlas's published
+   * capacities; refill periods scale with timeScale). `faults.projectRateLimitPerMinute`, when set,
+   * replaces them for the projects it names.
+   */
+  rateLimits?: RateLimitOptions;
+  /**
+   * Serve the serverless backup endpoints (sunset 2026-01-22) as before; by default they answer
+   * 410 VERSION_GONE as Atlas does for a sunset resource version.
+   */
+  serverlessLegacy?: boolean;
   stateFile?: string;
   seed?: SeedSpec;
   logRequests?: boolean;

@@ -4,6 +4,7 @@ import { createBucket } from './model/exports.js';
 import { newId } from './model/ids.js';
 import { DAY_MS } from './model/dates.js';
 import { addScheduledSnapshot } from './model/snapshots.js';
+import { compliancePolicy, setCompliancePolicy } from './model/compliance.js';
 import type { SeedSpec } from './options.js';
 
 export const DEMO_IDS = {
@@ -57,6 +58,7 @@ export function applySeed(m: Model, seed: SeedSpec): void {
       const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
       for (let i = 1; i <= (c.snapshots ?? 0); i++) addScheduledSnapshot(m, cluster, { ageMs: i * DAY_MS });
     }
+    if (p.backupCompliancePolicy && !compliancePolicy(m, id)) setCompliancePolicy(m, id, p.backupCompliancePolicy);
     for (const b of p.buckets ?? []) {
       if (b.id && m.state.buckets[b.id]) continue;
       const bucket = createBucket(m, id, {

@@ -38,7 +38,7 @@ async function until<T>(what: string, read: () => Promise<T>, done: (v: T) => bo
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ timeScale: 0.01 });
+  sim = await startSimulator({ timeScale: 0.01, serverlessLegacy: true });
   groupId = (await sim.admin.seedProject()).id;
   for (const [name, kind] of [
     ['rs0', 'replicaSet'],

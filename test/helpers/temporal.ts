@@ -43,6 +43,8 @@ export async function startTestSimulator(options: SimulatorOptions = {}) {
   const creds = testCredentials();
   const sim = await startSimulator({
     seed: DEMO_SEED,
+    // The product still reads serverless backups; these suites run it against the pre-sunset API.
+    serverlessLegacy: true,
     ...options,
     auth: { serviceAccounts: [creds], ...options.auth },
   });

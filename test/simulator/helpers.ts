@@ -106,7 +106,12 @@ export class Atlas {
 }
 
 export async function startFast(opts: SimulatorOptions = {}): Promise<RunningSimulator> {
-  return startSimulator({ ...FAST, ...opts, durations: { ...FAST.durations, ...opts.durations } });
+  return startSimulator({
+    serverlessLegacy: true,
+    ...FAST,
+    ...opts,
+    durations: { ...FAST.durations, ...opts.durations },
+  });
 }
 
 /** Polls `fn` until `done` holds, bounded. */

@@ -6,7 +6,10 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
-const SPEC_PATH = fileURLToPath(new URL('../../atlas-spec/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
+const specPath = (file: string) => fileURLToPath(new URL(`../../atlas-spec/atlas-api/${file}`, import.meta.url));
+const SPEC_PATH = specPath('cloud-backups.openapi.yaml');
+/** The 2026 operations (database users, compliance policy, rate limits, clusters, flex, data browsing). */
+export const DATA_SPEC_PATH = specPath('data-and-limits.openapi.yaml');
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
@@ -20,7 +23,7 @@ const SNAPSHOT_ENUMS = {
 const FLEX_STATUS = ['PENDING', 'QUEUED', 'RUNNING', 'FAILED', 'COMPLETED'];
 
 /** Enums from NOTES.md, per schema and property. */
-const ENUMS: Record<string, Record<string, string[]>> = {
+const BACKUP_ENUMS: Record<string, Record<string, string[]>> = {
   DiskBackupSnapshot: { ...SNAPSHOT_ENUMS, type: ['replicaSet', 'shardedCluster'] },
   DiskBackupReplicaSet: { ...SNAPSHOT_ENUMS, type: ['replicaSet'] },
   DiskBackupShardedClusterSnapshot: { ...SNAPSHOT_ENUMS, type: ['shardedCluster'] },
@@ -32,6 +35,23 @@ const ENUMS: Record<string, Record<string, string[]>> = {
   FlexBackupSnapshot20241113: { status: FLEX_STATUS },
   FlexBackupRestoreJob20241113: { status: FLEX_STATUS },
   DiskBackupSnapshotExportBucketResponse: { cloudProvider: SNAPSHOT_ENUMS.cloudProvider },
+};
+/** NOTES.md (d), (e) and the rate-limit scopes of (c). */
+const DATA_ENUMS: Record<string, Record<string, string[]>> = {
+  CloudDatabaseUser: {
+    databaseName: ['admin', '$external'],
+    x509Type: ['NONE', 'MANAGED', 'CUSTOMER'],
+    awsIAMType: ['NONE', 'USER', 'ROLE'],
+    ldapAuthType: ['NONE', 'USER', 'GROUP'],
+    oidcAuthType: ['NONE', 'IDP_GROUP', 'USER'],
+  },
+  UserScope: { type: ['CLUSTER', 'DATA_LAKE', 'STREAM'] },
+  DataProtectionSettings20231001: { state: ['ACTIVE', 'ENABLING', 'UPDATING', 'DISABLING'] },
+  RateLimitEndpointSetResponse: { scope: ['GROUP', 'ORGANIZATION', 'USER', 'IP'] },
+};
+const ENUMS_OF: Record<string, Record<string, Record<string, string[]>>> = {
+  [SPEC_PATH]: BACKUP_ENUMS,
+  [DATA_SPEC_PATH]: DATA_ENUMS,
 };
 
 /** Errors this project relies on carrying every documented field, not just the spec's required two. */
@@ -61,11 +81,12 @@ interface Loaded {
   responses: Map<string, Map<string, string | null>>;
   cache: Map<string, ValidateFunction>;
 }
-let loaded: Loaded | undefined;
+const loadedSpecs = new Map<string, Loaded>();
 
-function load(): Loaded {
-  if (loaded) return loaded;
-  const spec = parse(readFileSync(SPEC_PATH, 'utf8')) as {
+function load(path = SPEC_PATH): Loaded {
+  const cached = loadedSpecs.get(path);
+  if (cached) return cached;
+  const spec = parse(readFileSync(path, 'utf8')) as {
     paths: Record<
       string,
       Record<
@@ -76,13 +97,18 @@ function load(): Loaded {
     components: { schemas: Record<string, Schema> };
   };
   const schemas = spec.components.schemas;
-  for (const [name, props] of Object.entries(ENUMS)) {
+  for (const [name, props] of Object.entries(ENUMS_OF[path] ?? {})) {
     for (const [prop, values] of Object.entries(props)) {
       const schema = schemas[name];
       if (!schema) throw new Error(`openapi-validator: schema ${name} is not in the spec`);
       const target = schema.properties?.[prop];
       if (target) target.enum = values; // the shared snapshot enums name some fields a schema lacks
     }
+  }
+  // OpenAPI: a required writeOnly property is required in requests only; these are responses.
+  for (const schema of Object.values(schemas)) {
+    const req = schema.required as string[] | undefined;
+    if (req) schema.required = req.filter((k) => schema.properties?.[k]?.writeOnly !== true);
   }
   // The spec's "pattern" for prefix is a documentation template (/exported_snapshots/{ORG-NAME}/...),
   // not a regex any real prefix matches; keep it a string.
@@ -102,7 +128,8 @@ function load(): Loaded {
       responses.set(op.operationId, byStatus);
     }
   }
-  loaded = { ajv, responses, cache: new Map() };
+  const loaded = { ajv, responses, cache: new Map() };
+  loadedSpecs.set(path, loaded);
   return loaded;
 }
 
@@ -116,8 +143,8 @@ function validatorFor(l: Loaded, key: string, schema: object): ValidateFunction 
 }
 
 /** Errors (empty when valid) of `body` as the response of `operationId` with HTTP `status`. */
-export function checkResponse(operationId: string, status: number, body: unknown): string[] {
-  const l = load();
+export function checkResponse(operationId: string, status: number, body: unknown, spec = SPEC_PATH): string[] {
+  const l = load(spec);
   let v: ValidateFunction;
   if (operationId === 'oauthToken') {
     if (status !== 200) return [];
@@ -146,8 +173,8 @@ export function checkResponse(operationId: string, status: number, body: unknown
 }
 
 /** Throws, naming every violation, if `body` does not validate. */
-export function validateResponse(operationId: string, status: number, body: unknown): void {
-  const errors = checkResponse(operationId, status, body);
+export function validateResponse(operationId: string, status: number, body: unknown, spec = SPEC_PATH): void {
+  const errors = checkResponse(operationId, status, body, spec);
   if (errors.length)
     throw new Error(
       `${operationId} ${status} response does not match the spec:\n  ${errors.join('\n  ')}\n` +

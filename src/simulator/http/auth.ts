@@ -14,6 +14,8 @@ export type AuthKind = 'bearer' | 'digest' | 'none';
 export interface AuthResult {
   ok: true;
   kind: AuthKind;
+  /** The caller (service account client id or API public key): the USER scope of rate limits. */
+  principal?: string;
 }
 export interface AuthChallenge {
   ok: false;
@@ -113,7 +115,7 @@ export class Authenticator {
     const header = req.headers.authorization ?? '';
     if (/^Bearer\s/i.test(header)) {
       const t = this.tokens.get(header.slice(7).trim());
-      if (t && t.expiresAt > Date.now()) return { ok: true, kind: 'bearer' };
+      if (t && t.expiresAt > Date.now()) return { ok: true, kind: 'bearer', principal: t.clientId };
       if (t) this.tokens.delete(header.slice(7).trim());
       return this.deny('bearer', 'The access token is invalid or has expired.');
     }
@@ -141,7 +143,7 @@ export class Authenticator {
     const nc = parseInt(p.nc ?? '0', 16);
     if (p.qop && !(nc > n.lastNc)) return this.deny('digest', 'The digest nonce count was reused.', true);
     n.lastNc = nc;
-    return { ok: true, kind: 'digest' };
+    return { ok: true, kind: 'digest', principal: p.username };
   }
 
   private deny(kind: AuthKind, detail: string, stale = false): AuthChallenge {

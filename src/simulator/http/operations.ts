@@ -7,6 +7,7 @@ import {
   UpdateSnapshotRetentionRequest,
 } from '../../atlas/schemas.js';
 import { parseBody } from '../model/bodies.js';
+import { iso } from '../model/dates.js';
 import { deleteCluster, updateCluster } from '../model/clusters.js';
 import {
   createBucket,
@@ -48,6 +49,10 @@ import {
   serverlessSnapshotView,
   snapshotView,
 } from './views.js';
+import type { TokenBuckets } from './token-buckets.js';
+
+/** The one organization every simulated project belongs to. */
+export const SIM_ORG_ID = '65f1a0c0a1b2c3d4e5f6000f';
 
 export interface OpContext {
   m: Model;
@@ -55,6 +60,8 @@ export interface OpContext {
   q: URLSearchParams;
   body: unknown;
   base: string;
+  /** The token buckets, for listRateLimits/getRateLimit. */
+  rateLimits?: TokenBuckets;
 }
 export type OpResult = { status: number; body?: unknown } | { list: unknown[] };
 type Handler = (c: OpContext) => OpResult;
@@ -104,9 +111,10 @@ export const handlers: Record<OperationId, Handler> = {
     deleteSnapshot(c.m, c.m.dedicatedCluster(g(c), cl(c)), c.p.snapshotId!);
     return { status: 204 };
   },
+  // Like every operation, a missing project, cluster or snapshot answers 404 before the body is read.
   updateBackupSnapshot: (c) => {
-    const b = parseBody(UpdateSnapshotRetentionRequest, c.body);
     const s = replicaSetOnly(c);
+    const b = parseBody(UpdateSnapshotRetentionRequest, c.body);
     return ok(snapshotView(c.m, updateSnapshotRetention(c.m, c.m.dedicatedCluster(g(c), cl(c)), s.id, b), c.base));
   },
   getBackupShardedCluster: (c) => ok(snapshotView(c.m, shardedOnly(c, c.p.snapshotId!), c.base)),
@@ -145,6 +153,7 @@ export const handlers: Record<OperationId, Handler> = {
   getExportBucket: (c) => ok(bucketView(getBucket(c.m, g(c), c.p.exportBucketId!), c.base)),
   createExportBucket: (c) => ok(bucketView(createBucket(c.m, g(c), c.body), c.base)),
   updateBackupExportBucket: (c) => {
+    getBucket(c.m, g(c), c.p.exportBucketId!);
     const b = parseBody(UpdateExportBucketRequest, c.body);
     return ok(bucketView(updateBucket(c.m, g(c), c.p.exportBucketId!, b.requirePrivateNetworking), c.base));
   },
@@ -198,6 +207,9 @@ export const handlers: Record<OperationId, Handler> = {
     list: Object.values(c.m.state.projects).map((p) => ({
       id: p.id,
       name: p.name,
+      orgId: SIM_ORG_ID,
+      created: iso(p.createdAt),
+      clusterCount: Object.values(c.m.state.clusters).filter((k) => k.groupId === p.id).length,
       links: [{ rel: 'self', href: `${c.base}/api/atlas/v2/groups/${p.id}` }],
     })),
   }),

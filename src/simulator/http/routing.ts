@@ -1,14 +1,12 @@
 // Atlas URL routing from the shared catalogue, kept apart from handling (as moto keeps its urls.py).
 import FindMyWay from 'find-my-way';
-import {
-  catalog,
-  CLUSTER_NAME_PATTERN,
-  ID_PATTERN,
-  operationIds,
-  type HttpMethod,
-  type OperationId,
-} from '../../atlas/catalog.js';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN, type HttpMethod } from '../../atlas/catalog.js';
 import { SimError } from '../model/errors.js';
+import {
+  simCatalog as catalog,
+  simOperationIds as operationIds,
+  type SimOperationId as OperationId,
+} from './sim-catalog.js';
 
 export type Route =
   | { kind: 'operation'; operationId: OperationId; params: Record<string, string> }
@@ -17,6 +15,8 @@ export type Route =
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'DELETE'];
 const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);
+/** Names Atlas looks up as given (a database user's names, an endpoint set id): unknown → 404, not 400. */
+const FREE_PARAMS = new Set(['databaseName', 'username', 'endpointSetId']);
 
 export class AtlasRouter {
   private router = FindMyWay({ ignoreTrailingSlash: true });
@@ -50,6 +50,7 @@ export class AtlasRouter {
 /** find-my-way has already percent-decoded the values once; decoding again would turn %25 into a crash. */
 export function validateParams(params: Record<string, string>): void {
   for (const [name, value] of Object.entries(params)) {
+    if (FREE_PARAMS.has(name)) continue;
     const [re, label] = ID_PARAMS.has(name)
       ? [ID_PATTERN, '^([a-f0-9]{24})$']
       : [CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$'];

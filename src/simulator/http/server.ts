@@ -2,17 +2,18 @@
 // routing, the body cap, version negotiation, faults and path validation to the operation
 // handlers; /__simulator goes to the admin API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { catalog, type OperationId } from '../../atlas/catalog.js';
-import { INT32_MAX } from '../model/dates.js';
 import { SimError } from '../model/errors.js';
 import type { Model } from '../model/model.js';
 import type { Authenticator, AuthKind } from './auth.js';
 import { deliver, withEcho } from './deliver.js';
 import type { FaultDecision, FaultInjector } from './faults.js';
 import { applyLimits, checkEvery, closeAfter, readBody, TOO_LARGE, type ServerLimits } from './intake.js';
-import { handlers } from './operations.js';
+import { simHandlers as handlers } from './operations-2026.js';
 import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
 import { AtlasRouter, validateParams } from './routing.js';
+import { rateLimit } from './rate-decision.js';
+import { SERVERLESS_OPS, simCatalog as catalog, type SimOperationId as OperationId } from './sim-catalog.js';
+import type { TokenBuckets } from './token-buckets.js';
 
 export interface RequestLogEntry {
   at: string;
@@ -29,6 +30,10 @@ export interface ServerDeps {
   faults: FaultInjector;
   logRequests: boolean;
   limits: ServerLimits;
+  /** Atlas's token buckets per endpoint set × scope. */
+  rateLimits: TokenBuckets;
+  /** Serve the serverless backup endpoints as before their sunset, instead of 410 VERSION_GONE. */
+  serverlessLegacy: boolean;
   admin: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void;
 }
 
@@ -42,6 +47,8 @@ interface Incoming {
   path: string;
   query: URLSearchParams;
   opts: RenderOptions;
+  /** The authenticated caller: the USER scope of rate limits. */
+  principal?: string;
 }
 
 export class SimulatorHttp {
@@ -147,6 +154,7 @@ export class SimulatorHttp {
     // Atlas authenticates before it looks the path up: an anonymous caller learns nothing from 404s.
     const auth = this.deps.auth.check(req);
     if (!auth.ok) return this.reject(x, auth.error, auth.kind, operationId, { 'www-authenticate': auth.challenge });
+    x.principal = auth.principal;
     if (route.kind === 'notFound')
       return this.reject(
         x,
@@ -211,22 +219,25 @@ export class SimulatorHttp {
     let status = 500;
     try {
       const version = negotiateVersion(req.headers.accept, op);
-      const groupId = params.groupId ?? '';
-      const limited = this.deps.faults.projectLimit(groupId);
-      const rate = {
-        'ratelimit-limit': String(limited?.limit ?? INT32_MAX),
-        'ratelimit-remaining': String(limited?.remaining ?? INT32_MAX),
-      };
-      if (limited && limited.retryAfter > 0) {
-        status = 429;
-        const e = new SimError(
-          429,
-          'RATE_LIMITED',
-          `Too many requests for group ${groupId}; limit is ${limited.limit} per minute.`,
-          [groupId],
+      if (SERVERLESS_OPS.has(operationId) && !this.deps.serverlessLegacy) {
+        throw new SimError(
+          410,
+          'VERSION_GONE',
+          'This resource version was sunset on 2026-01-22; serverless instances are now Flex or dedicated clusters.',
+          [version],
         );
-        return send(res, 429, e.body(), x.opts, JSON_TYPE, { ...rate, 'retry-after': String(limited.retryAfter) });
       }
+      const limit = rateLimit(
+        { faults: this.deps.faults, buckets: this.deps.rateLimits },
+        { path: x.path, principal: x.principal, ip: x.req.socket.remoteAddress },
+        operationId,
+        params.groupId ?? '',
+      );
+      if (limit.refused) {
+        status = 429;
+        return send(res, 429, limit.refused.body(), x.opts, JSON_TYPE, limit.headers);
+      }
+      const rate = limit.headers;
       validateParams(params);
       let body: unknown;
       if (rawBody.trim() !== '') {
@@ -237,7 +248,14 @@ export class SimulatorHttp {
         }
       }
       const page = op.list ? parsePage(x.query) : undefined;
-      const result = handlers[operationId]({ m: this.deps.model, p: params, q: x.query, body, base: this.base });
+      const result = handlers[operationId]({
+        m: this.deps.model,
+        p: params,
+        q: x.query,
+        body,
+        base: this.base,
+        rateLimits: this.deps.rateLimits,
+      });
       const contentType = `application/vnd.atlas.${version}+json;charset=utf-8`;
       if (fault.kind === 'dropResponse') {
         status = 0;

@@ -7,6 +7,7 @@ const REASONS: Record<number, string> = {
   405: 'Method Not Allowed',
   406: 'Not Acceptable',
   409: 'Conflict',
+  410: 'Gone',
   429: 'Too Many Requests',
   500: 'Internal Server Error',
   502: 'Bad Gateway',

@@ -1,6 +1,7 @@
 // The state model: projects, clusters and the clock. Resource operations live in snapshots.ts,
 // exports.ts and restores.ts; they take a Model and throw SimError with Atlas's codes.
 import { DEFAULT_DURATIONS, type Durations } from '../options.js';
+import { DatabaseUsers } from './database-users.js';
 import { SimError } from './errors.js';
 import { newId } from './ids.js';
 import { clusterKey, emptyState, type Cluster, type ClusterKind, type CloudProvider, type SimState } from './types.js';
@@ -21,6 +22,8 @@ export class Model {
   /** Pending "make the next X fail" rules, consumed in order by the next matching create. */
   private failRules: FailRule[] = [];
   onChange: () => void = () => {};
+  /** Database users, for the Atlas API and for the data plane's authentication. */
+  readonly databaseUsers = new DatabaseUsers(this);
 
   constructor(
     private durations: Durations = DEFAULT_DURATIONS,
@@ -189,6 +192,7 @@ export class Model {
         restoreRunning(r, now),
     );
     if (restoring) return 'UPDATING';
+    if (c.readyAt !== undefined && now < c.readyAt) return 'CREATING';
     return c.stateOverride ?? 'IDLE';
   }
 }

@@ -3,6 +3,8 @@
 // time (see lifecycle.ts), so there are no timers and a restart resumes where the clock is.
 
 import type { CreateRestoreJobRequest } from '../../atlas/schemas.js';
+import type { CompliancePolicy } from './compliance.js';
+import type { DatabaseUser } from './database-users.js';
 
 export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
 export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
@@ -31,6 +33,8 @@ export interface Cluster {
   terminationProtectionEnabled?: boolean;
   /** Atlas resource tags (key/value), listed by getCluster/listClusters. */
   tags?: { key: string; value: string }[];
+  /** createCluster: CREATING until this time on the simulator's clock. */
+  readyAt?: number;
 }
 
 export type Outcome = 'success' | 'failed';
@@ -154,6 +158,10 @@ export interface SimState {
   schedules: Record<string, BackupSchedule>;
   /** Admin "advance the clock" offset, ms. */
   clockOffsetMs: number;
+  /** Keyed `${groupId}/${databaseName}/${username}`; absent in state files from before. */
+  databaseUsers?: Record<string, DatabaseUser>;
+  /** Backup Compliance Policies by project id; absent → none. */
+  compliancePolicies?: Record<string, CompliancePolicy>;
 }
 
 export function emptyState(): SimState {

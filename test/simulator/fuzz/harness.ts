@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { catalog, operationIds, type OperationId } from '../../../src/atlas/catalog.js';
@@ -150,21 +150,27 @@ export function writeSpec(dir: string): string {
 const str = (s: string) => JSON.stringify(s); // a JSON string is a valid TOML basic string here
 
 /** schemathesis.toml: auth header, then per operation its spec Accept version and seeded path parameters. */
-export function writeConfig(dir: string, token: string, params: Record<OperationId, Params>): string {
+export function writeConfig(
+  dir: string,
+  token: string,
+  params: Record<OperationId, Params>,
+  ops: { id: string; specVersion: string }[] = operationIds.map((id) => ({ id, ...catalog[id] })),
+  name = 'schemathesis.toml',
+): string {
   const lines = [`headers = { Authorization = ${str(`Bearer ${token}`)} }`, ''];
-  for (const id of operationIds) {
-    const p = Object.entries(params[id])
+  for (const { id, specVersion } of ops) {
+    const p = Object.entries((params as Record<string, Params>)[id] ?? {})
       .map(([k, v]) => `${str(`path.${k}`)} = ${str(v)}`)
       .join(', ');
     lines.push(
       '[[operations]]',
       `include-operation-id = ${str(id)}`,
-      `headers = { Accept = ${str(`application/vnd.atlas.${catalog[id].specVersion}+json`)} }`,
+      `headers = { Accept = ${str(`application/vnd.atlas.${specVersion}+json`)} }`,
       `parameters = { ${p} }`,
       '',
     );
   }
-  const file = join(dir, 'schemathesis.toml');
+  const file = join(dir, name);
   writeFileSync(file, lines.join('\n'));
   return file;
 }
@@ -182,9 +188,10 @@ export function runSchemathesis(
   baseUrl: string,
   dir: string,
   maxSeconds: number,
+  spec = writeSpec(dir),
+  exclude: string[] = [],
 ): Promise<FuzzRun> {
-  const spec = writeSpec(dir);
-  const har = join(dir, 'interactions.har');
+  const har = join(dir, `${basename(spec)}.har`);
   const checks = [
     'not_a_server_error',
     'documented_status',
@@ -215,6 +222,7 @@ export function runSchemathesis(
     '--request-timeout',
     '30',
     '--no-color',
+    ...exclude.flatMap((id) => ['--exclude-operation-id', id]),
   ];
   return new Promise((resolve, reject) => {
     // Run in the scratch dir: schemathesis keeps a cache folder in its working directory.
