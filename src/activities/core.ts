@@ -67,23 +67,29 @@ function waitForHorizon(label: string, sentAt: number, delayMs: number): Applica
   });
 }
 
-/** The same failure, retried only once the create it answers can no longer commit unseen. */
-function retryAfterHorizon(err: ApplicationFailure | Error, horizonMs: number): Error {
+/**
+ * The same failure, retried on the step's own schedule: the next attempt looks for what this create
+ * may have made before it sends another (and waits out the horizon only if it finds nothing).
+ */
+function lookFirstNextTime(err: ApplicationFailure | Error): Error {
   if (!(err instanceof ApplicationFailure)) return err;
   return ApplicationFailure.create({
     message: `${err.message} [the create may still commit: the next attempt looks for it first]`,
     type: err.type ?? undefined,
     nonRetryable: false,
     details: err.details ?? undefined,
-    nextRetryDelay: horizonMs,
+    nextRetryDelay: err.nextRetryDelay ?? undefined,
   });
 }
 
 /**
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
  * a worker crash), so that each step ends with exactly one resource:
- * - before sending, the attempt heartbeats the send time; after an ambiguous outcome no attempt
- *   creates again until `horizonMs` after that send (Temporal's retry does the waiting);
+ * - before sending, the attempt heartbeats the send time; after an ambiguous outcome (a reset, a
+ *   dropped answer, a 5xx) the next attempt comes on the step's usual retry schedule and looks at
+ *   once, adopting what committed; only while it finds nothing does no attempt create again until
+ *   `horizonMs` after that send (Temporal's retry does the waiting, and the attempt after it looks
+ *   again before creating);
  * - a retry looks for the run's resources first (the first attempt never looks: what it could find
  *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
  *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
@@ -110,7 +116,7 @@ export async function createOrAdopt<R>(
     try {
       created = await steps.create();
     } catch (err) {
-      if (mayHaveCommitted(err)) throw retryAfterHorizon(err as Error, horizonMs);
+      if (mayHaveCommitted(err)) throw lookFirstNextTime(err as Error);
       ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
       throw err;
     }
