@@ -43,15 +43,20 @@ const sentAtOf = (details: unknown): number | undefined =>
     ? (details as SendRecord).createSentAt
     : undefined;
 
+/** Network errors of the connect phase (no connection, no name): the request never left the worker. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /**
  * A failed create may still commit at Atlas when the request may have arrived: a timeout, a reset,
- * a 5xx or a bug of ours. A 4xx (including 409 and 429) is Atlas refusing it: nothing was created.
+ * a 5xx or a bug of ours. A 4xx (including 409 and 429) is Atlas refusing it, and a connect failure
+ * never reached it: nothing was created.
  */
 export function mayHaveCommitted(err: unknown): boolean {
   if (!(err instanceof ApplicationFailure)) return true;
   if (err.nonRetryable) return false;
-  const status = (err.details?.[0] as { httpStatus?: number } | undefined)?.httpStatus;
-  return status === undefined || status >= 500;
+  const { httpStatus, detail } = (err.details?.[0] ?? {}) as { httpStatus?: number; detail?: string };
+  if (httpStatus === undefined) return !(detail !== undefined && NEVER_SENT.has(detail));
+  return httpStatus >= 500;
 }
 
 /** Retryable and benign: the next attempt comes when an ambiguous create can no longer commit unseen. */
