@@ -53,10 +53,19 @@ interface Run {
   seconds: number;
 }
 
+/** The step that took longest, with its attempts: where a slow pipeline spent its time. */
+function slowestStep(result: PipelineResult): string {
+  const took = (s: PipelineResult['status']['steps'][number]) =>
+    s.endedAt ? Date.parse(s.endedAt) - Date.parse(s.startedAt) : 0;
+  const step = [...result.status.steps].sort((a, b) => took(b) - took(a))[0];
+  return step ? `${step.name} ${(took(step) / 1000).toFixed(1)} s, ${step.attempts ?? '?'} attempts` : 'none';
+}
+
 async function runOne(temporal: Client, taskQueue: string, clusterName: string, target: string, t0: number) {
   const workflowId = `storm-${randomUUID().slice(0, 8)}`;
   const { projectId: groupId, targetProjectId, bucketId } = DEMO_IDS;
   let outcome: string;
+  let slowest = '';
   try {
     const result = (await temporal.workflow.execute(backupPipeline, {
       taskQueue,
@@ -77,11 +86,12 @@ async function runOne(temporal: Client, taskQueue: string, clusterName: string, 
       ],
     })) as PipelineResult;
     outcome = result.outcome;
+    slowest = slowestStep(result);
   } catch (err) {
     outcome = `failed: ${(err as Error).message}`;
   }
   const seconds = (performance.now() - t0) / 1000;
-  log(`  ${workflowId} ${outcome} at ${seconds.toFixed(1)} s`);
+  log(`  ${workflowId} ${outcome} at ${seconds.toFixed(1)} s; slowest step ${slowest}`);
   return { workflowId, clusterName, outcome, seconds } satisfies Run;
 }
 
