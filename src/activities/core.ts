@@ -63,8 +63,8 @@ export function mayHaveCommitted(err: unknown): boolean {
 function waitForHorizon(label: string, sentAt: number, delayMs: number): ApplicationFailure {
   return ApplicationFailure.create({
     message:
-      `An earlier ${label} create sent at ${new Date(sentAt).toISOString()} got no clear answer and may still ` +
-      `commit in Atlas: looking again in ${Math.ceil(delayMs / 1000)} s before creating another.`,
+      `A ${label} create sent at ${new Date(sentAt).toISOString()} got no clear answer, none is found yet and it ` +
+      `may still commit in Atlas: looking again in ${Math.ceil(delayMs / 1000)} s before creating another.`,
     type: AWAITING_COMMIT_HORIZON,
     nonRetryable: false,
     nextRetryDelay: Math.max(1, Math.ceil(delayMs)),
@@ -88,13 +88,28 @@ function lookFirstNextTime(err: ApplicationFailure | Error): Error {
 }
 
 /**
+ * Right after a create that may have committed: what carries the run's mark is returned to adopt in
+ * this attempt; while nothing does, the step waits out the horizon; a look that fails itself leaves
+ * the looking to the next attempt.
+ */
+async function lookAtOnce<R>(steps: CreateSteps<R>, err: Error, sentAt: number, horizonMs: number): Promise<R[]> {
+  let now: R[];
+  try {
+    now = await steps.ours();
+  } catch {
+    throw lookFirstNextTime(err);
+  }
+  if (now.length === 0) throw waitForHorizon(steps.label, sentAt, sentAt + horizonMs - Date.now());
+  return now;
+}
+
+/**
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
  * a worker crash), so that each step ends with exactly one resource:
  * - before sending, the attempt heartbeats the send time; after an ambiguous outcome (a reset, a
- *   dropped answer, a 5xx) the next attempt comes on the step's usual retry schedule and looks at
- *   once, adopting what committed; only while it finds nothing does no attempt create again until
- *   `horizonMs` after that send (Temporal's retry does the waiting, and the attempt after it looks
- *   again before creating);
+ *   dropped answer, a 5xx) the same attempt looks at once and adopts what committed; only while
+ *   nothing is found does no attempt create again until `horizonMs` after that send (Temporal's
+ *   retry does the waiting, and the attempt after it looks again before creating);
  * - a retry looks for the run's resources first (the first attempt never looks: what it could find
  *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
  *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
@@ -111,19 +126,22 @@ export async function createOrAdopt<R>(
   const ctx = Context.current();
   const attempts = ctx.info.attempt;
   const refusedBefore = (ctx.info.heartbeatDetails as SendRecord | undefined)?.nothingCreated === true;
-  const found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
+  let found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
   let created: R | undefined;
   if (found.length === 0) {
-    const sentAt = sentAtOf(ctx.info.heartbeatDetails);
-    const wait = sentAt === undefined ? 0 : sentAt + horizonMs - Date.now();
-    if (wait > 0) throw waitForHorizon(steps.label, sentAt!, wait);
-    ctx.heartbeat({ createSentAt: Date.now() } satisfies SendRecord);
+    const sentBefore = sentAtOf(ctx.info.heartbeatDetails);
+    const wait = sentBefore === undefined ? 0 : sentBefore + horizonMs - Date.now();
+    if (wait > 0) throw waitForHorizon(steps.label, sentBefore!, wait);
+    const sentAt = Date.now();
+    ctx.heartbeat({ createSentAt: sentAt } satisfies SendRecord);
     try {
       created = await steps.create();
     } catch (err) {
-      if (mayHaveCommitted(err)) throw lookFirstNextTime(err as Error);
-      ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
-      throw err;
+      if (!mayHaveCommitted(err)) {
+        ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
+        throw err;
+      }
+      found = await lookAtOnce(steps, err as Error, sentAt, horizonMs);
     }
   }
   // What a retry just listed is current; after a retry's create, list again to see every copy. A first
