@@ -19,6 +19,7 @@ const SELF = basename(fileURLToPath(import.meta.url));
 /** Smaller runs per bench for --quick, in flags that bench parses; a new bench may read --quick itself. */
 const QUICK_ARGS: Record<string, string[]> = {
   'atlas-client': ['--n', '1000', '--concurrency', '8'],
+  'fault-storm': ['--pipelines', '5'],
   pipeline: ['--runs', '1'],
   simulator: [],
 };

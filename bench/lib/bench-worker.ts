@@ -23,6 +23,8 @@ export interface BenchWorkerOptions {
   auth: AtlasAuth;
   code: string;
   maxConcurrentActivities: number;
+  /** The Atlas HTTP timeout (default 10 s); the commit horizon is three times it. */
+  timeoutMs?: number;
   workerOptions?: BuildWorkerOptions['workerOptions'];
 }
 
@@ -33,7 +35,7 @@ export async function startBenchWorker(o: BenchWorkerOptions) {
     config: {
       temporal: { address: o.address, namespace: 'default' },
       taskQueue: o.taskQueue,
-      atlas: { baseUrl: o.atlasUrl, auth: o.auth, timeoutMs: 10_000 },
+      atlas: { baseUrl: o.atlasUrl, auth: o.auth, timeoutMs: o.timeoutMs ?? 10_000 },
       maxConcurrentActivities: o.maxConcurrentActivities,
     },
     connection,

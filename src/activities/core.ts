@@ -43,23 +43,28 @@ const sentAtOf = (details: unknown): number | undefined =>
     ? (details as SendRecord).createSentAt
     : undefined;
 
+/** Network errors of the connect phase (no connection, no name): the request never left the worker. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
+
 /**
  * A failed create may still commit at Atlas when the request may have arrived: a timeout, a reset,
- * a 5xx or a bug of ours. A 4xx (including 409 and 429) is Atlas refusing it: nothing was created.
+ * a 5xx or a bug of ours. A 4xx (including 409 and 429) is Atlas refusing it, and a connect failure
+ * never reached it: nothing was created.
  */
 export function mayHaveCommitted(err: unknown): boolean {
   if (!(err instanceof ApplicationFailure)) return true;
   if (err.nonRetryable) return false;
-  const status = (err.details?.[0] as { httpStatus?: number } | undefined)?.httpStatus;
-  return status === undefined || status >= 500;
+  const { httpStatus, detail } = (err.details?.[0] ?? {}) as { httpStatus?: number; detail?: string };
+  if (httpStatus === undefined) return !(detail !== undefined && NEVER_SENT.has(detail));
+  return httpStatus >= 500;
 }
 
 /** Retryable and benign: the next attempt comes when an ambiguous create can no longer commit unseen. */
 function waitForHorizon(label: string, sentAt: number, delayMs: number): ApplicationFailure {
   return ApplicationFailure.create({
     message:
-      `An earlier ${label} create sent at ${new Date(sentAt).toISOString()} got no clear answer and may still ` +
-      `commit in Atlas: looking again in ${Math.ceil(delayMs / 1000)} s before creating another.`,
+      `A ${label} create sent at ${new Date(sentAt).toISOString()} got no clear answer, none is found yet and it ` +
+      `may still commit in Atlas: looking again in ${Math.ceil(delayMs / 1000)} s before creating another.`,
     type: AWAITING_COMMIT_HORIZON,
     nonRetryable: false,
     nextRetryDelay: Math.max(1, Math.ceil(delayMs)),
@@ -67,23 +72,44 @@ function waitForHorizon(label: string, sentAt: number, delayMs: number): Applica
   });
 }
 
-/** The same failure, retried only once the create it answers can no longer commit unseen. */
-function retryAfterHorizon(err: ApplicationFailure | Error, horizonMs: number): Error {
+/**
+ * The same failure, retried on the step's own schedule: the next attempt looks for what this create
+ * may have made before it sends another (and waits out the horizon only if it finds nothing).
+ */
+function lookFirstNextTime(err: ApplicationFailure | Error): Error {
   if (!(err instanceof ApplicationFailure)) return err;
   return ApplicationFailure.create({
     message: `${err.message} [the create may still commit: the next attempt looks for it first]`,
     type: err.type ?? undefined,
     nonRetryable: false,
     details: err.details ?? undefined,
-    nextRetryDelay: horizonMs,
+    nextRetryDelay: err.nextRetryDelay ?? undefined,
   });
+}
+
+/**
+ * Right after a create that may have committed: what carries the run's mark is returned to adopt in
+ * this attempt; while nothing does, the step waits out the horizon; a look that fails itself leaves
+ * the looking to the next attempt.
+ */
+async function lookAtOnce<R>(steps: CreateSteps<R>, err: Error, sentAt: number, horizonMs: number): Promise<R[]> {
+  let now: R[];
+  try {
+    now = await steps.ours();
+  } catch {
+    throw lookFirstNextTime(err);
+  }
+  if (now.length === 0) throw waitForHorizon(steps.label, sentAt, sentAt + horizonMs - Date.now());
+  return now;
 }
 
 /**
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
  * a worker crash), so that each step ends with exactly one resource:
- * - before sending, the attempt heartbeats the send time; after an ambiguous outcome no attempt
- *   creates again until `horizonMs` after that send (Temporal's retry does the waiting);
+ * - before sending, the attempt heartbeats the send time; after an ambiguous outcome (a reset, a
+ *   dropped answer, a 5xx) the same attempt looks at once and adopts what committed; only while
+ *   nothing is found does no attempt create again until `horizonMs` after that send (Temporal's
+ *   retry does the waiting, and the attempt after it looks again before creating);
  * - a retry looks for the run's resources first (the first attempt never looks: what it could find
  *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
  *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
@@ -100,19 +126,22 @@ export async function createOrAdopt<R>(
   const ctx = Context.current();
   const attempts = ctx.info.attempt;
   const refusedBefore = (ctx.info.heartbeatDetails as SendRecord | undefined)?.nothingCreated === true;
-  const found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
+  let found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
   let created: R | undefined;
   if (found.length === 0) {
-    const sentAt = sentAtOf(ctx.info.heartbeatDetails);
-    const wait = sentAt === undefined ? 0 : sentAt + horizonMs - Date.now();
-    if (wait > 0) throw waitForHorizon(steps.label, sentAt!, wait);
-    ctx.heartbeat({ createSentAt: Date.now() } satisfies SendRecord);
+    const sentBefore = sentAtOf(ctx.info.heartbeatDetails);
+    const wait = sentBefore === undefined ? 0 : sentBefore + horizonMs - Date.now();
+    if (wait > 0) throw waitForHorizon(steps.label, sentBefore!, wait);
+    const sentAt = Date.now();
+    ctx.heartbeat({ createSentAt: sentAt } satisfies SendRecord);
     try {
       created = await steps.create();
     } catch (err) {
-      if (mayHaveCommitted(err)) throw retryAfterHorizon(err as Error, horizonMs);
-      ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
-      throw err;
+      if (!mayHaveCommitted(err)) {
+        ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
+        throw err;
+      }
+      found = await lookAtOnce(steps, err as Error, sentAt, horizonMs);
     }
   }
   // What a retry just listed is current; after a retry's create, list again to see every copy. A first

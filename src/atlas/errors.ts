@@ -94,7 +94,6 @@ export function errorFromResponse(
   bodyText: string,
   retryAfter: string | string[] | undefined,
 ): AtlasApiError {
-  const retryAfterSeconds = parseRetryAfter(retryAfter);
   let parsed: unknown;
   try {
     parsed = bodyText.length > 0 ? JSON.parse(bodyText) : undefined;
@@ -108,6 +107,8 @@ export function errorFromResponse(
     str(body?.errorCode) ??
     (typeof body?.error === 'string' ? body.error.toUpperCase() : undefined) ??
     fallbackCode(httpStatus);
+  const parameters = Array.isArray(body?.parameters) ? (body.parameters as unknown[]) : undefined;
+  const retryAfterSeconds = parseRetryAfter(retryAfter) ?? bucketRetryAfter(httpStatus, errorCode, parameters);
   const detail =
     str(body?.detail) ??
     str(body?.error_description) ??
@@ -118,9 +119,28 @@ export function errorFromResponse(
     operation,
     ...(detail !== undefined ? { detail } : {}),
     ...(str(body?.reason) !== undefined ? { reason: str(body?.reason) } : {}),
-    ...(Array.isArray(body?.parameters) ? { parameters: body.parameters as unknown[] } : {}),
+    ...(parameters !== undefined ? { parameters } : {}),
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
   });
+}
+
+/** The 429 codes of Atlas's rate limiting: the token bucket's, and the older one the spec's example still shows. */
+const RATE_LIMIT_CODES = new Set(['RATE_LIMITED', 'RATE_LIMITED_TOKEN_BUCKET']);
+
+/**
+ * Atlas "might not always return" Retry-After, but an empty token bucket's 429 body names the wait
+ * too: `parameters` = [path, retry-after seconds, capacity, refill rate, refill seconds].
+ */
+function bucketRetryAfter(
+  httpStatus: number,
+  errorCode: string,
+  parameters: unknown[] | undefined,
+): number | undefined {
+  if (httpStatus !== 429 || !RATE_LIMIT_CODES.has(errorCode) || typeof parameters?.[0] !== 'string') return undefined;
+  const raw = parameters[1];
+  const seconds =
+    typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : NaN;
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
 }
 
 function fallbackCode(status: number): string {

@@ -2,6 +2,7 @@
 // carrying the run's mark already exist in the simulator (made by the test over real HTTP), and the
 // real activity keeps the oldest, deletes or cancels the others where Atlas allows, and says so in
 // `notes`. MockActivityEnvironment only sets the attempt and the run; every Atlas call is real HTTP.
+import { createServer } from 'node:net';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
@@ -161,6 +162,28 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       { createSentAt: Date.now() - 61_000 },
     );
     expect(r).toMatchObject({ adopted: false });
+  });
+
+  it('a refused connection never reached Atlas: the next attempt neither waits nor looks', async () => {
+    // A port that was free a moment ago and is closed now: the connect is refused.
+    const port = await new Promise<number>((resolve) => {
+      const srv = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = srv.address() as { port: number };
+        srv.close(() => resolve(port));
+      });
+    });
+    const unreachable = new AtlasClient({ baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'none' } });
+    const env = new MockActivityEnvironment({ attempt: 1, workflowExecution: newRun() }, { logger: quiet });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const input = { groupId: GROUP, clusterName: 'c', description: 'd', retentionInDays: 1, sharded: false };
+    const err = (await env.run(createActivities(unreachable).takeSnapshot, input).catch((e: unknown) => e)) as Error;
+    await unreachable.close();
+    expect(err).toBeInstanceOf(ApplicationFailure);
+    expect(err).toMatchObject({ type: 'NETWORK_ERROR', nonRetryable: false });
+    expect(err.message).not.toContain('may still commit');
+    // What the next attempt reads back: nothing was created, so it creates without a lookup or a wait.
+    expect(beats.at(-1)).toEqual({ nothingCreated: true });
   });
 
   // Issue 14: under 429 storms the lookups of retries whose create Atlas had refused were most of a

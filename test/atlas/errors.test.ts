@@ -197,6 +197,40 @@ describe('error responses', () => {
     expect(parseRetryAfter('garbage', now)).toBeUndefined();
   });
 
+  // The body Atlas's rate-limit docs show for an empty token bucket.
+  const bucket429 = (errorCode: string, retryAfter: unknown) => ({
+    detail: 'Rate limit exceeded for api/atlas/v2/orgs. Please retry after 55 seconds.',
+    error: 429,
+    errorCode,
+    parameters: ['api/atlas/v2/orgs', retryAfter, 10, 5, 60],
+    reason: 'Too Many Requests',
+  });
+
+  it('takes a 429 token-bucket wait from its parameters when Retry-After is absent (both codes)', async () => {
+    for (const code of ['RATE_LIMITED_TOKEN_BUCKET', 'RATE_LIMITED']) {
+      server.setHandler((_req, res) => json(res, 429, bucket429(code, 55)));
+      const err = await failure(getSnapshot());
+      expect(err).toMatchObject({ httpStatus: 429, errorCode: code, retryAfterSeconds: 55, retryable: true });
+      expect(err.toJSON()).toMatchObject({ retryAfterSeconds: 55, parameters: ['api/atlas/v2/orgs', 55, 10, 5, 60] });
+    }
+  });
+
+  it('prefers the Retry-After header to the parameters, and ignores parameters of another shape', async () => {
+    server.setHandler((_req, res) =>
+      json(res, 429, bucket429('RATE_LIMITED_TOKEN_BUCKET', 55), { 'retry-after': '7' }),
+    );
+    expect(await failure(getSnapshot())).toMatchObject({ retryAfterSeconds: 7 });
+    for (const odd of ['soon', -3, null]) {
+      server.setHandler((_req, res) => json(res, 429, bucket429('RATE_LIMITED_TOKEN_BUCKET', odd)));
+      expect((await failure(getSnapshot())).retryAfterSeconds).toBeUndefined();
+    }
+    // Another error's parameters are not a wait, even when the second one is a number.
+    server.setHandler((_req, res) =>
+      json(res, 409, { error: 409, errorCode: 'CONFLICT', parameters: ['Cluster0', 30] }),
+    );
+    expect((await failure(getSnapshot())).retryAfterSeconds).toBeUndefined();
+  });
+
   it('still produces an AtlasApiError from a non-JSON error body (a proxy HTML page)', async () => {
     server.setHandler((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html' });

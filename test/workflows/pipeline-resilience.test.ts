@@ -24,10 +24,13 @@ describe('backupPipeline resilience', () => {
     await temporal?.close();
   });
 
-  async function setup(options: Parameters<typeof startTestSimulator>[0]) {
+  async function setup(
+    options: Parameters<typeof startTestSimulator>[0],
+    atlas?: Parameters<typeof startTestWorker>[3],
+  ) {
     const env = await startTestSimulator(options);
     cleanups.push(() => env.sim.stop());
-    const worker = await startTestWorker(env.sim, env.auth);
+    const worker = await startTestWorker(env.sim, env.auth, undefined, atlas);
     cleanups.push(() => worker.stop());
     return { ...env, worker };
   }
@@ -119,6 +122,74 @@ describe('backupPipeline resilience', () => {
     const counters = await sim.admin.counters();
     // Each create reached Atlas once (then its response was dropped); the retry adopted it.
     expect([counters.takeSnapshots, counters.createBackupExport, counters.createBackupRestoreJob]).toEqual([1, 1, 1]);
+  });
+
+  it('adopts a create whose answer was dropped after it committed at once, not after the commit horizon', async () => {
+    // A ten-minute horizon, and a run given a sixth of it: adoption must not wait for the horizon.
+    const horizonMs = 600_000;
+    const dropped = { dropResponse: 1 };
+    const { sim, worker } = await setup(
+      {
+        timeScale: 0.05,
+        faults: {
+          operations: { takeSnapshots: dropped, createBackupExport: dropped, createBackupRestoreJob: dropped },
+        },
+      },
+      { commitHorizonMs: horizonMs },
+    );
+    const workflowId = uniqueId('dropped-fast');
+    const result = (await temporal.client.workflow.execute(backupPipeline, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      workflowExecutionTimeout: horizonMs / 6,
+      args: [
+        {
+          groupId,
+          clusterName: replicaSet,
+          export: { exportBucketId: bucketId },
+          restore: { deliveryType: 'download' },
+          ...FAST,
+        },
+      ],
+    })) as PipelineResult;
+    expect(result.outcome).toBe('completed');
+    expect(result.snapshot?.adopted).toBe(true);
+    const counters = await sim.admin.counters();
+    expect([counters.takeSnapshots, counters.createBackupExport, counters.createBackupRestoreJob]).toEqual([1, 1, 1]);
+    const mine = await owned(sim, workflowId);
+    expect([mine.snapshots.length, mine.exports.length]).toEqual([1, 1]);
+  });
+
+  it('after a reset before anything committed, looks at once, then waits out the horizon and creates one', async () => {
+    const horizonMs = 8_000;
+    const { sim, worker } = await setup(
+      { timeScale: 0.05, faults: { operations: { takeSnapshots: { reset: 1 } } } },
+      { commitHorizonMs: horizonMs },
+    );
+    const workflowId = uniqueId('reset');
+    const handle = await temporal.client.workflow.start(backupPipeline, {
+      taskQueue: worker.taskQueue,
+      workflowId,
+      args: [{ groupId, clusterName: replicaSet, ...FAST }],
+    });
+    // Only the first create is reset (Atlas never ran it); later ones go through.
+    const creates = async () => (await sim.admin.requestLog()).filter((e) => e.operationId === 'takeSnapshots');
+    while ((await creates()).length === 0) await new Promise((r) => setTimeout(r, 20));
+    await sim.admin.clearFaults();
+    const result = (await handle.result()) as PipelineResult;
+    expect(result.outcome).toBe('completed');
+    const log = await sim.admin.requestLog();
+    const [reset, created, ...more] = log.filter((e) => e.operationId === 'takeSnapshots');
+    expect([reset?.status, created?.status, more.length]).toEqual([0, 200, 0]);
+    const at = (e: { at: string }) => Date.parse(e.at);
+    // No second create within the horizon of the first's send (the send came just before the reset).
+    expect(at(created!) - at(reset!)).toBeGreaterThanOrEqual(horizonMs - 1_000);
+    // It looked at once (finding nothing) and again once the horizon had passed, before creating.
+    const looks = log.filter(
+      (e) => e.operationId === 'listBackupSnapshots' && at(e) >= at(reset!) && at(e) <= at(created!),
+    );
+    expect(looks.length).toBe(2);
+    expect((await owned(sim, workflowId)).snapshots).toHaveLength(1);
   });
 
   it('finishes with no duplicates when the worker is stopped mid-wait and a new worker takes over', async () => {

@@ -281,9 +281,13 @@ describe('backupPipeline safety (issue 11)', () => {
 
   it('a run cancelled while its restore create retries cancels the job the interrupted attempt created', async () => {
     const source = await cluster('cancel-create');
-    // Every create commits the job, then answers 500: the attempt fails and waits out its backoff.
+    // Every create commits the job, then answers 500, and the look that would adopt it at once fails
+    // too: the attempt fails and waits out its backoff.
     await ctx.sim.admin.setFaults({
-      operations: { createBackupRestoreJob: { commitThenStatus: 1, commitStatus: 500 } },
+      operations: {
+        createBackupRestoreJob: { commitThenStatus: 1, commitStatus: 500 },
+        listBackupRestoreJobs: { status500: 1 },
+      },
     });
     try {
       const handle = await start({
@@ -301,6 +305,7 @@ describe('backupPipeline safety (issue 11)', () => {
         }
         throw new Error('the restore create never failed after committing its job');
       })();
+      await ctx.sim.admin.clearFaults(); // the cancel's own look must find the job
       await handle.cancel();
       const outcome = await handle.result().catch((e: unknown) => e);
       if (!(outcome instanceof WorkflowFailedError)) expect((outcome as PipelineResult).outcome).toBe('cancelled');
