@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { SimulatorAdmin } from './admin.js';
+import { DataDelivery } from './data/delivery.js';
+import type { S3Endpoint } from './data/s3-server.js';
 import { adminHandler } from './http/admin-routes.js';
 import { Authenticator } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
@@ -20,6 +22,8 @@ export interface RunningSimulator {
   url: string;
   port: number;
   admin: SimulatorAdmin;
+  /** The S3 API exports are written to (with `dataDir`, when one runs). */
+  s3?: S3Endpoint;
   stop(): Promise<void>;
 }
 
@@ -53,6 +57,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const auth = new Authenticator(options.auth);
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
+  const delivery = options.dataDir
+    ? await DataDelivery.start(model, { dataDir: options.dataDir, faults, ...(options.s3 ? { s3: options.s3 } : {}) })
+    : undefined;
+  model.delivery = delivery;
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
     model,
@@ -61,6 +69,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     logRequests: options.logRequests ?? false,
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     admin: adminHandler({ model, auth, faults, http: () => http }),
+    ...(delivery ? { downloads: (req, res, path) => delivery.serveDownload(req, res, path) } : {}),
   });
   const server = http.createServer();
   const sockets = new Set<Socket>();
@@ -82,12 +91,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url,
     port,
     admin: new SimulatorAdmin(url),
+    ...(delivery?.s3 ? { s3: delivery.s3 } : {}),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-      })),
+      }).then(() => delivery?.stop())),
   };
 }
