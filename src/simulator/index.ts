@@ -81,6 +81,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (e: unknown) => {
+    await delivery?.stop();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
