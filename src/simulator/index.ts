@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { SimulatorAdmin } from './admin.js';
-import { DataDelivery } from './data/delivery.js';
+import type { DataDelivery } from './data/delivery.js';
 import type { S3Endpoint } from './data/s3-server.js';
 import { adminHandler } from './http/admin-routes.js';
 import { Authenticator } from './http/auth.js';
@@ -39,6 +39,17 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig
   }
 }
 
+/** Imported only with data: the S3 client is slow to load, and commands without data should not wait for it. */
+async function startDelivery(
+  model: Model,
+  faults: FaultInjector,
+  dataDir: string,
+  s3?: S3Endpoint,
+): Promise<DataDelivery> {
+  const { DataDelivery } = await import('./data/delivery.js');
+  return DataDelivery.start(model, { dataDir, faults, ...(s3 ? { s3 } : {}) });
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const timeScale = options.timeScale ?? 1;
@@ -57,9 +68,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const auth = new Authenticator(options.auth);
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
-  const delivery = options.dataDir
-    ? await DataDelivery.start(model, { dataDir: options.dataDir, faults, ...(options.s3 ? { s3: options.s3 } : {}) })
-    : undefined;
+  const delivery = options.dataDir ? await startDelivery(model, faults, options.dataDir, options.s3) : undefined;
   model.delivery = delivery;
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({

@@ -1,6 +1,6 @@
 // With captured data, an export writes Atlas's files to a real S3 API (moto, on 127.0.0.1) and a
 // download restore's URL serves a real archive; the AWS SDK and the tar library read them back.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -10,7 +10,9 @@ import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { extract } from 'tar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runSimulatorCli } from '../../../src/simulator/cli.js';
 import { s3Client } from '../../../src/simulator/data/s3-server.js';
+import { validateFaultConfig } from '../../../src/simulator/http/faults.js';
 import { DEMO_IDS, DEMO_SEED, type RunningSimulator } from '../../../src/simulator/index.js';
 import { Atlas, startFast, until } from '../helpers.js';
 import { writeCapture, type FixtureCollection } from './capture-fixture.js';
@@ -176,5 +178,27 @@ describe('download restores', () => {
       (g) => g.body.finishedAt !== undefined,
     );
     expect(done.body.deliveryUrl[0]).toMatch(/^https:\/\/restore-sim\.invalid\//);
+  });
+});
+
+describe('running with data', () => {
+  it('rejects a data fault that is not a probability, naming the field', () => {
+    expect(() => validateFaultConfig({ data: { exportMissingFile: 2 } })).toThrow(
+      'faults.data.exportMissingFile: must be a probability between 0 and 1',
+    );
+    expect(() => validateFaultConfig({ data: { exportMissingFiles: 1 } })).toThrow('faults.data.exportMissingFiles');
+  });
+
+  it('the simulator command prints the S3 API as the standard AWS variables', async () => {
+    const config = join(dataDir, 'cli-config.json');
+    writeFileSync(config, JSON.stringify({ dataDir }));
+    const printed: string[] = [];
+    const cli = await runSimulatorCli(['--config', config], (l) => printed.push(l));
+    try {
+      const line = printed.find((l) => l.includes('AWS_ENDPOINT_URL_S3='));
+      expect(line).toContain(`AWS_ENDPOINT_URL_S3=${cli.s3!.endpoint} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=`);
+    } finally {
+      await cli.stop();
+    }
   });
 });
