@@ -189,6 +189,39 @@ describe('running with data', () => {
     expect(() => validateFaultConfig({ data: { exportMissingFiles: 1 } })).toThrow('faults.data.exportMissingFiles');
   });
 
+  it('a simulator restarted from its state file finishes an export it left half written', async () => {
+    const stateFile = join(dataDir, 'state.json');
+    const slow = { seed: DEMO_SEED, dataDir, stateFile, durations: { exportPerCollection: 400 } };
+    const first = await startFast(slow);
+    const { id } = await first.admin.addScheduledSnapshot({ ...RS, ageMs: 60_000 });
+    writeCapture(dataDir, id, DEMO_IDS.replicaSet, COLLECTIONS);
+    const a = await Atlas.connect(first);
+    const job = await a.call('createBackupExport', RS, { body: { snapshotId: id, exportBucketId: DEMO_IDS.bucketId } });
+    const get = (x: Atlas) => x.call('getBackupExport', { ...RS, exportId: job.body.id });
+    await until(
+      () => get(a),
+      (g) => g.body.exportStatus.exportedCollections >= 1,
+      10_000,
+    );
+    await first.stop();
+    const second = await startFast(slow);
+    try {
+      const b = await Atlas.connect(second);
+      const done = await until(
+        () => get(b),
+        (g) => g.body.state === 'Successful',
+        10_000,
+      );
+      const again = s3Client(second.s3!);
+      const key = `${(done.body.prefix as string).slice(1)}/.complete`;
+      const listed = await again.send(new ListObjectsV2Command({ Bucket: 'demo-export-bucket', Prefix: key }));
+      expect(listed.Contents?.map((o) => o.Key)).toEqual([key]);
+      again.destroy();
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('the simulator command prints the S3 API as the standard AWS variables', async () => {
     const config = join(dataDir, 'cli-config.json');
     writeFileSync(config, JSON.stringify({ dataDir }));
