@@ -67,6 +67,13 @@ export async function runSimulatorCli(
     out(`  ${credentials}  (simulator-only credentials)`);
     out(`  MONGODB_ATLAS_PUBLIC_KEY=${key.publicKey} MONGODB_ATLAS_PRIVATE_KEY=${key.privateKey}`);
   } else out('  auth: off');
+  // moto takes any key pair; an S3 endpoint of the caller's keeps its own secret out of the output.
+  if (sim.s3 && !config.s3)
+    out(
+      `  AWS_ENDPOINT_URL_S3=${sim.s3.endpoint} AWS_REGION=${sim.s3.region} AWS_ACCESS_KEY_ID=${sim.s3.accessKeyId} ` +
+        `AWS_SECRET_ACCESS_KEY=${sim.s3.secretAccessKey}  (the S3 API exports are written to)`,
+    );
+  else if (sim.s3) out(`  AWS_ENDPOINT_URL_S3=${sim.s3.endpoint}  (the S3 API exports are written to)`);
   if (!config.seed) {
     const ids = DEMO_IDS;
     const clusters = [ids.replicaSet, ids.sharded, ids.serverless, ids.flex].join(', ');

@@ -2,6 +2,8 @@
 import { readFileSync } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
 import { SimulatorAdmin } from './admin.js';
+import type { DataDelivery } from './data/delivery.js';
+import type { S3Endpoint } from './data/s3-server.js';
 import { adminHandler } from './http/admin-routes.js';
 import { Authenticator } from './http/auth.js';
 import { FaultInjector } from './http/faults.js';
@@ -23,6 +25,8 @@ export interface RunningSimulator {
   admin: SimulatorAdmin;
   /** The state model, for in-process parts (the data plane asks `model.databaseUsers`). */
   model: Model;
+  /** The S3 API exports are written to (with `dataDir`, when one runs). */
+  s3?: S3Endpoint;
   stop(): Promise<void>;
 }
 
@@ -36,6 +40,17 @@ export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig
   } catch (e) {
     throw new Error(`ATLAS_SIM_FAULTS: not valid JSON (${(e as Error).message})`);
   }
+}
+
+/** Imported only with data: the S3 client is slow to load, and commands without data should not wait for it. */
+async function startDelivery(
+  model: Model,
+  faults: FaultInjector,
+  dataDir: string,
+  s3?: S3Endpoint,
+): Promise<DataDelivery> {
+  const { DataDelivery } = await import('./data/delivery.js');
+  return DataDelivery.start(model, { dataDir, faults, ...(s3 ? { s3 } : {}) });
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
@@ -56,6 +71,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
 
   const auth = new Authenticator(options.auth);
   const faults = new FaultInjector(options.faults ?? faultsFromEnv());
+  const delivery = options.dataDir ? await startDelivery(model, faults, options.dataDir, options.s3) : undefined;
+  model.delivery = delivery;
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
     model,
@@ -66,6 +83,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     rateLimits: new TokenBuckets(options.rateLimits ?? {}, timeScale, () => model.now()),
     serverlessLegacy: options.serverlessLegacy ?? false,
     admin: adminHandler({ model, auth, faults, http: () => http }),
+    ...(delivery ? { downloads: (req, res, path) => delivery.serveDownload(req, res, path) } : {}),
   });
   const server = http.createServer();
   const sockets = new Set<Socket>();
@@ -77,6 +95,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
+  }).catch(async (e: unknown) => {
+    await delivery?.stop();
+    throw e;
   });
   const port = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
@@ -88,12 +109,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     port,
     admin: new SimulatorAdmin(url),
     model,
+    ...(delivery?.s3 ? { s3: delivery.s3 } : {}),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-      })),
+      }).then(() => delivery?.stop())),
   };
 }

@@ -4,6 +4,7 @@ import type { ClusterKind, CloudProvider } from './model/types.js';
 import type { ServerLimits } from './http/intake.js';
 import type { RateLimitOptions } from './http/token-buckets.js';
 import type { CompliancePolicySeed } from './model/compliance.js';
+import type { S3Endpoint } from './data/s3-server.js';
 
 /** Lifecycle durations in ms, before `timeScale` is applied. */
 export interface Durations {
@@ -101,6 +102,13 @@ export interface FaultConfig {
   projectRateLimitPerMinute?: number | Record<string, number>;
   /** The project limit's sliding window, seconds (default 60); benches shorten it to scale time. */
   projectRateLimitWindowSeconds?: number;
+  /** Faults in the data a job moves, drawn once per job (needs `dataDir`). */
+  data?: DataFaultRule;
+}
+
+export interface DataFaultRule {
+  /** Probability (0..1) that an export finishes Successful, `.complete` and all, without one collection's data file. */
+  exportMissingFile?: number;
 }
 
 export interface SeedCluster {
@@ -160,6 +168,13 @@ export interface SimulatorOptions {
   serverlessLegacy?: boolean;
   stateFile?: string;
   seed?: SeedSpec;
+  /**
+   * Where snapshots' captured data lives (`<dataDir>/snapshots/<snapshotId>/`). With it, exports of a
+   * snapshot that has data write real files to an S3 API and download restores serve real archives.
+   */
+  dataDir?: string;
+  /** The S3 API exports go to; by default moto's server, started on 127.0.0.1 when `dataDir` is set. */
+  s3?: S3Endpoint;
   logRequests?: boolean;
 }
 

@@ -1,6 +1,6 @@
 // Fault injection: decides, per request, whether to add latency or fail, deterministically
 // when the config carries a seed (mulberry32 PRNG).
-import type { FaultConfig, FaultRule } from '../options.js';
+import type { DataFaultRule, FaultConfig, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
 import { mulberry32 } from '../random.js';
 
@@ -102,6 +102,16 @@ export class FaultInjector {
     return { ...base, kind: 'none' };
   }
 
+  /** Whether a data fault strikes this job, drawn from the same seeded sequence as request faults. */
+  dataFault(kind: keyof DataFaultRule): boolean {
+    const p = this.config.data?.[kind];
+    return p !== undefined && p > 0 && this.random() < p;
+  }
+  /** An index in 0..n-1, from the same sequence (which collection a data fault hits). */
+  pick(n: number): number {
+    return Math.min(n - 1, Math.floor(this.random() * n));
+  }
+
   /** Seconds to wait if this project is over its configured per-minute limit, else 0. */
   projectLimit(groupId: string): { limit: number; remaining: number; retryAfter: number } | undefined {
     const cfg = this.config.projectRateLimitPerMinute;
@@ -121,6 +131,7 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
   const w = cfg.projectRateLimitWindowSeconds;
   if (w !== undefined && (typeof w !== 'number' || !(w > 0)))
     throw new Error('faults.projectRateLimitWindowSeconds: must be a number of seconds > 0');
+  validateDataFaults(cfg.data);
   for (const [op, rule] of Object.entries(cfg.operations ?? {})) {
     let sum = 0;
     for (const k of [...PROBABILITIES, 'spikeProbability', 'echoHeaders'] as const) {
@@ -138,5 +149,15 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
     }
     if (rule.commitStatus !== undefined && ![500, 502, 503].includes(rule.commitStatus))
       throw new Error(`faults.operations.${op}.commitStatus: must be 500, 502 or 503`);
+  }
+}
+
+function validateDataFaults(d: unknown): void {
+  if (d === undefined) return;
+  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error('faults.data: must be an object');
+  for (const [k, p] of Object.entries(d)) {
+    if (k !== 'exportMissingFile') throw new Error(`faults.data.${k}: unknown data fault (known: exportMissingFile)`);
+    if (typeof p !== 'number' || p < 0 || p > 1)
+      throw new Error(`faults.data.${k}: must be a probability between 0 and 1`);
   }
 }

@@ -35,6 +35,8 @@ export interface ServerDeps {
   /** Serve the serverless backup endpoints as before their sunset, instead of 410 VERSION_GONE. */
   serverlessLegacy: boolean;
   admin: (req: IncomingMessage, res: ServerResponse, url: URL, body: string) => void;
+  /** Download restores' archive URLs (with data); answers and returns true when the path is one. */
+  downloads?: (req: IncomingMessage, res: ServerResponse, path: string) => boolean;
 }
 
 const JSON_TYPE = 'application/json';
@@ -137,6 +139,7 @@ export class SimulatorHttp {
       if (body !== undefined) this.token(x, body);
       return;
     }
+    if (req.method === 'GET' && this.deps.downloads?.(req, res, x.path)) return;
     if (!x.path.startsWith(ATLAS_PREFIX))
       return this.reject(
         x,

@@ -144,14 +144,17 @@ export function restoreView(m: Model, r: RestoreJob, base: string): Record<strin
   }
   if (o.finishedAt !== undefined) v.finishedAt = iso(o.finishedAt);
   if (o.expiresAt !== undefined) v.expiresAt = iso(o.expiresAt);
+  // With captured data the URL serves a real archive from the simulator; without, it only looks like one.
+  const link = (file: string) =>
+    m.delivery?.downloadUrl(r.id, r.snapshotId, file, base) ?? `https://restore-sim.invalid/${r.id}/${file}`;
   if (r.deliveryType === 'download' && o.finished && !o.expired) {
-    v.deliveryUrl = [`https://restore-sim.invalid/${r.id}/${r.snapshotId ?? 'snapshot'}.tar.gz`];
+    v.deliveryUrl = [link(`${r.snapshotId ?? 'snapshot'}.tar.gz`)];
   } else if (r.deliveryType === 'download') v.deliveryUrl = [];
   if (r.components && r.api === 'dedicated') {
     const ready = r.deliveryType === 'download' && o.finished && !o.expired;
     v.components = r.components.map((replicaSetName) => ({
       replicaSetName,
-      ...(ready ? { downloadUrl: `https://restore-sim.invalid/${r.id}/${replicaSetName}.tar.gz` } : {}),
+      ...(ready ? { downloadUrl: link(`${replicaSetName}.tar.gz`) } : {}),
     }));
   }
   return v;

@@ -8,6 +8,8 @@ import type { CloudProvider, ExportBucket, ExportJob } from './types.js';
 import { ID_PATTERN } from '../../atlas/catalog.js';
 
 const PROVIDERS: CloudProvider[] = ['AWS', 'AZURE', 'GCP'];
+/** The simulator has no organizations: every project belongs to this one (export prefixes, `.complete`). */
+export const SIM_ORG = { id: '5f0000000000000000000001', name: 'sim-org' };
 
 export function createBucket(m: Model, groupId: string, body: unknown): ExportBucket {
   m.project(groupId);
@@ -81,6 +83,16 @@ export interface ExportProgress {
 }
 
 export function exportProgress(j: ExportJob, now: number): ExportProgress {
+  const timed = timedProgress(j, now);
+  const d = j.data;
+  if (!d || timed.state === 'Queued') return timed;
+  if (d.state === 'failed') return { state: 'Failed', exported: d.written, finishedAt: d.doneAt ?? now };
+  // With data, a job is only as far as its files: Successful means every file is in the bucket.
+  if (d.state === 'writing') return { state: 'InProgress', exported: Math.min(timed.exported, d.written) };
+  return { ...timed, finishedAt: Math.max(timed.finishedAt ?? 0, d.doneAt ?? 0) };
+}
+
+function timedProgress(j: ExportJob, now: number): ExportProgress {
   const start = j.createdAt + j.queuedMs;
   if (now < start) return { state: 'Queued', exported: 0 };
   // A failing job stops half way through its collections.
@@ -139,11 +151,13 @@ export function createExport(m: Model, groupId: string, clusterName: string, bod
     totalCollections: m.totalCollections(clusterName),
     outcome: failReason ? 'failed' : 'success',
     ...(failReason ? { failReason } : {}),
-    prefix: `/exported_snapshots/sim-org/${m.project(groupId).name}/${clusterName}/${snapshotDay}/${created}`,
+    prefix: `/exported_snapshots/${SIM_ORG.name}/${m.project(groupId).name}/${clusterName}/${snapshotDay}/${created}`,
   };
   if (snap.members)
     job.components = snap.members.map((mem) => ({ exportId: newId(), replicaSetName: mem.replicaSetName }));
-  return stored(m, m.state.exports, job);
+  const saved = stored(m, m.state.exports, job);
+  m.delivery?.exportCreated(saved);
+  return saved;
 }
 
 export const { list: listExports, get: getExport } = clusterJobs<ExportJob>({

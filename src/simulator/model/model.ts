@@ -4,7 +4,15 @@ import { DEFAULT_DURATIONS, type Durations } from '../options.js';
 import { DatabaseUsers } from './database-users.js';
 import { SimError } from './errors.js';
 import { newId } from './ids.js';
-import { clusterKey, emptyState, type Cluster, type ClusterKind, type CloudProvider, type SimState } from './types.js';
+import {
+  clusterKey,
+  emptyState,
+  type Cluster,
+  type ClusterKind,
+  type CloudProvider,
+  type ExportJob,
+  type SimState,
+} from './types.js';
 
 /** Atlas's 400 for a cluster of one kind addressed through the API of another kind. */
 const wrongApi = (code: string, message: string, name: string) => new SimError(400, code, message, [name]);
@@ -17,8 +25,18 @@ export interface FailRule {
   reason?: string;
 }
 
+/** Where jobs meet the data plane's deliveries (exports to S3, download archives); absent without data. */
+export interface DeliveryHooks {
+  hasCapture(snapshotId: string): boolean;
+  /** A new export job: if its snapshot has data, the job's files start to be written. */
+  exportCreated(job: ExportJob): void;
+  /** A download restore's archive URL, or undefined when the snapshot has no data. */
+  downloadUrl(restoreJobId: string, snapshotId: string | undefined, fileName: string, base: string): string | undefined;
+}
+
 export class Model {
   state: SimState = emptyState();
+  delivery?: DeliveryHooks;
   /** Pending "make the next X fail" rules, consumed in order by the next matching create. */
   private failRules: FailRule[] = [];
   onChange: () => void = () => {};

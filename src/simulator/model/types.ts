@@ -87,6 +87,19 @@ export interface ExportJob {
   failReason?: string;
   components?: { exportId: string; replicaSetName: string }[];
   prefix: string;
+  /** Present when the snapshot has captured data: the job's files in the S3 API. */
+  data?: ExportData;
+}
+
+/** An export's progress in the S3 API; the job reports a final state only once its files are written. */
+export interface ExportData {
+  bucketName: string;
+  /** Collections whose files are in the bucket (in manifest order). */
+  written: number;
+  state: 'writing' | 'written' | 'failed';
+  doneAt?: number;
+  /** `<db>.<collection>` whose data file the export loses (the exportMissingFile fault). */
+  lose?: string;
 }
 
 export type DeliveryType = CreateRestoreJobRequest['deliveryType'];
