@@ -45,22 +45,11 @@ import {
   type FoldedReports,
 } from '../contract/index.js';
 import { backupPipeline } from './backup-pipeline.js';
-import { foldReports, reportsBudget } from './fleet-reports.js';
+import { carryProgress, foldReports, reportsBudget, type FleetProgress } from './fleet-reports.js';
 import { notifyFleetSummary } from './notify.js';
 import { parseWorkflowInput } from './outcomes.js';
 
-/** What a run hands the next one through continue-as-new. */
-export interface FleetProgress {
-  queue: FleetTarget[];
-  reports: FleetClusterReport[];
-  /** Reports no longer listed, counted (fleet-reports.ts): the state stays under the payload limit. */
-  folded?: FoldedReports;
-  run: number;
-  startedAt: string;
-  discovery?: FleetResult['discovery'];
-  /** Children still running when the previous run continued as new (they keep their slots). */
-  running?: FleetChild[];
-}
+export type { FleetProgress } from './fleet-reports.js';
 
 const discovery = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
@@ -289,9 +278,7 @@ class Fleet {
 
   /** The next run's progress, beside `request` in its input. */
   carry(request: FleetBackupRequest): FleetProgress {
-    const running = [...this.running.values()];
-    this.fold(reportsBudget(request, this.state.queue, running, this.state.discovery));
-    return { ...this.state, ...(running.length ? { running } : {}) };
+    return carryProgress(request, this.state, [...this.running.values()]);
   }
 
   private counts(): FleetStatus['counts'] {
