@@ -8,9 +8,10 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkerDeploymentOptions } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
+import proto, { type temporal } from '@temporalio/proto';
 
 type WorkflowService = temporal.api.workflowservice.v1.WorkflowService;
+const { WorkerDeploymentVersionStatus, VersionDrainageStatus } = proto.temporal.api.enums.v1;
 
 /** The folders whose code is the workflow bundle: any change there is a new build. */
 export function workflowCodeHash(dirs: string[]): string {
@@ -80,7 +81,6 @@ export async function describeDeployment(t: DeploymentTarget): Promise<Deploymen
     throw err;
   }
   const routing = info?.routingConfig;
-  const { WorkerDeploymentVersionStatus, VersionDrainageStatus } = temporal.api.enums.v1;
   return {
     name: t.deploymentName,
     current: routing?.currentDeploymentVersion?.buildId ?? undefined,
@@ -131,10 +131,17 @@ export async function becomeCurrentIfNone(t: DeploymentTarget, buildId: string, 
   while (Date.now() < until) {
     const state = await describeDeployment(t).catch(() => undefined);
     if (state?.current) return false;
-    if (state?.builds.some((b) => b.buildId === buildId)) {
-      await setCurrentBuild(t, buildId);
-      return true;
-    }
+    // Refused (FAILED_PRECONDITION) until the build has polled every task queue of the deployment.
+    const made =
+      state?.builds.some((b) => b.buildId === buildId) &&
+      (await setCurrentBuild(t, buildId).then(
+        () => true,
+        (err: unknown) => {
+          if ((err as { code?: number }).code === 9) return false;
+          throw err;
+        },
+      ));
+    if (made) return true;
     await new Promise((r) => setTimeout(r, 500));
   }
   return false;

@@ -119,12 +119,16 @@ describe('Worker Versioning: pinned runs stay on their build', () => {
       await startWorker('build-b');
       // B is promoted once its pollers registered it; a deployment with a current build is not taken over.
       expect(await becomeCurrentIfNone(target, 'build-b', 2_000)).toBe(false);
-      let state = await describeDeployment(target);
-      while (!state?.builds.some((b) => b.buildId === 'build-b')) {
+      // Refused until B has polled the deployment's task queues (workflow and activity tasks).
+      for (;;) {
+        const refused = await setCurrentBuild(target, 'build-b').then(
+          () => undefined,
+          (err: unknown) => err as { code?: number },
+        );
+        if (!refused) break;
+        expect(refused.code === 9 || refused.code === 5).toBe(true); // FAILED_PRECONDITION, or not registered yet
         await new Promise((r) => setTimeout(r, 100));
-        state = await describeDeployment(target);
       }
-      await setCurrentBuild(target, 'build-b');
       expect((await describeDeployment(target))?.current).toBe('build-b');
       expect((await onA.describe()).status.name).toBe('RUNNING');
     } finally {
