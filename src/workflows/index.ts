@@ -12,7 +12,7 @@ import { deliverNotification } from './notify.js';
 
 /** The behaviour, on a versioned worker only (read once, as the run's first task starts). */
 const versioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
-  workflowInfo().currentDeploymentVersion ? { versioningBehavior } : {};
+  workflowInfo().currentDeploymentVersion?.deploymentName ? { versioningBehavior } : {};
 
 setWorkflowOptions(versioned('PINNED'), backupPipeline);
 setWorkflowOptions(versioned('PINNED'), disasterRecovery);

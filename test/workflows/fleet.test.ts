@@ -287,6 +287,38 @@ describe('fleetBackup', () => {
     }
   });
 
+  it('a child that ends without reporting (terminated) is found by describe and reported failed', async () => {
+    // Snapshot reads answer 503: the child waits until it is terminated, so it never signals.
+    await ctx.sim.admin.setFaults({
+      operations: { getClusterBackupSnapshot: { status503: 1, retryAfterSeconds: 0.1 } },
+    });
+    try {
+      const handle = await ctx.client.workflow.start(fleetBackup, {
+        taskQueue: ctx.worker.taskQueue,
+        workflowId: uniqueId('fleet-terminated-child'),
+        args: [{ ...FAST, targets: { clusters: [{ groupId: P2, clusterName: 'p2-c' }] } }],
+      });
+      let live = await handle.query(fleetStatusQuery);
+      while (live.running.length === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        live = await handle.query(fleetStatusQuery);
+      }
+      await ctx.client.workflow.getHandle(live.running[0]!.workflowId).terminate('operator stopped it');
+      const result = await handle.result();
+      expect(result.clusters).toEqual([
+        expect.objectContaining({
+          clusterName: 'p2-c',
+          outcome: 'failed',
+          workflowId: live.running[0]!.workflowId,
+          error: expect.stringContaining('terminated'),
+        }),
+      ]);
+      expect(result.outcome).toBe('completed-with-failures');
+    } finally {
+      await ctx.sim.admin.clearFaults();
+    }
+  });
+
   it('answers status with counts, failures so far and the running children', async () => {
     await ctx.sim.admin.failNext({ target: 'snapshot', groupId: P2, clusterName: 'p2-f', reason: 'quota' });
     // Snapshot reads answer 503 until the live status is checked: the first child stays running.
