@@ -7,8 +7,6 @@
 // whatever the fleet's size and no batch boundary waits for the slowest backup. Children that never
 // signal (terminated, timed out) are found by a describe now and then (endedFleetChildren).
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
   condition,
   continueAsNew,
@@ -46,6 +44,7 @@ import {
 } from '../contract/index.js';
 import { backupPipeline } from './backup-pipeline.js';
 import { carryProgress, foldReports, reportsBudget, type FleetProgress } from './fleet-reports.js';
+import { discoveryFailure, fleetSummary } from './fleet-endings.js';
 import { notifyFleetSummary } from './notify.js';
 import { parseWorkflowInput } from './outcomes.js';
 
@@ -83,31 +82,8 @@ export async function fleetBackup(request: FleetBackupRequest, progress?: FleetP
   if (result.outcome !== 'cancelled') await notifyFleetSummary(input.notify, fleetSummary(result));
   return result;
 }
-function fleetSummary(r: FleetResult) {
-  const failed = r.clusters.filter((c) => c.outcome === 'failed');
-  return {
-    total: r.clusters.length + (r.folded?.count ?? 0),
-    completed: r.counts.completed,
-    failed: r.counts.failed,
-    cancelled: r.counts.cancelled,
-    failedClusters: failed.map((c) => ({ groupId: c.groupId, clusterName: c.clusterName, message: c.error ?? '' })),
-  };
-}
-
 /** Seconds (one decimal) since `ms`, in workflow time. */
 const secondsSince = (ms: number) => Math.round((Date.now() - ms) / 100) / 10;
-
-/** The fleet's failure when discovery fails: the cause's words (Atlas's answer, FleetTooLarge), not the SDK's. */
-function discoveryFailure(err: unknown): unknown {
-  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return err;
-  const { type, message, details } = err.cause;
-  return ApplicationFailure.create({
-    type: type ?? 'DiscoveryFailed',
-    nonRetryable: true,
-    message: `fleet discovery failed, no cluster was started: ${message}`,
-    details: details ?? [],
-  });
-}
 
 const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
 
