@@ -1,6 +1,7 @@
 // Worker Versioning on the real dev server: two workers of one Worker Deployment, builds A and B.
 // A pipeline started on build A finishes on A after B is promoted (PINNED), while new pipelines go
-// to B; the deployment's first build makes itself current, and `deployment describe`'s view lists both.
+// to B, and a fleet started on A moves to B at its next task (AUTO_UPGRADE) while its child, a
+// pipeline, stays on A; the deployment's first build makes itself current.
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
@@ -16,7 +17,8 @@ import {
   setCurrentBuild,
   type DeploymentTarget,
 } from '../../src/worker-deployment.js';
-import { backupPipeline } from '../../src/workflows/index.js';
+import { DEMO_IDS } from '../../src/simulator/index.js';
+import { backupPipeline, fleetBackup } from '../../src/workflows/index.js';
 import { FAST, startTestSimulator, temporalAddress, temporalClient, uniqueId } from '../helpers/temporal.js';
 
 const GROUP = '65f1a0c0a1b2c3d4e5f60001';
@@ -98,7 +100,7 @@ describe('Worker Versioning: pinned runs stay on their build', () => {
       args: [{ ...FAST, groupId: GROUP, clusterName: CLUSTER }],
     });
 
-  it('a run started on build A finishes on A after B becomes current; new runs go to B', async () => {
+  it('a run started on build A finishes on A after B becomes current; new runs go to B; a fleet moves', async () => {
     await startWorker('build-a');
     // The deployment's first build makes itself current once its pollers registered it.
     expect(await becomeCurrentIfNone(target, 'build-a')).toBe(true);
@@ -107,14 +109,23 @@ describe('Worker Versioning: pinned runs stay on their build', () => {
     // Snapshot reads answer 503 until B is current: the run started on A is still waiting then.
     await sim.admin.setFaults({ operations: { getClusterBackupSnapshot: { status503: 1, retryAfterSeconds: 0.1 } } });
     let onA: WorkflowHandle<typeof backupPipeline>;
+    let fleet: WorkflowHandle<typeof fleetBackup>;
     try {
       onA = await startPipeline();
+      fleet = await client.workflow.start(fleetBackup, {
+        taskQueue,
+        workflowId: uniqueId('versioned-fleet'),
+        args: [{ ...FAST, targets: { clusters: [{ groupId: GROUP, clusterName: DEMO_IDS.sharded }] } }],
+      });
       let d = await onA.describe();
       while (!d.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId) {
         await new Promise((r) => setTimeout(r, 100));
         d = await onA.describe();
       }
       expect(d.raw.workflowExecutionInfo?.versioningInfo?.deploymentVersion?.buildId).toBe('build-a');
+      // The fleet's child has started (on A) before B is promoted.
+      while ((await fleet.query('status').then((s) => (s as { running: unknown[] }).running.length)) === 0)
+        await new Promise((r) => setTimeout(r, 100));
 
       await startWorker('build-b');
       // B is promoted once its pollers registered it; a deployment with a current build is not taken over.
@@ -141,6 +152,14 @@ describe('Worker Versioning: pinned runs stay on their build', () => {
     // Every workflow task of the first run was completed by build A, every one of the second by B.
     expect(new Set(await buildsOf(onA))).toEqual(new Set(['build-a']));
     expect(new Set(await buildsOf(onB))).toEqual(new Set(['build-b']));
+    // The fleet heard from its child (which finished on A) on build B; it had started on A.
+    const fleetResult = await fleet.result();
+    expect(fleetResult.counts.completed).toBe(1);
+    const fleetBuilds = await buildsOf(fleet);
+    expect(fleetBuilds[0]).toBe('build-a');
+    expect(fleetBuilds.at(-1)).toBe('build-b');
+    const child = client.workflow.getHandle(fleetResult.clusters[0]!.workflowId!);
+    expect(new Set(await buildsOf(child))).toEqual(new Set(['build-a']));
     const final = await describeDeployment(target);
     expect(final?.builds.map((x) => x.buildId).sort()).toEqual(['build-a', 'build-b']);
   }, 120_000);
