@@ -65,12 +65,13 @@ type Acts = ReturnType<typeof proxyActivities<Activities>>;
  * so only what changed. Project and cluster are fixed: the start paths (CLI,
  * schedules) set them with the start, so they are upserted only when a run was started without
  * them. BackupPhase is upserted when a step's Atlas job starts (taking-snapshot, exporting,
- * restoring) and at the end, not again for its wait: the job's phase covers its wait in
- * visibility (`list --phase waiting-for-…` matches both); the `status` query has the exact phase.
+ * restoring) and at the end, not again for its wait or the target check after a restore: the
+ * job's phase covers them in visibility (`list --phase waiting-for-…` matches both); the `status`
+ * query has the exact phase.
  */
 function leanPhaseAttributes(groupId: string, clusterName: string) {
   return (phase: PipelinePhase): SearchAttributeUpdatePair[] => {
-    if (phase.startsWith('waiting-for-')) return [];
+    if (phase.startsWith('waiting-for-') || phase === 'verifying') return [];
     const known = workflowInfo().typedSearchAttributes;
     const pairs: SearchAttributeUpdatePair[] = [];
     if (known.get(AtlasProject) !== groupId) pairs.push({ key: AtlasProject, value: groupId });
