@@ -1,6 +1,7 @@
 // Records workflow histories of the main paths as replay fixtures (test/fixtures/histories).
-// The replay test runs them through the current workflow code, so a non-deterministic change fails
-// CI. Re-record after an intentional, versioned change:
+// The replay test runs them through the current workflow code, so a change that would break runs in
+// flight on the same build fails CI. Re-record after a change that ships as a new Worker Deployment
+// build (CONTRIBUTING.md):
 //   node --import tsx scripts/record-histories.ts [name ...]   (only the named paths; default all)
 // RECORD_ONLY=name,name does the same.
 import { randomBytes } from 'node:crypto';
@@ -151,21 +152,6 @@ const paths: {
     },
   },
   {
-    name: 'dr-approval-rejected',
-    workflow: 'disasterRecovery',
-    args: {
-      source: { kind: 'dedicated', groupId, clusterName: replicaSet },
-      what: { latest: true },
-      target: { groupId: targetProjectId, clusterName: restoreTarget },
-      approval: { required: true },
-      ...FAST,
-    },
-    during: async (h) => {
-      await untilAwaitingApproval(h);
-      await h.executeUpdate('reject', { args: [{ by: 'fixture-recorder', reason: 'wrong snapshot' }] });
-    },
-  },
-  {
     name: 'dr-serverless-source',
     workflow: 'disasterRecovery',
     before: async () => {
@@ -240,6 +226,18 @@ const paths: {
       source: { kind: 'flex', groupId, clusterName: DEMO_IDS.flex },
       what: { latest: true },
       deliveryType: 'download',
+      ...FAST,
+    },
+  },
+  {
+    // Its children report their endings by signal; one child ends as a failure.
+    name: 'fleet-two-clusters-one-failing',
+    workflow: 'fleetBackup',
+    before: async () => {
+      await sim.admin.failNext({ target: 'snapshot', groupId, clusterName: sharded, reason: 'disk on fire' });
+    },
+    args: {
+      targets: { clusters: [replicaSet, sharded].map((clusterName) => ({ groupId, clusterName })) },
       ...FAST,
     },
   },

@@ -70,6 +70,13 @@ const workerEnvSchema = taskQueueEnvSchema.extend({
     .min(1, { error: 'must be >= 1' })
     .max(3_600_000, { error: 'must be <= 3600000' })
     .optional(),
+  // Worker Versioning (src/worker-deployment.ts): without a deployment name the worker is unversioned.
+  ATLAS_BACKUP_DEPLOYMENT_NAME: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9_-]{1,200}$/.test(v), {
+    error: 'must be 1-200 letters, digits, - or _ (a deployment version is written <name>.<build id>)',
+  }),
+  ATLAS_BACKUP_BUILD_ID: optionalText.refine((v) => v === undefined || (v.length <= 255 && !/\s/.test(v)), {
+    error: 'must be at most 255 characters without spaces',
+  }),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -126,6 +133,8 @@ function atlasProblems(raw: Env): string[] {
         'never with Atlas itself',
     );
   }
+  if (env('ATLAS_BACKUP_BUILD_ID') && !env('ATLAS_BACKUP_DEPLOYMENT_NAME'))
+    problems.push('ATLAS_BACKUP_BUILD_ID: needs ATLAS_BACKUP_DEPLOYMENT_NAME (a build belongs to a deployment)');
   return problems;
 }
 
@@ -136,6 +145,8 @@ export interface WorkerConfig {
   maxConcurrentActivities: number;
   /** Metrics endpoint, log level, RPO gauge refresh; absent: the defaults (no metrics, INFO). */
   telemetry?: TelemetryConfig;
+  /** The Worker Deployment the worker joins; absent: an unversioned worker. buildId absent: computed. */
+  deployment?: { name: string; buildId?: string };
 }
 
 export class ConfigError extends Error {
@@ -212,10 +223,18 @@ export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
       ...(e.ATLAS_COMMIT_HORIZON_MS !== undefined ? { commitHorizonMs: e.ATLAS_COMMIT_HORIZON_MS } : {}),
     },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    ...(e.ATLAS_BACKUP_DEPLOYMENT_NAME
+      ? { deployment: { name: e.ATLAS_BACKUP_DEPLOYMENT_NAME, buildId: e.ATLAS_BACKUP_BUILD_ID } }
+      : {}),
     telemetry: {
       ...(e.WORKER_METRICS_ADDRESS ? { metricsAddress: e.WORKER_METRICS_ADDRESS } : {}),
       logLevel: e.ATLAS_BACKUP_LOG_LEVEL,
       rpoRefreshSeconds: e.WORKER_METRICS_RPO_REFRESH_SECONDS,
     },
   };
+}
+
+/** The Worker Deployment `atlas-backup deployment` works on when no --deployment-name is given. */
+export function deploymentNameFromEnv(env: Env = process.env): string | undefined {
+  return env.ATLAS_BACKUP_DEPLOYMENT_NAME?.trim() || undefined;
 }

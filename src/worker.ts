@@ -1,5 +1,7 @@
 // The worker: builds the Atlas client from config (credentials stay in this process), registers
 // the activities and workflows, and runs until SIGINT/SIGTERM (the SDK drains in-flight tasks).
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -12,6 +14,10 @@ import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
+import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
+
+// package.json sits one level up from both src/worker.ts and dist/worker.js.
+const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
 
 /** The workflow bundle's entry point, next to this file (.ts under tsx, .js when built). */
 export const workflowsPath = fileURLToPath(
@@ -28,6 +34,16 @@ export const WORKFLOW_BUNDLER_OPTIONS = {
     fileURLToPath(new URL(`./contract/shared${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)),
   ],
 };
+
+/** The build id of this code: the package version and a hash of the workflow code (workflows and contract). */
+export const codeBuildId = () =>
+  defaultBuildId(version, [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))]);
+
+/** The deployment a configured worker joins, with its build id (given, else computed from the code). */
+export function deploymentOf(config: WorkerConfig): { deploymentName: string; buildId: string } | undefined {
+  if (!config.deployment) return undefined;
+  return { deploymentName: config.deployment.name, buildId: config.deployment.buildId ?? codeBuildId() };
+}
 
 export interface BuildWorkerOptions {
   config: WorkerConfig;
@@ -65,6 +81,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     commitHorizonMs: config.atlas.commitHorizonMs,
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  const deployment = deploymentOf(config);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -74,6 +91,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
       : { workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     activities: createActivities(atlas, options.notify),
     maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    ...(deployment && { workerDeploymentOptions: deploymentOptions(deployment.deploymentName, deployment.buildId) }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
     ...options.workerOptions,
@@ -122,13 +140,41 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Pr
   if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
   console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs`);
+  const deployment = deploymentOf(config);
+  console.log(
+    deployment
+      ? `atlas-backup worker: Worker Deployment '${deployment.deploymentName}', build ${deployment.buildId}`
+      : 'atlas-backup worker: unversioned (set --deployment-name to pin runs to the build that started them)',
+  );
   try {
-    await built.worker.run();
+    const running = built.worker.run();
+    if (deployment) void firstBuildBecomesCurrent(built, config, deployment);
+    await running;
   } finally {
     telemetry.stop();
     await built.close();
     await tracing?.shutdown();
   }
+}
+
+/** A deployment's first build makes itself current; later builds wait for `atlas-backup deployment`. */
+async function firstBuildBecomesCurrent(
+  built: BuiltWorker,
+  config: WorkerConfig,
+  { deploymentName, buildId }: { deploymentName: string; buildId: string },
+): Promise<void> {
+  const target = {
+    service: built.connection.workflowService,
+    namespace: config.temporal.namespace,
+    deploymentName,
+    identity: `atlas-backup worker ${buildId}`,
+  };
+  const made = await becomeCurrentIfNone(target, buildId).catch((err: unknown) => {
+    console.error(`atlas-backup worker: could not check the deployment's current build: ${(err as Error).message}`);
+    return false;
+  });
+  if (made) console.log(`atlas-backup worker: build ${buildId} is current in '${deploymentName}' (its first build)`);
+  else console.log(`atlas-backup worker: unless it is current already: atlas-backup deployment set-current ${buildId}`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,9 +1,9 @@
 // Fleet activities: discover the clusters of projects (Atlas listProjects / listClusters, filtered),
-// and find the clusters that already have a backup in flight (Temporal visibility, through the
-// activity's own Temporal client, the same check `atlas-backup backup` makes before a start).
+// find the clusters that already have a backup in flight (Temporal visibility, through the
+// activity's own Temporal client, the same check `atlas-backup backup` makes before a start), and
+// tell which of a fleet's children have closed without reporting (terminated or timed out).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { Client, WorkflowExecutionDescription, WorkflowHandle } from '@temporalio/client';
 import { closedRunOutcome } from '../client/outcome.js';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import {
@@ -17,10 +17,10 @@ import {
   type FleetFilter,
   type FleetTarget,
   type RunningBackup,
-  type AwaitFleetRunsInput,
-  type CarriedRun,
-  type FleetRunEnding,
+  type EndedFleetChildrenInput,
+  type FleetChildEnding,
   type PipelineResult,
+  fleetChildReport,
 } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 
@@ -100,67 +100,34 @@ export function fleetActivities(client: AtlasClient) {
     },
 
     /**
-     * Waits for any of a fleet's carried children (still running when the fleet continued as new) to
-     * end, reading each run's description every pollSeconds and heartbeating between reads; returns
-     * how the ended ones ended, or nothing after maxWaitSeconds (the workflow asks again).
+     * The given children that have closed, each with its report as the child would have sent it:
+     * for children that never signal their fleet (terminated, timed out). One describe per child.
      */
-    async awaitFleetRuns(input: AwaitFleetRunsInput): Promise<FleetRunEnding[]> {
-      const ctx = Context.current();
-      const until = Date.now() + input.maxWaitSeconds * 1000;
-      for (;;) {
-        const ended = await endedRuns(ctx.client, input);
-        const endings = await Promise.all(
-          ended.map(async (run) => {
-            const handle = ctx.client.workflow.getHandle(run.workflowId, run.runId);
-            const d = await handle.describe();
-            return d.status.name === 'RUNNING'
-              ? undefined
-              : { workflowId: run.workflowId, report: await endingOf(handle, d, run) };
-          }),
-        ).then((all) => all.filter((e): e is FleetRunEnding => e !== undefined));
-        if (endings.length > 0 || Date.now() >= until) return endings;
-        ctx.heartbeat();
-        await ctx.sleep(input.pollSeconds * 1000);
+    async endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]> {
+      const temporal = Context.current().client;
+      const endings: FleetChildEnding[] = [];
+      for (const child of input.children) {
+        const handle = temporal.workflow.getHandle(child.workflowId);
+        const d = await handle.describe().catch(() => undefined);
+        if (!d || d.status.name === 'RUNNING') continue;
+        const { result, failure, failureType } = await closedRunOutcome(handle, d);
+        const r = result as PipelineResult | undefined;
+        const closedAt = d.closeTime?.getTime() ?? Date.now();
+        const durationSeconds = Math.max(0, closedAt - child.startedAtMs) / 1000;
+        const cancelled = d.status.name === 'CANCELLED' || failureType === 'Cancelled';
+        const outcome =
+          d.status.name === 'COMPLETED' && r?.outcome === 'completed'
+            ? 'completed'
+            : cancelled
+              ? 'cancelled'
+              : 'failed';
+        const error = outcome === 'completed' ? undefined : (failure ?? `the run ended ${d.status.name.toLowerCase()}`);
+        endings.push({
+          workflowId: child.workflowId,
+          report: fleetChildReport(child.workflowId, { outcome, result: r, durationSeconds, error }),
+        });
       }
+      return endings;
     },
   };
-}
-
-/**
- * The carried runs that have ended: one visibility query over the fleet's closed children (started
- * no earlier than the oldest carried one), instead of describing every run on every poll; each hit is
- * confirmed by its description. Without a fleet id (inputs from before it), every run is a candidate.
- */
-async function endedRuns(client: Client, input: AwaitFleetRunsInput): Promise<CarriedRun[]> {
-  if (!input.fleetId) return input.runs;
-  const wanted = new Map(input.runs.map((r) => [`${r.workflowId}/${r.runId}`, r]));
-  const since = new Date(Math.min(...input.runs.map((r) => r.startedAtMs)) - 60_000).toISOString();
-  const query = `FleetId = ${quote(input.fleetId)} AND ExecutionStatus != 'Running' AND StartTime >= '${since}'`;
-  const ended: CarriedRun[] = [];
-  for await (const wf of client.workflow.list({ query, pageSize: 1000 })) {
-    const run = wanted.get(`${wf.workflowId}/${wf.runId}`);
-    if (run) ended.push(run);
-  }
-  return ended;
-}
-
-/** A closed child's report, as the fleet would have made it had the child stayed its own child. */
-async function endingOf(
-  handle: WorkflowHandle,
-  d: WorkflowExecutionDescription,
-  run: CarriedRun,
-): Promise<FleetRunEnding['report']> {
-  const closedAt = d.closeTime?.getTime() ?? Date.now();
-  const base = { workflowId: run.workflowId, durationSeconds: Math.round((closedAt - run.startedAtMs) / 100) / 10 };
-  const { result, failure, failureType } = await closedRunOutcome(handle, d);
-  const r = result as PipelineResult | undefined;
-  const ids = {
-    ...(r?.snapshot?.id ? { snapshotId: r.snapshot.id } : {}),
-    ...(r?.export?.id ? { exportJobId: r.export.id } : {}),
-  };
-  if (d.status.name === 'COMPLETED')
-    return { ...base, ...ids, outcome: r?.outcome === 'completed' ? 'completed' : 'failed' };
-  const outcome = d.status.name === 'CANCELLED' || failureType === 'Cancelled' ? 'cancelled' : 'failed';
-  const error = failure ?? `the run ended ${d.status.name.toLowerCase()}`;
-  return { ...base, ...ids, outcome, error: error.length > 300 ? `${error.slice(0, 297)}...` : error };
 }

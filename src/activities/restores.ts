@@ -6,14 +6,11 @@ import type { AtlasClient } from '../atlas/index.js';
 import { ApplicationFailure } from '@temporalio/common';
 import type {
   Activities,
-  AwaitInput,
   AwaitRestoreInput,
   CancelRestoreInput,
   CancelRestoreResult,
-  ClusterRef,
   CreatedResource,
   FoundRestore,
-  LegacyStartRestoreInput,
   RestoreRequest,
   SourceRef,
   StartRestoreInput,
@@ -23,19 +20,6 @@ import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf, type CreateSteps } fr
 import { learnedDurationMs } from './learned-durations.js';
 import { terminalFailure } from './failures.js';
 import { SOURCES, type JobView } from './sources.js';
-
-/** Inputs scheduled before sources had kinds name a dedicated cluster directly. */
-export function startInputOf(input: StartRestoreInput | LegacyStartRestoreInput): StartRestoreInput {
-  if ('source' in input) return input;
-  const { groupId, clusterName, snapshotId, restore, stepStartedAt } = input;
-  return { source: { kind: 'dedicated', groupId, clusterName }, restore: { ...restore, snapshotId }, stepStartedAt };
-}
-
-function sourceOf(input: { source: SourceRef } | ClusterRef): SourceRef {
-  return 'source' in input
-    ? input.source
-    : { kind: 'dedicated' as const, groupId: input.groupId, clusterName: input.clusterName };
-}
 
 /** A restore job Atlas ended without restoring: the operator checks the target before trying again. */
 function endedMessage(jobLabel: string, restoreJobId: string, source: SourceRef, state: string): string {
@@ -95,8 +79,7 @@ function learnedFor(source: SourceRef): (() => Promise<number | undefined>) | un
 }
 
 export function restoreActivities(client: AtlasClient) {
-  async function startRestore(raw: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource> {
-    const { source, restore, stepStartedAt } = startInputOf(raw);
+  async function startRestore({ source, restore, stepStartedAt }: StartRestoreInput): Promise<CreatedResource> {
     checkFlexRequest(source, restore);
     const calls = new AttemptCalls(client, source);
     const { resource: _, ...created } = await createOrAdopt(
@@ -107,9 +90,8 @@ export function restoreActivities(client: AtlasClient) {
     return created;
   }
 
-  async function awaitRestore(input: AwaitRestoreInput | (AwaitInput & { restoreJobId: string })) {
-    const source = sourceOf(input);
-    const { restoreJobId } = input;
+  async function awaitRestore(input: AwaitRestoreInput) {
+    const { source, restoreJobId } = input;
     const api = SOURCES[source.kind];
     const calls = new AttemptCalls(client, source);
     const shape = shapeOf(input, learnedFor(source));
@@ -125,18 +107,10 @@ export function restoreActivities(client: AtlasClient) {
   return {
     startRestore,
     awaitRestore,
-    // The kind-specific names of runs recorded before sources had kinds: the same activities.
-    startServerlessRestore: startRestore,
-    startFlexRestore: startRestore,
-    awaitServerlessRestore: awaitRestore,
-    awaitFlexRestore: awaitRestore,
 
     /** Cancels a restore job where Atlas allows; says so instead of failing where it does not. */
-    async cancelRestore(
-      input: CancelRestoreInput | (ClusterRef & { restoreJobId: string }),
-    ): Promise<CancelRestoreResult> {
-      const source = sourceOf(input);
-      const { restoreJobId } = input;
+    async cancelRestore(input: CancelRestoreInput): Promise<CancelRestoreResult> {
+      const { source, restoreJobId } = input;
       const cancel = SOURCES[source.kind].cancelRestore;
       if (!cancel)
         return {

@@ -11,6 +11,7 @@ import { registerCancel } from './commands/cancel.js';
 import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDeployment } from './commands/deployment.js';
 import { registerDr } from './commands/dr.js';
 import { registerFleet } from './commands/fleet.js';
 import { registerList } from './commands/list.js';
@@ -75,6 +76,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerSchedule,
     registerBuckets,
     registerWorker,
+    registerDeployment,
     registerSetup,
     registerSimulator,
     registerCodecServer,

@@ -3,11 +3,11 @@
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
 import type {
-  AwaitFleetRunsInput,
   DiscoverClustersInput,
+  EndedFleetChildrenInput,
   FindRunningBackupsInput,
+  FleetChildEnding,
   FleetDiscovery,
-  FleetRunEnding,
   RunningBackup,
 } from './fleet.js';
 
@@ -132,13 +132,6 @@ export interface StartRestoreInput {
   stepStartedAt: string;
 }
 
-/** The shape of startRestore's input before sources had kinds (still accepted from older runs). */
-export interface LegacyStartRestoreInput extends ClusterRef {
-  snapshotId?: string;
-  restore: Omit<RestoreRequest, 'snapshotId'>;
-  stepStartedAt: string;
-}
-
 export interface AwaitRestoreInput {
   source: SourceRef;
   restoreJobId: string;
@@ -219,9 +212,7 @@ export interface FoundRestore {
 
 /**
  * Every activity the worker registers, by the name workflows schedule it with. The names are part
- * of recorded histories: renaming one needs a `patched()` branch (see the README's policy).
- * The serverless/flex names are the same activities as startRestore/awaitRestore, kept so that
- * runs recorded before sources had kinds replay.
+ * of recorded histories: renaming one needs a new Worker Deployment build (CONTRIBUTING.md).
  */
 export interface Activities {
   preflightPipeline(input: PreflightInput): Promise<PreflightResult>;
@@ -229,18 +220,14 @@ export interface Activities {
   awaitSnapshot(input: AwaitSnapshotInput): Promise<AwaitedResource>;
   startExport(input: StartExportInput): Promise<CreatedResource>;
   awaitExport(input: AwaitExportInput): Promise<AwaitedResource>;
-  startRestore(input: StartRestoreInput | LegacyStartRestoreInput): Promise<CreatedResource>;
-  awaitRestore(input: AwaitRestoreInput | (AwaitInput & { restoreJobId: string })): Promise<AwaitedResource>;
-  cancelRestore(input: CancelRestoreInput | (ClusterRef & { restoreJobId: string })): Promise<CancelRestoreResult>;
-  startServerlessRestore(input: StartRestoreInput): Promise<CreatedResource>;
-  awaitServerlessRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
-  startFlexRestore(input: StartRestoreInput): Promise<CreatedResource>;
-  awaitFlexRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
+  startRestore(input: StartRestoreInput): Promise<CreatedResource>;
+  awaitRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
+  cancelRestore(input: CancelRestoreInput): Promise<CancelRestoreResult>;
   selectDrSnapshot(input: SelectSnapshotInput): Promise<SelectedSnapshot>;
   describeDrSource(input: DescribeSourceInput): Promise<SourceDescription>;
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
-  awaitFleetRuns(input: AwaitFleetRunsInput): Promise<FleetRunEnding[]>;
+  endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;
 }

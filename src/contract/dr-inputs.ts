@@ -3,8 +3,8 @@
 import { z } from 'zod';
 import { shared } from './shared.js';
 import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
-import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
-import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems, UNATTENDED_RELEASE_PATCH } from './later-rules.js';
+import { addProblems, backoffProblems, int32Problems, secondsProblems, type RuleProblem } from './input-rules.js';
+import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
@@ -137,37 +137,28 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
     .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) })),
 );
 
-/** Rules added since the first release (issue 12): numbers Atlas and Temporal can represent. */
-export const DR_LATER_RULES: LaterRule<z.output<typeof disasterRecoveryBaseSchema>>[] = [
-  {
-    patchId: 'input-rules-int32-and-durations',
-    problems: (i) => [
-      ...int32Problems({
-        'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds,
-        'what.oplogTs': i.what.oplogTs,
-        'what.oplogInc': i.what.oplogInc,
-      }),
-      ...backoffProblems('retry', i.retry),
-      ...secondsProblems({
-        'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
-        'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
-        'timeouts.callSeconds': i.timeouts.callSeconds,
-        'approval.timeoutSeconds': i.approval.timeoutSeconds,
-      }),
-    ],
-  },
-  {
-    // Issue 12: a sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
-    patchId: UNATTENDED_RELEASE_PATCH,
-    problems: (i) => stepDeadlineProblems(i.timeouts),
-  },
-];
+/** The rules across fields: numbers Atlas and Temporal can represent. */
+export function drInputProblems(i: z.output<typeof disasterRecoveryBaseSchema>): RuleProblem[] {
+  return [
+    ...int32Problems({
+      'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds,
+      'what.oplogTs': i.what.oplogTs,
+      'what.oplogInc': i.what.oplogInc,
+    }),
+    ...backoffProblems('retry', i.retry),
+    ...secondsProblems({
+      'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
+      'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
+      'timeouts.callSeconds': i.timeouts.callSeconds,
+      'approval.timeoutSeconds': i.approval.timeoutSeconds,
+    }),
+    ...stepDeadlineProblems(i.timeouts),
+  ];
+}
 
-/** The DR input with every rule: what the CLI, the library and schedules check before a start. */
+/** The DR input with every rule: what the CLI, the library, schedules and the workflow check. */
 export const disasterRecoveryInputSchema = shared('dr-inputs.disasterRecoveryInputSchema', () =>
-  disasterRecoveryBaseSchema.superRefine((input, ctx) => {
-    for (const rule of DR_LATER_RULES) addProblems(ctx, rule.problems(input));
-  }),
+  disasterRecoveryBaseSchema.superRefine((input, ctx) => addProblems(ctx, drInputProblems(input))),
 );
 
 function resolveDeliveryType(r: {

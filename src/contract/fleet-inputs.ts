@@ -56,6 +56,8 @@ const pipelineFields = backupPipelineBaseSchema.shape;
  * what is left). Discovery that finds more fails the fleet before it starts a child.
  */
 export const MAX_FLEET_CLUSTERS = 10_000;
+/** Children a fleet run starts before it continues as new, when the input gives no batchSize. */
+export const FLEET_BATCH_SIZE = 1000;
 export const TOO_MANY_CLUSTERS =
   `targets.clusters must list at most ${MAX_FLEET_CLUSTERS} clusters (a fleet's input and state are ` +
   'Temporal payloads of at most 2 MB): split the list into several fleets, e.g. by project';
@@ -100,8 +102,7 @@ export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchem
       notify: notifySchema.optional(),
       /**
        * Children per run before continue-as-new (a run also continues when Temporal suggests it), which
-       * bounds the fleet's history whatever its size. Not given: 1,000 (fleets started before
-       * FLEET_BATCH_PATCH: 200); the workflow applies the default, so runs recorded with 200 replay.
+       * bounds the fleet's history whatever its size. Not given: FLEET_BATCH_SIZE (1,000).
        */
       batchSize: whole('batchSize', 1, 2000).optional(),
     })

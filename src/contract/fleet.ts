@@ -1,7 +1,9 @@
 // What a fleet run exposes: its `status` query, its final report (one line per cluster), the ids of
-// its children, and the discovery activities' inputs and outputs. Pure data; safe in the sandbox.
-import { defineQuery } from '@temporalio/workflow';
+// its children, the signal they report their endings by, and the discovery activities' inputs and
+// outputs. Pure data; safe in the sandbox.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { FleetFilter, FleetTarget } from './fleet-inputs.js';
+import type { PipelineResult } from './results.js';
 
 /** How one cluster of a fleet ended. `already-running`: another backup of it was in flight, none started. */
 export type FleetClusterOutcome = 'completed' | 'failed' | 'cancelled' | 'already-running' | 'not-started';
@@ -95,29 +97,52 @@ export interface RunningBackup extends FleetTarget {
   workflowId: string;
 }
 
-/**
- * A child still running when its fleet run continued as new: the next run keeps its slot and
- * learns its ending through awaitFleetRuns, so a batch boundary never waits for the slowest backup.
- */
-export interface CarriedRun extends FleetTarget {
+/** A child the fleet started and has not heard from yet; carried over continue-as-new, keeping its slot. */
+export interface FleetChild extends FleetTarget {
   workflowId: string;
-  runId: string;
-  /** When the child started (ms since epoch): its report's duration counts from it. */
+  /** When the fleet started it (ms since epoch, workflow time). */
   startedAtMs: number;
 }
 
-export interface AwaitFleetRunsInput {
-  /** The fleet (its children carry it as FleetId): one visibility query finds which runs ended. */
-  fleetId?: string;
-  runs: CarriedRun[];
-  /** Read the runs again this often while none has ended (seconds). */
-  pollSeconds: number;
-  /** Return empty-handed after this long, so each attempt stays short (seconds). */
-  maxWaitSeconds: number;
-}
-
-/** How a carried child ended: its report, less the target (the workflow joins it back). */
-export interface FleetRunEnding {
+/** How a fleet's child ended: its report, less the target (the fleet joins it back by workflow id). */
+export interface FleetChildEnding {
   workflowId: string;
   report: Omit<FleetClusterReport, keyof FleetTarget>;
+}
+
+/**
+ * Each child signals its ending to its fleet's workflow id (no run id), which reaches the fleet's
+ * current run whatever continue-as-new happened since the child started.
+ */
+export const fleetChildEndedSignal = defineSignal<[FleetChildEnding]>('fleetChildEnded');
+
+/** The fallback for children that never signal (terminated, timed out): which of these have closed. */
+export interface EndedFleetChildrenInput {
+  children: FleetChild[];
+}
+
+/** Failure messages in a report are cut to this many characters. */
+const REPORT_ERROR_MAX = 300;
+
+/** A cluster's report from how its backupPipeline ended: the one place a report is made. */
+export function fleetChildReport(
+  workflowId: string,
+  ended: {
+    outcome: 'completed' | 'failed' | 'cancelled';
+    result?: PipelineResult;
+    durationSeconds: number;
+    error?: string;
+  },
+): FleetChildEnding['report'] {
+  const { result: r, error } = ended;
+  return {
+    outcome: ended.outcome,
+    workflowId,
+    ...(r?.snapshot?.id ? { snapshotId: r.snapshot.id } : {}),
+    ...(r?.export?.id ? { exportJobId: r.export.id } : {}),
+    durationSeconds: Math.round(ended.durationSeconds * 10) / 10,
+    ...(error !== undefined
+      ? { error: error.length > REPORT_ERROR_MAX ? `${error.slice(0, REPORT_ERROR_MAX - 3)}...` : error }
+      : {}),
+  };
 }

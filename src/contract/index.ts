@@ -8,7 +8,7 @@ export * from './fleet.js';
 export * from './fleet-inputs.js';
 export * from './ids.js';
 export * from './inputs.js';
-export * from './later-rules.js';
+export * from './input-rules.js';
 export * from './metrics.js';
 export * from './notifications.js';
 export * from './outcomes.js';

@@ -4,11 +4,10 @@
 import { z } from 'zod';
 import { shared } from './shared.js';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
-import { addProblems, backoffProblems, int32Problems, secondsProblems, type LaterRule } from './later-rules.js';
-import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './later-rules.js';
-import { UNATTENDED_RELEASE_PATCH } from './later-rules.js';
+import { addProblems, backoffProblems, int32Problems, secondsProblems, type RuleProblem } from './input-rules.js';
+import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
-import { overwriteConsentProblems, PIPELINE_SAFETY_PATCH } from './overwrite-consent.js';
+import { overwriteConsentProblems } from './overwrite-consent.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -180,54 +179,35 @@ export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema'
   }),
 );
 
-/** Rules added since the first release: numbers Atlas and Temporal can represent (issue 12), download targets. */
-export const PIPELINE_LATER_RULES: LaterRule<z.output<typeof backupPipelineBaseSchema>>[] = [
-  {
-    patchId: 'input-rules-int32-and-durations',
-    problems: (i) => [
-      ...int32Problems({
-        'snapshot.retentionInDays': i.snapshot.retentionInDays,
-        'restore.pointInTimeUTCSeconds': i.restore?.pointInTimeUTCSeconds,
-        'restore.oplogTs': i.restore?.oplogTs,
-        'restore.oplogInc': i.restore?.oplogInc,
-      }),
-      ...backoffProblems('retry', i.retry),
-      ...secondsProblems({
-        'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
-        'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
-        'timeouts.callSeconds': i.timeouts.callSeconds,
-      }),
-    ],
-  },
-  {
-    // Issue 11: a download restore with a target was accepted and the target silently ignored;
-    // `dr` refused it from the start, in the same words.
-    patchId: 'input-rules-download-without-target',
-    problems: (i) =>
-      downloadTargetProblems(i.restore?.deliveryType, {
-        'restore.targetGroupId': i.restore?.targetGroupId,
-        'restore.targetClusterName': i.restore?.targetClusterName,
-      }),
-  },
-  {
-    // Issue 12: a 3 MB customData value reached Temporal as "Failed to start Workflow"; a
-    // sub-millisecond step deadline (found by the input fuzz test) failed the run mid-way.
-    patchId: UNATTENDED_RELEASE_PATCH,
-    problems: (i) => [...customDataProblems(i.export?.customData), ...stepDeadlineProblems(i.timeouts)],
-  },
-  {
-    // Issue 11: a restore that overwrites a cluster needs consent naming it (a nightly schedule
-    // onto its own source was accepted). The same patch gates the pipeline's pre-flight and gate.
-    patchId: PIPELINE_SAFETY_PATCH,
-    problems: (i) => overwriteConsentProblems(i),
-  },
-];
+/** The rules across fields: numbers Atlas and Temporal can represent, download targets, overwrite consent. */
+export function pipelineInputProblems(i: z.output<typeof backupPipelineBaseSchema>): RuleProblem[] {
+  return [
+    ...int32Problems({
+      'snapshot.retentionInDays': i.snapshot.retentionInDays,
+      'restore.pointInTimeUTCSeconds': i.restore?.pointInTimeUTCSeconds,
+      'restore.oplogTs': i.restore?.oplogTs,
+      'restore.oplogInc': i.restore?.oplogInc,
+    }),
+    ...backoffProblems('retry', i.retry),
+    ...secondsProblems({
+      'polling.initialIntervalSeconds': i.polling.initialIntervalSeconds,
+      'polling.maximumIntervalSeconds': i.polling.maximumIntervalSeconds,
+      'timeouts.callSeconds': i.timeouts.callSeconds,
+    }),
+    // A download restore with a target would have the target silently ignored.
+    ...downloadTargetProblems(i.restore?.deliveryType, {
+      'restore.targetGroupId': i.restore?.targetGroupId,
+      'restore.targetClusterName': i.restore?.targetClusterName,
+    }),
+    ...customDataProblems(i.export?.customData),
+    ...stepDeadlineProblems(i.timeouts),
+    ...overwriteConsentProblems(i),
+  ];
+}
 
-/** The pipeline input with every rule: what the CLI, the library and schedules check before a start. */
+/** The pipeline input with every rule: what the CLI, the library, schedules and the workflow check. */
 export const backupPipelineInputSchema = shared('inputs.backupPipelineInputSchema', () =>
-  backupPipelineBaseSchema.superRefine((input, ctx) => {
-    for (const rule of PIPELINE_LATER_RULES) addProblems(ctx, rule.problems(input));
-  }),
+  backupPipelineBaseSchema.superRefine((input, ctx) => addProblems(ctx, pipelineInputProblems(input))),
 );
 
 /** What a caller writes (defaults optional). */

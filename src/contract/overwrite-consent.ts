@@ -1,15 +1,9 @@
-// Overwrite consent (issue 11): a pipeline restore that overwrites a cluster (automated or point in
-// time) names that cluster in `restore.overwrite`. Checked by every edge through the input schema
-// and by the workflow under PIPELINE_SAFETY_PATCH, so a start from any client is refused before
-// any Atlas call. Pure: safe in the workflow sandbox.
-import type { RuleProblem } from './later-rules.js';
-import { DOWNLOAD_HAS_NO_TARGET, UNATTENDED_RELEASE_PATCH } from './later-rules.js';
-
-/**
- * One patch for the pipeline's safety changes of issue 11 (consent rule, pre-flight, approval
- * gate, restore-create cancellation): they shipped together, and one marker keeps history short.
- */
-export const PIPELINE_SAFETY_PATCH = UNATTENDED_RELEASE_PATCH;
+// Overwrite consent: a pipeline restore that overwrites a cluster (automated or point in time) names
+// that cluster in `restore.overwrite`. Checked by every edge through the input schema and by the
+// workflow on entry, so a start from any client is refused before any Atlas call. Pure: safe in the
+// workflow sandbox.
+import type { RuleProblem } from './input-rules.js';
+import { DOWNLOAD_HAS_NO_TARGET } from './input-rules.js';
 
 /** The default wait for approve/reject of a production restore (the DR default). */
 export const PIPELINE_APPROVAL_TIMEOUT_SECONDS = 3600;

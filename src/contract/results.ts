@@ -27,6 +27,8 @@ export interface PipelineResult {
     finishedAt?: string;
     /** Overwrite consent and who gave it (automated and pointInTime restores). */
     consent?: OverwriteConsent;
+    /** The target serving again after the restore (automated and pointInTime restores). */
+    verified?: { stateName: string; via: string; at: string };
   };
   /** Activity attempts across all steps (each poll is one attempt). */
   attempts: number;

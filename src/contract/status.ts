@@ -16,6 +16,7 @@ export const PIPELINE_PHASES = [
   'awaiting-approval',
   'restoring',
   'waiting-for-restore',
+  'verifying',
   'completed',
   'failed',
   'cancelled',

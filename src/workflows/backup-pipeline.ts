@@ -1,14 +1,12 @@
-// backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait.
+// backupPipeline: take-snapshot → wait → export (optional) → wait → restore (optional) → wait → target check.
 // Deterministic orchestration only; every Atlas call is an activity.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { CancellationScope, patched, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   AtlasCluster,
   AtlasProject,
   BackupPhase,
-  backupPipelineBaseSchema,
-  PIPELINE_LATER_RULES,
-  UNATTENDED_RELEASE_PATCH,
+  backupPipelineInputSchema,
   statusQuery,
   type Activities,
   type BackupPipelineInput,
@@ -19,6 +17,8 @@ import {
   type RestoreSpec,
   type RunStatus,
 } from '../contract/index.js';
+import { RestoreStep, type RestoreProgress } from './restore-step.js';
+import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { endAfterError, notify, pipelineFacts } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
@@ -27,17 +27,28 @@ import { RunRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
-  const input = parseWorkflowInput(backupPipelineBaseSchema, PIPELINE_LATER_RULES, request, 'backupPipeline');
+  let run: Pipeline | undefined;
+  try {
+    const result = await pipeline(request, (r) => (run = r));
+    await reportToFleet(endingOf(result));
+    return result;
+  } catch (err) {
+    // A fleet's child tells its fleet how it ended (fleet-child.ts); other runs have no fleet.
+    await reportToFleet(endingAfterError(err, run?.finished));
+    throw err;
+  }
+}
+
+async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline) => void): Promise<PipelineResult> {
+  const input = parseWorkflowInput(backupPipelineInputSchema, request, 'backupPipeline');
   const run = new Pipeline(input);
+  started(run);
   setHandler(statusQuery, () => run.rec.statusNow());
   try {
     const sharded = await run.safety.preflight();
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
-    if (input.restore) {
-      await run.safety.approveOverwrite(snapshotId);
-      await run.restore(snapshotId, input.restore);
-    }
+    if (input.restore) await run.restore(snapshotId, input.restore);
     run.rec.setPhase('completed');
     const result = run.finish('completed');
     await notify('pipeline.completed', input.notify, pipelineFacts(result));
@@ -50,21 +61,17 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 /**
- * Runs that record this marker upsert fewer search attributes: every upsert is a history event,
- * a visibility write and worker CPU. Older runs replay with one upsert of all three per phase.
- */
-const LEAN_PHASE_UPSERTS = UNATTENDED_RELEASE_PATCH;
-
-/**
- * What a phase change upserts in lean runs. Project and cluster are fixed: the start paths (CLI,
+ * What a phase change upserts: every upsert is a history event, a visibility write and worker CPU,
+ * so only what changed. Project and cluster are fixed: the start paths (CLI,
  * schedules) set them with the start, so they are upserted only when a run was started without
  * them. BackupPhase is upserted when a step's Atlas job starts (taking-snapshot, exporting,
- * restoring) and at the end, not again for its wait: the job's phase covers its wait in
- * visibility (`list --phase waiting-for-…` matches both); the `status` query has the exact phase.
+ * restoring) and at the end, not again for its wait or the target check after a restore: the
+ * job's phase covers them in visibility (`list --phase waiting-for-…` matches both); the `status`
+ * query has the exact phase.
  */
 function leanPhaseAttributes(groupId: string, clusterName: string) {
   return (phase: PipelinePhase): SearchAttributeUpdatePair[] => {
-    if (phase.startsWith('waiting-for-')) return [];
+    if (phase.startsWith('waiting-for-') || phase === 'verifying') return [];
     const known = workflowInfo().typedSearchAttributes;
     const pairs: SearchAttributeUpdatePair[] = [];
     if (known.get(AtlasProject) !== groupId) pairs.push({ key: AtlasProject, value: groupId });
@@ -79,10 +86,10 @@ class Pipeline {
   readonly rec: RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
   readonly safety: PipelineSafety;
   private readonly result: PipelineResult;
+  /** The run's result once it has ended (also when it failed or was cancelled). */
+  finished?: PipelineResult;
   private readonly ref: { groupId: string; clusterName: string };
   private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }>;
-  /** This release's runs (UNATTENDED_RELEASE_PATCH): lean upserts, and waits that skip a needless first read. */
-  private readonly lean: boolean;
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
@@ -97,17 +104,7 @@ class Pipeline {
       attempts: 0,
       notes: [],
     };
-    this.lean = patched(LEAN_PHASE_UPSERTS);
-    this.rec = new RunRecorder(
-      status,
-      this.lean
-        ? leanPhaseAttributes(groupId, clusterName)
-        : (phase) => [
-            { key: AtlasProject, value: groupId },
-            { key: AtlasCluster, value: clusterName },
-            { key: BackupPhase, value: phase },
-          ],
-    );
+    this.rec = new RunRecorder(status, leanPhaseAttributes(groupId, clusterName));
     const startedAt = new Date().toISOString();
     this.result = {
       outcome: 'completed',
@@ -130,14 +127,14 @@ class Pipeline {
     this.safety = new PipelineSafety(this.rec, input);
   }
 
-  /** `sharded` comes from the pre-flight (runs recorded before it let takeSnapshot read the cluster). */
-  async snapshot(sharded?: boolean): Promise<string> {
+  /** `sharded` comes from the pre-flight, so takeSnapshot does not read the cluster again. */
+  async snapshot(sharded: boolean): Promise<string> {
     const { rec, ref, input } = this;
     const { calls, polls } = this.acts.snapshot;
     const taken = await rec.step(
       'take-snapshot',
       'taking-snapshot',
-      () => calls.takeSnapshot({ ...ref, ...input.snapshot, ...(sharded !== undefined ? { sharded } : {}) }),
+      () => calls.takeSnapshot({ ...ref, ...input.snapshot, sharded }),
       (r) => r.state,
     );
     rec.count(taken);
@@ -212,68 +209,57 @@ class Pipeline {
     };
   }
 
+  /** The shared restore step (restore-step.ts), with the production gate as its approval. */
   async restore(snapshotId: string, restore: RestoreSpec): Promise<void> {
     const { rec } = this;
     const { calls, polls } = this.acts.restore;
-    const source = { kind: 'dedicated' as const, ...this.ref };
-    const safe = this.safety.on();
     // Consent fields are the workflow's, not Atlas's: the create gets the Atlas request only.
     const { overwrite: _o, consentBy: _c, production: _p, approvalTimeoutSeconds: _t, ...atlasRestore } = restore;
-    const start = { source, restore: { ...(safe ? atlasRestore : restore), snapshotId }, stepStartedAt: '' };
-    const started = await rec
-      .step(
-        'restore',
-        'restoring',
-        (step) => (safe ? this.safety.starts : calls).startRestore({ ...start, stepStartedAt: step.startedAt }),
-        (r) => r.state,
-      )
-      .catch(async (err: unknown) => {
-        start.stepStartedAt = rec.status.steps.at(-1)!.startedAt;
-        if (safe && wasCancelled(err)) await this.safety.afterCancelledCreate(calls, start, this.result);
-        throw err;
-      });
-    rec.count(started);
-    const restoreJobId = started.id;
-    rec.status.ids.restoreJobId = restoreJobId;
-    this.result.restore = {
-      id: restoreJobId,
-      state: 'inProgress',
-      deliveryType: restore.deliveryType,
-      targetGroupId: restore.targetGroupId,
-      targetClusterName: restore.targetClusterName,
-      ...(rec.status.consent ? { consent: rec.status.consent } : {}),
-    };
+    const { targetGroupId: groupId, targetClusterName: clusterName } = restore;
+    const step = new RestoreStep(
+      {
+        record: (name, phase, run, state) =>
+          rec.step(name, phase, run, state).then((r) => {
+            rec.count(r);
+            return r;
+          }),
+        acts: { calls, polls, starts: this.safety.starts },
+        polling: this.input.polling,
+        status: rec.status,
+      },
+      { kind: 'dedicated', ...this.ref },
+      { ...atlasRestore, snapshotId },
+      groupId && clusterName ? { groupId, clusterName } : undefined,
+    );
     try {
-      const done = await rec.step(
-        'wait-for-restore',
-        'waiting-for-restore',
-        () => polls.awaitRestore({ source, restoreJobId, polling: this.input.polling, ...this.justCreated(started) }),
-        (r) => r.state,
-      );
-      rec.count(done);
-      this.result.restore = {
-        ...this.result.restore,
-        state: done.state,
-        finishedAt: done.finishedAt,
-        deliveryUrl: done.facts.deliveryUrl as string[] | undefined,
-      };
-    } catch (err) {
-      if (wasCancelled(err)) {
-        // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
-        const cancelled = await CancellationScope.nonCancellable(() => calls.cancelRestore({ source, restoreJobId }));
-        rec.status.notes.push(cancelled.detail);
-        this.result.restore = { ...this.result.restore, state: cancelled.cancelled ? 'cancelled' : 'inProgress' };
-      }
-      throw err;
+      await step.run(() => this.safety.approveOverwrite(snapshotId));
+    } finally {
+      this.result.restore = this.restoreResult(restore, step.progress);
     }
   }
 
-  /**
-   * A job this run's create just started needs no read at once (the create's answer said it had just
-   * started); an adopted one may be finished already, and runs from before this release read at once.
-   */
+  private restoreResult(restore: RestoreSpec, p: RestoreProgress): PipelineResult['restore'] {
+    if (!p.jobId) return undefined;
+    const { consent } = this.rec.status;
+    const stopped = p.cancellation && (p.cancellation.cancelled ? 'cancelled' : (p.foundState ?? 'inProgress'));
+    return {
+      id: p.jobId,
+      state: stopped || (p.done?.state ?? 'inProgress'),
+      deliveryType: restore.deliveryType,
+      targetGroupId: restore.targetGroupId,
+      targetClusterName: restore.targetClusterName,
+      ...(p.done && {
+        finishedAt: p.done.finishedAt,
+        deliveryUrl: p.done.facts.deliveryUrl as string[] | undefined,
+      }),
+      ...(consent ? { consent } : {}),
+      ...(p.verified ? { verified: p.verified } : {}),
+    };
+  }
+
+  /** A job this run's create just started needs no read at once (an adopted one may be finished already). */
   private justCreated(c: CreatedResource): { created?: { state?: string } } {
-    if (c.adopted || !this.lean) return {};
+    if (c.adopted) return {};
     return { created: c.state !== undefined ? { state: c.state } : {} };
   }
 
@@ -284,6 +270,7 @@ class Pipeline {
     this.result.endedAt = new Date().toISOString();
     this.result.status = this.rec.statusNow();
     recordRunEnded(outcome);
+    this.finished = this.result;
     return this.result;
   }
 
@@ -306,7 +293,7 @@ class Pipeline {
       };
     }
     const job = restoreJobId && `Restore job ${restoreJobId}`;
-    return step.endsWith('restore')
+    return step.endsWith('restore') || step === 'verify-target'
       ? { field: 'timeouts.restoreSeconds', seconds: timeouts.restoreSeconds, job }
       : undefined;
   }
@@ -333,8 +320,6 @@ class Pipeline {
     }
     const result = this.finish('cancelled');
     const where = `cluster '${this.ref.clusterName}' in project ${this.ref.groupId}`;
-    const cancelled = cancelledEnding(result, `backupPipeline for ${where} cancelled during ${rec.lastStepName()}`);
-    if (cancelled) throw cancelled;
-    return result;
+    throw cancelledEnding(result, `backupPipeline for ${where} cancelled during ${rec.lastStepName()}`);
   }
 }

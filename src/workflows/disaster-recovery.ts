@@ -1,10 +1,8 @@
-// disasterRecovery: select a snapshot (or a point in time) → approval gate (optional) → restore →
-// wait → verify the target is IDLE → report recovery times. Deterministic orchestration only.
+// disasterRecovery: select a snapshot (or a point in time) → the restore step (approval gate when
+// required, restore, wait, target check) → report recovery times. Deterministic orchestration only.
 import {
   ActivityCancellationType,
   ApplicationFailure,
-  CancellationScope,
-  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -17,8 +15,7 @@ import {
   AtlasCluster,
   AtlasProject,
   BackupPhase,
-  disasterRecoveryBaseSchema,
-  DR_LATER_RULES,
+  disasterRecoveryInputSchema,
   DrSource,
   DrTarget,
   drStatusQuery,
@@ -33,21 +30,20 @@ import {
   type RestoreRequest,
   type SourceRef,
   type StepRecord,
-  UNATTENDED_RELEASE_PATCH,
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
-import { approvalFacts, drCompletedFacts, endAfterError, notify, undecidedFacts } from './notify.js';
-import { cancelledEnding, parseWorkflowInput, runFailure, TRUTHFUL_OUTCOMES, wasCancelled } from './outcomes.js';
+import { approvalFacts, drCompletedFacts, endAfterError, notify } from './notify.js';
+import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
+import { RestoreStep, type RestorePhase, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
-  const input = parseWorkflowInput(disasterRecoveryBaseSchema, DR_LATER_RULES, request, 'disasterRecovery');
-  refuseFlexDownloadBeforePatch(input);
+  const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
   const run = new DrRun(input);
   setHandler(drStatusQuery, () => run.rec.statusNow());
   const gate = new ApprovalGate(run.rec.status);
@@ -55,13 +51,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   try {
     await run.select();
-    if (run.rec.status.approval.required && !(await run.approval(gate))) {
-      await notify('run.failed', input.notify, undecidedFacts(run.report));
-      return run.report;
-    }
-    const restoreJobId = await run.restore();
-    await run.waitForRestore(restoreJobId);
-    await run.verify(restoreJobId);
+    await run.restore(run.rec.status.approval.required ? () => run.approval(gate) : undefined);
     run.rec.setPhase('completed');
     const report = run.finish('completed');
     await notify('dr.completed', input.notify, drCompletedFacts(report));
@@ -75,38 +65,11 @@ const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1
 /** Sums of float seconds print as 41.669000000000004: reports keep whole milliseconds. */
 const toMs = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Flex download restores (downloadFlexBackup) arrived with issue 11; older runs refused them on entry. */
-const FLEX_DOWNLOAD = 'flex-download-restore';
-function refuseFlexDownloadBeforePatch(input: DisasterRecoveryInput): void {
-  if (input.source.kind !== 'flex' || input.deliveryType !== 'download' || patched(FLEX_DOWNLOAD)) return;
-  throw ApplicationFailure.create({
-    type: 'InvalidInput',
-    nonRetryable: true,
-    message:
-      'Invalid disasterRecovery input: deliveryType download is only supported for dedicated sources; ' +
-      'flex sources restore automated into a target',
-  });
-}
-
 /** Serverless instances are being retired in favour of flex (seed 002): said once, in the run's notes. */
 const SERVERLESS_RETIRED =
   'Serverless instances are retired in favour of flex clusters: Atlas migrates them to flex and retires the ' +
   'serverless backup endpoints this run uses. Once this instance is a flex cluster, recover it with ' +
   '--source-kind flex (source.kind: flex), which also offers download restores.';
-
-/**
- * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
- * second would look older than the step and be created again: compare from the step's second.
- */
-const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
-
-/** Runs recorded before sources had kinds scheduled kind-specific restore activities. */
-const GENERIC_RESTORE_ACTIVITIES = 'generic-restore-activities';
-const LEGACY_RESTORE_ACTIVITIES = {
-  dedicated: { start: 'startRestore', await: 'awaitRestore' },
-  serverless: { start: 'startServerlessRestore', await: 'awaitServerlessRestore' },
-  flex: { start: 'startFlexRestore', await: 'awaitFlexRestore' },
-} as const;
 
 /** One DR run: its status, report, activities and steps. */
 class DrRun {
@@ -114,9 +77,6 @@ class DrRun {
   readonly report: DrReport;
   private readonly src: SourceRef;
   private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts };
-  private stepStartedAt = '';
-  /** Set when this run's own create just started the job: the wait's first attempt skips its read. */
-  private justCreated: { created?: { state?: string } } = {};
 
   constructor(private readonly input: DisasterRecoveryInput) {
     const { source, target, deliveryType, retry, polling, timeouts } = input;
@@ -220,8 +180,8 @@ class DrRun {
     this.rec.status.ids.snapshotId = snap.snapshotId;
   }
 
-  /** Nothing is restored until someone approves; false when rejected or timed out (the run ends). */
-  async approval(gate: ApprovalGate): Promise<boolean> {
+  /** Nothing is restored until someone approves; rejected or timed out, the run ends Failed. */
+  async approval(gate: ApprovalGate): Promise<void> {
     const { rec, input } = this;
     rec.setPhase('awaiting-approval');
     const began = Date.now();
@@ -230,16 +190,14 @@ class DrRun {
     void notify('dr.awaiting-approval', input.notify, approvalFacts(rec.status));
     const decided = await waiting;
     this.report.recovery.phases.awaitingApproval = seconds(began, Date.now());
-    if (rec.status.approval.decision === 'approved') return true;
-    const truthful = patched(TRUTHFUL_OUTCOMES);
-    rec.setPhase(decided || !truthful ? 'rejected' : 'approval-timed-out');
+    if (rec.status.approval.decision === 'approved') return;
+    rec.setPhase(decided ? 'rejected' : 'approval-timed-out');
     const { by, reason } = rec.status.approval;
     const said = decided
       ? `Rejected by ${by}${reason ? `: ${reason}` : ''}. Nothing was restored.`
       : `No approval within ${input.approval.timeoutSeconds}s. Nothing was restored.`;
     rec.status.notes.push(said);
     const report = this.finish(decided ? 'rejected' : 'approval-timed-out');
-    if (!truthful) return false;
     // Ends the run Failed, with its own type and the report in the details (end() passes it on).
     throw ApplicationFailure.create({
       type: decided ? APPROVAL_REJECTED : APPROVAL_TIMED_OUT,
@@ -266,105 +224,45 @@ class DrRun {
     };
   }
 
-  private activityNames() {
-    return patched(GENERIC_RESTORE_ACTIVITIES)
-      ? LEGACY_RESTORE_ACTIVITIES.dedicated
-      : LEGACY_RESTORE_ACTIVITIES[this.src.kind];
-  }
-
-  /**
-   * A cancel while the create waits out a busy target (retry backoff) ends the step at once; a
-   * cancel during an attempt waits for that attempt, then looks up what it may have created.
-   */
-  async restore(): Promise<string> {
-    const restore = this.restoreRequest();
-    const name = this.activityNames().start;
-    const started = await this.step(
-      'restore',
-      'restoring',
-      'restoring',
-      (record) => {
-        this.stepStartedAt = toWholeSecond(record.startedAt);
-        return this.acts.starts[name]({ source: this.src, restore, stepStartedAt: this.stepStartedAt });
+  /** The shared restore step (restore-step.ts); each stage's time goes to its recovery phase. */
+  async restore(approve: (() => Promise<void>) | undefined): Promise<void> {
+    const { target } = this.input;
+    const buckets: Record<RestorePhase, keyof RecoveryTimes['phases']> = {
+      restoring: 'restoring',
+      'waiting-for-restore': 'restoring',
+      verifying: 'verifying',
+    };
+    const step = new RestoreStep(
+      {
+        record: (name, phase, run, state) => this.step(name, phase, buckets[phase], run, state),
+        acts: this.acts,
+        polling: this.input.polling,
+        status: this.rec.status,
       },
-      (r) => r.state,
-    ).catch(async (err: unknown) => {
-      if (wasCancelled(err)) {
-        const found = await CancellationScope.nonCancellable(() =>
-          this.acts.calls.findDrRestore({ source: this.src, restore, stepStartedAt: this.stepStartedAt }),
-        );
-        if (found.id) {
-          this.rec.status.ids.restoreJobId = this.report.restoreJobId = found.id;
-          this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(found.id!));
-        }
-      }
-      throw err;
-    });
-    this.rec.status.ids.restoreJobId = this.report.restoreJobId = started.id;
-    this.report.restoreJob = { state: started.state ?? 'inProgress', adopted: started.adopted };
-    // An adopted job may be finished already; runs from before this release read at once.
-    if (!started.adopted && patched(UNATTENDED_RELEASE_PATCH))
-      this.justCreated = { created: started.state !== undefined ? { state: started.state } : {} };
-    if (started.notes) this.rec.status.notes.push(...started.notes); // what reconciling did with duplicates
-    return started.id;
+      this.src,
+      this.restoreRequest(),
+      target,
+    );
+    try {
+      await step.run(approve);
+    } finally {
+      this.fill(step.progress);
+    }
   }
 
-  async waitForRestore(restoreJobId: string): Promise<void> {
-    const name = this.activityNames().await;
-    const { polling } = this.input;
-    try {
-      const done = await this.step(
-        'wait-for-restore',
-        'waiting-for-restore',
-        'restoring',
-        () => this.acts.polls[name]({ source: this.src, restoreJobId, polling, ...this.justCreated }),
-        (r) => r.state,
-      );
+  /** The report's restore fields from what the step did. */
+  private fill(p: RestoreProgress): void {
+    if (p.jobId) this.report.restoreJobId = p.jobId;
+    if (p.cancellation) this.report.cancellation = p.cancellation;
+    if (p.created) this.report.restoreJob = { state: p.created.state ?? 'inProgress', adopted: p.created.adopted };
+    if (p.done)
       this.report.restoreJob = {
         ...this.report.restoreJob!,
-        state: done.state,
-        finishedAt: done.finishedAt,
-        deliveryUrl: done.facts.deliveryUrl as string[] | undefined,
+        state: p.done.state,
+        finishedAt: p.done.finishedAt,
+        deliveryUrl: p.done.facts.deliveryUrl as string[] | undefined,
       };
-    } catch (err) {
-      if (wasCancelled(err))
-        this.report.cancellation = await CancellationScope.nonCancellable(() => this.cancel(restoreJobId));
-      throw err;
-    }
-  }
-
-  /** Dedicated download and point-in-time jobs can be cancelled; the activity says where Atlas cannot. */
-  private cancel(restoreJobId: string): Promise<NonNullable<DrReport['cancellation']>> {
-    if (this.src.kind !== 'dedicated' && !patched(GENERIC_RESTORE_ACTIVITIES)) {
-      return Promise.resolve({
-        restoreJobId,
-        cancelled: false,
-        detail:
-          `Atlas has no cancel endpoint for ${this.src.kind} restore jobs: ` +
-          `restore job ${restoreJobId} keeps running in Atlas.`,
-      });
-    }
-    return this.acts.calls.cancelRestore({ source: this.src, restoreJobId });
-  }
-
-  /** The target is serving again (download restores have no target). */
-  async verify(restoreJobId: string): Promise<void> {
-    const { target, deliveryType, polling } = this.input;
-    if (!target || deliveryType === 'download') return;
-    const v = await this.step(
-      'verify-target',
-      'verifying',
-      'verifying',
-      () =>
-        this.acts.polls.verifyTargetIdle({
-          groupId: target.groupId,
-          clusterName: target.clusterName,
-          polling,
-          restoreJobId,
-        }),
-      (r) => r.stateName,
-    );
-    this.report.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
+    if (p.verified) this.report.verified = p.verified;
   }
 
   finish(outcome: DrReport['outcome']): DrReport {
@@ -394,7 +292,7 @@ class DrRun {
   }
 
   end(err: unknown): DrReport {
-    const { rec, report } = this;
+    const { rec } = this;
     const notApproved =
       err instanceof ApplicationFailure && [APPROVAL_REJECTED, APPROVAL_TIMED_OUT].includes(err.type!);
     if (notApproved) throw err;
@@ -412,10 +310,7 @@ class DrRun {
       rec.status.notes.push(
         `Cancelled during ${rec.lastStepName()}, before any restore started: nothing was restored.`,
       );
-    else if (report.cancellation) rec.status.notes.push(report.cancellation.detail);
     const finished = this.finish('cancelled');
-    const cancelled = cancelledEnding(finished, `disasterRecovery of ${this.describeSource()} cancelled`);
-    if (cancelled) throw cancelled;
-    return finished;
+    throw cancelledEnding(finished, `disasterRecovery of ${this.describeSource()} cancelled`);
   }
 }

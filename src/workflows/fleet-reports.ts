@@ -6,7 +6,27 @@
 // down to half the budget, so a large fleet continues as new and returns. A folded cluster's own
 // run keeps its details: its backupPipeline child, found by the FleetId search attribute. Pure, so
 // it is unit-tested directly (test/workflows/fleet-reports.test.ts).
-import type { FleetClusterOutcome, FleetClusterReport, FoldedReports } from '../contract/index.js';
+import type {
+  FleetChild,
+  FleetClusterOutcome,
+  FleetClusterReport,
+  FleetResult,
+  FleetTarget,
+  FoldedReports,
+} from '../contract/index.js';
+
+/** What a run hands the next one through continue-as-new. */
+export interface FleetProgress {
+  queue: FleetTarget[];
+  reports: FleetClusterReport[];
+  /** Reports no longer listed, counted: the state stays under the payload limit. */
+  folded?: FoldedReports;
+  run: number;
+  startedAt: string;
+  discovery?: FleetResult['discovery'];
+  /** Children still running when the previous run continued as new (they keep their slots). */
+  running?: FleetChild[];
+}
 
 /** JSON characters of reports the fleet keeps listed (about 4,000 clusters' reports). */
 export const REPORTS_BUDGET_CHARS = 1_000_000;
@@ -56,4 +76,19 @@ export function foldReports(
     }
   }
   return { reports: reports.filter((_, i) => !drop.has(i)), folded: next };
+}
+
+/**
+ * The next run's input beside `request`: `state` with its reports folded to what the request, the
+ * queue and the children still running leave them, and those children (they keep their slots).
+ */
+export function carryProgress(request: unknown, state: FleetProgress, running: FleetChild[]): FleetProgress {
+  const { reports, folded } = foldReports(
+    state.reports,
+    state.folded,
+    reportsBudget(request, state.queue, running, state.discovery),
+  );
+  state.reports = reports;
+  if (folded) state.folded = folded;
+  return { ...state, ...(running.length ? { running } : {}) };
 }

@@ -1,20 +1,18 @@
 // fleetBackup: one backupPipeline child per cluster of a fleet (an explicit list, or discovered in
 // projects), at most concurrency.max at once and concurrency.perProject per project. A failed child
 // is reported, never thrown; a cluster another backup is already running for is reported as
-// already-running. After batchSize children the run continues as new, carrying the queue, the
-// reports and its still-running children (FLEET_CARRY_PATCH), so the history stays bounded whatever
-// the fleet's size and no batch boundary waits for the slowest backup.
+// already-running. Each child signals its ending to the fleet's workflow id (fleet-child.ts), which
+// reaches whichever run of the fleet is current, so after batchSize children the run continues as
+// new carrying the queue, the reports and the children still running: the history stays bounded
+// whatever the fleet's size and no batch boundary waits for the slowest backup. Children that never
+// signal (terminated, timed out) are found by a describe now and then (endedFleetChildren).
 import {
-  ActivityFailure,
-  ApplicationFailure,
   CancellationScope,
-  ChildWorkflowFailure,
   condition,
   continueAsNew,
   isCancellation,
   getExternalWorkflowHandle,
   ParentClosePolicy,
-  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -25,148 +23,80 @@ import {
   AtlasCluster,
   AtlasProject,
   BackupPhase,
+  FLEET_BATCH_SIZE,
   FleetId,
   fleetBackupInputSchema,
+  fleetChildEndedSignal,
+  fleetChildReport,
   fleetChildWorkflowId,
   fleetStatusQuery,
   type Activities,
   type BackupPipelineRequest,
-  type CarriedRun,
   type FleetBackupInput,
   type FleetBackupRequest,
+  type FleetChild,
+  type FleetChildEnding,
   type FleetClusterReport,
   type FleetResult,
   type FleetStatus,
   type FleetTarget,
   type FoldedReports,
-  type PipelineResult,
 } from '../contract/index.js';
 import { backupPipeline } from './backup-pipeline.js';
-import { foldReports, reportsBudget } from './fleet-reports.js';
+import { carryProgress, foldReports, reportsBudget, type FleetProgress } from './fleet-reports.js';
+import { discoveryFailure, fleetSummary } from './fleet-endings.js';
 import { notifyFleetSummary } from './notify.js';
 import { parseWorkflowInput } from './outcomes.js';
 
-/** What a run hands the next one through continue-as-new. */
-export interface FleetProgress {
-  queue: FleetTarget[];
-  reports: FleetClusterReport[];
-  /** Reports no longer listed, counted (fleet-reports.ts): the state stays under the payload limit. */
-  folded?: FoldedReports;
-  run: number;
-  startedAt: string;
-  discovery?: FleetResult['discovery'];
-  /** Children still running when the previous run continued as new (they keep their slots). */
-  carried?: CarriedRun[];
-}
-
-/**
- * Runs that record this marker continue as new without draining: the children still running are
- * carried to the next run, which learns their endings through awaitFleetRuns, so a batch boundary
- * never idles the fleet while its slowest backup finishes. Their parent close policy is ABANDON
- * (a continue-as-new closes the run), so `fleet cancel` cancels them itself; older runs drain.
- */
-export const FLEET_CARRY_PATCH = 'fleet-carries-running-children';
-
-/**
- * Runs that record this marker start up to 1,000 children per run when the input gives no batchSize
- * (before: 200). Each continue-as-new with children running can be refused by the server while their
- * completions keep arriving (UnhandledCommand: bench/fleet.ts saw every boundary wait for its batch to
- * finish), so fewer boundaries; Temporal's continue-as-new suggestion still bounds each run's history.
- */
-export const FLEET_BATCH_PATCH = 'fleet-batch-1000';
-const BATCH_SIZE = 1000;
-const BATCH_SIZE_BEFORE = 200;
+export type { FleetProgress } from './fleet-reports.js';
 
 const discovery = proxyActivities<Activities>({
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
 });
 
-/** Each wait for carried children ends within 5 minutes (then the workflow asks again). */
-const CARRIED_WAIT_S = 300;
-const carriedRuns = proxyActivities<Activities>({
-  startToCloseTimeout: `${CARRIED_WAIT_S + 60}s`,
-  heartbeatTimeout: '60s',
-  retry: { initialInterval: '1s', maximumInterval: '30s' },
-});
+/**
+ * How long the fleet waits without hearing from any child before it asks which have closed silently:
+ * twice the children's longest poll interval (a child's own reads are never further apart), 10 s to 5 min.
+ */
+const silenceMs = (input: FleetBackupInput) =>
+  Math.min(300, Math.max(10, 2 * input.polling.maximumIntervalSeconds)) * 1000;
 
 export async function fleetBackup(request: FleetBackupRequest, progress?: FleetProgress): Promise<FleetResult> {
-  const input = parseWorkflowInput(fleetBackupInputSchema, [], request, 'fleetBackup');
+  const input = parseWorkflowInput(fleetBackupInputSchema, request, 'fleetBackup');
   const fleet = new Fleet(input, progress);
   setHandler(fleetStatusQuery, () => fleet.statusNow());
-  fleet.adoptCarried();
+  setHandler(fleetChildEndedSignal, (ending) => fleet.childEnded(ending));
   try {
     if (!progress) await fleet.discover();
     const more = await fleet.runBatch();
-    // A cancel that came while the batch drained has cancelled its children: no next run then.
-    if (CancellationScope.current().consideredCancelled) fleet.phase = 'cancelled';
+    // A cancel that came as the batch ended: no next run then.
+    if (CancellationScope.current().consideredCancelled) await fleet.stop();
     else if (more) return await continueAsNew<typeof fleetBackup>(request, fleet.carry(request));
   } catch (err) {
     if (!isCancellation(err)) throw err;
-    // Cancelled: this run's children got the cancel too (same scope); carried ones are asked here.
-    // Wait for them to wind down.
-    fleet.phase = 'cancelled';
-    await fleet.cancelCarried();
-    await fleet.drain();
+    await fleet.stop();
   }
   const result = fleet.result();
-  // Someone cancelled it: nobody needs paging; otherwise the fleet.summary webhook (issue 15).
+  // Someone cancelled it: nobody needs paging; otherwise the fleet.summary webhook.
   if (result.outcome !== 'cancelled') await notifyFleetSummary(input.notify, fleetSummary(result));
   return result;
 }
-
-function fleetSummary(r: FleetResult) {
-  const failed = r.clusters.filter((c) => c.outcome === 'failed');
-  return {
-    total: r.clusters.length + (r.folded?.count ?? 0),
-    completed: r.counts.completed,
-    failed: r.counts.failed,
-    cancelled: r.counts.cancelled,
-    failedClusters: failed.map((c) => ({ groupId: c.groupId, clusterName: c.clusterName, message: c.error ?? '' })),
-  };
-}
-
-interface Running {
-  target: FleetTarget;
-  workflowId: string;
-  /** Set once the child has started (carrying it needs its run id). */
-  runId?: string;
-  startedAtMs: number;
-  /** Settles once the start was answered (started, or refused as already running). */
-  started: Promise<void>;
-  done: Promise<void>;
-}
-
 /** Seconds (one decimal) since `ms`, in workflow time. */
 const secondsSince = (ms: number) => Math.round((Date.now() - ms) / 100) / 10;
 
-/** The fleet's failure when discovery fails: the cause's words (Atlas's answer, FleetTooLarge), not the SDK's. */
-function discoveryFailure(err: unknown): unknown {
-  if (!(err instanceof ActivityFailure) || !(err.cause instanceof ApplicationFailure)) return err;
-  const { type, message, details } = err.cause;
-  return ApplicationFailure.create({
-    type: type ?? 'DiscoveryFailed',
-    nonRetryable: true,
-    message: `fleet discovery failed, no cluster was started: ${message}`,
-    details: details ?? [],
-  });
-}
-
-const short = (s: string) => (s.length > 300 ? `${s.slice(0, 297)}...` : s);
 const key = (t: FleetTarget) => `${t.groupId}/${t.clusterName}`;
 
 class Fleet {
   phase: FleetStatus['phase'] = 'discovering';
   private readonly fleetId = workflowInfo().workflowId;
   private readonly state: FleetProgress;
-  private readonly running = new Map<string, Running>();
-  /** Carried from the previous run, by workflow id: ended by watchCarried or cancelCarried. */
-  private readonly carried = new Map<string, { run: CarriedRun; end: () => void }>();
+  /** Children started and not yet heard from, by workflow id (carried ones too). */
+  private readonly running = new Map<string, FleetChild>();
+  /** Starts not answered yet: a run continues as new only once every child it started has started. */
+  private readonly starting = new Set<Promise<void>>();
   private startedThisRun = 0;
   private peakRunning = 0;
-  /** Whether this run carries its running children over a continue-as-new (FLEET_CARRY_PATCH). */
-  private readonly carries = patched(FLEET_CARRY_PATCH);
-  /** Children this run may start (the input's, else the default of its release: FLEET_BATCH_PATCH). */
   private readonly batchSize: number;
 
   constructor(
@@ -174,7 +104,9 @@ class Fleet {
     progress: FleetProgress | undefined,
   ) {
     this.state = progress ?? { queue: [], reports: [], run: 0, startedAt: new Date().toISOString() };
-    this.batchSize = input.batchSize ?? (patched(FLEET_BATCH_PATCH) ? BATCH_SIZE : BATCH_SIZE_BEFORE);
+    for (const child of this.state.running ?? []) this.running.set(child.workflowId, child);
+    delete this.state.running;
+    this.batchSize = input.batchSize ?? FLEET_BATCH_SIZE;
     this.state.run++;
     if (progress) this.phase = 'running';
   }
@@ -204,7 +136,7 @@ class Fleet {
     while (roomInThisRun() && this.state.queue.length > 0) {
       const i = this.nextStartable();
       if (i < 0) {
-        await condition(() => this.nextStartable() >= 0);
+        await this.waitFor(() => this.nextStartable() >= 0);
         continue;
       }
       const [target] = this.state.queue.splice(i, 1) as [FleetTarget];
@@ -214,73 +146,43 @@ class Fleet {
       this.startedThisRun++;
     }
     const more = this.state.queue.length > 0;
-    if (more && this.carries) await Promise.all([...this.running.values()].map((r) => r.started));
-    else await this.drain();
+    if (more) await Promise.all(this.starting);
+    else await this.waitFor(() => this.running.size === 0);
     if (!more) this.phase = 'completed';
     return more;
   }
 
-  /** Gives the children carried from the previous run their slots and watches for their endings. */
-  adoptCarried(): void {
-    for (const run of this.state.carried ?? []) {
-      let end = () => {};
-      const done = new Promise<void>((resolve) => (end = resolve));
-      this.carried.set(run.workflowId, { run, end });
-      const target = { groupId: run.groupId, clusterName: run.clusterName };
-      const entry = { target, workflowId: run.workflowId, runId: run.runId, startedAtMs: run.startedAtMs };
-      this.running.set(key(target), { ...entry, started: Promise.resolve(), done });
-    }
-    delete this.state.carried;
-    if (this.carried.size > 0) void this.watchCarried();
+  /** A child's ending, by its signal or the fallback; the second word about a child is ignored. */
+  childEnded({ workflowId, report }: FleetChildEnding): void {
+    const child = this.running.get(workflowId);
+    if (!child) return;
+    this.running.delete(workflowId);
+    this.report(child, report);
   }
 
-  /** Reports carried children as they end (awaitFleetRuns), until none is left or the fleet is cancelled. */
-  private async watchCarried(): Promise<void> {
-    const pollSeconds = Math.min(10, Math.max(0.5, this.input.polling.initialIntervalSeconds));
-    while (this.carried.size > 0) {
-      const runs = [...this.carried.values()].map((c) => c.run);
-      let endings;
-      try {
-        endings = await carriedRuns.awaitFleetRuns({
-          fleetId: this.fleetId,
-          runs,
-          pollSeconds,
-          maxWaitSeconds: CARRIED_WAIT_S,
-        });
-      } catch (err) {
-        if (!isCancellation(err)) throw err;
-        // The fleet is cancelled; whatever the run is awaiting (perhaps a drain, which no cancel interrupts)
-        // waits for the carried children's endings: ask them to cancel and report them here.
-        return await this.cancelCarried();
-      }
-      for (const e of endings) this.endCarried(e.workflowId, e.report);
+  /**
+   * Waits until `ready`; whenever no child has been heard from for a while, asks which children
+   * have closed without a word (terminated, timed out) and reports them as they ended.
+   */
+  private async waitFor(ready: () => boolean): Promise<void> {
+    while (!(await condition(ready, silenceMs(this.input)))) {
+      const children = [...this.running.values()];
+      if (children.length === 0) continue;
+      for (const ending of await discovery.endedFleetChildren({ children })) this.childEnded(ending);
     }
   }
 
-  private endCarried(workflowId: string, report: Omit<FleetClusterReport, keyof FleetTarget>): void {
-    const c = this.carried.get(workflowId);
-    if (!c) return;
-    this.carried.delete(workflowId);
-    this.running.delete(key(c.run));
-    this.report({ groupId: c.run.groupId, clusterName: c.run.clusterName }, report);
-    c.end();
-  }
-
-  /** Asks every carried child to cancel (they are not this run's children) and reports them cancelled. */
-  async cancelCarried(): Promise<void> {
+  /** Cancelled: every running child is asked to cancel (they outlive the fleet's runs), then awaited. */
+  async stop(): Promise<void> {
+    this.phase = 'cancelled';
     await CancellationScope.nonCancellable(async () => {
-      for (const { run } of [...this.carried.values()]) {
-        await getExternalWorkflowHandle(run.workflowId, run.runId)
+      await Promise.all(this.starting);
+      for (const { workflowId } of this.running.values()) {
+        await getExternalWorkflowHandle(workflowId)
           .cancel()
-          .catch(() => undefined); // already ended: nothing to cancel
-        const durationSeconds = secondsSince(run.startedAtMs);
-        this.endCarried(run.workflowId, {
-          outcome: 'cancelled',
-          workflowId: run.workflowId,
-          durationSeconds,
-          error: 'cancel requested with the fleet',
-        });
+          .catch(() => undefined); // already ended: its report is on its way
       }
+      await this.waitFor(() => this.running.size === 0);
     });
   }
 
@@ -289,92 +191,70 @@ class Fleet {
     const { max, perProject } = this.input.concurrency;
     if (this.running.size >= max) return -1;
     const perGroup = new Map<string, number>();
-    for (const r of this.running.values()) perGroup.set(r.target.groupId, (perGroup.get(r.target.groupId) ?? 0) + 1);
+    for (const r of this.running.values()) perGroup.set(r.groupId, (perGroup.get(r.groupId) ?? 0) + 1);
     return this.state.queue.findIndex((t) => (perGroup.get(t.groupId) ?? 0) < perProject);
   }
 
   private launch(target: FleetTarget): void {
-    const workflowId = fleetChildWorkflowId(target, new Date());
-    let started = () => {};
-    const entry: Running = {
-      target,
-      workflowId,
+    const child: FleetChild = {
+      ...target,
+      workflowId: fleetChildWorkflowId(target, new Date()),
       startedAtMs: Date.now(),
-      started: new Promise<void>((resolve) => (started = resolve)),
-      done: Promise.resolve(),
     };
-    entry.done = this.child(entry, (runId) => {
-      entry.runId = runId;
-      started();
-    }).then((r) => {
-      started();
-      this.running.delete(key(target));
-      this.report(target, r);
-    });
-    this.running.set(key(target), entry);
+    this.running.set(child.workflowId, child);
     this.peakRunning = Math.max(this.peakRunning, this.running.size);
+    const started = this.start(child).finally(() => this.starting.delete(started));
+    this.starting.add(started);
   }
 
-  /** Starts and awaits one child; every ending becomes a report, none escapes as an error. */
-  private async child(
-    { target, workflowId, startedAtMs }: Running,
-    onStarted: (runId: string) => void,
-  ): Promise<Omit<FleetClusterReport, keyof FleetTarget>> {
-    const seconds = () => secondsSince(startedAtMs);
+  /**
+   * Starts one child outside the fleet's cancellation scope (a fleet cancel reaches it through stop(),
+   * whichever run started it) and abandoned on close (continue-as-new closes the run, not the fleet).
+   */
+  private async start(child: FleetChild): Promise<void> {
+    const { workflowId } = child;
     try {
-      const handle = await startChild(backupPipeline, {
-        workflowId,
-        args: [this.childRequest(target)],
-        // A cancelled fleet cancels the backups it started: `fleet cancel` means all of it. Carrying runs
-        // continue as new with children running, so they abandon them on close and cancel them
-        // themselves (this run's through its cancellation scope, carried ones by cancelCarried).
-        parentClosePolicy: this.carries ? ParentClosePolicy.ABANDON : ParentClosePolicy.REQUEST_CANCEL,
-        typedSearchAttributes: [
-          { key: AtlasProject, value: target.groupId },
-          { key: AtlasCluster, value: target.clusterName },
-          { key: BackupPhase, value: 'starting' },
-          { key: FleetId, value: this.fleetId },
-        ],
-      });
-      onStarted(handle.firstExecutionRunId);
-      const r: PipelineResult = await handle.result();
-      return { outcome: r.outcome, workflowId, ...idsOf(r), durationSeconds: seconds() };
+      await CancellationScope.nonCancellable(() =>
+        startChild(backupPipeline, {
+          workflowId,
+          args: [this.childRequest(child)],
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+          typedSearchAttributes: [
+            { key: AtlasProject, value: child.groupId },
+            { key: AtlasCluster, value: child.clusterName },
+            { key: BackupPhase, value: 'starting' },
+            { key: FleetId, value: this.fleetId },
+          ],
+        }),
+      );
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'already-running', workflowId };
-      const cause = err instanceof ChildWorkflowFailure ? err.cause : err;
-      const details = cause instanceof ApplicationFailure ? cause.details : undefined;
-      const summary = details?.[0] as PipelineResult | undefined;
-      const outcome = isCancellation(cause) ? 'cancelled' : 'failed';
-      const error = short(cause instanceof Error ? cause.message : String(cause));
-      return { outcome, workflowId, ...idsOf(summary), durationSeconds: seconds(), error };
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        this.childEnded({ workflowId, report: { outcome: 'already-running', workflowId } });
+        return;
+      }
+      const error = err instanceof Error ? err.message : String(err);
+      const durationSeconds = secondsSince(child.startedAtMs);
+      this.childEnded({
+        workflowId,
+        report: fleetChildReport(workflowId, { outcome: 'failed', durationSeconds, error }),
+      });
     }
   }
 
-  private childRequest(t: FleetTarget): BackupPipelineRequest {
+  private childRequest({ groupId, clusterName }: FleetTarget): BackupPipelineRequest {
     const { snapshot, retry, polling, timeouts } = this.input;
-    const bucket = this.input.export?.bucketsByProject[t.groupId];
+    const bucket = this.input.export?.bucketsByProject[groupId];
     const exp = bucket ? { export: { exportBucketId: bucket, customData: this.input.export?.customData } } : {};
-    return { ...t, snapshot, retry, polling, timeouts, ...exp };
+    return { groupId, clusterName, snapshot, retry, polling, timeouts, ...exp };
   }
 
-  private report(target: FleetTarget, r: Omit<FleetClusterReport, keyof FleetTarget>): void {
-    this.state.reports.push({ ...target, ...r });
-  }
-
-  async drain(): Promise<void> {
-    await Promise.all([...this.running.values()].map((r) => r.done));
+  private report({ groupId, clusterName }: FleetTarget, r: Omit<FleetClusterReport, keyof FleetTarget>): void {
+    this.state.reports.push({ groupId, clusterName, ...r });
   }
 
   /** The next run's progress, beside `request` in its input. */
   carry(request: FleetBackupRequest): FleetProgress {
-    const carried = this.carries
-      ? [...this.running.values()].flatMap((r) =>
-          r.runId ? [{ ...r.target, workflowId: r.workflowId, runId: r.runId, startedAtMs: r.startedAtMs }] : [],
-        )
-      : [];
-    this.fold(reportsBudget(request, this.state.queue, carried, this.state.discovery));
-    if (!this.carries) return this.state;
-    return { ...this.state, ...(carried.length ? { carried } : {}) };
+    return carryProgress(request, this.state, [...this.running.values()]);
   }
 
   private counts(): FleetStatus['counts'] {
@@ -410,7 +290,11 @@ class Fleet {
       counts,
       failures: this.state.reports.filter((r) => r.outcome === 'failed'),
       ...(this.state.folded ? { folded: this.state.folded } : {}),
-      running: [...this.running.values()].map((r) => ({ ...r.target, workflowId: r.workflowId })),
+      running: [...this.running.values()].map(({ groupId, clusterName, workflowId }) => ({
+        groupId,
+        clusterName,
+        workflowId,
+      })),
       peakRunning: this.peakRunning,
       discovery: this.state.discovery,
     };
@@ -435,11 +319,4 @@ class Fleet {
       discovery: this.state.discovery,
     };
   }
-}
-
-function idsOf(r: PipelineResult | undefined): Pick<FleetClusterReport, 'snapshotId' | 'exportJobId'> {
-  return {
-    ...(r?.snapshot?.id ? { snapshotId: r.snapshot.id } : {}),
-    ...(r?.export?.id ? { exportJobId: r.export.id } : {}),
-  };
 }

@@ -1,14 +1,13 @@
 // Webhook notifications from a run. A run hands each notification to its own small child workflow
 // (deliverNotification) started with ParentClosePolicy ABANDON: the run waits only for the child to
 // start, never for the webhook, so a dead receiver neither fails nor delays it, and delivery keeps
-// retrying after the run has closed. Everything here is behind one patch, so older runs replay.
+// retrying after the run has closed.
 import {
   ApplicationFailure,
   isCancellation,
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   log,
-  patched,
   proxyActivities,
   proxyLocalActivities,
   startChild,
@@ -17,7 +16,6 @@ import {
 import {
   NOTIFICATION_SCHEMA,
   NOTIFICATION_VERSION,
-  UNATTENDED_RELEASE_PATCH,
   type DeliverNotificationInput,
   type DeliveredNotification,
   type DrReport,
@@ -30,8 +28,6 @@ import {
   type NotifyActivities,
   type NotifySpec,
 } from '../contract/index.js';
-
-export const NOTIFY_PATCH = UNATTENDED_RELEASE_PATCH;
 
 /** Failure types sendNotification throws when retrying cannot help (a 4xx answer, no secret). */
 export const NOTIFY_TERMINAL_TYPES = ['WebhookRejected', 'WebhookMisconfigured'];
@@ -73,7 +69,6 @@ export async function notify(
   given: NotifySpec | undefined,
   facts: NotificationFacts,
 ): Promise<void> {
-  if (!patched(NOTIFY_PATCH)) return;
   try {
     const spec = given ?? (await lookup.notifyDefaults());
     if (!spec || !spec.events.includes(event)) return;
@@ -141,20 +136,6 @@ export function failedFacts(failure: unknown, status: RunStatus<string>): Notifi
     summary: `${status.kind} of cluster '${status.clusterName}' in project ${status.groupId} failed: ${type}.`,
     cluster: clusterOf(status),
     failure: { type, message, step: status.lastError?.step ?? status.steps.at(-1)?.name },
-  };
-}
-
-/** run.failed for a DR run that ended without restoring: rejected, or nobody decided in time. */
-export function undecidedFacts(report: DrReport): NotificationFacts {
-  const { status } = report;
-  const type = report.outcome === 'rejected' ? 'Rejected' : 'ApprovalTimedOut';
-  return {
-    outcome: report.outcome,
-    summary:
-      `disasterRecovery of cluster '${status.clusterName}' in project ${status.groupId} ` +
-      `ended without restoring: ${type}.`,
-    cluster: clusterOf(status),
-    failure: { type, message: status.notes.at(-1) ?? type, step: 'awaiting-approval' },
   };
 }
 

@@ -6,38 +6,22 @@ import {
   CancellationScope,
   CancelledFailure,
   isCancellation,
-  patched,
   upsertMemo,
 } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { formatIssues, RESULT_MEMO, type LaterRule, type RunStatus } from '../contract/index.js';
-
-/**
- * Runs recorded before this patch completed when cancelled, rejected or not approved in time; newer
- * runs end Cancelled / Failed (issue 11). Checked only on those endings, so completed runs carry no marker.
- */
-export const TRUTHFUL_OUTCOMES = 'truthful-outcomes';
+import { formatIssues, RESULT_MEMO, type RunStatus } from '../contract/index.js';
 
 /**
  * Validates a run's input on entry: a start from any client (CLI, UI, Schedule, another SDK) meets
- * the same rules, and a bad one fails the run at once, naming every field. Rules added after the
- * first release apply only under their patch, so a replayed older run is judged as it was then.
+ * the same rules (the schema's), and a bad one fails the run at once, naming every field.
  */
-export function parseWorkflowInput<S extends z.ZodType>(
-  schema: S,
-  laterRules: LaterRule<z.output<S>>[],
-  request: unknown,
-  workflow: string,
-): z.output<S> {
+export function parseWorkflowInput<S extends z.ZodType>(schema: S, request: unknown, workflow: string): z.output<S> {
   const parsed = schema.safeParse(request);
-  const problems = parsed.success
-    ? laterRules.filter((r) => patched(r.patchId)).flatMap((r) => r.problems(parsed.data).map((p) => p.message))
-    : formatIssues(parsed.error);
-  if (problems.length) {
+  if (!parsed.success) {
     throw ApplicationFailure.create({
       type: 'InvalidInput',
       nonRetryable: true,
-      message: `Invalid ${workflow} input: ${problems.join('; ')}`,
+      message: `Invalid ${workflow} input: ${formatIssues(parsed.error).join('; ')}`,
     });
   }
   return parsed.data as z.output<S>;
@@ -106,10 +90,9 @@ export function runFailure(
 
 /**
  * A cancelled run, after its cleanup, ends Cancelled in Temporal: a cancellation carries no details,
- * so its summary goes to the memo first. Undefined for runs recorded before the patch (they completed).
+ * so its summary goes to the memo first.
  */
-export function cancelledEnding(summary: unknown, message: string): CancelledFailure | undefined {
-  if (!patched(TRUTHFUL_OUTCOMES)) return undefined;
+export function cancelledEnding(summary: unknown, message: string): CancelledFailure {
   upsertMemo({ [RESULT_MEMO]: summary });
   return new CancelledFailure(message);
 }

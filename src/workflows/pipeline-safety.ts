@@ -1,30 +1,17 @@
-// The pipeline's safety steps (issue 11), apart from its main line: the pre-flight before the
-// snapshot, the overwrite consent and approval gate before a restore, and the restore job a
-// cancelled create may have left. All of it only under PIPELINE_SAFETY_PATCH, so runs recorded
-// before replay as they ran.
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  CancellationScope,
-  patched,
-  proxyActivities,
-  setHandler,
-} from '@temporalio/workflow';
+// The pipeline's safety steps, apart from its main line: the pre-flight before the snapshot, and the
+// overwrite consent and approval gate before a restore (the restore step's approval stage).
+import { ActivityCancellationType, ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import {
   APPROVAL_REJECTED,
   APPROVAL_TIMED_OUT,
   approveUpdate,
   overwritesCluster,
   PIPELINE_APPROVAL_TIMEOUT_SECONDS,
-  PIPELINE_SAFETY_PATCH,
   rejectUpdate,
   type Activities,
   type BackupPipelineInput,
   type PipelinePhase,
-  type PipelineResult,
-  type RestoreRequest,
   type RunStatus,
-  type SourceRef,
 } from '../contract/index.js';
 import { callOptions } from './activity-options.js';
 import { ApprovalGate, type GatedStatus } from './approval.js';
@@ -72,18 +59,12 @@ export class PipelineSafety {
     }
   }
 
-  /** Whether this run has the safety steps (false when replaying a run recorded before them). */
-  on(): boolean {
-    return patched(PIPELINE_SAFETY_PATCH);
-  }
-
   /**
    * Checks project, cluster, bucket, restore target and point in time before the snapshot; returns
    * whether the cluster is sharded, so takeSnapshot does not read the cluster again. Runs in the
    * `starting` phase: no phase change, no extra search-attribute upsert in history.
    */
-  async preflight(): Promise<boolean | undefined> {
-    if (!this.on()) return undefined;
+  async preflight(): Promise<boolean> {
     const { groupId, clusterName, restore } = this.input;
     const req = restore && {
       deliveryType: restore.deliveryType,
@@ -113,7 +94,7 @@ export class PipelineSafety {
   /** A production target waits for approve/reject; the approver becomes who consented. */
   async approveOverwrite(snapshotId: string): Promise<void> {
     const r = this.input.restore;
-    if (!r?.production || !overwritesCluster(r.deliveryType) || !this.on()) return;
+    if (!r?.production || !overwritesCluster(r.deliveryType)) return;
     const { rec } = this;
     const timeout = r.approvalTimeoutSeconds ?? PIPELINE_APPROVAL_TIMEOUT_SECONDS;
     rec.status.approval = { required: true };
@@ -150,32 +131,5 @@ export class PipelineSafety {
       },
       (x) => x.decision,
     );
-  }
-
-  /**
-   * After a cancel during the restore create: finds the job an interrupted attempt made (as DR
-   * does) and cancels it, or reports it where Atlas cannot cancel it. Returns its id, if any.
-   */
-  async afterCancelledCreate(
-    calls: Acts,
-    start: { source: SourceRef; restore: RestoreRequest; stepStartedAt: string },
-    result: PipelineResult,
-  ): Promise<void> {
-    const found = await CancellationScope.nonCancellable(() => calls.findDrRestore(start));
-    if (!found.id) return;
-    const { restore } = start;
-    this.rec.status.ids.restoreJobId = found.id;
-    const cancelled = await CancellationScope.nonCancellable(() =>
-      calls.cancelRestore({ source: start.source, restoreJobId: found.id! }),
-    );
-    this.rec.status.notes.push(`Cancelled during restore: ${cancelled.detail}`);
-    result.restore = {
-      id: found.id,
-      state: cancelled.cancelled ? 'cancelled' : (found.state ?? 'inProgress'),
-      deliveryType: restore.deliveryType,
-      targetGroupId: restore.targetGroupId,
-      targetClusterName: restore.targetClusterName,
-      consent: this.rec.status.consent,
-    };
   }
 }

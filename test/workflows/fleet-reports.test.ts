@@ -1,17 +1,18 @@
 // A fleet's reports stay under Temporal's payload limit however many clusters it has: unit tests of
 // the pure fold (src/workflows/fleet-reports.ts), and the largest fleets (MAX_FLEET_CLUSTERS, listed or
-// discovered) with their continue-as-new inputs built as the workflow builds them, every one measured
-// against the 2 MB limit.
+// discovered) with every continue-as-new input built by the workflow's own carryProgress (what
+// fleetBackup passes to continueAsNew), each one measured against the 2 MB limit.
 import { describe, expect, it } from 'vitest';
 import {
   MAX_FLEET_CLUSTERS,
   type FleetClusterOutcome,
   type FleetClusterReport,
   type FleetTarget,
-  type FoldedReports,
 } from '../../src/contract/index.js';
 import {
+  carryProgress,
   foldReports,
+  type FleetProgress,
   REPORTS_BUDGET_CHARS,
   reportsBudget,
   STATE_BUDGET_CHARS,
@@ -77,26 +78,26 @@ describe(`the largest fleets (${MAX_FLEET_CLUSTERS} clusters), batches of 1,000,
     const all = Array.from({ length: MAX_FLEET_CLUSTERS }, (_, i) => target(i));
     // Listed: the request holds every cluster, and the queue a copy; discovered: the queue alone.
     const request = listed ? { targets: { clusters: all } } : { targets: { projects: ['x'] } };
-    let queue = [...all];
-    let reports: FleetClusterReport[] = [];
-    let folded: FoldedReports | undefined;
+    let state: FleetProgress = { queue: [...all], reports: [], run: 1, startedAt: '2026-11-24T10:15:00.000Z' };
     let next = 0;
     const sizes: number[] = [];
-    while (queue.length) {
-      queue = queue.slice(1_000);
-      for (let i = 0; i < 1_000; i++, next++) reports.push(report(next, next % 10 === 0 ? 'failed' : 'completed'));
-      // 100 children still running are carried to the next run.
-      const carried = Array.from({ length: queue.length ? 100 : 0 }, (_, i) => ({
+    for (;;) {
+      // One run: 1,000 children started, and each reported (one in ten failed).
+      state.queue = state.queue.slice(1_000);
+      for (let i = 0; i < 1_000; i++, next++)
+        state.reports.push(report(next, next % 10 === 0 ? 'failed' : 'completed'));
+      if (!state.queue.length) break;
+      // 100 children still running are carried to the next run, as the workflow carries them.
+      const running = Array.from({ length: 100 }, (_, i) => ({
         ...target(next + i),
         workflowId: `backup-cluster-${next + i}-${hex(i, 0xa)}-20261124T101500000Z`,
-        runId: '019ab0c6-4f0e-7b5e-9d3a-0c1d2e3f4a5b',
         startedAtMs: 1_795_000_000_000,
       }));
-      if (!queue.length) break;
-      ({ reports, folded } = foldReports(reports, folded, reportsBudget(request, queue, carried)));
-      sizes.push(chars([request, { queue, reports, folded, carried, run: 1, startedAt: 'x' }]));
+      const carried = carryProgress(request, state, running);
+      sizes.push(chars([request, carried]));
+      state = { ...carried, running: undefined, run: carried.run + 1 };
     }
-    const result = foldReports(reports, folded, reportsBudget());
+    const result = foldReports(state.reports, state.folded, reportsBudget(state.discovery));
     sizes.push(chars({ clusters: result.reports, folded: result.folded, counts: {} }));
     return { sizes, result };
   }

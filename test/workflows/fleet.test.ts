@@ -1,12 +1,14 @@
 // fleetBackup end to end: real Temporal dev server, real worker, backupPipeline children calling the
-// simulator over HTTP. Concurrency is observed from the server's own start/close times of the
-// children (found by their FleetId search attribute), not from the fleet's own counters.
+// simulator over HTTP. Concurrency is observed from the server's own times, not from the fleet's
+// counters: a child holds its slot from its start (found by its FleetId search attribute) until the
+// fleet's history records its ending signal (the child's last act before it closes).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import {
   AtlasCluster,
   AtlasProject,
   FleetId,
+  fleetChildEndedSignal,
   fleetStatusQuery,
   type FleetBackupRequest,
   type FleetClusterReport,
@@ -57,11 +59,27 @@ async function childrenOf(client: Client, fleetId: string, expected: number): Pr
   }
 }
 
-/** The most runs open at one instant, from the server's start and close times. */
-function peakOverlap(runs: WorkflowExecutionInfo[]): number {
+/** When each child's ending signal reached the fleet (any of its runs), by the child's workflow id. */
+async function reportedAt(client: Client, fleetId: string): Promise<Map<string, number>> {
+  const at = new Map<string, number>();
+  for await (const run of client.workflow.list({ query: `WorkflowId = '${fleetId}'` })) {
+    const history = await client.workflow.getHandle(fleetId, run.runId).fetchHistory();
+    for (const e of history.events ?? []) {
+      const signal = e.workflowExecutionSignaledEventAttributes;
+      const data = signal?.input?.payloads?.[0]?.data;
+      if (signal?.signalName !== fleetChildEndedSignal.name || !data) continue;
+      const { workflowId } = JSON.parse(Buffer.from(data).toString()) as { workflowId: string };
+      at.set(workflowId, Number(e.eventTime!.seconds) * 1000 + Math.floor((e.eventTime!.nanos ?? 0) / 1e6));
+    }
+  }
+  return at;
+}
+
+/** The most children holding a slot at one instant: from their start until their report reached the fleet. */
+function peakOverlap(runs: WorkflowExecutionInfo[], reported: Map<string, number>): number {
   const edges = runs.flatMap((w) => [
     { t: w.startTime.getTime(), d: 1 },
-    { t: w.closeTime!.getTime(), d: -1 },
+    { t: reported.get(w.workflowId)!, d: -1 },
   ]);
   edges.sort((a, b) => a.t - b.t || a.d - b.d);
   let open = 0;
@@ -174,13 +192,18 @@ describe('fleetBackup', () => {
     );
     expect(result.counts.completed).toBe(10);
     const children = await childrenOf(ctx.client, fleetId, 10);
-    const overall = peakOverlap(children);
+    const reported = await reportedAt(ctx.client, fleetId);
+    expect(children.every((c) => reported.has(c.workflowId))).toBe(true);
+    const overall = peakOverlap(children, reported);
     expect(overall).toBeLessThanOrEqual(3);
     expect(overall).toBeGreaterThanOrEqual(2); // it did run children side by side
     for (const p of [P1, P2])
-      expect(peakOverlap(children.filter((c) => c.typedSearchAttributes.get(AtlasProject) === p))).toBeLessThanOrEqual(
-        2,
-      );
+      expect(
+        peakOverlap(
+          children.filter((c) => c.typedSearchAttributes.get(AtlasProject) === p),
+          reported,
+        ),
+      ).toBeLessThanOrEqual(2);
   });
 
   it('continues as new every batchSize children, carrying the queue and the reports', async () => {
@@ -199,12 +222,13 @@ describe('fleetBackup', () => {
     const children = await childrenOf(ctx.client, fleetId, 6);
     expect(children.every((c) => c.typedSearchAttributes.get(FleetId) === fleetId)).toBe(true);
     // It continued as new without waiting for its running children (they were carried to the next
-    // run), and the carried ones kept their slots: never more than concurrency.max at once.
+    // run, and reported to it by signal), and the carried ones kept their slots: never more than
+    // concurrency.max at once.
     const canAt = first.closeTime!.getTime();
     const firstBatch = children.filter((c) => c.startTime.getTime() < canAt);
     expect(firstBatch).toHaveLength(2);
     expect(firstBatch.some((c) => c.closeTime!.getTime() > canAt)).toBe(true);
-    expect(peakOverlap(children)).toBeLessThanOrEqual(2);
+    expect(peakOverlap(children, await reportedAt(ctx.client, fleetId))).toBeLessThanOrEqual(2);
   });
 
   it('starts up to 1,000 children per run when batchSize is not given (it was 200)', async () => {
@@ -263,22 +287,62 @@ describe('fleetBackup', () => {
     }
   });
 
+  it('a child that ends without reporting (terminated) is found by describe and reported failed', async () => {
+    // Snapshot reads answer 503: the child waits until it is terminated, so it never signals.
+    await ctx.sim.admin.setFaults({
+      operations: { getClusterBackupSnapshot: { status503: 1, retryAfterSeconds: 0.1 } },
+    });
+    try {
+      const handle = await ctx.client.workflow.start(fleetBackup, {
+        taskQueue: ctx.worker.taskQueue,
+        workflowId: uniqueId('fleet-terminated-child'),
+        args: [{ ...FAST, targets: { clusters: [{ groupId: P2, clusterName: 'p2-c' }] } }],
+      });
+      let live = await handle.query(fleetStatusQuery);
+      while (live.running.length === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        live = await handle.query(fleetStatusQuery);
+      }
+      await ctx.client.workflow.getHandle(live.running[0]!.workflowId).terminate('operator stopped it');
+      const result = await handle.result();
+      expect(result.clusters).toEqual([
+        expect.objectContaining({
+          clusterName: 'p2-c',
+          outcome: 'failed',
+          workflowId: live.running[0]!.workflowId,
+          error: expect.stringContaining('terminated'),
+        }),
+      ]);
+      expect(result.outcome).toBe('completed-with-failures');
+    } finally {
+      await ctx.sim.admin.clearFaults();
+    }
+  });
+
   it('answers status with counts, failures so far and the running children', async () => {
     await ctx.sim.admin.failNext({ target: 'snapshot', groupId: P2, clusterName: 'p2-f', reason: 'quota' });
+    // Snapshot reads answer 503 until the live status is checked: the first child stays running.
+    await ctx.sim.admin.setFaults({
+      operations: { getClusterBackupSnapshot: { status503: 1, retryAfterSeconds: 0.1 } },
+    });
     const handle = await ctx.client.workflow.start(fleetBackup, {
       taskQueue: ctx.worker.taskQueue,
       workflowId: uniqueId('fleet-status'),
       args: [{ ...FAST, targets: { projects: [P2] }, concurrency: { max: 1, perProject: 1 } }],
     });
-    let live = await handle.query(fleetStatusQuery);
-    while (live.counts.running === 0 && live.phase !== 'completed') {
-      await new Promise((r) => setTimeout(r, 50));
-      live = await handle.query(fleetStatusQuery);
-    }
-    if (live.phase !== 'completed') {
+    try {
+      let live = await handle.query(fleetStatusQuery);
+      while (live.counts.running === 0) {
+        await new Promise((r) => setTimeout(r, 50));
+        live = await handle.query(fleetStatusQuery);
+      }
+      expect(live.phase).toBe('running');
       expect(live.running).toHaveLength(1);
       expect(live.running[0]!.workflowId).toMatch(/^backup-p2-/);
       expect(live.total).toBe(6);
+      expect(live.counts).toMatchObject({ queued: 5, running: 1, completed: 0 });
+    } finally {
+      await ctx.sim.admin.clearFaults();
     }
     await handle.result();
     const done = await handle.query(fleetStatusQuery);

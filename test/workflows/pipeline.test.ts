@@ -84,9 +84,12 @@ describe('backupPipeline', () => {
       ['wait-for-export', 'ok'],
       ['restore', 'ok'],
       ['wait-for-restore', 'ok'],
+      ['verify-target', 'ok'],
     ]);
+    // The restore step checks its target is serving again, as a DR run does.
+    expect(result.restore?.verified).toMatchObject({ stateName: 'IDLE', via: 'getCluster' });
     for (const s of result.status.steps) expect(Date.parse(s.endedAt!)).toBeGreaterThanOrEqual(Date.parse(s.startedAt));
-    expect(result.atlasRequests).toBeGreaterThanOrEqual(7);
+    expect(result.atlasRequests).toBeGreaterThanOrEqual(8);
     const owned = await resourcesOf(result);
     expect([owned.snapshots.length, owned.exports.length, owned.restores.length]).toEqual([1, 1, 1]);
     // Every Atlas activity, the restore create included, is paced as the project's (issue 14).

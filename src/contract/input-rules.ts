@@ -1,26 +1,11 @@
-// Input rules added after runs were already in flight. Every edge (CLI, library, schedules) applies
-// them always, through the input schemas; a workflow applies each only where `patched(patchId)` is
-// true, so a replayed run that started under the older rules takes the same path it took then
-// (README, "Changing workflow code safely").
+// Input rules beyond each field's own type: limits Atlas and Temporal can represent, consent and
+// download targets. The input schemas apply them, so every edge (CLI, library, schedules) and the
+// workflows themselves judge a start by the same rules, naming each field.
 
 /** What a rule reports: the field's dotted path and the message that names it and the rule. */
 export interface RuleProblem {
   path: string;
   message: string;
-}
-
-/**
- * One `patched()` id for every workflow change of the unattended-runs release (input limits, overwrite
- * consent and pre-flight, webhooks, lean phase upserts): each patch id costs a run two history events
- * (its marker and the SDK's TemporalChangeVersion upsert), and these changes shipped together, so
- * no recorded history has one without the others.
- */
-export const UNATTENDED_RELEASE_PATCH = 'unattended-runs-release';
-
-export interface LaterRule<T> {
-  /** The `patched()` id that gates this rule inside workflows. */
-  patchId: string;
-  problems(input: T): RuleProblem[];
 }
 
 /** Atlas's `int32` fields (the spec's format) reject anything above this. */

@@ -1,0 +1,155 @@
+// One restore, as the pipeline and disaster recovery both run it, in stages: approval (when the
+// caller has a gate), create-or-adopt the Atlas restore job, wait for it, then check the target is
+// serving again. A cancel during the create waits for the interrupted attempt, then finds and cancels
+// what it may have made; a cancel during the wait cancels the job (or says why Atlas cannot).
+// Later stages (checks of the restored data) go after `checkTarget` in `run`: each is one more step
+// of the run's timeline, reading `progress` and adding what it found to it.
+import { CancellationScope, proxyActivities } from '@temporalio/workflow';
+import type {
+  Activities,
+  AwaitedResource,
+  CancelRestoreResult,
+  ClusterRef,
+  CreatedResource,
+  PollingSpec,
+  RestoreRequest,
+  SourceRef,
+  StepRecord,
+  VerifiedTarget,
+} from '../contract/index.js';
+import { wasCancelled } from './outcomes.js';
+
+type Acts = ReturnType<typeof proxyActivities<Activities>>;
+
+/** The phases a restore step's stages run in (both workflows have them). */
+export type RestorePhase = 'restoring' | 'waiting-for-restore' | 'verifying';
+
+/** What the step needs from the run it is part of. */
+export interface RestorePorts {
+  /** Runs one stage as a step of the run's timeline, in its phase, counting its Atlas requests. */
+  record<T extends { attempts: number }>(
+    name: string,
+    phase: RestorePhase,
+    run: (step: StepRecord) => Promise<T>,
+    state: (r: T) => string | undefined,
+  ): Promise<T>;
+  /** calls: creates and cancels; polls: waits; starts: the create, waiting for a cancelled attempt to end. */
+  acts: { calls: Acts; polls: Acts; starts: Acts };
+  polling: PollingSpec;
+  /** The run's status fields the step fills: the job's id and what it did about a cancel. */
+  status: { ids: { restoreJobId?: string }; notes: string[] };
+}
+
+/** What the step has done so far: read by the run for its result, also after a failure or cancel. */
+export interface RestoreProgress {
+  jobId?: string;
+  created?: CreatedResource;
+  /** The job's state when the step was cancelled before its create answered (found in Atlas's list). */
+  foundState?: string;
+  done?: AwaitedResource;
+  cancellation?: CancelRestoreResult;
+  verified?: { stateName: string; via: VerifiedTarget['via']; at: string };
+}
+
+/**
+ * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
+ * second would look older than the step and be created again: compare from the step's second.
+ */
+const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
+
+export class RestoreStep {
+  readonly progress: RestoreProgress = {};
+  private stepStartedAt = '';
+
+  constructor(
+    private readonly ports: RestorePorts,
+    private readonly source: SourceRef,
+    private readonly request: RestoreRequest,
+    /** The cluster restored into; none for download restores. */
+    private readonly target: ClusterRef | undefined,
+  ) {}
+
+  /** Every stage in order; `approve` throws when the restore must not happen. */
+  async run(approve?: () => Promise<void>): Promise<RestoreProgress> {
+    if (approve) await approve();
+    const jobId = await this.create();
+    await this.wait(jobId);
+    await this.checkTarget(jobId);
+    return this.progress;
+  }
+
+  private get start() {
+    return { source: this.source, restore: this.request, stepStartedAt: this.stepStartedAt };
+  }
+
+  /** Creates the job, or adopts the one an earlier attempt made. */
+  private async create(): Promise<string> {
+    const { record, acts, status } = this.ports;
+    const created = await record(
+      'restore',
+      'restoring',
+      (step) => {
+        this.stepStartedAt = toWholeSecond(step.startedAt);
+        return acts.starts.startRestore(this.start);
+      },
+      (r) => r.state,
+    ).catch(async (err: unknown) => {
+      if (wasCancelled(err)) await this.cancelWhatCreateLeft();
+      throw err;
+    });
+    this.progress.created = created;
+    this.progress.jobId = status.ids.restoreJobId = created.id;
+    return created.id;
+  }
+
+  /** After a cancel during the create: the job an interrupted attempt made, if any, is cancelled too. */
+  private async cancelWhatCreateLeft(): Promise<void> {
+    const { acts, status } = this.ports;
+    const found = await CancellationScope.nonCancellable(() => acts.calls.findDrRestore(this.start));
+    if (!found.id) return;
+    this.progress.jobId = status.ids.restoreJobId = found.id;
+    this.progress.foundState = found.state;
+    await this.cancelJob(found.id);
+  }
+
+  private async cancelJob(restoreJobId: string): Promise<void> {
+    const { acts, status } = this.ports;
+    const source = this.source;
+    const cancelled = await CancellationScope.nonCancellable(() => acts.calls.cancelRestore({ source, restoreJobId }));
+    this.progress.cancellation = cancelled;
+    status.notes.push(cancelled.detail);
+  }
+
+  /** Waits for the job; a job this run just created needs no read at once (an adopted one may be done). */
+  private async wait(restoreJobId: string): Promise<void> {
+    const { record, acts, polling } = this.ports;
+    const c = this.progress.created!;
+    const justCreated = c.adopted ? {} : { created: c.state !== undefined ? { state: c.state } : {} };
+    try {
+      this.progress.done = await record(
+        'wait-for-restore',
+        'waiting-for-restore',
+        () => acts.polls.awaitRestore({ source: this.source, restoreJobId, polling, ...justCreated }),
+        (r) => r.state,
+      );
+    } catch (err) {
+      // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
+      if (wasCancelled(err)) await this.cancelJob(restoreJobId);
+      throw err;
+    }
+  }
+
+  /** The target is serving again (download restores have none). */
+  private async checkTarget(restoreJobId: string): Promise<void> {
+    const { record, acts, polling } = this.ports;
+    if (!this.target || this.request.deliveryType === 'download') return;
+    const { groupId, clusterName } = this.target;
+    const v = await record(
+      'verify-target',
+      'verifying',
+      () => acts.polls.verifyTargetIdle({ groupId, clusterName, polling, restoreJobId }),
+      (r) => r.stateName,
+    );
+    this.progress.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
+  }
+}
