@@ -32,6 +32,14 @@ const nodeBuiltins = [
   'zlib',
 ];
 
+// Text that is a visibility query: a filter on a system or search attribute (`WorkflowType = …`,
+// `ExecutionStatus != …`, `AtlasCluster IN (…)`, `CloseTime > …`).
+const VISIBILITY_QUERY =
+  '/\\b(WorkflowType|ExecutionStatus|CloseTime|StartTime|AtlasProject|AtlasCluster|BackupPhase|DrSource|DrTarget|FleetId)' +
+  '\\s*(=|!=|<|>|IN\\b)/';
+const SEARCH_ATTRIBUTE = '/^(AtlasProject|AtlasCluster|BackupPhase|DrSource|DrTarget|FleetId)$/';
+const VISIBILITY_MESSAGE = 'Visibility queries are built only in src/runs (runsQuery and its named queries).';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/fixtures/'] },
   js.configs.recommended,
@@ -120,6 +128,25 @@ export default tseslint.config(
           patterns: [
             { group: ['../**'], message: 'The contract imports nothing else of ours: everything points down to it.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Visibility queries are built in one room (src/runs): a query string elsewhere escapes the
+    // quoting, the search-attribute spelling and the one-backup-per-cluster rule kept there.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runs/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateElement'].map((node) => ({
+          selector: `${node}[${node === 'Literal' ? 'value' : 'value.raw'}=${VISIBILITY_QUERY}]`,
+          message: VISIBILITY_MESSAGE,
+        })),
+        {
+          selector: `TemplateLiteral > MemberExpression[object.name=${SEARCH_ATTRIBUTE}][property.name='name']`,
+          message: VISIBILITY_MESSAGE,
         },
       ],
     },

@@ -2,7 +2,7 @@
 // real binary against the real dev server, a real worker and the simulator over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalClient } from '../helpers/temporal.js';
-import { pipelineSearchAttributes } from '../../src/cli/start.js';
+import { pipelineSearchAttributes } from '../../src/runs/index.js';
 import { inject } from 'vitest';
 import { killSpawned, spawnUntil, startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
 import { backupPipeline } from '../../src/workflows/index.js';

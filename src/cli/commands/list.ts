@@ -1,20 +1,11 @@
 // `list`: recent runs through Temporal visibility, filtered by our search attributes.
 import { Option, type Command } from 'commander';
 import { AtlasCluster, AtlasProject, BackupPhase, DR_PHASES, PIPELINE_PHASES } from '../../contract/index.js';
+import { EXECUTION_STATUSES, runsQuery, type ExecutionStatusName, type RunType } from '../../runs/index.js';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
-import { q } from '../ids.js';
 import { oneOf, wholeNumber } from '../parse.js';
 
-const EXECUTION_STATUSES = [
-  'Running',
-  'Completed',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'TimedOut',
-  'ContinuedAsNew',
-] as const;
 const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES])];
 
 /** Temporal spells it Canceled; runs and summaries say cancelled: both are accepted. */
@@ -35,25 +26,22 @@ const JOB_PHASE_OF_WAIT: Record<string, string> = {
   'waiting-for-restore': 'restoring',
 };
 
-function phaseFilter(phase: string): string {
-  const job = JOB_PHASE_OF_WAIT[phase];
-  return job ? `${BackupPhase.name} IN (${q(job)}, ${q(phase)})` : `${BackupPhase.name} = ${q(phase)}`;
-}
+const phasesOf = (phase: string) => (JOB_PHASE_OF_WAIT[phase] ? [JOB_PHASE_OF_WAIT[phase], phase] : [phase]);
+const TYPES: Record<NonNullable<ListFilters['type']>, RunType[]> = {
+  backup: ['backupPipeline'],
+  dr: ['disasterRecovery'],
+  all: ['backupPipeline', 'disasterRecovery'],
+};
 
 /** The visibility query for `list`: our workflow types, narrowed by search attributes and status. */
 export function listQuery(f: ListFilters): string {
-  const types =
-    f.type === 'backup'
-      ? ["'backupPipeline'"]
-      : f.type === 'dr'
-        ? ["'disasterRecovery'"]
-        : ["'backupPipeline'", "'disasterRecovery'"];
-  const parts = [`WorkflowType IN (${types.join(', ')})`];
-  if (f.project) parts.push(`${AtlasProject.name} = ${q(f.project)}`);
-  if (f.cluster) parts.push(`${AtlasCluster.name} = ${q(f.cluster)}`);
-  if (f.phase) parts.push(phaseFilter(f.phase));
-  if (f.status) parts.push(`ExecutionStatus = ${q(f.status)}`);
-  return parts.join(' AND ');
+  return runsQuery({
+    types: TYPES[f.type ?? 'all'],
+    projects: f.project ? [f.project] : undefined,
+    cluster: f.cluster || undefined,
+    phases: f.phase ? phasesOf(f.phase) : undefined,
+    status: f.status as ExecutionStatusName | undefined,
+  });
 }
 
 export function registerList(program: Command): void {
