@@ -56,6 +56,19 @@ export default tseslint.config(
     },
   },
   {
+    // The environment is read in one place, src/config.ts; every other module is handed it from there.
+    // (Before the workflow block: its own no-restricted-properties replaces this one for workflow files,
+    // which may not touch `process` at all.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment through src/config.ts (processEnv).' },
+      ],
+    },
+  },
+  {
     files: ['src/workflows/**/*.ts'],
     rules: {
       'no-restricted-imports': [

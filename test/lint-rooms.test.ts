@@ -1,21 +1,23 @@
-// The lint rule that keeps visibility query strings inside src/runs: it fires on the shapes of
-// query the code used to build by hand elsewhere, and stays quiet in src/runs and on plain prose.
+// The lint rules that keep a concern in its room: visibility query strings inside src/runs (the
+// shapes of query the code used to build by hand elsewhere), the environment inside src/config.ts.
 import { join } from 'node:path';
 import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import { describe, expect, it } from 'vitest';
 
-const root = join(import.meta.dirname, '..', '..');
+const root = join(import.meta.dirname, '..');
 // Snippets are not files of the project, so they are linted without type information.
 const eslint = new ESLint({
   cwd: root,
   overrideConfig: [{ files: ['**/*.ts'], ...tseslint.configs.disableTypeChecked }],
 });
 
-async function visibilityProblems(code: string, file: string): Promise<number> {
+async function problems(code: string, file: string, rule: string, says: RegExp): Promise<number> {
   const [result] = await eslint.lintText(code, { filePath: join(root, file) });
-  return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax' && /src\/runs/.test(m.message)).length;
+  return result!.messages.filter((m) => m.ruleId === rule && says.test(m.message)).length;
 }
+const visibilityProblems = (code: string, file: string) => problems(code, file, 'no-restricted-syntax', /src\/runs/);
+const envProblems = (code: string, file: string) => problems(code, file, 'no-restricted-properties', /src\/config\.ts/);
 
 const HAND_BUILT = [
   `export const a = "WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running'";`,
@@ -38,5 +40,18 @@ describe('visibility queries stay in src/runs (lint)', () => {
   it('accepts prose that names the attributes without filtering on them', async () => {
     const prose = "export const help = 'search attribute FleetId: the fleet id; the WorkflowType column';";
     expect(await visibilityProblems(prose, 'src/cli/commands/example.ts')).toBe(0);
+  });
+});
+
+describe('the environment is read only in src/config.ts (lint)', () => {
+  const reads = ['export const a = process.env.ATLAS_SIM_FAULTS;', "export const b = process.env['PATH'];"];
+
+  it.each(reads)('refuses a read outside src/config.ts: %s', async (code) => {
+    expect(await envProblems(code, 'src/cli/commands/example.ts')).toBe(1);
+    expect(await envProblems(code, 'src/simulator/example.ts')).toBe(1);
+  });
+
+  it.each(reads)('accepts it in src/config.ts: %s', async (code) => {
+    expect(await envProblems(code, 'src/config.ts')).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
 // real binary against the real dev server, a real worker and the simulator over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalClient } from '../helpers/temporal.js';
-import { pipelineSearchAttributes } from '../../src/runs/index.js';
+import { BackupAlreadyRunningError, pipelineSearchAttributes, startBackup } from '../../src/index.js';
 import { inject } from 'vitest';
 import { killSpawned, spawnUntil, startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
 import { backupPipeline } from '../../src/workflows/index.js';
@@ -143,7 +143,7 @@ describe('atlas-backup backup', () => {
     }
   });
 
-  it('refuses a manual backup while a scheduled run (another workflow id) of the cluster is running', async () => {
+  it('refuses a manual or library backup while a scheduled run (another workflow id) of the cluster is running', async () => {
     const { client, close } = await temporalClient();
     try {
       // What a Schedule starts: backup-<cluster>-<groupId>-<fire time>, search attributes set at start.
@@ -162,6 +162,11 @@ describe('atlas-backup backup', () => {
       const r = await env.cli(backupArgs(env.ids.cluster));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(scheduled.workflowId);
+      // The package's own start (what a library caller uses) keeps the same rule.
+      const request = { groupId: env.ids.projectId, clusterName: env.ids.cluster };
+      const refused = startBackup(client, request, { taskQueue: env.taskQueue });
+      await expect(refused).rejects.toThrow(BackupAlreadyRunningError);
+      await expect(refused).rejects.toMatchObject({ runningWorkflowId: scheduled.workflowId });
       await whileTicking(env.sim, scheduled.result());
     } finally {
       await close();
