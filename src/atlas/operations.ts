@@ -38,204 +38,129 @@ const GROUP = ['groupId'] as const;
 const CLUSTER = ['groupId', 'clusterName'] as const;
 const FLEX = ['groupId', 'name'] as const;
 const withId = <const P extends readonly string[], const I extends string>(base: P, id: I) => [...base, id] as const;
+const SNAPSHOT = withId(CLUSTER, 'snapshotId');
+const EXPORT = withId(CLUSTER, 'exportId');
+const BUCKET = withId(GROUP, 'exportBucketId');
+const RESTORE = withId(CLUSTER, 'restoreJobId');
+const FLEX_SNAPSHOT = withId(FLEX, 'snapshotId');
+const FLEX_RESTORE = withId(FLEX, 'restoreJobId');
 
-/** One entry: method, path and the spec's version, then the rest; `version` defaults to the spec's. */
-function def<const P extends readonly string[], Req extends z.ZodType | undefined, Res extends z.ZodType | null>(
+/** One entry: method, path, the spec's version, path parameters and response, then the rest (version: the spec's). */
+function def<
+  const P extends readonly string[],
+  Res extends z.ZodType | null,
+  Req extends z.ZodType | undefined = undefined,
+>(
   method: HttpMethod,
   path: string,
   specVersion: string,
-  spec: { version?: string; list?: true; params: P; request?: Req; response: Res },
+  params: P,
+  response: Res,
+  more: { version?: string; list?: true; request?: Req } = {},
 ) {
-  return { method, path, specVersion, ...spec, version: spec.version ?? specVersion } as OperationInfo & {
+  const version = more.version ?? specVersion;
+  return { method, path, specVersion, params, response, ...more, version } as OperationInfo & {
     params: P;
     request: Req;
     response: Res;
   };
 }
 
+/** A list operation: GET, answering a page of `item`s. */
+function list<const P extends readonly string[], T extends z.ZodType>(
+  path: string,
+  specVersion: string,
+  params: P,
+  item: T,
+) {
+  return def('GET', path, specVersion, params, s.paginated(item), { list: true });
+}
+
 export const operations = {
   // Dedicated cluster snapshots (replica set and sharded)
-  takeSnapshots: def('POST', `${C}/snapshots`, '2023-01-01', {
+  takeSnapshots: def('POST', `${C}/snapshots`, '2023-01-01', CLUSTER, s.Snapshot, {
     version: '2024-08-05',
-    params: CLUSTER,
     request: s.TakeSnapshotRequest,
-    response: s.Snapshot,
   }),
-  getClusterBackupSnapshot: def('GET', `${C}/snapshots/{snapshotId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'snapshotId'),
-    response: s.Snapshot,
-  }),
-  listBackupSnapshots: def('GET', `${C}/snapshots`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.Snapshot),
-  }),
-  deleteClusterBackupSnapshot: def('DELETE', `${C}/snapshots/{snapshotId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'snapshotId'),
-    response: null,
-  }),
-  updateBackupSnapshot: def('PATCH', `${C}/snapshots/{snapshotId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'snapshotId'),
+  getClusterBackupSnapshot: def('GET', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.Snapshot),
+  listBackupSnapshots: list(`${C}/snapshots`, '2023-01-01', CLUSTER, s.Snapshot),
+  deleteClusterBackupSnapshot: def('DELETE', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, null),
+  updateBackupSnapshot: def('PATCH', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.ReplicaSetSnapshot, {
     request: s.UpdateSnapshotRetentionRequest,
-    response: s.ReplicaSetSnapshot,
   }),
-  getBackupShardedCluster: def('GET', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'snapshotId'),
-    response: s.ShardedSnapshot,
-  }),
-  listBackupShardedClusters: def('GET', `${C}/snapshots/shardedClusters`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.ShardedSnapshot),
-  }),
-  deleteBackupShardedCluster: def('DELETE', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'snapshotId'),
-    response: null,
-  }),
+  getBackupShardedCluster: def(
+    'GET',
+    `${C}/snapshots/shardedCluster/{snapshotId}`,
+    '2023-01-01',
+    SNAPSHOT,
+    s.ShardedSnapshot,
+  ),
+  listBackupShardedClusters: list(`${C}/snapshots/shardedClusters`, '2023-01-01', CLUSTER, s.ShardedSnapshot),
+  deleteBackupShardedCluster: def('DELETE', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01', SNAPSHOT, null),
   // Backup schedule (policy) of a dedicated cluster
-  getBackupSchedule: def('GET', `${C}/schedule`, '2024-08-05', { params: CLUSTER, response: s.BackupSchedule }),
-  updateBackupSchedule: def('PATCH', `${C}/schedule`, '2024-08-05', {
-    params: CLUSTER,
+  getBackupSchedule: def('GET', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule),
+  updateBackupSchedule: def('PATCH', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule, {
     request: s.UpdateBackupScheduleRequest,
-    response: s.BackupSchedule,
   }),
-  deleteClusterBackupSchedule: def('DELETE', `${C}/schedule`, '2024-08-05', {
-    params: CLUSTER,
-    response: s.BackupSchedule,
-  }),
+  deleteClusterBackupSchedule: def('DELETE', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule),
   // Export jobs and buckets
-  createBackupExport: def('POST', `${C}/exports`, '2023-01-01', {
+  createBackupExport: def('POST', `${C}/exports`, '2023-01-01', CLUSTER, s.ExportJob, {
     version: '2024-08-05',
-    params: CLUSTER,
     request: s.CreateExportRequest,
-    response: s.ExportJob,
   }),
-  getBackupExport: def('GET', `${C}/exports/{exportId}`, '2023-01-01', {
-    version: '2025-03-12',
-    params: withId(CLUSTER, 'exportId'),
-    response: s.ExportJob,
-  }),
-  listBackupExports: def('GET', `${C}/exports`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.ExportJob),
-  }),
-  listExportBuckets: def('GET', `${G}/backup/exportBuckets`, '2024-05-30', {
-    list: true,
-    params: GROUP,
-    response: s.paginated(s.ExportBucket),
-  }),
-  getExportBucket: def('GET', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30', {
-    params: withId(GROUP, 'exportBucketId'),
-    response: s.ExportBucket,
-  }),
-  createExportBucket: def('POST', `${G}/backup/exportBuckets`, '2024-05-30', {
-    params: GROUP,
+  getBackupExport: def('GET', `${C}/exports/{exportId}`, '2023-01-01', EXPORT, s.ExportJob, { version: '2025-03-12' }),
+  listBackupExports: list(`${C}/exports`, '2023-01-01', CLUSTER, s.ExportJob),
+  listExportBuckets: list(`${G}/backup/exportBuckets`, '2024-05-30', GROUP, s.ExportBucket),
+  getExportBucket: def('GET', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30', BUCKET, s.ExportBucket),
+  createExportBucket: def('POST', `${G}/backup/exportBuckets`, '2024-05-30', GROUP, s.ExportBucket, {
     request: s.CreateExportBucketRequest,
-    response: s.ExportBucket,
   }),
-  updateBackupExportBucket: def('PATCH', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30', {
-    params: withId(GROUP, 'exportBucketId'),
-    request: s.UpdateExportBucketRequest,
-    response: s.ExportBucket,
-  }),
-  deleteExportBucket: def('DELETE', `${G}/backup/exportBuckets/{exportBucketId}`, '2023-01-01', {
-    params: withId(GROUP, 'exportBucketId'),
-    response: null,
-  }),
+  updateBackupExportBucket: def(
+    'PATCH',
+    `${G}/backup/exportBuckets/{exportBucketId}`,
+    '2024-05-30',
+    BUCKET,
+    s.ExportBucket,
+    { request: s.UpdateExportBucketRequest },
+  ),
+  deleteExportBucket: def('DELETE', `${G}/backup/exportBuckets/{exportBucketId}`, '2023-01-01', BUCKET, null),
   // Restore jobs (dedicated)
-  createBackupRestoreJob: def('POST', `${C}/restoreJobs`, '2023-01-01', {
+  getBackupRestoreJob: def('GET', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, s.RestoreJob),
+  listBackupRestoreJobs: list(`${C}/restoreJobs`, '2023-01-01', CLUSTER, s.RestoreJob),
+  cancelBackupRestoreJob: def('DELETE', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, null),
+  createBackupRestoreJob: def('POST', `${C}/restoreJobs`, '2023-01-01', CLUSTER, s.RestoreJob, {
     version: '2025-03-12',
-    params: CLUSTER,
     request: s.CreateRestoreJobRequest,
-    response: s.RestoreJob,
-  }),
-  getBackupRestoreJob: def('GET', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'restoreJobId'),
-    response: s.RestoreJob,
-  }),
-  listBackupRestoreJobs: def('GET', `${C}/restoreJobs`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.RestoreJob),
-  }),
-  cancelBackupRestoreJob: def('DELETE', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'restoreJobId'),
-    response: null,
   }),
   // Serverless
-  getServerlessBackupSnapshot: def('GET', `${S}/snapshots/{snapshotId}`, '2023-01-01', {
+  getServerlessBackupSnapshot: def('GET', `${S}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.ServerlessSnapshot, {
     version: '2023-02-01',
-    params: withId(CLUSTER, 'snapshotId'),
-    response: s.ServerlessSnapshot,
   }),
-  listServerlessBackupSnapshots: def('GET', `${S}/snapshots`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.ServerlessSnapshot),
-  }),
-  createServerlessRestoreJob: def('POST', `${S}/restoreJobs`, '2023-01-01', {
-    params: CLUSTER,
+  listServerlessBackupSnapshots: list(`${S}/snapshots`, '2023-01-01', CLUSTER, s.ServerlessSnapshot),
+  createServerlessRestoreJob: def('POST', `${S}/restoreJobs`, '2023-01-01', CLUSTER, s.ServerlessRestoreJob, {
     request: s.CreateServerlessRestoreJobRequest,
-    response: s.ServerlessRestoreJob,
   }),
-  getServerlessRestoreJob: def('GET', `${S}/restoreJobs/{restoreJobId}`, '2023-01-01', {
-    params: withId(CLUSTER, 'restoreJobId'),
-    response: s.ServerlessRestoreJob,
-  }),
-  listServerlessRestoreJobs: def('GET', `${S}/restoreJobs`, '2023-01-01', {
-    list: true,
-    params: CLUSTER,
-    response: s.paginated(s.ServerlessRestoreJob),
-  }),
+  getServerlessRestoreJob: def('GET', `${S}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, s.ServerlessRestoreJob),
+  listServerlessRestoreJobs: list(`${S}/restoreJobs`, '2023-01-01', CLUSTER, s.ServerlessRestoreJob),
   // Flex
-  listFlexBackupSnapshots: def('GET', `${F}/snapshots`, '2024-11-13', {
-    list: true,
-    params: FLEX,
-    response: s.paginated(s.FlexSnapshot),
-  }),
-  getFlexBackupSnapshot: def('GET', `${F}/snapshots/{snapshotId}`, '2024-11-13', {
-    params: withId(FLEX, 'snapshotId'),
-    response: s.FlexSnapshot,
-  }),
-  createFlexRestoreJob: def('POST', `${F}/restoreJobs`, '2024-11-13', {
-    params: FLEX,
+  listFlexBackupSnapshots: list(`${F}/snapshots`, '2024-11-13', FLEX, s.FlexSnapshot),
+  getFlexBackupSnapshot: def('GET', `${F}/snapshots/{snapshotId}`, '2024-11-13', FLEX_SNAPSHOT, s.FlexSnapshot),
+  createFlexRestoreJob: def('POST', `${F}/restoreJobs`, '2024-11-13', FLEX, s.FlexRestoreJob, {
     request: s.CreateFlexRestoreJobRequest,
-    response: s.FlexRestoreJob,
   }),
-  getFlexRestoreJob: def('GET', `${F}/restoreJobs/{restoreJobId}`, '2024-11-13', {
-    params: withId(FLEX, 'restoreJobId'),
-    response: s.FlexRestoreJob,
-  }),
-  listFlexRestoreJobs: def('GET', `${F}/restoreJobs`, '2024-11-13', {
-    list: true,
-    params: FLEX,
-    response: s.paginated(s.FlexRestoreJob),
-  }),
-  downloadFlexBackup: def('POST', `${F}/download`, '2024-11-13', {
-    params: FLEX,
+  getFlexRestoreJob: def('GET', `${F}/restoreJobs/{restoreJobId}`, '2024-11-13', FLEX_RESTORE, s.FlexRestoreJob),
+  listFlexRestoreJobs: list(`${F}/restoreJobs`, '2024-11-13', FLEX, s.FlexRestoreJob),
+  downloadFlexBackup: def('POST', `${F}/download`, '2024-11-13', FLEX, s.FlexDownload, {
     request: s.DownloadFlexBackupRequest,
-    response: s.FlexDownload,
   }),
-  // Clusters (getCluster verifies restores; update/delete let rehearsals pause or lose a cluster)
-  getCluster: def('GET', `${G}/clusters/{clusterName}`, '2024-08-05', { params: CLUSTER, response: s.Cluster }),
-  updateCluster: def('PATCH', `${G}/clusters/{clusterName}`, '2024-10-23', {
-    params: CLUSTER,
+  getCluster: def('GET', `${G}/clusters/{clusterName}`, '2024-08-05', CLUSTER, s.Cluster),
+  updateCluster: def('PATCH', `${G}/clusters/{clusterName}`, '2024-10-23', CLUSTER, s.Cluster, {
     request: s.UpdateClusterRequest,
-    response: s.Cluster,
   }),
-  deleteCluster: def('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01', { params: CLUSTER, response: null }),
+  deleteCluster: def('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01', CLUSTER, null),
   // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
-  listProjects: def('GET', '/api/atlas/v2/groups', '2023-01-01', {
-    list: true,
-    params: [] as const,
-    response: s.paginated(s.Project),
-  }),
-  listClusters: def('GET', `${G}/clusters`, '2024-08-05', {
-    list: true,
-    params: GROUP,
-    response: s.paginated(s.Cluster),
-  }),
+  listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
+  listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

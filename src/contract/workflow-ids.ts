@@ -15,6 +15,10 @@ export const backupRunWorkflowId = (groupId: string, clusterName: string, at = n
 /** The schedule of a cluster; Temporal appends the fire time to the ids of the runs it starts. */
 export const scheduleIdFor = (groupId: string, clusterName: string) => `sched-backup-${clusterName}-${groupId}`;
 
+/** A named fleet schedule, and the id prefix of the fleets it starts (Temporal appends the fire time). */
+export const fleetScheduleIdFor = (name: string) => `sched-fleet-${name}`;
+export const scheduledFleetWorkflowId = (name: string) => `fleet-${name}`;
+
 /** fleet-<UTC time>: readable and sortable, like the pipelines' ids. */
 export const fleetWorkflowId = (at = new Date()) => `fleet-${stamp(at)}`;
 

@@ -5,7 +5,9 @@ export {
   backupRunWorkflowId,
   backupWorkflowId,
   drWorkflowId,
+  fleetScheduleIdFor,
   fleetWorkflowId,
+  scheduledFleetWorkflowId,
   scheduleIdFor,
   WORKFLOW_ID_PATTERN,
 } from '../contract/index.js';
