@@ -12,6 +12,7 @@ export {
   WORKFLOW_ID_PATTERN,
 } from '../contract/index.js';
 export * from './query.js';
+export * from './list.js';
 export * from './one-per-cluster.js';
 export * from './outcome.js';
 export * from './learned-durations.js';

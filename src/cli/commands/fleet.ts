@@ -3,7 +3,6 @@
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
 import {
-  BackupPhase,
   fleetStatusQuery,
   type FleetBackupInput,
   type FleetResult,
@@ -15,7 +14,7 @@ import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { closedRunOutcome } from '../../runs/outcome.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { checkIdFlag } from '../ids.js';
-import { fleetChildrenQuery, fleetWorkflowId, runsQuery } from '../../runs/index.js';
+import { fleetChildPhases, fleetWorkflowId, runsQuery } from '../../runs/index.js';
 import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
 import { registerFleetSchedule } from './fleet-schedule.js';
@@ -68,7 +67,7 @@ export function registerFleet(program: Command): void {
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
           const handle = await existingRun(client, id, namespace);
           const status = await handle.query(fleetStatusQuery);
-          const phases = await childPhases(client, id);
+          const phases = await fleetChildPhases(client, id);
           const out = flags.json ? JSON.stringify({ ...status, childPhases: phases }, null, 2) : render(status, phases);
           process.stdout.write(`${out}\n`);
           return EXIT_OK;
@@ -119,16 +118,6 @@ async function startFleet(client: Client, input: FleetBackupInput, taskQueue: st
       );
     throw err;
   }
-}
-
-/** Running children of the fleet by their pipeline phase (their BackupPhase search attribute). */
-async function childPhases(client: Client, fleetId: string): Promise<Record<string, number>> {
-  const phases: Record<string, number> = {};
-  for await (const wf of client.workflow.list({ query: fleetChildrenQuery(fleetId, { running: true }) })) {
-    const phase = wf.typedSearchAttributes.get(BackupPhase) ?? 'starting';
-    phases[phase] = (phases[phase] ?? 0) + 1;
-  }
-  return phases;
 }
 
 function render(s: FleetStatus, phases: Record<string, number>): string {
