@@ -143,7 +143,7 @@ describe('atlas-backup backup', () => {
     }
   });
 
-  it('refuses a manual or library backup while a scheduled run (another workflow id) of the cluster is running', async () => {
+  it('refuses a manual or library backup while a scheduled run (another id) of the cluster runs', async () => {
     const { client, close } = await temporalClient();
     try {
       // What a Schedule starts: backup-<cluster>-<groupId>-<fire time>, search attributes set at start.

@@ -33,7 +33,7 @@ describe('last success per cluster', () => {
     expect(s.restore?.at.toISOString()).toBe('2026-11-22T03:15:00.000Z');
   });
 
-  it('counts a completed disasterRecovery as a restore at its close, and a pipeline that did not complete as nothing', () => {
+  it('counts a completed disasterRecovery as a restore at its close, an incomplete pipeline as nothing', () => {
     expect(successesOf({ ...pipeline, type: 'disasterRecovery' }, undefined)).toEqual({
       restore: { at: closeTime, workflowId: 'backup-a-1', runId: 'r1' },
     });
