@@ -34,9 +34,24 @@ const nodeBuiltins = [
 
 // Text that is a visibility query: a filter on a system or search attribute (`WorkflowType = …`,
 // `ExecutionStatus != …`, `AtlasCluster IN (…)`, `CloseTime > …`).
-const VISIBILITY_QUERY =
-  '/\\b(WorkflowType|ExecutionStatus|CloseTime|StartTime|AtlasProject|AtlasCluster|BackupPhase|DrSource|DrTarget|FleetId)' +
-  '\\s*(=|!=|<|>|IN\\b)/';
+const VISIBILITY_ATTRIBUTES = [
+  'WorkflowType',
+  'WorkflowId',
+  'ExecutionStatus',
+  'CloseTime',
+  'StartTime',
+  'ExecutionTime',
+  'BuildIds',
+  'TemporalWorkerDeployment',
+  'TemporalWorkerDeploymentVersion',
+  'AtlasProject',
+  'AtlasCluster',
+  'BackupPhase',
+  'DrSource',
+  'DrTarget',
+  'FleetId',
+];
+const VISIBILITY_QUERY = `/\\b(${VISIBILITY_ATTRIBUTES.join('|')})\\s*(=|!=|<|>|IN\\b|STARTS_WITH\\b)/`;
 const SEARCH_ATTRIBUTE = '/^(AtlasProject|AtlasCluster|BackupPhase|DrSource|DrTarget|FleetId)$/';
 const VISIBILITY_MESSAGE = 'Visibility queries are built only in src/runs (runsQuery and its named queries).';
 

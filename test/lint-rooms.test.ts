@@ -25,6 +25,8 @@ const HAND_BUILT = [
   "export const c = (t: Date) => `CloseTime > '${t.toISOString()}'`;",
   'declare const AtlasProject: { name: string };\nexport const d = (p: string) => `${AtlasProject.name} IN (${p})`;',
   "export const e = \"WorkflowType IN ('backupPipeline', 'disasterRecovery')\";",
+  "export const f = (v: string) => `TemporalWorkerDeploymentVersion = '${v}'`;",
+  'export const g = "WorkflowId STARTS_WITH \'backup-\'";',
 ];
 
 describe('visibility queries stay in src/runs (lint)', () => {
