@@ -32,6 +32,29 @@ const nodeBuiltins = [
   'zlib',
 ];
 
+// Text that is a visibility query: a filter on a system or search attribute (`WorkflowType = …`,
+// `ExecutionStatus != …`, `AtlasCluster IN (…)`, `CloseTime > …`).
+const VISIBILITY_ATTRIBUTES = [
+  'WorkflowType',
+  'WorkflowId',
+  'ExecutionStatus',
+  'CloseTime',
+  'StartTime',
+  'ExecutionTime',
+  'BuildIds',
+  'TemporalWorkerDeployment',
+  'TemporalWorkerDeploymentVersion',
+  'AtlasProject',
+  'AtlasCluster',
+  'BackupPhase',
+  'DrSource',
+  'DrTarget',
+  'FleetId',
+];
+const VISIBILITY_QUERY = `/\\b(${VISIBILITY_ATTRIBUTES.join('|')})\\s*(=|!=|<|>|IN\\b|STARTS_WITH\\b)/`;
+const SEARCH_ATTRIBUTE = '/^(AtlasProject|AtlasCluster|BackupPhase|DrSource|DrTarget|FleetId)$/';
+const VISIBILITY_MESSAGE = 'Visibility queries are built only in src/runs (runsQuery and its named queries).';
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.tools/', 'coverage/', 'test/fixtures/', 'test/.tmp/'] },
   js.configs.recommended,
@@ -45,6 +68,19 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Prettier wraps code at 120 but never splits strings, templates or comments: those are ours to keep short.
       'max-len': ['error', { code: 120, ignoreUrls: true }],
+    },
+  },
+  {
+    // The environment is read in one place, src/config.ts; every other module is handed it from there.
+    // (Before the workflow block: its own no-restricted-properties replaces this one for workflow files,
+    // which may not touch `process` at all.)
+    files: ['src/**/*.ts'],
+    ignores: ['src/config.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: 'Read the environment through src/config.ts (processEnv).' },
+      ],
     },
   },
   {
@@ -120,6 +156,25 @@ export default tseslint.config(
           patterns: [
             { group: ['../**'], message: 'The contract imports nothing else of ours: everything points down to it.' },
           ],
+        },
+      ],
+    },
+  },
+  {
+    // Visibility queries are built in one room (src/runs): a query string elsewhere escapes the
+    // quoting, the search-attribute spelling and the one-backup-per-cluster rule kept there.
+    files: ['src/**/*.ts'],
+    ignores: ['src/runs/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateElement'].map((node) => ({
+          selector: `${node}[${node === 'Literal' ? 'value' : 'value.raw'}=${VISIBILITY_QUERY}]`,
+          message: VISIBILITY_MESSAGE,
+        })),
+        {
+          selector: `TemplateLiteral > MemberExpression[object.name=${SEARCH_ATTRIBUTE}][property.name='name']`,
+          message: VISIBILITY_MESSAGE,
         },
       ],
     },

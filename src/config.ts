@@ -159,6 +159,11 @@ export class ConfigError extends Error {
 
 type Env = Record<string, string | undefined>;
 
+/** The process's environment: the one read of process.env; every other module is handed it from here. */
+export function processEnv(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
 function parseEnv<S extends z.ZodType>(schema: S, env: Env, crossProblems: string[]): z.output<S> {
   const parsed = schema.safeParse(env);
   // Name the variable and the rule; never the value (it may be a secret).
@@ -185,14 +190,14 @@ function atlasAuth(e: WorkerEnv): AtlasAuth {
 }
 
 /** The CLI's view: only the Temporal connection variables (and profile file) are read and checked. */
-export function temporalConfigFromEnv(env: Env = process.env): TemporalConnectionConfig {
+export function temporalConfigFromEnv(env: Env = processEnv()): TemporalConnectionConfig {
   const { config, problems } = resolveTemporalConnection(env);
   if (!config) throw new ConfigError(problems);
   return config;
 }
 
 /** The CLI's commands that call Atlas themselves (`buckets`): only the Atlas variables are read and checked. */
-export function loadAtlasConfig(env: Env = process.env): WorkerConfig['atlas'] {
+export function loadAtlasConfig(env: Env = processEnv()): WorkerConfig['atlas'] {
   const e = parseEnv(workerEnvSchema, env, atlasProblems(env));
   return {
     baseUrl: e.MONGODB_ATLAS_BASE_URL.replace(/\/+$/, ''),
@@ -201,7 +206,7 @@ export function loadAtlasConfig(env: Env = process.env): WorkerConfig['atlas'] {
   };
 }
 
-export function loadWorkerConfig(env: Env = process.env): WorkerConfig {
+export function loadWorkerConfig(env: Env = processEnv()): WorkerConfig {
   const temporal = resolveTemporalConnection(env);
   let e: WorkerEnv | undefined;
   const problems = [...temporal.problems];

@@ -72,8 +72,20 @@ export {
 
 // A run's live status from a workflow handle: the status query plus the pending activity.
 export { getRunStatus } from './client/status.js';
-export { closedRunOutcome } from './client/outcome.js';
-export type { ClosedOutcome } from './client/outcome.js';
+export { closedRunOutcome } from './runs/outcome.js';
+export type { ClosedOutcome } from './runs/outcome.js';
+
+// Starting a backup under the one-backup-per-cluster rule, and our workflow ids.
+export {
+  BackupAlreadyRunningError,
+  backupRunWorkflowId,
+  drWorkflowId,
+  pipelineSearchAttributes,
+  runningBackupOf,
+  scheduleIdFor,
+  startBackup,
+} from './runs/index.js';
+export type { StartBackupOptions } from './runs/index.js';
 export type { LiveStatus, PendingStep } from './client/status.js';
 
 // The Atlas Admin API v2 client the activities use, and its error.

@@ -6,6 +6,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { loadClientConfigProfile, toClientOptions, type ClientConfigProfile } from '@temporalio/envconfig';
 import type { NativeConnectionOptions } from '@temporalio/worker';
+import { processEnv } from './config.js';
 
 export const DEFAULT_ADDRESS = 'localhost:7233';
 export const DEFAULT_NAMESPACE = 'default';
@@ -77,7 +78,7 @@ interface Resolution {
 }
 
 /** Reads the Temporal connection from `env` (and the profile file it points to); problems name variables. */
-export function resolveTemporalConnection(env: Env = process.env, warn: Warn = warnOnce): Resolution {
+export function resolveTemporalConnection(env: Env = processEnv(), warn: Warn = warnOnce): Resolution {
   const std = standardEnv(env, warn);
   const file = std.TEMPORAL_CONFIG_FILE;
   const inFile = (key: string) =>

@@ -8,7 +8,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
 import { dataConverterFromEnv } from './codec/index.js';
-import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { ConfigError, loadWorkerConfig, type WorkerConfig, processEnv } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
@@ -108,7 +108,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
 }
 
 /** `atlas-backup worker` and `node src/worker.ts`: configuration from the environment only. */
-export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<void> {
+export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): Promise<void> {
   const config = loadWorkerConfig(env);
   const notify = notifyConfigFromEnv(env);
   if (notify.problems.length) throw new ConfigError(notify.problems);

@@ -5,12 +5,14 @@ import { ApplicationFailure } from '@temporalio/common';
 import type {
   AtlasClient,
   ItemOf,
+  Page,
   ListOperationId,
   OperationId,
   PathParamsOf,
   RequestArgs,
   ResponseOf,
 } from '../atlas/index.js';
+import { pages } from '../atlas/index.js';
 import type { RunRef } from '../contract/index.js';
 import { atlasCall, type CallContext } from './failures.js';
 
@@ -34,12 +36,11 @@ export class AttemptCalls {
     path: PathParamsOf<K>,
     maxPages: number,
   ): AsyncGenerator<ItemOf<K>> {
-    for (let pageNum = 1; pageNum <= maxPages; pageNum++) {
-      const args = { path, query: { pageNum, itemsPerPage: ITEMS_PER_PAGE } } as RequestArgs<K>;
-      const results = ((await this.call(operation, args)) as { results?: ItemOf<K>[] }).results ?? [];
-      yield* results;
-      if (results.length < ITEMS_PER_PAGE) return;
-    }
+    const fetchPage = (pageNum: number) =>
+      this.call(operation, { path, query: { pageNum, itemsPerPage: ITEMS_PER_PAGE } } as RequestArgs<K>) as Promise<
+        Page<ItemOf<K>>
+      >;
+    yield* pages(fetchPage, { itemsPerPage: ITEMS_PER_PAGE, maxPages });
   }
 
   /** The first item `match` accepts, looking at most maxPages pages. */

@@ -1,18 +1,12 @@
 // The two shapes every Atlas activity takes: create-or-adopt (a create that converges to exactly
-// one resource when its attempt is retried or its answer is lost) and poll-once (one status read per attempt; the retry
-// policy is the poll loop).
+// one resource when its attempt is retried or its answer is lost) and poll-once (one status read per
+// attempt; the retry policy is the poll loop), in poll-once.ts.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure, ApplicationFailureCategory } from '@temporalio/common';
-import type {
-  AwaitedResource,
-  CreatedResource,
-  PollDetails,
-  PollingSpec,
-  TerminalFailureType,
-} from '../contract/index.js';
+import type { CreatedResource } from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
-import { expectedEndPollDelayMs, isExpectedEndMemo } from './expected-end.js';
-import { notFinished, terminalFailure } from './failures.js';
+
+export { pollOnce, shapeOf, type PollShape, type PollVerdict } from './poll-once.js';
 
 /** The failure type of an attempt that waits out an ambiguous create before looking again. */
 export const AWAITING_COMMIT_HORIZON = 'AwaitingCommitHorizon';
@@ -206,144 +200,4 @@ async function discardOrSay(discard: () => Promise<string>, what: string): Promi
 /** Seconds of an ObjectId-shaped Atlas id (its first 4 bytes), in ms; undefined for other ids. */
 export function objectIdTimeMs(id: string): number | undefined {
   return /^[0-9a-f]{24}$/i.test(id) ? Number.parseInt(id.slice(0, 8), 16) * 1000 : undefined;
-}
-
-/** What one status read of an Atlas job found. */
-export interface PollVerdict {
-  state: string;
-  /** Finished: the step's result. */
-  done?: { finishedAt?: string; facts: Record<string, unknown> };
-  /** Over without success: the step fails with this type and message. */
-  terminal?: { type: TerminalFailureType; message: string; details?: Record<string, unknown> };
-  /** Export progress, shown by status views while the job runs. */
-  progress?: { exportedCollections?: number; totalCollections?: number };
-  /** A better moment for the next read than the policy's backoff (an export's estimate). */
-  nextPollMs?: number;
-}
-
-/** How a wait reads beyond the policy's backoff (snapshot and restore waits; exports estimate instead). */
-export interface PollShape {
-  /** The workflow's own create just answered with this state: the first attempt does not read again. */
-  created?: { state?: string };
-  polling?: PollingSpec;
-  /** The job's expected duration (the cluster's last one), looked up once by that first attempt. */
-  expect?: () => Promise<number | undefined>;
-}
-
-/** A wait's shape from its input: skip the first read only after the workflow's own create. */
-export function shapeOf(
-  input: { created?: { state?: string }; polling?: PollingSpec },
-  expect?: () => Promise<number | undefined>,
-): PollShape {
-  if (!input.created) return {};
-  return { created: input.created, polling: input.polling, ...(expect ? { expect } : {}) };
-}
-
-/**
- * A delay chosen from an expectation stops short of the step's deadline (scheduleToClose): Temporal
- * gives up on a retry due after it, so a long gap there would end the step before its last read.
- */
-function beforeDeadline(delayMs: number): number {
-  const { scheduledTimestampMs, scheduleToCloseTimeoutMs } = Context.current().info;
-  if (!scheduleToCloseTimeoutMs) return Math.round(delayMs);
-  const left = scheduledTimestampMs + scheduleToCloseTimeoutMs - Date.now();
-  return Math.max(1, Math.round(Math.min(delayMs, left - DEADLINE_MARGIN_MS)));
-}
-/** Room for the last read itself before the deadline. */
-const DEADLINE_MARGIN_MS = 2_000;
-
-/** What a wait with an expectation to learn carries between attempts (heartbeat details). */
-interface WaitMemo {
-  /** When the wait was scheduled: the learned duration is measured from it (learned-durations.ts). */
-  sinceMs: number;
-  expectedMs?: number;
-  /** The lookup was made and found nothing: the plain backoff goes on. */
-  looked?: true;
-}
-const waitMemoOf = (x: unknown): WaitMemo | undefined =>
-  typeof (x as WaitMemo | undefined)?.sinceMs === 'number' ? (x as WaitMemo) : undefined;
-
-/**
- * The job's expectation, looked up once the wait has outlasted the backoff's ramp (its gap has
- * reached the maximum interval): before that the reads follow the plain backoff anyway, and jobs
- * that end within the ramp (most of a fleet's) never cost a lookup. None when the lookup fails.
- */
-async function expectationOf(shape: PollShape, memo: WaitMemo): Promise<WaitMemo> {
-  if (memo.expectedMs !== undefined || memo.looked || !shape.expect || !shape.polling) return memo;
-  const { initialIntervalSeconds: initial, maximumIntervalSeconds: max, backoffCoefficient: k } = shape.polling;
-  if (initial + ((Date.now() - memo.sinceMs) / 1000) * (k - 1) < max && k > 1) return memo;
-  try {
-    const expectedMs = await shape.expect();
-    return expectedMs !== undefined && expectedMs > 0
-      ? { sinceMs: memo.sinceMs, expectedMs }
-      : { ...memo, looked: true };
-  } catch (err) {
-    // Only a better poll moment is lost: the policy's backoff still finds the job's end.
-    Context.current().log.warn('No expected duration for this wait', { error: (err as Error).message });
-    return { ...memo, looked: true };
-  }
-}
-
-/**
- * One poll: returns when the job is done, fails the step when it ended badly, else "not finished".
- * A job the workflow just created is not read on the first attempt (the create's answer said it had
- * just started): that attempt looks up the job's expected duration instead, and every later attempt
- * chooses its next read from it (expected-end.ts), carried in heartbeat details.
- */
-export async function pollOnce(
-  resource: PollDetails['resource'],
-  id: string,
-  label: string,
-  shape: PollShape,
-  read: () => Promise<PollVerdict>,
-): Promise<AwaitedResource> {
-  const ctx = Context.current();
-  const attempts = ctx.info.attempt;
-  // A just-created job is not read at once (the create's answer said it had just started): the first
-  // attempt waits one initial interval itself, then reads, so each paced activity task still makes
-  // one Atlas request (src/client/project-pace.ts). An interval too long for one attempt's timeout
-  // ends the first attempt without a read instead, and the retry policy's interval brings the next.
-  // The interval counts from the wait's scheduling: time the task spent queued (behind a project's
-  // pace) is time waited, so a task dispatched late reads at once, when the server paced it, instead
-  // of sleeping and adding its read to those of the tasks dispatched after it.
-  const firstWaitMs = (shape.polling?.initialIntervalSeconds ?? 0) * 1000;
-  const waitsInAttempt = firstWaitMs > 0 && firstWaitMs <= (ctx.info.startToCloseTimeoutMs ?? 0) / 2;
-  const skipped = shape.created !== undefined && !waitsInAttempt;
-  if (shape.created !== undefined && attempts === 1) {
-    // From the wait's scheduling, as the learned duration is measured (learned-durations.ts).
-    if (shape.expect) ctx.heartbeat({ sinceMs: ctx.info.scheduledTimestampMs || Date.now() } satisfies WaitMemo);
-    const state = shape.created.state ?? 'created';
-    if (!waitsInAttempt)
-      throw notFinished(`${label} was just created (${state}): first read to come`, undefined, { resource, id, state });
-    const queuedMs = ctx.info.scheduledTimestampMs ? Math.max(0, Date.now() - ctx.info.scheduledTimestampMs) : 0;
-    if (firstWaitMs > queuedMs) await ctx.sleep(firstWaitMs - queuedMs);
-  }
-  const v = await read();
-  // Each attempt reads once, but a just-created job's first attempt made no read when it could not wait.
-  const reads = attempts - (skipped ? 1 : 0);
-  if (v.done) return { state: v.state, attempts, reads, finishedAt: v.done.finishedAt, facts: v.done.facts };
-  if (v.terminal)
-    throw terminalFailure(v.terminal.type, v.terminal.message, { resource, id, state: v.state, ...v.terminal.details });
-  let nextPollMs = v.nextPollMs;
-  if (nextPollMs === undefined && shape.created !== undefined && waitsInAttempt && shape.polling) {
-    // The first attempt made the policy's first two reads' worth of waiting (its wait, then its read):
-    // the policy's delays, one step on, keep the reads where the plain backoff puts them.
-    const { initialIntervalSeconds: initial, maximumIntervalSeconds: max, backoffCoefficient: k } = shape.polling;
-    nextPollMs = Math.min(max, initial * k ** attempts) * 1000;
-  }
-  const carried = waitMemoOf(ctx.info.heartbeatDetails);
-  if (carried && shape.polling && v.nextPollMs === undefined) {
-    const memo = await expectationOf(shape, carried);
-    ctx.heartbeat(memo); // for the attempt after this one
-    if (isExpectedEndMemo(memo))
-      nextPollMs = beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
-  }
-  const details: PollDetails = {
-    resource,
-    id,
-    state: v.state,
-    ...v.progress,
-    ...(nextPollMs !== undefined ? { nextPollMs } : {}),
-  };
-  throw notFinished(`${label} is ${v.state}`, nextPollMs, { ...details });
 }

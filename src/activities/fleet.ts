@@ -1,13 +1,12 @@
 // Fleet activities: discover the clusters of projects (Atlas listProjects / listClusters, filtered),
-// find the clusters that already have a backup in flight (Temporal visibility, through the
-// activity's own Temporal client, the same check `atlas-backup backup` makes before a start), and
+// find the clusters that already have a backup in flight (the one-backup-per-cluster rule's check in
+// src/runs, through the activity's own Temporal client), and
 // tell which of a fleet's children have closed without reporting (terminated or timed out).
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { closedRunOutcome } from '../client/outcome.js';
+import { closedRunOutcome, runningBackupsAmong } from '../runs/index.js';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import {
-  AtlasCluster,
   FLEET_CLUSTER_TYPES,
   globToRegExp,
   MAX_FLEET_CLUSTERS,
@@ -48,8 +47,6 @@ function fleetTooLarge(found: number, summary: FleetDiscovery['summary']): Appli
   });
 }
 
-const quote = (value: string) => `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
 export function fleetActivities(client: AtlasClient) {
   return {
     /** Lists each project's dedicated clusters and keeps those the filter accepts. */
@@ -76,27 +73,11 @@ export function fleetActivities(client: AtlasClient) {
     },
 
     /**
-     * The given clusters that a Running backupPipeline is backing up now. Visibility lags closes, so
-     * each hit is confirmed with the run's own description (as src/cli/start.ts does).
+     * The given clusters that a Running backupPipeline is backing up now: the one-backup-per-cluster
+     * rule's own check (src/runs), through the activity's Temporal client.
      */
     async findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]> {
-      const temporal = Context.current().client;
-      const wanted = new Set(input.clusters.map((c) => `${c.groupId}/${c.clusterName}`));
-      const found: RunningBackup[] = [];
-      for (const groupId of new Set(input.clusters.map((c) => c.groupId))) {
-        const running = `WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Running'`;
-        const query = `${running} AND AtlasProject = ${quote(groupId)}`;
-        for await (const wf of temporal.workflow.list({ query, pageSize: 1000 })) {
-          const clusterName = wf.typedSearchAttributes.get(AtlasCluster);
-          if (typeof clusterName !== 'string' || !wanted.has(`${groupId}/${clusterName}`)) continue;
-          const d = await temporal.workflow
-            .getHandle(wf.workflowId, wf.runId)
-            .describe()
-            .catch(() => undefined);
-          if (d?.status.name === 'RUNNING') found.push({ groupId, clusterName, workflowId: wf.workflowId });
-        }
-      }
-      return found;
+      return runningBackupsAmong(Context.current().client, input.clusters);
     },
 
     /**

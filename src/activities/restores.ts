@@ -17,7 +17,7 @@ import type {
 } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf, type CreateSteps } from './core.js';
-import { learnedDurationMs } from './learned-durations.js';
+import { learnedDurationMs } from '../runs/learned-durations.js';
 import { terminalFailure } from './failures.js';
 import { SOURCES, type JobView } from './sources.js';
 

@@ -12,7 +12,7 @@ import type {
 } from '../contract/index.js';
 import { AttemptCalls, runOf } from './calls.js';
 import { createOrAdopt, objectIdTimeMs, pollOnce, shapeOf } from './core.js';
-import { learnedDurationMs } from './learned-durations.js';
+import { learnedDurationMs } from '../runs/learned-durations.js';
 
 /** The snapshots whose description carries the run's tag. */
 async function ourSnapshots(calls: AttemptCalls, sharded: boolean, path: ClusterRef, tag: string) {

@@ -10,6 +10,7 @@ import { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.
 import { AtlasApiError, errorFromResponse } from './errors.js';
 import { CredentialScrubber, serviceAccountForms } from './scrub.js';
 import { operations, type ItemOf, type ListOperationId, type RequestArgs, type ResponseOf } from './operations.js';
+import { pages, type Page } from './pages.js';
 import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
 import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
 import { traceAtlasCall } from '../telemetry/atlas-spans.js';
@@ -160,7 +161,7 @@ export class AtlasClient {
     }
   }
 
-  /** Every item of a list operation, following pageNum until a short or empty page. */
+  /** Every item of a list operation, page by page (pages.ts says when the list ends). */
   async *paginate<K extends ListOperationId>(
     operation: K,
     args: RequestArgs<K>,
@@ -173,19 +174,9 @@ export class AtlasClient {
         message: `${operation}: itemsPerPage must be an integer from 1 to 500 (got ${itemsPerPage})`,
       });
     }
-    let pageNum = args.query?.pageNum ?? 1;
-    let seen = 0;
-    for (;;) {
-      const page = (await this.request(operation, { ...args, query: { ...args.query, pageNum, itemsPerPage } })) as {
-        results: ItemOf<K>[];
-        totalCount?: number;
-      };
-      yield* page.results;
-      seen += page.results.length;
-      const exhausted = page.totalCount !== undefined && seen >= page.totalCount;
-      if (page.results.length < itemsPerPage || exhausted) return;
-      pageNum += 1;
-    }
+    const fetchPage = (pageNum: number) =>
+      this.request(operation, { ...args, query: { ...args.query, pageNum, itemsPerPage } }) as Promise<Page<ItemOf<K>>>;
+    yield* pages(fetchPage, { itemsPerPage, firstPage: args.query?.pageNum });
   }
 
   async close(): Promise<void> {

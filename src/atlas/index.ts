@@ -7,6 +7,8 @@ export { clearDigestCache, clearTokenCache } from './auth.js';
 export { AtlasApiError, isRetryable, parseRetryAfter } from './errors.js';
 export type { ClientErrorCode } from './errors.js';
 export { operations } from './operations.js';
+export { pages } from './pages.js';
+export type { Page, PagesOptions } from './pages.js';
 export type { ItemOf, ListOperationId, PathParamsOf, QueryParams, RequestArgs, ResponseOf } from './operations.js';
 export { validatePathParam } from './validation.js';
 export { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';

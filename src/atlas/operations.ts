@@ -1,87 +1,170 @@
-// The operation table: for each catalogue entry (method/path/version in catalog.ts), its path
-// parameters and its request/response schemas. Adding an operation is one entry here.
+// The operation table: every Atlas Admin API v2 operation we use, declared once: method, path
+// template, the API version the client sends (and the spec's), its path parameters and its
+// request/response schemas. The client sends by it; the simulator routes by it (catalog.ts).
+// Adding an operation is one entry here.
+//
+// Versions: the seed documents' version where a seed gives one (../shared/seeds), else the one in
+// cloud-backups.openapi.yaml. `specVersion` is the spec's, which the simulator also serves.
 import { z } from 'zod';
-import type { OperationId } from './catalog.js';
 import * as s from './schemas.js';
 
-const GROUP = ['groupId'] as const;
-const CLUSTER = ['groupId', 'clusterName'] as const;
-const FLEX = ['groupId', 'name'] as const;
-const withId = <const P extends readonly string[], const I extends string>(base: P, id: I) => [...base, id] as const;
+export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PATCH';
 
-interface OperationSpec {
+export interface OperationInfo {
+  method: HttpMethod;
+  /** Path template under the base URL, with {param} placeholders as in the spec. */
+  path: string;
+  /** The version this project sends (Accept: application/vnd.atlas.<version>+json). */
+  version: string;
+  /** The version listed in cloud-backups.openapi.yaml. */
+  specVersion: string;
+  /** List endpoints return {results, totalCount, links} and take pageNum/itemsPerPage/includeCount. */
+  list?: true;
+}
+
+interface OperationSpec extends OperationInfo {
   params: readonly string[];
   request?: z.ZodType;
   /** null: the operation answers 204/202 without a body. */
   response: z.ZodType | null;
 }
 
-function def<const P extends readonly string[], Req extends z.ZodType | undefined, Res extends z.ZodType | null>(spec: {
-  params: P;
-  request?: Req;
-  response: Res;
-}) {
-  return spec as { params: P; request: Req; response: Res };
+const G = '/api/atlas/v2/groups/{groupId}';
+const C = `${G}/clusters/{clusterName}/backup`;
+const S = `${G}/serverless/{clusterName}/backup`;
+const F = `${G}/flexClusters/{name}/backup`;
+
+const GROUP = ['groupId'] as const;
+const CLUSTER = ['groupId', 'clusterName'] as const;
+const FLEX = ['groupId', 'name'] as const;
+const withId = <const P extends readonly string[], const I extends string>(base: P, id: I) => [...base, id] as const;
+const SNAPSHOT = withId(CLUSTER, 'snapshotId');
+const EXPORT = withId(CLUSTER, 'exportId');
+const BUCKET = withId(GROUP, 'exportBucketId');
+const RESTORE = withId(CLUSTER, 'restoreJobId');
+const FLEX_SNAPSHOT = withId(FLEX, 'snapshotId');
+const FLEX_RESTORE = withId(FLEX, 'restoreJobId');
+
+/** One entry: method, path, the spec's version, path parameters and response, then the rest (version: the spec's). */
+function def<
+  const P extends readonly string[],
+  Res extends z.ZodType | null,
+  Req extends z.ZodType | undefined = undefined,
+>(
+  method: HttpMethod,
+  path: string,
+  specVersion: string,
+  params: P,
+  response: Res,
+  more: { version?: string; list?: true; request?: Req } = {},
+) {
+  const version = more.version ?? specVersion;
+  return { method, path, specVersion, params, response, ...more, version } as OperationInfo & {
+    params: P;
+    request: Req;
+    response: Res;
+  };
+}
+
+/** A list operation: GET, answering a page of `item`s. */
+function list<const P extends readonly string[], T extends z.ZodType>(
+  path: string,
+  specVersion: string,
+  params: P,
+  item: T,
+) {
+  return def('GET', path, specVersion, params, s.paginated(item), { list: true });
 }
 
 export const operations = {
-  takeSnapshots: def({ params: CLUSTER, request: s.TakeSnapshotRequest, response: s.Snapshot }),
-  getClusterBackupSnapshot: def({ params: withId(CLUSTER, 'snapshotId'), response: s.Snapshot }),
-  listBackupSnapshots: def({ params: CLUSTER, response: s.paginated(s.Snapshot) }),
-  deleteClusterBackupSnapshot: def({ params: withId(CLUSTER, 'snapshotId'), response: null }),
-  updateBackupSnapshot: def({
-    params: withId(CLUSTER, 'snapshotId'),
+  // Dedicated cluster snapshots (replica set and sharded)
+  takeSnapshots: def('POST', `${C}/snapshots`, '2023-01-01', CLUSTER, s.Snapshot, {
+    version: '2024-08-05',
+    request: s.TakeSnapshotRequest,
+  }),
+  getClusterBackupSnapshot: def('GET', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.Snapshot),
+  listBackupSnapshots: list(`${C}/snapshots`, '2023-01-01', CLUSTER, s.Snapshot),
+  deleteClusterBackupSnapshot: def('DELETE', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, null),
+  updateBackupSnapshot: def('PATCH', `${C}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.ReplicaSetSnapshot, {
     request: s.UpdateSnapshotRetentionRequest,
-    response: s.ReplicaSetSnapshot,
   }),
-  getBackupShardedCluster: def({ params: withId(CLUSTER, 'snapshotId'), response: s.ShardedSnapshot }),
-  listBackupShardedClusters: def({ params: CLUSTER, response: s.paginated(s.ShardedSnapshot) }),
-  deleteBackupShardedCluster: def({ params: withId(CLUSTER, 'snapshotId'), response: null }),
-  getBackupSchedule: def({ params: CLUSTER, response: s.BackupSchedule }),
-  updateBackupSchedule: def({ params: CLUSTER, request: s.UpdateBackupScheduleRequest, response: s.BackupSchedule }),
-  deleteClusterBackupSchedule: def({ params: CLUSTER, response: s.BackupSchedule }),
-
-  createBackupExport: def({ params: CLUSTER, request: s.CreateExportRequest, response: s.ExportJob }),
-  getBackupExport: def({ params: withId(CLUSTER, 'exportId'), response: s.ExportJob }),
-  listBackupExports: def({ params: CLUSTER, response: s.paginated(s.ExportJob) }),
-  listExportBuckets: def({ params: GROUP, response: s.paginated(s.ExportBucket) }),
-  getExportBucket: def({ params: withId(GROUP, 'exportBucketId'), response: s.ExportBucket }),
-  createExportBucket: def({ params: GROUP, request: s.CreateExportBucketRequest, response: s.ExportBucket }),
-  updateBackupExportBucket: def({
-    params: withId(GROUP, 'exportBucketId'),
-    request: s.UpdateExportBucketRequest,
-    response: s.ExportBucket,
+  getBackupShardedCluster: def(
+    'GET',
+    `${C}/snapshots/shardedCluster/{snapshotId}`,
+    '2023-01-01',
+    SNAPSHOT,
+    s.ShardedSnapshot,
+  ),
+  listBackupShardedClusters: list(`${C}/snapshots/shardedClusters`, '2023-01-01', CLUSTER, s.ShardedSnapshot),
+  deleteBackupShardedCluster: def('DELETE', `${C}/snapshots/shardedCluster/{snapshotId}`, '2023-01-01', SNAPSHOT, null),
+  // Backup schedule (policy) of a dedicated cluster
+  getBackupSchedule: def('GET', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule),
+  updateBackupSchedule: def('PATCH', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule, {
+    request: s.UpdateBackupScheduleRequest,
   }),
-  deleteExportBucket: def({ params: withId(GROUP, 'exportBucketId'), response: null }),
-
-  createBackupRestoreJob: def({ params: CLUSTER, request: s.CreateRestoreJobRequest, response: s.RestoreJob }),
-  getBackupRestoreJob: def({ params: withId(CLUSTER, 'restoreJobId'), response: s.RestoreJob }),
-  listBackupRestoreJobs: def({ params: CLUSTER, response: s.paginated(s.RestoreJob) }),
-  cancelBackupRestoreJob: def({ params: withId(CLUSTER, 'restoreJobId'), response: null }),
-
-  getServerlessBackupSnapshot: def({ params: withId(CLUSTER, 'snapshotId'), response: s.ServerlessSnapshot }),
-  listServerlessBackupSnapshots: def({ params: CLUSTER, response: s.paginated(s.ServerlessSnapshot) }),
-  createServerlessRestoreJob: def({
-    params: CLUSTER,
+  deleteClusterBackupSchedule: def('DELETE', `${C}/schedule`, '2024-08-05', CLUSTER, s.BackupSchedule),
+  // Export jobs and buckets
+  createBackupExport: def('POST', `${C}/exports`, '2023-01-01', CLUSTER, s.ExportJob, {
+    version: '2024-08-05',
+    request: s.CreateExportRequest,
+  }),
+  getBackupExport: def('GET', `${C}/exports/{exportId}`, '2023-01-01', EXPORT, s.ExportJob, { version: '2025-03-12' }),
+  listBackupExports: list(`${C}/exports`, '2023-01-01', CLUSTER, s.ExportJob),
+  listExportBuckets: list(`${G}/backup/exportBuckets`, '2024-05-30', GROUP, s.ExportBucket),
+  getExportBucket: def('GET', `${G}/backup/exportBuckets/{exportBucketId}`, '2024-05-30', BUCKET, s.ExportBucket),
+  createExportBucket: def('POST', `${G}/backup/exportBuckets`, '2024-05-30', GROUP, s.ExportBucket, {
+    request: s.CreateExportBucketRequest,
+  }),
+  updateBackupExportBucket: def(
+    'PATCH',
+    `${G}/backup/exportBuckets/{exportBucketId}`,
+    '2024-05-30',
+    BUCKET,
+    s.ExportBucket,
+    { request: s.UpdateExportBucketRequest },
+  ),
+  deleteExportBucket: def('DELETE', `${G}/backup/exportBuckets/{exportBucketId}`, '2023-01-01', BUCKET, null),
+  // Restore jobs (dedicated)
+  getBackupRestoreJob: def('GET', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, s.RestoreJob),
+  listBackupRestoreJobs: list(`${C}/restoreJobs`, '2023-01-01', CLUSTER, s.RestoreJob),
+  cancelBackupRestoreJob: def('DELETE', `${C}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, null),
+  createBackupRestoreJob: def('POST', `${C}/restoreJobs`, '2023-01-01', CLUSTER, s.RestoreJob, {
+    version: '2025-03-12',
+    request: s.CreateRestoreJobRequest,
+  }),
+  // Serverless
+  getServerlessBackupSnapshot: def('GET', `${S}/snapshots/{snapshotId}`, '2023-01-01', SNAPSHOT, s.ServerlessSnapshot, {
+    version: '2023-02-01',
+  }),
+  listServerlessBackupSnapshots: list(`${S}/snapshots`, '2023-01-01', CLUSTER, s.ServerlessSnapshot),
+  createServerlessRestoreJob: def('POST', `${S}/restoreJobs`, '2023-01-01', CLUSTER, s.ServerlessRestoreJob, {
     request: s.CreateServerlessRestoreJobRequest,
-    response: s.ServerlessRestoreJob,
   }),
-  getServerlessRestoreJob: def({ params: withId(CLUSTER, 'restoreJobId'), response: s.ServerlessRestoreJob }),
-  listServerlessRestoreJobs: def({ params: CLUSTER, response: s.paginated(s.ServerlessRestoreJob) }),
+  getServerlessRestoreJob: def('GET', `${S}/restoreJobs/{restoreJobId}`, '2023-01-01', RESTORE, s.ServerlessRestoreJob),
+  listServerlessRestoreJobs: list(`${S}/restoreJobs`, '2023-01-01', CLUSTER, s.ServerlessRestoreJob),
+  // Flex
+  listFlexBackupSnapshots: list(`${F}/snapshots`, '2024-11-13', FLEX, s.FlexSnapshot),
+  getFlexBackupSnapshot: def('GET', `${F}/snapshots/{snapshotId}`, '2024-11-13', FLEX_SNAPSHOT, s.FlexSnapshot),
+  createFlexRestoreJob: def('POST', `${F}/restoreJobs`, '2024-11-13', FLEX, s.FlexRestoreJob, {
+    request: s.CreateFlexRestoreJobRequest,
+  }),
+  getFlexRestoreJob: def('GET', `${F}/restoreJobs/{restoreJobId}`, '2024-11-13', FLEX_RESTORE, s.FlexRestoreJob),
+  listFlexRestoreJobs: list(`${F}/restoreJobs`, '2024-11-13', FLEX, s.FlexRestoreJob),
+  downloadFlexBackup: def('POST', `${F}/download`, '2024-11-13', FLEX, s.FlexDownload, {
+    request: s.DownloadFlexBackupRequest,
+  }),
+  getCluster: def('GET', `${G}/clusters/{clusterName}`, '2024-08-05', CLUSTER, s.Cluster),
+  updateCluster: def('PATCH', `${G}/clusters/{clusterName}`, '2024-10-23', CLUSTER, s.Cluster, {
+    request: s.UpdateClusterRequest,
+  }),
+  deleteCluster: def('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01', CLUSTER, null),
+  // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
+  listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
+  listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
+} as const satisfies Record<string, OperationSpec>;
 
-  listFlexBackupSnapshots: def({ params: FLEX, response: s.paginated(s.FlexSnapshot) }),
-  getFlexBackupSnapshot: def({ params: withId(FLEX, 'snapshotId'), response: s.FlexSnapshot }),
-  createFlexRestoreJob: def({ params: FLEX, request: s.CreateFlexRestoreJobRequest, response: s.FlexRestoreJob }),
-  getFlexRestoreJob: def({ params: withId(FLEX, 'restoreJobId'), response: s.FlexRestoreJob }),
-  listFlexRestoreJobs: def({ params: FLEX, response: s.paginated(s.FlexRestoreJob) }),
-  downloadFlexBackup: def({ params: FLEX, request: s.DownloadFlexBackupRequest, response: s.FlexDownload }),
-
-  getCluster: def({ params: CLUSTER, response: s.Cluster }),
-  updateCluster: def({ params: CLUSTER, request: s.UpdateClusterRequest, response: s.Cluster }),
-  deleteCluster: def({ params: CLUSTER, response: null }),
-  listProjects: def({ params: [] as const, response: s.paginated(s.Project) }),
-  listClusters: def({ params: GROUP, response: s.paginated(s.Cluster) }),
-} as const satisfies Record<OperationId, OperationSpec>;
+export type OperationId = keyof typeof operations;
+export const operationIds = Object.keys(operations) as OperationId[];
 
 type Ops = typeof operations;
 
@@ -120,8 +203,4 @@ export function isIdParam(name: string): boolean {
 }
 export function isNameParam(name: string): boolean {
   return NAME_PARAMS.has(name);
-}
-
-export function operationSpec(op: OperationId): OperationSpec {
-  return operations[op];
 }

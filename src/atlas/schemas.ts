@@ -3,7 +3,7 @@
 // field optional; ids and status fields are what callers branch on, so those are checked.
 // Enums come from NOTES.md (the published spec strips them).
 import { z } from 'zod';
-import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './catalog.js';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN } from '../contract/ids.js';
 
 export const AtlasId = z.string().regex(ID_PATTERN, 'must be a 24-hex-digit id');
 export const ClusterName = z.string().regex(CLUSTER_NAME_PATTERN, 'must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$');

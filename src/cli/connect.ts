@@ -2,7 +2,7 @@
 // @temporalio/envconfig), overridden by global flags, so the same command works against the dev
 // server, a self-hosted cluster or Temporal Cloud.
 import { Client, Connection } from '@temporalio/client';
-import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig } from '../config.js';
+import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfig, processEnv } from '../config.js';
 import { dataConverterFromEnv } from '../codec/index.js';
 import { connectionOptions } from '../temporal-connection.js';
 import { tracesUrl } from '../telemetry/otel-env.js';
@@ -21,7 +21,7 @@ export interface GlobalFlags {
 }
 
 /** The environment with the global connection flags applied over it as Temporal's standard names (flags win). */
-export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = processEnv()): NodeJS.ProcessEnv {
   const merged: NodeJS.ProcessEnv = { ...env };
   const set = (name: string, value: string | undefined) => {
     if (value !== undefined) merged[name] = value;
@@ -37,11 +37,11 @@ export function envWithFlags(flags: GlobalFlags, env: NodeJS.ProcessEnv = proces
   return merged;
 }
 
-export function temporalConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): TemporalConnectionConfig {
+export function temporalConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = processEnv()): TemporalConnectionConfig {
   return temporalConfigFromEnv(envWithFlags(flags, env));
 }
 
-export function taskQueueOf(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): string {
+export function taskQueueOf(flags: GlobalFlags, env: NodeJS.ProcessEnv = processEnv()): string {
   const q = flags.taskQueue ?? env.TEMPORAL_TASK_QUEUE ?? DEFAULT_TASK_QUEUE;
   if (!q.trim()) throw new UsageError('--task-queue must not be empty');
   return q;
@@ -56,7 +56,7 @@ export interface Connected {
 export async function connect(flags: GlobalFlags): Promise<Connected> {
   const config = temporalConfig(flags);
   // Encrypted payloads (ATLAS_BACKUP_CODEC_*): every command reads and writes them with the worker's keys.
-  const dataConverter = dataConverterFromEnv(process.env);
+  const dataConverter = dataConverterFromEnv(processEnv());
   const connection = await Connection.connect({ ...connectionOptions(config), connectTimeout: 10_000 }).catch(
     (err: unknown) => {
       const where = `${config.address} (namespace ${config.namespace})`;
@@ -67,8 +67,8 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
     },
   );
   // OTEL_EXPORTER_OTLP_ENDPOINT set: the start of a run is the root span of its trace.
-  const tracing = tracesUrl(process.env)
-    ? (await import('../telemetry/tracing.js')).startTracingFromEnv(process.env, 'atlas-backup-cli')
+  const tracing = tracesUrl(processEnv())
+    ? (await import('../telemetry/tracing.js')).startTracingFromEnv(processEnv(), 'atlas-backup-cli')
     : undefined;
   const plugins = tracing ? { plugins: [tracing.plugin] } : {};
   return {

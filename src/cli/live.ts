@@ -2,7 +2,7 @@
 // closed run the result Temporal stored, so `status` works even when no worker is up to answer a
 // query. followRun() is the live view shared by `watch`, `backup --wait` and the demo.
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { closedRunOutcome } from '../client/outcome.js';
+import { closedRunOutcome } from '../runs/outcome.js';
 import { describedStatus, getRunStatus, type LiveStatus } from '../client/status.js';
 import {
   APPROVAL_REJECTED,

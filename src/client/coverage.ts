@@ -3,7 +3,9 @@
 // search attributes (any run, even one that never completed) plus any the caller names: the report
 // needs no Atlas credentials, and a cluster that was never backed up at all shows up once it is named.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { AtlasCluster, AtlasProject, BackupPhase, type PipelineResult } from '../contract/index.js';
+import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
+import { lastSuccesses, type Success } from '../runs/last-success.js';
+import { runsQuery } from '../runs/query.js';
 
 export interface CoverageOptions {
   /** Only these projects (AtlasProject); none: every project our runs name. */
@@ -48,15 +50,11 @@ export interface CoverageReport {
   breached: number;
 }
 
-const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const key = (groupId: string, clusterName: string) => `${groupId}/${clusterName}`;
 
 /** Our runs, newest first, narrowed to the projects asked for. */
-export function coverageQuery(projects: string[] = []): string {
-  const parts = ["WorkflowType IN ('backupPipeline', 'disasterRecovery')"];
-  if (projects.length) parts.push(`${AtlasProject.name} IN (${projects.map(quote).join(', ')})`);
-  return parts.join(' AND ');
-}
+export const coverageQuery = (projects: string[] = []) =>
+  runsQuery({ types: ['backupPipeline', 'disasterRecovery'], projects });
 
 interface Seen {
   groupId: string;
@@ -109,27 +107,23 @@ export async function coverageReport(client: Client, o: CoverageOptions): Promis
 }
 
 async function clusterCoverage(client: Client, e: Seen, o: CoverageOptions, now: Date): Promise<ClusterCoverage> {
-  const success = (wf: WorkflowExecutionInfo, at?: string): LastSuccess => {
-    const when = at && !Number.isNaN(Date.parse(at)) ? new Date(at) : wf.closeTime!;
-    const ageSeconds = Math.max(0, Math.round((now.getTime() - when.getTime()) / 1000));
-    return { at: when.toISOString(), ageSeconds, workflowId: wf.workflowId, runId: wf.runId };
+  const found = await lastSuccesses(client, e.completed, { maxResultReads: o.maxResultsPerCluster ?? 20 });
+  const last = (s: Success | undefined): LastSuccess | undefined =>
+    s && {
+      at: s.at.toISOString(),
+      ageSeconds: Math.max(0, Math.round((now.getTime() - s.at.getTime()) / 1000)),
+      workflowId: s.workflowId,
+      runId: s.runId,
+    };
+  const c: ClusterCoverage = {
+    groupId: e.groupId,
+    clusterName: e.clusterName,
+    lastBackup: last(found.backup),
+    lastExport: last(found.export),
+    lastRestoreTest: last(found.restore),
+    runs: e.runs,
+    breaches: [],
   };
-  const c: ClusterCoverage = { groupId: e.groupId, clusterName: e.clusterName, runs: e.runs, breaches: [] };
-  let budget = o.maxResultsPerCluster ?? 20;
-  // Newest first: a result says what the run did (export, restore) and when Atlas took the snapshot.
-  for (const wf of e.completed) {
-    if (c.lastBackup && c.lastExport && c.lastRestoreTest) break;
-    if (wf.type === 'disasterRecovery') {
-      c.lastRestoreTest ??= success(wf);
-      continue;
-    }
-    if (budget-- <= 0) break;
-    const result = (await client.workflow.getHandle(wf.workflowId, wf.runId).result()) as PipelineResult;
-    if (result.outcome !== 'completed') continue;
-    c.lastBackup ??= success(wf, result.snapshot?.createdAt);
-    if (result.export) c.lastExport ??= success(wf);
-    if (result.restore) c.lastRestoreTest ??= success(wf, result.restore.finishedAt);
-  }
   c.breaches = breaches(c, o);
   return c;
 }

@@ -15,6 +15,7 @@ export {
   ENCODING_ENCRYPTED,
   METADATA_KEY_ID,
 } from './encryption-codec.js';
+import { processEnv } from '../config.js';
 export { codecKeys, codecKeysFromEnv, KEY_FILE_VAR, KEYS_VAR, type CodecKey, type CodecKeys } from './keys.js';
 
 /**
@@ -25,7 +26,7 @@ export { codecKeys, codecKeysFromEnv, KEY_FILE_VAR, KEYS_VAR, type CodecKey, typ
 export const failureConverterPath = fileURLToPath(new URL('./failure-converter.cjs', import.meta.url));
 
 /** The codec configured by ATLAS_BACKUP_CODEC_KEYS / ATLAS_BACKUP_CODEC_KEY_FILE, or undefined (off). */
-export function codecFromEnv(env: Record<string, string | undefined> = process.env): EncryptionCodec | undefined {
+export function codecFromEnv(env: Record<string, string | undefined> = processEnv()): EncryptionCodec | undefined {
   const keys = codecKeysFromEnv(env);
   return keys && createEncryptionCodec(keys);
 }
@@ -40,7 +41,9 @@ export function encryptedDataConverter(codec: EncryptionCodec): DataConverter {
  * or undefined when no keys are configured (payloads stay plain JSON, the SDK's default).
  * Throws ConfigError naming the variable when the keys are invalid.
  */
-export function dataConverterFromEnv(env: Record<string, string | undefined> = process.env): DataConverter | undefined {
+export function dataConverterFromEnv(
+  env: Record<string, string | undefined> = processEnv(),
+): DataConverter | undefined {
   const codec = codecFromEnv(env);
   return codec && encryptedDataConverter(codec);
 }

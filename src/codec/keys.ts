@@ -3,7 +3,7 @@
 // Problems name the variable, the key id and the rule, never the key material.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError } from '../config.js';
+import { ConfigError, processEnv } from '../config.js';
 
 export const KEYS_VAR = 'ATLAS_BACKUP_CODEC_KEYS';
 export const KEY_FILE_VAR = 'ATLAS_BACKUP_CODEC_KEY_FILE';
@@ -100,7 +100,7 @@ function toKeys(entries: { id: string; key: string }[]): CodecKeys {
  * The codec's keys from ATLAS_BACKUP_CODEC_KEYS or ATLAS_BACKUP_CODEC_KEY_FILE, or undefined when
  * neither is set (encryption off). Throws ConfigError naming the variable when one is invalid.
  */
-export function codecKeysFromEnv(env: Record<string, string | undefined> = process.env): CodecKeys | undefined {
+export function codecKeysFromEnv(env: Record<string, string | undefined> = processEnv()): CodecKeys | undefined {
   const list = env[KEYS_VAR]?.trim();
   const file = env[KEY_FILE_VAR]?.trim();
   if (list && file) throw new ConfigError([`${KEYS_VAR}: set either ${KEYS_VAR} or ${KEY_FILE_VAR}, not both`]);

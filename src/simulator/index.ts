@@ -14,6 +14,7 @@ import { Model } from './model/model.js';
 import { DEFAULT_DURATIONS, type FaultConfig, type SimulatorOptions } from './options.js';
 import { applySeed } from './seed.js';
 import { loadState, StateSaver } from './state-file.js';
+import { processEnv } from '../config.js';
 
 export * from './options.js';
 export { SimulatorAdmin } from './admin.js';
@@ -31,7 +32,7 @@ export interface RunningSimulator {
 }
 
 /** Faults from options, else ATLAS_SIM_FAULTS (inline JSON, or a path to a JSON file). */
-export function faultsFromEnv(env: NodeJS.ProcessEnv = process.env): FaultConfig | undefined {
+export function faultsFromEnv(env: NodeJS.ProcessEnv = processEnv()): FaultConfig | undefined {
   const raw = env.ATLAS_SIM_FAULTS?.trim();
   if (!raw) return undefined;
   const text = raw.startsWith('{') ? raw : readFileSync(raw, 'utf8');

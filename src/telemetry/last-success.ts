@@ -2,11 +2,19 @@
 // Read from Temporal visibility (closed runs, by our search attributes), not kept in memory, so a
 // restarted worker serves the right values at once. The first read looks back `lookbackDays`;
 // later reads only look at runs closed since the previous read (with a margin for visibility lag).
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+// What counts, and from when, is src/runs/last-success.ts's rule (the same `report` uses).
+import type { Client } from '@temporalio/client';
 import type { Logger, MetricGauge, MetricMeter } from '@temporalio/common';
-import { AtlasCluster, AtlasProject, METRICS, type PipelineResult } from '../contract/index.js';
+import { METRICS } from '../contract/index.js';
+import {
+  lastSuccesses,
+  succeededRunsByCluster,
+  SUCCESS_KINDS,
+  type Success,
+  type SuccessKind,
+} from '../runs/last-success.js';
 
-export type SuccessKind = 'backup' | 'export' | 'restore';
+export type { SuccessKind } from '../runs/last-success.js';
 
 export interface LastSuccessOptions {
   client: Client;
@@ -69,67 +77,25 @@ export class LastSuccessGauges {
     const from = this.since
       ? new Date(this.since.getTime() - LAG_MARGIN_MS)
       : new Date(startedAt.getTime() - this.lookbackDays * 86_400_000);
-    const since = `CloseTime > '${from.toISOString()}'`;
-    const closed = `ExecutionStatus = 'Completed' AND BackupPhase = 'completed' AND ${since}`;
-    const pipelines = await this.list(`WorkflowType = 'backupPipeline' AND ${closed}`);
-    const drs = await this.list(`WorkflowType = 'disasterRecovery' AND ${closed}`);
-    for (const run of drs) this.note(run, 'restore', run.closeTime);
-    await this.readPipelines(pipelines);
+    for (const { groupId: project, clusterName: cluster, runs } of (
+      await succeededRunsByCluster(this.o.client, from)
+    ).values()) {
+      const known = Object.fromEntries(SUCCESS_KINDS.map((k) => [k, this.timeOf(project, cluster, k) * 1000]));
+      const found = await lastSuccesses(this.o.client, runs, { maxResultReads: this.maxResultReads, known });
+      for (const [kind, s] of Object.entries(found) as [SuccessKind, Success][])
+        this.note(project, cluster, kind, s.at);
+    }
     this.since = startedAt;
   }
 
-  /** Backups from visibility alone; exports and restores from the newest runs' results. */
-  private async readPipelines(runs: WorkflowExecutionInfo[]): Promise<void> {
-    runs.sort((a, b) => (b.closeTime?.getTime() ?? 0) - (a.closeTime?.getTime() ?? 0));
-    const reads = new Map<string, number>();
-    for (const run of runs) {
-      this.note(run, 'backup', run.closeTime);
-      const key = clusterKey(run);
-      if (!key || !run.closeTime) continue;
-      const closedAt = Math.floor(run.closeTime.getTime() / 1000);
-      // Newest first: a run older than both known times cannot improve them.
-      const known = (k: SuccessKind) => this.times.get(`${key}\u0000${k}`) ?? 0;
-      const improves = known('export') < closedAt || known('restore') < closedAt;
-      if (!improves || (reads.get(key) ?? 0) >= this.maxResultReads) continue;
-      reads.set(key, (reads.get(key) ?? 0) + 1);
-      const result = await this.resultOf(run);
-      if (result?.export) this.note(run, 'export', run.closeTime);
-      if (result?.restore) {
-        const finished = result.restore.finishedAt ? new Date(result.restore.finishedAt) : run.closeTime;
-        this.note(run, 'restore', Number.isNaN(finished.getTime()) ? run.closeTime : finished);
-      }
-    }
+  private timeOf(project: string, cluster: string, kind: SuccessKind): number {
+    return this.times.get(`${project}\u0000${cluster}\u0000${kind}`) ?? 0;
   }
 
-  private async resultOf(run: WorkflowExecutionInfo): Promise<PipelineResult | undefined> {
-    try {
-      return (await this.o.client.workflow.getHandle(run.workflowId, run.runId).result()) as PipelineResult;
-    } catch {
-      // History gone (retention) or not decodable here: the run still counts as a backup.
-      return undefined;
-    }
-  }
-
-  private async list(query: string): Promise<WorkflowExecutionInfo[]> {
-    const out: WorkflowExecutionInfo[] = [];
-    for await (const run of this.o.client.workflow.list({ query })) out.push(run);
-    return out;
-  }
-
-  private note(run: WorkflowExecutionInfo, kind: SuccessKind, at: Date | undefined): void {
-    const project = run.typedSearchAttributes.get(AtlasProject);
-    const cluster = run.typedSearchAttributes.get(AtlasCluster);
-    if (!project || !cluster || !at) return;
+  private note(project: string, cluster: string, kind: SuccessKind, at: Date): void {
     const seconds = Math.floor(at.getTime() / 1000);
-    const key = `${project}\u0000${cluster}\u0000${kind}`;
-    if ((this.times.get(key) ?? 0) >= seconds) return;
-    this.times.set(key, seconds);
+    if (this.timeOf(project, cluster, kind) >= seconds) return;
+    this.times.set(`${project}\u0000${cluster}\u0000${kind}`, seconds);
     this.gauge.set(seconds, { project, cluster, kind });
   }
-}
-
-function clusterKey(run: WorkflowExecutionInfo): string | undefined {
-  const project = run.typedSearchAttributes.get(AtlasProject);
-  const cluster = run.typedSearchAttributes.get(AtlasCluster);
-  return project && cluster ? `${project}\u0000${cluster}` : undefined;
 }

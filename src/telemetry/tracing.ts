@@ -8,6 +8,7 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
 import { tracesUrl } from './otel-env.js';
+import { processEnv } from '../config.js';
 
 export { tracesUrl } from './otel-env.js';
 
@@ -37,7 +38,7 @@ type Env = Record<string, string | undefined>;
  * exporter reads OTEL_EXPORTER_OTLP_HEADERS / _TIMEOUT itself.
  */
 export function startTracingFromEnv(
-  env: Env = process.env,
+  env: Env = processEnv(),
   defaultService = 'atlas-backup-worker',
 ): Tracing | undefined {
   const url = tracesUrl(env);

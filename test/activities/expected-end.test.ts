@@ -3,7 +3,7 @@
 import proto from '@temporalio/proto';
 import { describe, expect, it } from 'vitest';
 import { expectedEndPollDelayMs } from '../../src/activities/expected-end.js';
-import { stepDurationMs } from '../../src/activities/learned-durations.js';
+import { stepDurationMs } from '../../src/runs/learned-durations.js';
 
 const polling = { initialIntervalSeconds: 4, maximumIntervalSeconds: 40, backoffCoefficient: 2 };
 

@@ -2,7 +2,7 @@
 // real binary against the real dev server, a real worker and the simulator over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { temporalClient } from '../helpers/temporal.js';
-import { pipelineSearchAttributes } from '../../src/cli/start.js';
+import { BackupAlreadyRunningError, pipelineSearchAttributes, startBackup } from '../../src/index.js';
 import { inject } from 'vitest';
 import { killSpawned, spawnUntil, startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
 import { backupPipeline } from '../../src/workflows/index.js';
@@ -121,26 +121,29 @@ describe('atlas-backup backup', () => {
     expect(closed.ids.snapshotId).toMatch(/^[a-f0-9]{24}$/);
   });
 
-  it('two racing starts for one cluster leave exactly one pipeline running', async () => {
+  it('two racing starts for one cluster: one is refused naming the other, and only one snapshot is taken', async () => {
+    // Atlas's own record is durable (visibility lags): count the cluster's on-demand snapshots.
+    const onDemand = async () =>
+      (await env.sim.admin.resources()).snapshots
+        .filter((x) => x.clusterName === env.ids.cluster && x.groupId === env.ids.projectId)
+        .filter((x) => x.snapshotType === 'onDemand')
+        .map((x) => x.id);
+    const before = new Set(await onDemand());
     const [a, b] = await Promise.all([env.cli(backupArgs(env.ids.cluster)), env.cli(backupArgs(env.ids.cluster))]);
     expect([a.code, b.code].sort()).toEqual([0, 1]);
     const winner = (a.code === 0 ? a : b).stdout.trim();
     expect((a.code === 1 ? a : b).stderr).toContain(winner);
     const { client, close } = await temporalClient();
     try {
-      const running: string[] = [];
-      const query =
-        `AtlasProject = '${env.ids.projectId}' AND AtlasCluster = '${env.ids.cluster}' ` +
-        "AND ExecutionStatus = 'Running'";
-      for await (const wf of client.workflow.list({ query })) running.push(wf.workflowId);
-      expect(running).toEqual([winner]);
-      await whileTicking(env.sim, client.workflow.getHandle(winner).result());
+      const result = await whileTicking(env.sim, client.workflow.getHandle<typeof backupPipeline>(winner).result());
+      // Only the winner reached Atlas: one new snapshot, the winner's own.
+      expect((await onDemand()).filter((id) => !before.has(id))).toEqual([result.snapshot?.id]);
     } finally {
       await close();
     }
   });
 
-  it('refuses a manual backup while a scheduled run (another workflow id) of the cluster is running', async () => {
+  it('refuses a manual or library backup while a scheduled run (another id) of the cluster runs', async () => {
     const { client, close } = await temporalClient();
     try {
       // What a Schedule starts: backup-<cluster>-<groupId>-<fire time>, search attributes set at start.
@@ -159,6 +162,11 @@ describe('atlas-backup backup', () => {
       const r = await env.cli(backupArgs(env.ids.cluster));
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(scheduled.workflowId);
+      // The package's own start (what a library caller uses) keeps the same rule.
+      const request = { groupId: env.ids.projectId, clusterName: env.ids.cluster };
+      const refused = startBackup(client, request, { taskQueue: env.taskQueue });
+      await expect(refused).rejects.toThrow(BackupAlreadyRunningError);
+      await expect(refused).rejects.toMatchObject({ runningWorkflowId: scheduled.workflowId });
       await whileTicking(env.sim, scheduled.result());
     } finally {
       await close();

@@ -2,10 +2,13 @@
 // the real dev server, a real worker and the simulator over HTTP, in a project of this file's own.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CoverageReport } from '../../src/client/coverage.js';
+import type { PipelineResult } from '../../src/contract/index.js';
 import { eventually, FAST_FLAGS, startCliEnv, type CliEnv } from './helpers.js';
 
 let env: CliEnv;
 let p: string;
+/** When Atlas took the snapshot of the exported cluster's backup. */
+let snapshotCreatedAt: string;
 beforeAll(async () => {
   env = await startCliEnv({ timeScale: 0.05 });
   p = env.ids.projectId;
@@ -28,6 +31,7 @@ beforeAll(async () => {
     backup('ghost-cluster'),
   ]);
   expect(results.map((r) => r.code)).toEqual([0, 0, 1]);
+  snapshotCreatedAt = (JSON.parse(results[0]!.stdout) as { result: PipelineResult }).result.snapshot!.createdAt!;
 }, 120_000);
 afterAll(async () => {
   await env?.stop();
@@ -49,7 +53,8 @@ describe('atlas-backup report', () => {
   it('shows last backup, export and restore test per cluster, and a cluster whose runs never completed', async () => {
     const { code, report: r } = await report(['--project', p, '--rpo', '1h'], all3);
     const of = (name: string) => r.clusters.find((c) => c.clusterName === name)!;
-    expect(of(env.ids.cluster).lastBackup).toBeDefined();
+    // The RPO gauge's rule: a backup is as current as its snapshot, not as late as its run's close.
+    expect(of(env.ids.cluster).lastBackup?.at).toBe(new Date(snapshotCreatedAt).toISOString());
     expect(of(env.ids.cluster).lastExport).toBeDefined();
     expect(of(env.ids.cluster).lastRestoreTest).toBeUndefined();
     expect(of(env.ids.other).lastRestoreTest?.workflowId).toBe(of(env.ids.other).lastBackup?.workflowId);

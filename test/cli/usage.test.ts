@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { drWorkflowId } from '../../src/cli/ids.js';
+import { drWorkflowId } from '../../src/runs/index.js';
 import { buildProgram } from '../../src/cli/main.js';
 import { exportBarLine } from '../../src/cli/progress.js';
 import { runCli } from './helpers.js';

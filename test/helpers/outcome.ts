@@ -2,7 +2,7 @@
 // Cancelled, rejected and unapproved ones Failed), returning the summary it left behind.
 import type { WorkflowHandle } from '@temporalio/client';
 import { expect } from 'vitest';
-import { closedRunOutcome } from '../../src/client/outcome.js';
+import { closedRunOutcome } from '../../src/runs/outcome.js';
 
 export async function endedAs<R>(
   handle: WorkflowHandle,

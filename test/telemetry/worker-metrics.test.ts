@@ -245,7 +245,8 @@ describe('worker metrics scraped by a real Prometheus, and JSON logs', () => {
     const values = await prom.query(gauge);
     expect(fresh.map((s) => s.metric.kind).sort()).toEqual(['backup', 'export', 'restore']);
     const at = Object.fromEntries(values.map((s) => [s.metric.kind, Number(s.value[1])]));
-    expect(at.backup).toBe(closedAt);
+    // A backup counts from its snapshot (the data's currency), an export from the run's close.
+    expect(at.backup).toBe(Math.floor(Date.parse(result.snapshot!.createdAt!) / 1000));
     expect(at.export).toBe(closedAt);
     expect(at.restore).toBe(Math.floor(Date.parse(result.restore!.finishedAt!) / 1000));
     // The DR drill counts as the restore of its source cluster.

@@ -3,7 +3,7 @@
 // server, real worker, the simulator over HTTP at real time (Temporal retries no sooner than ~1 s, so
 // the poll intervals here are whole seconds and the snapshot runs 10 s).
 import { describe, expect, it } from 'vitest';
-import { completedRunsQuery } from '../../src/activities/learned-durations.js';
+import { completedRunsQuery } from '../../src/runs/learned-durations.js';
 import type { BackupPipelineRequest, PipelineResult } from '../../src/contract/index.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import { backupPipeline } from '../../src/workflows/index.js';

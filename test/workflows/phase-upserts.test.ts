@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { temporal } from '@temporalio/proto';
 import type { BackupPipelineRequest, PipelineResult } from '../../src/contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../../src/contract/index.js';
-import { pipelineSearchAttributes } from '../../src/cli/start.js';
+import { pipelineSearchAttributes } from '../../src/runs/index.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';

@@ -7,7 +7,7 @@ import type { PipelineResult } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act } from '../errors.js';
 import { checkIdFlag } from '../ids.js';
-import { startBackup } from '../start.js';
+import { startBackup } from '../../runs/index.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from './request.js';
 import { summarize } from './summary.js';
 
@@ -38,7 +38,7 @@ export function registerBackup(program: Command): void {
         const input = buildBackupRequest(flags);
         checkIdFlag(flags.id);
         return withClient(globals, async ({ client }) => {
-          const handle = await startBackup(client, input, taskQueueOf(globals), flags.id);
+          const handle = await startBackup(client, input, { taskQueue: taskQueueOf(globals), workflowId: flags.id });
           const summary = (o: RunOutcome) => summarize(o.status, o.result as PipelineResult | undefined, o.failure);
           return followStarted(client, handle, { ...flags, announce: true }, summary);
         });

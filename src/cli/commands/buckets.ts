@@ -3,7 +3,7 @@
 // these are single calls an operator makes before pointing `backup --export-bucket` at a bucket.
 import { Option, type Command } from 'commander';
 import type { AtlasClient, ExportBucket } from '../../atlas/index.js';
-import { loadAtlasConfig } from '../../config.js';
+import { loadAtlasConfig, processEnv } from '../../config.js';
 import { ID_PATTERN } from '../../contract/index.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
 import { oneOf } from '../parse.js';
@@ -35,7 +35,7 @@ const checkId = (what: string, v: string) => {
 
 /** Runs one Atlas call with a client built from the environment, closed afterwards. */
 async function withAtlas<T>(fn: (atlas: AtlasClient) => Promise<T>): Promise<T> {
-  const { baseUrl, auth, timeoutMs } = loadAtlasConfig(process.env);
+  const { baseUrl, auth, timeoutMs } = loadAtlasConfig(processEnv());
   // Loaded on use, as worker/simulator/demo are: other commands never pay for the HTTP client.
   const { AtlasClient } = await import('../../atlas/index.js');
   const atlas = new AtlasClient({ baseUrl, auth, headersTimeoutMs: timeoutMs, bodyTimeoutMs: timeoutMs });

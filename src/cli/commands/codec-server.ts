@@ -2,6 +2,7 @@
 // --codec-endpoint`, for whoever holds the token. Its modules load only when the command runs.
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { act, UsageError } from '../errors.js';
+import { processEnv } from '../../config.js';
 
 export const TOKEN_VAR = 'ATLAS_BACKUP_CODEC_TOKEN';
 /** The Temporal dev server's Web UI. */
@@ -40,7 +41,7 @@ const stopSignal = () =>
   });
 
 async function runCodecServer(flags: CodecServerFlags): Promise<number> {
-  const token = flags.token ?? process.env[TOKEN_VAR]?.trim();
+  const token = flags.token ?? processEnv()[TOKEN_VAR]?.trim();
   if (!token)
     throw new UsageError(
       `a bearer token is required: set ${TOKEN_VAR} (or --token); generate one with \`openssl rand -hex 32\``,

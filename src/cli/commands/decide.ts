@@ -7,9 +7,10 @@ import { approveUpdate, rejectUpdate } from '../../contract/index.js';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
 import { existingRun } from '../runs.js';
+import { processEnv } from '../../config.js';
 
 /** Who runs this command: $ATLAS_BACKUP_OPERATOR, else the OS user (recorded with decisions and consent). */
-export const operatorName = () => process.env.ATLAS_BACKUP_OPERATOR ?? userInfo().username;
+export const operatorName = () => processEnv().ATLAS_BACKUP_OPERATOR ?? userInfo().username;
 const decisionBy = (by: string | undefined) => by ?? operatorName();
 
 async function decide(

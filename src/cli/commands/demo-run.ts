@@ -13,7 +13,7 @@ import { buildWorker, type BuiltWorker } from '../../worker.js';
 import type { BackupPipelineRequest, PipelineResult } from '../../contract/index.js';
 import { UsageError } from '../errors.js';
 import { followRun } from '../live.js';
-import { startBackup } from '../start.js';
+import { startBackup } from '../../runs/index.js';
 import { summarize } from './summary.js';
 
 export interface DemoOptions {
@@ -145,7 +145,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const dev = await stack.startTemporal(o.ui);
     await stack.startAtlasAndWorker(dev, o.timeScale);
     const client = await stack.client(dev);
-    const handle = await startBackup(client, demoRequest(o), TASK_QUEUE);
+    const handle = await startBackup(client, demoRequest(o), { taskQueue: TASK_QUEUE });
     const exportPart = o.export ? ', export to the demo bucket' : '';
     const what = `${exportPart}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}`;
     say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${what}\n`);

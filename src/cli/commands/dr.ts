@@ -16,7 +16,8 @@ import {
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
-import { checkIdFlag, drWorkflowId } from '../ids.js';
+import { checkIdFlag } from '../ids.js';
+import { drWorkflowId } from '../../runs/index.js';
 import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';

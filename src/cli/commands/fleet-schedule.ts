@@ -2,6 +2,7 @@
 // backupPipeline. Pause, trigger, describe and delete it with the `schedule` commands.
 import type { Command } from 'commander';
 import { fleetBackup } from '../../workflows/index.js';
+import { fleetScheduleIdFor, scheduledFleetWorkflowId } from '../../runs/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
 import { addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './schedule/spec.js';
@@ -35,7 +36,7 @@ with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
           const globals = cmd.optsWithGlobals<GlobalFlags>();
           const input = buildFleetRequest(flags);
           const spec = specOf(flags, true)!;
-          const scheduleId = `sched-fleet-${flags.name}`;
+          const scheduleId = fleetScheduleIdFor(flags.name);
           return withClient(globals, async ({ client }) => {
             await client.schedule
               .create({
@@ -47,7 +48,7 @@ with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
                   workflowType: fleetBackup,
                   args: [input],
                   taskQueue: taskQueueOf(globals),
-                  workflowId: `fleet-${flags.name}`,
+                  workflowId: scheduledFleetWorkflowId(flags.name),
                 },
                 policies: {
                   overlap: overlapPolicy(flags.overlap ?? 'skip'),

@@ -3,7 +3,6 @@
 import { WorkflowIdConflictPolicy, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Command } from 'commander';
 import {
-  BackupPhase,
   fleetStatusQuery,
   type FleetBackupInput,
   type FleetResult,
@@ -12,9 +11,10 @@ import {
 } from '../../contract/index.js';
 import { fleetBackup } from '../../workflows/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { closedRunOutcome } from '../../client/outcome.js';
+import { closedRunOutcome } from '../../runs/outcome.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
-import { checkIdFlag, q } from '../ids.js';
+import { checkIdFlag } from '../ids.js';
+import { fleetChildPhases, fleetWorkflowId, runsQuery } from '../../runs/index.js';
 import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
 import { registerFleetSchedule } from './fleet-schedule.js';
@@ -27,13 +27,10 @@ Examples:
   $ atlas-backup fleet start --all-projects --type REPLICASET --export-bucket ${P}=65f1a0c0a1b2c3d4e5f6b001
 
 Each cluster runs as a backupPipeline child (id backup-<cluster>-<groupId>-<UTC time>, search attribute
-FleetId = the fleet's id). A cluster with a backup already running is reported already-running, not
+FleetId: the fleet's id). A cluster with a backup already running is reported already-running, not
 started. Discovery lists dedicated clusters only: serverless and flex have no on-demand snapshots.`;
 
 const example = (verb: string) => `\nExample:\n  $ atlas-backup fleet ${verb} fleet-20261122T020000000Z\n`;
-
-/** fleet-<UTC time>: readable and sortable, like the pipelines' ids. */
-const fleetIdNow = () => `fleet-${new Date().toISOString().replace(/[-:.]/g, '')}`;
 
 export function registerFleet(program: Command): void {
   const fleet = program.command('fleet').description('back up many clusters: explicit list or discovered projects');
@@ -48,7 +45,7 @@ export function registerFleet(program: Command): void {
         const input = buildFleetRequest(flags);
         checkIdFlag(flags.id);
         return withClient(globals, async ({ client }) => {
-          const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetIdNow());
+          const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetWorkflowId());
           if (!flags.wait) {
             process.stdout.write(
               flags.json ? `${JSON.stringify({ fleetId: handle.workflowId })}\n` : `${handle.workflowId}\n`,
@@ -70,7 +67,7 @@ export function registerFleet(program: Command): void {
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
           const handle = await existingRun(client, id, namespace);
           const status = await handle.query(fleetStatusQuery);
-          const phases = await childPhases(client, id);
+          const phases = await fleetChildPhases(client, id);
           const out = flags.json ? JSON.stringify({ ...status, childPhases: phases }, null, 2) : render(status, phases);
           process.stdout.write(`${out}\n`);
           return EXIT_OK;
@@ -123,17 +120,6 @@ async function startFleet(client: Client, input: FleetBackupInput, taskQueue: st
   }
 }
 
-/** Running children of the fleet by their pipeline phase (their BackupPhase search attribute). */
-async function childPhases(client: Client, fleetId: string): Promise<Record<string, number>> {
-  const phases: Record<string, number> = {};
-  const query = `FleetId = ${q(fleetId)} AND ExecutionStatus = 'Running'`;
-  for await (const wf of client.workflow.list({ query })) {
-    const phase = wf.typedSearchAttributes.get(BackupPhase) ?? 'starting';
-    phases[phase] = (phases[phase] ?? 0) + 1;
-  }
-  return phases;
-}
-
 function render(s: FleetStatus, phases: Record<string, number>): string {
   const counts = Object.entries(s.counts)
     .filter(([, n]) => n > 0)
@@ -154,7 +140,7 @@ export function foldedLine(fleetId: string, folded: FoldedReports): string {
     .join(', ');
   return (
     `  ${folded.count} more clusters counted, not listed (${by}): each one's own run has its details, ` +
-    `temporal workflow list --query "FleetId = ${q(fleetId)}"`
+    `temporal workflow list --query "${runsQuery({ fleetId })}"`
   );
 }
 

@@ -1,20 +1,17 @@
 // `list`: recent runs through Temporal visibility, filtered by our search attributes.
 import { Option, type Command } from 'commander';
 import { AtlasCluster, AtlasProject, BackupPhase, DR_PHASES, PIPELINE_PHASES } from '../../contract/index.js';
+import {
+  EXECUTION_STATUSES,
+  listRuns,
+  type ExecutionStatusName,
+  type RunFilter,
+  type RunType,
+} from '../../runs/index.js';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
-import { q } from '../ids.js';
 import { oneOf, wholeNumber } from '../parse.js';
 
-const EXECUTION_STATUSES = [
-  'Running',
-  'Completed',
-  'Failed',
-  'Canceled',
-  'Terminated',
-  'TimedOut',
-  'ContinuedAsNew',
-] as const;
 const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES])];
 
 /** Temporal spells it Canceled; runs and summaries say cancelled: both are accepted. */
@@ -35,25 +32,22 @@ const JOB_PHASE_OF_WAIT: Record<string, string> = {
   'waiting-for-restore': 'restoring',
 };
 
-function phaseFilter(phase: string): string {
-  const job = JOB_PHASE_OF_WAIT[phase];
-  return job ? `${BackupPhase.name} IN (${q(job)}, ${q(phase)})` : `${BackupPhase.name} = ${q(phase)}`;
-}
+const phasesOf = (phase: string) => (JOB_PHASE_OF_WAIT[phase] ? [JOB_PHASE_OF_WAIT[phase], phase] : [phase]);
+const TYPES: Record<NonNullable<ListFilters['type']>, RunType[]> = {
+  backup: ['backupPipeline'],
+  dr: ['disasterRecovery'],
+  all: ['backupPipeline', 'disasterRecovery'],
+};
 
-/** The visibility query for `list`: our workflow types, narrowed by search attributes and status. */
-export function listQuery(f: ListFilters): string {
-  const types =
-    f.type === 'backup'
-      ? ["'backupPipeline'"]
-      : f.type === 'dr'
-        ? ["'disasterRecovery'"]
-        : ["'backupPipeline'", "'disasterRecovery'"];
-  const parts = [`WorkflowType IN (${types.join(', ')})`];
-  if (f.project) parts.push(`${AtlasProject.name} = ${q(f.project)}`);
-  if (f.cluster) parts.push(`${AtlasCluster.name} = ${q(f.cluster)}`);
-  if (f.phase) parts.push(phaseFilter(f.phase));
-  if (f.status) parts.push(`ExecutionStatus = ${q(f.status)}`);
-  return parts.join(' AND ');
+/** What `list` asks visibility for: our workflow types, narrowed by search attributes and status. */
+export function listFilter(f: ListFilters): RunFilter {
+  return {
+    types: TYPES[f.type ?? 'all'],
+    projects: f.project ? [f.project] : undefined,
+    cluster: f.cluster || undefined,
+    phases: f.phase ? phasesOf(f.phase) : undefined,
+    status: f.status as ExecutionStatusName | undefined,
+  };
 }
 
 export function registerList(program: Command): void {
@@ -78,13 +72,10 @@ export function registerList(program: Command): void {
       act(async (flags: ListFilters & { limit: number; json?: boolean }, cmd: Command) =>
         withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client }) => {
           if (flags.limit < 1) throw new UsageError('--limit must be >= 1');
-          const rows: Record<string, string | undefined>[] = [];
-          for await (const wf of client.workflow.list({
-            query: listQuery(flags),
-            pageSize: Math.min(flags.limit, 100),
-          })) {
+          const runs = await listRuns(client, listFilter(flags), flags.limit);
+          const rows = runs.map((wf): Record<string, string | undefined> => {
             const sa = wf.typedSearchAttributes;
-            rows.push({
+            return {
               workflowId: wf.workflowId,
               runId: wf.runId,
               type: wf.type,
@@ -94,9 +85,8 @@ export function registerList(program: Command): void {
               cluster: sa.get(AtlasCluster),
               startTime: wf.startTime.toISOString(),
               closeTime: wf.closeTime?.toISOString(),
-            });
-            if (rows.length >= flags.limit) break;
-          }
+            };
+          });
           if (flags.json) {
             for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
           } else if (!rows.length) {

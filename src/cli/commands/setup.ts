@@ -5,10 +5,11 @@ import { setupNamespace } from '../../client/namespace-setup.js';
 import { parseRequestsPerMinute, PROJECT_RPM_ENV, setProjectPace, type PaceReport } from '../../client/project-pace.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
+import { processEnv } from '../../config.js';
 
 /** The per-project budget from the flag, else the env; undefined leaves the task queue's pace as it is. */
 function budgetOf(flag: string | undefined): number | undefined {
-  const raw = flag ?? process.env[PROJECT_RPM_ENV];
+  const raw = flag ?? processEnv()[PROJECT_RPM_ENV];
   if (raw === undefined) return undefined;
   try {
     return parseRequestsPerMinute(raw, flag !== undefined ? '--project-requests-per-minute' : PROJECT_RPM_ENV);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { AtlasCluster, AtlasProject } from '../../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
-import { scheduleIdFor } from '../../ids.js';
+import { scheduleIdFor } from '../../../runs/index.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
 import { actionOf, addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './spec.js';
 

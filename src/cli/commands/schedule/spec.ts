@@ -9,10 +9,10 @@ import {
 import { Option, type Command } from 'commander';
 import type { BackupPipelineInput } from '../../../contract/index.js';
 import { UsageError } from '../../errors.js';
-import { backupWorkflowId } from '../../ids.js';
+import { backupWorkflowId } from '../../../runs/index.js';
 import { duration, oneOf } from '../../parse.js';
 import { checkCron, formatDuration } from './cron.js';
-import { pipelineSearchAttributes } from '../../start.js';
+import { pipelineSearchAttributes } from '../../../runs/index.js';
 import { backupPipeline } from '../../../workflows/index.js';
 
 export const OVERLAPS = ['skip', 'buffer-one', 'buffer-all', 'cancel-other', 'terminate-other', 'allow-all'] as const;

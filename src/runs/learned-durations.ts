@@ -8,6 +8,7 @@
 // the read's own latency run after run. It overstates the job by the earlier run's detection delay.
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
+import { completedRunsQuery } from './query.js';
 
 /** The waits whose duration is learned. */
 export type LearnedStep = 'awaitSnapshot' | 'awaitRestore';
@@ -15,11 +16,7 @@ export type LearnedStep = 'awaitSnapshot' | 'awaitRestore';
 /** How many of the newest completed runs to look through for one that ran the step. */
 const RUNS_LOOKED_AT = 3;
 
-const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
-export const completedRunsQuery = (groupId: string, clusterName: string) =>
-  "WorkflowType = 'backupPipeline' AND ExecutionStatus = 'Completed' AND " +
-  `AtlasProject = ${quote(groupId)} AND AtlasCluster = ${quote(clusterName)}`;
+export { completedRunsQuery } from './query.js';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 
