@@ -27,6 +27,8 @@ if (stale) {
 }
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
+// FerretDB for the simulator's data plane (tests and the demo): built from the Go module proxy.
+run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'ferretdb.ts')]);
 // Test runs also need Temporal's time-skipping test server (Java, from Maven Central) and schemathesis
 // for the simulator's fuzz test (src/simulator/fuzz-tool.ts); the demo needs neither.
 if (process.env.npm_lifecycle_event !== 'predemo') {

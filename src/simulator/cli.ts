@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import {
   DEFAULT_API_KEY,
   DEFAULT_SERVICE_ACCOUNT,
+  DEMO_DATA,
   DEMO_IDS,
   DEMO_SEED,
   startSimulator,
@@ -24,6 +25,7 @@ export async function runSimulatorCli(
     .option('--no-auth', 'turn authentication off (local play only)')
     .option('--time-scale <x>', 'multiply every lifecycle duration by x')
     .option('--log-requests', 'print one line per request')
+    .option('--data', 'real data: a MongoDB wire endpoint per dedicated cluster (FerretDB), seeded demo data')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{
@@ -34,6 +36,7 @@ export async function runSimulatorCli(
     auth: boolean;
     timeScale?: string;
     logRequests?: boolean;
+    data?: boolean;
   }>();
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -48,7 +51,8 @@ export async function runSimulatorCli(
     host: o.host,
     stateFile: o.state ?? config.stateFile,
     timeScale,
-    seed: config.seed ?? DEMO_SEED,
+    seed: config.seed ?? (o.data ? { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } } : DEMO_SEED),
+    data: o.data ? (config.data ?? true) : config.data,
     logRequests: o.logRequests ?? config.logRequests,
     auth: { ...config.auth, enabled: o.auth && (config.auth?.enabled ?? true) },
   });

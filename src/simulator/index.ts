@@ -9,17 +9,22 @@ import { DEFAULT_LIMITS } from './http/intake.js';
 import { SimulatorHttp } from './http/server.js';
 import { Model } from './model/model.js';
 import { DEFAULT_DURATIONS, type FaultConfig, type SimulatorOptions } from './options.js';
+import { startDataPlane, type StartedDataPlane } from './data/start.js';
 import { applySeed } from './seed.js';
 import { loadState, StateSaver } from './state-file.js';
 
 export * from './options.js';
 export { SimulatorAdmin } from './admin.js';
 export { DEMO_IDS, DEMO_SEED } from './seed.js';
+export { DEMO_DATA } from './data/seed-data.js';
+export { readSnapshotManifest, snapshotDir, type SnapshotManifest } from './data/snapshot-files.js';
 
 export interface RunningSimulator {
   url: string;
   port: number;
   admin: SimulatorAdmin;
+  /** Where captured snapshots live (snapshotDir(dataDir, id)), when the data plane runs. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -51,8 +56,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     saver.flush();
   }
 
+  const faultConfig = options.faults ?? faultsFromEnv();
+  let data: StartedDataPlane | undefined;
+  if (options.data) {
+    const dataOptions = options.data === true ? {} : options.data;
+    data = await startDataPlane(model, dataOptions, faultConfig?.data, options.seed?.data);
+  }
   const auth = new Authenticator(options.auth);
-  const faults = new FaultInjector(options.faults ?? faultsFromEnv());
+  const faults = new FaultInjector(faultConfig);
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
     model,
@@ -82,12 +93,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     url,
     port,
     admin: new SimulatorAdmin(url),
+    ...(data ? { dataDir: data.plane.dataDir } : {}),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-      })),
+      }).then(() => data?.stop())),
   };
 }

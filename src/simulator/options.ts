@@ -96,6 +96,28 @@ export interface FaultConfig {
   projectRateLimitPerMinute?: number | Record<string, number>;
   /** The project limit's sliding window, seconds (default 60); benches shorten it to scale time. */
   projectRateLimitWindowSeconds?: number;
+  /** Faults of the data plane (only with `data` on). */
+  data?: DataFaults;
+}
+
+/** Data faults: jobs that report success while their data is wrong, and a slow wire endpoint. */
+export interface DataFaults {
+  /** Snapshots of the cluster (any cluster without clusterName) silently leave out `db.collection`. */
+  snapshotLosesCollection?: { clusterName?: string; namespace: string };
+  /** Automated and point-in-time restores into the cluster finish with `db.collection` missing or emptied. */
+  restoreLosesCollection?: { clusterName?: string; namespace: string; mode: 'missing' | 'empty' };
+  /** Added to every chunk of driver traffic through the clusters' endpoints, both ways, ms. */
+  slowDataPlaneMs?: number;
+}
+
+/** Per cluster name: database → collection → number of documents to seed. */
+export type SeedData = Record<string, Record<string, Record<string, number>>>;
+
+export interface DataOptions {
+  /** Where clusters' SQLite files and captured snapshots live; default a fresh temporary folder. */
+  dir?: string;
+  /** The FerretDB binary; default the one scripts/ferretdb.ts installs into .tools/. */
+  ferretdbPath?: string;
 }
 
 export interface SeedCluster {
@@ -114,6 +136,8 @@ export interface SeedSpec {
     clusters?: SeedCluster[];
     buckets?: { id?: string; bucketName?: string; cloudProvider?: CloudProvider; iamRoleId?: string }[];
   }[];
+  /** Documents to seed into clusters (by name, any project) when the data plane is on. */
+  data?: SeedData;
 }
 
 export interface AuthOptions {
@@ -143,6 +167,8 @@ export interface SimulatorOptions {
   stateFile?: string;
   seed?: SeedSpec;
   logRequests?: boolean;
+  /** Real data: each dedicated cluster gets a MongoDB wire endpoint (FerretDB) and jobs move data. */
+  data?: boolean | DataOptions;
 }
 
 /** Credentials used when none are configured: printed by the CLI, used by tests and the demo. */

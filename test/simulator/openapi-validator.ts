@@ -7,6 +7,9 @@ import addFormatsModule from 'ajv-formats';
 import { parse } from 'yaml';
 
 const SPEC_PATH = fileURLToPath(new URL('../../contract/atlas-api/cloud-backups.openapi.yaml', import.meta.url));
+/** The 2026 data-level operations; its components add to (never replace) the first spec's. */
+const DATA_SPEC_PATH = fileURLToPath(new URL('../../contract/atlas-api/data-and-limits.openapi.yaml', import.meta.url));
+const COLLECTION_RESTORE_STATES = ['INITIALIZING', 'IN_PROGRESS', 'FINALIZING', 'SUCCESSFUL', 'FAILED', 'CANCELED'];
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
@@ -32,6 +35,12 @@ const ENUMS: Record<string, Record<string, string[]>> = {
   FlexBackupSnapshot20241113: { status: FLEX_STATUS },
   FlexBackupRestoreJob20241113: { status: FLEX_STATUS },
   DiskBackupSnapshotExportBucketResponse: { cloudProvider: SNAPSHOT_ENUMS.cloudProvider },
+  ApiAtlasCollectionRestoreJobResponse: {
+    state: COLLECTION_RESTORE_STATES,
+    writeStrategy: ['CREATE_NEW', 'OVERWRITE_EXISTING'],
+    indexStrategy: ['ALL', 'NONE', 'ALL_EXCEPT_TTL'],
+  },
+  ApiAtlasCollectionRestoreCollectionStateResponse: { state: COLLECTION_RESTORE_STATES },
 };
 
 /** Errors this project relies on carrying every documented field, not just the spec's required two. */
@@ -63,18 +72,25 @@ interface Loaded {
 }
 let loaded: Loaded | undefined;
 
+interface SpecFile {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+}
+
 function load(): Loaded {
   if (loaded) return loaded;
-  const spec = parse(readFileSync(SPEC_PATH, 'utf8')) as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
-      >
-    >;
-    components: { schemas: Record<string, Schema> };
-  };
+  const [spec, data] = [SPEC_PATH, DATA_SPEC_PATH].map((path) => parse(readFileSync(path, 'utf8')) as SpecFile) as [
+    SpecFile,
+    SpecFile,
+  ];
+  spec.components.schemas = { ...data.components.schemas, ...spec.components.schemas };
+  spec.paths = { ...spec.paths, ...data.paths };
   const schemas = spec.components.schemas;
   for (const [name, props] of Object.entries(ENUMS)) {
     for (const [prop, values] of Object.entries(props)) {

@@ -1,5 +1,5 @@
 // One handler per Atlas operation: path params and body in, {status, body} or a list out.
-import type { OperationId } from '../../atlas/catalog.js';
+import type { SimOperationId as OperationId } from './sim-catalog.js';
 import {
   UpdateBackupScheduleRequest,
   UpdateClusterRequest,
@@ -7,6 +7,7 @@ import {
   UpdateSnapshotRetentionRequest,
 } from '../../atlas/schemas.js';
 import { parseBody } from '../model/bodies.js';
+import { dataHandlers } from './data-operations.js';
 import { deleteCluster, updateCluster } from '../model/clusters.js';
 import {
   createBucket,
@@ -215,4 +216,5 @@ export const handlers: Record<OperationId, Handler> = {
     deleteCluster(c.m, g(c), cl(c), c.q.get('retainBackups'));
     return { status: 202 };
   },
+  ...dataHandlers,
 };

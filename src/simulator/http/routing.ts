@@ -1,13 +1,11 @@
 // Atlas URL routing from the shared catalogue, kept apart from handling (as moto keeps its urls.py).
 import FindMyWay from 'find-my-way';
+import { CLUSTER_NAME_PATTERN, ID_PATTERN, type HttpMethod } from '../../atlas/catalog.js';
 import {
-  catalog,
-  CLUSTER_NAME_PATTERN,
-  ID_PATTERN,
-  operationIds,
-  type HttpMethod,
-  type OperationId,
-} from '../../atlas/catalog.js';
+  simCatalog as catalog,
+  simOperationIds as operationIds,
+  type SimOperationId as OperationId,
+} from './sim-catalog.js';
 import { SimError } from '../model/errors.js';
 
 export type Route =
@@ -16,7 +14,9 @@ export type Route =
   | { kind: 'notFound' };
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'DELETE'];
-const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);
+const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId', 'jobId']);
+/** Database, collection and namespace names: any non-empty text. */
+const NAME_PARAMS = new Set(['databaseName', 'collectionName', 'sourceNamespace']);
 
 export class AtlasRouter {
   private router = FindMyWay({ ignoreTrailingSlash: true });
@@ -50,6 +50,7 @@ export class AtlasRouter {
 /** find-my-way has already percent-decoded the values once; decoding again would turn %25 into a crash. */
 export function validateParams(params: Record<string, string>): void {
   for (const [name, value] of Object.entries(params)) {
+    if (NAME_PARAMS.has(name) && value.length > 0) continue;
     const [re, label] = ID_PARAMS.has(name)
       ? [ID_PATTERN, '^([a-f0-9]{24})$']
       : [CLUSTER_NAME_PATTERN, '^[a-zA-Z0-9][a-zA-Z0-9-]*$'];

@@ -2,7 +2,7 @@
 // routing, the body cap, version negotiation, faults and path validation to the operation
 // handlers; /__simulator goes to the admin API.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { catalog, type OperationId } from '../../atlas/catalog.js';
+import { simCatalog as catalog, type SimOperationId as OperationId } from './sim-catalog.js';
 import { INT32_MAX } from '../model/dates.js';
 import { SimError } from '../model/errors.js';
 import type { Model } from '../model/model.js';

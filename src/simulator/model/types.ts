@@ -3,6 +3,7 @@
 // time (see lifecycle.ts), so there are no timers and a restart resumes where the clock is.
 
 import type { CreateRestoreJobRequest } from '../../atlas/schemas.js';
+import type { CollectionRestoreJob } from '../data/collection-restores.js';
 
 export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
 export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
@@ -54,7 +55,12 @@ export interface Snapshot {
   /** Sharded: one member snapshot per shard plus the config server. */
   members?: { id: string; replicaSetName: string }[];
   deleted?: boolean;
+  /** With the data plane on: 'pending' until its data is captured; the snapshot reads inProgress until then. */
+  dataState?: DataState;
 }
+
+/** Data work of a job (capture, load): pending jobs stay unfinished in the API until it is done. */
+export type DataState = 'pending' | 'done' | 'failed';
 
 export interface ExportBucket {
   id: string;
@@ -102,6 +108,8 @@ export interface RestoreJob extends CreateRestoreJobRequest {
   outcome: Outcome;
   cancelledAt?: number;
   downloadTtlMs: number;
+  /** With the data plane on: 'pending' until the target holds the restored data. */
+  dataState?: DataState;
 }
 
 export interface FlexRestoreJob {
@@ -154,6 +162,8 @@ export interface SimState {
   schedules: Record<string, BackupSchedule>;
   /** Admin "advance the clock" offset, ms. */
   clockOffsetMs: number;
+  /** Collection-level restore jobs (src/simulator/data/collection-restores.ts); absent in older state files. */
+  collectionRestores?: Record<string, CollectionRestoreJob>;
 }
 
 export function emptyState(): SimState {

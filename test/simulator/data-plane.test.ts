@@ -1,0 +1,171 @@
+// The data plane against real FerretDB processes through the official driver: snapshots capture
+// data, restores move it, collection restores rename it, and data faults are observable.
+import { readFileSync } from 'node:fs';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSnapshotManifest, snapshotDir, type RunningSimulator } from '../../src/simulator/index.js';
+import { simCatalog, type SimOperationId } from '../../src/simulator/http/sim-catalog.js';
+import { startFast, until } from './helpers.js';
+import { validateResponse } from './openapi-validator.js';
+
+const G = '65f1a0c0a1b2c3d4e5f6d001';
+const seed = {
+  projects: [{ id: G, clusters: ['src', 'dst', 'other'].map((name) => ({ name, kind: 'replicaSet' as const })) }],
+  data: { src: { app: { users: 1_500, orders: 800 }, logs: { lines: 300 } }, other: { private: { notes: 5 } } },
+};
+
+async function call(
+  sim: RunningSimulator,
+  op: SimOperationId,
+  p: Record<string, string>,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<any> {
+  const info = simCatalog[op];
+  const path = info.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(p[k] ?? ''));
+  const res = await fetch(`${sim.url}${path}`, {
+    method: info.method,
+    headers: { accept: `application/vnd.atlas.${info.version}+json`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = (await res.json()) as Record<string, unknown>;
+  validateResponse(op, res.status, json);
+  return { status: res.status, ...json };
+}
+
+async function driver(sim: RunningSimulator, name: string): Promise<MongoClient> {
+  const c = await call(sim, 'getCluster', { groupId: G, clusterName: name });
+  return new MongoClient(c.connectionStrings.standard, { directConnection: true }).connect();
+}
+
+async function snapshot(sim: RunningSimulator, name: string): Promise<string> {
+  const p = { groupId: G, clusterName: name };
+  const s = await call(sim, 'takeSnapshots', p, {});
+  await until(
+    () => call(sim, 'getClusterBackupSnapshot', { ...p, snapshotId: s.id }),
+    (x) => x.status === 'completed',
+    60_000,
+  );
+  return s.id;
+}
+
+async function contents(client: MongoClient): Promise<Record<string, number>> {
+  const out: Record<string, number> = {};
+  const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
+  for (const { name } of databases.filter((d) => !['admin', 'local', 'config'].includes(d.name)))
+    for (const c of await client.db(name).listCollections().toArray())
+      out[`${name}.${c.name}`] = await client.db(name).collection(c.name).countDocuments();
+  return out;
+}
+
+describe('data plane (FerretDB through the mongodb driver)', () => {
+  let sim: RunningSimulator;
+  const clients: MongoClient[] = [];
+  beforeAll(async () => {
+    sim = await startFast({ auth: { enabled: false }, data: true, seed });
+    if (!sim.dataDir) throw new Error('FerretDB is not installed: run node --import tsx scripts/ferretdb.ts');
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await sim?.stop();
+  }, 60_000);
+  const connect = async (name: string) => {
+    const c = await driver(sim, name);
+    clients.push(c);
+    return c;
+  };
+
+  it('gives each cluster its own data: another cluster’s databases are not visible', async () => {
+    expect(await contents(await connect('other'))).toEqual({ 'private.notes': 5 });
+    expect(await contents(await connect('src'))).toEqual({ 'app.users': 1_500, 'app.orders': 800, 'logs.lines': 300 });
+  });
+
+  it('round trip: snapshot, change the source, automated restore: the target holds exactly the snapshot', async () => {
+    const src = await connect('src');
+    await src
+      .db('app')
+      .collection('users')
+      .insertOne({ _id: 'written-by-driver' as never, v: 1 });
+    const snapshotId = await snapshot(sim, 'src');
+    const manifest = readSnapshotManifest(snapshotDir(sim.dataDir!, snapshotId));
+    expect(manifest.namespaces.find((n) => n.collection === 'users')?.count).toBe(1_501);
+    await src
+      .db('app')
+      .collection('users')
+      .deleteMany({ _id: { $lt: 500 } as never });
+    await src.db('app').collection('added').insertOne({ late: true });
+
+    const job = await call(
+      sim,
+      'createBackupRestoreJob',
+      { groupId: G, clusterName: 'src' },
+      {
+        deliveryType: 'automated',
+        snapshotId,
+        targetGroupId: G,
+        targetClusterName: 'dst',
+      },
+    );
+    await until(
+      () => call(sim, 'getBackupRestoreJob', { groupId: G, clusterName: 'src', restoreJobId: job.id }),
+      (r) => Boolean(r.finishedAt),
+      60_000,
+    );
+
+    const dst = await connect('dst');
+    expect(await contents(dst)).toEqual({ 'app.users': 1_501, 'app.orders': 800, 'logs.lines': 300 });
+    const lines = readFileSync(`${snapshotDir(sim.dataDir!, snapshotId)}/app/users.jsonl`, 'utf8')
+      .trim()
+      .split('\n');
+    const restored = await dst
+      .db('app')
+      .collection('users')
+      .find({}, { sort: { _id: 1 } })
+      .toArray();
+    expect(restored.length).toBe(lines.length);
+    expect(
+      await dst
+        .db('app')
+        .collection('users')
+        .findOne({ _id: 'written-by-driver' as never }),
+    ).toMatchObject({ v: 1 });
+  }, 120_000);
+
+  it('a collection restore with suffixes creates db_suffix.coll with its count, and renames on conflict', async () => {
+    const snapshotId = await snapshot(sim, 'src');
+    const dbs = await call(sim, 'listBackupSnapshotDatabases', { groupId: G, clusterName: 'src', snapshotId });
+    expect(dbs.results.map((d: { name: string }) => d.name)).toEqual(['app', 'logs']);
+    const body = {
+      snapshotId,
+      targetGroupId: G,
+      targetClusterName: 'dst',
+      writeStrategy: 'CREATE_NEW',
+      indexStrategy: 'ALL',
+      collections: [{ sourceNamespace: 'app.orders' }],
+      databaseSuffix: '_suffix',
+    };
+    const p = { groupId: G, clusterName: 'src' };
+    const job = await call(sim, 'createCollectionRestoreJob', p, body);
+    expect(job.status).toBe(201);
+    const busy = await call(sim, 'createCollectionRestoreJob', p, body);
+    expect([busy.status, busy.errorCode]).toEqual([409, 'COLLECTION_RESTORE_JOB_IN_PROGRESS']);
+    const done = await until(
+      () => call(sim, 'getCollectionRestoreJob', { ...p, jobId: job.id }),
+      (j) => j.state === 'SUCCESSFUL',
+      60_000,
+    );
+    expect([done.restoredDocuments, done.totalDocuments]).toEqual([800, 800]);
+    const dst = await connect('dst');
+    expect(await dst.db('app_suffix').collection('orders').countDocuments()).toBe(800);
+
+    const again = await call(sim, 'createCollectionRestoreJob', p, body);
+    await until(
+      () => call(sim, 'getCollectionRestoreJob', { ...p, jobId: again.id }),
+      (j) => j.state === 'SUCCESSFUL',
+      60_000,
+    );
+    const item = await call(sim, 'getRestoreJobCollection', { ...p, jobId: again.id, sourceNamespace: 'app.orders' });
+    expect(item.effectiveTargetNamespace).toBe('app_suffix.orders_1');
+    expect(await dst.db('app_suffix').collection('orders_1').countDocuments()).toBe(800);
+  }, 120_000);
+});
