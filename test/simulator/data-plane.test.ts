@@ -169,3 +169,53 @@ describe('data plane (FerretDB through the mongodb driver)', () => {
     expect(await dst.db('app_suffix').collection('orders_1').countDocuments()).toBe(800);
   }, 120_000);
 });
+
+describe('data faults', () => {
+  let sim: RunningSimulator;
+  const clients: MongoClient[] = [];
+  beforeAll(async () => {
+    sim = await startFast({
+      auth: { enabled: false },
+      data: true,
+      seed,
+      faults: {
+        data: {
+          snapshotLosesCollection: { clusterName: 'src', namespace: 'logs.lines' },
+          restoreLosesCollection: { clusterName: 'dst', namespace: 'app.orders', mode: 'empty' },
+          slowDataPlaneMs: 150,
+        },
+      },
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await sim?.stop();
+  }, 60_000);
+
+  it('a snapshot silently loses a collection, a restore empties one, and the wire endpoint is slow', async () => {
+    const snapshotId = await snapshot(sim, 'src');
+    const names = readSnapshotManifest(snapshotDir(sim.dataDir!, snapshotId)).namespaces.map(
+      (n) => `${n.db}.${n.collection}`,
+    );
+    expect(names).toEqual(['app.orders', 'app.users']);
+    const p = { groupId: G, clusterName: 'src' };
+    const job = await call(sim, 'createBackupRestoreJob', p, {
+      deliveryType: 'automated',
+      snapshotId,
+      targetGroupId: G,
+      targetClusterName: 'dst',
+    });
+    const done = await until(
+      () => call(sim, 'getBackupRestoreJob', { ...p, restoreJobId: job.id }),
+      (r) => Boolean(r.finishedAt),
+      60_000,
+    );
+    expect(done.failed).not.toBe(true);
+    const dst = await driver(sim, 'dst');
+    clients.push(dst);
+    expect(await contents(dst)).toEqual({ 'app.users': 1_500, 'app.orders': 0 });
+    const started = performance.now();
+    await dst.db('admin').command({ ping: 1 });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150 - 5);
+  }, 120_000);
+});
