@@ -17,6 +17,7 @@ export * from './options.js';
 export { SimulatorAdmin } from './admin.js';
 export { DEMO_IDS, DEMO_SEED } from './seed.js';
 export { DEMO_DATA } from './data/seed-data.js';
+export { dataPlaneUnavailable } from './data/ferretdb-binary.js';
 export { readSnapshotManifest, snapshotDir, type SnapshotManifest } from './data/snapshot-files.js';
 
 export interface RunningSimulator {

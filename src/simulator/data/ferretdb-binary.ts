@@ -26,3 +26,11 @@ export function findFerretDb(explicit?: string): string | undefined {
   if (explicit) return isExecutable(explicit) ? explicit : undefined;
   return isExecutable(ferretDbInstalledBinary) ? ferretDbInstalledBinary : undefined;
 }
+
+/** Why the data plane cannot run with these options (FerretDB not installed), or undefined when it can. */
+export function dataPlaneUnavailable(explicit?: string): string | undefined {
+  if (findFerretDb(explicit)) return undefined;
+  return explicit
+    ? `FerretDB is not executable at data.ferretdbPath ${explicit}`
+    : `FerretDB ${FERRETDB_VERSION} is not installed (run \`node --import tsx scripts/ferretdb.ts\`, which needs Go)`;
+}

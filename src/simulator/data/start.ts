@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Model } from '../model/model.js';
 import type { DataFaults, DataOptions, SeedData } from '../options.js';
-import { findFerretDb, FERRETDB_VERSION } from './ferretdb-binary.js';
+import { dataPlaneUnavailable, findFerretDb } from './ferretdb-binary.js';
 import { collectionRestoreWork } from './collection-loader.js';
 import { DataPlane } from './plane.js';
 import { seedCluster } from './seed-data.js';
@@ -26,10 +26,7 @@ export async function startDataPlane(
   const binary = findFerretDb(options.ferretdbPath);
   if (!binary) {
     if (!warned)
-      console.error(
-        `[simulator] data: FerretDB ${FERRETDB_VERSION} is not installed, so clusters hold no data ` +
-          '(run `node --import tsx scripts/ferretdb.ts`, which needs Go, or set data.ferretdbPath).',
-      );
+      console.error(`[simulator] data: clusters hold no data: ${dataPlaneUnavailable(options.ferretdbPath)}.`);
     warned = true;
     return undefined;
   }
