@@ -1,62 +1,11 @@
 // The data plane against real FerretDB processes through the official driver: snapshots capture
 // data, restores move it, collection restores rename it, and data faults are observable.
 import { readFileSync } from 'node:fs';
-import { MongoClient } from 'mongodb';
+import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotManifest, snapshotDir, type RunningSimulator } from '../../src/simulator/index.js';
-import { simCatalog, type SimOperationId } from '../../src/simulator/http/sim-catalog.js';
 import { startFast, until } from './helpers.js';
-import { validateResponse } from './openapi-validator.js';
-
-const G = '65f1a0c0a1b2c3d4e5f6d001';
-const seed = {
-  projects: [{ id: G, clusters: ['src', 'dst', 'other'].map((name) => ({ name, kind: 'replicaSet' as const })) }],
-  data: { src: { app: { users: 1_500, orders: 800 }, logs: { lines: 300 } }, other: { private: { notes: 5 } } },
-};
-
-async function call(
-  sim: RunningSimulator,
-  op: SimOperationId,
-  p: Record<string, string>,
-  body?: unknown,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-): Promise<any> {
-  const info = simCatalog[op];
-  const path = info.path.replace(/\{(\w+)\}/g, (_, k: string) => encodeURIComponent(p[k] ?? ''));
-  const res = await fetch(`${sim.url}${path}`, {
-    method: info.method,
-    headers: { accept: `application/vnd.atlas.${info.version}+json`, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = (await res.json()) as Record<string, unknown>;
-  validateResponse(op, res.status, json);
-  return { status: res.status, ...json };
-}
-
-async function driver(sim: RunningSimulator, name: string): Promise<MongoClient> {
-  const c = await call(sim, 'getCluster', { groupId: G, clusterName: name });
-  return new MongoClient(c.connectionStrings.standard, { directConnection: true }).connect();
-}
-
-async function snapshot(sim: RunningSimulator, name: string): Promise<string> {
-  const p = { groupId: G, clusterName: name };
-  const s = await call(sim, 'takeSnapshots', p, {});
-  await until(
-    () => call(sim, 'getClusterBackupSnapshot', { ...p, snapshotId: s.id }),
-    (x) => x.status === 'completed',
-    60_000,
-  );
-  return s.id;
-}
-
-async function contents(client: MongoClient): Promise<Record<string, number>> {
-  const out: Record<string, number> = {};
-  const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });
-  for (const { name } of databases.filter((d) => !['admin', 'local', 'config'].includes(d.name)))
-    for (const c of await client.db(name).listCollections().toArray())
-      out[`${name}.${c.name}`] = await client.db(name).collection(c.name).countDocuments();
-  return out;
-}
+import { call, contents, driver, G, seed, snapshot } from './data-helpers.js';
 
 describe('data plane (FerretDB through the mongodb driver)', () => {
   let sim: RunningSimulator;
@@ -217,5 +166,29 @@ describe('data faults', () => {
     const started = performance.now();
     await dst.db('admin').command({ ping: 1 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150 - 5);
+  }, 120_000);
+
+  it('a collection restore job also reports success with the lost collection emptied', async () => {
+    const snapshotId = await snapshot(sim, 'src');
+    const p = { groupId: G, clusterName: 'src' };
+    const job = await call(sim, 'createCollectionRestoreJob', p, {
+      snapshotId,
+      targetGroupId: G,
+      targetClusterName: 'dst',
+      writeStrategy: 'CREATE_NEW',
+      indexStrategy: 'ALL',
+      collections: [{ sourceNamespace: 'app.orders' }, { sourceNamespace: 'app.users' }],
+      collectionSuffix: '_c',
+    });
+    const done = await until(
+      () => call(sim, 'getCollectionRestoreJob', { ...p, jobId: job.id }),
+      (j) => j.state === 'SUCCESSFUL' || j.state === 'FAILED',
+      60_000,
+    );
+    expect([done.state, done.restoredDocuments]).toEqual(['SUCCESSFUL', 2_300]);
+    const dst = await driver(sim, 'dst');
+    clients.push(dst);
+    const counts = await contents(dst);
+    expect([counts['app.orders_c'], counts['app.users_c']]).toEqual([0, 1_500]);
   }, 120_000);
 });
