@@ -1,7 +1,7 @@
 // Collection restore jobs against real FerretDB processes, read back through the official driver:
 // OVERWRITE_EXISTING replaces a collection, index strategies keep or drop TTL indexes (held in the
 // simulator's TTL catalog), a point in time picks the snapshot captured by then, and a snapshot of
-// an empty cluster restores to an empty cluster.
+// an empty cluster restores to an empty cluster; collections progress one after the other.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MongoClient } from 'mongodb';
@@ -12,10 +12,17 @@ import { call, contents, driver, G, snapshot } from './data-helpers.js';
 
 const seed = {
   projects: [
-    { id: G, clusters: ['src', 'dst', 'empty', 'scratch'].map((name) => ({ name, kind: 'replicaSet' as const })) },
+    {
+      id: G,
+      clusters: ['src', 'dst', 'empty', 'scratch', 'slow'].map((name) => ({ name, kind: 'replicaSet' as const })),
+    },
   ],
   // analytics.sessions carries the demo's TTL index (lastSeen_1, expireAfterSeconds 1800).
-  data: { src: { app: { users: 300, orders: 200 }, analytics: { sessions: 50 } }, scratch: { old: { stuff: 3 } } },
+  data: {
+    src: { app: { users: 300, orders: 200 }, analytics: { sessions: 50 } },
+    scratch: { old: { stuff: 3 } },
+    slow: { shop: { big: 300, small: 100 } },
+  },
 };
 const P = { groupId: G, clusterName: 'src' };
 
@@ -23,7 +30,9 @@ describe('collection restore jobs (FerretDB through the mongodb driver)', () => 
   let sim: RunningSimulator;
   const clients: MongoClient[] = [];
   beforeAll(async () => {
-    sim = await startFast({ auth: { enabled: false }, data: true, seed });
+    // slow's collection restores take 100 s of simulated time, walked through with the admin clock.
+    const clusterDurations = { slow: { restoreAutomated: 100_000 } };
+    sim = await startFast({ auth: { enabled: false }, data: true, seed, clusterDurations });
     if (!sim.dataDir) throw new Error('FerretDB is not installed: run node --import tsx scripts/ferretdb.ts');
   }, 120_000);
   afterAll(async () => {
@@ -151,5 +160,57 @@ describe('collection restore jobs (FerretDB through the mongodb driver)', () => 
     );
     expect(done.failed).not.toBe(true);
     expect(await contents(await connect('scratch'))).toEqual({});
+  }, 120_000);
+
+  it('collections progress one after the other: one SUCCESSFUL while the next is IN_PROGRESS', async () => {
+    const p = { groupId: G, clusterName: 'slow' };
+    const snapshotId = await snapshot(sim, 'slow');
+    const job = await call(sim, 'createCollectionRestoreJob', p, {
+      snapshotId,
+      targetGroupId: G,
+      targetClusterName: 'dst',
+      writeStrategy: 'CREATE_NEW',
+      indexStrategy: 'ALL',
+      collections: [{ sourceNamespace: 'shop.big' }, { sourceNamespace: 'shop.small' }],
+      collectionSuffix: '_p',
+    });
+    // The job's 100 s are shared by documents: shop.big (300) the first 75 s, shop.small (100) the last 25 s.
+    const items = async () => {
+      const list = await call(sim, 'listRestoreJobCollections', { ...p, jobId: job.id });
+      return Object.fromEntries(
+        (list.results as { sourceNamespace: string; state: string; restoredDocuments: number }[]).map((i) => [
+          i.sourceNamespace,
+          [i.state, i.restoredDocuments],
+        ]),
+      ) as Record<string, [string, number]>;
+    };
+    await sim.admin.advanceClock(30_500);
+    const early = await items();
+    expect(early['shop.big']![0]).toBe('IN_PROGRESS');
+    expect(early['shop.big']![1]).toBeGreaterThan(0);
+    expect(early['shop.small']).toEqual(['IN_PROGRESS', 0]);
+    await sim.admin.advanceClock(10_000);
+    const later = await items();
+    expect(later['shop.big']![1]).toBeGreaterThan(early['shop.big']![1]);
+    expect(later['shop.big']![1]).toBeLessThan(300);
+
+    await sim.admin.advanceClock(40_000);
+    const next = await until(items, (x) => x['shop.big']![0] === 'SUCCESSFUL', 30_000);
+    expect(next['shop.big']).toEqual(['SUCCESSFUL', 300]);
+    expect(next['shop.small']![0]).toBe('IN_PROGRESS');
+    expect(next['shop.small']![1]).toBeGreaterThan(0);
+    expect(next['shop.small']![1]).toBeLessThan(100);
+    const running = await call(sim, 'getCollectionRestoreJob', { ...p, jobId: job.id });
+    expect(running.state).toBe('IN_PROGRESS');
+    expect(running.restoredDocuments).toBe(300 + next['shop.small']![1]);
+
+    await sim.admin.advanceClock(25_000);
+    const done = await until(
+      () => call(sim, 'getCollectionRestoreJob', { ...p, jobId: job.id }),
+      (j) => j.state === 'SUCCESSFUL',
+      30_000,
+    );
+    expect(done.restoredDocuments).toBe(400);
+    expect(await items()).toEqual({ 'shop.big': ['SUCCESSFUL', 300], 'shop.small': ['SUCCESSFUL', 100] });
   }, 120_000);
 });

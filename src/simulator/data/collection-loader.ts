@@ -1,7 +1,8 @@
 // The data work of collection restore jobs: once a job leaves INITIALIZING, its collections are
 // loaded into the target (renamed on conflict under CREATE_NEW, replaced under OVERWRITE_EXISTING).
 import type { MongoClient } from 'mongodb';
-import { INITIALIZING_MS, type CollectionItem, type CollectionRestoreJob } from './collection-restores.js';
+import { INITIALIZING_MS } from './collection-progress.js';
+import type { CollectionItem, CollectionRestoreJob } from './collection-restores.js';
 import { loadCollection } from './copy.js';
 import type { DataPlane } from './plane.js';
 import { readSnapshotManifest } from './snapshot-files.js';
@@ -29,7 +30,11 @@ async function loadJob(plane: DataPlane, j: CollectionRestoreJob): Promise<void>
   const manifest = readSnapshotManifest(j.sourceDir);
   const ttl = plane.ttlOf(target);
   const rule = plane.faults.restoreLosesCollection;
-  for (const item of j.items) await loadItem(client, j, item, manifest, ttl, rule);
+  for (const item of j.items) {
+    await loadItem(client, j, item, manifest, ttl, rule);
+    item.loaded = true;
+    plane.model.changed();
+  }
   plane.saveTtl();
 }
 

@@ -11,6 +11,7 @@ import { newestFirst, ownItem, stored } from '../model/jobs.js';
 import type { Model } from '../model/model.js';
 import { getSnapshot, snapshotStatus } from '../model/snapshots.js';
 import type { DataState } from '../model/types.js';
+import { jobState } from './collection-progress.js';
 import type { IndexStrategy } from './copy.js';
 import { readSnapshotManifest, snapshotDir, type SnapshotManifest } from './snapshot-files.js';
 
@@ -19,8 +20,6 @@ const WRITE: WriteStrategy[] = ['CREATE_NEW', 'OVERWRITE_EXISTING'];
 const INDEX: IndexStrategy[] = ['ALL', 'NONE', 'ALL_EXCEPT_TTL'];
 const MAX_ITEMS = 100;
 const MIN_TS = 1199145600;
-/** How long a job reads INITIALIZING (listRestoreJobCollections answers [] meanwhile). */
-export const INITIALIZING_MS = 500;
 
 export interface Namespace {
   sourceNamespace: string;
@@ -32,6 +31,8 @@ export interface CollectionItem {
   targetNamespace: string;
   effectiveTargetNamespace: string;
   totalDocuments: number;
+  /** Set once the item's documents and indexes are in the target. */
+  loaded?: boolean;
 }
 
 export interface CollectionRestoreJob {
@@ -57,24 +58,6 @@ export interface CollectionRestoreJob {
   items: CollectionItem[];
   dataState: DataState;
   errorMessage?: string;
-}
-
-export type JobState = 'INITIALIZING' | 'IN_PROGRESS' | 'SUCCESSFUL' | 'FAILED';
-
-export function jobState(j: CollectionRestoreJob, now: number): JobState {
-  if (now < j.createdAt + INITIALIZING_MS) return 'INITIALIZING';
-  if (j.dataState === 'failed') return 'FAILED';
-  if (j.dataState === 'pending' || now < j.createdAt + INITIALIZING_MS + j.durationMs) return 'IN_PROGRESS';
-  return 'SUCCESSFUL';
-}
-
-/** Documents shown as restored: in proportion to the job's elapsed time, exact once it ended. */
-export function restoredOf(j: CollectionRestoreJob, item: CollectionItem, now: number): number {
-  const state = jobState(j, now);
-  if (state === 'SUCCESSFUL') return item.totalDocuments;
-  if (state === 'INITIALIZING') return 0;
-  const share = Math.min(1, (now - j.createdAt - INITIALIZING_MS) / Math.max(1, j.durationMs));
-  return Math.floor(item.totalDocuments * share);
 }
 
 const jobs = (m: Model) => (m.state.collectionRestores ??= {});

@@ -1,11 +1,10 @@
 // Handlers of snapshot browsing (from the captured snapshot's manifest) and collection restore jobs.
 import { existsSync } from 'node:fs';
+import { itemState, jobState, restoredOf } from '../data/collection-progress.js';
 import {
   createCollectionRestore,
   getCollectionRestore,
-  jobState,
   listCollectionRestores,
-  restoredOf,
   type CollectionItem,
   type CollectionRestoreJob,
 } from '../data/collection-restores.js';
@@ -44,7 +43,7 @@ const dbHref = (c: OpContext, db: string) =>
   `/databases/${encodeURIComponent(db)}`;
 
 function itemView(m: Model, j: CollectionRestoreJob, item: CollectionItem): Record<string, unknown> {
-  const state = jobState(j, m.now());
+  const state = itemState(j, item, m.now());
   return {
     sourceNamespace: item.sourceNamespace,
     targetNamespace: item.targetNamespace,
