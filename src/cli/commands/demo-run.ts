@@ -114,7 +114,7 @@ class DemoStack {
     const creds = this.creds;
     const why = withData ? dataPlaneUnavailable() : 'off by --no-data';
     const documents = demoDocuments().toLocaleString('en-US');
-    if (why) this.say(`  Data: off, clusters are job records only (${why})`);
+    if (why) this.say(`  Data: off: ${why}; clusters are job records only`);
     else this.say(`  Data: on, seeding ${DEMO_IDS.replicaSet} with ${documents} documents (FerretDB)…`);
     this.sim = await startSimulator({
       seed: why ? DEMO_SEED : { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } },
