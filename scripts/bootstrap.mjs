@@ -29,6 +29,8 @@ if (stale) {
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
 // moto's S3 server (PyPI, into .tools/): the simulator's exports land in it when it runs with data.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'simulator', 'data', 's3-server.ts')]);
+// FerretDB for the simulator's data plane (tests and the demo): built from the Go module proxy.
+run(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'ferretdb.ts')]);
 // Test runs also need Temporal's time-skipping test server (Java, from Maven Central) and schemathesis
 // for the simulator's fuzz test (src/simulator/fuzz-tool.ts); the demo needs neither.
 if (process.env.npm_lifecycle_event !== 'predemo') {

@@ -4,7 +4,7 @@ import type { FailRule } from './model/model.js';
 import type { ScheduledSnapshotOptions } from './model/snapshots.js';
 import type { Cluster, ExportBucket, Snapshot } from './model/types.js';
 import type { RequestLogEntry } from './http/server.js';
-import type { OperationId } from '../atlas/catalog.js';
+import type { SimOperationId as OperationId } from './http/sim-catalog.js';
 import type { SimResources } from './http/admin-routes.js';
 
 export type { SimResources };

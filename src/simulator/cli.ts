@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import {
   DEFAULT_API_KEY,
   DEFAULT_SERVICE_ACCOUNT,
+  DEMO_DATA,
   DEMO_IDS,
   DEMO_SEED,
   startSimulator,
@@ -26,6 +27,7 @@ export async function runSimulatorCli(
     .option('--log-requests', 'print one line per request')
     .option('--no-rate-limits', "turn Atlas's token buckets off (load benches)")
     .option('--serverless-legacy', 'serve the serverless backup endpoints instead of 410 VERSION_GONE')
+    .option('--data', 'real data: a MongoDB wire endpoint per dedicated cluster (FerretDB), seeded demo data')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
   const o = cmd.opts<{
@@ -38,6 +40,7 @@ export async function runSimulatorCli(
     logRequests?: boolean;
     rateLimits: boolean;
     serverlessLegacy?: boolean;
+    data?: boolean;
   }>();
   const port = Number(o.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
@@ -52,7 +55,8 @@ export async function runSimulatorCli(
     host: o.host,
     stateFile: o.state ?? config.stateFile,
     timeScale,
-    seed: config.seed ?? DEMO_SEED,
+    seed: config.seed ?? (o.data ? { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } } : DEMO_SEED),
+    data: o.data ? (config.data ?? true) : config.data,
     logRequests: o.logRequests ?? config.logRequests,
     rateLimits: { ...config.rateLimits, enabled: o.rateLimits && (config.rateLimits?.enabled ?? true) },
     serverlessLegacy: o.serverlessLegacy ?? config.serverlessLegacy,

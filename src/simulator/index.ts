@@ -12,6 +12,7 @@ import { SimulatorHttp } from './http/server.js';
 import { TokenBuckets } from './http/token-buckets.js';
 import { Model } from './model/model.js';
 import { DEFAULT_DURATIONS, type FaultConfig, type SimulatorOptions } from './options.js';
+import { startDataPlane } from './data/start.js';
 import { applySeed } from './seed.js';
 import { loadState, StateSaver } from './state-file.js';
 import { processEnv } from '../config.js';
@@ -19,6 +20,9 @@ import { processEnv } from '../config.js';
 export * from './options.js';
 export { SimulatorAdmin } from './admin.js';
 export { DEMO_IDS, DEMO_SEED } from './seed.js';
+export { DEMO_DATA } from './data/seed-data.js';
+export { dataPlaneUnavailable } from './data/ferretdb-binary.js';
+export { readSnapshotManifest, snapshotDir, type SnapshotManifest } from './data/snapshot-files.js';
 
 export interface RunningSimulator {
   url: string;
@@ -26,8 +30,10 @@ export interface RunningSimulator {
   admin: SimulatorAdmin;
   /** The state model, for in-process parts (the data plane asks `model.databaseUsers`). */
   model: Model;
-  /** The S3 API exports are written to (with `dataDir`, when one runs). */
+  /** The S3 API exports are written to (whenever a data directory is known). */
   s3?: S3Endpoint;
+  /** Where captured snapshots live (snapshotDir(dataDir, id)): the data plane's, else `dataDir`. */
+  dataDir?: string;
   stop(): Promise<void>;
 }
 
@@ -54,6 +60,31 @@ async function startDelivery(
   return DataDelivery.start(model, { dataDir, faults, ...(s3 ? { s3 } : {}) });
 }
 
+/**
+ * The data side: with `data` on, FerretDB endpoints whose snapshots are captured into the data
+ * directory; whenever a data directory is known (the data plane's, or `dataDir` alone for captures
+ * written by someone else), exports to S3 and download archives read the captures there.
+ */
+async function startDataSide(model: Model, config: FaultConfig | undefined, options: SimulatorOptions) {
+  const faults = new FaultInjector(config);
+  const dataOptions = options.data === true ? {} : options.data || undefined;
+  if (dataOptions?.dir && options.dataDir && dataOptions.dir !== options.dataDir)
+    throw new Error('data.dir: must equal dataDir when both are given (one directory holds captures and exports)');
+  const dir = dataOptions?.dir ?? options.dataDir;
+  const data = dataOptions
+    ? await startDataPlane(model, { ...dataOptions, ...(dir ? { dir } : {}) }, config?.data, options.seed?.data)
+    : undefined;
+  const dataDir = data?.plane.dataDir ?? dir;
+  const delivery = dataDir
+    ? await startDelivery(model, faults, dataDir, options.s3).catch(async (e: unknown) => {
+        await data?.stop();
+        throw e;
+      })
+    : undefined;
+  model.delivery = delivery;
+  return { faults, data, delivery, dataDir };
+}
+
 export async function startSimulator(options: SimulatorOptions = {}): Promise<RunningSimulator> {
   const host = options.host ?? '127.0.0.1';
   const timeScale = options.timeScale ?? 1;
@@ -71,9 +102,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
   }
 
   const auth = new Authenticator(options.auth);
-  const faults = new FaultInjector(options.faults ?? faultsFromEnv());
-  const delivery = options.dataDir ? await startDelivery(model, faults, options.dataDir, options.s3) : undefined;
-  model.delivery = delivery;
+  const { faults, data, delivery, dataDir } = await startDataSide(model, options.faults ?? faultsFromEnv(), options);
   // The admin handler reads `http` lazily (request log, counters), after construction.
   const http: SimulatorHttp = new SimulatorHttp({
     model,
@@ -98,6 +127,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     server.listen(options.port ?? 0, host, () => resolve());
   }).catch(async (e: unknown) => {
     await delivery?.stop();
+    await data?.stop();
     throw e;
   });
   const port = (server.address() as AddressInfo).port;
@@ -111,12 +141,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Ru
     admin: new SimulatorAdmin(url),
     model,
     ...(delivery?.s3 ? { s3: delivery.s3 } : {}),
+    ...(dataDir ? { dataDir } : {}),
     stop: () =>
       (stopped ??= new Promise<void>((resolve) => {
         saver?.flush();
         server.close(() => resolve());
         server.closeAllConnections();
         for (const s of sockets) s.destroy();
-      }).then(() => delivery?.stop())),
+      })
+        .then(() => delivery?.stop())
+        .then(() => data?.stop())),
   };
 }

@@ -102,13 +102,33 @@ export interface FaultConfig {
   projectRateLimitPerMinute?: number | Record<string, number>;
   /** The project limit's sliding window, seconds (default 60); benches shorten it to scale time. */
   projectRateLimitWindowSeconds?: number;
-  /** Faults in the data a job moves, drawn once per job (needs `dataDir`). */
-  data?: DataFaultRule;
+  /** Faults in the data jobs move and in the clusters' wire endpoints. */
+  data?: DataFaults;
 }
 
-export interface DataFaultRule {
+/**
+ * Data faults: jobs that report success while their data is wrong, and a slow wire endpoint.
+ * `exportMissingFile` needs a data directory; the others need `data` on (FerretDB).
+ */
+export interface DataFaults {
   /** Probability (0..1) that an export finishes Successful, `.complete` and all, without one collection's data file. */
   exportMissingFile?: number;
+  /** Snapshots of the cluster (any cluster without clusterName) silently leave out `db.collection`. */
+  snapshotLosesCollection?: { clusterName?: string; namespace: string };
+  /** Automated and point-in-time restores into the cluster finish with `db.collection` missing or emptied. */
+  restoreLosesCollection?: { clusterName?: string; namespace: string; mode: 'missing' | 'empty' };
+  /** Added to every chunk of driver traffic through the clusters' endpoints, both ways, ms. */
+  slowDataPlaneMs?: number;
+}
+
+/** Per cluster name: database → collection → number of documents to seed. */
+export type SeedData = Record<string, Record<string, Record<string, number>>>;
+
+export interface DataOptions {
+  /** Where clusters' SQLite files and captured snapshots live; default `dataDir`, else a fresh temporary folder. */
+  dir?: string;
+  /** The FerretDB binary; default the one scripts/ferretdb.ts installs into .tools/. */
+  ferretdbPath?: string;
 }
 
 export interface SeedCluster {
@@ -129,6 +149,8 @@ export interface SeedSpec {
     /** A Backup Compliance Policy for the project (none when absent). */
     backupCompliancePolicy?: CompliancePolicySeed;
   }[];
+  /** Documents to seed into clusters (by name, any project) when the data plane is on. */
+  data?: SeedData;
 }
 
 export interface AuthOptions {
@@ -169,13 +191,20 @@ export interface SimulatorOptions {
   stateFile?: string;
   seed?: SeedSpec;
   /**
-   * Where snapshots' captured data lives (`<dataDir>/snapshots/<snapshotId>/`). With it, exports of a
-   * snapshot that has data write real files to an S3 API and download restores serve real archives.
+   * Where snapshots' captured data lives (`<dataDir>/snapshots/<snapshotId>/`). Alone (without
+   * `data`) it is captures-only: no FerretDB, the captures are written by someone else. With `data`
+   * on it is the data plane's directory. Whenever a data directory is known, exports of a snapshot
+   * that has data write real files to an S3 API and download restores serve real archives.
    */
   dataDir?: string;
-  /** The S3 API exports go to; by default moto's server, started on 127.0.0.1 when `dataDir` is set. */
+  /** The S3 API exports go to; by default moto's server, started on 127.0.0.1 when a data directory is known. */
   s3?: S3Endpoint;
   logRequests?: boolean;
+  /**
+   * Real data: each dedicated cluster gets a MongoDB wire endpoint (FerretDB), snapshots capture
+   * into the data directory (`data.dir`, else `dataDir`, else a temporary folder) and jobs move data.
+   */
+  data?: boolean | DataOptions;
 }
 
 /** Credentials used when none are configured: printed by the CLI, used by tests and the demo. */

@@ -11,8 +11,10 @@ import { ensureSchemathesis } from '../../src/simulator/fuzz-tool.js';
 import { setCompliancePolicy } from '../../src/simulator/model/compliance.js';
 import {
   excludedOperations,
+  FUZZ_DATA,
   NOT_YET_SERVED,
   seedDataParams,
+  seedDataPlane,
   servedBySimulator,
   specOperations,
   writeDataSpec,
@@ -31,7 +33,13 @@ const MAX_SECONDS = 50;
 /** The second spec has fewer operations; CI pays for both runs. */
 const MAX_DATA_SECONDS = 30;
 let sim: RunningSimulator;
+/** The data-and-limits run's simulator: with the data plane, so browsing and collection restores have data. */
+let dataSim: RunningSimulator;
 let dir: string;
+const fuzzAuth = {
+  serviceAccounts: [{ clientId: 'fuzz', clientSecret: FUZZ_CLIENT_SECRET }],
+  tokenRateLimitPerMinute: 1000,
+};
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'atlas-fuzz-'));
@@ -41,11 +49,18 @@ beforeAll(async () => {
     timeScale: 0.01,
     // cloud-backups.openapi.yaml still documents the serverless endpoints as served.
     serverlessLegacy: true,
-    auth: { serviceAccounts: [{ clientId: 'fuzz', clientSecret: FUZZ_CLIENT_SECRET }], tokenRateLimitPerMinute: 1000 },
+    auth: fuzzAuth,
+  });
+  dataSim = await startSimulator({
+    seed: { ...DEMO_SEED, data: FUZZ_DATA },
+    timeScale: 0.01,
+    data: true,
+    auth: fuzzAuth,
   });
 });
 afterAll(async () => {
   await sim?.stop();
+  await dataSim?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -73,20 +88,15 @@ describe('schemathesis against the simulator', () => {
     { timeout: (MAX_DATA_SECONDS + 180) * 1000 },
     async () => {
       const bin = ensureSchemathesis();
-      const token = await bearer(sim);
-      const snapshot = await sim.admin.addScheduledSnapshot({
-        groupId: DEMO_IDS.projectId,
-        clusterName: DEMO_IDS.replicaSet,
-        ageMs: 86_400_000,
-      });
-      const { params, ops } = await seedDataParams(sim, token, snapshot.id);
-      // A policy to read (set only now: the first run deletes snapshots of this project).
-      setCompliancePolicy(sim.model, DEMO_IDS.projectId, {
+      expect(dataSim.dataDir, 'the data fuzz needs FerretDB (npm run bootstrap installs it)').toBeDefined();
+      const token = await bearer(dataSim);
+      const { params, ops } = await seedDataParams(dataSim, token, await seedDataPlane(dataSim, token));
+      setCompliancePolicy(dataSim.model, DEMO_IDS.projectId, {
         onDemandPolicyItem: { retentionUnit: 'days', retentionValue: 1 },
       });
       const config = writeConfig(dir, token, params as never, ops, 'data-and-limits.toml');
       const spec = writeDataSpec(dir);
-      const run = await runSchemathesis(bin, config, sim.url, dir, MAX_DATA_SECONDS, spec, excludedOperations());
+      const run = await runSchemathesis(bin, config, dataSim.url, dir, MAX_DATA_SECONDS, spec, excludedOperations());
       expectClean('data-and-limits', run, 30);
     },
   );

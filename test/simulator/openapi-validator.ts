@@ -10,6 +10,7 @@ const specPath = (file: string) => fileURLToPath(new URL(`../../atlas-spec/atlas
 const SPEC_PATH = specPath('cloud-backups.openapi.yaml');
 /** The 2026 operations (database users, compliance policy, rate limits, clusters, flex, data browsing). */
 export const DATA_SPEC_PATH = specPath('data-and-limits.openapi.yaml');
+const COLLECTION_RESTORE_STATES = ['INITIALIZING', 'IN_PROGRESS', 'FINALIZING', 'SUCCESSFUL', 'FAILED', 'CANCELED'];
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
@@ -35,6 +36,12 @@ const BACKUP_ENUMS: Record<string, Record<string, string[]>> = {
   FlexBackupSnapshot20241113: { status: FLEX_STATUS },
   FlexBackupRestoreJob20241113: { status: FLEX_STATUS },
   DiskBackupSnapshotExportBucketResponse: { cloudProvider: SNAPSHOT_ENUMS.cloudProvider },
+  ApiAtlasCollectionRestoreJobResponse: {
+    state: COLLECTION_RESTORE_STATES,
+    writeStrategy: ['CREATE_NEW', 'OVERWRITE_EXISTING'],
+    indexStrategy: ['ALL', 'NONE', 'ALL_EXCEPT_TTL'],
+  },
+  ApiAtlasCollectionRestoreCollectionStateResponse: { state: COLLECTION_RESTORE_STATES },
 };
 /** NOTES.md (d), (e) and the rate-limit scopes of (c). */
 const DATA_ENUMS: Record<string, Record<string, string[]>> = {
@@ -83,19 +90,32 @@ interface Loaded {
 }
 const loadedSpecs = new Map<string, Loaded>();
 
+interface SpecFile {
+  paths: Record<
+    string,
+    Record<
+      string,
+      { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
+    >
+  >;
+  components: { schemas: Record<string, Schema> };
+}
+
+const readSpec = (path: string) => parse(readFileSync(path, 'utf8')) as SpecFile;
+
+/**
+ * A spec by path. The backup spec also answers for the data spec's operations it lacks (snapshot
+ * browsing, collection restore jobs); where both describe a path or schema, the backup spec's wins.
+ */
 function load(path = SPEC_PATH): Loaded {
   const cached = loadedSpecs.get(path);
   if (cached) return cached;
-  const spec = parse(readFileSync(path, 'utf8')) as {
-    paths: Record<
-      string,
-      Record<
-        string,
-        { operationId: string; responses: Record<string, { content?: Record<string, { schema?: { $ref?: string } }> }> }
-      >
-    >;
-    components: { schemas: Record<string, Schema> };
-  };
+  const spec = readSpec(path);
+  if (path === SPEC_PATH) {
+    const data = readSpec(DATA_SPEC_PATH);
+    spec.components.schemas = { ...data.components.schemas, ...spec.components.schemas };
+    spec.paths = { ...data.paths, ...spec.paths };
+  }
   const schemas = spec.components.schemas;
   for (const [name, props] of Object.entries(ENUMS_OF[path] ?? {})) {
     for (const [prop, values] of Object.entries(props)) {

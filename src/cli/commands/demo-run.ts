@@ -1,6 +1,7 @@
 // `atlas-backup demo`: everything on embedded defaults — a Temporal dev server, the Atlas simulator
 // (auth on, credentials made up at run time), an in-process worker — then one backupPipeline for the
-// demo cluster with an export and a restore, shown with the live view, ending with a summary.
+// demo cluster with an export and a restore, shown with the live view, ending with a summary and,
+// with the data plane on, the restored cluster's collections and counts next to the source's.
 // Everything it started is stopped before it returns, also on Ctrl-C.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -8,18 +9,28 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { codecKeys, createEncryptionCodec, encryptedDataConverter } from '../../codec/index.js';
 import { startCodecServer, type RunningCodecServer } from '../../codec/server.js';
 import { freePort, startDevServer, type RunningDevServer } from '../../devserver/dev-server.js';
-import { DEMO_IDS, DEMO_SEED, startSimulator, type RunningSimulator } from '../../simulator/index.js';
+import {
+  dataPlaneUnavailable,
+  DEMO_DATA,
+  DEMO_IDS,
+  DEMO_SEED,
+  startSimulator,
+  type RunningSimulator,
+} from '../../simulator/index.js';
 import { buildWorker, type BuiltWorker } from '../../worker.js';
 import type { BackupPipelineRequest, PipelineResult } from '../../contract/index.js';
 import { UsageError } from '../errors.js';
 import { followRun } from '../live.js';
 import { startBackup } from '../../runs/index.js';
+import { compareData } from './demo-data.js';
 import { summarize } from './summary.js';
 
 export interface DemoOptions {
   timeScale: number;
   restore: 'download' | 'automated' | 'none';
   export: boolean;
+  /** Real data in the clusters (FerretDB), when installed. */
+  data: boolean;
   ui: boolean;
   json: boolean;
   /** Where the live view and progress messages go (stderr with --json, so stdout stays JSON). */
@@ -55,6 +66,11 @@ export function demoRequest(o: Pick<DemoOptions, 'restore' | 'export' | 'timeSca
   };
 }
 
+const demoDocuments = () =>
+  Object.values(DEMO_DATA)
+    .flatMap((collections) => Object.values(collections))
+    .reduce((a, b) => a + b, 0);
+
 /** Everything the demo starts, stopped in reverse order whatever happened. */
 class DemoStack {
   dev?: RunningDevServer;
@@ -63,6 +79,10 @@ class DemoStack {
   running?: Promise<void>;
   connection?: Connection;
   codecServer?: RunningCodecServer;
+  readonly creds = {
+    clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
+    clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
+  };
   // Payloads encrypted with a key made up for this run: Temporal stores only ciphertext.
   readonly codec = createEncryptionCodec(
     codecKeys([{ id: `demo-${randomBytes(4).toString('hex')}`, key: randomBytes(32) }]),
@@ -90,12 +110,18 @@ class DemoStack {
   }
 
   /** The simulator, with service-account credentials made up for this run, and a worker for it. */
-  async startAtlasAndWorker(dev: RunningDevServer, timeScale: number): Promise<void> {
-    const creds = {
-      clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
-      clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
-    };
-    this.sim = await startSimulator({ seed: DEMO_SEED, auth: { serviceAccounts: [creds] }, timeScale });
+  async startAtlasAndWorker(dev: RunningDevServer, timeScale: number, withData: boolean): Promise<boolean> {
+    const creds = this.creds;
+    const why = withData ? dataPlaneUnavailable() : 'off by --no-data';
+    const documents = demoDocuments().toLocaleString('en-US');
+    if (why) this.say(`  Data: off: ${why}; clusters are job records only`);
+    else this.say(`  Data: on, seeding ${DEMO_IDS.replicaSet} with ${documents} documents (FerretDB)…`);
+    this.sim = await startSimulator({
+      seed: why ? DEMO_SEED : { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } },
+      auth: { serviceAccounts: [creds] },
+      timeScale,
+      data: !why,
+    });
     this.say(`  Atlas simulator at ${this.sim.url} (service-account auth, time scale ${timeScale})`);
     this.say('Starting a worker (bundling the workflows)…');
     quietRuntime();
@@ -110,6 +136,23 @@ class DemoStack {
       workerOptions: { shutdownGraceTime: '2s' },
     });
     this.running = this.built.worker.run();
+    return Boolean(this.sim.dataDir);
+  }
+
+  /** The restored cluster's collections and counts beside the source's, through the driver. */
+  async showData(say: (line: string) => void): Promise<boolean> {
+    const { AtlasClient } = await import('../../atlas/index.js');
+    const atlas = new AtlasClient({ baseUrl: this.sim!.url, auth: { kind: 'serviceAccount', ...this.creds } });
+    try {
+      const source = { groupId: DEMO_IDS.projectId, clusterName: DEMO_IDS.replicaSet };
+      const target = { groupId: DEMO_IDS.targetProjectId, clusterName: DEMO_IDS.restoreTarget };
+      const { lines, ok } = await compareData(atlas, source, target);
+      say(`\nData in ${DEMO_IDS.restoreTarget} after the restore, read with the mongodb driver:`);
+      for (const line of lines) say(line);
+      return ok;
+    } finally {
+      await atlas.close();
+    }
   }
 
   async client(dev: RunningDevServer): Promise<Client> {
@@ -143,7 +186,7 @@ export async function runDemo(o: DemoOptions): Promise<number> {
   process.on('SIGTERM', onSignal);
   try {
     const dev = await stack.startTemporal(o.ui);
-    await stack.startAtlasAndWorker(dev, o.timeScale);
+    const withData = await stack.startAtlasAndWorker(dev, o.timeScale, o.data);
     const client = await stack.client(dev);
     const handle = await startBackup(client, demoRequest(o), { taskQueue: TASK_QUEUE });
     const exportPart = o.export ? ', export to the demo bucket' : '';
@@ -167,13 +210,15 @@ export async function runDemo(o: DemoOptions): Promise<number> {
       };
       process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
     } else say(`\n${summarize(outcome.status, result, outcome.failure)}`);
+    const completed = executionStatus === 'COMPLETED' && result?.outcome === 'completed';
+    const dataOk = withData && completed && o.restore === 'automated' ? await stack.showData(say) : true;
     if (o.ui && dev.uiUrl && !interrupted.signal.aborted) {
       say(`\nThe Temporal UI stays up at ${dev.uiUrl} — press Ctrl-C to stop everything.`);
       await new Promise<void>((resolve) =>
         interrupted.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
     }
-    return executionStatus === 'COMPLETED' && result?.outcome === 'completed' ? 0 : 1;
+    return completed && dataOk ? 0 : 1;
   } finally {
     await stack.stop();
     process.off('SIGINT', onSignal);

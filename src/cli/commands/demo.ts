@@ -13,17 +13,18 @@ export function registerDemo(program: Command): void {
         .default(1),
     )
     .addOption(
-      new Option('--restore <kind>', 'restore after the export')
+      new Option('--restore <kind>', 'restore after the export (automated: into the restore-target cluster)')
         .argParser(oneOf(['download', 'automated', 'none'] as const))
-        .default('download'),
+        .default('automated'),
     )
     .option('--no-export', 'skip the export to the demo bucket')
+    .option('--no-data', 'clusters without data (by default they hold data when FerretDB is installed)')
     .option('--ui', 'start the Temporal Web UI and keep everything up until Ctrl-C')
     .option('--json', 'print the result as JSON on stdout (live view on stderr)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ npm run demo\n' +
-        '  $ atlas-backup demo --ui --restore automated\n' +
+        '  $ atlas-backup demo --ui --restore download\n' +
         '  $ atlas-backup demo --time-scale 0.3 --json',
     )
     .action(
@@ -32,6 +33,7 @@ export function registerDemo(program: Command): void {
           timeScale: number;
           restore: 'download' | 'automated' | 'none';
           export: boolean;
+          data: boolean;
           ui?: boolean;
           json?: boolean;
         }) => {
@@ -41,6 +43,7 @@ export function registerDemo(program: Command): void {
             timeScale: flags.timeScale,
             restore: flags.restore,
             export: flags.export,
+            data: flags.data,
             ui: flags.ui ?? false,
             json: flags.json ?? false,
           });

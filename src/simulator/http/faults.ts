@@ -1,6 +1,6 @@
 // Fault injection: decides, per request, whether to add latency or fail, deterministically
 // when the config carries a seed (mulberry32 PRNG).
-import type { DataFaultRule, FaultConfig, FaultRule } from '../options.js';
+import type { FaultConfig, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
 import { mulberry32 } from '../random.js';
 
@@ -103,7 +103,7 @@ export class FaultInjector {
   }
 
   /** Whether a data fault strikes this job, drawn from the same seeded sequence as request faults. */
-  dataFault(kind: keyof DataFaultRule): boolean {
+  dataFault(kind: 'exportMissingFile'): boolean {
     const p = this.config.data?.[kind];
     return p !== undefined && p > 0 && this.random() < p;
   }
@@ -152,12 +152,30 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
   }
 }
 
+const DATA_FAULTS = ['exportMissingFile', 'snapshotLosesCollection', 'restoreLosesCollection', 'slowDataPlaneMs'];
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function validateLostCollection(k: string, v: unknown, modes?: string[]): void {
+  if (!isObject(v)) throw new Error(`faults.data.${k}: must be an object {clusterName?, namespace}`);
+  if (typeof v.namespace !== 'string' || !/^[^.]+\..+$/.test(v.namespace))
+    throw new Error(`faults.data.${k}.namespace: must be "<db>.<collection>"`);
+  if (v.clusterName !== undefined && typeof v.clusterName !== 'string')
+    throw new Error(`faults.data.${k}.clusterName: must be a string`);
+  if (modes && !modes.includes(v.mode as string))
+    throw new Error(`faults.data.${k}.mode: must be one of ${modes.join(', ')}`);
+}
+
 function validateDataFaults(d: unknown): void {
   if (d === undefined) return;
-  if (typeof d !== 'object' || d === null || Array.isArray(d)) throw new Error('faults.data: must be an object');
-  for (const [k, p] of Object.entries(d)) {
-    if (k !== 'exportMissingFile') throw new Error(`faults.data.${k}: unknown data fault (known: exportMissingFile)`);
-    if (typeof p !== 'number' || p < 0 || p > 1)
+  if (!isObject(d)) throw new Error('faults.data: must be an object');
+  for (const [k, v] of Object.entries(d)) {
+    if (!DATA_FAULTS.includes(k))
+      throw new Error(`faults.data.${k}: unknown data fault (known: ${DATA_FAULTS.join(', ')})`);
+    if (k === 'exportMissingFile' && (typeof v !== 'number' || v < 0 || v > 1))
       throw new Error(`faults.data.${k}: must be a probability between 0 and 1`);
+    if (k === 'slowDataPlaneMs' && (typeof v !== 'number' || !Number.isFinite(v) || v < 0))
+      throw new Error(`faults.data.${k}: must be a number >= 0`);
+    if (k === 'snapshotLosesCollection') validateLostCollection(k, v);
+    if (k === 'restoreLosesCollection') validateLostCollection(k, v, ['missing', 'empty']);
   }
 }

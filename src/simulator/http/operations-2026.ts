@@ -16,6 +16,7 @@ import { SimError, validationError } from '../model/errors.js';
 import { createCluster } from '../model/provisioning.js';
 import { ENDPOINT_SETS, endpointsOf, type EndpointSet, type RateLimitScope } from '../model/rate-limit-sets.js';
 import { CreateClusterRequest, CreateDatabaseUserRequest } from '../model/requests-2026.js';
+import { dataHandlers } from './data-operations.js';
 import { handlers, type OpContext, type OpResult } from './operations.js';
 import type { SimOperationId } from './sim-catalog.js';
 import { clusterView } from './views.js';
@@ -150,7 +151,7 @@ const guarded: Partial<Record<SimOperationId, Handler>> = {
   },
 };
 
-const added: Record<Exclude<SimOperationId, keyof typeof handlers>, Handler> = {
+const added: Record<Exclude<SimOperationId, keyof typeof handlers | keyof typeof dataHandlers>, Handler> = {
   getCompliancePolicy: (c) => ok(compliancePolicyView(g(c), getCompliancePolicy(c.m, g(c)))),
   createCluster: (c) => {
     c.m.project(g(c));
@@ -173,4 +174,9 @@ const added: Record<Exclude<SimOperationId, keyof typeof handlers>, Handler> = {
   getRateLimit,
 };
 
-export const simHandlers: Record<SimOperationId, Handler> = { ...handlers, ...guarded, ...added };
+export const simHandlers: Record<SimOperationId, Handler> = {
+  ...handlers,
+  ...guarded,
+  ...added,
+  ...dataHandlers,
+};

@@ -14,9 +14,12 @@ export type Route =
   | { kind: 'notFound' };
 
 const METHODS: HttpMethod[] = ['GET', 'POST', 'PATCH', 'DELETE'];
-const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);
-/** Names Atlas looks up as given (a database user's names, an endpoint set id): unknown → 404, not 400. */
-const FREE_PARAMS = new Set(['databaseName', 'username', 'endpointSetId']);
+const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId', 'jobId']);
+/**
+ * Names Atlas looks up as given (a database user's names, an endpoint set id, database, collection
+ * and namespace names): unknown → 404, not 400.
+ */
+const FREE_PARAMS = new Set(['databaseName', 'username', 'endpointSetId', 'collectionName', 'sourceNamespace']);
 
 export class AtlasRouter {
   private router = FindMyWay({ ignoreTrailingSlash: true });

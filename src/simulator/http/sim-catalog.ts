@@ -4,6 +4,10 @@
 import { catalog, type OperationInfo } from '../../atlas/catalog.js';
 
 const G = '/api/atlas/v2/groups/{groupId}';
+const C = `${G}/clusters/{clusterName}`;
+const SNAP = `${C}/backup/snapshots/{snapshotId}/databases`;
+const JOBS = `${C}/collectionRestoreJobs`;
+const DATA_VERSION = '2025-03-12';
 
 const op = (method: OperationInfo['method'], path: string, version: string, list = false): OperationInfo => ({
   method,
@@ -12,6 +16,7 @@ const op = (method: OperationInfo['method'], path: string, version: string, list
   specVersion: version,
   ...(list ? { list: true as const } : {}),
 });
+const dataGet = (path: string, list = false): OperationInfo => op('GET', path, DATA_VERSION, list);
 
 /** Served by the simulator only (versions from data-and-limits.openapi.yaml). */
 export const simOnlyCatalog = {
@@ -26,7 +31,20 @@ export const simOnlyCatalog = {
   getRateLimit: op('GET', '/api/atlas/v2/rateLimits/{endpointSetId}', '2025-03-12'),
 } as const satisfies Record<string, OperationInfo>;
 
-export const simCatalog = { ...catalog, ...simOnlyCatalog } as const;
+/** Snapshot browsing and collection restore jobs, answered from the data plane. */
+export const dataCatalog = {
+  listBackupSnapshotDatabases: dataGet(SNAP, true),
+  getBackupSnapshotDatabase: dataGet(`${SNAP}/{databaseName}`),
+  listSnapshotDatabaseCollections: dataGet(`${SNAP}/{databaseName}/collections`, true),
+  getSnapshotDatabaseCollection: dataGet(`${SNAP}/{databaseName}/collections/{collectionName}`),
+  listCollectionRestoreJobs: dataGet(JOBS, true),
+  createCollectionRestoreJob: op('POST', JOBS, DATA_VERSION),
+  getCollectionRestoreJob: dataGet(`${JOBS}/{jobId}`),
+  listRestoreJobCollections: dataGet(`${JOBS}/{jobId}/collections`, true),
+  getRestoreJobCollection: dataGet(`${JOBS}/{jobId}/collections/{sourceNamespace}`),
+} as const satisfies Record<string, OperationInfo>;
+
+export const simCatalog = { ...catalog, ...simOnlyCatalog, ...dataCatalog } as const;
 export type SimOperationId = keyof typeof simCatalog;
 export const simOperationIds = Object.keys(simCatalog) as SimOperationId[];
 

@@ -184,6 +184,12 @@ export function flexRestoreView(m: Model, j: FlexRestoreJob, base: string): Reco
   };
 }
 
+/** With the data plane on, the wire endpoint that reaches this cluster's data only. */
+function connectionStrings(m: Model, c: Cluster): Record<string, unknown> {
+  const standard = m.data?.connectionString(c);
+  return standard ? { connectionStrings: { standard } } : {};
+}
+
 export function clusterView(m: Model, c: Cluster, base: string): Record<string, unknown> {
   return {
     id: c.id,
@@ -199,6 +205,7 @@ export function clusterView(m: Model, c: Cluster, base: string): Record<string, 
     mongoDBMajorVersion: c.mongoDBVersion.split('.')[0] + '.0',
     createDate: iso(c.createdAt),
     tags: c.tags ?? [],
+    ...connectionStrings(m, c),
     links: self(`${base}/api/atlas/v2/groups/${c.groupId}/clusters/${c.name}`),
   };
 }

@@ -34,9 +34,20 @@ export interface DeliveryHooks {
   downloadUrl(restoreJobId: string, snapshotId: string | undefined, fileName: string, base: string): string | undefined;
 }
 
+/** What the model asks of the data plane (src/simulator/data), when one runs. */
+export interface DataHooks {
+  /** Where captured snapshots live (data/snapshot-files.ts). */
+  readonly dataDir: string;
+  /** Whether this cluster's jobs move real data (their completion then waits on it). */
+  holds(c: Cluster): boolean;
+  /** The cluster's `mongodb://` connection string, once its endpoint listens. */
+  connectionString(c: Cluster): string | undefined;
+}
+
 export class Model {
   state: SimState = emptyState();
   delivery?: DeliveryHooks;
+  data?: DataHooks;
   /** Pending "make the next X fail" rules, consumed in order by the next matching create. */
   private failRules: FailRule[] = [];
   onChange: () => void = () => {};
@@ -216,8 +227,8 @@ export class Model {
 }
 
 export function restoreRunning(
-  r: { createdAt: number; durationMs: number; cancelledAt?: number },
+  r: { createdAt: number; durationMs: number; cancelledAt?: number; dataState?: string },
   now: number,
 ): boolean {
-  return r.cancelledAt === undefined && now < r.createdAt + r.durationMs;
+  return r.cancelledAt === undefined && (now < r.createdAt + r.durationMs || r.dataState === 'pending');
 }

@@ -15,7 +15,7 @@ const MIN_TS = 1199145600;
 export function restoreOutcome(r: RestoreJob, now: number) {
   const end = r.createdAt + r.durationMs;
   const cancelled = r.cancelledAt !== undefined;
-  const done = !cancelled && now >= end;
+  const done = !cancelled && now >= end && r.dataState !== 'pending';
   const finished = done && r.outcome === 'success';
   const failed = done && r.outcome === 'failed';
   const expiresAt = r.deliveryType === 'download' ? end + r.downloadTtlMs : undefined;
@@ -176,6 +176,7 @@ export function createRestore(
           ),
     outcome: failReason ? 'failed' : 'success',
     downloadTtlMs: m.duration('restoreDownloadTtl', clusterName),
+    ...(!download && m.data?.holds(source) ? { dataState: 'pending' as const } : {}),
   };
   return stored(m, m.state.restores, job);
 }

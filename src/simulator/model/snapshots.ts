@@ -14,6 +14,7 @@ const DAY = 86_400_000;
 export function snapshotStatus(s: Snapshot, now: number): SnapshotStatus {
   if (now < s.createdAt + s.queuedMs) return 'queued';
   if (now < s.createdAt + s.queuedMs + s.inProgressMs) return 'inProgress';
+  if (s.dataState === 'pending') return 'inProgress';
   return s.outcome === 'success' ? 'completed' : 'failed';
 }
 
@@ -37,6 +38,7 @@ function newSnapshot(m: Model, c: Cluster, fields: Partial<Snapshot>): Snapshot 
     expiresAt: now + 7 * DAY,
     storageSizeBytes: 1_048_576 * (5 + Math.floor(Math.random() * 50)),
     mongodVersion: c.mongoDBVersion,
+    ...(m.data?.holds(c) ? { dataState: 'pending' as const } : {}),
     ...fields,
   };
   if (c.kind === 'sharded') {

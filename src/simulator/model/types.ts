@@ -5,6 +5,7 @@
 import type { CreateRestoreJobRequest } from '../../atlas/schemas.js';
 import type { CompliancePolicy } from './compliance.js';
 import type { DatabaseUser } from './database-users.js';
+import type { CollectionRestoreJob } from '../data/collection-restores.js';
 
 export type ClusterKind = 'replicaSet' | 'sharded' | 'serverless' | 'flex';
 export type CloudProvider = 'AWS' | 'AZURE' | 'GCP';
@@ -58,7 +59,12 @@ export interface Snapshot {
   /** Sharded: one member snapshot per shard plus the config server. */
   members?: { id: string; replicaSetName: string }[];
   deleted?: boolean;
+  /** With the data plane on: 'pending' until its data is captured; the snapshot reads inProgress until then. */
+  dataState?: DataState;
 }
+
+/** Data work of a job (capture, load): pending jobs stay unfinished in the API until it is done. */
+export type DataState = 'pending' | 'done' | 'failed';
 
 export interface ExportBucket {
   id: string;
@@ -119,6 +125,8 @@ export interface RestoreJob extends CreateRestoreJobRequest {
   outcome: Outcome;
   cancelledAt?: number;
   downloadTtlMs: number;
+  /** With the data plane on: 'pending' until the target holds the restored data. */
+  dataState?: DataState;
 }
 
 export interface FlexRestoreJob {
@@ -175,6 +183,8 @@ export interface SimState {
   databaseUsers?: Record<string, DatabaseUser>;
   /** Backup Compliance Policies by project id; absent → none. */
   compliancePolicies?: Record<string, CompliancePolicy>;
+  /** Collection-level restore jobs (src/simulator/data/collection-restores.ts); absent in older state files. */
+  collectionRestores?: Record<string, CollectionRestoreJob>;
 }
 
 export function emptyState(): SimState {

@@ -4,27 +4,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { simCatalog, simOperationIds, SPEC_NAMES } from '../../../src/simulator/http/sim-catalog.js';
+import { dataCatalog, simCatalog, simOperationIds, SPEC_NAMES } from '../../../src/simulator/http/sim-catalog.js';
 import { DEMO_IDS, type RunningSimulator } from '../../../src/simulator/index.js';
+import { until } from '../helpers.js';
 
 const SPEC = fileURLToPath(new URL('../../../atlas-spec/atlas-api/data-and-limits.openapi.yaml', import.meta.url));
 const G = DEMO_IDS.projectId;
 
-/**
- * Operations of the spec the simulator does not serve yet (the data plane's snapshot browsing and
- * collection restore jobs): excluded from the fuzz while unserved, fuzzed as soon as they are.
- */
-export const NOT_YET_SERVED = [
-  'listBackupSnapshotDatabases',
-  'getBackupSnapshotDatabase',
-  'listSnapshotDatabaseCollections',
-  'getSnapshotDatabaseCollection',
-  'listCollectionRestoreJobs',
-  'createCollectionRestoreJob',
-  'getCollectionRestoreJob',
-  'listRestoreJobCollections',
-  'getRestoreJobCollection',
-];
+/** Operations of the spec the simulator does not serve yet: excluded from the fuzz while unserved. */
+export const NOT_YET_SERVED: string[] = [];
+
+/** Documents the data fuzz's simulator seeds into its replica set (browsed and restored by the fuzz). */
+export const FUZZ_DATA = { [DEMO_IDS.replicaSet]: { fuzzdb: { items: 40, notes: 10 } } };
+
+/** What the data plane holds for the fuzz: a captured snapshot and a finished collection restore job. */
+export interface DataPlaneSeed {
+  snapshotId: string;
+  jobId: string;
+}
 
 type SpecDoc = {
   paths: Record<string, Record<string, { operationId?: string }>>;
@@ -72,11 +69,15 @@ export function writeDataSpec(dir: string): string {
   return file;
 }
 
-/** Seeds two database users (one to delete) and returns the path parameters of every served operation. */
+/**
+ * Seeds two database users (one to delete) and returns the path parameters of every served
+ * operation: browsing and collection restore jobs get the seeded snapshot, database, collection,
+ * job and namespace.
+ */
 export async function seedDataParams(
   sim: RunningSimulator,
   token: string,
-  snapshotId: string,
+  { snapshotId, jobId }: DataPlaneSeed,
 ): Promise<{ params: Record<string, Record<string, string>>; ops: { id: string; specVersion: string }[] }> {
   for (const username of ['fuzz-user', 'fuzz-doomed-user']) {
     const res = await fetch(`${sim.url}/api/atlas/v2/groups/${G}/databaseUsers`, {
@@ -105,7 +106,11 @@ export async function seedDataParams(
     name: DEMO_IDS.flex,
     endpointSetId: 'cloudBackups_group',
   };
-  const own: Record<string, Record<string, string>> = { deleteDatabaseUser: { username: 'fuzz-doomed-user' } };
+  const browse = { databaseName: 'fuzzdb', collectionName: 'items', jobId, sourceNamespace: 'fuzzdb.items' };
+  const own: Record<string, Record<string, string>> = {
+    deleteDatabaseUser: { username: 'fuzz-doomed-user' },
+    ...Object.fromEntries(Object.keys(dataCatalog).map((id) => [id, browse])),
+  };
   const served = servedBySimulator();
   const ops = specOperations().filter((o) => served.has(o.id));
   const params = Object.fromEntries(
@@ -115,4 +120,42 @@ export async function seedDataParams(
     }),
   );
   return { params, ops: ops.map((o) => ({ id: o.id, specVersion: served.get(o.id)!.specVersion })) };
+}
+
+/** Takes a snapshot of the seeded replica set, waits for its capture, and restores one collection from it. */
+export async function seedDataPlane(sim: RunningSimulator, token: string): Promise<DataPlaneSeed> {
+  const base = `${sim.url}/api/atlas/v2/groups/${G}/clusters/${DEMO_IDS.replicaSet}`;
+  const call = async (op: keyof typeof simCatalog, path: string, body?: unknown) => {
+    const res = await fetch(`${base}${path}`, {
+      method: simCatalog[op].method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: `application/vnd.atlas.${simCatalog[op].version}+json`,
+        'content-type': 'application/json',
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`fuzz seed: ${op} answered ${res.status}: ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const { id: snapshotId } = (await call('takeSnapshots', '/backup/snapshots', {})) as { id: string };
+  await until(
+    () => call('getClusterBackupSnapshot', `/backup/snapshots/${snapshotId}`),
+    (s) => s.status === 'completed',
+    60_000,
+  );
+  const { id: jobId } = (await call('createCollectionRestoreJob', '/collectionRestoreJobs', {
+    snapshotId,
+    targetGroupId: G,
+    targetClusterName: DEMO_IDS.replicaSet,
+    writeStrategy: 'CREATE_NEW',
+    indexStrategy: 'ALL',
+    collections: [{ sourceNamespace: 'fuzzdb.items' }],
+  })) as { id: string };
+  await until(
+    () => call('getCollectionRestoreJob', `/collectionRestoreJobs/${jobId}`),
+    (j) => j.state === 'SUCCESSFUL' || j.state === 'FAILED',
+    60_000,
+  );
+  return { snapshotId, jobId };
 }
