@@ -16,3 +16,4 @@ export * from './overwrite-consent.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';
+export * from './verification.js';
