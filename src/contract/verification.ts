@@ -154,8 +154,8 @@ export const verificationOptionsSchema = z.strictObject({
   canary: z.boolean().optional(),
   queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
   /**
-   * `estimated` (the default) reads the count from collection metadata (the `count` command without
-   * a filter): constant time on MongoDB. `exact` counts documents (an aggregation scan per collection).
+   * `estimated` (the default) reads the count from collection metadata (`$collStats`): constant time,
+   * exact on a cleanly restored cluster. `exact` counts documents (an aggregation scan per collection).
    */
   countMethod: z.enum(['estimated', 'exact']).default('estimated'),
 });

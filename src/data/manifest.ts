@@ -52,9 +52,23 @@ export function indexOf(spec: Record<string, unknown>): ManifestIndex {
   };
 }
 
+/**
+ * A collection's document count. `estimated` reads collection metadata through `$collStats`
+ * (constant time on MongoDB and on FerretDB, whose `count` command scans; one result per shard
+ * on a sharded cluster, summed), falling back to the `count` command where `$collStats` is
+ * refused. `exact` counts the documents (an aggregation scan).
+ */
 export async function countOf(db: Db, collection: string, method: 'estimated' | 'exact'): Promise<number> {
   const c = db.collection(collection);
-  return method === 'exact' ? c.countDocuments() : c.estimatedDocumentCount();
+  if (method === 'exact') return c.countDocuments();
+  try {
+    const perShard = await c.aggregate<{ count?: number }>([{ $collStats: { count: {} } }]).toArray();
+    if (perShard.length > 0 && perShard.every((s) => typeof s.count === 'number'))
+      return perShard.reduce((n, s) => n + s.count!, 0);
+  } catch {
+    // Not every server or role allows $collStats: the count command answers the same question.
+  }
+  return c.estimatedDocumentCount();
 }
 
 /** Reads the manifest of every user collection, within MANIFEST_LIMITS (the rest counted as omitted). */
