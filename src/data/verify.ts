@@ -4,6 +4,7 @@ import type { MongoClient } from 'mongodb';
 import {
   CANARY_COLLECTION,
   CANARY_DATABASE,
+  namespaceString,
   validationQuerySchema,
   verificationOptionsSchema,
   type Canary,
@@ -15,7 +16,7 @@ import {
   type VerificationOptionsInput,
   type VerificationReport,
 } from '../contract/verification.js';
-import { scrub } from './connect.js';
+import { scrub, scrubbed } from './connect.js';
 import { collectionsOf, countOf, indexOf } from './manifest.js';
 import { mapLimit } from './pool.js';
 import { runQuery } from './queries.js';
@@ -53,12 +54,16 @@ interface Target {
 
 function expectedNamespaces(input: VerifyInput): Expected[] {
   const out = new Map<string, Expected>();
-  for (const n of input.manifest?.namespaces ?? []) out.set(`${n.db}.${n.collection}`, { ...n, namespace: '' });
-  for (const ns of input.snapshotNamespaces ?? []) {
+  for (const n of input.manifest?.namespaces ?? []) {
+    const namespace = `${n.db}.${n.collection}`;
+    out.set(namespace, { ...n, namespace });
+  }
+  for (const [i, ns] of (input.snapshotNamespaces ?? []).entries()) {
+    if (!namespaceString.safeParse(ns).success) throw new Error(`snapshotNamespaces[${i}]: must be db.collection`);
     const dot = ns.indexOf('.');
     if (!out.has(ns)) out.set(ns, { namespace: ns, db: ns.slice(0, dot), collection: ns.slice(dot + 1) });
   }
-  return [...out.entries()].map(([namespace, e]) => ({ ...e, namespace }));
+  return [...out.values()];
 }
 
 async function readTarget(client: MongoClient, dbs: readonly string[]): Promise<Target> {
@@ -127,7 +132,9 @@ export async function verify(client: MongoClient, input: VerifyInput): Promise<V
   const queries = (input.queries ?? o.queries ?? []).map((q) => validationQuerySchema.parse(q));
   const expected = expectedNamespaces(input);
   const dbs = [...new Set([...expected.map((e) => e.db), ...queries.map((q) => q.collection.split('.')[0]!)])];
-  const target = await readTarget(client, dbs);
+  const target = await readTarget(client, dbs).catch((e: unknown) => {
+    throw scrubbed(e, 'reading the target');
+  });
   const skippedTtl: string[] = [];
   const limit = input.parallelism ?? 4;
   const guarded = async (namespace: string, check: () => Promise<Verdict>): Promise<Verdict> =>

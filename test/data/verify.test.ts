@@ -148,6 +148,9 @@ describe('verify (simulator data plane)', () => {
     expect(report.verdicts[3]!.detail).toBe('index not found: at_-1');
     expect(report.verdicts[6]).toMatchObject({ expected: '11', actual: 10 });
     expect(report.summary).toMatchObject({ ok: false, failed: 5 });
+    await expect(verify(bad, { snapshotNamespaces: ['app.users', 'nodot'] })).rejects.toThrow(
+      'snapshotNamespaces[1]: must be db.collection',
+    );
     const table = renderVerdicts(report);
     expect(table.split('\n').filter((l) => l.startsWith('count-outside-tolerance'))).toHaveLength(1);
     expect(table).toMatch(/NOT verified \(5 of 7 failed\)/);
