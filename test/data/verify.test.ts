@@ -5,7 +5,14 @@
 import type { CommandStartedEvent, MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema, type Manifest, type Verdict } from '../../src/contract/verification.js';
-import { captureManifest, connect, renderVerdicts, verify, writeCanary } from '../../src/data/index.js';
+import {
+  captureManifest,
+  connect,
+  DataAccessError,
+  renderVerdicts,
+  verify,
+  writeCanary,
+} from '../../src/data/index.js';
 import { readSnapshotManifest, snapshotDir, type RunningSimulator } from '../../src/simulator/index.js';
 import { simCatalog, type SimOperationId } from '../../src/simulator/http/sim-catalog.js';
 import { startFast, until } from '../simulator/helpers.js';
@@ -107,6 +114,19 @@ describe('verify (simulator data plane)', () => {
       { name: '_id_', key: { _id: 1 } },
       { name: 'n_1', key: { n: 1 }, unique: true },
     ]);
+  });
+
+  it('leaves out databases the caller excludes', async () => {
+    const partial = await captureManifest(await open('src'), { excludeDbs: ['logs', 'analytics'] });
+    expect(partial.namespaces.map((n) => `${n.db}.${n.collection}`)).toEqual(['app.orders', 'app.users']);
+  });
+
+  it('passes credentials in memory and keeps the password out of a refusal from the server', async () => {
+    const password = 'pw-Temporary-User-7d1e';
+    const err = await connect(await uriOf(sim, 'src'), { username: 'verify-tmp', password }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DataAccessError);
+    expect((err as Error).message).toMatch(/^could not connect to the cluster: /);
+    expect(`${(err as Error).message} ${(err as Error).stack}`).not.toContain(password);
   });
 
   it('a good restore verifies: every collection ok, the canary found, validation queries met', async () => {
