@@ -32,12 +32,19 @@ export interface VerifyInput {
   /** Validation queries; options.queries when absent. */
   queries?: readonly ValidationQuery[];
   options?: VerificationOptionsInput;
+  /**
+   * Where a source namespace was restored when not under its own name (a collection restore with
+   * a suffix or a rename), source → target `db.collection`. Others are looked for under their name.
+   */
+  restoredAs?: Readonly<Record<string, string>>;
   /** Collections read at once (default 4). */
   parallelism?: number;
 }
 
 interface Expected {
   namespace: string;
+  /** The source namespace, when restored under another name. */
+  from?: string;
   db: string;
   collection: string;
   count?: number;
@@ -52,18 +59,25 @@ interface Target {
   ferretdb?: string;
 }
 
+const split = (ns: string) => ({ db: ns.slice(0, ns.indexOf('.')), collection: ns.slice(ns.indexOf('.') + 1) });
+
+function checkedNamespace(field: string, ns: string): string {
+  if (!namespaceString.safeParse(ns).success) throw new Error(`${field}: must be db.collection`);
+  return ns;
+}
+
+/** The namespaces to check, each under the name it should have on the target. */
 function expectedNamespaces(input: VerifyInput): Expected[] {
   const out = new Map<string, Expected>();
-  for (const n of input.manifest?.namespaces ?? []) {
-    const namespace = `${n.db}.${n.collection}`;
-    out.set(namespace, { ...n, namespace });
-  }
-  for (const [i, ns] of (input.snapshotNamespaces ?? []).entries()) {
-    if (!namespaceString.safeParse(ns).success) throw new Error(`snapshotNamespaces[${i}]: must be db.collection`);
-    const dot = ns.indexOf('.');
-    if (!out.has(ns)) out.set(ns, { namespace: ns, db: ns.slice(0, dot), collection: ns.slice(dot + 1) });
-  }
-  return [...out.values()];
+  for (const n of input.manifest?.namespaces ?? []) out.set(`${n.db}.${n.collection}`, { ...n, namespace: '' });
+  for (const [i, ns] of (input.snapshotNamespaces ?? []).entries())
+    if (!out.has(checkedNamespace(`snapshotNamespaces[${i}]`, ns))) out.set(ns, { namespace: '', ...split(ns) });
+  return [...out.entries()].map(([source, e]) => {
+    const renamed = input.restoredAs?.[source];
+    if (renamed === undefined) return { ...e, namespace: source };
+    const target = checkedNamespace(`restoredAs[${source}]`, renamed);
+    return { ...e, ...split(target), namespace: target, from: source };
+  });
 }
 
 async function readTarget(client: MongoClient, dbs: readonly string[]): Promise<Target> {
@@ -143,9 +157,10 @@ export async function verify(client: MongoClient, input: VerifyInput): Promise<V
       verdict: 'query-failed' as const,
       detail: scrub(`could not read: ${(e as Error).message}`).slice(0, 500),
     }));
-  const verdicts = await mapLimit(expected, limit, (e) =>
-    guarded(e.namespace, () => checkNamespace(target, e, o, skippedTtl)),
-  );
+  const verdicts = await mapLimit(expected, limit, async (e) => {
+    const v = await guarded(e.namespace, () => checkNamespace(target, e, o, skippedTtl));
+    return e.from === undefined ? v : { ...v, detail: `restored from ${e.from}: ${v.detail}`.slice(0, 500) };
+  });
   if (o.canary) verdicts.push(await guarded('canary', () => checkCanary(client, input.canary)));
   verdicts.push(...(await mapLimit(queries, limit, (q) => runQuery(target.client, target.collections, q))));
   const notes: string[] = [];

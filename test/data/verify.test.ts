@@ -184,6 +184,40 @@ describe('verify (simulator data plane)', () => {
     expect(byNamespace(report.verdicts)).toEqual({ 'app.users': 'ok', 'logs.lines': 'missing' });
   });
 
+  it('verifies a collection restore under its new names; one restored without indexes is index-missing', async () => {
+    const p = { clusterName: 'src' };
+    const body = {
+      snapshotId: goodSnapshotId,
+      targetGroupId: G,
+      targetClusterName: 'good',
+      writeStrategy: 'CREATE_NEW',
+      indexStrategy: 'NONE',
+      collections: [{ sourceNamespace: 'app.users' }, { sourceNamespace: 'logs.lines' }],
+      databaseSuffix: '_r',
+    };
+    const job = await atlas(sim, 'createCollectionRestoreJob', p, body);
+    const read = () => atlas(sim, 'getCollectionRestoreJob', { ...p, jobId: job.id });
+    await until(read, (j) => j.state === 'SUCCESSFUL', 60_000);
+    const restored = ['app.users', 'logs.lines'];
+    const report = await verify(await open('good'), {
+      manifest: {
+        ...manifest,
+        namespaces: manifest.namespaces.filter((n) => restored.includes(`${n.db}.${n.collection}`)),
+      },
+      restoredAs: { 'app.users': 'app_r.users', 'logs.lines': 'logs_r.lines' },
+    });
+    expect(report.verdicts.map((v) => [v.namespace, v.verdict, v.detail])).toEqual([
+      ['app_r.users', 'index-missing', 'restored from app.users: index not found: n_1'],
+      ['logs_r.lines', 'index-missing', 'restored from logs.lines: index not found: at_-1'],
+    ]);
+    const counts = await verify(await open('good'), {
+      manifest,
+      restoredAs: { 'app.users': 'app_r.users' },
+      options: { requireIndexes: false },
+    });
+    expect(counts.verdicts.find((v) => v.namespace === 'app_r.users')).toMatchObject({ verdict: 'ok', actual: 1_500 });
+  });
+
   it('reports TTL indexes the simulator keeps outside the server as not checked, not as missing', async () => {
     // The simulator's own snapshot manifest lists the TTL index from its catalog; listIndexes never shows it.
     const fromSim = manifestSchema.parse(readSnapshotManifest(snapshotDir(sim.dataDir!, goodSnapshotId)));
