@@ -16,4 +16,5 @@ export * from './overwrite-consent.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';
+export * from './verification.js';
 export * from './workflow-ids.js';
