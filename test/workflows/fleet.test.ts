@@ -2,7 +2,7 @@
 // simulator over HTTP. Concurrency is observed from the server's own times, not from the fleet's
 // counters: a child holds its slot from its start (found by its FleetId search attribute) until the
 // fleet's history records its ending signal (the child's last act before it closes).
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import {
   AtlasCluster,
@@ -303,7 +303,17 @@ describe('fleetBackup', () => {
         await new Promise((r) => setTimeout(r, 50));
         live = await handle.query(fleetStatusQuery);
       }
-      await ctx.client.workflow.getHandle(live.running[0]!.workflowId).terminate('operator stopped it');
+      // The fleet lists a child as running once it has asked for its start: wait until it exists.
+      const child = ctx.client.workflow.getHandle(live.running[0]!.workflowId);
+      for (;;) {
+        const started = await child.describe().then(
+          () => true,
+          (e: unknown) => (e instanceof WorkflowNotFoundError ? false : Promise.reject(e)),
+        );
+        if (started) break;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await child.terminate('operator stopped it');
       const result = await handle.result();
       expect(result.clusters).toEqual([
         expect.objectContaining({
