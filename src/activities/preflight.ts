@@ -7,6 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient, Cluster } from '../atlas/index.js';
 import type { PreflightInput, PreflightResult } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
+import { judgeRetention, type PolicyRead } from './compliance.js';
 import { SharedReads } from './shared-reads.js';
 
 /** A check that failed: the input field it concerns and why; the run fails with it at once. */
@@ -83,6 +84,20 @@ class PreflightReads {
     );
   }
 
+  /** The project's Backup Compliance Policy; 404 is "none", 403 (not Project Owner) is "cannot tell". */
+  compliancePolicy(groupId: string): Promise<PolicyRead> {
+    return this.share('compliance policy', groupId, async (scoped): Promise<PolicyRead> => {
+      try {
+        return { kind: 'policy', policy: await scoped.call('getCompliancePolicy', { path: { groupId } }) };
+      } catch (err) {
+        const r = refusalOf(err);
+        if (r?.httpStatus === 404) return { kind: 'none' };
+        if (r?.httpStatus === 403) return { kind: 'forbidden', errorCode: r.errorCode };
+        throw err;
+      }
+    });
+  }
+
   exportBucket(groupId: string, exportBucketId: string): Promise<unknown> {
     return this.share(`bucket ${exportBucketId}`, groupId, (scoped) =>
       scoped.call('getExportBucket', { path: { groupId, exportBucketId } }),
@@ -105,6 +120,13 @@ export function preflightActivities(client: AtlasClient, shared = new SharedRead
             'turn on Cloud Backup for the cluster in Atlas, then start the run again.',
         );
       checked.push(`cluster '${clusterName}' (${source.clusterType ?? 'REPLICASET'}, Cloud Backup on)`);
+      const notes: string[] = [];
+      if (input.retentionInDays !== undefined) {
+        const verdict = judgeRetention(await reads.compliancePolicy(groupId), input.retentionInDays, groupId);
+        if (verdict.refusal) throw preflightFailure(verdict.refusal.field, verdict.refusal.why);
+        if (verdict.note) notes.push(verdict.note);
+        checked.push('Backup Compliance Policy');
+      }
       if (input.exportBucketId) {
         const exportBucketId = input.exportBucketId;
         await read(
@@ -121,6 +143,7 @@ export function preflightActivities(client: AtlasClient, shared = new SharedRead
         clusterType,
         sharded: clusterType !== 'REPLICASET',
         checked,
+        ...(notes.length ? { notes } : {}),
         requests: calls.requests,
         attempts: attempt,
       };

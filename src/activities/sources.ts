@@ -1,6 +1,7 @@
 // The one place that knows how each source kind (dedicated, serverless, flex) reaches Atlas: which
 // endpoints list and read its snapshots, and create, read, find and cancel its restore jobs. Every
 // DR and restore activity goes through this table.
+import { ApplicationFailure } from '@temporalio/common';
 import type { CreateRestoreJobRequest, FlexRestoreJob, RestoreJob } from '../atlas/index.js';
 import type { RestoreRequest, SourceKind, SourceRef, TerminalFailureType } from '../contract/index.js';
 import type { AttemptCalls } from './calls.js';
@@ -164,7 +165,7 @@ const dedicated: SourceApi = {
   },
 };
 
-const serverless: SourceApi = {
+const legacyServerless: SourceApi = {
   jobLabel: 'serverless restore job',
   async snapshots(calls, { groupId, clusterName }, _sharded, snapshotId) {
     if (snapshotId)
@@ -261,6 +262,54 @@ const flex: SourceApi = {
       .filter((j) => isSameFlexRestore(j, want, since) && isOurRestoreTime(j.id, since))
       .map(flexJobView);
   },
+};
+
+/** Atlas's answers that mean "this name is not a flex cluster" (rather than "no such snapshot or job"). */
+const NOT_FLEX = new Set(['CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API', 'CLUSTER_NOT_FOUND', 'FLEX_CLUSTER_NOT_FOUND']);
+
+/** The flex call, or the legacy serverless one when Atlas says the name is not a flex cluster. */
+async function flexFirst<T>(viaFlex: () => Promise<T>, viaServerless: () => Promise<T>): Promise<T> {
+  try {
+    return await viaFlex();
+  } catch (err) {
+    if (err instanceof ApplicationFailure && err.type && NOT_FLEX.has(err.type)) return viaServerless();
+    throw err;
+  }
+}
+
+/**
+ * Atlas retired serverless instances on 2026-01-22 and moved them to flex (or dedicated) clusters,
+ * keeping their names; the serverless backup endpoints answer 410 since. A serverless source is
+ * read through the flex endpoints first; only a name Atlas says is not a flex cluster goes to the
+ * serverless endpoints, whose 410 (or 404) stops the step with the advice of the failure table.
+ */
+const serverless: SourceApi = {
+  jobLabel: 'serverless restore job',
+  snapshots: (calls, src, sharded, snapshotId) =>
+    flexFirst(
+      () => flex.snapshots(calls, src, sharded, snapshotId),
+      () => legacyServerless.snapshots(calls, src, sharded, snapshotId),
+    ),
+  createRestore: (calls, src, req) =>
+    flexFirst(
+      () => flex.createRestore(calls, src, req),
+      () => legacyServerless.createRestore(calls, src, req),
+    ),
+  getRestore: (calls, src, id) =>
+    flexFirst(
+      () => flex.getRestore(calls, src, id),
+      () => legacyServerless.getRestore(calls, src, id),
+    ),
+  findRestore: (calls, src, req, since) =>
+    flexFirst(
+      () => flex.findRestore(calls, src, req, since),
+      () => legacyServerless.findRestore(calls, src, req, since),
+    ),
+  ourRestores: (calls, src, req, since) =>
+    flexFirst(
+      () => flex.ourRestores(calls, src, req, since),
+      () => legacyServerless.ourRestores(calls, src, req, since),
+    ),
 };
 
 export const SOURCES: Readonly<Record<SourceKind, SourceApi>> = { dedicated, serverless, flex };

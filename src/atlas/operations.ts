@@ -158,6 +158,8 @@ export const operations = {
     request: s.UpdateClusterRequest,
   }),
   deleteCluster: def('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01', CLUSTER, null),
+  // Read by the pipeline's pre-flight (needs Project Owner): 404 when the project has no policy
+  getCompliancePolicy: def('GET', `${G}/backupCompliancePolicy`, '2023-10-01', GROUP, s.CompliancePolicy),
   // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),

@@ -416,6 +416,36 @@ export const UpdateBackupScheduleRequest = z.strictObject({
 });
 export type UpdateBackupScheduleRequest = z.infer<typeof UpdateBackupScheduleRequest>;
 
+// ---- Backup Compliance Policy (DataProtectionSettings20231001) ----------------------------
+
+/** The policy's on-demand item: its retention is the minimum for every on-demand snapshot. */
+export const CompliancePolicyItem = z.looseObject({
+  id: AtlasId.optional(),
+  frequencyType: z.string(),
+  frequencyInterval: z.number().int(),
+  retentionUnit: z.string(),
+  retentionValue: z.number().int(),
+});
+export type CompliancePolicyItem = z.infer<typeof CompliancePolicyItem>;
+
+export const CompliancePolicy = z.looseObject({
+  projectId: AtlasId.optional(),
+  authorizedEmail: z.string(),
+  authorizedUserFirstName: z.string(),
+  authorizedUserLastName: z.string(),
+  copyProtectionEnabled: z.boolean().optional(),
+  encryptionAtRestEnabled: z.boolean().optional(),
+  pitEnabled: z.boolean().optional(),
+  restoreWindowDays: z.number().int().optional(),
+  deletable: z.boolean().optional(),
+  state: z.string().optional(),
+  onDemandPolicyItem: CompliancePolicyItem.optional(),
+  scheduledPolicyItems: z.array(CompliancePolicyItem).optional(),
+  updatedDate: DateTime.optional(),
+  updatedUser: z.string().optional(),
+});
+export type CompliancePolicy = z.infer<typeof CompliancePolicy>;
+
 // ---- Pagination ---------------------------------------------------------------------------
 
 export function paginated<T extends z.ZodType>(item: T) {

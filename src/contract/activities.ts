@@ -46,6 +46,8 @@ export interface TakeSnapshotInput extends ClusterRef {
 export interface PreflightInput extends ClusterRef {
   exportBucketId?: string;
   restore?: Omit<RestoreRequest, 'snapshotId'>;
+  /** The snapshot's retention, checked against the project's Backup Compliance Policy (when given). */
+  retentionInDays?: number;
 }
 
 export interface PreflightResult {
@@ -54,6 +56,8 @@ export interface PreflightResult {
   sharded: boolean;
   /** What was checked, in words (kept in the run's history with the step's result). */
   checked: string[];
+  /** For the run's notes: what the operator should know before the snapshot (a compliance policy). */
+  notes?: string[];
   requests: number;
   attempts: number;
 }

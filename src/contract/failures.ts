@@ -35,6 +35,11 @@ interface AtlasErrorRule {
 /** The workflows whose runs can stop on an Atlas error (their registered workflow types). */
 export type AdviceWorkflowType = 'backupPipeline' | 'disasterRecovery';
 
+/** A serverless source whose name is neither a flex cluster nor served by the retired serverless endpoints. */
+export const SERVERLESS_GONE =
+  'Atlas retired the serverless backup API on 2026-01-22; this instance is now a flex or dedicated cluster: ' +
+  'run with --source-kind flex (or dedicated).';
+
 /** Atlas error codes (and the client's own) that need more than their HTTP status to judge. */
 export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
   // A 400 that means "wait for the previous on-demand snapshot", not "your request is wrong".
@@ -84,6 +89,9 @@ export const ATLAS_ERROR_RULES: Readonly<Record<string, AtlasErrorRule>> = {
   CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API: {
     advice: 'This is not a flex cluster: use the dedicated or serverless source kind (--source-kind).',
   },
+  // Only the serverless backup endpoints are past their sunset among the operations we call.
+  VERSION_GONE: { retry: false, advice: SERVERLESS_GONE },
+  SERVERLESS_INSTANCE_NOT_FOUND: { retry: false, advice: SERVERLESS_GONE },
   CLUSTER_PAUSED_CANNOT_RESTORE: { advice: 'Resume the target cluster, then run again.' },
   INVALID_PIT_RESTORE_TIME: { advice: 'Pick a point in time inside the cluster’s continuous-backup window.' },
   PIT_RESTORE_ONLY_SUPPORTED_FOR_REPLICA_SETS: {

@@ -65,11 +65,11 @@ const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1
 /** Sums of float seconds print as 41.669000000000004: reports keep whole milliseconds. */
 const toMs = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Serverless instances are being retired in favour of flex (seed 002): said once, in the run's notes. */
+/** Atlas retired serverless instances on 2026-01-22 (now flex or dedicated clusters): said once, in the notes. */
 const SERVERLESS_RETIRED =
-  'Serverless instances are retired in favour of flex clusters: Atlas migrates them to flex and retires the ' +
-  'serverless backup endpoints this run uses. Once this instance is a flex cluster, recover it with ' +
-  '--source-kind flex (source.kind: flex), which also offers download restores.';
+  'Serverless instances were retired on 2026-01-22 and became flex or dedicated clusters: this run reads ' +
+  'the flex backup endpoints first and the retired serverless ones only if Atlas says the name is not a flex ' +
+  'cluster. Next time use --source-kind flex (source.kind: flex), which also offers download restores.';
 
 /** One DR run: its status, report, activities and steps. */
 class DrRun {

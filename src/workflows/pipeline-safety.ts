@@ -60,8 +60,8 @@ export class PipelineSafety {
   }
 
   /**
-   * Checks project, cluster, bucket, restore target and point in time before the snapshot; returns
-   * whether the cluster is sharded, so takeSnapshot does not read the cluster again. Runs in the
+   * Checks project, cluster, compliance policy, bucket, restore target and point in time before the
+   * snapshot; returns whether the cluster is sharded, so takeSnapshot does not read the cluster again. Runs in the
    * `starting` phase: no phase change, no extra search-attribute upsert in history.
    */
   async preflight(): Promise<boolean> {
@@ -83,6 +83,7 @@ export class PipelineSafety {
           clusterName,
           exportBucketId: this.input.export?.exportBucketId,
           restore: req,
+          retentionInDays: this.input.snapshot.retentionInDays,
         }),
       (r) => r.clusterType,
       wasCancelled,

@@ -263,6 +263,38 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(new Set(ids).size).toBe(5);
   });
 
+  it('reads the project Backup Compliance Policy, and a 404 where it has none', async () => {
+    const none = await call('getCompliancePolicy', { path: { groupId } }).catch((e: unknown) => e);
+    expect(none).toMatchObject({ httpStatus: 404, errorCode: 'BACKUP_COMPLIANCE_POLICY_NOT_FOUND', retryable: false });
+    const policyGroup = '6a0000000000000000000c03';
+    const withPolicy = await startSimulator({
+      timeScale: 0.01,
+      auth: { enabled: false },
+      seed: {
+        projects: [
+          {
+            id: policyGroup,
+            backupCompliancePolicy: { onDemandPolicyItem: { retentionUnit: 'months', retentionValue: 1 } },
+          },
+        ],
+      },
+    });
+    const reader = new AtlasClient({
+      baseUrl: withPolicy.url,
+      auth: { kind: 'serviceAccount', ...DEFAULT_SERVICE_ACCOUNT },
+    });
+    try {
+      const policy = await reader.request('getCompliancePolicy', { path: { groupId: policyGroup } });
+      expect(policy).toMatchObject({
+        projectId: policyGroup,
+        onDemandPolicyItem: { frequencyType: 'ondemand', retentionUnit: 'months', retentionValue: 1 },
+      });
+    } finally {
+      await reader.close();
+      await withPolicy.stop();
+    }
+  });
+
   it('maps simulator errors: a missing snapshot is a non-retryable 404', async () => {
     const err = await call('getClusterBackupSnapshot', {
       path: { groupId, clusterName: 'rs0', snapshotId: 'aaaaaaaaaaaaaaaaaaaaaaaa' },

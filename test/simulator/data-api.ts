@@ -6,6 +6,9 @@ import type { RunningSimulator } from '../../src/simulator/index.js';
 import type { Reply } from './helpers.js';
 import { DATA_SPEC_PATH, validateResponse } from './openapi-validator.js';
 
+/** Client operations that data-and-limits.openapi.yaml documents, not cloud-backups.openapi.yaml. */
+const IN_DATA_SPEC = new Set<SimOperationId>(['listClusters', 'getCompliancePolicy']);
+
 export class SimApi {
   constructor(
     readonly sim: RunningSimulator,
@@ -30,7 +33,7 @@ export class SimApi {
     });
     const text = await res.text();
     const body = text ? JSON.parse(text) : undefined;
-    const inBackupSpec = op in catalog && !SPEC_NAMES[op] && op !== 'listClusters';
+    const inBackupSpec = op in catalog && !SPEC_NAMES[op] && !IN_DATA_SPEC.has(op);
     if (inBackupSpec) validateResponse(op, res.status, body);
     else validateResponse(SPEC_NAMES[op] ?? op, res.status, body, DATA_SPEC_PATH);
     return { status: res.status, body, headers: res.headers, text };

@@ -96,7 +96,8 @@ function shardedOnly(c: OpContext, id: string) {
   return s;
 }
 
-export const handlers: Record<OperationId, Handler> = {
+/** The client's operations but the compliance policy, which operations-2026.ts serves with the policy rules. */
+export const handlers: Record<Exclude<OperationId, 'getCompliancePolicy'>, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),
   listBackupSnapshots: (c) => {

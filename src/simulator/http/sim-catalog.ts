@@ -20,7 +20,6 @@ const dataGet = (path: string, list = false): OperationInfo => op('GET', path, D
 
 /** Served by the simulator only (versions from data-and-limits.openapi.yaml). */
 export const simOnlyCatalog = {
-  getCompliancePolicy: op('GET', `${G}/backupCompliancePolicy`, '2023-10-01'),
   createCluster: op('POST', `${G}/clusters`, '2024-10-23'),
   createDatabaseUser: op('POST', `${G}/databaseUsers`, '2023-01-01'),
   getDatabaseUser: op('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01'),
