@@ -22,7 +22,8 @@ export interface LocatedTemporalCli {
   source: TemporalCliSource;
 }
 
-function isExecutable(path: string): boolean {
+/** Whether a file exists and this process may run it. */
+export function isExecutable(path: string): boolean {
   try {
     accessSync(path, constants.X_OK);
     return true;

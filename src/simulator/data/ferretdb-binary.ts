@@ -1,8 +1,8 @@
 // Where the simulator's data plane finds its MongoDB wire-protocol server: FerretDB, built by
 // scripts/ferretdb.ts from the Go module proxy into .tools/ (pinned), or FERRETDB_PATH.
-import { accessSync, constants } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isExecutable } from '../../devserver/temporal-cli.js';
 
 /** The FerretDB release the data plane runs (module github.com/FerretDB/FerretDB). */
 export const FERRETDB_VERSION = 'v1.24.2';
@@ -11,15 +11,6 @@ const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..',
 /** The install folder under .tools/; its `bin/ferretdb` is written last, so its presence means done. */
 export const ferretDbHome = join(projectRoot, '.tools', `ferretdb-${FERRETDB_VERSION}`);
 export const ferretDbInstalledBinary = join(ferretDbHome, 'bin', 'ferretdb');
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** The FerretDB binary: an explicit path if executable, else the installed one, else undefined. */
 export function findFerretDb(explicit?: string): string | undefined {

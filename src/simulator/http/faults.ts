@@ -1,20 +1,12 @@
 // Fault injection: decides, per request, whether to add latency or fail, deterministically
 // when the config carries a seed (mulberry32 PRNG).
-import type { FaultConfig, FaultRule } from '../options.js';
+import type { FaultConfig, FaultKind, FaultRule } from '../options.js';
 import { RateLimiter } from './ratelimit.js';
 import { mulberry32 } from '../random.js';
 
 export type InjectedStatus = 500 | 502 | 503 | 409 | 429 | 401 | 403;
-export type FaultOutcome =
-  | 'none'
-  | 'status'
-  | 'reset'
-  | 'truncate'
-  | 'dropResponse'
-  | 'commitThenStatus'
-  | 'commitThenStall'
-  | 'stallThenCommit'
-  | 'slowBody';
+/** What the injector decided for one request: nothing, an injected status, or one of the connection faults. */
+export type FaultOutcome = 'none' | 'status' | Exclude<FaultKind, number>;
 
 export interface FaultDecision {
   kind: FaultOutcome;
