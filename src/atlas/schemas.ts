@@ -176,7 +176,7 @@ export type RestoreJob = z.infer<typeof RestoreJob>;
 export const ServerlessRestoreJob = z.looseObject(restoreJobCommon);
 export type ServerlessRestoreJob = z.infer<typeof ServerlessRestoreJob>;
 
-const MIN_PIT_SECONDS = 1199145600; // 2008-01-01, the floor Atlas documents (seed 003)
+const MIN_PIT_SECONDS = 1199145600; // 2008-01-01, the floor Atlas documents
 
 /** Seed 003's rules: which fields each deliveryType needs. Shared by dedicated and serverless. */
 function restoreRequest() {

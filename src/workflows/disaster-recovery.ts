@@ -65,7 +65,7 @@ const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1
 /** Sums of float seconds print as 41.669000000000004: reports keep whole milliseconds. */
 const toMs = (s: number) => Math.round(s * 1000) / 1000;
 
-/** Serverless instances are being retired in favour of flex (seed 002): said once, in the run's notes. */
+/** Serverless instances are being retired in favour of flex: said once, in the run's notes. */
 const SERVERLESS_RETIRED =
   'Serverless instances are retired in favour of flex clusters: Atlas migrates them to flex and retires the ' +
   'serverless backup endpoints this run uses. Once this instance is a flex cluster, recover it with ' +

@@ -94,7 +94,7 @@ export async function notify(
 }
 
 /**
- * For fleet workflows (issue 14): one summary when a fleet run ends. Call it from the fleet
+ * For fleet workflows: one summary when a fleet run ends. Call it from the fleet
  * workflow with the fleet input's `notify`; it is a no-op when nobody asked for fleet.summary.
  */
 export function notifyFleetSummary(given: NotifySpec | undefined, fleet: FleetSummary): Promise<void> {
