@@ -1,5 +1,5 @@
 // The package's public API (`import { … } from 'atlas-backup-orchestrator'`): re-exports only, no
-// logic. Everything here is documented in the README ("Use it as a library"). Finer-grained entry
+// logic. Everything here is documented in docs/library.md. Finer-grained entry
 // points: ./workflows (the workflow bundle's entry), ./contract, ./atlas, ./activities, ./client,
 // ./simulator.
 

@@ -1,5 +1,5 @@
-// The worker's memory knobs (issue 14, P3): a workflow bundle built ahead of time instead of
-// webpack bundling inside every worker at start (~115 MB of RSS), and a bounded workflow cache
+// The worker's memory knobs: a workflow bundle built ahead of time instead of webpack bundling
+// inside every worker at start (which costs RSS for the worker's whole life), and a bounded workflow cache
 // (cached runs are live state; evicted ones replay their history when they wake up).
 //
 //   ATLAS_BACKUP_WORKFLOW_BUNDLE   path of a bundle (bundleWorkflowCode output) to load; "none" bundles
@@ -7,7 +7,7 @@
 //                                  (`npm run build` writes it), else bundle at start.
 //   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 120).
 //   NODE_OPTIONS=--max-old-space-size=<MB>  caps the V8 heap so garbage is collected before RSS grows;
-//                                  see README "Worker memory" for the figures measured.
+//                                  see docs/operations/deployment.md, "Worker memory".
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { WorkerOptions } from '@temporalio/worker';

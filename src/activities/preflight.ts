@@ -1,4 +1,4 @@
-// The pipeline's pre-flight (issue 11): everything a run will need from Atlas is checked before the
+// The pipeline's pre-flight: everything a run will need from Atlas is checked before the
 // snapshot, so a bad project, cluster, bucket, restore target or point in time fails the run in
 // seconds naming the input field, and no orphan snapshot is left behind. One activity, few reads:
 // its cluster read also tells takeSnapshot whether the cluster is sharded.

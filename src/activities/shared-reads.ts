@@ -1,8 +1,7 @@
 // Reads that are the same for every pipeline of a project — the project's cluster list, an export
-// bucket — shared by the pre-flights one worker runs within a few seconds (issue 14). When a fleet
+// bucket — shared by the pre-flights one worker runs within a few seconds. When a fleet
 // or a Schedule starts hundreds of pipelines in one project, their pre-flights would otherwise
-// spend the project's Atlas request budget reading the same bucket hundreds of times, all at once
-// (bench/pace.ts: most of the 429s left were pre-flight reads at the start).
+// spend the project's Atlas request budget reading the same bucket hundreds of times, all at once.
 //
 // A short time to live keeps them honest: a pre-flight is an early, clear refusal, not a lock, and
 // Atlas still refuses a create that the world changed under. Failures are never kept, so a refused

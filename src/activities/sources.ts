@@ -51,7 +51,7 @@ export interface SourceApi {
 /** Atlas reports finishedAt to the second and its clock is not ours: allow this much slack. */
 export const CLOCK_SLACK_MS = 60_000;
 
-/** The request body Atlas takes (seed 003): only the fields that apply to the delivery type. */
+/** The request body Atlas takes: only the fields that apply to the delivery type. */
 export function restoreJobBody(req: RestoreRequest): CreateRestoreJobRequest {
   const body: CreateRestoreJobRequest = { deliveryType: req.deliveryType };
   if (req.deliveryType !== 'pointInTime' && req.snapshotId) body.snapshotId = req.snapshotId;

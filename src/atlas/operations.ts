@@ -3,7 +3,7 @@
 // request/response schemas. The client sends by it; the simulator routes by it (catalog.ts).
 // Adding an operation is one entry here.
 //
-// Versions: the seed documents' version where a seed gives one (../shared/seeds), else the one in
+// Versions: the one Atlas's documentation gives for the operation where it gives one, else the one in
 // cloud-backups.openapi.yaml. `specVersion` is the spec's, which the simulator also serves.
 import { z } from 'zod';
 import * as s from './schemas.js';

@@ -103,15 +103,20 @@ export const CreateExportRequest = z.strictObject({
 });
 export type CreateExportRequest = z.infer<typeof CreateExportRequest>;
 
+/** How Atlas reaches a bucket (AWS: iamRoleId; Azure, GCP: roleId; Azure: serviceUrl), in a bucket and its create. */
+const bucketAccess = {
+  iamRoleId: AtlasId.optional(),
+  roleId: AtlasId.optional(),
+  requirePrivateNetworking: z.boolean().optional(),
+  serviceUrl: z.string().optional(),
+};
+
 export const ExportBucket = z.looseObject({
   _id: AtlasId,
   bucketName: z.string(),
   cloudProvider: ProviderName,
-  iamRoleId: AtlasId.optional(),
-  roleId: AtlasId.optional(),
+  ...bucketAccess,
   region: z.string().optional(),
-  requirePrivateNetworking: z.boolean().optional(),
-  serviceUrl: z.string().optional(),
   tenantId: z.string().optional(),
   links,
 });
@@ -121,10 +126,7 @@ export const CreateExportBucketRequest = z
   .strictObject({
     cloudProvider: CloudProvider,
     bucketName: z.string().min(1),
-    iamRoleId: AtlasId.optional(),
-    roleId: AtlasId.optional(),
-    requirePrivateNetworking: z.boolean().optional(),
-    serviceUrl: z.string().optional(),
+    ...bucketAccess,
     tenantId: z.uuid().optional(),
   })
   .refine((b) => b.cloudProvider !== 'AWS' || b.iamRoleId !== undefined, {
@@ -176,7 +178,7 @@ export type RestoreJob = z.infer<typeof RestoreJob>;
 export const ServerlessRestoreJob = z.looseObject(restoreJobCommon);
 export type ServerlessRestoreJob = z.infer<typeof ServerlessRestoreJob>;
 
-const MIN_PIT_SECONDS = 1199145600; // 2008-01-01, the floor Atlas documents (seed 003)
+const MIN_PIT_SECONDS = 1199145600; // 2008-01-01, the floor Atlas documents
 
 /** Seed 003's rules: which fields each deliveryType needs. Shared by dedicated and serverless. */
 function restoreRequest() {

@@ -8,17 +8,16 @@ const since = (fromIso: string, toIso?: string) => {
   return Number.isFinite(ms) ? secondsText(ms / 1000) : '?';
 };
 
+/** A step's mark by outcome; a step without one is still going. */
+const MARKS: Record<NonNullable<StepRecord['outcome']>, string> = {
+  ok: '✓',
+  failed: '✗',
+  cancelled: '⊘',
+  skipped: '-',
+};
+
 function stepLine(s: StepRecord): string {
-  const mark =
-    s.outcome === 'ok'
-      ? '✓'
-      : s.outcome === 'failed'
-        ? '✗'
-        : s.outcome === 'cancelled'
-          ? '⊘'
-          : s.outcome === 'skipped'
-            ? '-'
-            : '…';
+  const mark = s.outcome ? MARKS[s.outcome] : '…';
   const extra = [
     s.atlasState && `atlas ${s.atlasState}`,
     s.attempts !== undefined && `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`,

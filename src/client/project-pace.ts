@@ -17,17 +17,14 @@ import proto from '@temporalio/proto';
 const { TaskQueueType } = proto.temporal.api.enums.v1;
 
 /**
- * Atlas requests of the project per activity attempt, averaged over a pipeline: bench/pace.ts
- * prints it as requestsPerAttempt (1.01 with snapshot, export and restore; 1.4 before the
- * pre-flight shared its project-wide reads).
+ * Atlas requests of the project per activity attempt, averaged over a pipeline, with a little to
+ * spare: most attempts make one request (bench/pace.ts prints the measured value as requestsPerAttempt).
  */
 export const REQUESTS_PER_TASK = 1.05;
 /**
- * The share of the budget the task rate aims at. bench/pace.ts (200 pipelines, one project, one task
- * queue partition): 0.9 takes 1.16x the floor's wall time with 0-0.49% of requests answered 429, all
- * in the run's first windows (the limiter's one-second burst on top of the pre-flights' first shared
- * reads). The wall time is the pace's own: 1 / (0.9 x 1.01 / 1.05) = 1.155x. More headroom trades
- * wall time for fewer 429s, less the other way; Atlas also counts the project's other clients.
+ * The share of the budget the task rate aims at: a little below the budget, so the server limiter's
+ * burst and the project's other clients (Atlas counts them too) rarely push a request into a 429.
+ * More headroom trades wall time for fewer 429s, less the other way (figures: bench/README.md, Pace).
  */
 export const HEADROOM = 0.9;
 

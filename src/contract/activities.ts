@@ -42,7 +42,7 @@ export interface TakeSnapshotInput extends ClusterRef {
   sharded?: boolean;
 }
 
-/** What the pipeline's pre-flight checks before the snapshot (issue 11). */
+/** What the pipeline's pre-flight checks before the snapshot. */
 export interface PreflightInput extends ClusterRef {
   exportBucketId?: string;
   restore?: Omit<RestoreRequest, 'snapshotId'>;
@@ -86,7 +86,7 @@ export interface AwaitInput extends ClusterRef {
   /**
    * Set by the workflow right after its own create answered (not when it adopted an earlier job):
    * the create's state. The wait's first attempt then does not read the job again; the first read
-   * comes a poll interval later (or near the job's expected end, see README "Waiting").
+   * comes a poll interval later (or near the job's expected end, see docs/design/learned-timing.md).
    */
   created?: { state?: string };
 }

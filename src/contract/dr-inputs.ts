@@ -1,4 +1,4 @@
-// The disasterRecovery input: one zod schema, seed 003's restore rules applied to a DR request.
+// The disasterRecovery input: one zod schema, Atlas's restore-job rules applied to a DR request.
 // Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
 import { shared } from './shared.js';
@@ -86,7 +86,7 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
       // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
       polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
       timeouts: timeoutsSchema.prefault({}),
-      /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+      /** Webhook notifications for this run; without it the worker's default, if any. */
       notify: notifySchema.optional(),
     })
     .superRefine((r, ctx) => {
@@ -122,7 +122,7 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
           ['deliveryType'],
           'deliveryType pointInTime needs what.pointInTimeUTCSeconds or what.oplogTs + what.oplogInc',
         );
-      // Flex download (downloadFlexBackup) since issue 11; the workflow refuses it for runs before that patch.
+      // Dedicated and flex clusters can hand out a download link (flex: downloadFlexBackup); serverless cannot.
       if (r.deliveryType === 'download' && r.source.kind === 'serverless')
         issue(
           ['deliveryType'],

@@ -9,7 +9,7 @@ import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from
 import { notifySchema } from './notifications.js';
 import { overwriteConsentProblems } from './overwrite-consent.js';
 
-/** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs (seed 003): 2008-01-01. */
+/** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs: 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
 
 export const atlasId = (what: string) =>
@@ -32,11 +32,10 @@ const positiveSeconds = (what: string, max: number) =>
     .max(max, { error: `${what} must be at most ${max} seconds` });
 
 /**
- * Polling of long-running Atlas jobs: starts short, backs off to a cap (retry-as-poll). Defaults
- * (4 s, doubling, 40 s cap; bench/pipeline.ts): a 10 s job is read twice, a 10 min one about 18
- * times (a 4 s poller: 150), and a snapshot or restore is noticed 20 s late on average, not 30 s.
+ * Polling of long-running Atlas jobs: starts short, backs off to a cap (retry-as-poll). The defaults
+ * (4 s, doubling, 40 s cap) see a short job soon and read a long one a few dozen times, not hundreds.
  * Once the cluster has a completed pipeline, its snapshot and restore waits read around the
- * learned duration instead (activities/expected-end.ts): a 10 min job 5-6 times, seen seconds late.
+ * learned duration instead (activities/expected-end.ts), so a long job is seen seconds late.
  */
 export const pollingSchema = shared('inputs.pollingSchema', () =>
   z
@@ -89,7 +88,7 @@ export const restoreSchema = shared('inputs.restoreSchema', () =>
         .min(MIN_PIT_SECONDS, { error: `restore.oplogTs must be >= ${MIN_PIT_SECONDS}` })
         .optional(),
       oplogInc: z.number().int().min(1, { error: 'restore.oplogInc must be >= 1' }).optional(),
-      // Overwrite consent (issue 11; rules in overwrite-consent.ts): the cluster the caller agrees to overwrite.
+      // Overwrite consent (rules in overwrite-consent.ts): the cluster the caller agrees to overwrite.
       overwrite: clusterName('restore.overwrite').optional(),
       /** Who gave the consent at start (the CLI records its operator); kept in the run's status. */
       consentBy: z.string().max(200, { error: 'restore.consentBy must be at most 200 characters' }).optional(),
@@ -100,7 +99,7 @@ export const restoreSchema = shared('inputs.restoreSchema', () =>
     .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore')),
 );
 
-/** The fields seed 003's restore rules read (spelled out: the schema's own type would be circular). */
+/** The fields Atlas's restore-job rules read (spelled out: the schema's own type would be circular). */
 interface RestoreFields {
   deliveryType: 'automated' | 'download' | 'pointInTime';
   targetGroupId?: string;
@@ -174,7 +173,7 @@ export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema'
     retry: retrySchema.prefault({}),
     polling: pollingSchema.prefault({}),
     timeouts: timeoutsSchema.prefault({}),
-    /** Webhook notifications for this run (issue 15); without it the worker's default, if any. */
+    /** Webhook notifications for this run; without it the worker's default, if any. */
     notify: notifySchema.optional(),
   }),
 );

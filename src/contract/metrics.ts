@@ -1,5 +1,5 @@
 // The metric names the worker exports beside the SDK's own (temporal_*), in one place: the
-// workflows, the worker's Atlas observer, the Grafana dashboard test and the README use these.
+// workflows, the worker's Atlas observer, the Grafana dashboard test and docs/operations/metrics.md use these.
 // Pure data (no Node imports), so workflow code can import it.
 
 export const METRICS = {

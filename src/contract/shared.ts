@@ -1,10 +1,8 @@
-// Schemas built once per workflow context instead of once per workflow run (issue 14, P3).
+// Schemas built once per workflow context instead of once per workflow run.
 //
 // The worker runs every workflow in one reusable V8 context, but each run evaluates its own copy of
-// the modules it imports. For the contract that meant building every zod schema again for each run:
-// about 10 ms of the workflow thread per run and, with 120 runs cached, a copy of every schema per
-// cached run (bench/fleet.ts --cpu-prof: 9.5 of the workflow thread's 45 CPU seconds, and most of
-// its 12.7 s of garbage collection, for a fleet of 1,000 clusters).
+// the modules it imports. For the contract that would mean building every zod schema again for each
+// run, on the workflow thread every run shares, and keeping a copy of every schema per cached run.
 //
 // Temporal's way to share a module between the runs of a context is the bundle option
 // `preloadModules` (WORKFLOW_BUNDLER_OPTIONS in src/worker.ts preloads this module, and with it zod).

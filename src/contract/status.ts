@@ -12,7 +12,7 @@ export const PIPELINE_PHASES = [
   'waiting-for-snapshot',
   'exporting',
   'waiting-for-export',
-  // A production restore target waits for approve/reject (issue 11), as a DR run does.
+  // A production restore target waits for approve/reject, as a DR run does.
   'awaiting-approval',
   'restoring',
   'waiting-for-restore',
@@ -83,7 +83,7 @@ export interface RunStatus<P extends string = Phase> {
   approval?: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
 }
 
-/** The consent a pipeline restore overwrote a cluster under (issue 11). */
+/** The consent a pipeline restore overwrote a cluster under. */
 export interface OverwriteConsent {
   /** The cluster overwritten, as the consent named it, and its project. */
   overwrite: string;

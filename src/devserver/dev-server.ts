@@ -28,7 +28,7 @@ export interface DevServerOptions {
    * Partitions of every task queue (default 1; Temporal's own default is 4). The server divides an
    * activity queue's per-fairness-key rate limit (a project's pace, src/client/project-pace.ts) evenly
    * among the queue's partitions, each pacing the tasks it happens to hold: once some partitions
-   * run out of a project's tasks, that project gets less than its pace (bench/pace.ts --partitions 4).
+   * run out of a project's tasks, that project gets less than its pace (docs/operations/pacing.md).
    * One partition dispatches thousands of tasks a second, far more than Atlas's budgets allow.
    */
   taskQueuePartitions?: number;

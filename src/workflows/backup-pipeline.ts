@@ -20,7 +20,7 @@ import {
 import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
 import { callOptions, pollOptions } from './activity-options.js';
-import { endAfterError, notify, pipelineFacts } from './notify.js';
+import { pipelineFacts, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { PipelineSafety } from './pipeline-safety.js';
 import { RunRecorder } from './recorder.js';
@@ -44,18 +44,13 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   const run = new Pipeline(input);
   started(run);
   setHandler(statusQuery, () => run.rec.statusNow());
-  try {
+  const steps = async () => {
     const sharded = await run.safety.preflight();
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
     if (input.restore) await run.restore(snapshotId, input.restore);
-    run.rec.setPhase('completed');
-    const result = run.finish('completed');
-    await notify('pipeline.completed', input.notify, pipelineFacts(result));
-    return result;
-  } catch (err) {
-    return await endAfterError(() => run.end(err), input.notify, run.rec.status);
-  }
+  };
+  return runToEnd(run, input.notify, steps, { event: 'pipeline.completed', facts: pipelineFacts });
 }
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;

@@ -33,7 +33,7 @@ import {
 } from '../contract/index.js';
 import { callOptions, pollOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
-import { approvalFacts, drCompletedFacts, endAfterError, notify } from './notify.js';
+import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
 import { RunRecorder } from './recorder.js';
@@ -49,16 +49,11 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   const gate = new ApprovalGate(run.rec.status);
   setHandler(approveUpdate, (d) => gate.decide('approved', d), { validator: (d) => gate.validate(d) });
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
-  try {
+  const steps = async () => {
     await run.select();
     await run.restore(run.rec.status.approval.required ? () => run.approval(gate) : undefined);
-    run.rec.setPhase('completed');
-    const report = run.finish('completed');
-    await notify('dr.completed', input.notify, drCompletedFacts(report));
-    return report;
-  } catch (err) {
-    return await endAfterError(() => run.end(err), input.notify, run.rec.status);
-  }
+  };
+  return runToEnd(run, input.notify, steps, { event: 'dr.completed', facts: drCompletedFacts });
 }
 
 const seconds = (fromMs: number, toMs: number) => Math.max(0, toMs - fromMs) / 1000;

@@ -94,7 +94,7 @@ export async function notify(
 }
 
 /**
- * For fleet workflows (issue 14): one summary when a fleet run ends. Call it from the fleet
+ * For fleet workflows: one summary when a fleet run ends. Call it from the fleet
  * workflow with the fleet input's `notify`; it is a no-op when nobody asked for fleet.summary.
  */
 export function notifyFleetSummary(given: NotifySpec | undefined, fleet: FleetSummary): Promise<void> {
@@ -109,21 +109,38 @@ export function notifyFleetSummary(given: NotifySpec | undefined, fleet: FleetSu
 
 const clusterOf = (s: RunStatus<string>) => ({ groupId: s.groupId, clusterName: s.clusterName });
 
+/** What `runToEnd` needs of a pipeline or DR run. */
+export interface EndingRun<R> {
+  readonly rec: { setPhase(phase: 'completed'): void; readonly status: RunStatus<string> };
+  finish(outcome: 'completed'): R;
+  end(err: unknown): R;
+}
+
 /**
- * A run's ending after an error, shared by the pipeline and DR: its own `end()` returns a summary or
- * throws the failure that ends the run; a failure (not a cancel: someone asked for that, nobody needs
- * paging) is announced as run.failed first.
+ * A run's steps to its ending, shared by the pipeline and DR: completed and announced with
+ * `completed`'s event, or, after an error, its own `end()`, which returns a summary or throws the
+ * failure that ends the run; a failure (not a cancel: someone asked for that, nobody needs paging)
+ * is announced as run.failed first.
  */
-export async function endAfterError<T>(
-  end: () => T,
+export async function runToEnd<R>(
+  run: EndingRun<R>,
   given: NotifySpec | undefined,
-  status: RunStatus<string>,
-): Promise<T> {
+  steps: () => Promise<void>,
+  completed: { event: NotificationEventType; facts: (result: R) => NotificationFacts },
+): Promise<R> {
   try {
-    return end();
-  } catch (failure) {
-    if (!isCancellation(failure)) await notify('run.failed', given, failedFacts(failure, status));
-    throw failure;
+    await steps();
+    run.rec.setPhase('completed');
+    const result = run.finish('completed');
+    await notify(completed.event, given, completed.facts(result));
+    return result;
+  } catch (err) {
+    try {
+      return run.end(err);
+    } catch (failure) {
+      if (!isCancellation(failure)) await notify('run.failed', given, failedFacts(failure, run.rec.status));
+      throw failure;
+    }
   }
 }
 

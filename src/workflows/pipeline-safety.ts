@@ -33,13 +33,12 @@ export class PipelineSafety {
   ) {
     const { retry, timeouts, restore } = input;
     // A regular activity with the project's fairness key, not a local one: its reads count against the
-    // project's Atlas budget, and only server-dispatched tasks are paced (as a local activity, 200
-    // pipelines started together had 38% of requests answered 429 in bench/pace.ts).
+    // project's Atlas budget, and only server-dispatched tasks are paced: a local activity's reads
+    // would reach Atlas unpaced when many pipelines start together.
     this.checks = proxyActivities<Activities>(
       callOptions(retry, timeouts, Math.max(timeouts.callSeconds * 10, 600), input.groupId),
     );
-    // Paced with the project's other requests (bench/pace.ts: without its key the restore creates ran
-    // unpaced and brought most of the 429s).
+    // Paced with the project's other requests: without its key the restore creates would run unpaced.
     this.starts = proxyActivities<Activities>({
       ...callOptions(retry, timeouts, timeouts.restoreSeconds, input.groupId),
       cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,

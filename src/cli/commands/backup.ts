@@ -4,9 +4,8 @@ import { followStarted } from '../follow-started.js';
 import type { RunOutcome } from '../live.js';
 import type { Command } from 'commander';
 import type { PipelineResult } from '../../contract/index.js';
-import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act } from '../errors.js';
-import { checkIdFlag } from '../ids.js';
+import { taskQueueOf, withClient } from '../connect.js';
+import { startCommand, type StartFlags } from '../start-command.js';
 import { startBackup } from '../../runs/index.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from './request.js';
 import { summarize } from './summary.js';
@@ -23,25 +22,21 @@ manual one, or one started by the cluster's schedule), no second pipeline starts
 and names the running workflow to watch instead. Workflow ids are backup-<cluster>-<groupId>-<UTC time>.`;
 
 export function registerBackup(program: Command): void {
-  addRequestOptions(
-    program
-      .command('backup')
-      .description('start a backup pipeline: snapshot → wait → export (optional) → restore (optional)'),
-  )
-    .option('--id <workflowId>', 'workflow id (default backup-<cluster>-<groupId>-<UTC time>)')
-    .option('-w, --wait', 'follow the run with the live view until it ends (exit 1 if it fails)')
-    .option('--json', 'machine-readable output on stdout')
-    .addHelpText('after', EXAMPLE)
-    .action(
-      act(async (flags: RequestFlags & { id?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
-        const globals = cmd.optsWithGlobals<GlobalFlags>();
-        const input = buildBackupRequest(flags);
-        checkIdFlag(flags.id);
-        return withClient(globals, async ({ client }) => {
-          const handle = await startBackup(client, input, { taskQueue: taskQueueOf(globals), workflowId: flags.id });
-          const summary = (o: RunOutcome) => summarize(o.status, o.result as PipelineResult | undefined, o.failure);
-          return followStarted(client, handle, { ...flags, announce: true }, summary);
-        });
-      }),
-    );
+  const backup = program
+    .command('backup')
+    .description('start a backup pipeline: snapshot → wait → export (optional) → restore (optional)');
+  const texts = {
+    id: 'workflow id (default backup-<cluster>-<groupId>-<UTC time>)',
+    wait: 'follow the run with the live view until it ends (exit 1 if it fails)',
+    json: 'machine-readable output on stdout',
+    examples: EXAMPLE,
+  };
+  startCommand(addRequestOptions(backup), texts, async (flags: RequestFlags & StartFlags, globals) => {
+    const input = buildBackupRequest(flags);
+    return withClient(globals, async ({ client }) => {
+      const handle = await startBackup(client, input, { taskQueue: taskQueueOf(globals), workflowId: flags.id });
+      const summary = (o: RunOutcome) => summarize(o.status, o.result as PipelineResult | undefined, o.failure);
+      return followStarted(client, handle, { ...flags, announce: true }, summary);
+    });
+  });
 }

@@ -93,24 +93,37 @@ function registerList(buckets: Command): void {
     );
 }
 
-function registerDescribe(buckets: Command): void {
+type BucketPath = { groupId: string; exportBucketId: string };
+
+/** `buckets <verb> <bucketId> -p <groupId>`: both ids checked before any Atlas call; `run` returns the output. */
+function onBucket(
+  buckets: Command,
+  spec: { verb: string; description: string; example: string; json: string },
+  run: (path: BucketPath, f: BucketFlags) => Promise<string>,
+): void {
   buckets
-    .command('describe')
-    .description('one export bucket')
-    .addHelpText('after', example(`describe ${B} -p ${P} --json`))
+    .command(spec.verb)
+    .description(spec.description)
+    .addHelpText('after', example(spec.example))
     .argument('<bucketId>', 'export bucket id')
     .addOption(projectOption())
-    .option('--json', 'the bucket as JSON')
+    .option('--json', spec.json)
     .action(
       act(async (id: string, f: BucketFlags) => {
         checkId('--project', f.project);
         checkId('<bucketId>', id);
-        const path = { groupId: f.project, exportBucketId: id };
-        const b = await withAtlas((a) => a.request('getExportBucket', { path }));
-        process.stdout.write(f.json ? `${JSON.stringify(bucketJson(b), null, 2)}\n` : `${bucketLine(b)}\n`);
+        process.stdout.write(`${await run({ groupId: f.project, exportBucketId: id }, f)}\n`);
         return EXIT_OK;
       }),
     );
+}
+
+function registerDescribe(buckets: Command): void {
+  const spec = { verb: 'describe', description: 'one export bucket', example: `describe ${B} -p ${P} --json` };
+  onBucket(buckets, { ...spec, json: 'the bucket as JSON' }, async (path, f) => {
+    const b = await withAtlas((a) => a.request('getExportBucket', { path }));
+    return f.json ? JSON.stringify(bucketJson(b), null, 2) : bucketLine(b);
+  });
 }
 
 function registerCreate(buckets: Command): void {
@@ -138,23 +151,13 @@ function registerCreate(buckets: Command): void {
 }
 
 function registerDelete(buckets: Command): void {
-  buckets
-    .command('delete')
-    .description('delete an export bucket from the project (the cloud bucket itself is left as it is)')
-    .addHelpText('after', example(`delete ${B} -p ${P}`))
-    .argument('<bucketId>', 'export bucket id')
-    .addOption(projectOption())
-    .option('--json', 'what was deleted, as JSON')
-    .action(
-      act(async (id: string, f: BucketFlags) => {
-        checkId('--project', f.project);
-        checkId('<bucketId>', id);
-        await withAtlas((a) => a.request('deleteExportBucket', { path: { groupId: f.project, exportBucketId: id } }));
-        const out = f.json ? JSON.stringify({ deleted: id, groupId: f.project }) : `deleted export bucket ${id}`;
-        process.stdout.write(`${out}\n`);
-        return EXIT_OK;
-      }),
-    );
+  const description = 'delete an export bucket from the project (the cloud bucket itself is left as it is)';
+  const spec = { verb: 'delete', description, example: `delete ${B} -p ${P}`, json: 'what was deleted, as JSON' };
+  onBucket(buckets, spec, async (path, f) => {
+    await withAtlas((a) => a.request('deleteExportBucket', { path }));
+    const id = path.exportBucketId;
+    return f.json ? JSON.stringify({ deleted: id, groupId: f.project }) : `deleted export bucket ${id}`;
+  });
 }
 
 export function registerBuckets(program: Command): void {

@@ -55,7 +55,7 @@ export function demoRequest(o: Pick<DemoOptions, 'restore' | 'export' | 'timeSca
             deliveryType: 'automated' as const,
             targetGroupId: DEMO_IDS.targetProjectId,
             targetClusterName: DEMO_IDS.restoreTarget,
-            // The demo's own target, named as the consent the restore needs (issue 11).
+            // The demo's own target, named as the consent the restore needs.
             overwrite: DEMO_IDS.restoreTarget,
             consentBy: 'atlas-backup demo',
           },

@@ -46,6 +46,9 @@ export function renderDeployment(s: DeploymentState): string {
   return lines.join('\n');
 }
 
+const BUILD = '1.1.0+3f2a9c1d0e4b';
+const example = (line: string) => `\nExample:\n  $ atlas-backup deployment ${line}\n`;
+
 export function registerDeployment(program: Command): void {
   const deployment = program
     .command('deployment')
@@ -65,7 +68,7 @@ describe says it is drained (see CONTRIBUTING.md, "Worker Deployments").`,
   deployment
     .command('describe')
     .description('the current and ramping builds, and whether pinned runs still use the others')
-    .addHelpText('after', '\nExample:\n  $ atlas-backup deployment describe --deployment-name atlas-backup')
+    .addHelpText('after', example('describe --deployment-name atlas-backup'))
     .action(
       act(async (_flags: object, cmd: Command) =>
         withDeployment(cmd, async (t) => {
@@ -79,11 +82,8 @@ describe says it is drained (see CONTRIBUTING.md, "Worker Deployments").`,
   deployment
     .command('set-current')
     .description('make a build current: new runs start on it, fleets move to it at their next task')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ atlas-backup deployment set-current 1.1.0+3f2a9c1d0e4b --deployment-name atlas-backup',
-    )
     .argument('<build-id>', 'the build (printed by its worker at start)')
+    .addHelpText('after', example(`set-current ${BUILD}`))
     .action(
       act(async (buildId: string, _flags: object, cmd: Command) =>
         withDeployment(cmd, async (t) => {
@@ -96,12 +96,9 @@ describe says it is drained (see CONTRIBUTING.md, "Worker Deployments").`,
   deployment
     .command('ramp')
     .description('send a percentage of new runs to a build (0 stops the ramp)')
-    .addHelpText(
-      'after',
-      '\nExample:\n  $ atlas-backup deployment ramp 1.1.0+3f2a9c1d0e4b 10 --deployment-name atlas-backup',
-    )
     .argument('<build-id>', 'the build to ramp')
     .argument('<percentage>', 'of new runs, 0-100')
+    .addHelpText('after', example(`ramp ${BUILD} 10`))
     .action(
       act(async (buildId: string, pct: string, _flags: object, cmd: Command) => {
         const percentage = Number(pct);

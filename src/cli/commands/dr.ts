@@ -14,9 +14,9 @@ import {
   type DisasterRecoveryInput,
 } from '../../contract/index.js';
 import { AtlasCluster, AtlasProject, BackupPhase, DrSource, DrTarget } from '../../contract/index.js';
-import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
-import { checkIdFlag } from '../ids.js';
+import { taskQueueOf, withClient } from '../connect.js';
+import { CliError, EXIT_RUN_FAILED, UsageError } from '../errors.js';
+import { startCommand } from '../start-command.js';
 import { drWorkflowId } from '../../runs/index.js';
 import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
@@ -105,46 +105,43 @@ export function registerDr(program: Command): void {
     .command('dr')
     .description('start a disaster-recovery restore of a snapshot or point in time into a target (or as a download)')
     .option('-f, --file <path>', 'request as JSON or YAML (the disasterRecovery input); flags override its fields');
-  addRequestFlags(dr, DR_FLAGS)
-    .option('--id <workflowId>', 'workflow id (default dr-<source cluster>-<groupId>-to-<target cluster>-<groupId>)')
-    .option('-w, --wait', 'follow the run until it ends (exit 1 unless it completed)')
-    .option('--json', 'machine-readable output')
-    .addHelpText('after', DR_EXAMPLE)
-    .action(
-      act(async (flags: DrFlags, cmd: Command) => {
-        const globals = cmd.optsWithGlobals<GlobalFlags>();
-        const input = buildDrRequest(flags);
-        checkIdFlag(flags.id);
-        const { source, target } = input;
-        const workflowId = flags.id ?? drWorkflowId(source, target);
-        return withClient(globals, async ({ client }) => {
-          let handle;
-          try {
-            handle = await client.workflow.start(disasterRecovery, {
-              taskQueue: taskQueueOf(globals),
-              workflowId,
-              args: [input],
-              workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-              workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
-              typedSearchAttributes: [
-                { key: AtlasProject, value: source.groupId },
-                { key: AtlasCluster, value: source.clusterName },
-                { key: BackupPhase, value: 'starting' },
-                { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
-                { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
-              ],
-            });
-          } catch (err) {
-            if (err instanceof WorkflowExecutionAlreadyStartedError)
-              throw new CliError(
-                `a disaster recovery ${workflowId} is already running; watch it with: atlas-backup watch ${workflowId}`,
-                EXIT_RUN_FAILED,
-              );
-            throw err;
-          }
-          const summary = (o: RunOutcome) => summarizeDr(o.status, o.result as DrReport | undefined, o.failure);
-          return followStarted(client, handle, flags, summary);
+  const texts = {
+    id: 'workflow id (default dr-<source cluster>-<groupId>-to-<target cluster>-<groupId>)',
+    wait: 'follow the run until it ends (exit 1 unless it completed)',
+    json: 'machine-readable output',
+    examples: DR_EXAMPLE,
+  };
+  startCommand(addRequestFlags(dr, DR_FLAGS), texts, async (flags: DrFlags, globals) => {
+    const input = buildDrRequest(flags);
+    const { source, target } = input;
+    const workflowId = flags.id ?? drWorkflowId(source, target);
+    return withClient(globals, async ({ client }) => {
+      let handle;
+      try {
+        handle = await client.workflow.start(disasterRecovery, {
+          taskQueue: taskQueueOf(globals),
+          workflowId,
+          args: [input],
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+          workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+          typedSearchAttributes: [
+            { key: AtlasProject, value: source.groupId },
+            { key: AtlasCluster, value: source.clusterName },
+            { key: BackupPhase, value: 'starting' },
+            { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
+            { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
+          ],
         });
-      }),
-    );
+      } catch (err) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError)
+          throw new CliError(
+            `a disaster recovery ${workflowId} is already running; watch it with: atlas-backup watch ${workflowId}`,
+            EXIT_RUN_FAILED,
+          );
+        throw err;
+      }
+      const summary = (o: RunOutcome) => summarizeDr(o.status, o.result as DrReport | undefined, o.failure);
+      return followStarted(client, handle, flags, summary);
+    });
+  });
 }

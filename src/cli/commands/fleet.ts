@@ -13,7 +13,7 @@ import { fleetBackup } from '../../workflows/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { closedRunOutcome } from '../../runs/outcome.js';
 import { act, CliError, EXIT_OK, EXIT_RUN_FAILED, UsageError } from '../errors.js';
-import { checkIdFlag } from '../ids.js';
+import { startCommand, type StartFlags } from '../start-command.js';
 import { fleetChildPhases, fleetWorkflowId, runsQuery } from '../../runs/index.js';
 import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
@@ -34,73 +34,66 @@ const example = (verb: string) => `\nExample:\n  $ atlas-backup fleet ${verb} fl
 
 export function registerFleet(program: Command): void {
   const fleet = program.command('fleet').description('back up many clusters: explicit list or discovered projects');
-  addFleetRequestOptions(fleet.command('start').description('start a fleet backup'))
-    .option('--id <fleetId>', 'fleet workflow id (default fleet-<UTC time>)')
-    .option('-w, --wait', 'follow the fleet until it ends (exit 1 if any cluster failed)')
-    .option('--json', 'machine-readable output on stdout')
-    .addHelpText('after', EXAMPLE)
-    .action(
-      act(async (flags: FleetFlags & { id?: string; wait?: boolean; json?: boolean }, cmd: Command) => {
-        const globals = cmd.optsWithGlobals<GlobalFlags>();
-        const input = buildFleetRequest(flags);
-        checkIdFlag(flags.id);
-        return withClient(globals, async ({ client }) => {
-          const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetWorkflowId());
-          if (!flags.wait) {
-            process.stdout.write(
-              flags.json ? `${JSON.stringify({ fleetId: handle.workflowId })}\n` : `${handle.workflowId}\n`,
-            );
-            return EXIT_OK;
-          }
-          return watchFleet(handle, !!flags.json);
-        });
-      }),
-    );
-  fleet
-    .command('status')
-    .description("a fleet's counts, running children by pipeline phase, and failures so far")
-    .argument('<fleetId>', 'fleet workflow id')
-    .option('--json', 'the status as JSON')
-    .addHelpText('after', example('status'))
-    .action(
-      act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
-        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
-          const handle = await existingRun(client, id, namespace);
-          const status = await handle.query(fleetStatusQuery);
-          const phases = await fleetChildPhases(client, id);
-          const out = flags.json ? JSON.stringify({ ...status, childPhases: phases }, null, 2) : render(status, phases);
-          process.stdout.write(`${out}\n`);
-          return EXIT_OK;
-        }),
-      ),
-    );
-  fleet
-    .command('watch')
-    .description('follow a fleet until it ends, then print its report (exit 1 if any cluster failed)')
-    .argument('<fleetId>', 'fleet workflow id')
-    .option('--json', 'print the final report as JSON')
-    .addHelpText('after', example('watch'))
-    .action(
-      act(async (id: string, flags: { json?: boolean }, cmd: Command) =>
-        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) =>
-          watchFleet(await existingRun(client, id, namespace), !!flags.json),
-        ),
-      ),
-    );
-  fleet
-    .command('cancel')
-    .description('cancel a fleet: no new backups start, running ones are cancelled, the report says what ran')
-    .argument('<fleetId>', 'fleet workflow id')
-    .addHelpText('after', example('cancel'))
-    .action(
-      act(async (id: string, _flags: object, cmd: Command) =>
-        withClient(cmd.optsWithGlobals<GlobalFlags>(), async ({ client, namespace }) => {
-          await cancelRunning(client, id, namespace, '<fleetId>', 'fleet watch');
-          return EXIT_OK;
-        }),
-      ),
-    );
+  const texts = {
+    idName: 'fleetId',
+    id: 'fleet workflow id (default fleet-<UTC time>)',
+    wait: 'follow the fleet until it ends (exit 1 if any cluster failed)',
+    json: 'machine-readable output on stdout',
+    examples: EXAMPLE,
+  };
+  const start = addFleetRequestOptions(fleet.command('start').description('start a fleet backup'));
+  startCommand(start, texts, async (flags: FleetFlags & StartFlags, globals) => {
+    const input = buildFleetRequest(flags);
+    return withClient(globals, async ({ client }) => {
+      const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetWorkflowId());
+      if (!flags.wait) {
+        process.stdout.write(
+          flags.json ? `${JSON.stringify({ fleetId: handle.workflowId })}\n` : `${handle.workflowId}\n`,
+        );
+        return EXIT_OK;
+      }
+      return watchFleet(handle, !!flags.json);
+    });
+  });
+  const status = {
+    verb: 'status',
+    description: "a fleet's counts, running children by pipeline phase, and failures so far",
+    json: 'the status as JSON',
+  };
+  onFleet(fleet, status, async ({ client, namespace }, id, json) => {
+    const now = await (await existingRun(client, id, namespace)).query(fleetStatusQuery);
+    const phases = await fleetChildPhases(client, id);
+    const out = json ? JSON.stringify({ ...now, childPhases: phases }, null, 2) : render(now, phases);
+    process.stdout.write(`${out}\n`);
+    return EXIT_OK;
+  });
+  const watchText = 'follow a fleet until it ends, then print its report (exit 1 if any cluster failed)';
+  onFleet(
+    fleet,
+    { verb: 'watch', description: watchText, json: 'print the final report as JSON' },
+    async (c, id, json) => watchFleet(await existingRun(c.client, id, c.namespace), json),
+  );
+  const cancelText = 'cancel a fleet: no new backups start, running ones are cancelled, the report says what ran';
+  onFleet(fleet, { verb: 'cancel', description: cancelText }, async ({ client, namespace }, id) => {
+    await cancelRunning(client, id, namespace, '<fleetId>', 'fleet watch');
+    return EXIT_OK;
+  });
   registerFleetSchedule(fleet);
+}
+
+type FleetAction = (ctx: { client: Client; namespace: string }, id: string, json: boolean) => Promise<number>;
+
+/** `fleet <verb> <fleetId>`, with --json when the spec says what it prints. */
+function onFleet(fleet: Command, spec: { verb: string; description: string; json?: string }, run: FleetAction): void {
+  const cmd = fleet.command(spec.verb).description(spec.description).argument('<fleetId>', 'fleet workflow id');
+  if (spec.json) cmd.option('--json', spec.json);
+  cmd
+    .addHelpText('after', example(spec.verb))
+    .action(
+      act(async (id: string, flags: { json?: boolean }, c: Command) =>
+        withClient(c.optsWithGlobals<GlobalFlags>(), (ctx) => run(ctx, id, !!flags.json)),
+      ),
+    );
 }
 
 async function startFleet(client: Client, input: FleetBackupInput, taskQueue: string, workflowId: string) {

@@ -1,4 +1,4 @@
-// The webhook flags of a run or schedule (issue 15): where to notify, on what, in which format. The
+// The webhook flags of a run or schedule: where to notify, on what, in which format. The
 // signing secret is never a flag: the worker reads it from ATLAS_BACKUP_NOTIFY_SECRET.
 import { InvalidArgumentError } from 'commander';
 import { NOTIFICATION_EVENTS, NOTIFICATION_FORMATS, type NotificationEventType } from '../../contract/index.js';

@@ -69,6 +69,6 @@ function paceLine(pace: PaceReport | undefined): string {
     `task queue ${pace.taskQueue}: at most ${pace.requestsPerMinute} Atlas requests per minute per project ` +
     `(${pace.tasksPerSecond.toFixed(3)} activity tasks/s per project, enforced by the Temporal server)\n` +
     `  the server divides it among the activity queue's partitions (Temporal's default: 4): with one ` +
-    `partition a project gets its whole pace to the end of a burst (README, "Pacing Atlas requests per project")`
+    `partition a project gets its whole pace to the end of a burst (docs/operations/pacing.md)`
   );
 }

@@ -45,7 +45,7 @@ export function registerScheduleUpdate(schedule: Command): void {
           );
           // Request flags change only their fields of the schedule's current request, validated like `backup`'s.
           const input = changesRequest ? buildBackupRequest(flags, current) : undefined;
-          // A request stored before newer rules (e.g. overwrite consent, issue 11) would fail every
+          // A stored request that today's rules refuse (e.g. it lacks overwrite consent) would fail every
           // run: refuse to keep it unchanged, naming the flag that fixes it.
           if (!input && current) buildBackupRequest({}, current);
           if (input && current && (input.groupId !== current.groupId || input.clusterName !== current.clusterName)) {
