@@ -129,6 +129,11 @@ export interface DataOptions {
   dir?: string;
   /** The FerretDB binary; default the one scripts/ferretdb.ts installs into .tools/. */
   ferretdbPath?: string;
+  /**
+   * Clusters require SCRAM authentication: the Admin API's database users are created on the
+   * clusters they may reach, and dropped when deleted or expired. Default false (no credentials).
+   */
+  auth?: boolean;
 }
 
 export interface SeedCluster {

@@ -1,16 +1,19 @@
 // The data plane: a FerretDB per dedicated cluster, and the data work of jobs. Job status stays
 // derived from the clock (model/); a job whose data work is pending reads unfinished until this
 // loop has done it, so a client never sees a completed snapshot whose data is not captured yet.
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import type { DataFaults } from '../options.js';
+import type { DatabaseUser } from '../model/database-users.js';
 import type { DataHooks, Model } from '../model/model.js';
 import { snapshotFinishedAt } from '../model/snapshots.js';
 import { clusterKey, type Cluster, type RestoreJob, type Snapshot } from '../model/types.js';
 import { captureCluster, dropUserDatabases, loadCollection, type LoadItem, type TtlCatalog } from './copy.js';
 import { readSnapshotManifest, snapshotDir, type SnapshotManifest } from './snapshot-files.js';
 import { FerretDbPool } from './servers.js';
+import { WireUsers } from './wire-users.js';
 
 const TICK_MS = 100;
 const dedicated = (c: Cluster) => c.kind === 'replicaSet' || c.kind === 'sharded';
@@ -24,18 +27,28 @@ export class DataPlane implements DataHooks {
   private ttl: Record<string, TtlCatalog>;
   /** Extra per-tick work (collection restore jobs), run after the job hooks. */
   readonly extraWork: ((plane: DataPlane) => void)[] = [];
+  /** With authentication on: the root user every connection of the simulator's own uses. */
+  private readonly root?: { username: string; password: string };
+  private readonly wireUsers?: WireUsers;
 
   constructor(
     readonly model: Model,
     binary: string,
     readonly dataDir: string,
     readonly faults: DataFaults = {},
+    auth = false,
   ) {
     mkdirSync(dataDir, { recursive: true });
+    if (auth) {
+      const username = `simulator-root-${randomBytes(4).toString('hex')}`;
+      this.root = { username, password: randomBytes(24).toString('base64url') };
+      this.wireUsers = new WireUsers(this);
+    }
     this.pool = new FerretDbPool({
       binary,
       dir: join(dataDir, 'clusters'),
       latencyMs: () => this.faults.slowDataPlaneMs ?? 0,
+      ...(this.root ? { root: this.root } : {}),
     });
     this.ttl = existsSync(this.ttlFile) ? (JSON.parse(readFileSync(this.ttlFile, 'utf8')) as typeof this.ttl) : {};
   }
@@ -72,10 +85,16 @@ export class DataPlane implements DataHooks {
     if (have) return have;
     await this.pool.open(key);
     const port = await this.pool.backend(key);
-    const client = new MongoClient(`mongodb://127.0.0.1:${port}/`, { directConnection: true });
+    const auth = this.root ? { auth: this.root, authSource: 'admin', authMechanism: 'SCRAM-SHA-256' as const } : {};
+    const client = new MongoClient(`mongodb://127.0.0.1:${port}/`, { directConnection: true, ...auth });
     await client.connect();
     this.clients.set(key, client);
     return client;
+  }
+
+  /** With authentication on, the Admin API's new SCRAM user is created on the clusters it may reach. */
+  userCreated(u: DatabaseUser, password: string | undefined): void {
+    this.wireUsers?.created(u, password);
   }
 
   /** Opens endpoints for new dedicated clusters and closes those of deleted ones. */
@@ -114,6 +133,7 @@ export class DataPlane implements DataHooks {
       this.run(r.id, () => this.restore(r));
     }
     for (const w of this.extraWork) w(this);
+    this.wireUsers?.tick();
   }
 
   private async capture(s: Snapshot): Promise<void> {

@@ -1,9 +1,10 @@
 // One FerretDB process per cluster, each with its own SQLite folder, behind a loopback TCP
 // endpoint the simulator owns: the endpoint's port is known (and listed in the cluster's
 // connection string) before the process runs, the process starts on the first connection, and the
-// endpoint can slow traffic down for the slow-data-plane fault.
+// endpoint can slow traffic down for the slow-data-plane fault. With `root` set, each process
+// requires SCRAM authentication and is set up with that root user.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 
@@ -21,6 +22,8 @@ export interface ServerPoolOptions {
   dir: string;
   /** Extra delay per chunk of client traffic, both ways (the slow data plane fault). */
   latencyMs?: () => number;
+  /** Turns on FerretDB's authentication with this root user (in admin), known only to this process. */
+  root?: { username: string; password: string };
 }
 
 const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -101,6 +104,7 @@ export class FerretDbPool {
     const dir = join(this.opts.dir, key.replace(/[^A-Za-z0-9-]/g, '_'));
     mkdirSync(join(dir, 'sqlite'), { recursive: true });
     const port = await freePort();
+    const auth = this.opts.root ? this.authSetup(join(dir, 'sqlite'), this.opts.root) : undefined;
     const child = spawn(
       this.opts.binary,
       [
@@ -111,8 +115,9 @@ export class FerretDbPool {
         '--telemetry=disable',
         '--log-level=ERROR',
         '--debug-addr=-',
+        ...(auth ? ['--test-enable-new-auth'] : []),
       ],
-      { stdio: ['ignore', 'ignore', 'pipe'] },
+      { stdio: ['ignore', 'ignore', 'pipe'], ...(auth ? { env: auth } : {}) },
     );
     ep.child = child;
     let stderr = '';
@@ -124,6 +129,20 @@ export class FerretDbPool {
       await delay(50);
     }
     return port;
+  }
+
+  /**
+   * FerretDB only sets its root user up when the admin database has none, and this process's root
+   * password is new: the admin database (users only; it is never captured) starts empty each time.
+   * The password goes through the child's own environment, not the command line others can list.
+   */
+  private authSetup(sqliteDir: string, root: { username: string; password: string }): Record<string, string> {
+    for (const suffix of ['', '-wal', '-shm']) rmSync(join(sqliteDir, `admin.sqlite${suffix}`), { force: true });
+    return {
+      FERRETDB_SETUP_USERNAME: root.username,
+      FERRETDB_SETUP_PASSWORD: root.password,
+      FERRETDB_SETUP_DATABASE: 'admin',
+    };
   }
 
   private accept(key: string, client: Socket): void {

@@ -31,7 +31,7 @@ export async function startDataPlane(
     return undefined;
   }
   const temporary = options.dir ? undefined : mkdtempSync(join(tmpdir(), 'atlas-sim-data-'));
-  const plane = new DataPlane(model, binary, options.dir ?? temporary!, faults);
+  const plane = new DataPlane(model, binary, options.dir ?? temporary!, faults, options.auth ?? false);
   model.data = plane;
   plane.extraWork.push(collectionRestoreWork);
   await plane.start();

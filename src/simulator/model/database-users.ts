@@ -1,6 +1,7 @@
 // Database users of a project (SCRAM only is authenticated here): temporary users expire at their
 // deleteAfterDate on the simulator's clock, scopes restrict a user to named clusters, and the
-// password is kept only as a salted scrypt hash. The data plane asks authenticate() and forCluster().
+// password is kept only as a salted scrypt hash. The data plane asks authenticate() and forCluster(),
+// and (enforcing authentication) is handed a new user's password once, to create it on the wire.
 import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
 import { SimError, validationError } from './errors.js';
 import type { Model } from './model.js';
@@ -101,6 +102,7 @@ export class DatabaseUsers {
     }
     this.all[userKey(groupId, u.databaseName, u.username)] = user;
     this.m.changed();
+    this.m.data?.userCreated?.(user, password);
     return user;
   }
 

@@ -1,7 +1,7 @@
 // The state model: projects, clusters and the clock. Resource operations live in snapshots.ts,
 // exports.ts and restores.ts; they take a Model and throw SimError with Atlas's codes.
 import { DEFAULT_DURATIONS, type Durations } from '../options.js';
-import { DatabaseUsers } from './database-users.js';
+import { DatabaseUsers, type DatabaseUser } from './database-users.js';
 import { SimError } from './errors.js';
 import { newId } from './ids.js';
 import {
@@ -42,6 +42,8 @@ export interface DataHooks {
   holds(c: Cluster): boolean;
   /** The cluster's `mongodb://` connection string, once its endpoint listens. */
   connectionString(c: Cluster): string | undefined;
+  /** A database user was created (the plain password is handed over once, here, and nowhere else). */
+  userCreated?(u: DatabaseUser, password: string | undefined): void;
 }
 
 export class Model {
