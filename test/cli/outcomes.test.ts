@@ -223,7 +223,7 @@ describe('flex download and serverless sources (issue 11 points 16, 17)', () => 
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Disaster recovery completed');
-    const notes = r.stdout.split('\n').filter((l) => /note\s+Serverless instances are retired/.test(l));
+    const notes = r.stdout.split('\n').filter((l) => /note\s+Serverless instances were retired/.test(l));
     expect(notes).toHaveLength(1);
     expect(notes[0]).toContain('--source-kind flex');
   });
