@@ -1,12 +1,12 @@
-// Data verification after a pipeline restore, end to end: real Temporal dev server, real worker,
+// Data verification after a pipeline or DR restore, end to end: real Temporal dev server, real worker,
 // the simulator's data plane with SCRAM on (FerretDB), read through the official driver as the
 // temporary user the activity makes through the Admin API.
 import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
-import type { BackupPipelineRequest, PipelineResult } from '../../src/contract/index.js';
-import { backupPipelineInputSchema } from '../../src/contract/index.js';
+import type { BackupPipelineRequest, DrReport, PipelineResult } from '../../src/contract/index.js';
+import { backupPipelineInputSchema, disasterRecoveryInputSchema } from '../../src/contract/index.js';
 import { dataPlaneUnavailable } from '../../src/simulator/index.js';
-import { backupPipeline } from '../../src/workflows/index.js';
+import { backupPipeline, disasterRecovery } from '../../src/workflows/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0a5';
@@ -96,7 +96,51 @@ describe.skipIf(dataPlaneUnavailable())('pipeline restore with data verification
   });
 });
 
+describe.skipIf(dataPlaneUnavailable())('disaster recovery with data verification', () => {
+  const ctx = useWorkflowTestEnv({ timeScale: 0.05, seed, data: { auth: true } });
+
+  it('restores a snapshot into a target, verifies its namespaces and a validation query, no user left', async () => {
+    const path = { groupId: G, clusterName: 'src' };
+    const taken = await ctx.worker.built.atlas.request('takeSnapshots', { path, body: { description: 'dr verify' } });
+    for (let i = 0; i < 600; i++) {
+      const s = await ctx.worker.built.atlas.request('getClusterBackupSnapshot', {
+        path: { ...path, snapshotId: taken.id },
+      });
+      if (s.status === 'completed') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const report: DrReport = await ctx.client.workflow.execute(disasterRecovery, {
+      taskQueue: ctx.worker.taskQueue,
+      workflowId: uniqueId('dr-verify'),
+      args: [
+        {
+          ...FAST,
+          source: { kind: 'dedicated', groupId: G, clusterName: 'src' },
+          what: { snapshotId: taken.id },
+          target: { groupId: G, clusterName: 'good' },
+          verify: { queries: [{ collection: 'app.users', filter: {}, expect: { count: 300 } }] },
+        },
+      ],
+    });
+    expect(report.outcome).toBe('completed');
+    // Three namespaces of the snapshot and the query.
+    expect(report.verification).toMatchObject({ ok: true, okNamespaces: 4, failedNamespaces: 0, checked: 4 });
+    expect(Object.keys(ctx.sim.model.state.databaseUsers ?? {})).toEqual([]);
+  });
+});
+
 describe('restore.verify input', () => {
+  it('is refused with a download DR restore, naming the field', () => {
+    const r = disasterRecoveryInputSchema.safeParse({
+      source: { kind: 'dedicated', groupId: G, clusterName: 'src' },
+      what: { latest: true },
+      deliveryType: 'download',
+      verify: {},
+    });
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toMatch(/"path":\["verify"\].*verify needs a target cluster/);
+  });
+
   it('is refused with a download restore, naming the field', () => {
     const r = backupPipelineInputSchema.safeParse({
       groupId: G,
