@@ -27,6 +27,8 @@ const LOGIN_PAUSE_MS = 1_000;
 /** Users of earlier attempts deleted before creating this attempt's (older ones expire by themselves). */
 const EARLIER_ATTEMPTS_CLEANED = 10;
 const USER_LIFETIME_MS = 4 * 3_600_000;
+/** Well inside the step's heartbeat timeout (at least 60 s, activity-options.ts verifyOptions). */
+const HEARTBEAT_EVERY_MS = 10_000;
 
 /** `abo-verify-<run>-`: every attempt of one run names its user with this prefix and its attempt. */
 export function verifyUserPrefix(runId: string): string {
@@ -107,11 +109,16 @@ async function readTarget(
   const uri = cluster.connectionStrings?.standard;
   if (!uri) throw new Error(`cluster '${target.clusterName}' has no standard connection string`);
   const client = await loginWhenReady(uri, credentials);
+  // verify() reads collection after collection without a hook: beat on a timer meanwhile.
+  const ctx = Context.current();
+  const beat = () => ctx.heartbeat({ stage: 'verifying', namespaces: namespaces.length });
+  beat();
+  const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
   try {
-    Context.current().heartbeat({ stage: 'verifying', namespaces: namespaces.length });
     const options = spec.countTolerance === undefined ? {} : { countTolerance: spec.countTolerance };
     return await verify(client, { snapshotNamespaces: namespaces, queries: spec.queries ?? [], options });
   } finally {
+    clearInterval(beating);
     await client.close().catch(() => undefined);
   }
 }
