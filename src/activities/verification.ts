@@ -35,12 +35,13 @@ export function verifyUserPrefix(runId: string): string {
   return `abo-verify-${runId.replace(/[^a-zA-Z0-9]/g, '').slice(0, 32)}-`;
 }
 
+const httpStatusOf = (e: unknown) =>
+  e instanceof ApplicationFailure ? (e.details?.[0] as { httpStatus?: number } | undefined)?.httpStatus : undefined;
+
 /** Deletes a user; a 404 (already gone) is fine. */
 async function deleteUser(calls: AttemptCalls, groupId: string, username: string): Promise<void> {
   await calls.call('deleteDatabaseUser', { path: { groupId, databaseName: 'admin', username } }).catch((e: unknown) => {
-    const status =
-      e instanceof ApplicationFailure ? (e.details?.[0] as { httpStatus?: number })?.httpStatus : undefined;
-    if (status !== 404) throw e;
+    if (httpStatusOf(e) !== 404) throw withRoleAdvice(e, groupId);
   });
 }
 
@@ -85,6 +86,20 @@ function withoutSecret(e: unknown, secret: string): Error {
     });
   const err = scrubbed(e, 'data verification', [secret]);
   return ApplicationFailure.create({ message: err.message, type: err.name, nonRetryable: false });
+}
+
+/** A refused user create or delete means a missing role: say which one (the generic 403 advice names another). */
+function withRoleAdvice(e: unknown, groupId: string): unknown {
+  if (httpStatusOf(e) !== 403) return e;
+  const f = e as ApplicationFailure;
+  return ApplicationFailure.create({
+    message:
+      `${f.message.split('. ')[0]}. Data verification creates a temporary database user, which needs the ` +
+      `Project Database Access Admin role (or Project Owner) on project ${groupId}: grant it, or run without verify.`,
+    type: f.type ?? 'HTTP_403',
+    nonRetryable: true,
+    details: f.details ? [...f.details] : [],
+  });
 }
 
 function failure(target: ClusterRef, report: VerificationReport): ApplicationFailure {
@@ -137,18 +152,22 @@ export function verificationActivities(client: AtlasClient) {
         for (let a = Math.max(1, attempt - EARLIER_ATTEMPTS_CLEANED); a < attempt; a++)
           await deleteUser(calls, target.groupId, `${prefix}${a}`);
         await deleteUser(calls, target.groupId, credentials.username);
-        await calls.call('createDatabaseUser', {
-          path: { groupId: target.groupId },
-          body: {
-            ...credentials,
-            databaseName: 'admin',
-            groupId: target.groupId,
-            roles: [{ roleName: 'readAnyDatabase', databaseName: 'admin' }],
-            scopes: [{ name: target.clusterName, type: 'CLUSTER' }],
-            deleteAfterDate: new Date(Date.now() + USER_LIFETIME_MS).toISOString(),
-            description: 'atlas-backup-orchestrator restore verification (temporary)',
-          },
-        });
+        await calls
+          .call('createDatabaseUser', {
+            path: { groupId: target.groupId },
+            body: {
+              ...credentials,
+              databaseName: 'admin',
+              groupId: target.groupId,
+              roles: [{ roleName: 'readAnyDatabase', databaseName: 'admin' }],
+              scopes: [{ name: target.clusterName, type: 'CLUSTER' }],
+              deleteAfterDate: new Date(Date.now() + USER_LIFETIME_MS).toISOString(),
+              description: 'atlas-backup-orchestrator restore verification (temporary)',
+            },
+          })
+          .catch((e: unknown) => {
+            throw withRoleAdvice(e, target.groupId);
+          });
         try {
           const report = await readTarget(calls, input, credentials);
           if (!report.summary.ok) throw failure(target, report);

@@ -99,7 +99,7 @@ describe.skipIf(dataPlaneUnavailable())('pipeline restore with data verification
 describe.skipIf(dataPlaneUnavailable())('disaster recovery with data verification', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 0.05, seed, data: { auth: true } });
 
-  it('restores a snapshot into a target, verifies its namespaces and a validation query, no user left', async () => {
+  async function completedSnapshot(): Promise<string> {
     const path = { groupId: G, clusterName: 'src' };
     const taken = await ctx.worker.built.atlas.request('takeSnapshots', { path, body: { description: 'dr verify' } });
     for (let i = 0; i < 600; i++) {
@@ -109,23 +109,46 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery with data verificatio
       if (s.status === 'completed') break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    const report: DrReport = await ctx.client.workflow.execute(disasterRecovery, {
+    return taken.id;
+  }
+
+  const drVerify = (snapshotId: string) =>
+    ctx.client.workflow.execute(disasterRecovery, {
       taskQueue: ctx.worker.taskQueue,
       workflowId: uniqueId('dr-verify'),
       args: [
         {
           ...FAST,
           source: { kind: 'dedicated', groupId: G, clusterName: 'src' },
-          what: { snapshotId: taken.id },
+          what: { snapshotId },
           target: { groupId: G, clusterName: 'good' },
           verify: { queries: [{ collection: 'app.users', filter: {}, expect: { count: 300 } }] },
         },
       ],
     });
+
+  it('restores a snapshot into a target, verifies its namespaces and a validation query, no user left', async () => {
+    const report: DrReport = await drVerify(await completedSnapshot());
     expect(report.outcome).toBe('completed');
     // Three namespaces of the snapshot and the query.
     expect(report.verification).toMatchObject({ ok: true, okNamespaces: 4, failedNamespaces: 0, checked: 4 });
     expect(Object.keys(ctx.sim.model.state.databaseUsers ?? {})).toEqual([]);
+  });
+
+  it('names the missing Project Database Access Admin role when Atlas refuses the user', async () => {
+    const snapshotId = await completedSnapshot();
+    const refused = { status403: 1 };
+    await ctx.sim.admin.setFaults({ operations: { createDatabaseUser: refused, deleteDatabaseUser: refused } });
+    try {
+      const err = await drVerify(snapshotId).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect((err as WorkflowFailedError).cause?.message).toMatch(/Project Database Access Admin role/);
+    } finally {
+      await ctx.sim.admin.setFaults({});
+    }
   });
 });
 
