@@ -10,6 +10,7 @@ import { preflightActivities } from './preflight.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
+import { verificationActivities } from './verification.js';
 
 /** `notify`: the worker's webhook default and signing secrets (none: runs without `notify` send nothing). */
 export function createActivities(
@@ -24,6 +25,7 @@ export function createActivities(
     ...drActivities(client),
     ...notifyActivities(notify),
     ...fleetActivities(client),
+    ...verificationActivities(client),
   };
 }
 

@@ -44,6 +44,9 @@ const BUCKET = withId(GROUP, 'exportBucketId');
 const RESTORE = withId(CLUSTER, 'restoreJobId');
 const FLEX_SNAPSHOT = withId(FLEX, 'snapshotId');
 const FLEX_RESTORE = withId(FLEX, 'restoreJobId');
+const USER = ['groupId', 'databaseName', 'username'] as const;
+const SNAPSHOT_DB = withId(SNAPSHOT, 'databaseName');
+const SNAP_DBS = `${C}/snapshots/{snapshotId}/databases`;
 
 /** One entry: method, path, the spec's version, path parameters and response, then the rest (version: the spec's). */
 function def<
@@ -160,6 +163,19 @@ export const operations = {
   deleteCluster: def('DELETE', `${G}/clusters/{clusterName}`, '2023-02-01', CLUSTER, null),
   // Read by the pipeline's pre-flight (needs Project Owner): 404 when the project has no policy
   getCompliancePolicy: def('GET', `${G}/backupCompliancePolicy`, '2023-10-01', GROUP, s.CompliancePolicy),
+  // Data verification: a temporary read-only user on the restored target (Project Database Access
+  // Admin), and the namespaces the restored snapshot holds (Atlas's snapshot browsing)
+  createDatabaseUser: def('POST', `${G}/databaseUsers`, '2023-01-01', GROUP, s.DatabaseUser, {
+    request: s.CreateDatabaseUserRequest,
+  }),
+  deleteDatabaseUser: def('DELETE', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01', USER, null),
+  listBackupSnapshotDatabases: list(SNAP_DBS, '2025-03-12', SNAPSHOT, s.SnapshotDatabase),
+  listSnapshotDatabaseCollections: list(
+    `${SNAP_DBS}/{databaseName}/collections`,
+    '2025-03-12',
+    SNAPSHOT_DB,
+    s.SnapshotCollection,
+  ),
   // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),

@@ -308,6 +308,8 @@ export const Cluster = z.looseObject({
   replicationSpecs: z.array(z.looseObject({})).optional(),
   /** Atlas resource tags (fleets filter on them). */
   tags: z.array(z.looseObject({ key: z.string(), value: z.string() })).optional(),
+  /** Where drivers connect (data verification reads the restored target through `standard`). */
+  connectionStrings: z.looseObject({ standard: z.string().optional(), standardSrv: z.string().optional() }).optional(),
   links,
 });
 export type Cluster = z.infer<typeof Cluster>;
@@ -453,3 +455,37 @@ export type CompliancePolicy = z.infer<typeof CompliancePolicy>;
 export function paginated<T extends z.ZodType>(item: T) {
   return z.looseObject({ results: z.array(item), totalCount: z.number().int().optional(), links });
 }
+
+// ---- Database users (CloudDatabaseUser) and snapshot browsing (data-and-limits.openapi.yaml) ----
+
+const DatabaseUserRole = z.strictObject({
+  roleName: z.string().min(1),
+  databaseName: z.string().min(1),
+  collectionName: z.string().optional(),
+});
+const UserScope = z.strictObject({ name: z.string().min(1), type: z.enum(['CLUSTER', 'DATA_LAKE', 'STREAM']) });
+
+/** A SCRAM user; the password is write-only (Atlas never answers it). */
+export const CreateDatabaseUserRequest = z.strictObject({
+  username: z.string().min(1).max(1024),
+  databaseName: z.literal('admin'),
+  groupId: AtlasId,
+  password: z.string().min(8),
+  roles: z.array(DatabaseUserRole).min(1),
+  scopes: z.array(UserScope).optional(),
+  deleteAfterDate: DateTime.optional(),
+  description: z.string().max(100).optional(),
+});
+
+export const DatabaseUser = z.looseObject({
+  username: z.string(),
+  databaseName: z.string(),
+  roles: z.array(z.looseObject({ roleName: z.string(), databaseName: z.string() })).optional(),
+  scopes: z.array(z.looseObject({ name: z.string(), type: z.string() })).optional(),
+  deleteAfterDate: DateTime.optional(),
+  links,
+});
+
+/** A database or a collection a snapshot holds (names only: the spec gives no counts). */
+export const SnapshotDatabase = z.looseObject({ name: z.string(), links });
+export const SnapshotCollection = z.looseObject({ name: z.string(), links });

@@ -2,6 +2,7 @@
 // proxy. Plain data, no credentials (the worker gives activities their Atlas client).
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
+import type { RestoreVerifySpec, VerificationSummary } from './verification.js';
 import type {
   DiscoverClustersInput,
   EndedFleetChildrenInput,
@@ -215,6 +216,24 @@ export interface FoundRestore {
 }
 
 /**
+ * Reads a restored target as a temporary database user the activity makes (and deletes) itself:
+ * the password never crosses this boundary, in neither direction.
+ */
+export interface VerifyRestoredDataInput {
+  /** The cluster restored into. */
+  target: ClusterRef;
+  /** Where the restored snapshot lives (browsed for its namespaces), when the restore was of one. */
+  snapshot?: ClusterRef & { snapshotId: string };
+  restoreJobId: string;
+  verify: RestoreVerifySpec;
+}
+
+export interface VerifiedData extends VerificationSummary {
+  requests: number;
+  attempts: number;
+}
+
+/**
  * Every activity the worker registers, by the name workflows schedule it with. The names are part
  * of recorded histories: renaming one needs a new Worker Deployment build (CONTRIBUTING.md).
  */
@@ -231,6 +250,7 @@ export interface Activities {
   describeDrSource(input: DescribeSourceInput): Promise<SourceDescription>;
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
+  verifyRestoredData(input: VerifyRestoredDataInput): Promise<VerifiedData>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
   endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;

@@ -2,10 +2,19 @@
 // Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
 import { shared } from './shared.js';
-import { MIN_PIT_SECONDS, atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
+import {
+  MIN_PIT_SECONDS,
+  VERIFY_NEEDS_TARGET,
+  atlasId,
+  clusterName,
+  pollingSchema,
+  retrySchema,
+  timeoutsSchema,
+} from './inputs.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type RuleProblem } from './input-rules.js';
 import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
+import { restoreVerifySchema } from './verification.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
 
@@ -88,6 +97,8 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
       timeouts: timeoutsSchema.prefault({}),
       /** Webhook notifications for this run; without it the worker's default, if any. */
       notify: notifySchema.optional(),
+      /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
+      verify: restoreVerifySchema.optional(),
     })
     .superRefine((r, ctx) => {
       const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -133,6 +144,7 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
       if (delivery !== 'download' && !r.target)
         issue(['target'], `target (groupId, clusterName) is required when deliveryType is ${delivery}`);
       if (delivery === 'download' && r.target) issue(['target'], `target ${DOWNLOAD_HAS_NO_TARGET}`);
+      if (delivery === 'download' && r.verify) issue(['verify'], VERIFY_NEEDS_TARGET('verify'));
     })
     .transform((r) => ({ ...r, deliveryType: resolveDeliveryType(r) })),
 );

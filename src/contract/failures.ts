@@ -20,6 +20,8 @@ export const TERMINAL_FAILURE_TYPES = [
   'NoCompletedSnapshot',
   'InvalidInput',
   'NoWorkflowContext',
+  // Restored data that did not verify: the data is what it is, a retry reads the same.
+  'VerificationFailed',
 ] as const;
 export type TerminalFailureType = (typeof TERMINAL_FAILURE_TYPES)[number];
 

@@ -8,6 +8,7 @@ import { addProblems, backoffProblems, int32Problems, secondsProblems, type Rule
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
 import { overwriteConsentProblems } from './overwrite-consent.js';
+import { restoreVerifySchema } from './verification.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs: 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -95,9 +96,19 @@ export const restoreSchema = shared('inputs.restoreSchema', () =>
       /** The target is production: the restore waits for approve/reject, as a DR run does. */
       production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
       approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
+      /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
+      verify: restoreVerifySchema.optional(),
     })
-    .superRefine((r, ctx) => checkRestoreRules(r, ctx, 'restore')),
+    .superRefine((r, ctx) => {
+      checkRestoreRules(r, ctx, 'restore');
+      if (r.verify && r.deliveryType === 'download')
+        ctx.addIssue({ code: 'custom', path: ['verify'], message: VERIFY_NEEDS_TARGET('restore.verify') });
+    }),
 );
+
+/** A download restore leaves no cluster behind to read. */
+export const VERIFY_NEEDS_TARGET = (field: string) =>
+  `${field} needs a target cluster to read: use deliveryType automated or pointInTime (a download restore has none)`;
 
 /** The fields Atlas's restore-job rules read (spelled out: the schema's own type would be circular). */
 interface RestoreFields {

@@ -2,6 +2,7 @@
 // status in the very shape the `status` query returns, so no reader rebuilds one from the other.
 import type { DrDeliveryType, DrSourceSpec } from './dr-inputs.js';
 import type { DrPhase, OverwriteConsent, PipelinePhase, RunStatus } from './status.js';
+import type { VerificationSummary } from './verification.js';
 
 export interface PipelineResult {
   outcome: 'completed' | 'cancelled' | 'failed';
@@ -29,6 +30,8 @@ export interface PipelineResult {
     consent?: OverwriteConsent;
     /** The target serving again after the restore (automated and pointInTime restores). */
     verified?: { stateName: string; via: string; at: string };
+    /** The restored data read and compared (restore.verify). */
+    verification?: VerificationSummary;
   };
   /** Activity attempts across all steps (each poll is one attempt). */
   attempts: number;
@@ -88,6 +91,8 @@ export interface DrReport {
   restoreJobId?: string;
   restoreJob?: { state: string; finishedAt?: string; deliveryUrl?: string[]; adopted: boolean };
   verified?: { stateName: string; via: string; at: string };
+  /** The restored data read and compared (verify). */
+  verification?: VerificationSummary;
   /** Present when the run was cancelled after the restore job started. */
   cancellation?: { restoreJobId: string; cancelled: boolean; detail: string };
   recovery: RecoveryTimes;

@@ -1,6 +1,7 @@
 // The status every run exposes through its `status` query (and embeds in its result when it ends):
 // pure data, filled in by the workflows and shown by the CLI and getRunStatus.
 import type { ApprovalRecord } from './results.js';
+import type { VerificationSummary } from './verification.js';
 
 /**
  * Phases of a run, in order. `waiting-*` phases poll Atlas through retry-as-poll activities, so the
@@ -81,6 +82,8 @@ export interface RunStatus<P extends string = Phase> {
   consent?: OverwriteConsent;
   /** A pipeline restore into a production target: its approval gate (DR runs always have one). */
   approval?: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
+  /** The restored data's check (restore.verify / verify), once it ran or failed. */
+  verification?: VerificationSummary;
 }
 
 /** The consent a pipeline restore overwrote a cluster under. */

@@ -195,3 +195,29 @@ export const verificationReportSchema = z.object({
   }),
 });
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
+
+/**
+ * The opt-in data check after a restore (`restore.verify` of the pipeline, `verify` of DR): read the
+ * target as a temporary read-only database user and compare it with the snapshot's namespaces
+ * (Atlas's snapshot browsing) and the given validation queries. Needs Project Database Access Admin.
+ */
+export const restoreVerifySchema = z.strictObject({
+  /** As verificationOptionsSchema.countTolerance (counts come from validation queries here). */
+  countTolerance: z.number().min(0).max(1).optional(),
+  queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
+});
+export type RestoreVerifySpec = z.infer<typeof restoreVerifySchema>;
+
+/** What a verification found, in counts: the run's status and result carry it. */
+export interface VerificationSummary {
+  ok: boolean;
+  /** Namespaces (and queries) found as expected, and those that were not. */
+  okNamespaces: number;
+  failedNamespaces: number;
+  checked: number;
+  seconds: number;
+  notes: string[];
+}
+
+/** The verdict table a VerificationFailed message carries at most (characters). */
+export const VERDICT_TABLE_LIMIT = 8_000;

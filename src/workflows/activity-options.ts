@@ -59,3 +59,18 @@ export const pollOptions = (
   stepDeadlineSeconds: number,
   project?: string,
 ) => stepOptions(polling, timeouts, stepDeadlineSeconds, project);
+
+/**
+ * Data verification: one attempt makes a user, waits for its login and reads every namespace, so
+ * it may run far longer than a call; its heartbeats show it alive. Same retries and deadline as calls.
+ */
+export const verifyOptions = (
+  retry: RetrySpec,
+  timeouts: TimeoutsSpec,
+  stepDeadlineSeconds: number,
+  project?: string,
+): ActivityOptions => ({
+  ...stepOptions(retry, timeouts, stepDeadlineSeconds, project),
+  startToCloseTimeout: s(Math.max(timeouts.callSeconds, 1_800)),
+  heartbeatTimeout: s(Math.max(timeouts.callSeconds, 60)),
+});

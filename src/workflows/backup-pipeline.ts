@@ -19,7 +19,7 @@ import {
 } from '../contract/index.js';
 import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
-import { callOptions, pollOptions } from './activity-options.js';
+import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { PipelineSafety } from './pipeline-safety.js';
@@ -84,7 +84,9 @@ class Pipeline {
   /** The run's result once it has ended (also when it failed or was cancelled). */
   finished?: PipelineResult;
   private readonly ref: { groupId: string; clusterName: string };
-  private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }>;
+  private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }> & {
+    verifies: Acts;
+  };
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
@@ -118,6 +120,7 @@ class Pipeline {
       snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
       restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
+      verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, groupId)),
     };
     this.safety = new PipelineSafety(this.rec, input);
   }
@@ -209,7 +212,14 @@ class Pipeline {
     const { rec } = this;
     const { calls, polls } = this.acts.restore;
     // Consent fields are the workflow's, not Atlas's: the create gets the Atlas request only.
-    const { overwrite: _o, consentBy: _c, production: _p, approvalTimeoutSeconds: _t, ...atlasRestore } = restore;
+    const {
+      overwrite: _o,
+      consentBy: _c,
+      production: _p,
+      approvalTimeoutSeconds: _t,
+      verify,
+      ...atlasRestore
+    } = restore;
     const { targetGroupId: groupId, targetClusterName: clusterName } = restore;
     const step = new RestoreStep(
       {
@@ -218,13 +228,14 @@ class Pipeline {
             rec.count(r);
             return r;
           }),
-        acts: { calls, polls, starts: this.safety.starts },
+        acts: { calls, polls, starts: this.safety.starts, verifies: this.acts.verifies },
         polling: this.input.polling,
         status: rec.status,
       },
       { kind: 'dedicated', ...this.ref },
       { ...atlasRestore, snapshotId },
       groupId && clusterName ? { groupId, clusterName } : undefined,
+      verify,
     );
     try {
       await step.run(() => this.safety.approveOverwrite(snapshotId));
@@ -249,6 +260,7 @@ class Pipeline {
       }),
       ...(consent ? { consent } : {}),
       ...(p.verified ? { verified: p.verified } : {}),
+      ...(p.verification ? { verification: p.verification } : {}),
     };
   }
 

@@ -31,7 +31,7 @@ import {
   type SourceRef,
   type StepRecord,
 } from '../contract/index.js';
-import { callOptions, pollOptions } from './activity-options.js';
+import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
@@ -71,7 +71,7 @@ class DrRun {
   readonly rec: RunRecorder<DrPhase, DrStatus>;
   readonly report: DrReport;
   private readonly src: SourceRef;
-  private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts };
+  private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts; verifies: Acts };
 
   constructor(private readonly input: DisasterRecoveryInput) {
     const { source, target, deliveryType, retry, polling, timeouts } = input;
@@ -120,6 +120,7 @@ class DrRun {
       select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline, project)),
       calls: proxyActivities<Activities>(restoreCalls),
       polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
+      verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
       // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
       starts: proxyActivities<Activities>({
         ...restoreCalls,
@@ -237,6 +238,7 @@ class DrRun {
       this.src,
       this.restoreRequest(),
       target,
+      this.input.verify,
     );
     try {
       await step.run(approve);
@@ -258,6 +260,7 @@ class DrRun {
         deliveryUrl: p.done.facts.deliveryUrl as string[] | undefined,
       };
     if (p.verified) this.report.verified = p.verified;
+    if (p.verification) this.report.verification = p.verification;
   }
 
   finish(outcome: DrReport['outcome']): DrReport {

@@ -4,7 +4,7 @@
 // what it may have made; a cancel during the wait cancels the job (or says why Atlas cannot).
 // Later stages (checks of the restored data) go after `checkTarget` in `run`: each is one more step
 // of the run's timeline, reading `progress` and adding what it found to it.
-import { CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type {
   Activities,
   AwaitedResource,
@@ -13,10 +13,14 @@ import type {
   CreatedResource,
   PollingSpec,
   RestoreRequest,
+  RestoreVerifySpec,
   SourceRef,
   StepRecord,
+  VerificationReport,
+  VerificationSummary,
   VerifiedTarget,
 } from '../contract/index.js';
+import { VERIFICATION_FAILED } from '../contract/index.js';
 import { wasCancelled } from './outcomes.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
@@ -33,11 +37,14 @@ export interface RestorePorts {
     run: (step: StepRecord) => Promise<T>,
     state: (r: T) => string | undefined,
   ): Promise<T>;
-  /** calls: creates and cancels; polls: waits; starts: the create, waiting for a cancelled attempt to end. */
-  acts: { calls: Acts; polls: Acts; starts: Acts };
+  /**
+   * calls: creates and cancels; polls: waits; starts: the create, waiting for a cancelled attempt to
+   * end; verifies: the data check (long attempts that heartbeat).
+   */
+  acts: { calls: Acts; polls: Acts; starts: Acts; verifies: Acts };
   polling: PollingSpec;
   /** The run's status fields the step fills: the job's id and what it did about a cancel. */
-  status: { ids: { restoreJobId?: string }; notes: string[] };
+  status: { ids: { restoreJobId?: string }; notes: string[]; verification?: VerificationSummary };
 }
 
 /** What the step has done so far: read by the run for its result, also after a failure or cancel. */
@@ -49,6 +56,8 @@ export interface RestoreProgress {
   done?: AwaitedResource;
   cancellation?: CancelRestoreResult;
   verified?: { stateName: string; via: VerifiedTarget['via']; at: string };
+  /** The restored data's check, when the run asked for one (also when it failed). */
+  verification?: VerificationSummary;
 }
 
 /**
@@ -67,6 +76,8 @@ export class RestoreStep {
     private readonly request: RestoreRequest,
     /** The cluster restored into; none for download restores. */
     private readonly target: ClusterRef | undefined,
+    /** Read the restored data after the target is serving (opt-in; off in older histories). */
+    private readonly verify?: RestoreVerifySpec,
   ) {}
 
   /** Every stage in order; `approve` throws when the restore must not happen. */
@@ -75,6 +86,7 @@ export class RestoreStep {
     const jobId = await this.create();
     await this.wait(jobId);
     await this.checkTarget(jobId);
+    await this.checkData(jobId);
     return this.progress;
   }
 
@@ -151,5 +163,49 @@ export class RestoreStep {
       (r) => r.stateName,
     );
     this.progress.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
+  }
+
+  /** The restored data, read as a temporary user the activity makes and deletes (restore.verify). */
+  private async checkData(restoreJobId: string): Promise<void> {
+    const { record, acts, status } = this.ports;
+    if (!this.verify || !this.target || this.request.deliveryType === 'download') return;
+    const { snapshotId } = this.request;
+    const browsable = snapshotId && this.source.kind === 'dedicated';
+    const input = {
+      target: { groupId: this.target.groupId, clusterName: this.target.clusterName },
+      ...(browsable
+        ? { snapshot: { groupId: this.source.groupId, clusterName: this.source.clusterName, snapshotId } }
+        : {}),
+      restoreJobId,
+      verify: this.verify,
+    };
+    try {
+      const {
+        requests: _r,
+        attempts: _a,
+        ...summary
+      } = await record(
+        'verify-data',
+        'verifying',
+        () => acts.verifies.verifyRestoredData(input),
+        (r) => (r.ok ? 'verified' : 'not verified'),
+      );
+      this.progress.verification = status.verification = summary;
+    } catch (err) {
+      const failed = err instanceof ActivityFailure ? err.cause : undefined;
+      if (failed instanceof ApplicationFailure && failed.type === VERIFICATION_FAILED) {
+        const s = failed.details?.[0] as VerificationReport['summary'] | undefined;
+        if (s)
+          this.progress.verification = status.verification = {
+            ok: false,
+            okNamespaces: s.checked - s.failed,
+            failedNamespaces: s.failed,
+            checked: s.checked,
+            seconds: s.seconds,
+            notes: s.notes,
+          };
+      }
+      throw err;
+    }
   }
 }

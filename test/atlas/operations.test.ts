@@ -295,6 +295,34 @@ describe('every cloud-backup operation against the simulator', () => {
     }
   });
 
+  it('creates and deletes a temporary database user, answering no password, and 404s a second delete', async () => {
+    const body = {
+      username: 'verify-ops-test',
+      databaseName: 'admin' as const,
+      groupId,
+      password: `pw-${Math.random().toString(36).slice(2)}-ops`,
+      roles: [{ roleName: 'readAnyDatabase', databaseName: 'admin' }],
+      scopes: [{ name: 'rs0', type: 'CLUSTER' as const }],
+      deleteAfterDate: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const created = await call('createDatabaseUser', { path: { groupId }, body });
+    expect(created).toMatchObject({ username: 'verify-ops-test', scopes: [{ name: 'rs0', type: 'CLUSTER' }] });
+    expect(JSON.stringify(created)).not.toContain(body.password);
+    const path = { groupId, databaseName: 'admin', username: 'verify-ops-test' };
+    await expect(call('deleteDatabaseUser', { path })).resolves.toBeUndefined();
+    await expect(call('deleteDatabaseUser', { path })).rejects.toMatchObject({ httpStatus: 404, retryable: false });
+  });
+
+  it('browses a snapshot: its databases (none without a data plane), and a 404 for a database it lacks', async () => {
+    await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'rs0' });
+    const { results } = await client.request('listBackupSnapshots', { path: { groupId, clusterName: 'rs0' } });
+    const path = { groupId, clusterName: 'rs0', snapshotId: results[0]!.id };
+    await expect(call('listBackupSnapshotDatabases', { path })).resolves.toMatchObject({ results: [] });
+    await expect(
+      call('listSnapshotDatabaseCollections', { path: { ...path, databaseName: 'app' } }),
+    ).rejects.toMatchObject({ httpStatus: 404, errorCode: 'DATABASE_NOT_FOUND' });
+  });
+
   it('maps simulator errors: a missing snapshot is a non-retryable 404', async () => {
     const err = await call('getClusterBackupSnapshot', {
       path: { groupId, clusterName: 'rs0', snapshotId: 'aaaaaaaaaaaaaaaaaaaaaaaa' },

@@ -96,8 +96,17 @@ function shardedOnly(c: OpContext, id: string) {
   return s;
 }
 
-/** The client's operations but the compliance policy, which operations-2026.ts serves with the policy rules. */
-export const handlers: Record<Exclude<OperationId, 'getCompliancePolicy'>, Handler> = {
+/**
+ * The client's operations but those the 2026 files serve: the compliance policy and database users
+ * (operations-2026.ts), snapshot browsing (data-operations.ts, from the data plane).
+ */
+type ServedElsewhere =
+  | 'getCompliancePolicy'
+  | 'createDatabaseUser'
+  | 'deleteDatabaseUser'
+  | 'listBackupSnapshotDatabases'
+  | 'listSnapshotDatabaseCollections';
+export const handlers: Record<Exclude<OperationId, ServedElsewhere>, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),
   listBackupSnapshots: (c) => {

@@ -21,9 +21,7 @@ const dataGet = (path: string, list = false): OperationInfo => op('GET', path, D
 /** Served by the simulator only (versions from data-and-limits.openapi.yaml). */
 export const simOnlyCatalog = {
   createCluster: op('POST', `${G}/clusters`, '2024-10-23'),
-  createDatabaseUser: op('POST', `${G}/databaseUsers`, '2023-01-01'),
   getDatabaseUser: op('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01'),
-  deleteDatabaseUser: op('DELETE', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01'),
   listFlexClusters: op('GET', `${G}/flexClusters`, '2024-11-13', true),
   getFlexCluster: op('GET', `${G}/flexClusters/{name}`, '2024-11-13'),
   listRateLimits: op('GET', '/api/atlas/v2/rateLimits', '2025-03-12', true),
@@ -32,9 +30,7 @@ export const simOnlyCatalog = {
 
 /** Snapshot browsing and collection restore jobs, answered from the data plane. */
 export const dataCatalog = {
-  listBackupSnapshotDatabases: dataGet(SNAP, true),
   getBackupSnapshotDatabase: dataGet(`${SNAP}/{databaseName}`),
-  listSnapshotDatabaseCollections: dataGet(`${SNAP}/{databaseName}/collections`, true),
   getSnapshotDatabaseCollection: dataGet(`${SNAP}/{databaseName}/collections/{collectionName}`),
   listCollectionRestoreJobs: dataGet(JOBS, true),
   createCollectionRestoreJob: op('POST', JOBS, DATA_VERSION),
