@@ -2,7 +2,7 @@
 // spec files (cloud-backups, then data-and-limits) against a seeded simulator, bounded in time: no
 // 5xx, every response matches the spec's schema, status list, content type and headers, and every
 // error carries Atlas's whole shape.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -103,6 +103,8 @@ describe('schemathesis against the simulator', () => {
 });
 
 function expectClean(name: string, run: FuzzRun, min2xx: number): void {
+  if (!existsSync(run.har))
+    throw new Error(`${name}: schemathesis wrote no HAR log; its output ends:\n${run.output.slice(-2000)}`);
   const summary = summarise(run.har);
   const cases = /(\d+) generated/.exec(run.output)?.[1];
   const tail = run.output.split('\n').slice(-25).join('\n');
