@@ -4,6 +4,7 @@
 // Compose cannot know: mounted files exist, image releases match, the dynamic config names the
 // worker's task queue.
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -133,7 +134,7 @@ describe('docker-compose.yml, validated by a real Compose implementation', () =>
     const apiKey = {
       MONGODB_ATLAS_BASE_URL: 'https://cloud.mongodb.com',
       MONGODB_ATLAS_PUBLIC_KEY: 'abcdefgh',
-      MONGODB_ATLAS_PRIVATE_KEY: '00000000-0000-0000-0000-000000000000',
+      MONGODB_ATLAS_PRIVATE_KEY: randomUUID(),
     };
     const env = resolvedWorkerEnv({ ...apiKey, MONGODB_ATLAS_AUTH: 'apiKey' });
     expect(loadWorkerConfig(env).atlas.auth).toMatchObject({ kind: 'apiKey', publicKey: 'abcdefgh' });
