@@ -8,7 +8,7 @@ import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotManifest, snapshotDir, type RunningSimulator } from '../../src/simulator/index.js';
 import { startFast, until } from './helpers.js';
-import { call, contents, driver, G, snapshot } from './data-helpers.js';
+import { automatedRestore, call, contents, driver, G, snapshot } from './data-helpers.js';
 
 const seed = {
   projects: [
@@ -146,18 +146,7 @@ describe('collection restore jobs (FerretDB through the mongodb driver)', () => 
     const snapshotId = await snapshot(sim, 'empty');
     const dbs = await call(sim, 'listBackupSnapshotDatabases', { groupId: G, clusterName: 'empty', snapshotId });
     expect([dbs.status, dbs.results]).toEqual([200, []]);
-    const p = { groupId: G, clusterName: 'empty' };
-    const job = await call(sim, 'createBackupRestoreJob', p, {
-      deliveryType: 'automated',
-      snapshotId,
-      targetGroupId: G,
-      targetClusterName: 'scratch',
-    });
-    const done = await until(
-      () => call(sim, 'getBackupRestoreJob', { ...p, restoreJobId: job.id }),
-      (r) => Boolean(r.finishedAt),
-      60_000,
-    );
+    const done = await automatedRestore(sim, 'empty', snapshotId, 'scratch');
     expect(done.failed).not.toBe(true);
     expect(await contents(await connect('scratch'))).toEqual({});
   }, 120_000);

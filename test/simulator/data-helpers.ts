@@ -47,6 +47,27 @@ export async function snapshot(sim: RunningSimulator, name: string): Promise<str
   return s.id;
 }
 
+/** An automated restore of a snapshot of `source` into `target`, waited for until it finishes. */
+export async function automatedRestore(
+  sim: RunningSimulator,
+  source: string,
+  snapshotId: string,
+  target: string,
+): Promise<{ failed?: boolean; finishedAt?: string }> {
+  const p = { groupId: G, clusterName: source };
+  const job = await call(sim, 'createBackupRestoreJob', p, {
+    deliveryType: 'automated',
+    snapshotId,
+    targetGroupId: G,
+    targetClusterName: target,
+  });
+  return until(
+    () => call(sim, 'getBackupRestoreJob', { ...p, restoreJobId: job.id }),
+    (r) => Boolean(r.finishedAt),
+    60_000,
+  );
+}
+
 export async function contents(client: MongoClient): Promise<Record<string, number>> {
   const out: Record<string, number> = {};
   const { databases } = await client.db('admin').admin().listDatabases({ nameOnly: true });

@@ -5,7 +5,7 @@ import type { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readSnapshotManifest, snapshotDir, type RunningSimulator } from '../../src/simulator/index.js';
 import { startFast, until } from './helpers.js';
-import { call, contents, driver, G, seed, snapshot } from './data-helpers.js';
+import { automatedRestore, call, contents, driver, G, seed, snapshot } from './data-helpers.js';
 
 describe('data plane (FerretDB through the mongodb driver)', () => {
   let sim: RunningSimulator;
@@ -44,22 +44,7 @@ describe('data plane (FerretDB through the mongodb driver)', () => {
       .deleteMany({ _id: { $lt: 500 } as never });
     await src.db('app').collection('added').insertOne({ late: true });
 
-    const job = await call(
-      sim,
-      'createBackupRestoreJob',
-      { groupId: G, clusterName: 'src' },
-      {
-        deliveryType: 'automated',
-        snapshotId,
-        targetGroupId: G,
-        targetClusterName: 'dst',
-      },
-    );
-    await until(
-      () => call(sim, 'getBackupRestoreJob', { groupId: G, clusterName: 'src', restoreJobId: job.id }),
-      (r) => Boolean(r.finishedAt),
-      60_000,
-    );
+    await automatedRestore(sim, 'src', snapshotId, 'dst');
 
     const dst = await connect('dst');
     expect(await contents(dst)).toEqual({ 'app.users': 1_501, 'app.orders': 800, 'logs.lines': 300 });
@@ -147,18 +132,7 @@ describe('data faults', () => {
       (n) => `${n.db}.${n.collection}`,
     );
     expect(names).toEqual(['app.orders', 'app.users']);
-    const p = { groupId: G, clusterName: 'src' };
-    const job = await call(sim, 'createBackupRestoreJob', p, {
-      deliveryType: 'automated',
-      snapshotId,
-      targetGroupId: G,
-      targetClusterName: 'dst',
-    });
-    const done = await until(
-      () => call(sim, 'getBackupRestoreJob', { ...p, restoreJobId: job.id }),
-      (r) => Boolean(r.finishedAt),
-      60_000,
-    );
+    const done = await automatedRestore(sim, 'src', snapshotId, 'dst');
     expect(done.failed).not.toBe(true);
     const dst = await driver(sim, 'dst');
     clients.push(dst);
