@@ -7,7 +7,7 @@ import type { Reply } from './helpers.js';
 import { DATA_SPEC_PATH, validateResponse } from './openapi-validator.js';
 
 /** Client operations that data-and-limits.openapi.yaml documents, not cloud-backups.openapi.yaml. */
-const IN_DATA_SPEC = new Set<SimOperationId>([
+export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>([
   'listClusters',
   'getCompliancePolicy',
   'createDatabaseUser',
