@@ -121,6 +121,18 @@ describe('export buckets and export jobs', () => {
       'VALIDATION_ERROR',
       expect.stringContaining('cloudProvider'),
     ]);
+    // The spec's 3-character minimum counts characters (code points), not UTF-16 units: an emoji
+    // and one letter are two characters, though JavaScript's length says three.
+    const short = await atlas.call(
+      'createExportBucket',
+      { groupId: G },
+      { body: { bucketName: '\u{1F600}ñ', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6a009' } },
+    );
+    expect([short.status, short.body.errorCode, short.body.detail]).toEqual([
+      400,
+      'VALIDATION_ERROR',
+      expect.stringContaining('bucketName'),
+    ]);
   });
 
   it('runs an export Queued → InProgress (collections rising) → Successful with customData kept', async () => {

@@ -11,6 +11,8 @@ const PROVIDERS: CloudProvider[] = ['AWS', 'AZURE', 'GCP'];
 /** The simulator has no organizations: every project belongs to this one (export prefixes, `.complete`). */
 export const SIM_ORG = { id: '5f0000000000000000000001', name: 'sim-org' };
 
+/** Length as the spec's minLength/maxLength count it: characters (code points), not UTF-16 units. */
+const characters = (s: string) => [...s].length;
 export function createBucket(m: Model, groupId: string, body: unknown): ExportBucket {
   m.project(groupId);
   const b = asObject(body);
@@ -19,7 +21,7 @@ export function createBucket(m: Model, groupId: string, body: unknown): ExportBu
     throw validationError('cloudProvider', 'must be one of AWS, AZURE, GCP');
   }
   const name = b.bucketName;
-  if (typeof name !== 'string' || name.length < 3 || name.length > 63)
+  if (typeof name !== 'string' || characters(name) < 3 || characters(name) > 63)
     throw validationError('bucketName', 'must be a string of 3 to 63 characters');
   const bucket: ExportBucket = { id: newId(), groupId, bucketName: name, cloudProvider: provider as CloudProvider };
   if (provider === 'AWS') {
@@ -32,7 +34,7 @@ export function createBucket(m: Model, groupId: string, body: unknown): ExportBu
       throw validationError('roleId', `required for ${provider}; must match ^([a-f0-9]{24})$`);
     bucket.roleId = b.roleId;
     if (provider === 'AZURE') {
-      if (typeof b.serviceUrl !== 'string' || b.serviceUrl.length < 33)
+      if (typeof b.serviceUrl !== 'string' || characters(b.serviceUrl) < 33)
         throw validationError('serviceUrl', 'required for AZURE; an Azure blob storage URL');
       // The spec marks tenantId deprecated and ignored (the role's tenant is used): optional here too.
       if (b.tenantId !== undefined && typeof b.tenantId !== 'string')
