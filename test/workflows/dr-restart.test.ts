@@ -93,9 +93,10 @@ describe('disasterRecovery across a worker restart', () => {
     // Its restore phase covers the whole job, measured across the handover.
     expect(report.recovery.phases.restoring).toBeGreaterThanOrEqual(RESTORE_MS / 1000);
     expect(report.verified?.stateName).toBe('IDLE');
-    // Waiting is retry-as-poll: many polls, yet history stays small (no events per poll).
+    // Waiting is retry-as-poll: the wait polled more than once (a read saw the restore still running,
+    // one saw it finished; learned timing may need no more), yet history stays small (no events per poll).
     const polls = report.status.steps.find((s) => s.name === 'wait-for-restore')?.attempts ?? 0;
-    expect(polls).toBeGreaterThan(2);
+    expect(polls).toBeGreaterThanOrEqual(2);
     const { events } = await handle.fetchHistory();
     expect(events?.length).toBeLessThan(60);
   });
