@@ -175,7 +175,8 @@ async function newestFlexSnapshot(reads: PacedReads, c: EstateCluster): Promise<
   let newest: EstateCluster['newestSnapshot'];
   const path = { groupId: c.groupId, name: c.clusterName };
   for await (const s of reads.items(c.groupId, 'listFlexBackupSnapshots', path, SNAPSHOT_PAGES)) {
-    const at = s.finishTime ?? s.startTime ?? s.scheduledTime;
+    // The data is as of the snapshot's start, as a dedicated snapshot's createdAt says.
+    const at = s.startTime ?? s.scheduledTime ?? s.finishTime;
     if (s.status !== 'COMPLETED' || !at) continue;
     if (!newest || Date.parse(at) > Date.parse(newest.at)) newest = { id: s.id, at, snapshotType: 'flex' };
   }
