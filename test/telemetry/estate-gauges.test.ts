@@ -57,7 +57,7 @@ afterAll(async () => {
 });
 
 describe('last-success gauges with an estate source', () => {
-  it("set the backup gauge of clusters no run named from Atlas's snapshots, and 0 for one never backed up", async () => {
+  it("sets the backup gauge of clusters no run named from Atlas's snapshots, 0 for one never backed up", async () => {
     const sets = new Map<string, number>();
     const gauges = new LastSuccessGauges({
       client: temporal.client,
