@@ -140,6 +140,8 @@ async function withBackups(reads: PacedReads, c: EstateCluster): Promise<EstateC
   } catch (err) {
     c.problems.push(problem('snapshots', err));
   }
+  // With Cloud Backup off there is no policy to read: the cluster keeps no policy at all.
+  if (c.kind === 'dedicated' && !c.backupEnabled) delete c.policy;
   if (c.kind === 'dedicated' && c.backupEnabled) {
     try {
       const s = await reads.call(c.groupId, 'getBackupSchedule', {

@@ -159,6 +159,11 @@ describe('atlas-backup report over the estate Atlas shows', () => {
     expect(ok.protectedBy).toEqual(['Atlas schedule every 6h', 'PIT 7d', 'compliance policy']);
     expect(ok.breaches).toEqual([]);
     expect(row('prod-copied').protectedBy).toContain('copies to US_WEST_2');
+    expect(row('prod-copied').policy).toMatchObject({
+      copyRegions: ['US_WEST_2'],
+      pitEnabled: true,
+      restoreWindowDays: 7,
+    });
     expect(row('prod-sharded')).toMatchObject({ clusterType: 'SHARDED', newestProof: { source: 'atlas-scheduled' } });
     expect(row('prod-sharded').breaches).toEqual([]);
     expect(row('team-ok-1')).toMatchObject({ compliancePolicy: false, breaches: [] });
@@ -193,6 +198,7 @@ describe('atlas-backup report over the estate Atlas shows', () => {
         protectedBy: [],
         breaches: ['never backed up: Cloud Backup is off and no snapshot exists'],
       });
+    expect(row('team-never-1').policy).toBeUndefined();
     expect(row('team-new-1')).toMatchObject({
       protectedBy: ['Atlas schedule every 6h', 'PIT 7d'],
       breaches: ['no completed snapshot yet'],
