@@ -148,6 +148,9 @@ describe('atlas-backup report over the estate Atlas shows', () => {
     expect(full.report.projects.map((p) => p.name).sort()).toEqual(['estate-dev', 'estate-prod', 'estate-team']);
     expect(full.report.projects.find((p) => p.id === PROD)!.compliancePolicy).toMatchObject({ pitEnabled: true });
     expect(full.report.projects.find((p) => p.id === DEV)!.compliancePolicy).toBeNull();
+    // One project list; per project its policy and two cluster lists; per cluster one snapshot list,
+    // and one schedule per dedicated cluster with Cloud Backup on (28 of the 31 dedicated ones).
+    expect(full.report.atlasRequests).toBe(1 + 3 * 3 + 40 + 28);
   });
 
   it("judges a cluster by Atlas's scheduled snapshots, with its policy and the project's compliance policy", () => {
