@@ -39,6 +39,17 @@ const telemetryEnv = {
     .min(1, { error: 'must be >= 1' })
     .max(86_400, { error: 'must be <= 86400' })
     .default(60),
+  // Unset: the gauges know only the clusters our runs name; set: every cluster Atlas lists, this often.
+  WORKER_METRICS_ESTATE_REFRESH_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(60, { error: 'must be >= 60 (each read lists every cluster of every project)' })
+    .max(86_400, { error: 'must be <= 86400' })
+    .optional(),
+  // The per-project Atlas budget `setup` gives the activity queue; the gauges' estate reads keep to it too.
+  ATLAS_PROJECT_REQUESTS_PER_MINUTE: z.coerce
+    .number({ error: 'must be a number of requests per minute' })
+    .min(0, { error: 'must be >= 0 (0: no limit)' })
+    .optional(),
 };
 
 // The worker's variables: the task queue plus Atlas and its own limits.
@@ -235,6 +246,12 @@ export function loadWorkerConfig(env: Env = processEnv()): WorkerConfig {
       ...(e.WORKER_METRICS_ADDRESS ? { metricsAddress: e.WORKER_METRICS_ADDRESS } : {}),
       logLevel: e.ATLAS_BACKUP_LOG_LEVEL,
       rpoRefreshSeconds: e.WORKER_METRICS_RPO_REFRESH_SECONDS,
+      ...(e.WORKER_METRICS_ESTATE_REFRESH_SECONDS !== undefined
+        ? { estateRefreshSeconds: e.WORKER_METRICS_ESTATE_REFRESH_SECONDS }
+        : {}),
+      ...(e.ATLAS_PROJECT_REQUESTS_PER_MINUTE !== undefined
+        ? { projectRequestsPerMinute: e.ATLAS_PROJECT_REQUESTS_PER_MINUTE }
+        : {}),
     },
   };
 }

@@ -132,7 +132,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
     workflowBundle,
     workerOptions,
   });
-  const telemetry = startWorkerTelemetry(config, built.connection, dataConverter);
+  const telemetry = startWorkerTelemetry(config, built.connection, dataConverter, built.atlas);
   const payloads = dataConverter ? 'payloads encrypted' : 'payloads in clear (set ATLAS_BACKUP_CODEC_KEYS to encrypt)';
   const temporal = `${config.temporal.address} (namespace ${config.temporal.namespace})`;
   const atlas = `${config.atlas.baseUrl} (${config.atlas.auth.kind} auth)`;

@@ -176,9 +176,11 @@ export const operations = {
     SNAPSHOT_DB,
     s.SnapshotCollection,
   ),
-  // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
+  // Discovery (fleets, the coverage report): the projects the credentials see, a project's
+  // dedicated clusters, and its flex clusters (listed apart from the dedicated ones)
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
+  listFlexClusters: list(`${G}/flexClusters`, '2024-11-13', GROUP, s.FlexCluster),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

@@ -314,6 +314,19 @@ export const Cluster = z.looseObject({
 });
 export type Cluster = z.infer<typeof Cluster>;
 
+/** A flex cluster (listFlexClusters): Atlas snapshots it daily itself; `backupSettings.enabled` says so. */
+export const FlexCluster = z.looseObject({
+  name: z.string(),
+  id: AtlasId.optional(),
+  groupId: AtlasId.optional(),
+  stateName: z.string().optional(),
+  createDate: DateTime.optional(),
+  backupSettings: z.looseObject({ enabled: z.boolean().optional() }).optional(),
+  tags: z.array(z.looseObject({ key: z.string(), value: z.string() })).optional(),
+  links,
+});
+export type FlexCluster = z.infer<typeof FlexCluster>;
+
 /** A project (Atlas calls them groups); fleets discover them with listProjects. */
 export const Project = z.looseObject({ id: AtlasId, name: z.string(), links });
 export type Project = z.infer<typeof Project>;
@@ -368,7 +381,16 @@ export const BackupSchedule = z.looseObject({
   autoExportEnabled: z.boolean().optional(),
   export: z.looseObject({ exportBucketId: AtlasId.optional(), frequencyType: z.string().optional() }).optional(),
   useOrgAndGroupNamesInExportPrefix: z.boolean().optional(),
-  copySettings: z.array(z.looseObject({})).optional(),
+  /** Where Atlas copies this cluster's snapshots (DiskBackupCopySetting20240805). */
+  copySettings: z
+    .array(
+      z.looseObject({
+        cloudProvider: z.string().optional(),
+        regionName: z.string().optional(),
+        shouldCopyOplogs: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   extraRetentionSettings: z
     .array(z.looseObject({ frequencyType: z.string().optional(), retentionDays: z.number().int().optional() }))
     .optional(),

@@ -1,20 +1,22 @@
-// Backup coverage from Temporal visibility: per project/cluster, the last successful backup, export
-// and restore test, and their age against an RPO. The clusters are the ones our runs name in their
-// search attributes (any run, even one that never completed) plus any the caller names: the report
-// needs no Atlas credentials, and a cluster that was never backed up at all shows up once it is named.
+// Backup coverage of the estate: every cluster Atlas shows the credentials (src/client/estate.ts),
+// judged by the one protection rule (src/client/protection.ts) over Atlas's own snapshots and our
+// runs' last successes (src/runs). Clusters our runs never touched are listed like any other, since
+// they are the real risk; runs naming a cluster Atlas does not list are not coverage rows: they are
+// reported apart (a typo in a failed run is not a cluster in breach).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
 import { lastSuccesses, type Success } from '../runs/last-success.js';
 import { runsQuery } from '../runs/query.js';
+import { readEstate, type EstateCluster, type EstateFilter, type EstateProject } from './estate.js';
+import type { PacedReads } from './paced-reads.js';
+import { formatAge, protectionOf, type Proof } from './protection.js';
 
-export interface CoverageOptions {
-  /** Only these projects (AtlasProject); none: every project our runs name. */
-  projects?: string[];
-  /** These clusters are always reported, with or without runs. */
-  clusters?: { groupId: string; clusterName: string }[];
-  /** Maximum age of the last successful backup (ms). */
+export { formatAge } from './protection.js';
+
+export interface CoverageOptions extends EstateFilter {
+  /** Maximum age of the newest backup (ms). */
   rpoMs: number;
-  /** When given, the last export / restore test must be younger than this too (ms). */
+  /** When given, our last export / restore test must be younger than this too (ms). */
   exportMaxAgeMs?: number;
   restoreTestMaxAgeMs?: number;
   now?: Date;
@@ -29,16 +31,27 @@ export interface LastSuccess {
   runId: string;
 }
 
-export interface ClusterCoverage {
-  groupId: string;
-  clusterName: string;
+export interface ClusterCoverage extends Omit<EstateCluster, 'newestSnapshot'> {
+  protectedBy: string[];
+  newestSnapshot?: EstateCluster['newestSnapshot'] & { ageSeconds: number };
+  newestProof?: Omit<Proof, 'at'> & { at: string };
+  compliancePolicy: boolean;
+  /** Our runs' last backup, export and restore test (a completed disasterRecovery, or a pipeline's restore). */
   lastBackup?: LastSuccess;
   lastExport?: LastSuccess;
-  /** A completed disasterRecovery of this source, or a completed pipeline with a restore. */
   lastRestoreTest?: LastSuccess;
-  /** Runs of any outcome seen for this cluster. */
+  /** Our last restore whose data was verified; filled once src/runs/last-success.ts knows that kind. */
+  lastVerifiedRestore?: LastSuccess;
+  /** Our runs of any outcome naming this cluster. */
   runs: number;
   breaches: string[];
+}
+
+export interface UnknownClusterRuns {
+  groupId: string;
+  clusterName: string;
+  runs: number;
+  lastRun: { workflowId: string; startedAt: string };
 }
 
 export interface CoverageReport {
@@ -46,41 +59,41 @@ export interface CoverageReport {
   rpoSeconds: number;
   exportMaxAgeSeconds?: number;
   restoreTestMaxAgeSeconds?: number;
+  projects: EstateProject[];
+  projectsNotVisible: string[];
   clusters: ClusterCoverage[];
   breached: number;
+  /** Runs naming a cluster that the project does not have (a typo, a deleted cluster): not coverage. */
+  runsNamingUnknownClusters: UnknownClusterRuns[];
+  /** Atlas requests the report made. */
+  atlasRequests: number;
 }
 
 const key = (groupId: string, clusterName: string) => `${groupId}/${clusterName}`;
-
-/** Our runs, newest first, narrowed to the projects asked for. */
-export const coverageQuery = (projects: string[] = []) =>
-  runsQuery({ types: ['backupPipeline', 'disasterRecovery'], projects });
 
 interface Seen {
   groupId: string;
   clusterName: string;
   runs: number;
+  newest: WorkflowExecutionInfo;
   /** Completed runs (phase completed), newest close first. */
   completed: WorkflowExecutionInfo[];
 }
 
-async function collect(client: Client, o: CoverageOptions): Promise<Map<string, Seen>> {
+/** Our backupPipeline and disasterRecovery runs of the given projects, by cluster. */
+async function ourRuns(client: Client, projects: string[]): Promise<Map<string, Seen>> {
   const seen = new Map<string, Seen>();
-  const entry = (groupId: string, clusterName: string) => {
-    let e = seen.get(key(groupId, clusterName));
-    if (!e) seen.set(key(groupId, clusterName), (e = { groupId, clusterName, runs: 0, completed: [] }));
-    return e;
-  };
-  for (const c of o.clusters ?? []) entry(c.groupId, c.clusterName);
-  const projects = [...new Set([...(o.projects ?? []), ...(o.clusters ?? []).map((c) => c.groupId)])];
-  for await (const wf of client.workflow.list({ query: coverageQuery(projects) })) {
+  if (!projects.length) return seen;
+  for await (const wf of client.workflow.list({
+    query: runsQuery({ types: ['backupPipeline', 'disasterRecovery'], projects }),
+  })) {
     const groupId = wf.typedSearchAttributes.get(AtlasProject);
     const clusterName = wf.typedSearchAttributes.get(AtlasCluster);
     if (!groupId || !clusterName) continue;
-    // Named clusters only, when the caller named clusters and no whole project.
-    if (!o.projects?.length && o.clusters?.length && !seen.has(key(groupId, clusterName))) continue;
-    const e = entry(groupId, clusterName);
+    let e = seen.get(key(groupId, clusterName));
+    if (!e) seen.set(key(groupId, clusterName), (e = { groupId, clusterName, runs: 0, newest: wf, completed: [] }));
     e.runs += 1;
+    if (wf.startTime > e.newest.startTime) e.newest = wf;
     const completed = wf.status.name === 'COMPLETED' && wf.typedSearchAttributes.get(BackupPhase) === 'completed';
     if (completed && wf.closeTime) e.completed.push(wf);
   }
@@ -88,76 +101,108 @@ async function collect(client: Client, o: CoverageOptions): Promise<Map<string, 
   return seen;
 }
 
-/** The coverage of every cluster, sorted by project and cluster; `breached` counts clusters in breach. */
-export async function coverageReport(client: Client, o: CoverageOptions): Promise<CoverageReport> {
+/** The coverage of every cluster the filter keeps, sorted by project and cluster. */
+export async function coverageReport(client: Client, reads: PacedReads, o: CoverageOptions): Promise<CoverageReport> {
   const now = o.now ?? new Date();
-  const seen = await collect(client, o);
+  const estate = await readEstate(reads, o);
+  const runs = await ourRuns(
+    client,
+    estate.projects.map((p) => p.id),
+  );
+  const bcp = new Map(estate.projects.map((p) => [p.id, !!p.compliancePolicy]));
   const clusters: ClusterCoverage[] = [];
-  for (const e of seen.values()) clusters.push(await clusterCoverage(client, e, o, now));
-  clusters.sort((a, b) => key(a.groupId, a.clusterName).localeCompare(key(b.groupId, b.clusterName)));
+  for (const c of estate.clusters)
+    clusters.push(
+      await clusterCoverage(client, c, runs.get(key(c.groupId, c.clusterName)), !!bcp.get(c.groupId), o, now),
+    );
+  clusters.sort((a, b) => key(a.projectName, a.clusterName).localeCompare(key(b.projectName, b.clusterName)));
+  const unknown = [...runs.values()]
+    .filter((r) => !estate.names.has(key(r.groupId, r.clusterName)))
+    .map((r) => ({
+      groupId: r.groupId,
+      clusterName: r.clusterName,
+      runs: r.runs,
+      lastRun: { workflowId: r.newest.workflowId, startedAt: r.newest.startTime.toISOString() },
+    }));
   const secs = (ms?: number) => (ms === undefined ? undefined : ms / 1000);
   return {
     generatedAt: now.toISOString(),
     rpoSeconds: o.rpoMs / 1000,
     exportMaxAgeSeconds: secs(o.exportMaxAgeMs),
     restoreTestMaxAgeSeconds: secs(o.restoreTestMaxAgeMs),
+    projects: estate.projects,
+    projectsNotVisible: estate.projectsNotVisible,
     clusters,
     breached: clusters.filter((c) => c.breaches.length).length,
+    runsNamingUnknownClusters: unknown,
+    atlasRequests: reads.requests,
   };
 }
 
-async function clusterCoverage(client: Client, e: Seen, o: CoverageOptions, now: Date): Promise<ClusterCoverage> {
-  const found = await lastSuccesses(client, e.completed, { maxResultReads: o.maxResultsPerCluster ?? 20 });
+async function clusterCoverage(
+  client: Client,
+  c: EstateCluster,
+  seen: Seen | undefined,
+  compliancePolicy: boolean,
+  o: CoverageOptions,
+  now: Date,
+): Promise<ClusterCoverage> {
+  const found = seen?.completed.length
+    ? await lastSuccesses(client, seen.completed, { maxResultReads: o.maxResultsPerCluster ?? 20 })
+    : {};
+  const snap = c.newestSnapshot;
+  const p = protectionOf(
+    {
+      kind: c.kind,
+      backupEnabled: c.backupEnabled,
+      ...(snap ? { newestSnapshot: { at: new Date(snap.at), snapshotType: snap.snapshotType } } : {}),
+      ...(c.policy ? { policy: c.policy } : {}),
+      compliancePolicy,
+      runs: found,
+    },
+    now,
+  );
+  const age = (at: Date) => Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000));
   const last = (s: Success | undefined): LastSuccess | undefined =>
-    s && {
-      at: s.at.toISOString(),
-      ageSeconds: Math.max(0, Math.round((now.getTime() - s.at.getTime()) / 1000)),
-      workflowId: s.workflowId,
-      runId: s.runId,
-    };
-  const c: ClusterCoverage = {
-    groupId: e.groupId,
-    clusterName: e.clusterName,
+    s && { at: s.at.toISOString(), ageSeconds: age(s.at), workflowId: s.workflowId, runId: s.runId };
+  const row: ClusterCoverage = {
+    ...c,
+    protectedBy: p.protectedBy,
+    newestSnapshot: snap && { ...snap, ageSeconds: age(new Date(snap.at)) },
+    newestProof: p.newestProof && { ...p.newestProof, at: p.newestProof.at.toISOString() },
+    compliancePolicy,
     lastBackup: last(found.backup),
     lastExport: last(found.export),
     lastRestoreTest: last(found.restore),
-    runs: e.runs,
+    runs: seen?.runs ?? 0,
     breaches: [],
   };
-  c.breaches = breaches(c, o);
-  return c;
+  row.breaches = breaches(row, o);
+  return row;
+}
+
+function noBackup(c: ClusterCoverage): string {
+  if (c.problems.length) return `unknown: ${c.problems.join('; ')}`;
+  if (c.kind === 'flex') return 'no completed flex snapshot';
+  return c.backupEnabled ? 'no completed snapshot yet' : 'never backed up: Cloud Backup is off and no snapshot exists';
 }
 
 function breaches(c: ClusterCoverage, o: CoverageOptions): string[] {
   const out: string[] = [];
-  const check = (what: string, last: LastSuccess | undefined, maxMs: number | undefined, flag: string) => {
-    if (maxMs === undefined) return;
-    if (!last) out.push(`no successful ${what}`);
-    else if (last.ageSeconds * 1000 > maxMs)
-      out.push(`last ${what} is ${formatAge(last.ageSeconds)} old (${flag} ${formatAge(maxMs / 1000)})`);
+  const tooOld = (what: string, ageSeconds: number, maxMs: number, flag: string) => {
+    if (ageSeconds * 1000 > maxMs)
+      out.push(`${what} is ${formatAge(ageSeconds)} old (${flag} ${formatAge(maxMs / 1000)})`);
   };
-  check('backup', c.lastBackup, o.rpoMs, '--rpo');
-  check('export', c.lastExport, o.exportMaxAgeMs, '--export-max-age');
-  check('restore test', c.lastRestoreTest, o.restoreTestMaxAgeMs, '--restore-test-max-age');
-  return out;
-}
-
-/** 90 → "1m30s", 93784 → "1d2h": two units are enough to judge an age. */
-export function formatAge(seconds: number): string {
-  const units: [string, number][] = [
-    ['d', 86400],
-    ['h', 3600],
-    ['m', 60],
-    ['s', 1],
-  ];
-  let rest = Math.round(seconds);
-  const parts: string[] = [];
-  for (const [u, n] of units) {
-    if (rest >= n || (u === 's' && parts.length === 0)) {
-      parts.push(`${Math.floor(rest / n)}${u}`);
-      rest %= n;
-    }
-    if (parts.length === 2) break;
+  if (!c.newestProof) out.push(noBackup(c));
+  else tooOld('newest backup', c.newestProof.ageSeconds, o.rpoMs, '--rpo');
+  // Flex clusters have no export jobs: an export requirement is for dedicated clusters.
+  if (o.exportMaxAgeMs !== undefined && c.kind === 'dedicated') {
+    if (!c.lastExport) out.push('no successful export');
+    else tooOld('last export', c.lastExport.ageSeconds, o.exportMaxAgeMs, '--export-max-age');
   }
-  return parts.join('');
+  if (o.restoreTestMaxAgeMs !== undefined) {
+    if (!c.lastRestoreTest) out.push('no successful restore test');
+    else tooOld('last restore test', c.lastRestoreTest.ageSeconds, o.restoreTestMaxAgeMs, '--restore-test-max-age');
+  }
+  return out;
 }

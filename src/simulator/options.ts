@@ -141,9 +141,18 @@ export interface SeedCluster {
   kind: ClusterKind;
   shards?: number;
   paused?: boolean;
-  /** Completed scheduled snapshots to start with (a day apart, newest a day old). */
+  /** Completed scheduled snapshots to start with (a day apart, newest `snapshotAgeHours` old). */
   snapshots?: number;
+  /** Age of the newest seeded scheduled snapshot, in hours (default 24). */
+  snapshotAgeHours?: number;
+  /** A completed on-demand snapshot someone took by hand, this many hours ago. */
+  onDemandSnapshotAgeHours?: number;
   tags?: { key: string; value: string }[];
+  /** Cluster settings (Atlas's defaults: backup on, PIT on). */
+  backupEnabled?: boolean;
+  pitEnabled?: boolean;
+  /** Regions the cluster's backup policy copies snapshots to (copySettings). */
+  copyRegions?: string[];
 }
 export interface SeedSpec {
   projects: {

@@ -5,7 +5,8 @@ import { newId } from './model/ids.js';
 import { DAY_MS } from './model/dates.js';
 import { addScheduledSnapshot } from './model/snapshots.js';
 import { compliancePolicy, setCompliancePolicy } from './model/compliance.js';
-import type { SeedSpec } from './options.js';
+import { scheduleOf } from './model/schedules.js';
+import type { SeedCluster, SeedSpec } from './options.js';
 
 export const DEMO_IDS = {
   projectId: '65f1a0c0a1b2c3d4e5f60001',
@@ -48,6 +49,25 @@ export const DEMO_SEED: SeedSpec = {
   ],
 };
 
+const HOUR_MS = 3_600_000;
+
+/** One seeded cluster: its settings, backup policy copies and snapshots (the newest listed first). */
+function seedCluster(m: Model, groupId: string, c: SeedCluster): void {
+  const cluster = m.addCluster(groupId, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
+  if (c.backupEnabled !== undefined) cluster.backupEnabled = c.backupEnabled;
+  if (c.pitEnabled !== undefined) cluster.pitEnabled = c.pitEnabled;
+  if (c.copyRegions?.length)
+    scheduleOf(m, cluster).copySettings = c.copyRegions.map((regionName) => ({
+      cloudProvider: cluster.provider,
+      regionName,
+      shouldCopyOplogs: false,
+    }));
+  const newest = (c.snapshotAgeHours ?? 24) * HOUR_MS;
+  for (let i = (c.snapshots ?? 0) - 1; i >= 0; i--) addScheduledSnapshot(m, cluster, { ageMs: newest + i * DAY_MS });
+  if (c.onDemandSnapshotAgeHours !== undefined)
+    addScheduledSnapshot(m, cluster, { ageMs: c.onDemandSnapshotAgeHours * HOUR_MS, snapshotType: 'onDemand' });
+}
+
 /** Applies a seed; resources that already exist (e.g. loaded from a state file) are left alone. */
 export function applySeed(m: Model, seed: SeedSpec): void {
   for (const p of seed.projects) {
@@ -55,8 +75,7 @@ export function applySeed(m: Model, seed: SeedSpec): void {
     if (!m.state.projects[id]) m.addProject(id, p.name);
     for (const c of p.clusters ?? []) {
       if (m.findCluster(id, c.name)) continue;
-      const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
-      for (let i = 1; i <= (c.snapshots ?? 0); i++) addScheduledSnapshot(m, cluster, { ageMs: i * DAY_MS });
+      seedCluster(m, id, c);
     }
     if (p.backupCompliancePolicy && !compliancePolicy(m, id)) setCompliancePolicy(m, id, p.backupCompliancePolicy);
     for (const b of p.buckets ?? []) {

@@ -3,6 +3,9 @@
 import { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, type NativeConnection } from '@temporalio/worker';
+import type { AtlasClient } from '../atlas/index.js';
+import { readEstate } from '../client/estate.js';
+import { PacedReads } from '../client/paced-reads.js';
 import { LastSuccessGauges } from './last-success.js';
 import type { TelemetryConfig } from './runtime.js';
 
@@ -14,11 +17,15 @@ export interface WorkerTelemetry {
   stop(): void;
 }
 
-/** With metrics on: the last-success (RPO) gauges, read from visibility now and every refresh. */
+/**
+ * With metrics on: the last-success (RPO) gauges, read from visibility now and every refresh, and,
+ * with an estate refresh set and the worker's Atlas client given, from every cluster Atlas lists.
+ */
 export function startWorkerTelemetry(
   config: { telemetry?: TelemetryConfig; temporal: { namespace: string } },
   connection: NativeConnection,
   dataConverter?: DataConverter,
+  atlas?: AtlasClient,
 ): WorkerTelemetry {
   const t = config.telemetry;
   if (!t?.metricsAddress) return { stop() {} };
@@ -33,6 +40,17 @@ export function startWorkerTelemetry(
     meter: runtime.metricMeter,
     logger: runtime.logger,
     refreshSeconds: t.rpoRefreshSeconds,
+    ...(atlas && t.estateRefreshSeconds
+      ? {
+          estate: {
+            refreshSeconds: t.estateRefreshSeconds,
+            read: async () => {
+              const reads = new PacedReads(atlas, { requestsPerMinute: t.projectRequestsPerMinute });
+              return (await readEstate(reads)).clusters;
+            },
+          },
+        }
+      : {}),
   });
   gauges.start();
   runtime.logger.info(`metrics: Prometheus endpoint on http://${t.metricsAddress}/metrics`, {

@@ -2,10 +2,15 @@
 // Read from Temporal visibility (closed runs, by our search attributes), not kept in memory, so a
 // restarted worker serves the right values at once. The first read looks back `lookbackDays`;
 // later reads only look at runs closed since the previous read (with a margin for visibility lag).
-// What counts, and from when, is src/runs/last-success.ts's rule (the same `report` uses).
+// What counts, and from when, is src/runs/last-success.ts's rule, and the backup gauge is the newest
+// proof of src/client/protection.ts's rule: the ones `report` uses. With an estate source the gauges
+// also cover every cluster Atlas lists, our runs or not: a backup gauge at Atlas's newest snapshot
+// when that is newer, and 0 for a cluster with no backup at all (so an RPO alert fires for it).
 import type { Client } from '@temporalio/client';
 import type { Logger, MetricGauge, MetricMeter } from '@temporalio/common';
 import { METRICS } from '../contract/index.js';
+import type { EstateCluster } from '../client/estate.js';
+import { protectionOf } from '../client/protection.js';
 import {
   lastSuccesses,
   succeededRunsByCluster,
@@ -25,6 +30,8 @@ export interface LastSuccessOptions {
   lookbackDays?: number;
   /** Result reads (for export/restore) per cluster and refresh: bounds the cost of clusters that never export. */
   maxResultReads?: number;
+  /** Every cluster Atlas lists, read this often (src/client/estate.ts); absent: only clusters our runs name. */
+  estate?: { read: () => Promise<EstateCluster[]>; refreshSeconds: number };
 }
 
 /** Visibility lags a run's close by a moment: re-read a little before the previous read's time. */
@@ -38,7 +45,9 @@ export class LastSuccessGauges {
   private readonly maxResultReads: number;
   private since: Date | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private estateTimer: NodeJS.Timeout | undefined;
   private running: Promise<void> | undefined;
+  private readingEstate: Promise<void> | undefined;
 
   constructor(private readonly o: LastSuccessOptions) {
     this.gauge = o.meter.createGauge(METRICS.lastSuccess, 'int', 's', 'Unix time of the last successful run step');
@@ -51,10 +60,22 @@ export class LastSuccessGauges {
     void this.refreshLogged();
     this.timer = setInterval(() => void this.refreshLogged(), this.o.refreshSeconds * 1000);
     this.timer.unref();
+    const estate = this.o.estate;
+    if (!estate) return;
+    const readEstate = () =>
+      void this.refreshEstate().catch((err: unknown) =>
+        this.o.logger.warn(`last-success gauges: Atlas estate read failed (will retry): ${(err as Error).message}`, {
+          event: 'metrics.estate.failed',
+        }),
+      );
+    readEstate();
+    this.estateTimer = setInterval(readEstate, estate.refreshSeconds * 1000);
+    this.estateTimer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.estateTimer) clearInterval(this.estateTimer);
   }
 
   private async refreshLogged(): Promise<void> {
@@ -64,6 +85,34 @@ export class LastSuccessGauges {
       this.o.logger.warn(`last-success gauges: visibility read failed (will retry): ${(err as Error).message}`, {
         event: 'metrics.last-success.failed',
       });
+    }
+  }
+
+  /** One read of the estate (after the runs' read, so a run's backup is known); concurrent callers share it. */
+  refreshEstate(): Promise<void> {
+    return (this.readingEstate ??= this.readEstate().finally(() => (this.readingEstate = undefined)));
+  }
+
+  private async readEstate(): Promise<void> {
+    if (!this.o.estate) return;
+    await this.refresh();
+    const now = new Date();
+    for (const c of await this.o.estate.read()) {
+      const ours = this.timeOf(c.groupId, c.clusterName, 'backup');
+      const snap = c.newestSnapshot;
+      const { newestProof } = protectionOf(
+        {
+          kind: c.kind,
+          backupEnabled: c.backupEnabled,
+          ...(snap ? { newestSnapshot: { at: new Date(snap.at), snapshotType: snap.snapshotType } } : {}),
+          runs: ours ? { backup: { at: new Date(ours * 1000), workflowId: '', runId: '' } } : {},
+        },
+        now,
+      );
+      if (newestProof) this.note(c.groupId, c.clusterName, 'backup', newestProof.at);
+      // 0 only for a cluster known to have no backup: one whose snapshots could not be read keeps no value.
+      else if (!ours && !c.problems.length)
+        this.gauge.set(0, { project: c.groupId, cluster: c.clusterName, kind: 'backup' });
     }
   }
 
@@ -82,8 +131,11 @@ export class LastSuccessGauges {
     ).values()) {
       const known = Object.fromEntries(SUCCESS_KINDS.map((k) => [k, this.timeOf(project, cluster, k) * 1000]));
       const found = await lastSuccesses(this.o.client, runs, { maxResultReads: this.maxResultReads, known });
-      for (const [kind, s] of Object.entries(found) as [SuccessKind, Success][])
+      const { backup: _backup, ...others } = found;
+      for (const [kind, s] of Object.entries(others) as [SuccessKind, Success][])
         this.note(project, cluster, kind, s.at);
+      const proof = protectionOf({ kind: 'dedicated', backupEnabled: false, runs: found }, startedAt).newestProof;
+      if (proof) this.note(project, cluster, 'backup', proof.at);
     }
     this.since = startedAt;
   }

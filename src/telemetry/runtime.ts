@@ -14,6 +14,10 @@ export interface TelemetryConfig {
   logLevel: LogLevel;
   /** How often the last-success gauges are re-read from visibility, seconds. */
   rpoRefreshSeconds: number;
+  /** How often the gauges read every cluster Atlas lists, seconds; undefined: only clusters our runs name. */
+  estateRefreshSeconds?: number;
+  /** The pace of those reads, Atlas requests per minute per project (ATLAS_PROJECT_REQUESTS_PER_MINUTE). */
+  projectRequestsPerMinute?: number;
 }
 
 export const DEFAULT_TELEMETRY: TelemetryConfig = { logLevel: 'INFO', rpoRefreshSeconds: 60 };

@@ -76,6 +76,9 @@ describe('every cloud-backup operation against the simulator', () => {
     // Atlas lists only dedicated clusters here: serverless and flex instances have endpoints of their own.
     expect(names).toEqual(expect.arrayContaining(['rs0', 'sh0']));
     expect(names).not.toContain('fx0');
+    const flex = await call('listFlexClusters', { path: { groupId } });
+    expect(flex.results.map((c) => c.name).sort()).toEqual(['fx0', 'fx1']);
+    expect(flex.results[0]!.backupSettings).toEqual({ enabled: true });
   });
 
   it('creates, reads, lists and deletes a replica-set snapshot', async () => {

@@ -9,6 +9,7 @@ import { DATA_SPEC_PATH, validateResponse } from './openapi-validator.js';
 /** Client operations that data-and-limits.openapi.yaml documents, not cloud-backups.openapi.yaml. */
 export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>([
   'listClusters',
+  'listFlexClusters',
   'getCompliancePolicy',
   'createDatabaseUser',
   'deleteDatabaseUser',

@@ -85,6 +85,18 @@ describe('telemetry variables', () => {
     expect(c.telemetry).toEqual({ metricsAddress: '0.0.0.0:9464', logLevel: 'DEBUG', rpoRefreshSeconds: 30 });
   });
 
+  it('take the estate refresh and the per-project pace of its Atlas reads, and name a refresh too frequent', () => {
+    const c = loadWorkerConfig({
+      ...sa,
+      WORKER_METRICS_ESTATE_REFRESH_SECONDS: '900',
+      ATLAS_PROJECT_REQUESTS_PER_MINUTE: '100',
+    });
+    expect(c.telemetry).toMatchObject({ estateRefreshSeconds: 900, projectRequestsPerMinute: 100 });
+    expect(() => loadWorkerConfig({ ...sa, WORKER_METRICS_ESTATE_REFRESH_SECONDS: '5' })).toThrow(
+      /WORKER_METRICS_ESTATE_REFRESH_SECONDS: must be >= 60/,
+    );
+  });
+
   it('name a bad address or level', () => {
     try {
       loadWorkerConfig({ ...sa, WORKER_METRICS_ADDRESS: 'http://x:9464/metrics', ATLAS_BACKUP_LOG_LEVEL: 'loud' });

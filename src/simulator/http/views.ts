@@ -216,7 +216,7 @@ export function scheduleView(m: Model, c: Cluster, s: BackupSchedule, base: stri
     clusterId: c.id,
     clusterName: c.name,
     autoExportEnabled: s.autoExportEnabled,
-    copySettings: [],
+    copySettings: s.copySettings ?? [],
     extraRetentionSettings: s.extraRetentionSettings,
     ...(s.export ? { export: s.export } : {}),
     policies: [{ id: s.policyId, policyItems: s.items.map((i) => ({ ...i })) }],

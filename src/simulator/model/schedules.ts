@@ -105,6 +105,7 @@ export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequ
   }
   if (b.restoreWindowDays !== undefined) addRetention(m.now(), b.restoreWindowDays, 'days', 'restoreWindowDays');
   if (b.extraRetentionSettings) next.extraRetentionSettings = b.extraRetentionSettings;
+  if (b.copySettings) next.copySettings = b.copySettings.map(copySetting);
   if (b.export) {
     const id = b.export.exportBucketId;
     const bucket = id === undefined ? undefined : m.state.buckets[id];
@@ -117,6 +118,16 @@ export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequ
   m.state.schedules[clusterKey(c.groupId, c.name)] = next;
   m.changed();
   return next;
+}
+
+/** The copy setting fields the simulator keeps (Atlas's DiskBackupCopySetting20240805). */
+function copySetting(c: Record<string, unknown>): NonNullable<BackupSchedule['copySettings']>[number] {
+  const str = (k: string) => (typeof c[k] === 'string' ? { [k]: c[k] as string } : {});
+  return {
+    ...str('cloudProvider'),
+    ...str('regionName'),
+    ...(typeof c.shouldCopyOplogs === 'boolean' ? { shouldCopyOplogs: c.shouldCopyOplogs } : {}),
+  };
 }
 
 /** deleteClusterBackupSchedule: every policy item goes; the schedule itself stays. */

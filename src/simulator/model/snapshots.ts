@@ -87,14 +87,17 @@ export interface ScheduledSnapshotOptions {
   frequencyType?: string;
   description?: string;
   status?: 'completed' | 'failed';
+  /** 'onDemand': one someone took by hand (no frequency); default 'scheduled'. */
+  snapshotType?: 'scheduled' | 'onDemand';
 }
 
 /** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
 export function addScheduledSnapshot(m: Model, c: Cluster, opts: ScheduledSnapshotOptions = {}): Snapshot {
   const createdAt = m.now() - (opts.ageMs ?? 0);
+  const onDemand = opts.snapshotType === 'onDemand';
   return newSnapshot(m, c, {
-    snapshotType: 'scheduled',
-    frequencyType: opts.frequencyType ?? 'daily',
+    snapshotType: onDemand ? 'onDemand' : 'scheduled',
+    frequencyType: onDemand ? undefined : (opts.frequencyType ?? 'daily'),
     createdAt,
     queuedMs: 0,
     inProgressMs: 0,

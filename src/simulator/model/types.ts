@@ -164,6 +164,8 @@ export interface BackupSchedule {
   export?: { exportBucketId?: string; frequencyType?: string };
   useOrgAndGroupNamesInExportPrefix: boolean;
   extraRetentionSettings: { frequencyType?: string; retentionDays?: number }[];
+  /** Regions Atlas copies the snapshots to (absent in state files from before: none). */
+  copySettings?: { cloudProvider?: string; regionName?: string; shouldCopyOplogs?: boolean }[];
 }
 
 export interface SimState {
