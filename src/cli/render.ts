@@ -1,6 +1,6 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
-import type { DrReport, RunResult, StepRecord } from '../contract/index.js';
+import type { CollectionRestoreReport, DrReport, RunResult, StepRecord } from '../contract/index.js';
 import { approvalText, outcomeWords, recoveryText, secondsText } from './run-lines.js';
 
 const since = (fromIso: string, toIso?: string) => {
@@ -56,6 +56,7 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
     lines.push(
       `  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`,
     );
+  if (s.collectionRestore) lines.push(...collectionRestoreLines(s.collectionRestore));
   if (s.workerNotice) lines.push(`  worker      ${s.workerNotice}`);
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
@@ -83,6 +84,22 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
   return lines.join('\n');
 }
 
+/** A collection restore: documents so far, then (once Atlas lists them) one line per collection. */
+export function collectionRestoreLines(c: CollectionRestoreReport): string[] {
+  const docs =
+    c.totalDocuments !== undefined
+      ? `${c.restoredDocuments ?? 0}/${c.totalDocuments} documents` +
+        (c.totalDocuments > 0 ? ` (${Math.floor((100 * (c.restoredDocuments ?? 0)) / c.totalDocuments)}%)` : '')
+      : 'no progress read yet';
+  const lines = [`  collections ${c.writeStrategy}${c.state ? ` ${c.state}` : ''}, ${docs}`];
+  for (const o of c.collections ?? []) {
+    const count = o.totalDocuments !== undefined ? ` ${o.restoredDocuments ?? 0}/${o.totalDocuments}` : '';
+    const err = o.errorMessage ? ` — ${o.errorMessage}` : '';
+    lines.push(`              ${o.sourceNamespace} → ${o.targetNamespace}  ${o.state}${count}${err}`);
+  }
+  return lines;
+}
+
 /** One line, for non-interactive output (logs, CI, tests): printed when something changes. */
 export function statusLine(s: LiveStatus): string {
   const parts = [`[${s.phase}]`, s.lastAtlasState && `atlas=${s.lastAtlasState}`];
@@ -91,6 +108,8 @@ export function statusLine(s: LiveStatus): string {
   if (s.ids.restoreJobId) parts.push(`restore=${s.ids.restoreJobId}`);
   if (s.exportProgress)
     parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
+  const docs = s.collectionRestore;
+  if (docs?.totalDocuments !== undefined) parts.push(`documents=${docs.restoredDocuments ?? 0}/${docs.totalDocuments}`);
   if (s.lastError) parts.push(`error="${s.lastError.message}"`);
   if (s.workerNotice) parts.push(`worker="${s.workerNotice}"`);
   return parts.filter(Boolean).join(' ');
