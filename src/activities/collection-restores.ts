@@ -153,6 +153,12 @@ async function reportOf(
   };
 }
 
+/** The documents restored have grown by the input's report step since the last report. */
+function reachedNextReport(input: AwaitRestoreInput, restored?: number, total?: number): boolean {
+  if (!input.reportEvery || restored === undefined || !total) return false;
+  return restored / total >= (input.reported ?? 0) + input.reportEvery;
+}
+
 async function awaitCollectionRestore(client: AtlasClient, input: AwaitRestoreInput) {
   const { source, restoreJobId: jobId } = input;
   const calls = new AttemptCalls(client, source);
@@ -177,6 +183,11 @@ async function awaitCollectionRestore(client: AtlasClient, input: AwaitRestoreIn
       return { state, terminal: { type: ended, message, details: { collectionRestore: report } } };
     }
     const progress = { restoredDocuments: job.restoredDocuments, totalDocuments: job.totalDocuments };
+    if (reachedNextReport(input, job.restoredDocuments, job.totalDocuments))
+      return {
+        state,
+        done: { facts: { progress: { restoredDocuments: job.restoredDocuments, totalDocuments: job.totalDocuments } } },
+      };
     return { state, progress };
   });
 }

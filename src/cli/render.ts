@@ -1,7 +1,7 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
-import type { CollectionRestoreReport, DrReport, RunResult, StepRecord } from '../contract/index.js';
-import { approvalText, outcomeWords, recoveryText, secondsText } from './run-lines.js';
+import type { DrReport, RunResult, StepRecord } from '../contract/index.js';
+import { approvalText, collectionRestoreLines, outcomeWords, recoveryText, secondsText } from './run-lines.js';
 
 const since = (fromIso: string, toIso?: string) => {
   const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
@@ -82,22 +82,6 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
   }
   for (const n of s.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
-}
-
-/** A collection restore: documents so far, then (once Atlas lists them) one line per collection. */
-export function collectionRestoreLines(c: CollectionRestoreReport): string[] {
-  const docs =
-    c.totalDocuments !== undefined
-      ? `${c.restoredDocuments ?? 0}/${c.totalDocuments} documents` +
-        (c.totalDocuments > 0 ? ` (${Math.floor((100 * (c.restoredDocuments ?? 0)) / c.totalDocuments)}%)` : '')
-      : 'no progress read yet';
-  const lines = [`  collections ${c.writeStrategy}${c.state ? ` ${c.state}` : ''}, ${docs}`];
-  for (const o of c.collections ?? []) {
-    const count = o.totalDocuments !== undefined ? ` ${o.restoredDocuments ?? 0}/${o.totalDocuments}` : '';
-    const err = o.errorMessage ? ` — ${o.errorMessage}` : '';
-    lines.push(`              ${o.sourceNamespace} → ${o.targetNamespace}  ${o.state}${count}${err}`);
-  }
-  return lines;
 }
 
 /** One line, for non-interactive output (logs, CI, tests): printed when something changes. */

@@ -146,6 +146,13 @@ export interface AwaitRestoreInput {
   polling: PollingSpec;
   /** As in AwaitInput: the create's state, right after the workflow's own create. */
   created?: { state?: string };
+  /**
+   * Collection restores: return early (facts.progress) once the documents restored reach `reported`
+   * plus this share of the total, so the workflow's status can show progress.
+   */
+  reportEvery?: number;
+  /** The share of documents already reported. */
+  reported?: number;
 }
 
 export interface CancelRestoreInput {

@@ -7,6 +7,7 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type {
   Activities,
+  AwaitRestoreInput,
   AwaitedResource,
   CancelRestoreResult,
   ClusterRef,
@@ -70,6 +71,9 @@ export interface RestoreProgress {
  * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
  * second would look older than the step and be created again: compare from the step's second.
  */
+/** The share of a collection restore's documents between two progress reports in the run's status. */
+const PROGRESS_STEP = 0.25;
+
 const NO_COLLECTION_CANCEL = (what: string) =>
   `Atlas has no cancel endpoint for collection restore jobs: ${what} keeps running in Atlas until it ends.`;
 
@@ -161,19 +165,51 @@ export class RestoreStep {
     const justCreated = c.adopted ? {} : { created: c.state !== undefined ? { state: c.state } : {} };
     try {
       const input = { source: this.source, restoreJobId, polling, ...justCreated };
+      if (this.request.collections) {
+        this.progress.done = await this.waitForCollections(input);
+        return;
+      }
       this.progress.done = await record(
         'wait-for-restore',
         'waiting-for-restore',
-        () => (this.request.collections ? acts.polls.awaitCollectionRestore(input) : acts.polls.awaitRestore(input)),
+        () => acts.polls.awaitRestore(input),
         (r) => r.state,
       );
-      this.keepCollectionReport(this.progress.done.facts);
     } catch (err) {
       const failed = err instanceof ActivityFailure ? err.cause : undefined;
       if (failed instanceof ApplicationFailure) this.keepCollectionReport(failed.details?.[0]);
       // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
       if (wasCancelled(err)) await this.cancelJob(restoreJobId);
       throw err;
+    }
+  }
+
+  /**
+   * A collection restore's wait returns at each quarter of its documents, so the run's own status
+   * shows its progress (four steps at most); `status`/`watch` see every read through the pending wait.
+   */
+  private async waitForCollections(first: AwaitRestoreInput): Promise<AwaitedResource> {
+    const { record, acts, status } = this.ports;
+    let input: AwaitRestoreInput = { ...first, reportEvery: PROGRESS_STEP };
+    for (;;) {
+      const r = await record(
+        'wait-for-restore',
+        'waiting-for-restore',
+        () => acts.polls.awaitCollectionRestore(input),
+        (x) => x.state,
+      );
+      this.keepCollectionReport(r.facts);
+      const seen = r.facts.progress as { restoredDocuments: number; totalDocuments: number } | undefined;
+      if (!seen) return r;
+      status.collectionRestore = { writeStrategy: 'CREATE_NEW', ...status.collectionRestore, ...seen };
+      const reported = seen.totalDocuments > 0 ? seen.restoredDocuments / seen.totalDocuments : 0;
+      input = {
+        source: first.source,
+        restoreJobId: first.restoreJobId,
+        polling: first.polling,
+        reportEvery: PROGRESS_STEP,
+        reported,
+      };
     }
   }
 

@@ -6,7 +6,7 @@ import { MongoClient } from 'mongodb';
 import { afterAll, describe, expect, it } from 'vitest';
 import { getRunStatus } from '../../src/client/status.js';
 import type { DisasterRecoveryRequest, DrReport } from '../../src/contract/index.js';
-import { disasterRecoveryInputSchema } from '../../src/contract/index.js';
+import { disasterRecoveryInputSchema, drStatusQuery } from '../../src/contract/index.js';
 import { dataPlaneUnavailable } from '../../src/simulator/index.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
@@ -162,6 +162,14 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(seen.totalDocuments).toBe(500);
+    // The run's own status query, not only the pending wait, shows the documents restored so far.
+    let queried = 0;
+    while (queried === 0) {
+      const c = (await first.query(drStatusQuery)).collectionRestore;
+      if (c?.totalDocuments && (c.restoredDocuments ?? 0) > 0) queried = c.restoredDocuments!;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(queried).toBeLessThanOrEqual(500);
     const second = await start(
       request('slow', snapshotId, { collectionRestore: { collections: ['shop.small'], suffix: '_2' } }),
     );
@@ -175,6 +183,8 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
     const [a, b] = await Promise.all([first.result(), second.result()]);
     expect(a.outcome).toBe('completed');
     expect(b.outcome).toBe('completed');
+    expect(a.status.steps.filter((s) => s.name === 'wait-for-restore').length).toBeGreaterThan(1);
+    expect(a.collectionRestore).toMatchObject({ restoredDocuments: 500, totalDocuments: 500 });
     expect(a.collectionRestore?.collections?.map((c) => c.targetNamespace).sort()).toEqual([
       'shop_restored_' + a.startedAt.slice(0, 10).replace(/-/g, '') + '.big',
       'shop_restored_' + a.startedAt.slice(0, 10).replace(/-/g, '') + '.small',
