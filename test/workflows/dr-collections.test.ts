@@ -167,6 +167,8 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
     while (queried === 0) {
       const c = (await first.query(drStatusQuery)).collectionRestore;
       if (c?.totalDocuments && (c.restoredDocuments ?? 0) > 0) queried = c.restoredDocuments!;
+      else if ((await first.describe()).status.name !== 'RUNNING')
+        throw new Error('ended before its status showed progress');
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(queried).toBeLessThanOrEqual(500);
