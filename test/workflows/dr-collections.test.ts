@@ -134,6 +134,23 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
     expect((await jobsOf('src')).length).toBe(before);
   });
 
+  it('refuses a point in time outside the restore window, naming it, before any job is created', async () => {
+    const before = (await jobsOf('src')).length;
+    const { restoreWindowDays } = await atlas().request('getBackupSchedule', {
+      path: { groupId: G, clusterName: 'src' },
+    });
+    const at = Math.floor(Date.now() / 1000) - (restoreWindowDays! + 1) * 86_400;
+    const req = request('src', '', {
+      what: { pointInTimeUTCSeconds: at },
+      collectionRestore: { collections: ['app.users'] },
+    });
+    const failed = await (await start(req)).result().catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(WorkflowFailedError);
+    const message = String((failed as WorkflowFailedError).cause?.message);
+    expect(message).toMatch(/what\.pointInTimeUTCSeconds: .* is outside the restore window of \d+ day/);
+    expect((await jobsOf('src')).length).toBe(before);
+  });
+
   it('ends with one job when the create commits but its answer is lost', async () => {
     const snapshotId = await completedSnapshot('src');
     const before = (await jobsOf('src')).length;
