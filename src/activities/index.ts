@@ -3,6 +3,7 @@
 import type { AtlasClient } from '../atlas/index.js';
 import type { Activities, NotifyActivities } from '../contract/index.js';
 import type { NotifyWorkerConfig } from '../notify/config.js';
+import { collectionRestoreActivities } from './collection-restores.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
@@ -26,6 +27,7 @@ export function createActivities(
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),
+    ...collectionRestoreActivities(client),
   };
 }
 

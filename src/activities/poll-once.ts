@@ -14,8 +14,13 @@ export interface PollVerdict {
   done?: { finishedAt?: string; facts: Record<string, unknown> };
   /** Over without success: the step fails with this type and message. */
   terminal?: { type: TerminalFailureType; message: string; details?: Record<string, unknown> };
-  /** Export progress, shown by status views while the job runs. */
-  progress?: { exportedCollections?: number; totalCollections?: number };
+  /** Export or collection restore progress, shown by status views while the job runs. */
+  progress?: {
+    exportedCollections?: number;
+    totalCollections?: number;
+    restoredDocuments?: number;
+    totalDocuments?: number;
+  };
   /** A better moment for the next read than the policy's backoff (an export's estimate). */
   nextPollMs?: number;
 }

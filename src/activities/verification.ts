@@ -118,8 +118,14 @@ async function readTarget(
   input: VerifyRestoredDataInput,
   credentials: Credentials,
 ): Promise<VerificationReport> {
-  const { target, verify: spec } = input;
-  const namespaces = input.snapshot ? await snapshotNamespaces(calls, input.snapshot) : [];
+  const { target, verify: spec, restored } = input;
+  // A collection restore checks what it restored, under the names it was restored as.
+  const namespaces = restored
+    ? restored.map((r) => r.sourceNamespace)
+    : input.snapshot
+      ? await snapshotNamespaces(calls, input.snapshot)
+      : [];
+  const restoredAs = Object.fromEntries((restored ?? []).map((r) => [r.sourceNamespace, r.targetNamespace]));
   const cluster = await calls.call('getCluster', { path: target });
   const uri = cluster.connectionStrings?.standard;
   if (!uri) throw new Error(`cluster '${target.clusterName}' has no standard connection string`);
@@ -131,7 +137,7 @@ async function readTarget(
   const beating = setInterval(beat, HEARTBEAT_EVERY_MS);
   try {
     const options = spec.countTolerance === undefined ? {} : { countTolerance: spec.countTolerance };
-    return await verify(client, { snapshotNamespaces: namespaces, queries: spec.queries ?? [], options });
+    return await verify(client, { snapshotNamespaces: namespaces, restoredAs, queries: spec.queries ?? [], options });
   } finally {
     clearInterval(beating);
     await client.close().catch(() => undefined);

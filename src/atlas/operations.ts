@@ -47,6 +47,8 @@ const FLEX_RESTORE = withId(FLEX, 'restoreJobId');
 const USER = ['groupId', 'databaseName', 'username'] as const;
 const SNAPSHOT_DB = withId(SNAPSHOT, 'databaseName');
 const SNAP_DBS = `${C}/snapshots/{snapshotId}/databases`;
+const JOBS = `${G}/clusters/{clusterName}/collectionRestoreJobs`;
+const COLLECTION_JOB = withId(CLUSTER, 'jobId');
 
 /** One entry: method, path, the spec's version, path parameters and response, then the rest (version: the spec's). */
 function def<
@@ -176,6 +178,13 @@ export const operations = {
     SNAPSHOT_DB,
     s.SnapshotCollection,
   ),
+  // Collection-level restores (Atlas 2026): one job per cluster at a time; no cancel endpoint exists
+  createCollectionRestoreJob: def('POST', JOBS, '2025-03-12', CLUSTER, s.CollectionRestoreJob, {
+    request: s.CreateCollectionRestoreJobRequest,
+  }),
+  getCollectionRestoreJob: def('GET', `${JOBS}/{jobId}`, '2025-03-12', COLLECTION_JOB, s.CollectionRestoreJob),
+  listCollectionRestoreJobs: list(JOBS, '2025-03-12', CLUSTER, s.CollectionRestoreJob),
+  listRestoreJobCollections: list(`${JOBS}/{jobId}/collections`, '2025-03-12', COLLECTION_JOB, s.RestoreJobCollection),
   // Discovery (fleets, the coverage report): the projects the credentials see, a project's
   // dedicated clusters, and its flex clusters (listed apart from the dedicated ones)
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
@@ -215,7 +224,7 @@ export type RequestArgs<K extends OperationId> = {
 } & (Ops[K]['request'] extends z.ZodType ? { body: z.input<Ops[K]['request']> } : { body?: undefined });
 
 /** Path parameter names whose values are 24-hex ids; the rest are cluster names. */
-const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId']);
+const ID_PARAMS = new Set(['groupId', 'snapshotId', 'exportId', 'exportBucketId', 'restoreJobId', 'jobId']);
 const NAME_PARAMS = new Set(['clusterName', 'name']);
 
 export function isIdParam(name: string): boolean {

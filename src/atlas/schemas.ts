@@ -511,3 +511,69 @@ export const DatabaseUser = z.looseObject({
 /** A database or a collection a snapshot holds (names only: the spec gives no counts). */
 export const SnapshotDatabase = z.looseObject({ name: z.string(), links });
 export const SnapshotCollection = z.looseObject({ name: z.string(), links });
+
+// ---- Collection restore jobs (data-and-limits.openapi.yaml; enums from NOTES.md (a)) ---------
+
+export const WriteStrategy = z.enum(['CREATE_NEW', 'OVERWRITE_EXISTING']);
+export const IndexStrategy = z.enum(['ALL', 'NONE', 'ALL_EXCEPT_TTL']);
+/** Databases name bare databases; collections `database.collection`. An empty target keeps the source name. */
+export const RestoreNamespace = z.looseObject({
+  sourceNamespace: z.string().min(1),
+  targetNamespace: z.string().optional(),
+});
+
+/** One source: a snapshot, or a point in time (seconds, or oplogTs + oplogInc). */
+export const CreateCollectionRestoreJobRequest = z.strictObject({
+  snapshotId: AtlasId.optional(),
+  pointInTimeUtcSeconds: z.number().int().optional(),
+  oplogTs: z.number().int().optional(),
+  oplogInc: z.number().int().optional(),
+  targetGroupId: AtlasId,
+  targetClusterName: ClusterName,
+  writeStrategy: WriteStrategy,
+  indexStrategy: IndexStrategy,
+  databases: z.array(RestoreNamespace).max(100).optional(),
+  collections: z.array(RestoreNamespace).max(100).optional(),
+  databaseSuffix: z.string().optional(),
+  collectionSuffix: z.string().optional(),
+});
+export type CreateCollectionRestoreJobRequest = z.infer<typeof CreateCollectionRestoreJobRequest>;
+
+/** Job states: INITIALIZING, IN_PROGRESS, FINALIZING, then SUCCESSFUL, FAILED or CANCELED (NOTES.md). */
+export const CollectionRestoreJob = z.looseObject({
+  id: AtlasId,
+  state: z.string().optional(),
+  snapshotId: z.string().optional(),
+  pointInTimeUtcSeconds: z.number().int().optional(),
+  oplogTs: z.number().int().optional(),
+  oplogInc: z.number().int().optional(),
+  targetGroupId: z.string().optional(),
+  targetClusterName: z.string().optional(),
+  writeStrategy: z.string().optional(),
+  indexStrategy: z.string().optional(),
+  databases: z.array(RestoreNamespace).optional(),
+  collections: z.array(RestoreNamespace).optional(),
+  databaseSuffix: z.string().optional(),
+  collectionSuffix: z.string().optional(),
+  createdAt: DateTime.optional(),
+  finishedAt: DateTime.optional(),
+  restoredDocuments: z.number().int().nonnegative().optional(),
+  totalDocuments: z.number().int().nonnegative().optional(),
+  errorMessage: z.string().optional(),
+  indexStatus: z.looseObject({ state: z.string().optional(), failedCollectionCount: z.number().optional() }).optional(),
+  links,
+});
+export type CollectionRestoreJob = z.infer<typeof CollectionRestoreJob>;
+
+/** One collection's state within a job (listRestoreJobCollections answers [] while INITIALIZING). */
+export const RestoreJobCollection = z.looseObject({
+  sourceNamespace: z.string(),
+  targetNamespace: z.string().optional(),
+  effectiveTargetNamespace: z.string().optional(),
+  state: z.string().optional(),
+  restoredDocuments: z.number().int().nonnegative().optional(),
+  totalDocuments: z.number().int().nonnegative().optional(),
+  errorMessage: z.string().optional(),
+  indexStatus: z.looseObject({ state: z.string().optional(), errorMessage: z.string().optional() }).optional(),
+});
+export type RestoreJobCollection = z.infer<typeof RestoreJobCollection>;

@@ -1,7 +1,7 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
 import type { DrReport, RunResult, StepRecord } from '../contract/index.js';
-import { approvalText, outcomeWords, recoveryText, secondsText } from './run-lines.js';
+import { approvalText, collectionRestoreLines, outcomeWords, recoveryText, secondsText } from './run-lines.js';
 
 const since = (fromIso: string, toIso?: string) => {
   const ms = (toIso ? Date.parse(toIso) : Date.now()) - Date.parse(fromIso);
@@ -56,6 +56,7 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
     lines.push(
       `  export      ${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections} collections`,
     );
+  if (s.collectionRestore) lines.push(...collectionRestoreLines(s.collectionRestore));
   if (s.workerNotice) lines.push(`  worker      ${s.workerNotice}`);
   lines.push(`  attempts    ${s.attempts}`);
   if (s.pending) {
@@ -91,6 +92,8 @@ export function statusLine(s: LiveStatus): string {
   if (s.ids.restoreJobId) parts.push(`restore=${s.ids.restoreJobId}`);
   if (s.exportProgress)
     parts.push(`collections=${s.exportProgress.exportedCollections}/${s.exportProgress.totalCollections}`);
+  const docs = s.collectionRestore;
+  if (docs?.totalDocuments !== undefined) parts.push(`documents=${docs.restoredDocuments ?? 0}/${docs.totalDocuments}`);
   if (s.lastError) parts.push(`error="${s.lastError.message}"`);
   if (s.workerNotice) parts.push(`worker="${s.workerNotice}"`);
   return parts.filter(Boolean).join(' ');

@@ -1,6 +1,6 @@
 // Lines both the `status` view and the closing summaries print about a run's outcome and a DR
 // report: human text with rounded numbers, never raw JSON.
-import { OUTCOME_WORDS, type ApprovalRecord, type DrReport } from '../contract/index.js';
+import { OUTCOME_WORDS, type ApprovalRecord, type CollectionRestoreReport, type DrReport } from '../contract/index.js';
 
 /** 41.669000000000004 → "41.7s". */
 export const secondsText = (s: number) => `${(Math.round(s * 10) / 10).toFixed(1)}s`;
@@ -50,7 +50,24 @@ export function drReportLines(r: DrReport): string[] {
   if (r.approval.required) lines.push(`  approval    ${approvalText(r.approval)}`);
   if (r.restoreJobId) lines.push(`  restore     ${r.restoreJobId}  state ${r.restoreJob?.state ?? 'unknown'}`);
   for (const url of r.restoreJob?.deliveryUrl ?? []) lines.push(`              download ${url}`);
+  if (r.collectionRestore) lines.push(...collectionRestoreLines(r.collectionRestore));
   if (r.verified) lines.push(`  verified    ${r.verified.stateName} via ${r.verified.via} at ${r.verified.at}`);
   lines.push(`  recovery    ${recoveryText(r.recovery)}`);
+  return lines;
+}
+
+/** A collection restore: documents so far, then (once Atlas lists them) one line per collection. */
+export function collectionRestoreLines(c: CollectionRestoreReport): string[] {
+  const docs =
+    c.totalDocuments !== undefined
+      ? `${c.restoredDocuments ?? 0}/${c.totalDocuments} documents` +
+        (c.totalDocuments > 0 ? ` (${Math.floor((100 * (c.restoredDocuments ?? 0)) / c.totalDocuments)}%)` : '')
+      : 'no progress read yet';
+  const lines = [`  collections ${c.writeStrategy}${c.state ? ` ${c.state}` : ''}, ${docs}`];
+  for (const o of c.collections ?? []) {
+    const count = o.totalDocuments !== undefined ? ` ${o.restoredDocuments ?? 0}/${o.totalDocuments}` : '';
+    const err = o.errorMessage ? ` — ${o.errorMessage}` : '';
+    lines.push(`              ${o.sourceNamespace} → ${o.targetNamespace}  ${o.state}${count}${err}`);
+  }
   return lines;
 }

@@ -30,6 +30,9 @@ export interface PendingStep {
   atlasState?: string;
   exportedCollections?: number;
   totalCollections?: number;
+  /** A collection restore job's documents so far (from the wait's last read). */
+  restoredDocuments?: number;
+  totalDocuments?: number;
   lastFailure?: { message: string; type?: string };
   nextAttemptAt?: string;
   scheduledAt?: string;
@@ -37,7 +40,7 @@ export interface PendingStep {
 
 /** A run's status (a DR run's has its approval, source and target too) plus what Temporal knows. */
 export interface LiveStatus
-  extends RunStatus, Partial<Pick<DrStatus, 'approval' | 'source' | 'target' | 'deliveryType'>> {
+  extends RunStatus, Partial<Pick<DrStatus, 'approval' | 'source' | 'target' | 'deliveryType' | 'collectionRestore'>> {
   workflowId: string;
   runId: string;
   /** Temporal's execution status: RUNNING, COMPLETED, FAILED, CANCELLED, TERMINATED, TIMED_OUT... */
@@ -173,6 +176,8 @@ export async function getRunStatus(
       atlasState: typeof details?.state === 'string' ? details.state : undefined,
       exportedCollections: typeof details?.exportedCollections === 'number' ? details.exportedCollections : undefined,
       totalCollections: typeof details?.totalCollections === 'number' ? details.totalCollections : undefined,
+      restoredDocuments: typeof details?.restoredDocuments === 'number' ? details.restoredDocuments : undefined,
+      totalDocuments: typeof details?.totalDocuments === 'number' ? details.totalDocuments : undefined,
       lastFailure: failure ? { message: failure.message, type: failure.type } : undefined,
       nextAttemptAt: isoOf(pending.nextAttemptScheduleTime as Timestamp),
       scheduledAt: isoOf(pending.scheduledTime as Timestamp),
@@ -184,6 +189,9 @@ export async function getRunStatus(
         totalCollections: live.pending.totalCollections,
       };
     }
+    const { restoredDocuments, totalDocuments } = live.pending;
+    if (live.collectionRestore && totalDocuments !== undefined)
+      live.collectionRestore = { ...live.collectionRestore, restoredDocuments: restoredDocuments ?? 0, totalDocuments };
     live.attempts += live.pending.attempt;
     if (failure && failure.type !== NOT_FINISHED) {
       live.lastError = { message: failure.message, type: failure.type, step: status.steps.at(-1)?.name };

@@ -3,6 +3,7 @@
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
 import type { RestoreVerifySpec, VerificationSummary } from './verification.js';
+import type { CollectionRestoreSpec } from './collection-restore.js';
 import type {
   DiscoverClustersInput,
   EndedFleetChildrenInput,
@@ -127,6 +128,8 @@ export interface RestoreRequest {
   pointInTimeUTCSeconds?: number;
   oplogTs?: number;
   oplogInc?: number;
+  /** Only these collections or databases (an Atlas collection restore job) instead of the whole cluster. */
+  collections?: CollectionRestoreSpec;
 }
 
 /** Starts a restore job of any source kind. */
@@ -143,6 +146,13 @@ export interface AwaitRestoreInput {
   polling: PollingSpec;
   /** As in AwaitInput: the create's state, right after the workflow's own create. */
   created?: { state?: string };
+  /**
+   * Collection restores: return early (facts.progress) once the documents restored reach `reported`
+   * plus this share of the total, so the workflow's status can show progress.
+   */
+  reportEvery?: number;
+  /** The share of documents already reported. */
+  reported?: number;
 }
 
 export interface CancelRestoreInput {
@@ -163,6 +173,9 @@ export interface PollDetails {
   state: string;
   exportedCollections?: number;
   totalCollections?: number;
+  /** A collection restore job's progress (totalDocuments may start as Atlas's estimate). */
+  restoredDocuments?: number;
+  totalDocuments?: number;
   /** Set when the activity chose the next poll itself (an export estimate); else the policy backs off. */
   nextPollMs?: number;
 }
@@ -226,6 +239,24 @@ export interface VerifyRestoredDataInput {
   snapshot?: ClusterRef & { snapshotId: string };
   restoreJobId: string;
   verify: RestoreVerifySpec;
+  /**
+   * A collection restore: only these namespaces are checked, each under the name it was restored as
+   * (instead of every namespace the snapshot holds).
+   */
+  restored?: { sourceNamespace: string; targetNamespace: string }[];
+}
+
+/** The pre-flight of a collection restore: names checked against the snapshot, the point in time against the window. */
+export interface CheckCollectionRestoreInput {
+  source: SourceRef;
+  restore: RestoreRequest;
+}
+
+export interface CheckedCollectionRestore {
+  /** What was checked, in words. */
+  checked: string[];
+  requests: number;
+  attempts: number;
 }
 
 export interface VerifiedData extends VerificationSummary {
@@ -251,6 +282,9 @@ export interface Activities {
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
   verifyRestoredData(input: VerifyRestoredDataInput): Promise<VerifiedData>;
+  checkCollectionRestore(input: CheckCollectionRestoreInput): Promise<CheckedCollectionRestore>;
+  startCollectionRestore(input: StartRestoreInput): Promise<CreatedResource>;
+  awaitCollectionRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
   endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;

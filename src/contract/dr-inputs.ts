@@ -15,6 +15,7 @@ import { addProblems, backoffProblems, int32Problems, secondsProblems, type Rule
 import { DOWNLOAD_HAS_NO_TARGET, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
 import { restoreVerifySchema } from './verification.js';
+import { collectionRestoreProblems, collectionRestoreSchema } from './collection-restore.js';
 
 export const DR_POLLING_DEFAULTS = { initialIntervalSeconds: 2, maximumIntervalSeconds: 15, backoffCoefficient: 1.5 };
 
@@ -99,6 +100,8 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
       notify: notifySchema.optional(),
       /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
       verify: restoreVerifySchema.optional(),
+      /** Restore only these collections or databases (an Atlas collection restore job), not the cluster. */
+      collectionRestore: collectionRestoreSchema.optional(),
     })
     .superRefine((r, ctx) => {
       const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -165,6 +168,7 @@ export function drInputProblems(i: z.output<typeof disasterRecoveryBaseSchema>):
       'approval.timeoutSeconds': i.approval.timeoutSeconds,
     }),
     ...stepDeadlineProblems(i.timeouts),
+    ...collectionRestoreProblems(i),
   ];
 }
 

@@ -1,6 +1,7 @@
 // The contract: everything that crosses a boundary between the CLI, clients, workflows and
 // activities. Everyone points down to it; it imports nothing else of ours.
 export * from './activities.js';
+export * from './collection-restore.js';
 export * from './definitions.js';
 export * from './dr-inputs.js';
 export * from './failures.js';

@@ -3,6 +3,7 @@
 import type { DrDeliveryType, DrSourceSpec } from './dr-inputs.js';
 import type { DrPhase, OverwriteConsent, PipelinePhase, RunStatus } from './status.js';
 import type { VerificationSummary } from './verification.js';
+import type { CollectionRestoreReport } from './collection-restore.js';
 
 export interface PipelineResult {
   outcome: 'completed' | 'cancelled' | 'failed';
@@ -68,6 +69,8 @@ export interface DrStatus extends RunStatus<DrPhase> {
   target?: DrTargetRef;
   deliveryType: DrDeliveryType;
   approval: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
+  /** A collection-level restore: its job, progress and, at its end, each collection's outcome. */
+  collectionRestore?: CollectionRestoreReport;
 }
 
 export interface RecoveryTimes {
@@ -93,6 +96,8 @@ export interface DrReport {
   verified?: { stateName: string; via: string; at: string };
   /** The restored data read and compared (verify). */
   verification?: VerificationSummary;
+  /** A collection-level restore: its job, documents and each collection's outcome. */
+  collectionRestore?: CollectionRestoreReport;
   /** Present when the run was cancelled after the restore job started. */
   cancellation?: { restoreJobId: string; cancelled: boolean; detail: string };
   recovery: RecoveryTimes;

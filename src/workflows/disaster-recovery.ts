@@ -51,6 +51,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   const steps = async () => {
     await run.select();
+    await run.checkCollections();
     await run.restore(run.rec.status.approval.required ? () => run.approval(gate) : undefined);
   };
   return runToEnd(run, input.notify, steps, { event: 'dr.completed', facts: drCompletedFacts });
@@ -89,6 +90,9 @@ class DrRun {
       target,
       deliveryType,
       approval: { required: approvalGateOn(input) },
+      ...(input.collectionRestore
+        ? { collectionRestore: { writeStrategy: input.collectionRestore.writeStrategy } }
+        : {}),
     };
     if (source.kind === 'serverless') status.notes.push(SERVERLESS_RETIRED);
     this.rec = new RunRecorder(status, (phase) => [
@@ -176,6 +180,18 @@ class DrRun {
     this.rec.status.ids.snapshotId = snap.snapshotId;
   }
 
+  /** A collection restore's names against the snapshot, or its point in time against the window, before any job. */
+  async checkCollections(): Promise<void> {
+    if (!this.input.collectionRestore) return;
+    await this.step(
+      'check-collections',
+      'selecting-snapshot',
+      'selecting',
+      () => this.acts.select.checkCollectionRestore({ source: this.src, restore: this.restoreRequest() }),
+      () => 'checked',
+    );
+  }
+
   /** Nothing is restored until someone approves; rejected or timed out, the run ends Failed. */
   async approval(gate: ApprovalGate): Promise<void> {
     const { rec, input } = this;
@@ -217,6 +233,7 @@ class DrRun {
       pointInTimeUTCSeconds: what.pointInTimeUTCSeconds,
       oplogTs: what.oplogTs,
       oplogInc: what.oplogInc,
+      ...(this.input.collectionRestore ? { collections: this.input.collectionRestore } : {}),
     };
   }
 
@@ -261,6 +278,7 @@ class DrRun {
       };
     if (p.verified) this.report.verified = p.verified;
     if (p.verification) this.report.verification = p.verification;
+    if (this.rec.status.collectionRestore) this.report.collectionRestore = this.rec.status.collectionRestore;
   }
 
   finish(outcome: DrReport['outcome']): DrReport {
@@ -279,7 +297,7 @@ class DrRun {
   private deadlineOf(step: string): StepDeadline | undefined {
     const { timeouts } = this.input;
     const { restoreJobId } = this.rec.status.ids;
-    if (step === 'select-snapshot' || step === 'check-source') {
+    if (step === 'select-snapshot' || step === 'check-source' || step === 'check-collections') {
       return { field: 'timeouts.callSeconds (×10, at least 600 s)', seconds: Math.max(timeouts.callSeconds * 10, 600) };
     }
     return {

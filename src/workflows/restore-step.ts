@@ -7,9 +7,11 @@
 import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type {
   Activities,
+  AwaitRestoreInput,
   AwaitedResource,
   CancelRestoreResult,
   ClusterRef,
+  CollectionRestoreReport,
   CreatedResource,
   PollingSpec,
   RestoreRequest,
@@ -44,7 +46,12 @@ export interface RestorePorts {
   acts: { calls: Acts; polls: Acts; starts: Acts; verifies: Acts };
   polling: PollingSpec;
   /** The run's status fields the step fills: the job's id and what it did about a cancel. */
-  status: { ids: { restoreJobId?: string }; notes: string[]; verification?: VerificationSummary };
+  status: {
+    ids: { restoreJobId?: string };
+    notes: string[];
+    verification?: VerificationSummary;
+    collectionRestore?: CollectionRestoreReport;
+  };
 }
 
 /** What the step has done so far: read by the run for its result, also after a failure or cancel. */
@@ -64,6 +71,12 @@ export interface RestoreProgress {
  * Atlas reports finishedAt to the whole second, so a job that finished within the step's first
  * second would look older than the step and be created again: compare from the step's second.
  */
+/** The share of a collection restore's documents between two progress reports in the run's status. */
+const PROGRESS_STEP = 0.25;
+
+const NO_COLLECTION_CANCEL = (what: string) =>
+  `Atlas has no cancel endpoint for collection restore jobs: ${what} keeps running in Atlas until it ends.`;
+
 const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 1000) * 1000).toISOString();
 
 export class RestoreStep {
@@ -102,7 +115,9 @@ export class RestoreStep {
       'restoring',
       (step) => {
         this.stepStartedAt = toWholeSecond(step.startedAt);
-        return acts.starts.startRestore(this.start);
+        return this.request.collections
+          ? acts.starts.startCollectionRestore(this.start)
+          : acts.starts.startRestore(this.start);
       },
       (r) => r.state,
     ).catch(async (err: unknown) => {
@@ -111,12 +126,17 @@ export class RestoreStep {
     });
     this.progress.created = created;
     this.progress.jobId = status.ids.restoreJobId = created.id;
+    if (status.collectionRestore) status.collectionRestore.jobId = created.id;
     return created.id;
   }
 
   /** After a cancel during the create: the job an interrupted attempt made, if any, is cancelled too. */
   private async cancelWhatCreateLeft(): Promise<void> {
     const { acts, status } = this.ports;
+    if (this.request.collections) {
+      status.notes.push(NO_COLLECTION_CANCEL('any job the interrupted create made'));
+      return;
+    }
     const found = await CancellationScope.nonCancellable(() => acts.calls.findDrRestore(this.start));
     if (!found.id) return;
     this.progress.jobId = status.ids.restoreJobId = found.id;
@@ -127,6 +147,12 @@ export class RestoreStep {
   private async cancelJob(restoreJobId: string): Promise<void> {
     const { acts, status } = this.ports;
     const source = this.source;
+    if (this.request.collections) {
+      const detail = NO_COLLECTION_CANCEL(`collection restore job ${restoreJobId}`);
+      this.progress.cancellation = { restoreJobId, cancelled: false, detail };
+      status.notes.push(detail);
+      return;
+    }
     const cancelled = await CancellationScope.nonCancellable(() => acts.calls.cancelRestore({ source, restoreJobId }));
     this.progress.cancellation = cancelled;
     status.notes.push(cancelled.detail);
@@ -138,17 +164,60 @@ export class RestoreStep {
     const c = this.progress.created!;
     const justCreated = c.adopted ? {} : { created: c.state !== undefined ? { state: c.state } : {} };
     try {
+      const input = { source: this.source, restoreJobId, polling, ...justCreated };
+      if (this.request.collections) {
+        this.progress.done = await this.waitForCollections(input);
+        return;
+      }
       this.progress.done = await record(
         'wait-for-restore',
         'waiting-for-restore',
-        () => acts.polls.awaitRestore({ source: this.source, restoreJobId, polling, ...justCreated }),
+        () => acts.polls.awaitRestore(input),
         (r) => r.state,
       );
     } catch (err) {
+      const failed = err instanceof ActivityFailure ? err.cause : undefined;
+      if (failed instanceof ApplicationFailure) this.keepCollectionReport(failed.details?.[0]);
       // The run is cancelled, but the Atlas job keeps going unless we cancel it too.
       if (wasCancelled(err)) await this.cancelJob(restoreJobId);
       throw err;
     }
+  }
+
+  /**
+   * A collection restore's wait returns at each quarter of its documents, so the run's own status
+   * shows its progress (four steps at most); `status`/`watch` see every read through the pending wait.
+   */
+  private async waitForCollections(first: AwaitRestoreInput): Promise<AwaitedResource> {
+    const { record, acts, status } = this.ports;
+    let input: AwaitRestoreInput = { ...first, reportEvery: PROGRESS_STEP };
+    for (;;) {
+      const r = await record(
+        'wait-for-restore',
+        'waiting-for-restore',
+        () => acts.polls.awaitCollectionRestore(input),
+        (x) => x.state,
+      );
+      this.keepCollectionReport(r.facts);
+      const seen = r.facts.progress as { restoredDocuments: number; totalDocuments: number } | undefined;
+      if (!seen) return r;
+      status.collectionRestore = { writeStrategy: 'CREATE_NEW', ...status.collectionRestore, ...seen };
+      const reported = seen.totalDocuments > 0 ? seen.restoredDocuments / seen.totalDocuments : 0;
+      input = {
+        source: first.source,
+        restoreJobId: first.restoreJobId,
+        polling: first.polling,
+        reportEvery: PROGRESS_STEP,
+        reported,
+      };
+    }
+  }
+
+  /** A collection restore's outcome per collection (from the wait's result or its failure) into the status. */
+  private keepCollectionReport(facts: unknown): void {
+    const report = (facts as { collectionRestore?: CollectionRestoreReport } | undefined)?.collectionRestore;
+    const { status } = this.ports;
+    if (report) status.collectionRestore = { ...status.collectionRestore, ...report };
   }
 
   /** The target is serving again (download restores have none). */
@@ -171,6 +240,12 @@ export class RestoreStep {
     if (!this.verify || !this.target || this.request.deliveryType === 'download') return;
     const { snapshotId } = this.request;
     const browsable = snapshotId && this.source.kind === 'dedicated';
+    const restored = this.request.collections
+      ? (status.collectionRestore?.collections ?? []).map((c) => ({
+          sourceNamespace: c.sourceNamespace,
+          targetNamespace: c.targetNamespace,
+        }))
+      : undefined;
     const input = {
       target: { groupId: this.target.groupId, clusterName: this.target.clusterName },
       ...(browsable
@@ -178,6 +253,7 @@ export class RestoreStep {
         : {}),
       restoreJobId,
       verify: this.verify,
+      ...(restored ? { restored } : {}),
     };
     try {
       const {

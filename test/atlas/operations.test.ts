@@ -326,6 +326,30 @@ describe('every cloud-backup operation against the simulator', () => {
     ).rejects.toMatchObject({ httpStatus: 404, errorCode: 'DATABASE_NOT_FOUND' });
   });
 
+  it('collection restore jobs: a snapshot without data holds no collection to restore, and no job exists', async () => {
+    await sim.admin.addScheduledSnapshot({ groupId, clusterName: 'rs0' });
+    const { results } = await client.request('listBackupSnapshots', { path: { groupId, clusterName: 'rs0' } });
+    const path = { groupId, clusterName: 'rs0' };
+    const body = {
+      snapshotId: results[0]!.id,
+      targetGroupId: groupId,
+      targetClusterName: 'rs0',
+      writeStrategy: 'CREATE_NEW' as const,
+      indexStrategy: 'ALL' as const,
+      collections: [{ sourceNamespace: 'app.orders' }],
+      collectionSuffix: '_restored',
+    };
+    await expect(call('createCollectionRestoreJob', { path, body })).rejects.toMatchObject({
+      httpStatus: 400,
+      errorCode: 'COLLECTION_NOT_FOUND',
+      retryable: false,
+    });
+    await expect(call('listCollectionRestoreJobs', { path })).resolves.toMatchObject({ results: [] });
+    const job = { ...path, jobId: 'aaaaaaaaaaaaaaaaaaaaaaaa' };
+    await expect(call('getCollectionRestoreJob', { path: job })).rejects.toMatchObject({ httpStatus: 404 });
+    await expect(call('listRestoreJobCollections', { path: job })).rejects.toMatchObject({ httpStatus: 404 });
+  });
+
   it('maps simulator errors: a missing snapshot is a non-retryable 404', async () => {
     const err = await call('getClusterBackupSnapshot', {
       path: { groupId, clusterName: 'rs0', snapshotId: 'aaaaaaaaaaaaaaaaaaaaaaaa' },

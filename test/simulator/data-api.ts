@@ -15,6 +15,10 @@ export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>
   'deleteDatabaseUser',
   'listBackupSnapshotDatabases',
   'listSnapshotDatabaseCollections',
+  'createCollectionRestoreJob',
+  'getCollectionRestoreJob',
+  'listCollectionRestoreJobs',
+  'listRestoreJobCollections',
 ]);
 
 export class SimApi {

@@ -10,6 +10,7 @@ import type { Command } from 'commander';
 import {
   disasterRecoveryInputSchema,
   DR_DELIVERY_TYPES,
+  INDEX_STRATEGIES,
   SOURCE_KINDS,
   type DisasterRecoveryInput,
 } from '../../contract/index.js';
@@ -22,6 +23,13 @@ import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
 import { oneOf, positiveNumber } from '../parse.js';
+
+/** "a.b, c.d" → ["a.b", "c.d"]: a comma-separated list, blanks dropped. */
+const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
 import { summarizeDr } from './summary.js';
 import type { DrReport } from '../../contract/index.js';
 import { disasterRecovery } from '../../workflows/index.js';
@@ -47,6 +55,11 @@ interface DrFlags {
   id?: string;
   wait?: boolean;
   json?: boolean;
+  collections?: string[];
+  databases?: string[];
+  suffix?: string;
+  overwrite?: string;
+  indexStrategy?: string;
 }
 
 /** Said instead of the schema's list of `what` forms when neither flags nor file say what to restore. */
@@ -64,6 +77,8 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   )
     throw new UsageError(NO_WHAT);
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(f));
+  // Naming the cluster is the consent, and the choice: --overwrite means OVERWRITE_EXISTING.
+  if (f.overwrite !== undefined) setPath(req, ['collectionRestore', 'writeStrategy'], 'OVERWRITE_EXISTING');
   const flagOf = {
     ...flagsOfFields(DR_FLAGS),
     'polling.maximumIntervalSeconds': '--poll-max',
@@ -77,6 +92,11 @@ Examples:
   $ atlas-backup dr --source-project 65f1a0c0a1b2c3d4e5f60001 --source-cluster demo-cluster --latest \\
       --target-project 65f1a0c0a1b2c3d4e5f60002 --target-cluster restore-target --production --wait
   $ atlas-backup dr --file dr-request.yaml
+  $ atlas-backup dr --source-project 65f1a0c0a1b2c3d4e5f60001 --source-cluster demo-cluster --latest \\
+      --target-project 65f1a0c0a1b2c3d4e5f60001 --target-cluster demo-cluster --collections app.orders --wait
+
+--collections/--databases restore only those (an Atlas collection restore job), as new namespaces named
+with --suffix (default _restored_<date>); --overwrite <target cluster> replaces them in place instead.
 
 A production target (or --require-approval) waits for: atlas-backup approve <id> --reason "..."
 The workflow id is dr-<source cluster>-<source groupId>-to-<target cluster>-<target groupId> (or -to-download);
@@ -96,6 +116,19 @@ const DR_FLAGS: RequestFlag[] = [
   flag('--delivery-type <type>', 'restore delivery', 'deliveryType', oneOf(DR_DELIVERY_TYPES)),
   flag('--require-approval', 'wait for approve/reject before restoring', 'approval.required'),
   flag('--approval-timeout <seconds>', 'how long to wait for a decision', 'approval.timeoutSeconds', positiveNumber),
+  flag('--collections <db.coll,...>', 'restore only these collections', 'collectionRestore.collections', list),
+  flag('--databases <db,...>', 'restore only these databases', 'collectionRestore.databases', list),
+  flag(
+    '--suffix <suffix>',
+    "appended to restored names (default _restored_<date>; '' for none)",
+    'collectionRestore.suffix',
+  ),
+  flag(
+    '--overwrite <cluster>',
+    'replace the collections in place (OVERWRITE_EXISTING): name the target cluster to consent',
+    'collectionRestore.overwrite',
+  ),
+  flag('--index-strategy <s>', 'indexes to restore', 'collectionRestore.indexStrategy', oneOf(INDEX_STRATEGIES)),
   ...POLL_FLAGS,
   ...NOTIFY_FLAGS,
 ];

@@ -98,7 +98,8 @@ function shardedOnly(c: OpContext, id: string) {
 
 /**
  * The client's operations but those the 2026 files serve: the compliance policy, database users and
- * the flex cluster list (operations-2026.ts), snapshot browsing (data-operations.ts, from the data plane).
+ * the flex cluster list (operations-2026.ts), snapshot browsing and collection restore jobs
+ * (data-operations.ts, from the data plane).
  */
 type ServedElsewhere =
   | 'getCompliancePolicy'
@@ -106,7 +107,11 @@ type ServedElsewhere =
   | 'deleteDatabaseUser'
   | 'listFlexClusters'
   | 'listBackupSnapshotDatabases'
-  | 'listSnapshotDatabaseCollections';
+  | 'listSnapshotDatabaseCollections'
+  | 'createCollectionRestoreJob'
+  | 'getCollectionRestoreJob'
+  | 'listCollectionRestoreJobs'
+  | 'listRestoreJobCollections';
 export const handlers: Record<Exclude<OperationId, ServedElsewhere>, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),

@@ -1,0 +1,11 @@
+// `snapshots`: a cluster's backup snapshots, straight through the Atlas client with the worker's
+// credentials (MONGODB_ATLAS_*). Each subcommand lives in its own file and adds itself to the group.
+import type { Command } from 'commander';
+import { registerSnapshotsBrowse } from './snapshots-browse.js';
+
+export function registerSnapshots(program: Command): void {
+  const snapshots = program
+    .command('snapshots')
+    .description("a cluster's backup snapshots (Atlas credentials as the worker's)");
+  registerSnapshotsBrowse(snapshots);
+}
