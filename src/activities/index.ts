@@ -9,6 +9,7 @@ import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
+import { restoreTestActivities } from './restore-test.js';
 import { snapshotActivities } from './snapshots.js';
 import { verificationActivities } from './verification.js';
 
@@ -26,6 +27,7 @@ export function createActivities(
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),
+    ...restoreTestActivities(client),
   };
 }
 

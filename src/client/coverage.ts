@@ -4,7 +4,7 @@
 // needs no Atlas credentials, and a cluster that was never backed up at all shows up once it is named.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
-import { lastSuccesses, type Success } from '../runs/last-success.js';
+import { lastSuccesses, SUCCESS_RUN_TYPES, type Success } from '../runs/last-success.js';
 import { runsQuery } from '../runs/query.js';
 
 export interface CoverageOptions {
@@ -17,6 +17,8 @@ export interface CoverageOptions {
   /** When given, the last export / restore test must be younger than this too (ms). */
   exportMaxAgeMs?: number;
   restoreTestMaxAgeMs?: number;
+  /** When given, the last verified restore (its data read and found right) must be younger than this (ms). */
+  verifiedRestoreMaxAgeMs?: number;
   now?: Date;
   /** Results read per cluster while looking for the last export and restore test (each is one RPC). */
   maxResultsPerCluster?: number;
@@ -36,6 +38,8 @@ export interface ClusterCoverage {
   lastExport?: LastSuccess;
   /** A completed disasterRecovery of this source, or a completed pipeline with a restore. */
   lastRestoreTest?: LastSuccess;
+  /** A completed restoreTest of this source, or a pipeline/DR restore whose data verified. */
+  lastVerifiedRestore?: LastSuccess;
   /** Runs of any outcome seen for this cluster. */
   runs: number;
   breaches: string[];
@@ -46,6 +50,7 @@ export interface CoverageReport {
   rpoSeconds: number;
   exportMaxAgeSeconds?: number;
   restoreTestMaxAgeSeconds?: number;
+  verifiedRestoreMaxAgeSeconds?: number;
   clusters: ClusterCoverage[];
   breached: number;
 }
@@ -53,8 +58,7 @@ export interface CoverageReport {
 const key = (groupId: string, clusterName: string) => `${groupId}/${clusterName}`;
 
 /** Our runs, newest first, narrowed to the projects asked for. */
-export const coverageQuery = (projects: string[] = []) =>
-  runsQuery({ types: ['backupPipeline', 'disasterRecovery'], projects });
+export const coverageQuery = (projects: string[] = []) => runsQuery({ types: SUCCESS_RUN_TYPES, projects });
 
 interface Seen {
   groupId: string;
@@ -101,6 +105,7 @@ export async function coverageReport(client: Client, o: CoverageOptions): Promis
     rpoSeconds: o.rpoMs / 1000,
     exportMaxAgeSeconds: secs(o.exportMaxAgeMs),
     restoreTestMaxAgeSeconds: secs(o.restoreTestMaxAgeMs),
+    verifiedRestoreMaxAgeSeconds: secs(o.verifiedRestoreMaxAgeMs),
     clusters,
     breached: clusters.filter((c) => c.breaches.length).length,
   };
@@ -121,6 +126,7 @@ async function clusterCoverage(client: Client, e: Seen, o: CoverageOptions, now:
     lastBackup: last(found.backup),
     lastExport: last(found.export),
     lastRestoreTest: last(found.restore),
+    lastVerifiedRestore: last(found.verified),
     runs: e.runs,
     breaches: [],
   };
@@ -139,6 +145,7 @@ function breaches(c: ClusterCoverage, o: CoverageOptions): string[] {
   check('backup', c.lastBackup, o.rpoMs, '--rpo');
   check('export', c.lastExport, o.exportMaxAgeMs, '--export-max-age');
   check('restore test', c.lastRestoreTest, o.restoreTestMaxAgeMs, '--restore-test-max-age');
+  check('verified restore', c.lastVerifiedRestore, o.verifiedRestoreMaxAgeMs, '--verified-restore-max-age');
   return out;
 }
 

@@ -171,6 +171,24 @@ export interface SelectSnapshotInput {
   source: SourceRef;
   /** A given snapshot to check; without it the newest completed snapshot is chosen. */
   snapshotId?: string;
+  /**
+   * Instead of the newest: one of the completed snapshots taken within this many days, picked by
+   * `draw` (a number in [0, 1) the workflow drew from its deterministic random).
+   */
+  random?: { withinDays: number; draw: number };
+}
+
+export interface CheckScratchInput {
+  scratch: ClusterRef;
+  source: ClusterRef;
+}
+
+export interface ScratchCheck {
+  stateName?: string;
+  /** What the check could not tell (e.g. the policy was unreadable) and went on without. */
+  notes: string[];
+  requests: number;
+  attempts: number;
 }
 
 export interface SelectedSnapshot {
@@ -251,6 +269,7 @@ export interface Activities {
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
   verifyRestoredData(input: VerifyRestoredDataInput): Promise<VerifiedData>;
+  checkScratchTarget(input: CheckScratchInput): Promise<ScratchCheck>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
   endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;

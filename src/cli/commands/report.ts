@@ -14,6 +14,7 @@ interface ReportFlags {
   rpo: number;
   exportMaxAge?: number;
   restoreTestMaxAge?: number;
+  verifiedRestoreMaxAge?: number;
   maxResults: number;
   json?: boolean;
 }
@@ -38,13 +39,22 @@ const clusterRef = (v: string) => {
 const cell = (l: LastSuccess | undefined) => (l ? `${formatAge(l.ageSeconds)} ago` : 'none');
 
 function table(clusters: ClusterCoverage[]): string {
-  const head = ['PROJECT', 'CLUSTER', 'LAST BACKUP', 'LAST EXPORT', 'LAST RESTORE TEST', 'STATUS'];
+  const head = [
+    'PROJECT',
+    'CLUSTER',
+    'LAST BACKUP',
+    'LAST EXPORT',
+    'LAST RESTORE TEST',
+    'LAST VERIFIED RESTORE',
+    'STATUS',
+  ];
   const rows = clusters.map((c) => [
     c.groupId,
     c.clusterName,
     cell(c.lastBackup),
     cell(c.lastExport),
     cell(c.lastRestoreTest),
+    cell(c.lastVerifiedRestore),
     c.breaches.length ? `BREACH: ${c.breaches.join('; ')}` : 'ok',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -73,6 +83,11 @@ export function registerReport(program: Command): void {
     .option('--rpo <duration>', 'maximum age of the last successful backup, e.g. 24h', duration, 24 * 3_600_000)
     .option('--export-max-age <duration>', 'also require an export this recent, e.g. 7d', duration)
     .option('--restore-test-max-age <duration>', 'also require a restore test this recent, e.g. 30d', duration)
+    .option(
+      '--verified-restore-max-age <duration>',
+      'also require a restore whose data verified (e.g. a restore test) this recent, e.g. 30d',
+      duration,
+    )
     .option('--max-results <n>', 'run results read per cluster to find the last export/restore', wholeNumber, 20)
     .option('--json', 'the report as one JSON document')
     .addHelpText(
@@ -90,6 +105,7 @@ export function registerReport(program: Command): void {
             rpoMs: flags.rpo,
             exportMaxAgeMs: flags.exportMaxAge,
             restoreTestMaxAgeMs: flags.restoreTestMaxAge,
+            verifiedRestoreMaxAgeMs: flags.verifiedRestoreMaxAge,
             maxResultsPerCluster: flags.maxResults,
           });
           if (flags.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
