@@ -79,9 +79,10 @@ function choose(
   }
   const best = random ? randomRecent(candidates, random) : newestCompleted(candidates);
   if (best) return { chosen: best, count: candidates.filter((c) => c.completed).length };
-  const within = random ? ` within the last ${random.withinDays} days` : '';
+  const within = random ? ` taken within the last ${random.withinDays} days` : '';
+  const none = candidates.some((c) => c.completed) ? `none${within}` : 'none completed';
   const message =
-    `No completed snapshot of ${where(source)}${within} to restore (${candidates.length} listed). ` +
+    `No completed snapshot of ${where(source)}${within} to restore (${candidates.length} listed, ${none}). ` +
     NO_SNAPSHOT_ADVICE[source.kind];
   throw terminalFailure('NoCompletedSnapshot', message, {
     resource: 'snapshot',

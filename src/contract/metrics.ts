@@ -15,12 +15,13 @@ export const METRICS = {
   runsStarted: 'atlas_backup_runs_started',
   /** Counter; labels workflowType, outcome (completed, failed, cancelled, rejected, approval-timed-out). */
   runsEnded: 'atlas_backup_runs_ended',
-  /** Histogram (seconds) of a step from its start to its end; labels workflowType, step, outcome. */
+  /**
+   * Histogram (seconds) of a step from its start to its end; labels workflowType, step, outcome.
+   * `step="verify-data"` is the data verification of a restored target (pipeline, DR, restore tests).
+   */
   stepSeconds: 'atlas_backup_step_seconds',
   /** Histogram (seconds): DR trigger to the end of the run; label outcome. */
   drRecoverySeconds: 'atlas_backup_dr_recovery_seconds',
-  /** Histogram (seconds) of a restored target's data verification (restore step's verify-data); label outcome. */
-  verificationSeconds: 'atlas_backup_verification_seconds',
   /**
    * Gauge: Unix time of the last successful backup / export / restore / verified restore; labels
    * project, cluster, kind (verified: a restore whose data verified, e.g. a restore test). Derived
@@ -35,5 +36,4 @@ export const HISTOGRAM_BUCKETS: Record<string, number[]> = {
   [METRICS.atlasRequestSeconds]: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   [METRICS.stepSeconds]: [0.1, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400, 43200, 86400],
   [METRICS.drRecoverySeconds]: [1, 10, 60, 300, 900, 1800, 3600, 7200, 14400, 28800, 86400],
-  [METRICS.verificationSeconds]: [0.5, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200],
 };

@@ -22,7 +22,6 @@ import type {
 } from '../contract/index.js';
 import { VERIFICATION_FAILED } from '../contract/index.js';
 import { wasCancelled } from './outcomes.js';
-import { recordVerification } from './run-metrics.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
@@ -192,7 +191,6 @@ export class RestoreStep {
         (r) => (r.ok ? 'verified' : 'not verified'),
       );
       this.progress.verification = status.verification = summary;
-      recordVerification(summary.seconds, 'verified');
     } catch (err) {
       const failed = err instanceof ActivityFailure ? err.cause : undefined;
       if (failed instanceof ApplicationFailure && failed.type === VERIFICATION_FAILED) {
@@ -206,7 +204,6 @@ export class RestoreStep {
             seconds: s.seconds,
             notes: s.notes,
           };
-        if (s) recordVerification(s.seconds, 'not-verified');
       }
       throw err;
     }

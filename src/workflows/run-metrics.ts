@@ -30,10 +30,3 @@ export function recordRunEnded(outcome: string, recoverySeconds?: number): void 
   if (outcome === 'failed') log.warn(`run ${outcome}`, meta);
   else log.info(`run ${outcome}`, meta);
 }
-
-/** How long reading a restored target took (the verify-data step), by outcome: verified or not-verified. */
-export function recordVerification(seconds: number, outcome: 'verified' | 'not-verified'): void {
-  metricMeter
-    .createHistogram(METRICS.verificationSeconds, 'float', 's', 'Data verification of a restored target')
-    .record(seconds, { outcome });
-}

@@ -73,7 +73,7 @@ describe('atlas-backup report', () => {
     const spare = await env.cli(['report', '--cluster', `${p}/${env.ids.spare}`, '--rpo', '1h']);
     expect(spare.code).toBe(1);
     expect(spare.stdout).toMatch(
-      new RegExp(`${env.ids.spare}\\s+none\\s+none\\s+none\\s+BREACH: no successful backup`),
+      new RegExp(`${env.ids.spare}\\s+none\\s+none\\s+none\\s+none\\s+BREACH: no successful backup`),
     );
   });
 

@@ -27,7 +27,7 @@ describe('last success per cluster', () => {
 
   it("counts an export at the run's close and a restore at the restore's finish", () => {
     const exported = { id: 'e', state: 'Successful', exportBucketId: 'b' } as PipelineResult['export'];
-    const restored = { finishedAt: '2026-11-22T03:15:00Z' } as PipelineResult['restore'];
+    const restored = { finishedAt: '2026-11-22T03:15:00Z' } as unknown as PipelineResult['restore'];
     const s = successesOf(pipeline, completed({ snapshot, export: exported, restore: restored }));
     expect(s.export?.at).toEqual(closeTime);
     expect(s.restore?.at.toISOString()).toBe('2026-11-22T03:15:00.000Z');
@@ -46,10 +46,12 @@ describe('last success per cluster', () => {
     expect(successesOf({ ...pipeline, type: 'restoreTest' }, undefined)).toEqual({ restore: at, verified: at });
     const verification = { ok: true, okNamespaces: 3, failedNamespaces: 0, checked: 3, seconds: 1, notes: [] };
     const dr = { ...pipeline, type: 'disasterRecovery' };
-    expect(successesOf(dr, { verification } as DrReport).verified).toEqual(at);
-    expect(successesOf(dr, { verification: { ...verification, ok: false } } as DrReport).verified).toBeUndefined();
+    expect(successesOf(dr, { verification } as unknown as DrReport).verified).toEqual(at);
+    expect(
+      successesOf(dr, { verification: { ...verification, ok: false } } as unknown as DrReport).verified,
+    ).toBeUndefined();
     expect(successesOf(dr, undefined).verified).toBeUndefined();
-    const restored = { finishedAt: '2026-11-22T03:15:00Z', verification } as PipelineResult['restore'];
+    const restored = { finishedAt: '2026-11-22T03:15:00Z', verification } as unknown as PipelineResult['restore'];
     expect(successesOf(pipeline, completed({ snapshot, restore: restored })).verified).toEqual(at);
     expect(
       successesOf(pipeline, completed({ snapshot, restore: { ...restored!, verification: undefined } })).verified,
