@@ -16,13 +16,12 @@ import { restoreTest } from '../../workflows/index.js';
 import { followStarted } from '../follow-started.js';
 import { taskQueueOf, withClient } from '../connect.js';
 import { UsageError } from '../errors.js';
-import type { RunOutcome } from '../live.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { positiveNumber, setPath, wholeNumber, type RequestFlag } from '../parse.js';
-import { outcomeWords, secondsText } from '../run-lines.js';
 import { startCommand } from '../start-command.js';
 import { NOTIFY_FLAGS } from './notify-flags.js';
 import { registerRestoreTestSchedule } from './restore-test-schedule.js';
+import { summarizeRestoreTest } from './summary.js';
 
 export interface RestoreTestFlags {
   file?: string;
@@ -95,27 +94,6 @@ export function startRestoreTest(client: Client, input: RestoreTestInput, taskQu
   });
 }
 
-export function summarizeRestoreTest(o: RunOutcome): string {
-  const r = o.result as RestoreTestReport | undefined;
-  const outcome = r?.outcome ?? o.status.executionStatus.toLowerCase();
-  const lines = [`Restore test ${outcomeWords(outcome)}: ${o.status.workflowId}`];
-  if (r) {
-    lines.push(`  source      ${r.source.clusterName} in project ${r.source.groupId}`);
-    lines.push(`  scratch     ${r.scratch.clusterName} in project ${r.scratch.groupId}`);
-    if (r.snapshotId) lines.push(`  snapshot    ${r.snapshotId}  taken ${r.snapshotTimestamp ?? 'unknown'}`);
-    if (r.snapshotAgeSeconds !== undefined) lines.push(`  age         ${secondsText(r.snapshotAgeSeconds)}`);
-    const v = r.verification;
-    if (v)
-      lines.push(
-        `  verified    ${v.ok ? 'yes' : 'NO'}: ${v.okNamespaces}/${v.checked} ok in ${secondsText(v.seconds)}`,
-      );
-    if (r.rtoSeconds !== undefined) lines.push(`  rto         ${secondsText(r.rtoSeconds)} (trigger → verified)`);
-  }
-  if (o.failure) lines.push(`  failure     ${o.failure}`);
-  for (const n of o.status.notes) lines.push(`  note        ${n}`);
-  return lines.join('\n');
-}
-
 const P = '65f1a0c0a1b2c3d4e5f60001';
 const EXAMPLE = `
 Examples:
@@ -145,7 +123,9 @@ export function registerRestoreTest(program: Command): void {
     const id = flags.id ?? restoreTestRunWorkflowId(input.source.groupId, input.source.clusterName);
     return withClient(g, async ({ client }) => {
       const handle = await startRestoreTest(client, input, taskQueueOf(g), id);
-      return followStarted(client, handle, flags, summarizeRestoreTest);
+      return followStarted(client, handle, flags, (o) =>
+        summarizeRestoreTest(o.status, o.result as RestoreTestReport | undefined, o.failure),
+      );
     });
   });
   registerRestoreTestSchedule(cmd);
