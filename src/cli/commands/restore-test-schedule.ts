@@ -13,7 +13,7 @@ import { registerScheduleDelete } from './schedule/delete.js';
 import { registerScheduleDescribe } from './schedule/describe.js';
 import { registerScheduleList } from './schedule/list.js';
 import { registerSchedulePause } from './schedule/pause.js';
-import { addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './schedule/spec.js';
+import { addTimingOptions, policiesAndState, specOf, type TimingFlags } from './schedule/spec.js';
 import { registerScheduleTrigger } from './schedule/trigger.js';
 
 type CreateFlags = RestoreTestFlags & TimingFlags & { id?: string; paused?: boolean; json?: boolean };
@@ -58,12 +58,7 @@ function registerCreate(schedule: Command): void {
                 typedSearchAttributes: restoreTestSearchAttributes(input),
                 memo: { scheduleCron: flags.cron ?? [] },
               },
-              policies: {
-                overlap: overlapPolicy(flags.overlap ?? 'skip'),
-                ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
-                pauseOnFailure: flags.pauseOnFailure ?? false,
-              },
-              state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
+              ...policiesAndState(flags),
               typedSearchAttributes: [
                 { key: AtlasProject, value: groupId },
                 { key: AtlasCluster, value: clusterName },
