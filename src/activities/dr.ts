@@ -41,8 +41,29 @@ const NO_SNAPSHOT_ADVICE: Record<SourceRef['kind'], string> = {
 
 const where = (src: SourceRef) => `${src.kind} cluster '${src.clusterName}' in project ${src.groupId}`;
 
-/** A given snapshot must be completed; else the newest completed one of the list. */
-function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string): { chosen: Candidate; count: number } {
+/**
+ * One of the completed candidates taken within `withinDays` of `now`, picked by `draw` in [0, 1):
+ * the same list and draw give the same snapshot on every attempt.
+ */
+export function randomRecent(
+  candidates: Candidate[],
+  random: { withinDays: number; draw: number },
+  now = Date.now(),
+): Candidate | undefined {
+  const from = now - random.withinDays * 86_400_000;
+  const recent = candidates
+    .filter((c) => c.completed && c.timestamp && Date.parse(c.timestamp) >= from)
+    .sort((a, b) => Date.parse(a.timestamp!) - Date.parse(b.timestamp!) || a.id.localeCompare(b.id));
+  return recent[Math.min(recent.length - 1, Math.floor(random.draw * recent.length))];
+}
+
+/** A given snapshot must be completed; else the newest completed one of the list (or a random recent one). */
+function choose(
+  source: SourceRef,
+  candidates: Candidate[],
+  snapshotId?: string,
+  random?: { withinDays: number; draw: number },
+): { chosen: Candidate; count: number } {
   if (snapshotId) {
     const snap = candidates[0]!;
     if (snap.completed) return { chosen: snap, count: 1 };
@@ -56,10 +77,12 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
       state: snap.status,
     });
   }
-  const best = newestCompleted(candidates);
+  const best = random ? randomRecent(candidates, random) : newestCompleted(candidates);
   if (best) return { chosen: best, count: candidates.filter((c) => c.completed).length };
+  const within = random ? ` taken within the last ${random.withinDays} days` : '';
+  const none = candidates.some((c) => c.completed) ? `none${within}` : 'none completed';
   const message =
-    `No completed snapshot of ${where(source)} to restore (${candidates.length} listed, none completed). ` +
+    `No completed snapshot of ${where(source)}${within} to restore (${candidates.length} listed, ${none}). ` +
     NO_SNAPSHOT_ADVICE[source.kind];
   throw terminalFailure('NoCompletedSnapshot', message, {
     resource: 'snapshot',
@@ -71,7 +94,7 @@ function choose(source: SourceRef, candidates: Candidate[], snapshotId?: string)
 export function drActivities(client: AtlasClient) {
   return {
     async selectDrSnapshot(input: SelectSnapshotInput): Promise<SelectedSnapshot> {
-      const { source, snapshotId } = input;
+      const { source, snapshotId, random } = input;
       const calls = new AttemptCalls(client, source);
       let sharded = false;
       if (source.kind === 'dedicated') {
@@ -84,6 +107,7 @@ export function drActivities(client: AtlasClient) {
         source,
         await SOURCES[source.kind].snapshots(calls, source, sharded, snapshotId),
         snapshotId,
+        random,
       );
       return {
         snapshotId: chosen.id,

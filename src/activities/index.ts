@@ -10,6 +10,7 @@ import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
+import { restoreTestActivities } from './restore-test.js';
 import { snapshotActivities } from './snapshots.js';
 import { verificationActivities } from './verification.js';
 
@@ -28,6 +29,7 @@ export function createActivities(
     ...fleetActivities(client),
     ...verificationActivities(client),
     ...collectionRestoreActivities(client),
+    ...restoreTestActivities(client),
   };
 }
 

@@ -49,6 +49,18 @@ const clusterField = (project: string, cluster: string) => (r: AtlasRefusal) =>
 /** Flex and serverless clusters live behind other endpoints: the dedicated cluster API refuses them. */
 const NOT_DEDICATED = ['CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API', 'CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API'];
 
+/** A project's Backup Compliance Policy; 404 is "none", 403 (not Project Owner) is "cannot tell". */
+export async function readCompliancePolicy(calls: AttemptCalls, groupId: string): Promise<PolicyRead> {
+  try {
+    return { kind: 'policy', policy: await calls.call('getCompliancePolicy', { path: { groupId } }) };
+  } catch (err) {
+    const r = refusalOf(err);
+    if (r?.httpStatus === 404) return { kind: 'none' };
+    if (r?.httpStatus === 403) return { kind: 'forbidden', errorCode: r.errorCode };
+    throw err;
+  }
+}
+
 const RESTORE_JOBS_PAGES = 1; // newest first: a running job is on the first page
 /** Atlas's largest page: one shared read covers the clusters of all but the largest projects. */
 const CLUSTERS_PAGE = 500;
@@ -86,16 +98,7 @@ class PreflightReads {
 
   /** The project's Backup Compliance Policy; 404 is "none", 403 (not Project Owner) is "cannot tell". */
   compliancePolicy(groupId: string): Promise<PolicyRead> {
-    return this.share('compliance policy', groupId, async (scoped): Promise<PolicyRead> => {
-      try {
-        return { kind: 'policy', policy: await scoped.call('getCompliancePolicy', { path: { groupId } }) };
-      } catch (err) {
-        const r = refusalOf(err);
-        if (r?.httpStatus === 404) return { kind: 'none' };
-        if (r?.httpStatus === 403) return { kind: 'forbidden', errorCode: r.errorCode };
-        throw err;
-      }
-    });
+    return this.share('compliance policy', groupId, (scoped) => readCompliancePolicy(scoped, groupId));
   }
 
   exportBucket(groupId: string, exportBucketId: string): Promise<unknown> {

@@ -81,7 +81,7 @@ function withoutSecret(e: unknown, secret: string): Error {
       message: clean(e.message),
       type: e.type ?? undefined,
       nonRetryable: e.nonRetryable ?? false,
-      details: e.details ? [JSON.parse(clean(JSON.stringify(e.details)))] : [],
+      details: e.details ? (JSON.parse(clean(JSON.stringify(e.details))) as unknown[]) : [],
       ...(e.nextRetryDelay !== undefined ? { nextRetryDelay: e.nextRetryDelay } : {}),
     });
   const err = scrubbed(e, 'data verification', [secret]);

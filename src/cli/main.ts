@@ -16,6 +16,7 @@ import { registerDr } from './commands/dr.js';
 import { registerFleet } from './commands/fleet.js';
 import { registerList } from './commands/list.js';
 import { registerReport } from './commands/report.js';
+import { registerRestoreTest } from './commands/restore-test.js';
 import { registerSchedule } from './commands/schedule/index.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSimulator } from './commands/simulator.js';
@@ -67,6 +68,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
   const commands = [
     registerBackup,
     registerDr,
+    registerRestoreTest,
     registerFleet,
     registerDecide,
     registerStatus,

@@ -5,7 +5,7 @@
 // reported apart (a typo in a failed run is not a cluster in breach).
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { AtlasCluster, AtlasProject, BackupPhase } from '../contract/index.js';
-import { lastSuccesses, type Success } from '../runs/last-success.js';
+import { lastSuccesses, SUCCESS_RUN_TYPES, type Success } from '../runs/last-success.js';
 import { runsQuery } from '../runs/query.js';
 import { readEstate, type EstateCluster, type EstateFilter, type EstateProject } from './estate.js';
 import type { PacedReads } from './paced-reads.js';
@@ -19,6 +19,8 @@ export interface CoverageOptions extends EstateFilter {
   /** When given, our last export / restore test must be younger than this too (ms). */
   exportMaxAgeMs?: number;
   restoreTestMaxAgeMs?: number;
+  /** When given, the last verified restore (its data read and found right) must be younger than this (ms). */
+  verifiedRestoreMaxAgeMs?: number;
   now?: Date;
   /** Results read per cluster while looking for the last export and restore test (each is one RPC). */
   maxResultsPerCluster?: number;
@@ -40,7 +42,7 @@ export interface ClusterCoverage extends Omit<EstateCluster, 'newestSnapshot'> {
   lastBackup?: LastSuccess;
   lastExport?: LastSuccess;
   lastRestoreTest?: LastSuccess;
-  /** Our last restore whose data was verified; filled once src/runs/last-success.ts knows that kind. */
+  /** A completed restoreTest of this source, or a pipeline/DR restore whose data verified. */
   lastVerifiedRestore?: LastSuccess;
   /** Our runs of any outcome naming this cluster. */
   runs: number;
@@ -61,6 +63,7 @@ export interface CoverageReport {
   restoreTestMaxAgeSeconds?: number;
   projects: EstateProject[];
   projectsNotVisible: string[];
+  verifiedRestoreMaxAgeSeconds?: number;
   clusters: ClusterCoverage[];
   breached: number;
   /** Runs naming a cluster that the project does not have (a typo, a deleted cluster): not coverage. */
@@ -80,12 +83,12 @@ interface Seen {
   completed: WorkflowExecutionInfo[];
 }
 
-/** Our backupPipeline and disasterRecovery runs of the given projects, by cluster. */
+/** Our runs that can succeed (SUCCESS_RUN_TYPES: pipelines, DR, restore tests) of the given projects, by cluster. */
 async function ourRuns(client: Client, projects: string[]): Promise<Map<string, Seen>> {
   const seen = new Map<string, Seen>();
   if (!projects.length) return seen;
   for await (const wf of client.workflow.list({
-    query: runsQuery({ types: ['backupPipeline', 'disasterRecovery'], projects }),
+    query: runsQuery({ types: SUCCESS_RUN_TYPES, projects }),
   })) {
     const groupId = wf.typedSearchAttributes.get(AtlasProject);
     const clusterName = wf.typedSearchAttributes.get(AtlasCluster);
@@ -132,6 +135,7 @@ export async function coverageReport(client: Client, reads: PacedReads, o: Cover
     restoreTestMaxAgeSeconds: secs(o.restoreTestMaxAgeMs),
     projects: estate.projects,
     projectsNotVisible: estate.projectsNotVisible,
+    verifiedRestoreMaxAgeSeconds: secs(o.verifiedRestoreMaxAgeMs),
     clusters,
     breached: clusters.filter((c) => c.breaches.length).length,
     runsNamingUnknownClusters: unknown,
@@ -174,6 +178,7 @@ async function clusterCoverage(
     lastBackup: last(found.backup),
     lastExport: last(found.export),
     lastRestoreTest: last(found.restore),
+    lastVerifiedRestore: last(found.verified),
     runs: seen?.runs ?? 0,
     breaches: [],
   };
@@ -203,6 +208,16 @@ function breaches(c: ClusterCoverage, o: CoverageOptions): string[] {
   if (o.restoreTestMaxAgeMs !== undefined) {
     if (!c.lastRestoreTest) out.push('no successful restore test');
     else tooOld('last restore test', c.lastRestoreTest.ageSeconds, o.restoreTestMaxAgeMs, '--restore-test-max-age');
+  }
+  if (o.verifiedRestoreMaxAgeMs !== undefined) {
+    if (!c.lastVerifiedRestore) out.push('no verified restore');
+    else
+      tooOld(
+        'last verified restore',
+        c.lastVerifiedRestore.ageSeconds,
+        o.verifiedRestoreMaxAgeMs,
+        '--verified-restore-max-age',
+      );
   }
   return out;
 }

@@ -184,6 +184,24 @@ export interface SelectSnapshotInput {
   source: SourceRef;
   /** A given snapshot to check; without it the newest completed snapshot is chosen. */
   snapshotId?: string;
+  /**
+   * Instead of the newest: one of the completed snapshots taken within this many days, picked by
+   * `draw` (a number in [0, 1) the workflow drew from its deterministic random).
+   */
+  random?: { withinDays: number; draw: number };
+}
+
+export interface CheckScratchInput {
+  scratch: ClusterRef;
+  source: ClusterRef;
+}
+
+export interface ScratchCheck {
+  stateName?: string;
+  /** What the check could not tell (e.g. the policy was unreadable) and went on without. */
+  notes: string[];
+  requests: number;
+  attempts: number;
 }
 
 export interface SelectedSnapshot {
@@ -285,6 +303,7 @@ export interface Activities {
   checkCollectionRestore(input: CheckCollectionRestoreInput): Promise<CheckedCollectionRestore>;
   startCollectionRestore(input: StartRestoreInput): Promise<CreatedResource>;
   awaitCollectionRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
+  checkScratchTarget(input: CheckScratchInput): Promise<ScratchCheck>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
   endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;

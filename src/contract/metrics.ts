@@ -15,13 +15,17 @@ export const METRICS = {
   runsStarted: 'atlas_backup_runs_started',
   /** Counter; labels workflowType, outcome (completed, failed, cancelled, rejected, approval-timed-out). */
   runsEnded: 'atlas_backup_runs_ended',
-  /** Histogram (seconds) of a step from its start to its end; labels workflowType, step, outcome. */
+  /**
+   * Histogram (seconds) of a step from its start to its end; labels workflowType, step, outcome.
+   * `step="verify-data"` is the data verification of a restored target (pipeline, DR, restore tests).
+   */
   stepSeconds: 'atlas_backup_step_seconds',
   /** Histogram (seconds): DR trigger to the end of the run; label outcome. */
   drRecoverySeconds: 'atlas_backup_dr_recovery_seconds',
   /**
-   * Gauge: Unix time of the last successful backup / export / restore; labels project, cluster,
-   * kind. Derived from Temporal visibility, so it is right after a worker restart. The RPO alert:
+   * Gauge: Unix time of the last successful backup / export / restore / verified restore; labels
+   * project, cluster, kind (verified: a restore whose data verified, e.g. a restore test). Derived
+   * from Temporal visibility, so it is right after a worker restart. The RPO alert:
    * `time() - atlas_backup_last_success_timestamp_seconds{kind="backup"} > 86400`.
    */
   lastSuccess: 'atlas_backup_last_success_timestamp_seconds',

@@ -14,6 +14,7 @@ export const NOTIFICATION_EVENTS = [
   'dr.completed',
   'pipeline.completed',
   'fleet.summary',
+  'restore-test.completed',
 ] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -99,6 +100,14 @@ export const notificationBodySchema = shared('notifications.notificationBodySche
         exportJobId: z.string().optional(),
         restoreJobId: z.string().optional(),
         atlasRequests: z.number(),
+      })
+      .optional(),
+    restoreTest: z
+      .object({
+        scratch: z.object({ groupId: z.string(), clusterName: z.string() }),
+        snapshotId: z.string().optional(),
+        snapshotAgeSeconds: z.number().optional(),
+        rtoSeconds: z.number().optional(),
       })
       .optional(),
     fleet: z

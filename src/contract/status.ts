@@ -66,7 +66,7 @@ export interface RunError {
 }
 
 export interface RunStatus<P extends string = Phase> {
-  kind: 'backupPipeline' | 'disasterRecovery';
+  kind: 'backupPipeline' | 'disasterRecovery' | 'restoreTest';
   phase: P;
   groupId: string;
   clusterName: string;

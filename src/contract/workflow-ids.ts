@@ -32,5 +32,16 @@ export const drWorkflowId = (
 ) =>
   `dr-${source.clusterName}-${source.groupId}-to-` + (target ? `${target.clusterName}-${target.groupId}` : 'download');
 
+/** The prefix of a cluster's restore-test ids (source cluster and project); a Schedule appends its fire time. */
+export const restoreTestWorkflowId = (groupId: string, clusterName: string) => `restore-test-${clusterName}-${groupId}`;
+
+/** One restore test's id (manual start or fleet fan-out): restore-test-<cluster>-<groupId>-<UTC time>. */
+export const restoreTestRunWorkflowId = (groupId: string, clusterName: string, at = new Date()) =>
+  `${restoreTestWorkflowId(groupId, clusterName)}-${stamp(at)}`;
+
+/** The restore-test schedule of a cluster. */
+export const restoreTestScheduleIdFor = (groupId: string, clusterName: string) =>
+  `sched-restore-test-${clusterName}-${groupId}`;
+
 /** What a caller-chosen id may be: Temporal takes more, but these survive shells, URLs and queries. */
 export const WORKFLOW_ID_PATTERN = /^[\w.:-]{1,200}$/;

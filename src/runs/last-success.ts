@@ -1,13 +1,25 @@
 // The one rule for "when did this cluster last succeed", shared by the RPO gauges (src/telemetry)
 // and `report` (src/client/coverage.ts). A backup counts from the moment Atlas took its snapshot
 // (the data's currency, which is what an RPO is about), not from when the run closed; an export
-// from the run's close; a restore from the restore's finish, or a completed disasterRecovery's close.
+// from the run's close; a restore from the restore's finish, or a completed disasterRecovery's or
+// restoreTest's close. A verified restore (its data read and found as the snapshot held it) counts
+// at the close of a completed restoreTest, or of a pipeline or DR run whose result says its
+// verification passed.
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import { AtlasCluster, AtlasProject, type PipelineResult } from '../contract/index.js';
-import { succeededRunsQuery } from './query.js';
+import {
+  AtlasCluster,
+  AtlasProject,
+  type DrReport,
+  type PipelineResult,
+  type RestoreTestReport,
+} from '../contract/index.js';
+import { succeededRunsQuery, type RunType } from './query.js';
 
-export type SuccessKind = 'backup' | 'export' | 'restore';
-export const SUCCESS_KINDS: readonly SuccessKind[] = ['backup', 'export', 'restore'];
+export type SuccessKind = 'backup' | 'export' | 'restore' | 'verified';
+export const SUCCESS_KINDS: readonly SuccessKind[] = ['backup', 'export', 'restore', 'verified'];
+
+/** A closed run's result, as far as the rule reads it. */
+export type RunResultRead = PipelineResult | DrReport | RestoreTestReport;
 
 export interface Success {
   at: Date;
@@ -28,26 +40,37 @@ const timeOr = (iso: string | undefined, fallback: Date) => {
  * What one run that completed its work proves. `result` undefined: the pipeline's result could not
  * be read (history gone, not decodable here), and the run still counts as a backup at its close.
  */
-export function successesOf(run: ClosedRun, result: PipelineResult | undefined): Successes {
+export function successesOf(run: ClosedRun, result: RunResultRead | undefined): Successes {
   const closed = run.closeTime;
   if (!closed) return {};
   const at = (when: Date): Success => ({ at: when, workflowId: run.workflowId, runId: run.runId });
-  if (run.type === 'disasterRecovery') return { restore: at(closed) };
-  if (result && result.outcome !== 'completed') return {};
-  const out: Successes = { backup: at(timeOr(result?.snapshot?.createdAt, closed)) };
-  if (result?.export) out.export = at(closed);
-  if (result?.restore) out.restore = at(timeOr(result.restore.finishedAt, closed));
+  if (run.type === 'restoreTest') return { restore: at(closed), verified: at(closed) };
+  if (run.type === 'disasterRecovery')
+    return {
+      restore: at(closed),
+      ...((result as DrReport | undefined)?.verification?.ok ? { verified: at(closed) } : {}),
+    };
+  const p = result as PipelineResult | undefined;
+  if (p && p.outcome !== 'completed') return {};
+  const out: Successes = { backup: at(timeOr(p?.snapshot?.createdAt, closed)) };
+  if (p?.export) out.export = at(closed);
+  if (p?.restore) out.restore = at(timeOr(p.restore.finishedAt, closed));
+  if (p?.restore?.verification?.ok) out.verified = at(closed);
   return out;
 }
 
-/** A pipeline's result; undefined when its history is gone (retention) or cannot be decoded here. */
-export async function pipelineResultOf(client: Client, run: ClosedRun): Promise<PipelineResult | undefined> {
+/** A run's result; undefined when its history is gone (retention) or cannot be decoded here. */
+export async function pipelineResultOf(client: Client, run: ClosedRun): Promise<RunResultRead | undefined> {
   try {
-    return (await client.workflow.getHandle(run.workflowId, run.runId).result()) as PipelineResult;
+    return (await client.workflow.getHandle(run.workflowId, run.runId).result()) as RunResultRead;
   } catch {
     return undefined;
   }
 }
+
+/** Whether the rule needs the run's result: a pipeline's always, a DR run's only for `verified`. */
+const needsResult = (run: ClosedRun, verifiedCanImprove: boolean) =>
+  run.type === 'backupPipeline' || (run.type === 'disasterRecovery' && verifiedCanImprove);
 
 export interface LastSuccessReadOptions {
   /** Pipeline results read at most (each is one RPC). */
@@ -72,8 +95,8 @@ export async function lastSuccesses(
   for (const run of runsNewestFirst) {
     const closed = run.closeTime?.getTime() ?? 0;
     if (SUCCESS_KINDS.every((k) => floor(k) >= closed)) break;
-    let result: PipelineResult | undefined;
-    if (run.type !== 'disasterRecovery') {
+    let result: RunResultRead | undefined;
+    if (needsResult(run, floor('verified') < closed)) {
       if (reads++ >= o.maxResultReads) break;
       result = await pipelineResultOf(client, run);
     }
@@ -107,10 +130,13 @@ export function byCluster(runs: Iterable<WorkflowExecutionInfo>): Map<string, Cl
   return out;
 }
 
-/** Pipelines and disasterRecovery runs that completed their work and closed after `closedAfter`, by cluster. */
+/** The run types the rule reads. */
+export const SUCCESS_RUN_TYPES: RunType[] = ['backupPipeline', 'disasterRecovery', 'restoreTest'];
+
+/** Runs of the rule's types that completed their work and closed after `closedAfter`, by cluster. */
 export async function succeededRunsByCluster(client: Client, closedAfter: Date): Promise<Map<string, ClusterRuns>> {
   const runs: WorkflowExecutionInfo[] = [];
-  for (const type of ['backupPipeline', 'disasterRecovery'] as const)
+  for (const type of SUCCESS_RUN_TYPES)
     for await (const run of client.workflow.list({ query: succeededRunsQuery(type, closedAfter) })) runs.push(run);
   return byCluster(runs);
 }

@@ -3,7 +3,7 @@
 import { AtlasCluster, AtlasProject, BackupPhase, FleetId } from '../contract/index.js';
 
 /** The workflow types whose runs are "ours" as a cluster's history. */
-export type RunType = 'backupPipeline' | 'disasterRecovery';
+export type RunType = 'backupPipeline' | 'disasterRecovery' | 'restoreTest';
 
 /** Temporal's execution statuses as visibility spells them. */
 export const EXECUTION_STATUSES = [

@@ -7,8 +7,14 @@
 // requests server-side, across every worker, retries and polls included. The key is a hash of the
 // project id: keys are plain task metadata, out of reach of the payload codec, and with encrypted
 // payloads the history must not show project ids.
-import type { ActivityOptions } from '@temporalio/workflow';
-import { TERMINAL_FAILURE_TYPES, type PollingSpec, type RetrySpec, type TimeoutsSpec } from '../contract/index.js';
+import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+import {
+  TERMINAL_FAILURE_TYPES,
+  type Activities,
+  type PollingSpec,
+  type RetrySpec,
+  type TimeoutsSpec,
+} from '../contract/index.js';
 
 const s = (seconds: number) => `${seconds}s`;
 
@@ -74,3 +80,32 @@ export const verifyOptions = (
   startToCloseTimeout: s(Math.max(timeouts.callSeconds, 1_800)),
   heartbeatTimeout: s(Math.max(timeouts.callSeconds, 60)),
 });
+
+type Acts = ReturnType<typeof proxyActivities<Activities>>;
+
+/**
+ * The activities of a run built around the restore step (DR, restore tests), paced as `project`'s
+ * requests: `select` for reads before the restore (deadline callSeconds ×10, at least 600 s), and
+ * the step's calls, polls, starts and verifies bounded by timeouts.restoreSeconds.
+ */
+export function restoreRunActs(
+  i: { retry: RetrySpec; polling: PollingSpec; timeouts: TimeoutsSpec },
+  project: string,
+): { select: Acts; calls: Acts; polls: Acts; starts: Acts; verifies: Acts } {
+  const { retry, polling, timeouts } = i;
+  const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds, project);
+  return {
+    select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadlineSeconds(timeouts), project)),
+    calls: proxyActivities<Activities>(restoreCalls),
+    polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
+    verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
+    // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
+    starts: proxyActivities<Activities>({
+      ...restoreCalls,
+      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+    }),
+  };
+}
+
+/** The deadline of the reads before a restore (snapshot lists can be long). */
+export const selectDeadlineSeconds = (timeouts: TimeoutsSpec) => Math.max(timeouts.callSeconds * 10, 600);

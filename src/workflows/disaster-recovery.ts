@@ -1,12 +1,6 @@
 // disasterRecovery: select a snapshot (or a point in time) → the restore step (approval gate when
 // required, restore, wait, target check) → report recovery times. Deterministic orchestration only.
-import {
-  ActivityCancellationType,
-  ApplicationFailure,
-  proxyActivities,
-  setHandler,
-  workflowInfo,
-} from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   APPROVAL_REJECTED,
   APPROVAL_TIMED_OUT,
@@ -31,7 +25,7 @@ import {
   type SourceRef,
   type StepRecord,
 } from '../contract/index.js';
-import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
+import { restoreRunActs } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
@@ -75,7 +69,7 @@ class DrRun {
   private readonly acts: { select: Acts; calls: Acts; polls: Acts; starts: Acts; verifies: Acts };
 
   constructor(private readonly input: DisasterRecoveryInput) {
-    const { source, target, deliveryType, retry, polling, timeouts } = input;
+    const { source, target, deliveryType } = input;
     this.src = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
     const status: DrStatus = {
       kind: 'disasterRecovery',
@@ -116,21 +110,8 @@ class DrRun {
       endedAt: '',
       status,
     };
-    const selectDeadline = Math.max(timeouts.callSeconds * 10, 600);
     // Paced as the source project's requests (the restore is created and read there).
-    const project = source.groupId;
-    const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds, project);
-    this.acts = {
-      select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline, project)),
-      calls: proxyActivities<Activities>(restoreCalls),
-      polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
-      verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
-      // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
-      starts: proxyActivities<Activities>({
-        ...restoreCalls,
-        cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-      }),
-    };
+    this.acts = restoreRunActs(input, source.groupId);
   }
 
   /** Runs one step, recording it in the timeline and adding its time to a recovery phase. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import type { AtlasAuth } from '../../src/atlas/index.js';
 import type { WorkerConfig } from '../../src/config.js';
 import { startSimulator, DEMO_SEED, type RunningSimulator, type SimulatorOptions } from '../../src/simulator/index.js';
+import type { NotifyWorkerConfig } from '../../src/notify/config.js';
 import { buildWorker, type BuiltWorker } from '../../src/worker.js';
 
 // Workers log at INFO by default; tests only want errors.
@@ -69,6 +70,8 @@ export async function startTestWorker(
    * its stallThenCommit mode), so a short horizon keeps fault tests fast without hiding anything.
    */
   atlas: { timeoutMs?: number; commitHorizonMs?: number } = {},
+  /** The worker's webhook default and signing secrets (none: webhooks are refused for want of a secret). */
+  notify?: NotifyWorkerConfig,
 ): Promise<TestWorker> {
   const config: WorkerConfig = {
     temporal: { address: temporalAddress(), namespace: 'default' },
@@ -86,6 +89,7 @@ export async function startTestWorker(
   const built = await buildWorker({
     config,
     connection,
+    ...(notify ? { notify } : {}),
     workflowBundle: { codePath: inject('workflowBundlePath') },
     workerOptions: { shutdownGraceTime: '2s' },
   });
@@ -125,13 +129,13 @@ export interface WorkflowTestEnv {
  * worker on its own task queue, and a Temporal client; all stopped after the block. Fields are
  * filled in beforeAll.
  */
-export function useWorkflowTestEnv(options: SimulatorOptions = {}): WorkflowTestEnv {
+export function useWorkflowTestEnv(options: SimulatorOptions = {}, notify?: NotifyWorkerConfig): WorkflowTestEnv {
   const ctx = {} as WorkflowTestEnv;
   let closeClient: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const { sim, auth } = await startTestSimulator(options);
     Object.assign(ctx, { sim, auth });
-    ctx.worker = await startTestWorker(sim, auth);
+    ctx.worker = await startTestWorker(sim, auth, undefined, {}, notify);
     const temporal = await temporalClient();
     ctx.client = temporal.client;
     closeClient = temporal.close;

@@ -1,7 +1,7 @@
 // The one "last success per cluster" rule, on plain run records (no server: the rule is pure data;
 // the RPO gauge and `report` are checked against it end to end in test/telemetry and test/cli).
 import { describe, expect, it } from 'vitest';
-import type { PipelineResult } from '../../src/contract/index.js';
+import type { DrReport, PipelineResult } from '../../src/contract/index.js';
 import { successesOf, type ClosedRun } from '../../src/runs/index.js';
 
 const closeTime = new Date('2026-11-22T03:20:00.000Z');
@@ -27,7 +27,7 @@ describe('last success per cluster', () => {
 
   it("counts an export at the run's close and a restore at the restore's finish", () => {
     const exported = { id: 'e', state: 'Successful', exportBucketId: 'b' } as PipelineResult['export'];
-    const restored = { finishedAt: '2026-11-22T03:15:00Z' } as PipelineResult['restore'];
+    const restored = { finishedAt: '2026-11-22T03:15:00Z' } as unknown as PipelineResult['restore'];
     const s = successesOf(pipeline, completed({ snapshot, export: exported, restore: restored }));
     expect(s.export?.at).toEqual(closeTime);
     expect(s.restore?.at.toISOString()).toBe('2026-11-22T03:15:00.000Z');
@@ -39,5 +39,22 @@ describe('last success per cluster', () => {
     });
     expect(successesOf(pipeline, { outcome: 'failed' } as PipelineResult)).toEqual({});
     expect(successesOf({ ...pipeline, closeTime: undefined }, completed({ snapshot }))).toEqual({});
+  });
+
+  it('counts a verified restore: a completed restoreTest, or a pipeline or DR run whose data verified', () => {
+    const at = { at: closeTime, workflowId: 'backup-a-1', runId: 'r1' };
+    expect(successesOf({ ...pipeline, type: 'restoreTest' }, undefined)).toEqual({ restore: at, verified: at });
+    const verification = { ok: true, okNamespaces: 3, failedNamespaces: 0, checked: 3, seconds: 1, notes: [] };
+    const dr = { ...pipeline, type: 'disasterRecovery' };
+    expect(successesOf(dr, { verification } as unknown as DrReport).verified).toEqual(at);
+    expect(
+      successesOf(dr, { verification: { ...verification, ok: false } } as unknown as DrReport).verified,
+    ).toBeUndefined();
+    expect(successesOf(dr, undefined).verified).toBeUndefined();
+    const restored = { finishedAt: '2026-11-22T03:15:00Z', verification } as unknown as PipelineResult['restore'];
+    expect(successesOf(pipeline, completed({ snapshot, restore: restored })).verified).toEqual(at);
+    expect(
+      successesOf(pipeline, completed({ snapshot, restore: { ...restored!, verification: undefined } })).verified,
+    ).toBeUndefined();
   });
 });

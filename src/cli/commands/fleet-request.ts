@@ -28,7 +28,7 @@ export interface FleetFlags {
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** <groupId>/<cluster>, repeatable. */
-const clusterRef = (v: string, prev: { groupId: string; clusterName: string }[] = []) => {
+export const clusterRef = (v: string, prev: { groupId: string; clusterName: string }[] = []) => {
   const [groupId = '', clusterName = ''] = v.split('/');
   if (!ID_PATTERN.test(groupId) || !CLUSTER_NAME_PATTERN.test(clusterName))
     throw new InvalidArgumentError('must be <groupId>/<cluster>, e.g. 65f1a0c0a1b2c3d4e5f60001/demo-cluster.');

@@ -5,7 +5,7 @@ import { fleetBackup } from '../../workflows/index.js';
 import { fleetScheduleIdFor, scheduledFleetWorkflowId } from '../../runs/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
-import { addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './schedule/spec.js';
+import { addTimingOptions, policiesAndState, specOf, type TimingFlags } from './schedule/spec.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
 
 const NAME = /^[a-zA-Z0-9][\w.-]{0,100}$/;
@@ -50,12 +50,7 @@ with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
                   taskQueue: taskQueueOf(globals),
                   workflowId: scheduledFleetWorkflowId(flags.name),
                 },
-                policies: {
-                  overlap: overlapPolicy(flags.overlap ?? 'skip'),
-                  ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
-                  pauseOnFailure: flags.pauseOnFailure ?? false,
-                },
-                state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
+                ...policiesAndState(flags),
               })
               .catch((err: unknown) => {
                 if ((err as Error).name === 'ScheduleAlreadyRunning')

@@ -17,6 +17,7 @@ import { startCommand, type StartFlags } from '../start-command.js';
 import { fleetChildPhases, fleetWorkflowId, runsQuery } from '../../runs/index.js';
 import { cancelRunning, existingRun } from '../runs.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
+import { registerFleetRestoreTest } from './fleet-restore-test.js';
 import { registerFleetSchedule } from './fleet-schedule.js';
 
 const P = '65f1a0c0a1b2c3d4e5f60001';
@@ -79,6 +80,7 @@ export function registerFleet(program: Command): void {
     return EXIT_OK;
   });
   registerFleetSchedule(fleet);
+  registerFleetRestoreTest(fleet);
 }
 
 type FleetAction = (ctx: { client: Client; namespace: string }, id: string, json: boolean) => Promise<number>;

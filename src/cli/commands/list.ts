@@ -22,7 +22,7 @@ export interface ListFilters {
   cluster?: string;
   phase?: string;
   status?: string;
-  type?: 'backup' | 'dr' | 'all';
+  type?: 'backup' | 'dr' | 'restore-test' | 'all';
 }
 
 /** A wait's job phase: pipelines upsert the job's phase for its whole life, not the wait (backup-pipeline.ts). */
@@ -36,7 +36,8 @@ const phasesOf = (phase: string) => (JOB_PHASE_OF_WAIT[phase] ? [JOB_PHASE_OF_WA
 const TYPES: Record<NonNullable<ListFilters['type']>, RunType[]> = {
   backup: ['backupPipeline'],
   dr: ['disasterRecovery'],
-  all: ['backupPipeline', 'disasterRecovery'],
+  'restore-test': ['restoreTest'],
+  all: ['backupPipeline', 'disasterRecovery', 'restoreTest'],
 };
 
 /** What `list` asks visibility for: our workflow types, narrowed by search attributes and status. */
@@ -59,7 +60,9 @@ export function registerList(program: Command): void {
     .addOption(new Option('--phase <phase>', 'BackupPhase').argParser(oneOf(PHASES)))
     .addOption(new Option('--status <status>', 'execution status').argParser(executionStatus))
     .addOption(
-      new Option('--type <type>', 'workflow type').argParser(oneOf(['backup', 'dr', 'all'] as const)).default('all'),
+      new Option('--type <type>', 'workflow type')
+        .argParser(oneOf(['backup', 'dr', 'restore-test', 'all'] as const))
+        .default('all'),
     )
     .option('-n, --limit <n>', 'at most this many runs', wholeNumber, 20)
     .option('--json', 'JSON lines, one run per line')

@@ -19,6 +19,7 @@ interface ReportFlags {
   rpo: number;
   exportMaxAge?: number;
   restoreTestMaxAge?: number;
+  verifiedRestoreMaxAge?: number;
   maxResults: number;
   projectRequestsPerMinute?: string;
   json?: boolean;
@@ -37,6 +38,7 @@ function table(clusters: ClusterCoverage[]): string {
     'NEWEST BACKUP',
     'LAST EXPORT',
     'LAST RESTORE TEST',
+    'LAST VERIFIED RESTORE',
     'STATUS',
   ];
   const rows = clusters.map((c) => [
@@ -47,6 +49,7 @@ function table(clusters: ClusterCoverage[]): string {
     c.newestProof ? `${formatAge(c.newestProof.ageSeconds)} ago (${c.newestProof.source})` : 'none',
     age(c.lastExport),
     age(c.lastRestoreTest),
+    age(c.lastVerifiedRestore),
     c.breaches.length ? `BREACH: ${c.breaches.join('; ')}` : 'ok',
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -134,6 +137,11 @@ export function registerReport(program: Command): void {
       'also require a restore test by our runs this recent, e.g. 30d',
       duration,
     )
+    .option(
+      '--verified-restore-max-age <duration>',
+      'also require a restore whose data verified (e.g. a restore test) this recent, e.g. 30d',
+      duration,
+    )
     .option('--max-results <n>', 'run results read per cluster to find the last export/restore', wholeNumber, 20)
     .option(
       '--project-requests-per-minute <n>',
@@ -162,6 +170,7 @@ export function registerReport(program: Command): void {
               rpoMs: flags.rpo,
               exportMaxAgeMs: flags.exportMaxAge,
               restoreTestMaxAgeMs: flags.restoreTestMaxAge,
+              verifiedRestoreMaxAgeMs: flags.verifiedRestoreMaxAge,
               maxResultsPerCluster: flags.maxResults,
             }),
           );

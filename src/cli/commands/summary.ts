@@ -1,6 +1,6 @@
 // The closing summary of a run (demo, backup --wait, watch): what Atlas now holds.
 import type { LiveStatus } from '../../client/status.js';
-import type { DrReport, PipelineResult } from '../../contract/index.js';
+import type { DrReport, PipelineResult, RestoreTestReport } from '../../contract/index.js';
 import { drReportLines, outcomeWords, secondsText } from '../run-lines.js';
 import { consentLine } from '../render.js';
 
@@ -52,6 +52,8 @@ const reasonLabel = (outcome: string) => (outcome === 'failed' ? 'failure     ' 
 /** The summary for whichever workflow produced `result`. */
 export function summarizeAny(status: LiveStatus, result: unknown, failure?: string): string {
   if (status.kind === 'disasterRecovery') return summarizeDr(status, result as DrReport | undefined, failure);
+  if (status.kind === 'restoreTest')
+    return summarizeRestoreTest(status, result as RestoreTestReport | undefined, failure);
   return summarize(status, result as PipelineResult | undefined, failure);
 }
 
@@ -60,4 +62,25 @@ export function succeeded(status: LiveStatus, result: unknown): boolean {
   if (status.executionStatus !== 'COMPLETED') return false;
   const outcome = (result as { outcome?: string } | undefined)?.outcome;
   return outcome === undefined || outcome === 'completed';
+}
+
+/** A restore test: what was restored where, the verification, RTO and the snapshot's age. */
+export function summarizeRestoreTest(status: LiveStatus, r: RestoreTestReport | undefined, failure?: string): string {
+  const outcome = r?.outcome ?? status.executionStatus.toLowerCase();
+  const lines = [`Restore test ${outcomeWords(outcome)}: ${status.workflowId}`];
+  if (r) {
+    lines.push(`  source      ${r.source.clusterName} in project ${r.source.groupId}`);
+    lines.push(`  scratch     ${r.scratch.clusterName} in project ${r.scratch.groupId}`);
+    if (r.snapshotId) lines.push(`  snapshot    ${r.snapshotId}  taken ${r.snapshotTimestamp ?? 'unknown'}`);
+    if (r.snapshotAgeSeconds !== undefined) lines.push(`  age         ${secondsText(r.snapshotAgeSeconds)}`);
+    const v = r.verification;
+    if (v)
+      lines.push(
+        `  verified    ${v.ok ? 'yes' : 'NO'}: ${v.okNamespaces}/${v.checked} ok in ${secondsText(v.seconds)}`,
+      );
+    if (r.rtoSeconds !== undefined) lines.push(`  rto         ${secondsText(r.rtoSeconds)} (trigger → verified)`);
+  }
+  if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
+  for (const n of status.notes) lines.push(`  note        ${n}`);
+  return lines.join('\n');
 }

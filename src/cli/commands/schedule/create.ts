@@ -5,7 +5,7 @@ import { taskQueueOf, withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 import { scheduleIdFor } from '../../../runs/index.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
-import { actionOf, addTimingOptions, overlapPolicy, specOf, type TimingFlags } from './spec.js';
+import { actionOf, addTimingOptions, policiesAndState, specOf, type TimingFlags } from './spec.js';
 
 // Parts of the help examples, named to keep the example lines short.
 const NIGHTLY_IN_PARIS = '--cron "0 3 * * *" --timezone Europe/Paris';
@@ -43,12 +43,7 @@ Overlap defaults to skip: a fire while the cluster's previous scheduled run is s
                 scheduleId,
                 spec,
                 action: { ...actionOf(input, taskQueueOf(globals)), memo: { scheduleCron: flags.cron ?? [] } },
-                policies: {
-                  overlap: overlapPolicy(flags.overlap ?? 'skip'),
-                  ...(flags.catchupWindow !== undefined ? { catchupWindow: flags.catchupWindow } : {}),
-                  pauseOnFailure: flags.pauseOnFailure ?? false,
-                },
-                state: { paused: flags.paused ?? false, ...(flags.note ? { note: flags.note } : {}) },
+                ...policiesAndState(flags),
                 typedSearchAttributes: [
                   { key: AtlasProject, value: input.groupId },
                   { key: AtlasCluster, value: input.clusterName },

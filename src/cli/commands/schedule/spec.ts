@@ -97,6 +97,18 @@ export function updatedSpec(prev: ScheduleSpec, f: TimingFlags): ScheduleSpec {
   };
 }
 
+/** What a schedule is created with besides its spec and action: overlap (skip by default), catch-up, pause, note. */
+export function policiesAndState(f: TimingFlags & { paused?: boolean }) {
+  return {
+    policies: {
+      overlap: overlapPolicy(f.overlap ?? 'skip'),
+      ...(f.catchupWindow !== undefined ? { catchupWindow: f.catchupWindow } : {}),
+      pauseOnFailure: f.pauseOnFailure ?? false,
+    },
+    state: { paused: f.paused ?? false, ...(f.note ? { note: f.note } : {}) },
+  };
+}
+
 export function actionOf(input: BackupPipelineInput, taskQueue: string): ScheduleOptionsAction {
   return {
     type: 'startWorkflow',
