@@ -1,12 +1,13 @@
 // The activities the worker registers. The worker builds them with its Atlas client, so no
 // credential ever travels through workflow inputs or history.
 import type { AtlasClient } from '../atlas/index.js';
-import type { Activities, NotifyActivities } from '../contract/index.js';
+import type { Activities, NotifyActivities, PruneActivities } from '../contract/index.js';
 import type { NotifyWorkerConfig } from '../notify/config.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
+import { pruneActivities } from './prune.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
@@ -16,7 +17,7 @@ import { verificationActivities } from './verification.js';
 export function createActivities(
   client: AtlasClient,
   notify: NotifyWorkerConfig = { defaults: null, secrets: {} },
-): Activities & NotifyActivities {
+): Activities & NotifyActivities & PruneActivities {
   return {
     ...preflightActivities(client),
     ...snapshotActivities(client),
@@ -26,6 +27,7 @@ export function createActivities(
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),
+    ...pruneActivities(client),
   };
 }
 

@@ -13,6 +13,7 @@ export * from './metrics.js';
 export * from './notifications.js';
 export * from './outcomes.js';
 export * from './overwrite-consent.js';
+export * from './prune.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';
