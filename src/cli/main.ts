@@ -19,6 +19,7 @@ import { registerReport } from './commands/report.js';
 import { registerSchedule } from './commands/schedule/index.js';
 import { registerSetup } from './commands/setup.js';
 import { registerSimulator } from './commands/simulator.js';
+import { registerSnapshots } from './commands/snapshots.js';
 import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
@@ -75,6 +76,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerCancel,
     registerSchedule,
     registerBuckets,
+    registerSnapshots,
     registerWorker,
     registerDeployment,
     registerSetup,

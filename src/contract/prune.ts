@@ -111,3 +111,7 @@ export interface PruneActivities {
   planSnapshotPrune(input: PlanPruneInput): Promise<ClusterPrunePlan>;
   deleteSnapshot(input: DeleteSnapshotInput): Promise<DeletedSnapshot>;
 }
+
+/** The one prune schedule of a project, and the workflow id its runs start with. */
+export const pruneScheduleIdFor = (groupId: string) => `sched-prune-${groupId}`;
+export const pruneWorkflowId = (groupId: string) => `prune-snapshots-${groupId}`;

@@ -21,12 +21,14 @@ export async function readCompliancePolicy(atlas: AtlasClient, groupId: string):
 /** Why nothing of the project may be pruned, or undefined when pruning may go on. */
 export function policyRefusal(read: PolicyRead, groupId: string): string | undefined {
   if (read.kind === 'none') return undefined;
-  if (read.kind === 'forbidden')
+  if (read.kind === 'forbidden') {
+    const code = read.errorCode ? ` ${read.errorCode}` : '';
     return (
-      `cannot read the Backup Compliance Policy of project ${groupId} (HTTP 403${read.errorCode ? ` ${read.errorCode}` : ''}` +
-      '; it needs the Project Owner role), so nothing was pruned: under a policy no snapshot may be deleted ' +
-      'before it expires. Grant Project Owner to these credentials, or prune from the Atlas UI'
+      `cannot read the Backup Compliance Policy of project ${groupId} (HTTP 403${code}; it needs the Project ` +
+      'Owner role), so nothing was pruned: under a policy no snapshot may be deleted before it expires. ' +
+      'Grant Project Owner to these credentials, or prune from the Atlas UI'
     );
+  }
   const item = read.policy.onDemandPolicyItem;
   const min = item ? `, on-demand minimum ${item.retentionValue} ${item.retentionUnit}` : '';
   return (
