@@ -86,6 +86,7 @@ function seedRoutes(d: AdminDeps): Routes {
         frequencyType: b.frequencyType as string | undefined,
         description: b.description as string | undefined,
         status: b.status as 'completed' | 'failed' | undefined,
+        onDemand: b.onDemand === true,
       });
       return { id: s.id };
     },

@@ -87,14 +87,16 @@ export interface ScheduledSnapshotOptions {
   frequencyType?: string;
   description?: string;
   status?: 'completed' | 'failed';
+  /** An on-demand snapshot instead (as a past run of ours left it, when the description carries its tag). */
+  onDemand?: boolean;
 }
 
-/** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
+/** Admin: a completed scheduled (or on-demand) snapshot, created `ageMs` ago (newest last). */
 export function addScheduledSnapshot(m: Model, c: Cluster, opts: ScheduledSnapshotOptions = {}): Snapshot {
   const createdAt = m.now() - (opts.ageMs ?? 0);
   return newSnapshot(m, c, {
-    snapshotType: 'scheduled',
-    frequencyType: opts.frequencyType ?? 'daily',
+    snapshotType: opts.onDemand ? 'onDemand' : 'scheduled',
+    frequencyType: opts.frequencyType ?? (opts.onDemand ? 'ondemand' : 'daily'),
     createdAt,
     queuedMs: 0,
     inProgressMs: 0,
