@@ -169,6 +169,8 @@ export const operations = {
     request: s.CreateDatabaseUserRequest,
   }),
   deleteDatabaseUser: def('DELETE', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01', USER, null),
+  // `doctor` reads one to tell whether the credentials hold Project Database Access Admin
+  getDatabaseUser: def('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01', USER, s.DatabaseUser),
   listBackupSnapshotDatabases: list(SNAP_DBS, '2025-03-12', SNAPSHOT, s.SnapshotDatabase),
   listSnapshotDatabaseCollections: list(
     `${SNAP_DBS}/{databaseName}/collections`,
@@ -179,6 +181,8 @@ export const operations = {
   // Discovery for fleets: the projects the credentials see, and a project's dedicated clusters
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
+  // `doctor`: the token buckets a project's requests draw from
+  listRateLimits: list('/api/atlas/v2/rateLimits', '2025-03-12', [] as const, s.RateLimitSet),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

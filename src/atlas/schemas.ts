@@ -489,3 +489,16 @@ export const DatabaseUser = z.looseObject({
 /** A database or a collection a snapshot holds (names only: the spec gives no counts). */
 export const SnapshotDatabase = z.looseObject({ name: z.string(), links });
 export const SnapshotCollection = z.looseObject({ name: z.string(), links });
+
+/** One endpoint set's token bucket (listRateLimits): each figure is {value, defaultValue when overridden}. */
+const RateLimitFigure = z.looseObject({ value: z.number(), defaultValue: z.number().optional() });
+export const RateLimitSet = z.looseObject({
+  endpointSetId: z.string(),
+  endpointSetName: z.string().optional(),
+  scope: z.string().optional(),
+  endpoints: z.array(z.looseObject({ method: z.string(), path: z.string() })).optional(),
+  capacity: RateLimitFigure.optional(),
+  refillRate: RateLimitFigure.optional(),
+  refillDurationSeconds: RateLimitFigure.optional(),
+});
+export type RateLimitSet = z.infer<typeof RateLimitSet>;

@@ -14,6 +14,8 @@ export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>
   'deleteDatabaseUser',
   'listBackupSnapshotDatabases',
   'listSnapshotDatabaseCollections',
+  'getDatabaseUser',
+  'listRateLimits',
 ]);
 
 export class SimApi {

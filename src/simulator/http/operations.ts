@@ -97,13 +97,15 @@ function shardedOnly(c: OpContext, id: string) {
 }
 
 /**
- * The client's operations but those the 2026 files serve: the compliance policy and database users
- * (operations-2026.ts), snapshot browsing (data-operations.ts, from the data plane).
+ * The client's operations but those the 2026 files serve: the compliance policy, database users and
+ * rate limits (operations-2026.ts), snapshot browsing (data-operations.ts, from the data plane).
  */
 type ServedElsewhere =
   | 'getCompliancePolicy'
   | 'createDatabaseUser'
   | 'deleteDatabaseUser'
+  | 'getDatabaseUser'
+  | 'listRateLimits'
   | 'listBackupSnapshotDatabases'
   | 'listSnapshotDatabaseCollections';
 export const handlers: Record<Exclude<OperationId, ServedElsewhere>, Handler> = {
