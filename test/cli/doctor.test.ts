@@ -127,13 +127,17 @@ describe('atlas-backup doctor', () => {
       await connection.close();
     }
     // A new namespace reaches the frontend's cache within seconds; until then Temporal says "not found".
-    const r = await eventually(async () => {
-      const run = await runCli(['--namespace', namespace, 'doctor', '--project', project, '--json'], {
-        env: atlasEnv(),
-        taskQueue: worker.taskQueue,
-      });
-      return /not found/i.test(run.stdout) ? undefined : run;
-    }, `namespace ${namespace} to be usable`, 90_000);
+    const r = await eventually(
+      async () => {
+        const run = await runCli(['--namespace', namespace, 'doctor', '--project', project, '--json'], {
+          env: atlasEnv(),
+          taskQueue: worker.taskQueue,
+        });
+        return /not found/i.test(run.stdout) ? undefined : run;
+      },
+      `namespace ${namespace} to be usable`,
+      90_000,
+    );
     expect(r.code).toBe(1);
     const line = failed(r).find((c) => c.check === 'temporal.search-attributes')!.line;
     expect(line).toBe(
