@@ -1,13 +1,14 @@
 // The activities the worker registers. The worker builds them with its Atlas client, so no
 // credential ever travels through workflow inputs or history.
 import type { AtlasClient } from '../atlas/index.js';
-import type { Activities, NotifyActivities } from '../contract/index.js';
+import type { Activities, NotifyActivities, PruneActivities } from '../contract/index.js';
 import type { NotifyWorkerConfig } from '../notify/config.js';
 import { collectionRestoreActivities } from './collection-restores.js';
 import { drActivities } from './dr.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
+import { pruneActivities } from './prune.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { restoreTestActivities } from './restore-test.js';
@@ -18,7 +19,7 @@ import { verificationActivities } from './verification.js';
 export function createActivities(
   client: AtlasClient,
   notify: NotifyWorkerConfig = { defaults: null, secrets: {} },
-): Activities & NotifyActivities {
+): Activities & NotifyActivities & PruneActivities {
   return {
     ...preflightActivities(client),
     ...snapshotActivities(client),
@@ -30,6 +31,7 @@ export function createActivities(
     ...verificationActivities(client),
     ...collectionRestoreActivities(client),
     ...restoreTestActivities(client),
+    ...pruneActivities(client),
   };
 }
 

@@ -47,6 +47,8 @@ export interface AtlasExchange {
   durationMs: number;
   /** The Retry-After Atlas sent with a 429/503, in seconds. */
   retryAfterSeconds?: number;
+  /** The RateLimit-Limit and RateLimit-Remaining of a success, when Atlas sent them (it may not). */
+  rateLimit?: { limit: number; remaining: number };
 }
 
 export type AtlasObserver = (exchange: AtlasExchange) => void;
@@ -137,7 +139,13 @@ export class AtlasClient {
       const res = await this.sendAuthorized(operation, info.method, target, headers, body);
       const envelope = args.query?.envelope === true;
       const parsed = this.parseResponse(operation, spec.response as z.ZodType | null, res, envelope);
-      this.observe({ ...seen, httpStatus: res.status, durationMs: performance.now() - started });
+      const rateLimit = rateLimitOf(res.headers);
+      this.observe({
+        ...seen,
+        httpStatus: res.status,
+        durationMs: performance.now() - started,
+        ...(rateLimit ? { rateLimit } : {}),
+      });
       return parsed as ResponseOf<K>;
     } catch (err) {
       const e = err instanceof AtlasApiError ? err : undefined;
@@ -364,6 +372,14 @@ function checkAuth(auth: AtlasAuth | undefined): AtlasAuth {
     throw new TypeError("auth.kind must be 'serviceAccount', 'apiKey' or 'none'");
   }
   return auth;
+}
+
+/** RateLimit-Limit and RateLimit-Remaining when both are whole numbers ("might not always" be sent). */
+function rateLimitOf(headers: Record<string, string | string[] | undefined>) {
+  const n = (v: string | string[] | undefined) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : undefined);
+  const limit = n(headers['ratelimit-limit']);
+  const remaining = n(headers['ratelimit-remaining']);
+  return limit !== undefined && remaining !== undefined ? { limit, remaining } : undefined;
 }
 
 function positive(field: string, v: number): number {

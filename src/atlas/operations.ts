@@ -171,6 +171,8 @@ export const operations = {
     request: s.CreateDatabaseUserRequest,
   }),
   deleteDatabaseUser: def('DELETE', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01', USER, null),
+  // `doctor` reads one to tell whether the credentials hold Project Database Access Admin
+  getDatabaseUser: def('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01', USER, s.DatabaseUser),
   listBackupSnapshotDatabases: list(SNAP_DBS, '2025-03-12', SNAPSHOT, s.SnapshotDatabase),
   listSnapshotDatabaseCollections: list(
     `${SNAP_DBS}/{databaseName}/collections`,
@@ -190,6 +192,8 @@ export const operations = {
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
   listFlexClusters: list(`${G}/flexClusters`, '2024-11-13', GROUP, s.FlexCluster),
+  // `doctor`: the token buckets a project's requests draw from
+  listRateLimits: list('/api/atlas/v2/rateLimits', '2025-03-12', [] as const, s.RateLimitSet),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

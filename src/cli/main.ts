@@ -12,6 +12,7 @@ import { registerCodecServer } from './commands/codec-server.js';
 import { registerDecide } from './commands/decide.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDeployment } from './commands/deployment.js';
+import { registerDoctor } from './commands/doctor.js';
 import { registerDr } from './commands/dr.js';
 import { registerFleet } from './commands/fleet.js';
 import { registerList } from './commands/list.js';
@@ -82,6 +83,7 @@ Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
     registerWorker,
     registerDeployment,
     registerSetup,
+    registerDoctor,
     registerSimulator,
     registerCodecServer,
     registerDemo,

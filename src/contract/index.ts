@@ -15,6 +15,7 @@ export * from './notifications.js';
 export * from './outcomes.js';
 export * from './overwrite-consent.js';
 export * from './restore-test.js';
+export * from './prune.js';
 export * from './results.js';
 export * from './search-attributes.js';
 export * from './status.js';

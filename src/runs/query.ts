@@ -30,6 +30,8 @@ export interface RunFilter {
   fleetId?: string;
   closedAfter?: Date;
   startedSince?: Date;
+  /** Runs started on this task queue (any workflow type of ours). */
+  taskQueue?: string;
 }
 
 /** A visibility string literal: backslashes and single quotes escaped. */
@@ -50,6 +52,7 @@ export function runsQuery(f: RunFilter): string {
   if (f.fleetId !== undefined) parts.push(`${FleetId.name} = ${literal(f.fleetId)}`);
   if (f.closedAfter) parts.push(`CloseTime > ${literal(f.closedAfter.toISOString())}`);
   if (f.startedSince) parts.push(`StartTime >= ${literal(f.startedSince.toISOString())}`);
+  if (f.taskQueue !== undefined) parts.push(`TaskQueue = ${literal(f.taskQueue)}`);
   return parts.join(' AND ');
 }
 

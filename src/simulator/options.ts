@@ -169,8 +169,9 @@ export interface SeedSpec {
 
 export interface AuthOptions {
   enabled?: boolean;
-  serviceAccounts?: { clientId: string; clientSecret: string }[];
-  apiKeys?: { publicKey: string; privateKey: string }[];
+  /** `roles` (Atlas role names, e.g. GROUP_BACKUP_MANAGER): only what they grant is allowed; absent, everything. */
+  serviceAccounts?: { clientId: string; clientSecret: string; roles?: string[] }[];
+  apiKeys?: { publicKey: string; privateKey: string; roles?: string[] }[];
   tokenTtlSeconds?: number;
   digestNonceTtlMs?: number;
   tokenRateLimitPerMinute?: number;

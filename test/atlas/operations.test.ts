@@ -312,6 +312,7 @@ describe('every cloud-backup operation against the simulator', () => {
     expect(created).toMatchObject({ username: 'verify-ops-test', scopes: [{ name: 'rs0', type: 'CLUSTER' }] });
     expect(JSON.stringify(created)).not.toContain(body.password);
     const path = { groupId, databaseName: 'admin', username: 'verify-ops-test' };
+    await expect(call('getDatabaseUser', { path })).resolves.toMatchObject({ username: 'verify-ops-test' });
     await expect(call('deleteDatabaseUser', { path })).resolves.toBeUndefined();
     await expect(call('deleteDatabaseUser', { path })).rejects.toMatchObject({ httpStatus: 404, retryable: false });
   });
@@ -348,6 +349,14 @@ describe('every cloud-backup operation against the simulator', () => {
     const job = { ...path, jobId: 'aaaaaaaaaaaaaaaaaaaaaaaa' };
     await expect(call('getCollectionRestoreJob', { path: job })).rejects.toMatchObject({ httpStatus: 404 });
     await expect(call('listRestoreJobCollections', { path: job })).rejects.toMatchObject({ httpStatus: 404 });
+  });
+
+  it("lists the project's rate-limit endpoint sets, the Cloud Backups bucket among them", async () => {
+    const { results } = await call('listRateLimits', { path: {}, query: { groupId } });
+    expect(results.find((s) => s.endpointSetId === 'cloudBackups_group')).toMatchObject({
+      scope: 'GROUP',
+      capacity: { value: 1200 },
+    });
   });
 
   it('maps simulator errors: a missing snapshot is a non-retryable 404', async () => {

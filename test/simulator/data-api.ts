@@ -19,6 +19,8 @@ export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>
   'getCollectionRestoreJob',
   'listCollectionRestoreJobs',
   'listRestoreJobCollections',
+  'getDatabaseUser',
+  'listRateLimits',
 ]);
 
 export class SimApi {

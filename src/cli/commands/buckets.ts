@@ -34,7 +34,7 @@ const checkId = (what: string, v: string) => {
 };
 
 /** Runs one Atlas call with a client built from the environment, closed afterwards. */
-async function withAtlas<T>(fn: (atlas: AtlasClient) => Promise<T>): Promise<T> {
+export async function withAtlas<T>(fn: (atlas: AtlasClient) => Promise<T>): Promise<T> {
   const { baseUrl, auth, timeoutMs } = loadAtlasConfig(processEnv());
   // Loaded on use, as worker/simulator/demo are: other commands never pay for the HTTP client.
   const { AtlasClient } = await import('../../atlas/index.js');

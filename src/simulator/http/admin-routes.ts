@@ -86,6 +86,7 @@ function seedRoutes(d: AdminDeps): Routes {
         frequencyType: b.frequencyType as string | undefined,
         description: b.description as string | undefined,
         status: b.status as 'completed' | 'failed' | undefined,
+        snapshotType: b.snapshotType === 'onDemand' ? 'onDemand' : undefined,
       });
       return { id: s.id };
     },

@@ -16,6 +16,8 @@ export interface AuthResult {
   kind: AuthKind;
   /** The caller (service account client id or API public key): the USER scope of rate limits. */
   principal?: string;
+  /** The caller's roles when its credential was configured with some (else it may do everything). */
+  roles?: readonly string[];
 }
 export interface AuthChallenge {
   ok: false;
@@ -46,6 +48,7 @@ export class Authenticator {
   readonly enabled: boolean;
   private accounts: Map<string, string>;
   private keys: Map<string, string>;
+  private roles = new Map<string, readonly string[]>();
   private tokens = new Map<string, { clientId: string; expiresAt: number }>();
   /** In creation order, so expired nonces are always at the front. */
   private nonces = new Map<string, { createdAt: number; lastNc: number }>();
@@ -60,6 +63,8 @@ export class Authenticator {
       (opts.serviceAccounts ?? [DEFAULT_SERVICE_ACCOUNT]).map((a) => [a.clientId, a.clientSecret]),
     );
     this.keys = new Map((opts.apiKeys ?? [DEFAULT_API_KEY]).map((k) => [k.publicKey, k.privateKey]));
+    for (const a of opts.serviceAccounts ?? []) if (a.roles) this.roles.set(a.clientId, a.roles);
+    for (const k of opts.apiKeys ?? []) if (k.roles) this.roles.set(k.publicKey, k.roles);
     this.tokenTtlSeconds = opts.tokenTtlSeconds ?? 3600;
     this.nonceTtlMs = opts.digestNonceTtlMs ?? 300_000;
     this.tokenRate = opts.tokenRateLimitPerMinute ?? 10;
@@ -115,7 +120,7 @@ export class Authenticator {
     const header = req.headers.authorization ?? '';
     if (/^Bearer\s/i.test(header)) {
       const t = this.tokens.get(header.slice(7).trim());
-      if (t && t.expiresAt > Date.now()) return { ok: true, kind: 'bearer', principal: t.clientId };
+      if (t && t.expiresAt > Date.now()) return this.allow('bearer', t.clientId);
       if (t) this.tokens.delete(header.slice(7).trim());
       return this.deny('bearer', 'The access token is invalid or has expired.');
     }
@@ -143,7 +148,12 @@ export class Authenticator {
     const nc = parseInt(p.nc ?? '0', 16);
     if (p.qop && !(nc > n.lastNc)) return this.deny('digest', 'The digest nonce count was reused.', true);
     n.lastNc = nc;
-    return { ok: true, kind: 'digest', principal: p.username };
+    return this.allow('digest', p.username!);
+  }
+
+  private allow(kind: AuthKind, principal: string): AuthResult {
+    const roles = this.roles.get(principal);
+    return { ok: true, kind, principal, ...(roles ? { roles } : {}) };
   }
 
   private deny(kind: AuthKind, detail: string, stale = false): AuthChallenge {

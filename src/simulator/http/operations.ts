@@ -98,14 +98,16 @@ function shardedOnly(c: OpContext, id: string) {
 
 /**
  * The client's operations but those the 2026 files serve: the compliance policy, database users and
- * the flex cluster list (operations-2026.ts), snapshot browsing and collection restore jobs
- * (data-operations.ts, from the data plane).
+ * the flex cluster list, database users and rate limits (operations-2026.ts), snapshot browsing and
+ * collection restore jobs (data-operations.ts, from the data plane).
  */
 type ServedElsewhere =
   | 'getCompliancePolicy'
   | 'createDatabaseUser'
   | 'deleteDatabaseUser'
   | 'listFlexClusters'
+  | 'getDatabaseUser'
+  | 'listRateLimits'
   | 'listBackupSnapshotDatabases'
   | 'listSnapshotDatabaseCollections'
   | 'createCollectionRestoreJob'

@@ -12,6 +12,7 @@ import { simHandlers as handlers } from './operations-2026.js';
 import { flags, negotiateVersion, paginate, parsePage, send, type RenderOptions } from './render.js';
 import { AtlasRouter, validateParams } from './routing.js';
 import { rateLimit } from './rate-decision.js';
+import { roleRefusal } from './roles.js';
 import { SERVERLESS_OPS, simCatalog as catalog, type SimOperationId as OperationId } from './sim-catalog.js';
 import type { TokenBuckets } from './token-buckets.js';
 
@@ -178,6 +179,8 @@ export class SimulatorHttp {
         { allow: route.allow.join(', ') },
       );
     }
+    const refused = roleRefusal(auth.roles, route.operationId);
+    if (refused) return this.reject(x, refused, auth.kind, route.operationId);
     const body = await this.body(x, auth.kind, route.operationId);
     if (body === undefined) return;
     const fault = this.deps.faults.decide(route.operationId);

@@ -21,9 +21,7 @@ const dataGet = (path: string, list = false): OperationInfo => op('GET', path, D
 /** Served by the simulator only (versions from data-and-limits.openapi.yaml). */
 export const simOnlyCatalog = {
   createCluster: op('POST', `${G}/clusters`, '2024-10-23'),
-  getDatabaseUser: op('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01'),
   getFlexCluster: op('GET', `${G}/flexClusters/{name}`, '2024-11-13'),
-  listRateLimits: op('GET', '/api/atlas/v2/rateLimits', '2025-03-12', true),
   getRateLimit: op('GET', '/api/atlas/v2/rateLimits/{endpointSetId}', '2025-03-12'),
 } as const satisfies Record<string, OperationInfo>;
 

@@ -91,7 +91,7 @@ export interface ScheduledSnapshotOptions {
   snapshotType?: 'scheduled' | 'onDemand';
 }
 
-/** Admin: a completed scheduled snapshot, created `ageMs` ago (newest last). */
+/** Admin: a completed scheduled (or on-demand) snapshot, created `ageMs` ago (newest last). */
 export function addScheduledSnapshot(m: Model, c: Cluster, opts: ScheduledSnapshotOptions = {}): Snapshot {
   const createdAt = m.now() - (opts.ageMs ?? 0);
   const onDemand = opts.snapshotType === 'onDemand';
