@@ -10,7 +10,9 @@ import { preflightActivities } from './preflight.js';
 import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { snapshotActivities } from './snapshots.js';
+import { sourceManifestActivities } from './source-manifest.js';
 import { verificationActivities } from './verification.js';
+import { exportVerificationActivities } from './export-verification.js';
 
 /** `notify`: the worker's webhook default and signing secrets (none: runs without `notify` send nothing). */
 export function createActivities(
@@ -26,6 +28,8 @@ export function createActivities(
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),
+    ...sourceManifestActivities(client),
+    ...exportVerificationActivities(client),
   };
 }
 

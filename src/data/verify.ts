@@ -94,7 +94,7 @@ const keyOf = (i: ManifestIndex) => JSON.stringify(Object.entries(i.key));
 const sameIndex = (a: ManifestIndex, b: ManifestIndex) =>
   keyOf(a) === keyOf(b) && Boolean(a.unique) === Boolean(b.unique) && a.expireAfterSeconds === b.expireAfterSeconds;
 
-function countProblem(expected: number, actual: number, tolerance: number): string | undefined {
+export function countProblem(expected: number, actual: number, tolerance: number): string | undefined {
   if (expected > 0 && actual === 0) return `empty: held ${expected} documents`;
   const allowed = Math.floor(expected * tolerance);
   if (Math.abs(actual - expected) <= allowed) return undefined;

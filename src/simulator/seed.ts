@@ -55,7 +55,8 @@ export function applySeed(m: Model, seed: SeedSpec): void {
     if (!m.state.projects[id]) m.addProject(id, p.name);
     for (const c of p.clusters ?? []) {
       if (m.findCluster(id, c.name)) continue;
-      const cluster = m.addCluster(id, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
+      const { shards, paused, tags, mongoDBVersion } = c;
+      const cluster = m.addCluster(id, c.name, c.kind, { shards, paused, tags, mongoDBVersion });
       for (let i = 1; i <= (c.snapshots ?? 0); i++) addScheduledSnapshot(m, cluster, { ageMs: i * DAY_MS });
     }
     if (p.backupCompliancePolicy && !compliancePolicy(m, id)) setCompliancePolicy(m, id, p.backupCompliancePolicy);

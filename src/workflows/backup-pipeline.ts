@@ -7,17 +7,19 @@ import {
   AtlasProject,
   BackupPhase,
   backupPipelineInputSchema,
+  customDataTags,
   statusQuery,
   type Activities,
   type BackupPipelineInput,
   type BackupPipelineRequest,
+  type CapturedSource,
   type CreatedResource,
   type PipelinePhase,
   type PipelineResult,
   type RestoreSpec,
   type RunStatus,
 } from '../contract/index.js';
-import { RestoreStep, type RestoreProgress } from './restore-step.js';
+import { RestoreStep, verificationOf, type RestoreProgress } from './restore-step.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
 import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
@@ -46,6 +48,7 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   setHandler(statusQuery, () => run.rec.statusNow());
   const steps = async () => {
     const sharded = await run.safety.preflight();
+    await run.captureSource();
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
     if (input.restore) await run.restore(snapshotId, input.restore);
@@ -86,7 +89,11 @@ class Pipeline {
   private readonly ref: { groupId: string; clusterName: string };
   private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }> & {
     verifies: Acts;
+    captures: Acts;
+    checksExport: Acts;
   };
+  /** The source's manifest (and canary) read right before the snapshot, when the run verifies anything. */
+  private captured?: CapturedSource;
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
@@ -121,8 +128,36 @@ class Pipeline {
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
       restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
       verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, groupId)),
+      captures: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.snapshotSeconds, groupId)),
+      checksExport: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.exportSeconds, groupId)),
     };
     this.safety = new PipelineSafety(this.rec, input);
+  }
+
+  /**
+   * What the source holds right before the snapshot (counts and index specs per collection), and a
+   * canary when restore.verify.canary asks: what the restore's and the export's checks compare with.
+   */
+  async captureSource(): Promise<void> {
+    const { rec, ref, input } = this;
+    if (!input.restore?.verify && !input.export?.verify) return;
+    const canary = input.restore?.verify?.canary === true;
+    const captured = await rec.step(
+      'capture-manifest',
+      'taking-snapshot',
+      () => this.acts.captures.captureSourceManifest({ source: ref, canary }),
+      (r) => `${r.manifest.namespaces.length} collections`,
+    );
+    rec.count(captured);
+    const { capturedAt, namespaces, omittedNamespaces } = captured.manifest;
+    this.result.manifest = {
+      capturedAt,
+      namespaces: namespaces.length,
+      omittedNamespaces,
+      digest: captured.digest,
+      ...(captured.canary ? { canary: captured.canary } : {}),
+    };
+    this.captured = captured;
   }
 
   /** `sharded` comes from the pre-flight, so takeSnapshot does not read the cluster again. */
@@ -168,7 +203,7 @@ class Pipeline {
 
   async export(
     snapshotId: string,
-    { exportBucketId, customData }: NonNullable<BackupPipelineInput['export']>,
+    { exportBucketId, customData, verify }: NonNullable<BackupPipelineInput['export']>,
   ): Promise<void> {
     const { rec, ref } = this;
     const { calls, polls } = this.acts.export;
@@ -205,6 +240,43 @@ class Pipeline {
       totalCollections,
       prefix: done.facts.prefix as string | undefined,
     };
+    if (verify) await this.verifyExport(started.id, exportBucketId, customData, verify);
+  }
+
+  /** The export's files read back from the bucket (export.verify) and compared with the manifest. */
+  private async verifyExport(
+    exportJobId: string,
+    exportBucketId: string,
+    customData: { key: string; value: string }[],
+    verify: NonNullable<NonNullable<BackupPipelineInput['export']>['verify']>,
+  ): Promise<void> {
+    const { rec, ref } = this;
+    const exported = this.result.export!;
+    const { workflowId, runId } = workflowInfo();
+    const input = {
+      ...ref,
+      exportBucketId,
+      exportJobId,
+      prefix: exported.prefix ?? '',
+      customData: [...customData, ...customDataTags({ workflowId, runId })],
+      ...(this.captured ? { manifest: this.captured.manifest } : {}),
+      ...(verify.countTolerance === undefined ? {} : { countTolerance: verify.countTolerance }),
+    };
+    try {
+      const done = await rec.step(
+        'verify-export',
+        'verifying',
+        () => this.acts.checksExport.verifyExport(input),
+        (r) => (r.ok ? 'verified' : 'not verified'),
+      );
+      rec.count(done);
+      const { requests: _r, attempts: _a, ...summary } = done;
+      exported.verification = rec.status.exportVerification = summary;
+    } catch (err) {
+      const s = verificationOf(err);
+      if (s) exported.verification = rec.status.exportVerification = s;
+      throw err;
+    }
   }
 
   /** The shared restore step (restore-step.ts), with the production gate as its approval. */
@@ -235,7 +307,8 @@ class Pipeline {
       { kind: 'dedicated', ...this.ref },
       { ...atlasRestore, snapshotId },
       groupId && clusterName ? { groupId, clusterName } : undefined,
-      verify,
+      verify && { countTolerance: verify.countTolerance, queries: verify.queries },
+      this.captured && { manifest: this.captured.manifest, canary: this.captured.canary },
     );
     try {
       await step.run(() => this.safety.approveOverwrite(snapshotId));
