@@ -102,7 +102,7 @@ export function countProblem(expected: number, actual: number, tolerance: number
 }
 
 async function checkNamespace(t: Target, e: Expected, o: VerificationOptions, skippedTtl: string[]): Promise<Verdict> {
-  const base = { namespace: e.namespace };
+  const base = { namespace: e.namespace, ...(e.count === undefined ? {} : { expected: e.count }) };
   if (!t.collections.get(e.db)?.has(e.collection))
     return { ...base, verdict: 'missing', detail: 'collection not found on the target' };
   const db = t.client.db(e.db);
