@@ -73,24 +73,38 @@ async function checkCollection(
   input: ExportFilesInput,
   root: string,
   keys: readonly string[],
-  n: Manifest['namespaces'][number],
+  n: { db: string; collection: string; count?: number },
 ): Promise<Verdict> {
   const namespace = `${n.db}.${n.collection}`;
   const dir = `${root}${n.db}/${n.collection}/`;
   const files = keys.filter((k) => k.startsWith(dir) && k.endsWith('.json.gz') && !k.slice(dir.length).includes('/'));
+  const expected = n.count === undefined ? {} : { expected: n.count };
   if (files.length === 0)
-    return {
-      namespace,
-      verdict: 'missing',
-      expected: n.count,
-      detail: `no data file under s3://${input.bucket}/${dir}`,
-    };
+    return { namespace, verdict: 'missing', ...expected, detail: `no data file under s3://${input.bucket}/${dir}` };
   let actual = 0;
   for (const f of files) actual += await linesIn(await body(s3, input.bucket, f));
+  const counted = { namespace, ...expected, actual };
+  if (n.count === undefined)
+    return { ...counted, verdict: 'ok', detail: `${files.length} file(s); not in the manifest, no count to compare` };
   const problem = countProblem(n.count, actual, input.countTolerance);
-  const counted = { namespace, expected: n.count, actual };
   if (problem) return { ...counted, verdict: 'count-outside-tolerance', detail: `${files.length} file(s): ${problem}` };
   return { ...counted, verdict: 'ok', detail: `${files.length} file(s), count matches` };
+}
+
+/**
+ * The collections the export must hold a data file for: the manifest's, and any other whose
+ * `metadata.json` the export wrote (a collection the manifest does not hold, such as the canary's).
+ */
+function expectedCollections(root: string, keys: readonly string[], manifest: Manifest | undefined) {
+  const out = new Map<string, { db: string; collection: string; count?: number }>();
+  for (const n of manifest?.namespaces ?? []) out.set(`${n.db}/${n.collection}`, n);
+  for (const k of keys) {
+    const parts = k.slice(root.length).split('/');
+    if (parts.length !== 3 || parts[2] !== 'metadata.json') continue;
+    const [db, collection] = parts as [string, string];
+    if (!out.has(`${db}/${collection}`)) out.set(`${db}/${collection}`, { db, collection });
+  }
+  return [...out.values()];
 }
 
 /** Verifies the export's files; throws only when the bucket cannot be listed at all. */
@@ -108,7 +122,7 @@ export async function verifyExportFiles(s3: S3Client, input: ExportFilesInput): 
       detail: scrub(`could not read: ${(e as Error).message}`).slice(0, 500),
     }));
   const verdicts = [await guarded('.complete', () => checkComplete(s3, input, `${root}.complete`, new Set(keys)))];
-  const namespaces = input.manifest?.namespaces ?? [];
+  const namespaces = expectedCollections(root, keys, input.manifest);
   verdicts.push(
     ...(await mapLimit(namespaces, 4, (n) =>
       guarded(`${n.db}.${n.collection}`, () => checkCollection(s3, input, root, keys, n)),
@@ -116,7 +130,7 @@ export async function verifyExportFiles(s3: S3Client, input: ExportFilesInput): 
   );
   const notes = input.manifest
     ? []
-    : ['no manifest of the source: only the .complete file was checked, not the collections'];
+    : ['no manifest of the source: the collections the export lists were checked for files, without counts'];
   if (input.manifest?.omittedNamespaces)
     notes.push(`${input.manifest.omittedNamespaces} collection(s) beyond the manifest's bounds were not checked`);
   return summarize(verdicts, 'exact', (performance.now() - started) / 1000, notes);
