@@ -7,7 +7,6 @@ import {
   AtlasProject,
   BackupPhase,
   backupPipelineInputSchema,
-  customDataTags,
   statusQuery,
   type Activities,
   type BackupPipelineInput,
@@ -19,7 +18,8 @@ import {
   type RestoreSpec,
   type RunStatus,
 } from '../contract/index.js';
-import { RestoreStep, verificationOf, type RestoreProgress } from './restore-step.js';
+import { RestoreStep, type RestoreProgress } from './restore-step.js';
+import { captureSource, manifestFacts, verifyExport } from './pipeline-checks.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
 import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
@@ -134,30 +134,13 @@ class Pipeline {
     this.safety = new PipelineSafety(this.rec, input);
   }
 
-  /**
-   * What the source holds right before the snapshot (counts and index specs per collection), and a
-   * canary when restore.verify.canary asks: what the restore's and the export's checks compare with.
-   */
+  /** The source's manifest (and canary) right before the snapshot, when the run verifies anything. */
   async captureSource(): Promise<void> {
     const { rec, ref, input } = this;
-    if (!input.restore?.verify && !input.export?.verify) return;
-    const canary = input.restore?.verify?.canary === true;
-    const captured = await rec.step(
-      'capture-manifest',
-      'taking-snapshot',
-      () => this.acts.captures.captureSourceManifest({ source: ref, canary }),
-      (r) => `${r.manifest.namespaces.length} collections`,
-    );
-    rec.count(captured);
-    const { capturedAt, namespaces, omittedNamespaces } = captured.manifest;
-    this.result.manifest = {
-      capturedAt,
-      namespaces: namespaces.length,
-      omittedNamespaces,
-      digest: captured.digest,
-      ...(captured.canary ? { canary: captured.canary } : {}),
-    };
+    const captured = await captureSource(rec, this.acts.captures, ref, input);
+    if (!captured) return;
     this.captured = captured;
+    this.result.manifest = manifestFacts(captured);
   }
 
   /** `sharded` comes from the pre-flight, so takeSnapshot does not read the cluster again. */
@@ -240,43 +223,20 @@ class Pipeline {
       totalCollections,
       prefix: done.facts.prefix as string | undefined,
     };
-    if (verify) await this.verifyExport(started.id, exportBucketId, customData, verify);
-  }
-
-  /** The export's files read back from the bucket (export.verify) and compared with the manifest. */
-  private async verifyExport(
-    exportJobId: string,
-    exportBucketId: string,
-    customData: { key: string; value: string }[],
-    verify: NonNullable<NonNullable<BackupPipelineInput['export']>['verify']>,
-  ): Promise<void> {
-    const { rec, ref } = this;
-    const exported = this.result.export!;
-    const { workflowId, runId } = workflowInfo();
-    const input = {
+    if (!verify) return;
+    const exported = this.result.export;
+    await verifyExport(rec, this.acts.checksExport, {
       ...ref,
       exportBucketId,
-      exportJobId,
+      exportJobId: started.id,
       prefix: exported.prefix ?? '',
-      customData: [...customData, ...customDataTags({ workflowId, runId })],
+      customData,
       ...(this.captured ? { manifest: this.captured.manifest } : {}),
       ...(verify.countTolerance === undefined ? {} : { countTolerance: verify.countTolerance }),
-    };
-    try {
-      const done = await rec.step(
-        'verify-export',
-        'verifying',
-        () => this.acts.checksExport.verifyExport(input),
-        (r) => (r.ok ? 'verified' : 'not verified'),
-      );
-      rec.count(done);
-      const { requests: _r, attempts: _a, ...summary } = done;
-      exported.verification = rec.status.exportVerification = summary;
-    } catch (err) {
-      const s = verificationOf(err);
-      if (s) exported.verification = rec.status.exportVerification = s;
-      throw err;
-    }
+    }).finally(() => {
+      const summary = rec.status.exportVerification;
+      if (summary) exported.verification = summary;
+    });
   }
 
   /** The shared restore step (restore-step.ts), with the production gate as its approval. */
