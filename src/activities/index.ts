@@ -13,7 +13,9 @@ import { fleetActivities } from './fleet.js';
 import { restoreActivities } from './restores.js';
 import { restoreTestActivities } from './restore-test.js';
 import { snapshotActivities } from './snapshots.js';
+import { sourceManifestActivities } from './source-manifest.js';
 import { verificationActivities } from './verification.js';
+import { exportVerificationActivities } from './export-verification.js';
 
 /** `notify`: the worker's webhook default and signing secrets (none: runs without `notify` send nothing). */
 export function createActivities(
@@ -32,6 +34,8 @@ export function createActivities(
     ...collectionRestoreActivities(client),
     ...restoreTestActivities(client),
     ...pruneActivities(client),
+    ...sourceManifestActivities(client),
+    ...exportVerificationActivities(client),
   };
 }
 

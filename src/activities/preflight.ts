@@ -8,6 +8,7 @@ import type { AtlasClient, Cluster } from '../atlas/index.js';
 import type { PreflightInput, PreflightResult } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 import { judgeRetention, type PolicyRead } from './compliance.js';
+import { refuseTarget } from './restore-targets.js';
 import { SharedReads } from './shared-reads.js';
 
 /** A check that failed: the input field it concerns and why; the run fails with it at once. */
@@ -140,6 +141,8 @@ export function preflightActivities(client: AtlasClient, shared = new SharedRead
       }
       if (input.restore?.targetGroupId && input.restore.targetClusterName)
         checked.push(...(await checkRestore(reads, input, source)));
+      for (const { groupId: project, field } of input.temporaryUsers ?? [])
+        checked.push(await checkUserAdmin(calls, project, field));
       const clusterType = source.clusterType ?? 'REPLICASET';
       const { attempt } = Context.current().info;
       return {
@@ -169,6 +172,8 @@ async function checkRestore(reads: PreflightReads, input: PreflightInput, source
       `cluster '${targetClusterName}' in project ${targetGroupId} is paused and cannot receive a restore ` +
         '(Atlas: CLUSTER_PAUSED_CANNOT_RESTORE); resume it first.',
     );
+  const refusal = self ? undefined : refuseTarget(source, target);
+  if (refusal) throw preflightFailure(refusal.field, refusal.why);
   await checkNotBeingRestored(calls, input, self);
   const checked = [`restore target '${targetClusterName}' in project ${targetGroupId}`];
   if (restore.deliveryType === 'pointInTime') checked.push(await checkPointInTime(calls, input, source));
@@ -251,4 +256,30 @@ async function checkPointInTime(calls: AttemptCalls, input: PreflightInput, sour
         `the earliest point is ${iso(nowSeconds - days * 86400)}).`,
     );
   return `point in time ${iso(at)} (restore window ${days ?? 'unknown'} days)`;
+}
+
+/** A name no run ever creates: deleting it changes nothing, and says whether deleting users is allowed. */
+export const ROLE_PROBE_USER = 'abo-role-check';
+
+/**
+ * Whether the run may make temporary database users in `groupId`. Every read of database users needs
+ * only Project Read Only, so the probe is a delete of a user that never exists: 404 means the role is
+ * there (Atlas checks the role before it looks the user up), 403 means it is missing.
+ */
+async function checkUserAdmin(calls: AttemptCalls, groupId: string, field: string): Promise<string> {
+  try {
+    await calls.call('deleteDatabaseUser', { path: { groupId, databaseName: 'admin', username: ROLE_PROBE_USER } });
+  } catch (err) {
+    const r = refusalOf(err);
+    if (r?.httpStatus === 403)
+      throw preflightFailure(
+        field,
+        `the API key or service account lacks the Project Database Access Admin role on project ${groupId} ` +
+          `(Atlas answered 403 ${r.errorCode ?? ''} to a database-user change): data verification creates a ` +
+          'temporary database user there. Grant that role (or Project Owner), or run without verify.',
+        r,
+      );
+    if (r?.httpStatus !== 404) throw err;
+  }
+  return `Project Database Access Admin on project ${groupId} (temporary users for ${field})`;
 }

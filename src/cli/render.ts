@@ -1,6 +1,7 @@
 // Human-readable views of a run's live status and of a pipeline result. Pure string building.
 import type { LiveStatus } from '../client/status.js';
 import type { DrReport, RunResult, StepRecord } from '../contract/index.js';
+import { verificationLines } from '../data/summary.js';
 import { approvalText, collectionRestoreLines, outcomeWords, recoveryText, secondsText } from './run-lines.js';
 
 const since = (fromIso: string, toIso?: string) => {
@@ -74,6 +75,8 @@ export function renderStatus(s: LiveStatus, result?: RunResult): string {
   const recovery = result && 'recovery' in result ? (result as DrReport).recovery : undefined;
   if (recovery) lines.push(`  recovery    ${recoveryText(recovery)}`);
   if (s.consent) lines.push(`  consent     ${consentLine(s.consent)}`);
+  if (s.verification) lines.push(...verificationLines('data', s.verification));
+  if (s.exportVerification) lines.push(...verificationLines('export data', s.exportVerification));
   if (s.lastError)
     lines.push(`  last error  ${s.lastError.step ? `[${s.lastError.step}] ` : ''}${s.lastError.message}`);
   if (s.steps.length) {

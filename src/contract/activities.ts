@@ -2,7 +2,7 @@
 // proxy. Plain data, no credentials (the worker gives activities their Atlas client).
 import type { PollingSpec, RestoreSpec } from './inputs.js';
 import type { SourceKind } from './dr-inputs.js';
-import type { RestoreVerifySpec, VerificationSummary } from './verification.js';
+import type { Canary, Manifest, RestoreVerifySpec, VerificationSummary } from './verification.js';
 import type { CollectionRestoreSpec } from './collection-restore.js';
 import type {
   DiscoverClustersInput,
@@ -50,6 +50,11 @@ export interface PreflightInput extends ClusterRef {
   restore?: Omit<RestoreRequest, 'snapshotId'>;
   /** The snapshot's retention, checked against the project's Backup Compliance Policy (when given). */
   retentionInDays?: number;
+  /**
+   * Projects the run will make temporary database users in (data verification), each with the input
+   * field that asked: the pre-flight checks the role that allows it before anything starts.
+   */
+  temporaryUsers?: { groupId: string; field: string }[];
 }
 
 export interface PreflightResult {
@@ -262,6 +267,40 @@ export interface VerifyRestoredDataInput {
    * (instead of every namespace the snapshot holds).
    */
   restored?: { sourceNamespace: string; targetNamespace: string }[];
+  /** What the source held right before the snapshot (a pipeline's captureSourceManifest). */
+  manifest?: Manifest;
+  /** The canary written to the source before the snapshot: looked for on the target. */
+  canary?: Canary;
+}
+
+/** Reads the source's manifest (and writes a canary) as a temporary user the activity makes and deletes. */
+export interface CaptureSourceInput {
+  source: ClusterRef;
+  /** Also write a canary document (the run id and the time) to the canary database. */
+  canary: boolean;
+}
+
+export interface CapturedSource {
+  /** Per collection: count and index specs, cut to fit a run's history (see notes). */
+  manifest: Manifest;
+  canary?: Canary;
+  /** sha256 of the whole manifest as read (before any cut), hex. */
+  digest: string;
+  notes: string[];
+  requests: number;
+  attempts: number;
+}
+
+/** Reads an export back from its bucket (credentials from the worker's AWS SDK chain, never the input). */
+export interface VerifyExportInput extends ClusterRef {
+  exportBucketId: string;
+  exportJobId: string;
+  /** The job's prefix as Atlas reports it. */
+  prefix: string;
+  /** customData the `.complete` file must carry (the run's tags and the caller's entries). */
+  customData: { key: string; value: string }[];
+  manifest?: Manifest;
+  countTolerance?: number;
 }
 
 /** The pre-flight of a collection restore: names checked against the snapshot, the point in time against the window. */
@@ -304,6 +343,8 @@ export interface Activities {
   startCollectionRestore(input: StartRestoreInput): Promise<CreatedResource>;
   awaitCollectionRestore(input: AwaitRestoreInput): Promise<AwaitedResource>;
   checkScratchTarget(input: CheckScratchInput): Promise<ScratchCheck>;
+  captureSourceManifest(input: CaptureSourceInput): Promise<CapturedSource>;
+  verifyExport(input: VerifyExportInput): Promise<VerifiedData>;
   discoverClusters(input: DiscoverClustersInput): Promise<FleetDiscovery>;
   findRunningBackups(input: FindRunningBackupsInput): Promise<RunningBackup[]>;
   endedFleetChildren(input: EndedFleetChildrenInput): Promise<FleetChildEnding[]>;

@@ -8,7 +8,7 @@ import { addProblems, backoffProblems, int32Problems, secondsProblems, type Rule
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './input-rules.js';
 import { notifySchema } from './notifications.js';
 import { overwriteConsentProblems } from './overwrite-consent.js';
-import { restoreVerifySchema } from './verification.js';
+import { exportVerifySchema, pipelineRestoreVerifySchema } from './verification.js';
 
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs: 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
@@ -97,7 +97,7 @@ export const restoreSchema = shared('inputs.restoreSchema', () =>
       production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
       approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
       /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
-      verify: restoreVerifySchema.optional(),
+      verify: pipelineRestoreVerifySchema.optional(),
     })
     .superRefine((r, ctx) => {
       checkRestoreRules(r, ctx, 'restore');
@@ -178,6 +178,8 @@ export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema'
       .strictObject({
         exportBucketId: atlasId('export.exportBucketId'),
         customData: customDataSchema.default([]),
+        /** Read the exported files back from the bucket once the job succeeds (opt-in). */
+        verify: exportVerifySchema.optional(),
       })
       .optional(),
     restore: restoreSchema.optional(),

@@ -2,7 +2,7 @@
 // status in the very shape the `status` query returns, so no reader rebuilds one from the other.
 import type { DrDeliveryType, DrSourceSpec } from './dr-inputs.js';
 import type { DrPhase, OverwriteConsent, PipelinePhase, RunStatus } from './status.js';
-import type { VerificationSummary } from './verification.js';
+import type { Canary, VerificationSummary } from './verification.js';
 import type { CollectionRestoreReport } from './collection-restore.js';
 
 export interface PipelineResult {
@@ -18,7 +18,11 @@ export interface PipelineResult {
     exportedCollections?: number;
     totalCollections?: number;
     prefix?: string;
+    /** The exported files read back and compared (export.verify). */
+    verification?: VerificationSummary;
   };
+  /** What the source held right before the snapshot (captured when the run verifies anything). */
+  manifest?: { capturedAt: string; namespaces: number; omittedNamespaces: number; digest: string; canary?: Canary };
   restore?: {
     id: string;
     state: string;

@@ -84,6 +84,8 @@ export interface RunStatus<P extends string = Phase> {
   approval?: ApprovalRecord & { pending?: { overwrite: string; with: string; deadline: string } };
   /** The restored data's check (restore.verify / verify), once it ran or failed. */
   verification?: VerificationSummary;
+  /** The exported files' check (export.verify), once it ran or failed. */
+  exportVerification?: VerificationSummary;
 }
 
 /** The consent a pipeline restore overwrote a cluster under. */

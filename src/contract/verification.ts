@@ -208,6 +208,27 @@ export const restoreVerifySchema = z.strictObject({
 });
 export type RestoreVerifySpec = z.infer<typeof restoreVerifySchema>;
 
+/**
+ * A pipeline restore's verify (`restore.verify`): as a DR's, and the pipeline also compares with the
+ * manifest it captures from the source right before its snapshot. `canary` also writes a canary
+ * document to the source's `atlas_backup_canary` database then, and looks for it on the target.
+ */
+export const pipelineRestoreVerifySchema = restoreVerifySchema.extend({
+  canary: z.boolean({ error: 'restore.verify.canary must be true or false' }).optional(),
+});
+export type PipelineRestoreVerifySpec = z.infer<typeof pipelineRestoreVerifySchema>;
+
+/**
+ * The opt-in check of an export (`export.verify`): after the job succeeds, the bucket is read with
+ * the AWS SDK's own credential chain (never credentials from the input): the `.complete` file and
+ * its customData, one data file per collection of the manifest, and each file's document count.
+ */
+export const exportVerifySchema = z.strictObject({
+  /** As verificationOptionsSchema.countTolerance, for the exported files' document counts. */
+  countTolerance: z.number().min(0).max(1).optional(),
+});
+export type ExportVerifySpec = z.infer<typeof exportVerifySchema>;
+
 /** What a verification found, in counts: the run's status and result carry it. */
 export interface VerificationSummary {
   ok: boolean;
@@ -217,6 +238,23 @@ export interface VerificationSummary {
   checked: number;
   seconds: number;
   notes: string[];
+  /** The verdict per namespace (and query), failures first: `status`, `watch` and `--json` show them. */
+  verdicts?: Verdict[];
+}
+
+/** A report as the summary a status and a result carry. */
+export function summaryOf(report: VerificationReport): VerificationSummary {
+  const s = report.summary;
+  const rank = (v: Verdict) => (v.verdict === 'ok' ? 1 : 0);
+  return {
+    ok: s.ok,
+    okNamespaces: s.checked - s.failed,
+    failedNamespaces: s.failed,
+    checked: s.checked,
+    seconds: s.seconds,
+    notes: s.notes,
+    verdicts: [...report.verdicts].sort((a, b) => rank(a) - rank(b)),
+  };
 }
 
 /** The verdict table a VerificationFailed message carries at most (characters). */

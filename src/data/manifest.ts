@@ -1,5 +1,6 @@
 // The source's manifest: per user collection, its document count and index specs, read right
 // before the snapshot so a restore can be compared with what the source held. Reads only.
+import { createHash } from 'node:crypto';
 import type { Db, MongoClient } from 'mongodb';
 import {
   CANARY_DATABASE,
@@ -90,4 +91,27 @@ export async function captureManifest(client: MongoClient, o: CaptureOptions = {
   } catch (e) {
     throw scrubbed(e, 'capturing the manifest');
   }
+}
+
+/**
+ * The manifest cut to at most `maxBytes` of JSON, keeping the first collections in order and counting
+ * the rest as omitted, with the sha256 of the whole one (so a cut is visible and the original provable).
+ */
+export function fitManifest(manifest: Manifest, maxBytes: number): { manifest: Manifest; digest: string; cut: number } {
+  const whole = JSON.stringify(manifest);
+  const digest = createHash('sha256').update(whole).digest('hex');
+  if (Buffer.byteLength(whole) <= maxBytes) return { manifest, digest, cut: 0 };
+  const kept: Manifest['namespaces'] = [];
+  let bytes = Buffer.byteLength(JSON.stringify({ ...manifest, namespaces: [] })) + 32;
+  for (const n of manifest.namespaces) {
+    bytes += Buffer.byteLength(JSON.stringify(n)) + 1;
+    if (bytes > maxBytes) break;
+    kept.push(n);
+  }
+  const cut = manifest.namespaces.length - kept.length;
+  return {
+    manifest: { ...manifest, namespaces: kept, omittedNamespaces: manifest.omittedNamespaces + cut },
+    digest,
+    cut,
+  };
 }

@@ -94,7 +94,7 @@ const keyOf = (i: ManifestIndex) => JSON.stringify(Object.entries(i.key));
 const sameIndex = (a: ManifestIndex, b: ManifestIndex) =>
   keyOf(a) === keyOf(b) && Boolean(a.unique) === Boolean(b.unique) && a.expireAfterSeconds === b.expireAfterSeconds;
 
-function countProblem(expected: number, actual: number, tolerance: number): string | undefined {
+export function countProblem(expected: number, actual: number, tolerance: number): string | undefined {
   if (expected > 0 && actual === 0) return `empty: held ${expected} documents`;
   const allowed = Math.floor(expected * tolerance);
   if (Math.abs(actual - expected) <= allowed) return undefined;
@@ -102,7 +102,7 @@ function countProblem(expected: number, actual: number, tolerance: number): stri
 }
 
 async function checkNamespace(t: Target, e: Expected, o: VerificationOptions, skippedTtl: string[]): Promise<Verdict> {
-  const base = { namespace: e.namespace };
+  const base = { namespace: e.namespace, ...(e.count === undefined ? {} : { expected: e.count }) };
   if (!t.collections.get(e.db)?.has(e.collection))
     return { ...base, verdict: 'missing', detail: 'collection not found on the target' };
   const db = t.client.db(e.db);

@@ -140,6 +140,8 @@ export interface SeedCluster {
   name: string;
   kind: ClusterKind;
   shards?: number;
+  /** The MongoDB version the cluster runs (default 8.0.4): restores refuse older targets. */
+  mongoDBVersion?: string;
   paused?: boolean;
   /** Completed scheduled snapshots to start with (a day apart, newest `snapshotAgeHours` old). */
   snapshots?: number;

@@ -53,7 +53,8 @@ const HOUR_MS = 3_600_000;
 
 /** One seeded cluster: its settings, backup policy copies and snapshots (the newest listed first). */
 function seedCluster(m: Model, groupId: string, c: SeedCluster): void {
-  const cluster = m.addCluster(groupId, c.name, c.kind, { shards: c.shards, paused: c.paused, tags: c.tags });
+  const { shards, paused, tags, mongoDBVersion } = c;
+  const cluster = m.addCluster(groupId, c.name, c.kind, { shards, paused, tags, mongoDBVersion });
   if (c.backupEnabled !== undefined) cluster.backupEnabled = c.backupEnabled;
   if (c.pitEnabled !== undefined) cluster.pitEnabled = c.pitEnabled;
   if (c.copyRegions?.length)

@@ -11,6 +11,7 @@ import {
   type Activities,
   type BackupPipelineInput,
   type BackupPipelineRequest,
+  type CapturedSource,
   type CreatedResource,
   type PipelinePhase,
   type PipelineResult,
@@ -18,6 +19,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { RestoreStep, type RestoreProgress } from './restore-step.js';
+import { captureSource, manifestFacts, verifyExport } from './pipeline-checks.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
 import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
@@ -46,6 +48,7 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   setHandler(statusQuery, () => run.rec.statusNow());
   const steps = async () => {
     const sharded = await run.safety.preflight();
+    await run.captureSource();
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
     if (input.restore) await run.restore(snapshotId, input.restore);
@@ -86,7 +89,11 @@ class Pipeline {
   private readonly ref: { groupId: string; clusterName: string };
   private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }> & {
     verifies: Acts;
+    captures: Acts;
+    checksExport: Acts;
   };
+  /** The source's manifest (and canary) read right before the snapshot, when the run verifies anything. */
+  private captured?: CapturedSource;
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
@@ -121,8 +128,19 @@ class Pipeline {
       export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
       restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
       verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, groupId)),
+      captures: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.snapshotSeconds, groupId)),
+      checksExport: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.exportSeconds, groupId)),
     };
     this.safety = new PipelineSafety(this.rec, input);
+  }
+
+  /** The source's manifest (and canary) right before the snapshot, when the run verifies anything. */
+  async captureSource(): Promise<void> {
+    const { rec, ref, input } = this;
+    const captured = await captureSource(rec, this.acts.captures, ref, input);
+    if (!captured) return;
+    this.captured = captured;
+    this.result.manifest = manifestFacts(captured);
   }
 
   /** `sharded` comes from the pre-flight, so takeSnapshot does not read the cluster again. */
@@ -168,7 +186,7 @@ class Pipeline {
 
   async export(
     snapshotId: string,
-    { exportBucketId, customData }: NonNullable<BackupPipelineInput['export']>,
+    { exportBucketId, customData, verify }: NonNullable<BackupPipelineInput['export']>,
   ): Promise<void> {
     const { rec, ref } = this;
     const { calls, polls } = this.acts.export;
@@ -205,6 +223,20 @@ class Pipeline {
       totalCollections,
       prefix: done.facts.prefix as string | undefined,
     };
+    if (!verify) return;
+    const exported = this.result.export;
+    await verifyExport(rec, this.acts.checksExport, {
+      ...ref,
+      exportBucketId,
+      exportJobId: started.id,
+      prefix: exported.prefix ?? '',
+      customData,
+      ...(this.captured ? { manifest: this.captured.manifest } : {}),
+      ...(verify.countTolerance === undefined ? {} : { countTolerance: verify.countTolerance }),
+    }).finally(() => {
+      const summary = rec.status.exportVerification;
+      if (summary) exported.verification = summary;
+    });
   }
 
   /** The shared restore step (restore-step.ts), with the production gate as its approval. */
@@ -235,7 +267,8 @@ class Pipeline {
       { kind: 'dedicated', ...this.ref },
       { ...atlasRestore, snapshotId },
       groupId && clusterName ? { groupId, clusterName } : undefined,
-      verify,
+      verify && { countTolerance: verify.countTolerance, queries: verify.queries },
+      this.captured && { manifest: this.captured.manifest, canary: this.captured.canary },
     );
     try {
       await step.run(() => this.safety.approveOverwrite(snapshotId));

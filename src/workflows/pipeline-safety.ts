@@ -83,12 +83,24 @@ export class PipelineSafety {
           exportBucketId: this.input.export?.exportBucketId,
           restore: req,
           retentionInDays: this.input.snapshot.retentionInDays,
+          ...this.temporaryUsers(),
         }),
       (r) => r.clusterType,
       wasCancelled,
     );
     this.rec.count(checked);
     return checked.sharded;
+  }
+
+  /** Where verification will make temporary users: the source (manifest) and the restore target. */
+  private temporaryUsers(): { temporaryUsers?: { groupId: string; field: string }[] } {
+    const { groupId, restore, export: exp } = this.input;
+    const users: { groupId: string; field: string }[] = [];
+    const field = restore?.verify ? 'restore.verify' : 'export.verify';
+    if (restore?.verify || exp?.verify) users.push({ groupId, field });
+    if (restore?.verify && restore.targetGroupId && restore.targetGroupId !== groupId)
+      users.push({ groupId: restore.targetGroupId, field: 'restore.verify' });
+    return users.length ? { temporaryUsers: users } : {};
   }
 
   /** A production target waits for approve/reject; the approver becomes who consented. */

@@ -9,10 +9,12 @@ import type {
   Activities,
   AwaitRestoreInput,
   AwaitedResource,
+  Canary,
   CancelRestoreResult,
   ClusterRef,
   CollectionRestoreReport,
   CreatedResource,
+  Manifest,
   PollingSpec,
   RestoreRequest,
   RestoreVerifySpec,
@@ -91,6 +93,8 @@ export class RestoreStep {
     private readonly target: ClusterRef | undefined,
     /** Read the restored data after the target is serving (opt-in; off in older histories). */
     private readonly verify?: RestoreVerifySpec,
+    /** What the source held before the snapshot (the pipeline's manifest and canary), to compare with. */
+    private readonly expected?: { manifest: Manifest; canary?: Canary | undefined },
   ) {}
 
   /** Every stage in order; `approve` throws when the restore must not happen. */
@@ -254,6 +258,8 @@ export class RestoreStep {
       restoreJobId,
       verify: this.verify,
       ...(restored ? { restored } : {}),
+      ...(this.expected ? { manifest: this.expected.manifest } : {}),
+      ...(this.expected?.canary ? { canary: this.expected.canary } : {}),
     };
     try {
       const {
@@ -268,20 +274,28 @@ export class RestoreStep {
       );
       this.progress.verification = status.verification = summary;
     } catch (err) {
-      const failed = err instanceof ActivityFailure ? err.cause : undefined;
-      if (failed instanceof ApplicationFailure && failed.type === VERIFICATION_FAILED) {
-        const s = failed.details?.[0] as VerificationReport['summary'] | undefined;
-        if (s)
-          this.progress.verification = status.verification = {
-            ok: false,
-            okNamespaces: s.checked - s.failed,
-            failedNamespaces: s.failed,
-            checked: s.checked,
-            seconds: s.seconds,
-            notes: s.notes,
-          };
-      }
+      const s = verificationOf(err);
+      if (s) this.progress.verification = status.verification = s;
       throw err;
     }
   }
+}
+
+/** The summary a VerificationFailed carries (its verdicts included), if `err` is one. */
+export function verificationOf(err: unknown): VerificationSummary | undefined {
+  const failed = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(failed instanceof ApplicationFailure) || failed.type !== VERIFICATION_FAILED) return undefined;
+  const s = failed.details?.[0] as (VerificationSummary & Partial<VerificationReport['summary']>) | undefined;
+  if (!s) return undefined;
+  if (s.okNamespaces !== undefined) return s;
+  // A failure from a worker that sent the report's own summary (checked/failed counts, no verdicts).
+  const failedCount = s.failed ?? 0;
+  return {
+    ok: false,
+    okNamespaces: s.checked - failedCount,
+    failedNamespaces: failedCount,
+    checked: s.checked,
+    seconds: s.seconds,
+    notes: s.notes,
+  };
 }

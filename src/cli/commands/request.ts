@@ -30,6 +30,9 @@ export interface RequestFlags {
   overwrite?: string;
   production?: boolean;
   approvalTimeout?: number;
+  verify?: boolean;
+  canary?: boolean;
+  verifyExport?: boolean;
 }
 
 const RESTORE_TYPES = ['automated', 'download', 'pointInTime'] as const;
@@ -60,9 +63,21 @@ const BACKUP_FLAGS: RequestFlag[] = [
     'restore.approvalTimeoutSeconds',
     positiveNumber,
   ),
+  flag('--verify', 'read the restored target as a temporary user and compare it with the source (restore.verify)'),
+  flag('--canary', 'with --verify: write a canary to the source before the snapshot and look for it after'),
+  flag('--verify-export', 'read the export back from its bucket with the AWS SDK credential chain (export.verify)'),
   ...POLL_FLAGS,
   ...NOTIFY_FLAGS,
 ];
+
+/** --verify, --canary and --verify-export turn on checks whose settings a request file may hold. */
+function setVerification(req: Record<string, unknown>, flags: RequestFlags): void {
+  const held = (section: string) =>
+    ((req[section] as Record<string, unknown> | undefined)?.verify as Record<string, unknown> | undefined) ?? {};
+  if (flags.verify || flags.canary)
+    setPath(req, ['restore', 'verify'], { ...held('restore'), ...(flags.canary ? { canary: true } : {}) });
+  if (flags.verifyExport) setPath(req, ['export', 'verify'], held('export'));
+}
 
 export const addRequestOptions = (cmd: Command): Command => addRequestFlags(cmd, BACKUP_FLAGS);
 
@@ -73,6 +88,12 @@ export function buildBackupRequest(flags: RequestFlags, base?: Record<string, un
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap({ ...flags, file: flags.file ?? (base && 'base') }));
   // Consent given on this command line is recorded with who gave it (the run's status shows it).
   if (flags.overwrite !== undefined) setPath(req, ['restore', 'consentBy'], operatorName());
-  const flagOf = { ...flagsOfFields(BACKUP_FLAGS), 'polling.maximumIntervalSeconds': '--poll-max' };
+  setVerification(req, flags);
+  const flagOf = {
+    ...flagsOfFields(BACKUP_FLAGS),
+    'polling.maximumIntervalSeconds': '--poll-max',
+    'restore.verify': '--verify',
+    'export.verify': '--verify-export',
+  };
   return parseRequest(backupPipelineInputSchema, req, flagOf, 'backup request');
 }

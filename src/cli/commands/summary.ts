@@ -2,6 +2,7 @@
 import type { LiveStatus } from '../../client/status.js';
 import type { DrReport, PipelineResult, RestoreTestReport } from '../../contract/index.js';
 import { drReportLines, outcomeWords, secondsText } from '../run-lines.js';
+import { verificationLines } from '../../data/summary.js';
 import { consentLine } from '../render.js';
 
 export function summarize(status: LiveStatus, result: PipelineResult | undefined, failure?: string): string {
@@ -30,9 +31,18 @@ export function summarize(status: LiveStatus, result: PipelineResult | undefined
     const secs = secondsText((Date.parse(result.endedAt) - Date.parse(result.startedAt)) / 1000);
     lines.push(`  took        ${secs}, ${result.attempts} activity attempts, ${result.atlasRequests} Atlas requests`);
   }
+  lines.push(...verificationsOf(status));
   if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');
+}
+
+/** The verdict tables of the run's checks (restored data, exported files), as `watch` ends with them. */
+function verificationsOf(status: LiveStatus): string[] {
+  return [
+    ...(status.verification ? verificationLines('data', status.verification) : []),
+    ...(status.exportVerification ? verificationLines('export data', status.exportVerification) : []),
+  ];
 }
 
 export function summarizeDr(status: LiveStatus, report: DrReport | undefined, failure?: string): string {
@@ -41,6 +51,7 @@ export function summarizeDr(status: LiveStatus, report: DrReport | undefined, fa
   if (report) lines.push(...drReportLines(report));
   const attempts = report?.status.attempts ?? status.attempts;
   lines.push(`  attempts    ${attempts} activity attempt${attempts === 1 ? '' : 's'}`);
+  lines.push(...verificationsOf(status));
   if (failure) lines.push(`  ${reasonLabel(outcome)}${failure}`);
   for (const n of status.notes) lines.push(`  note        ${n}`);
   return lines.join('\n');

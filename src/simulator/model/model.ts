@@ -122,7 +122,13 @@ export class Model {
     groupId: string,
     name: string,
     kind: ClusterKind,
-    opts: { shards?: number; paused?: boolean; provider?: CloudProvider; tags?: Cluster['tags'] } = {},
+    opts: {
+      shards?: number;
+      paused?: boolean;
+      provider?: CloudProvider;
+      tags?: Cluster['tags'];
+      mongoDBVersion?: string;
+    } = {},
   ): Cluster {
     this.project(groupId);
     const cluster: Cluster = {
@@ -133,7 +139,7 @@ export class Model {
       shards: kind === 'sharded' ? Math.max(1, opts.shards ?? 2) : 1,
       paused: opts.paused ?? false,
       createdAt: this.now(),
-      mongoDBVersion: '8.0.4',
+      mongoDBVersion: opts.mongoDBVersion ?? '8.0.4',
       provider: opts.provider ?? 'AWS',
       ...(opts.tags ? { tags: opts.tags } : {}),
     };
