@@ -31,7 +31,7 @@ import {
   type SourceRef,
   type StepRecord,
 } from '../contract/index.js';
-import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
+import { callOptions, pacedActivities, pollOptions, verifyOptions } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
@@ -117,9 +117,10 @@ class DrRun {
     const project = source.groupId;
     const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds, project);
     this.acts = {
-      select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadline, project)),
-      calls: proxyActivities<Activities>(restoreCalls),
-      polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
+      // Reads of the clusters themselves draw on the project's Clusters bucket, paced apart.
+      select: pacedActivities<Activities>(callOptions(retry, timeouts, selectDeadline, project), project),
+      calls: pacedActivities<Activities>(restoreCalls, project),
+      polls: pacedActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project), project),
       verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
       // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
       starts: proxyActivities<Activities>({

@@ -14,6 +14,7 @@ export const IN_DATA_SPEC: ReadonlySet<SimOperationId> = new Set<SimOperationId>
   'deleteDatabaseUser',
   'listBackupSnapshotDatabases',
   'listSnapshotDatabaseCollections',
+  'listRateLimits',
 ]);
 
 export class SimApi {

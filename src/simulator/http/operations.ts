@@ -98,14 +98,15 @@ function shardedOnly(c: OpContext, id: string) {
 
 /**
  * The client's operations but those the 2026 files serve: the compliance policy and database users
- * (operations-2026.ts), snapshot browsing (data-operations.ts, from the data plane).
+ * (operations-2026.ts), the rate-limit listing (the same), snapshot browsing (data-operations.ts, from the data plane).
  */
 type ServedElsewhere =
   | 'getCompliancePolicy'
   | 'createDatabaseUser'
   | 'deleteDatabaseUser'
   | 'listBackupSnapshotDatabases'
-  | 'listSnapshotDatabaseCollections';
+  | 'listSnapshotDatabaseCollections'
+  | 'listRateLimits';
 export const handlers: Record<Exclude<OperationId, ServedElsewhere>, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),

@@ -24,7 +24,6 @@ export const simOnlyCatalog = {
   getDatabaseUser: op('GET', `${G}/databaseUsers/{databaseName}/{username}`, '2023-01-01'),
   listFlexClusters: op('GET', `${G}/flexClusters`, '2024-11-13', true),
   getFlexCluster: op('GET', `${G}/flexClusters/{name}`, '2024-11-13'),
-  listRateLimits: op('GET', '/api/atlas/v2/rateLimits', '2025-03-12', true),
   getRateLimit: op('GET', '/api/atlas/v2/rateLimits/{endpointSetId}', '2025-03-12'),
 } as const satisfies Record<string, OperationInfo>;
 
