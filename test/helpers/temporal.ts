@@ -69,6 +69,8 @@ export async function startTestWorker(
    * its stallThenCommit mode), so a short horizon keeps fault tests fast without hiding anything.
    */
   atlas: { timeoutMs?: number; commitHorizonMs?: number } = {},
+  /** Pace by the simulator's buckets (absent: the task queue's pace is left alone). */
+  pacing?: WorkerConfig['pacing'],
 ): Promise<TestWorker> {
   const config: WorkerConfig = {
     temporal: { address: temporalAddress(), namespace: 'default' },
@@ -80,6 +82,7 @@ export async function startTestWorker(
       commitHorizonMs: atlas.commitHorizonMs ?? 1_000,
     },
     maxConcurrentActivities: 50,
+    ...(pacing ? { pacing } : {}),
   };
   quietRuntime();
   const connection = await NativeConnection.connect({ address: temporalAddress() });
