@@ -38,6 +38,9 @@ interface Learned {
   weights: Map<string, number>;
 }
 
+/** How soon the buckets of a project that could not be read are asked for again. */
+const RETRY_MS = 60_000;
+
 /** A bucket whose RateLimit-Remaining fell under this share of its capacity is being drained. */
 const LOW_WATER = 0.1;
 
@@ -89,9 +92,12 @@ export class BucketPacer {
     const stale = !known || Date.now() - known.at > this.o.refreshSeconds * 1000;
     if (stale && !this.learning.has(id)) {
       const p = this.learn(groupId)
-        .catch((err: unknown) =>
-          this.o.log?.(`pacing: could not read ${scopeName(groupId)}'s rate limits: ${msg(err)}`),
-        )
+        .catch((err: unknown) => {
+          this.o.log?.(`pacing: could not read ${scopeName(groupId)}'s rate limits: ${msg(err)}`);
+          // Its keys keep the pace they have, and the next activities do not each ask again.
+          const retryAt = Date.now() - this.o.refreshSeconds * 1000 + RETRY_MS;
+          this.projects.set(id, { at: Math.min(retryAt, Date.now()), weights: known?.weights ?? new Map() });
+        })
         .finally(() => this.learning.delete(id));
       this.learning.set(id, p);
     }
