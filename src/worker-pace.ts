@@ -23,7 +23,13 @@ export async function startPacer(
   // A server without task-queue config, or one this worker may not configure, leaves runs unpaced
   // (429s are still retried after Retry-After): the worker runs on and says why.
   try {
-    await pacer.start();
+    const learning = await pacer.start();
+    console.error(
+      learning
+        ? `atlas-backup worker: pacing each project by Atlas's buckets (listRateLimits), ` +
+            `${Math.round(config.pacing.headroom * 100)}% headroom left to other clients`
+        : "atlas-backup worker: the operator's per-project pace is in force (setup --project-requests-per-minute)",
+    );
     return pacer;
   } catch (err) {
     console.error(`atlas-backup worker: pacing by Atlas's limits is off: ${(err as Error).message}`);
