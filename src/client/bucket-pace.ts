@@ -43,11 +43,13 @@ const RETRY_MS = 60_000;
 
 /** A bucket whose RateLimit-Remaining fell under this share of its capacity is being drained. */
 const LOW_WATER = 0.1;
+/** …and is refilled again once it is over this share. */
+const HIGH_WATER = 0.5;
 
 export class BucketPacer {
   private readonly projects = new Map<string, Learned>();
   private readonly learning = new Map<string, Promise<void>>();
-  /** Keys seen draining (low Remaining) since the project's last learning, and when. */
+  /** Keys whose bucket was seen draining (low Remaining) and not yet refilled, with their halved weight. */
   private readonly draining = new Map<string, number>();
   private operator = false;
   private defaultRate = 0;
@@ -104,21 +106,25 @@ export class BucketPacer {
     return known ? Promise.resolve() : (this.learning.get(id) ?? Promise.resolve());
   }
 
-  /** The client's onRateLimit: a bucket near empty is drained by someone; its key slows at once. */
+  /**
+   * The client's onRateLimit: a bucket under a tenth of its capacity is being drained (by the
+   * project's other clients, or a first wave sent before its buckets were known): its key runs at
+   * half its learned pace until the bucket is back over half its capacity.
+   */
   noteRateLimit(seen: RateLimitSeen): void {
     if (this.operator || !seen.endpointSet || seen.limit === undefined) return;
-    if (seen.remaining >= seen.limit * LOW_WATER) return;
     const set = seen.endpointSet;
     const groupId = ENDPOINT_SETS[set].scope === 'USER' ? undefined : seen.groupId;
     if (ENDPOINT_SETS[set].scope === 'GROUP' && !groupId) return;
     const key = fairnessKeyOf(groupId ?? '', set);
-    if (this.draining.has(key)) return;
-    this.draining.set(key, Date.now());
-    const learned = this.projects.get(groupId ?? '');
-    const weight = (learned?.weights.get(key) ?? 1) / 2;
-    learned?.weights.set(key, weight);
-    void this.writeWeights(new Map([[key, weight]])).catch((err: unknown) =>
-      this.o.log?.(`pacing: could not slow a drained bucket: ${msg(err)}`),
+    const draining = this.draining.has(key);
+    const low = seen.remaining < seen.limit * LOW_WATER;
+    if (draining === low || (draining && seen.remaining < seen.limit * HIGH_WATER)) return;
+    const learned = this.projects.get(groupId ?? '')?.weights.get(key) ?? 1;
+    if (low) this.draining.set(key, learned / 2);
+    else this.draining.delete(key);
+    void this.writeWeights(new Map([[key, low ? learned / 2 : learned]])).catch((err: unknown) =>
+      this.o.log?.(`pacing: could not change a drained bucket's pace: ${msg(err)}`),
     );
   }
 
@@ -137,13 +143,12 @@ export class BucketPacer {
     const weights = new Map<string, number>();
     for (const [set, limits] of sets) {
       const key = fairnessKeyOf(groupId ?? '', set);
-      let weight = Math.min(1, this.rateOf(limits) / this.defaultRate);
-      // A bucket seen draining since the last learning keeps its halved pace one period more.
-      if (this.draining.has(key)) weight = Math.min(weight, this.projects.get(groupId ?? '')?.weights.get(key) ?? 1);
-      weights.set(key, Math.max(0.001, weight));
+      weights.set(key, Math.max(0.001, Math.min(1, this.rateOf(limits) / this.defaultRate)));
     }
-    for (const key of weights.keys()) this.draining.delete(key);
-    await this.writeWeights(weights);
+    // A bucket still draining keeps half its pace.
+    const written = new Map([...weights].map(([k, w]) => [k, this.draining.has(k) ? w / 2 : w]));
+    for (const k of weights.keys()) if (this.draining.has(k)) this.draining.set(k, weights.get(k)! / 2);
+    await this.writeWeights(written);
     this.projects.set(groupId ?? '', { at: Date.now(), weights });
   }
 
