@@ -5,7 +5,7 @@
 //
 // Temporal's task-queue config holds ONE default rate for all fairness keys, and a weight per key
 // that scales it ("each individual fairness key will be limited to this rate, scaled by the weight of
-// the fairness key"; weights apply to a small set of keys: the dev server refuses ~1,000). So the
+// the fairness key"; the server caps how many keys may have a weight). So the
 // default is the pace of Atlas's published Cloud Backups bucket, and a key gets a weight override
 // only when its bucket is smaller (an override Atlas applied to the project, or a bucket our other
 // clients drain, seen as a low RateLimit-Remaining). Bigger buckets (Clusters, Database Users) run
