@@ -1,15 +1,18 @@
-// P4 (issue 14): many pipelines (snapshot → export → automated restore) in ONE project against the
-// simulator's per-project request limit, paced by Temporal: every Atlas activity carries its project
-// as its fairness key and the activity task queue's per-key rate limit comes from the same budget
-// (src/client/project-pace.ts, what `atlas-backup setup --project-requests-per-minute` sets).
-// Prints figures, asserts nothing; `--json` prints one JSON object.
+// P4a: many pipelines (snapshot → export → automated restore) in ONE project, restore targets in the
+// same project, against the simulator's Atlas token buckets with the Cloud Backups bucket lowered
+// (default capacity 120, refill 50 per period: a tenth of Atlas's), paced by what Atlas says: the
+// workers read the project's buckets with listRateLimits and set the key's rate on the Temporal
+// server (src/client/bucket-pace.ts). Prints figures, asserts nothing; `--json` prints one JSON object.
 //
-//   node --import tsx bench/pace.ts [--json] [--pipelines 200] [--budget 100] [--window 12] [--workers 2]
-//                                   [--partitions 1] [--timeline]
+//   node --import tsx bench/pace.ts [--json] [--pipelines 200] [--capacity 120] [--refill 50] [--window 6]
+//        [--headroom 0.2] [--workers 2] [--targets-elsewhere] [--partitions 1] [--timeline]
+//   node --import tsx bench/pace.ts --operator [--budget 100] [--window 12] …
 //
-// --window scales time: the budget is `--budget` requests per `--window` seconds in the simulator
-// AND in the Temporal rate limit (Atlas counts per 60 s; 100 per 12 s is Atlas's 100 per minute,
-// five times faster). Everything else (job durations, the pipeline's default polling) is real time.
+// --window scales time: the refill period is `--window` seconds instead of Atlas's 60 (the simulator
+// runs with timeScale window/60, which also shortens its jobs; the pacer scales the same way).
+// --operator measures the operator's override instead: `--budget` requests per `--window` s in the
+// simulator's per-project window (its token buckets off) AND as the Temporal rate limit
+// (`setup --project-requests-per-minute`); the simulator's jobs then run in real time.
 //
 // --partitions: the dev server's task queue partitions. 1 is what startDevServer sets; 4, Temporal's
 // default, splits the project's pace among 4 partitions, each pacing only the tasks it holds, so the
@@ -17,12 +20,14 @@
 // (and 429s), the paced activity attempts the workers began, and the requests by operation.
 //
 // Targets: 0 failed, ≤ 1% of the project's requests answered 429, and wall time ≤ 1.25 × the
-// floor, where the floor = requests the runs needed (answered other than 429) ÷ the budget rate.
+// floor, where the floor = requests the runs needed (answered other than 429) ÷ the refill (budget) rate.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { AtlasAuth } from '../src/atlas/index.js';
-import { fairnessKeyTasksPerSecond, setProjectPace } from '../src/client/project-pace.js';
+import { fairnessKeyTasksPerSecond, setProjectPace, tasksPerSecondOf } from '../src/client/project-pace.js';
+import { DEFAULT_PACE_HEADROOM } from '../src/config.js';
 import type { BackupPipelineRequest, PipelineResult } from '../src/contract/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type RunningSimulator, type SeedSpec } from '../src/simulator/index.js';
@@ -39,9 +44,14 @@ function numberArg(name: string, fallback: number, min: number, max: number): nu
   if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
   return v;
 }
+const operator = process.argv.includes('--operator');
+const targetsElsewhere = process.argv.includes('--targets-elsewhere');
 const pipelines = numberArg('pipelines', quick ? 20 : 200, 1, 1000);
-const budget = numberArg('budget', 100, 10, 10_000);
-const windowSeconds = numberArg('window', 12, 1, 60);
+/** The bucket: `capacity` tokens, `refill` more each window (learned mode); the budget per window (--operator). */
+const capacity = numberArg('capacity', 120, 1, 100_000);
+const budget = numberArg(operator ? 'budget' : 'refill', operator ? 100 : 50, 1, 10_000);
+const headroom = numberArg('headroom', DEFAULT_PACE_HEADROOM, 0, 0.9);
+const windowSeconds = numberArg('window', operator ? 12 : 6, 1, 60);
 const workerCount = numberArg('workers', 2, 1, 4);
 /** Task queue partitions of the dev server: 1 as startDevServer sets it, 4 is Temporal's default. */
 const partitions = numberArg('partitions', 1, 1, 8);
@@ -56,19 +66,21 @@ const clusterName = (i: number) => `pace-${String(i).padStart(4, '0')}`;
 
 function seed(n: number): SeedSpec {
   const clusters = Array.from({ length: n }, (_, i) => ({ name: clusterName(i), kind: 'replicaSet' as const }));
+  const targets = clusters.map((c) => ({ ...c, name: `t-${c.name}` }));
+  const bucket = {
+    id: BUCKET,
+    bucketName: 'pace-bucket',
+    cloudProvider: 'AWS' as const,
+    iamRoleId: '65f1a0c0a1b2c3d4e5f6b0a1',
+  };
+  // Restore targets in the same project (the common layout), or in another (--targets-elsewhere).
   return {
-    projects: [
-      {
-        id: PROJECT,
-        name: 'pace-project',
-        clusters,
-        buckets: [
-          { id: BUCKET, bucketName: 'pace-bucket', cloudProvider: 'AWS', iamRoleId: '65f1a0c0a1b2c3d4e5f6b0a1' },
-        ],
-      },
-      // Restore targets live elsewhere, so every request the runs make is the paced project's.
-      { id: TARGET_PROJECT, name: 'pace-targets', clusters: clusters.map((c) => ({ ...c, name: `t-${c.name}` })) },
-    ],
+    projects: targetsElsewhere
+      ? [
+          { id: PROJECT, name: 'pace-project', clusters, buckets: [bucket] },
+          { id: TARGET_PROJECT, name: 'pace-targets', clusters: targets },
+        ]
+      : [{ id: PROJECT, name: 'pace-project', clusters: [...clusters, ...targets], buckets: [bucket] }],
   };
 }
 
@@ -79,7 +91,7 @@ function input(i: number): BackupPipelineRequest {
     export: { exportBucketId: BUCKET },
     restore: {
       deliveryType: 'automated',
-      targetGroupId: TARGET_PROJECT,
+      targetGroupId: targetsElsewhere ? TARGET_PROJECT : PROJECT,
       targetClusterName: `t-${clusterName(i)}`,
       overwrite: `t-${clusterName(i)}`,
     },
@@ -145,6 +157,7 @@ async function startWorkers(
       auth,
       code,
       maxConcurrentActivities: 50,
+      ...(operator ? {} : { pacing: { headroom, refreshSeconds: 600, periodScale: windowSeconds / 60 } }),
       workerOptions: {
         identity: `pace-worker-${w}`,
         interceptors: {
@@ -176,12 +189,18 @@ async function run(temporal: Client, address: string, code: string): Promise<Fig
   const sim = await startSimulator({
     seed: seed(pipelines),
     auth: { serviceAccounts: [creds] },
-    faults: { projectRateLimitPerMinute: { [PROJECT]: budget }, projectRateLimitWindowSeconds: windowSeconds },
-    // Benches measure the product, not Atlas's token buckets (the fault-mode window is their limit).
-    rateLimits: { enabled: false },
+    ...(operator
+      ? {
+          faults: { projectRateLimitPerMinute: { [PROJECT]: budget }, projectRateLimitWindowSeconds: windowSeconds },
+          rateLimits: { enabled: false },
+        }
+      : {
+          timeScale: windowSeconds / 60,
+          rateLimits: { sets: { cloudBackups_group: { capacity, refillRate: budget, refillDurationSeconds: 60 } } },
+        }),
   });
   const taskQueue = `bench-pace-${randomUUID().slice(0, 8)}`;
-  await setProjectPace(temporal.connection, 'default', taskQueue, budget, windowSeconds);
+  if (operator) await setProjectPace(temporal.connection, 'default', taskQueue, budget, windowSeconds);
   const attemptStarts: number[] = [];
   const stopWorkers = await startWorkers(address, taskQueue, sim, auth, code, attemptStarts);
   try {
@@ -259,7 +278,8 @@ try {
   server = srv;
   clientConnection = await Connection.connect({ address: server.address });
   const temporal = new Client({ connection: clientConnection });
-  log(`${pipelines} pipelines in one project, ${budget} requests per ${windowSeconds} s, ${workerCount} worker(s)…`);
+  const limit = operator ? `budget ${budget}` : `bucket ${capacity}, refill ${budget}`;
+  log(`${pipelines} pipelines in one project, ${limit} per ${windowSeconds} s, ${workerCount} worker(s)…`);
   const f = await run(temporal, server.address, bundle);
   const needed = f.requests - f.answered429;
   const floorSeconds = (needed / budget) * windowSeconds;
@@ -268,10 +288,18 @@ try {
     pipelines,
     workers: workerCount,
     taskQueuePartitions: partitions,
+    mode: operator ? 'operator budget' : 'learned from listRateLimits',
+    targets: targetsElsewhere ? 'another project' : 'the same project',
     budget: {
+      ...(operator ? {} : { capacity, headroom }),
       requests: budget,
       windowSeconds,
-      tasksPerSecond: round(fairnessKeyTasksPerSecond(budget, windowSeconds), 3),
+      tasksPerSecond: round(
+        operator
+          ? fairnessKeyTasksPerSecond(budget, windowSeconds)
+          : tasksPerSecondOf(budget, windowSeconds, 1 - headroom),
+        3,
+      ),
     },
     completed: f.completed,
     failed: f.failed,
@@ -300,7 +328,8 @@ try {
           ),
         }
       : {}),
-    targets: { failed: 0, maxShare429: 0.01, maxWallOverFloor: 1.25 },
+    goals: { failed: 0, maxShare429: 0.01, maxWallOverFloor: 1.25 },
+    loadAverage: loadavg().map((l) => round(l, 2)),
   };
   if (json) console.log(JSON.stringify(summary));
   else {

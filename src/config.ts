@@ -9,6 +9,8 @@ import type { TelemetryConfig } from './telemetry/runtime.js';
 export type { TemporalConnectionConfig } from './temporal-connection.js';
 
 export const DEFAULT_TASK_QUEUE = 'atlas-backup';
+/** Share of each Atlas bucket the workers leave to the project's other clients. */
+export const DEFAULT_PACE_HEADROOM = 0.2;
 
 const optionalText = z
   .string()
@@ -88,6 +90,19 @@ const workerEnvSchema = taskQueueEnvSchema.extend({
   ATLAS_BACKUP_BUILD_ID: optionalText.refine((v) => v === undefined || (v.length <= 255 && !/\s/.test(v)), {
     error: 'must be at most 255 characters without spaces',
   }),
+  // Pacing by Atlas's token buckets (src/client/bucket-pace.ts): `off` leaves the task queue's pace alone.
+  ATLAS_PACE: z.enum(['atlas', 'off'], { error: 'must be atlas or off' }).default('atlas'),
+  ATLAS_PACE_HEADROOM: z.coerce
+    .number({ error: 'must be a fraction, e.g. 0.2' })
+    .min(0, { error: 'must be >= 0' })
+    .max(0.9, { error: "must be <= 0.9 (the share of each bucket left to the project's other clients)" })
+    .default(DEFAULT_PACE_HEADROOM),
+  ATLAS_PACE_REFRESH_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int({ error: 'must be a whole number of seconds' })
+    .min(10, { error: 'must be >= 10' })
+    .max(86_400, { error: 'must be <= 86400' })
+    .default(600),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce
     .number({ error: 'must be a number' })
     .int({ error: 'must be a whole number' })
@@ -158,6 +173,8 @@ export interface WorkerConfig {
   telemetry?: TelemetryConfig;
   /** The Worker Deployment the worker joins; absent: an unversioned worker. buildId absent: computed. */
   deployment?: { name: string; buildId?: string };
+  /** Pace by what Atlas says (src/client/bucket-pace.ts); absent: the task queue's pace is left alone. */
+  pacing?: { headroom: number; refreshSeconds: number; periodScale?: number };
 }
 
 export class ConfigError extends Error {
@@ -239,6 +256,9 @@ export function loadWorkerConfig(env: Env = processEnv()): WorkerConfig {
       ...(e.ATLAS_COMMIT_HORIZON_MS !== undefined ? { commitHorizonMs: e.ATLAS_COMMIT_HORIZON_MS } : {}),
     },
     maxConcurrentActivities: e.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    ...(e.ATLAS_PACE === 'atlas'
+      ? { pacing: { headroom: e.ATLAS_PACE_HEADROOM, refreshSeconds: e.ATLAS_PACE_REFRESH_SECONDS } }
+      : {}),
     ...(e.ATLAS_BACKUP_DEPLOYMENT_NAME
       ? { deployment: { name: e.ATLAS_BACKUP_DEPLOYMENT_NAME, buildId: e.ATLAS_BACKUP_BUILD_ID } }
       : {}),

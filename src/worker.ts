@@ -15,6 +15,8 @@ import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
+import { paceInterceptors, startPacer } from './worker-pace.js';
+import type { BucketPacer } from './client/bucket-pace.js';
 
 // package.json sits one level up from both src/worker.ts and dist/worker.js.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -71,6 +73,7 @@ export interface BuiltWorker {
 
 export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWorker> {
   const { config } = options;
+  let pacer: BucketPacer | undefined;
   const atlas = new AtlasClient({
     baseUrl: config.atlas.baseUrl,
     auth: config.atlas.auth,
@@ -79,8 +82,11 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     // Request metrics and logs only for a worker configured for telemetry (runWorkerFromEnv).
     ...(config.telemetry ? { observer: atlasObserver() } : {}),
     commitHorizonMs: config.atlas.commitHorizonMs,
+    onRateLimit: (seen) => pacer?.noteRateLimit(seen),
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
+  if (config.pacing) pacer = await startPacer(config, connection, atlas);
+  const interceptors = pacer ? paceInterceptors(pacer, options.workerOptions?.interceptors) : undefined;
   const deployment = deploymentOf(config);
   const worker = await Worker.create({
     connection,
@@ -95,6 +101,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
     ...options.workerOptions,
+    ...(interceptors ? { interceptors } : {}),
   });
   return {
     worker,

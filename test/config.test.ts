@@ -33,6 +33,15 @@ describe('worker configuration from the environment', () => {
     });
   });
 
+  it("paces by Atlas's buckets by default, with 20% headroom; ATLAS_PACE=off leaves the queue alone", () => {
+    expect(loadWorkerConfig(sa).pacing).toEqual({ headroom: 0.2, refreshSeconds: 600 });
+    expect(loadWorkerConfig({ ...sa, ATLAS_PACE_HEADROOM: '0.1' }).pacing?.headroom).toBe(0.1);
+    expect(loadWorkerConfig({ ...sa, ATLAS_PACE: 'off' }).pacing).toBeUndefined();
+    const problems = problemsOf({ ...sa, ATLAS_PACE_HEADROOM: '1.5', ATLAS_PACE_REFRESH_SECONDS: '1' });
+    expect(problems.some((p) => p.startsWith('ATLAS_PACE_HEADROOM') && p.includes('0.9'))).toBe(true);
+    expect(problems.some((p) => p.startsWith('ATLAS_PACE_REFRESH_SECONDS') && p.includes('>= 10'))).toBe(true);
+  });
+
   it('chooses API-key auth when only an API key is set', () => {
     const c = loadWorkerConfig({
       MONGODB_ATLAS_PUBLIC_KEY: 'pubkey',

@@ -26,6 +26,8 @@ export interface BenchWorkerOptions {
   /** The Atlas HTTP timeout (default 10 s); the commit horizon is three times it. */
   timeoutMs?: number;
   workerOptions?: BuildWorkerOptions['workerOptions'];
+  /** Pace by the simulator's token buckets (src/client/bucket-pace.ts); absent: the queue's pace is left alone. */
+  pacing?: BuildWorkerOptions['config']['pacing'];
 }
 
 /** Starts a worker running; `stop` drains it (2 s grace) and closes what it opened. */
@@ -37,6 +39,7 @@ export async function startBenchWorker(o: BenchWorkerOptions) {
       taskQueue: o.taskQueue,
       atlas: { baseUrl: o.atlasUrl, auth: o.auth, timeoutMs: o.timeoutMs ?? 10_000 },
       maxConcurrentActivities: o.maxConcurrentActivities,
+      ...(o.pacing ? { pacing: o.pacing } : {}),
     },
     connection,
     workflowBundle: { code: o.code },

@@ -14,6 +14,7 @@ import { pages, type Page } from './pages.js';
 import { buildPath, buildQuery, formatIssues, validateBody } from './validation.js';
 import { acquirePool, send, type PoolLease, type RawResponse } from './transport.js';
 import { traceAtlasCall } from '../telemetry/atlas-spans.js';
+import type { EndpointSetId } from '../contract/pacing.js';
 
 export interface AtlasClientOptions {
   /** Default https://cloud.mongodb.com. */
@@ -32,6 +33,22 @@ export interface AtlasClientOptions {
    * headers and body timeouts: an assumption about Atlas, which publishes no bound.
    */
   commitHorizonMs?: number;
+  /**
+   * Told, for every answer carrying Atlas's RateLimit-Remaining header, how many tokens the
+   * operation's bucket has left (pacing reads it; src/client/bucket-pace.ts); must not throw.
+   */
+  onRateLimit?: (seen: RateLimitSeen) => void;
+}
+
+/** One answer's RateLimit-* headers, with the bucket they are about (endpoint set × scope). */
+export interface RateLimitSeen {
+  operation: OperationId;
+  endpointSet?: EndpointSetId;
+  /** The project of a GROUP-scoped set. */
+  groupId?: string;
+  remaining: number;
+  /** RateLimit-Limit: the bucket's capacity. */
+  limit?: number;
 }
 
 /** One request()'s outcome, free of ids and secrets: the operation and its route template only. */
@@ -78,6 +95,7 @@ export class AtlasClient {
   private readonly bodyTimeoutMs: number;
   private readonly userAgent: string;
   private readonly observer: AtlasObserver | undefined;
+  private readonly onRateLimit: ((seen: RateLimitSeen) => void) | undefined;
   readonly commitHorizonMs: number;
 
   constructor(options: AtlasClientOptions) {
@@ -98,6 +116,7 @@ export class AtlasClient {
     this.bodyTimeoutMs = positive('bodyTimeoutMs', options.bodyTimeoutMs ?? 30_000);
     this.userAgent = options.userAgent ?? DEFAULT_USER_AGENT;
     this.observer = options.observer;
+    this.onRateLimit = options.onRateLimit;
     this.commitHorizonMs = positive(
       'commitHorizonMs',
       options.commitHorizonMs ?? 3 * Math.max(this.headersTimeoutMs, this.bodyTimeoutMs),
@@ -137,6 +156,7 @@ export class AtlasClient {
     const seen = { operation, method: info.method, route: info.path };
     try {
       const res = await this.sendAuthorized(operation, info.method, target, headers, body);
+      this.noteRateLimit(operation, args.path as Record<string, unknown>, res);
       const envelope = args.query?.envelope === true;
       const parsed = this.parseResponse(operation, spec.response as z.ZodType | null, res, envelope);
       const rateLimit = rateLimitOf(res.headers);
@@ -166,6 +186,25 @@ export class AtlasClient {
       this.observer?.(exchange);
     } catch {
       // An observer bug loses one data point, never the call.
+    }
+  }
+
+  private noteRateLimit(operation: OperationId, path: Record<string, unknown>, res: RawResponse): void {
+    if (!this.onRateLimit) return;
+    const remaining = headerNumber(res.headers['ratelimit-remaining']);
+    if (remaining === undefined) return;
+    const limit = headerNumber(res.headers['ratelimit-limit']);
+    const endpointSet = catalog[operation].endpointSet;
+    try {
+      this.onRateLimit({
+        operation,
+        remaining,
+        ...(endpointSet ? { endpointSet } : {}),
+        ...(typeof path.groupId === 'string' ? { groupId: path.groupId } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+      });
+    } catch {
+      // A pacing bug must never change a request's outcome.
     }
   }
 
@@ -328,6 +367,11 @@ export class AtlasClient {
   private scrub(text: string): string {
     return this.scrubber.scrub(text);
   }
+}
+
+function headerNumber(v: string | string[] | undefined): number | undefined {
+  const n = Number(Array.isArray(v) ? v[0] : v);
+  return v !== undefined && Number.isFinite(n) && n >= 0 ? n : undefined;
 }
 
 function parseJson(operation: OperationId, text: string, scrub: (t: string) => string): unknown {

@@ -1,7 +1,8 @@
 // Public surface of the Atlas Admin API v2 client. Knows HTTP, auth, versions, schemas and
 // errors; knows nothing of Temporal.
 export { AtlasClient, DEFAULT_BASE_URL, DEFAULT_USER_AGENT } from './client.js';
-export type { AtlasClientOptions, AtlasClientStats, AtlasExchange, AtlasObserver } from './client.js';
+export type { AtlasClientOptions, AtlasClientStats, AtlasExchange, AtlasObserver, RateLimitSeen } from './client.js';
+export { endpointSetOfPath, RateLimitSet } from './rate-limits.js';
 export type { AtlasAuth } from './auth.js';
 export { clearDigestCache, clearTokenCache } from './auth.js';
 export { AtlasApiError, isRetryable, parseRetryAfter } from './errors.js';

@@ -6,6 +6,8 @@
 // Versions: the one Atlas's documentation gives for the operation where it gives one, else the one in
 // cloud-backups.openapi.yaml. `specVersion` is the spec's, which the simulator also serves.
 import { z } from 'zod';
+import type { EndpointSetId } from '../contract/pacing.js';
+import { endpointSetOfPath, RateLimitSet } from './rate-limits.js';
 import * as s from './schemas.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'DELETE' | 'PATCH';
@@ -20,6 +22,8 @@ export interface OperationInfo {
   specVersion: string;
   /** List endpoints return {results, totalCount, links} and take pageNum/itemsPerPage/includeCount. */
   list?: true;
+  /** The rate-limit endpoint set whose token bucket the operation draws on (none: Atlas lists none). */
+  endpointSet?: EndpointSetId;
 }
 
 interface OperationSpec extends OperationInfo {
@@ -64,7 +68,17 @@ function def<
   more: { version?: string; list?: true; request?: Req } = {},
 ) {
   const version = more.version ?? specVersion;
-  return { method, path, specVersion, params, response, ...more, version } as OperationInfo & {
+  const endpointSet = endpointSetOfPath(path);
+  return {
+    method,
+    path,
+    specVersion,
+    params,
+    response,
+    ...more,
+    version,
+    ...(endpointSet ? { endpointSet } : {}),
+  } as OperationInfo & {
     params: P;
     request: Req;
     response: Res;
@@ -192,8 +206,8 @@ export const operations = {
   listProjects: list('/api/atlas/v2/groups', '2023-01-01', [] as const, s.Project),
   listClusters: list(`${G}/clusters`, '2024-08-05', GROUP, s.Cluster),
   listFlexClusters: list(`${G}/flexClusters`, '2024-11-13', GROUP, s.FlexCluster),
-  // `doctor`: the token buckets a project's requests draw from
-  listRateLimits: list('/api/atlas/v2/rateLimits', '2025-03-12', [] as const, s.RateLimitSet),
+  // Pacing: the token buckets of a scope (query groupId=…; none: the caller's own)
+  listRateLimits: list('/api/atlas/v2/rateLimits', '2025-03-12', [] as const, RateLimitSet),
 } as const satisfies Record<string, OperationSpec>;
 
 export type OperationId = keyof typeof operations;

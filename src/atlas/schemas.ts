@@ -577,15 +577,3 @@ export const RestoreJobCollection = z.looseObject({
   indexStatus: z.looseObject({ state: z.string().optional(), errorMessage: z.string().optional() }).optional(),
 });
 export type RestoreJobCollection = z.infer<typeof RestoreJobCollection>;
-/** One endpoint set's token bucket (listRateLimits): each figure is {value, defaultValue when overridden}. */
-const RateLimitFigure = z.looseObject({ value: z.number(), defaultValue: z.number().optional() });
-export const RateLimitSet = z.looseObject({
-  endpointSetId: z.string(),
-  endpointSetName: z.string().optional(),
-  scope: z.string().optional(),
-  endpoints: z.array(z.looseObject({ method: z.string(), path: z.string() })).optional(),
-  capacity: RateLimitFigure.optional(),
-  refillRate: RateLimitFigure.optional(),
-  refillDurationSeconds: RateLimitFigure.optional(),
-});
-export type RateLimitSet = z.infer<typeof RateLimitSet>;

@@ -1,8 +1,10 @@
-// A per-project Atlas request budget that holds across every worker: each Atlas activity carries
-// its project (groupId) as its Temporal fairness key (src/workflows/activity-options.ts), and the
-// activity task queue's default per-fairness-key rate limit, set here, makes the Temporal server
-// hand out at most that many of a project's activity tasks per second, whichever worker polls,
-// retries and polls included. It is the call `temporal task-queue config set
+// The activity task queue's pacing config on the Temporal server: each Atlas activity carries its
+// project × endpoint set as its fairness key (contract/pacing.ts), and the queue's default
+// per-fairness-key rate limit (scaled per key by weight overrides) makes the server hand out at most
+// that many of a key's activity tasks per second, whichever worker polls, retries and polls
+// included. Workers set it from what Atlas says (bucket-pace.ts); the operator's figure, set here by
+// `setup --project-requests-per-minute`, overrides it: it is marked as the operator's, and workers
+// leave a queue so marked alone. It is the call `temporal task-queue config set
 // --fairness-key-rps-limit-default` makes.
 //
 // The server paces activity TASKS, not HTTP requests. An attempt usually makes one Atlas request;
@@ -22,18 +24,27 @@ const { TaskQueueType } = proto.temporal.api.enums.v1;
  */
 export const REQUESTS_PER_TASK = 1.05;
 /**
- * The share of the budget the task rate aims at: a little below the budget, so the server limiter's
- * burst and the project's other clients (Atlas counts them too) rarely push a request into a 429.
- * More headroom trades wall time for fewer 429s, less the other way (figures: bench/README.md, Pace).
+ * The share of the operator's budget the task rate aims at: a little below the budget, so the server
+ * limiter's burst rarely pushes a request into a 429 (figures: bench/README.md, Pace).
  */
 export const HEADROOM = 0.9;
+
+/** The start of the reason the operator's pace is written with; workers leave such a queue alone. */
+export const OPERATOR_MARK = 'atlas-backup operator:';
+/** The start of the reason workers write the learned default with. */
+export const LEARNED_MARK = 'atlas-backup learned:';
 
 /** The env variable `setup` reads when --project-requests-per-minute is not given. */
 export const PROJECT_RPM_ENV = 'ATLAS_PROJECT_REQUESTS_PER_MINUTE';
 
+/** Activity tasks per second for `requests` Atlas requests per `periodSeconds`, `share` of it used. */
+export function tasksPerSecondOf(requests: number, periodSeconds: number, share: number): number {
+  return (requests / periodSeconds / REQUESTS_PER_TASK) * share;
+}
+
 /** Activity tasks per second per project for a budget of `requestsPerMinute` Atlas requests. */
 export function fairnessKeyTasksPerSecond(requestsPerMinute: number, windowSeconds = 60): number {
-  return (requestsPerMinute / windowSeconds / REQUESTS_PER_TASK) * HEADROOM;
+  return tasksPerSecondOf(requestsPerMinute, windowSeconds, HEADROOM);
 }
 
 /** Reads a requests-per-minute budget; 0 removes the limit. */
@@ -65,23 +76,85 @@ export async function setProjectPace(
   windowSeconds = 60,
 ): Promise<PaceReport> {
   const tasksPerSecond = requestsPerMinute > 0 ? fairnessKeyTasksPerSecond(requestsPerMinute, windowSeconds) : 0;
+  // The operator's figure holds for every key alike: the learned weights go.
+  const { weights } = await readPaceConfig(connection, namespace, taskQueue);
+  await writePaceConfig(connection, namespace, taskQueue, {
+    defaultRate: tasksPerSecond,
+    reason:
+      tasksPerSecond > 0
+        ? `${OPERATOR_MARK} ${requestsPerMinute} Atlas requests per ${windowSeconds} s per project and endpoint set`
+        : 'atlas-backup: operator budget removed; workers pace by what Atlas says',
+    unset: Object.keys(weights),
+  });
+  return { taskQueue, requestsPerMinute, ...(tasksPerSecond > 0 ? { tasksPerSecond } : {}) };
+}
+
+/** What the server holds for the activity queue's pacing. */
+export interface PaceConfig {
+  /** Tasks per second per fairness key (undefined: none). */
+  defaultRate?: number;
+  reason: string;
+  /** Weight overrides by fairness key. */
+  weights: Record<string, number>;
+}
+
+export async function readPaceConfig(connection: ConnectionLike, namespace: string, taskQueue: string) {
+  const r = await connection.workflowService
+    .describeTaskQueue({
+      namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
+      reportConfig: true,
+    })
+    .catch(unimplemented);
+  const d = r.config?.fairnessKeysRateLimitDefault;
+  const rate = d?.rateLimit?.requestsPerSecond;
+  return {
+    ...(rate ? { defaultRate: rate } : {}),
+    reason: d?.metadata?.reason ?? '',
+    weights: { ...(r.config?.fairnessWeightOverrides ?? {}) },
+  } satisfies PaceConfig as PaceConfig;
+}
+
+/** The operator's figure is in force. */
+export const isOperatorPace = (c: PaceConfig) => c.defaultRate !== undefined && c.reason.startsWith(OPERATOR_MARK);
+
+/**
+ * Writes the default per-key rate (0: none) and weight overrides. Weights merge on the server (keys
+ * not named keep theirs), so workers writing at once never undo each other.
+ */
+export async function writePaceConfig(
+  connection: ConnectionLike,
+  namespace: string,
+  taskQueue: string,
+  change: { defaultRate?: number; reason?: string; set?: Record<string, number>; unset?: string[] },
+): Promise<void> {
+  const { defaultRate, reason, set = {}, unset = [] } = change;
+  if (defaultRate === undefined && Object.keys(set).length === 0 && unset.length === 0) return;
   await connection.workflowService
     .updateTaskQueueConfig({
       namespace,
-      identity: 'atlas-backup setup',
+      identity: 'atlas-backup',
       taskQueue,
       taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
       // A missing rateLimit removes the limit.
-      updateFairnessKeyRateLimitDefault: {
-        rateLimit: tasksPerSecond > 0 ? { requestsPerSecond: tasksPerSecond } : undefined,
-        reason: `atlas-backup: ${requestsPerMinute} Atlas requests per ${windowSeconds} s per project`,
-      },
+      ...(defaultRate !== undefined
+        ? {
+            updateFairnessKeyRateLimitDefault: {
+              rateLimit: defaultRate > 0 ? { requestsPerSecond: defaultRate } : undefined,
+              reason: reason ?? '',
+            },
+          }
+        : {}),
+      ...(Object.keys(set).length ? { setFairnessWeightOverrides: set } : {}),
+      ...(unset.length ? { unsetFairnessWeightOverrides: unset } : {}),
     })
-    .catch((err: unknown) => {
-      throw isGrpcServiceError(err) && err.code === GRPC_UNIMPLEMENTED ? unsupported(err) : err;
-    });
-  return { taskQueue, requestsPerMinute, ...(tasksPerSecond > 0 ? { tasksPerSecond } : {}) };
+    .catch(unimplemented);
 }
+
+const unimplemented = (err: unknown): never => {
+  throw isGrpcServiceError(err) && err.code === GRPC_UNIMPLEMENTED ? unsupported(err) : err;
+};
 
 /** gRPC's status for a method the server does not have. */
 const GRPC_UNIMPLEMENTED = 12;
@@ -100,11 +173,5 @@ export async function projectPaceOf(
   namespace: string,
   taskQueue: string,
 ): Promise<number | undefined> {
-  const r = await connection.workflowService.describeTaskQueue({
-    namespace,
-    taskQueue: { name: taskQueue },
-    taskQueueType: TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY,
-    reportConfig: true,
-  });
-  return r.config?.fairnessKeysRateLimitDefault?.rateLimit?.requestsPerSecond ?? undefined;
+  return (await readPaceConfig(connection, namespace, taskQueue)).defaultRate;
 }

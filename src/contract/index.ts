@@ -21,3 +21,4 @@ export * from './search-attributes.js';
 export * from './status.js';
 export * from './verification.js';
 export * from './workflow-ids.js';
+export * from './pacing.js';

@@ -2,39 +2,30 @@
 // the `retry` backoff; waiting steps are retry-as-poll with the `polling` backoff (Temporal computes
 // every poll delay; an export's completion estimate may bring one forward). Every step has an
 // overall deadline (scheduleToClose) covering all its retries and polls.
-// Every task carries its Atlas project as its fairness key: the activity task queue's per-key rate
-// limit (set by `atlas-backup setup --project-requests-per-minute`) then paces each project's
-// requests server-side, across every worker, retries and polls included. The key is a hash of the
-// project id: keys are plain task metadata, out of reach of the payload codec, and with encrypted
-// payloads the history must not show project ids.
-import { ActivityCancellationType, proxyActivities, type ActivityOptions } from '@temporalio/workflow';
+// Every task carries its Atlas project × endpoint set as its fairness key (contract/pacing.ts): the
+// activity task queue's per-key rate limits (learned from Atlas by the workers, or the operator's
+// `setup --project-requests-per-minute`) then pace each project's buckets server-side, across every
+// worker, retries and polls included.
 import {
+  ActivityCancellationType,
+  proxyActivities,
+  type ActivityInterfaceFor,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import {
+  endpointSetOfActivity,
+  fairnessKeyOf,
   TERMINAL_FAILURE_TYPES,
   type Activities,
+  type EndpointSetId,
   type PollingSpec,
   type RetrySpec,
   type TimeoutsSpec,
 } from '../contract/index.js';
 
-const s = (seconds: number) => `${seconds}s`;
+export { fairnessKeyOf } from '../contract/index.js';
 
-/**
- * The fairness key of a project's activities: `p-` and a 53-bit hash (cyrb53) of its groupId, in
- * hex. Stable and deterministic, so every worker and run agrees; distinct projects collide with
- * negligible odds. Operators compute it the same way for per-key weights.
- */
-export function fairnessKeyOf(groupId: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < groupId.length; i++) {
-    const ch = groupId.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return `p-${(4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(16)}`;
-}
+const s = (seconds: number) => `${seconds}s`;
 
 function stepOptions(
   backoff: RetrySpec | PollingSpec,
@@ -81,7 +72,31 @@ export const verifyOptions = (
   heartbeatTimeout: s(Math.max(timeouts.callSeconds, 60)),
 });
 
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
+/**
+ * proxyActivities whose every activity carries the fairness key of `project` × the endpoint set it
+ * draws on (endpointSetOfActivity), rather than one key for all: each bucket is paced apart.
+ */
+export function pacedActivities<A extends object>(options: ActivityOptions, project?: string): ActivityInterfaceFor<A> {
+  if (!project) return proxyActivities<A>(options);
+  const bySet = new Map<EndpointSetId, ActivityInterfaceFor<A>>();
+  const proxyFor = (set: EndpointSetId) => {
+    let proxy = bySet.get(set);
+    if (!proxy) {
+      proxy = proxyActivities<A>({
+        ...options,
+        priority: { ...options.priority, fairnessKey: fairnessKeyOf(project, set) },
+      });
+      bySet.set(set, proxy);
+    }
+    return proxy;
+  };
+  return new Proxy({} as ActivityInterfaceFor<A>, {
+    get: (_, name) =>
+      typeof name === 'string' ? (proxyFor(endpointSetOfActivity(name)) as Record<string, unknown>)[name] : undefined,
+  });
+}
+
+type Acts = ActivityInterfaceFor<Activities>;
 
 /**
  * The activities of a run built around the restore step (DR, restore tests), paced as `project`'s
@@ -95,9 +110,13 @@ export function restoreRunActs(
   const { retry, polling, timeouts } = i;
   const restoreCalls = callOptions(retry, timeouts, timeouts.restoreSeconds, project);
   return {
-    select: proxyActivities<Activities>(callOptions(retry, timeouts, selectDeadlineSeconds(timeouts), project)),
-    calls: proxyActivities<Activities>(restoreCalls),
-    polls: proxyActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project)),
+    // Reads of the clusters themselves draw on the project's Clusters bucket, paced apart.
+    select: pacedActivities<Activities>(
+      callOptions(retry, timeouts, selectDeadlineSeconds(timeouts), project),
+      project,
+    ),
+    calls: pacedActivities<Activities>(restoreCalls, project),
+    polls: pacedActivities<Activities>(pollOptions(polling, timeouts, timeouts.restoreSeconds, project), project),
     verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
     // Waiting for a cancelled create attempt to end means its job (if any) is in Atlas's list afterwards.
     starts: proxyActivities<Activities>({

@@ -5,6 +5,7 @@ import {
   AtlasApiError,
   AtlasClient,
   operationIds,
+  operations,
   type OperationId,
   type RequestArgs,
   type ResponseOf,
@@ -79,6 +80,18 @@ describe('every cloud-backup operation against the simulator', () => {
     const flex = await call('listFlexClusters', { path: { groupId } });
     expect(flex.results.map((c) => c.name).sort()).toEqual(['fx0', 'fx1']);
     expect(flex.results[0]!.backupSettings).toEqual({ enabled: true });
+  });
+
+  it("reads a project's rate-limit buckets (listRateLimits), each operation naming the set it draws on", async () => {
+    const sets = (await call('listRateLimits', { path: {}, query: { groupId } })) as {
+      results: { endpointSetId: string; scope: string; refillRate: { value: number } }[];
+    };
+    const backups = sets.results.find((s) => s.endpointSetId === 'cloudBackups_group');
+    expect(backups).toMatchObject({ scope: 'GROUP', refillRate: { value: 500 } });
+    expect(sets.results.every((s) => s.scope === 'GROUP')).toBe(true);
+    expect(operations.takeSnapshots.endpointSet).toBe('cloudBackups_group');
+    expect(operations.getCluster.endpointSet).toBe('clusters_group');
+    expect(operations.listProjects.endpointSet).toBe('projects_user');
   });
 
   it('creates, reads, lists and deletes a replica-set snapshot', async () => {

@@ -72,6 +72,8 @@ export async function startTestWorker(
   atlas: { timeoutMs?: number; commitHorizonMs?: number } = {},
   /** The worker's webhook default and signing secrets (none: webhooks are refused for want of a secret). */
   notify?: NotifyWorkerConfig,
+  /** Pace by the simulator's buckets (absent: the task queue's pace is left alone). */
+  pacing?: WorkerConfig['pacing'],
 ): Promise<TestWorker> {
   const config: WorkerConfig = {
     temporal: { address: temporalAddress(), namespace: 'default' },
@@ -83,6 +85,7 @@ export async function startTestWorker(
       commitHorizonMs: atlas.commitHorizonMs ?? 1_000,
     },
     maxConcurrentActivities: 50,
+    ...(pacing ? { pacing } : {}),
   };
   quietRuntime();
   const connection = await NativeConnection.connect({ address: temporalAddress() });

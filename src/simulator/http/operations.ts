@@ -113,7 +113,8 @@ type ServedElsewhere =
   | 'createCollectionRestoreJob'
   | 'getCollectionRestoreJob'
   | 'listCollectionRestoreJobs'
-  | 'listRestoreJobCollections';
+  | 'listRestoreJobCollections'
+  | 'listRateLimits';
 export const handlers: Record<Exclude<OperationId, ServedElsewhere>, Handler> = {
   takeSnapshots: (c) => ok(snapshotView(c.m, takeSnapshot(c.m, g(c), cl(c), c.body), c.base)),
   getClusterBackupSnapshot: (c) => ok(snapshotView(c.m, replicaSetOnly(c), c.base)),
