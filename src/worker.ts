@@ -13,7 +13,13 @@ import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry 
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
-import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
+import {
+  bundlesAtStart,
+  checkoutBundle,
+  runsFromSource,
+  maxCachedWorkflowsFromEnv,
+  workflowBundleFromEnv,
+} from './worker-memory.js';
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
 
 // package.json sits one level up from both src/worker.ts and dist/worker.js.
@@ -36,8 +42,8 @@ export const WORKFLOW_BUNDLER_OPTIONS = {
 };
 
 /** The build id of this code: the package version and a hash of the workflow code (workflows and contract). */
-export const codeBuildId = () =>
-  defaultBuildId(version, [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))]);
+const workflowCodeDirs = [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))];
+export const codeBuildId = () => defaultBuildId(version, workflowCodeDirs);
 
 /** The deployment a configured worker joins, with its build id (given, else computed from the code). */
 export function deploymentOf(config: WorkerConfig): { deploymentName: string; buildId: string } | undefined {
@@ -122,7 +128,10 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   }
   const tracing = startTracingFromEnv(env);
   // A prebuilt bundle lacks the codec's failure converter and the tracing interceptors: such workers bundle at start.
-  const workflowBundle = dataConverter || tracing ? undefined : workflowBundleFromEnv(env);
+  const workflowBundle =
+    dataConverter || tracing || bundlesAtStart(env)
+      ? undefined
+      : (workflowBundleFromEnv(env) ?? (runsFromSource ? await checkoutBundle(workflowCodeDirs) : undefined));
   const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
   const built = await buildWorker({
     config,

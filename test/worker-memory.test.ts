@@ -1,7 +1,13 @@
 // The worker's memory knobs: which workflow bundle it loads and how many runs it caches.
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it, inject } from 'vitest';
 import { ConfigError } from '../src/config.js';
 import {
+  bundlesAtStart,
+  checkoutBundle,
   DEFAULT_MAX_CACHED_WORKFLOWS,
   maxCachedWorkflowsFromEnv,
   prebuiltBundlePath,
@@ -19,6 +25,23 @@ describe('worker memory knobs', () => {
     expect(prebuiltBundlePath).toBeUndefined();
     expect(workflowBundleFromEnv({})).toBeUndefined();
   });
+
+  it('from a checkout, bundles in a child process once per code version and reuses that bundle', async () => {
+    const dirs = [fileURLToPath(new URL('../src/workflows', import.meta.url))];
+    const cacheDir = mkdtempSync(join(tmpdir(), 'atlas-backup-cache-'));
+    const first = await checkoutBundle(dirs, cacheDir);
+    expect(first.codePath.startsWith(cacheDir)).toBe(true);
+    expect(readFileSync(first.codePath, 'utf8')).toContain('backupPipeline');
+    const made = statSync(first.codePath).mtimeMs;
+    const again = await checkoutBundle(dirs, cacheDir);
+    expect(again).toEqual(first);
+    expect(statSync(again.codePath).mtimeMs).toBe(made);
+    // Other code, another bundle.
+    const other = await checkoutBundle([fileURLToPath(new URL('../src/contract', import.meta.url))], cacheDir);
+    expect(other.codePath).not.toBe(first.codePath);
+    expect(bundlesAtStart({ ATLAS_BACKUP_WORKFLOW_BUNDLE: 'none' })).toBe(true);
+    expect(bundlesAtStart({})).toBe(false);
+  }, 240_000);
 
   it('refuses a bundle path that does not exist, naming the variable and not the value', () => {
     const env = { ATLAS_BACKUP_WORKFLOW_BUNDLE: '/nowhere/secret-ish/bundle.js' };
