@@ -7,6 +7,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
+import { SleepAwareSlots } from './activities/sleep-slots.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig, processEnv } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
@@ -88,6 +89,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   const deployment = deploymentOf(config);
+  const slots = new SleepAwareSlots(config.maxConcurrentActivities);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -96,7 +98,14 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     activities: createActivities(atlas, options.notify),
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    // The SDK's fixed defaults, except activities: a wait sleeping before its first read holds no working slot.
+    tuner: {
+      workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
+      activityTaskSlotSupplier: slots.supplier(),
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+    },
+    interceptors: { activity: [slots.interceptor()] },
     ...(deployment && { workerDeploymentOptions: deploymentOptions(deployment.deploymentName, deployment.buildId) }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
