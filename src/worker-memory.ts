@@ -8,9 +8,12 @@
 //                                  a child process once per code change (checkoutBundle).
 //   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 120).
 //   NODE_OPTIONS=--max-old-space-size=<MB>  caps the V8 heap so garbage is collected before RSS grows;
-//                                  see docs/operations/deployment.md, "Worker memory".
+//                                  see docs/operations/deployment.md, "Worker memory". Without such
+//                                  flags the workflow threads get the Docker image's limits anyway
+//                                  (capWorkflowThreadHeaps).
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -86,4 +89,26 @@ export async function checkoutBundle(
       `bundling the workflows failed (exit ${code}); ATLAS_BACKUP_WORKFLOW_BUNDLE=none bundles in-process:\n${stderr}`,
     );
   return { codePath };
+}
+
+/** The V8 limits the Docker image gives every isolate (NODE_OPTIONS in the Dockerfile). */
+export const WORKFLOW_THREAD_V8_FLAGS = ['--max-old-space-size=160', '--max-semi-space-size=4'];
+
+/**
+ * Gives the workflow threads, which hold the cached runs, the Docker image's heap limits when the
+ * process was started without heap flags of its own: V8 reads its flags when an isolate is made, so
+ * flags set now apply to the threads the worker starts later (this process's own heap is already
+ * sized). Without a cap, V8 sizes a heap from the machine's memory and lets garbage pile up as RSS.
+ * Returns whether it set them.
+ */
+export function capWorkflowThreadHeaps(env: NodeJS.ProcessEnv, execArgv: string[] = process.execArgv): boolean {
+  const flags = workflowThreadHeapFlags(env, execArgv);
+  for (const flag of flags) setFlagsFromString(flag);
+  return flags.length > 0;
+}
+
+/** The flags capWorkflowThreadHeaps sets: none when the process was given heap flags of its own. */
+export function workflowThreadHeapFlags(env: NodeJS.ProcessEnv, execArgv: string[]): string[] {
+  const given = [...execArgv, env.NODE_OPTIONS ?? ''].join(' ');
+  return /--max-old-space-size|--max-semi-space-size/.test(given) ? [] : WORKFLOW_THREAD_V8_FLAGS;
 }

@@ -16,10 +16,12 @@ import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 import {
   bundlesAtStart,
+  capWorkflowThreadHeaps,
   checkoutBundle,
   runsFromSource,
   maxCachedWorkflowsFromEnv,
   workflowBundleFromEnv,
+  WORKFLOW_THREAD_V8_FLAGS,
 } from './worker-memory.js';
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
 
@@ -142,6 +144,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
       ? undefined
       : (workflowBundleFromEnv(env) ?? (runsFromSource ? await checkoutBundle(workflowCodeDirs) : undefined));
   const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
+  const capped = capWorkflowThreadHeaps(env);
   const built = await buildWorker({
     config,
     dataConverter,
@@ -157,7 +160,8 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
   if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
-  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs`);
+  const heap = capped ? `, workflow threads ${WORKFLOW_THREAD_V8_FLAGS.join(' ')}` : '';
+  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs${heap}`);
   const deployment = deploymentOf(config);
   console.log(
     deployment
