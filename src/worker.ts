@@ -7,13 +7,22 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
+import { SleepAwareSlots } from './activities/sleep-slots.js';
 import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, loadWorkerConfig, type WorkerConfig, processEnv } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
-import { maxCachedWorkflowsFromEnv, workflowBundleFromEnv } from './worker-memory.js';
+import {
+  bundlesAtStart,
+  capWorkflowThreadHeaps,
+  checkoutBundle,
+  runsFromSource,
+  maxCachedWorkflowsFromEnv,
+  workflowBundleFromEnv,
+  WORKFLOW_THREAD_V8_FLAGS,
+} from './worker-memory.js';
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
 import { paceInterceptors, startPacer } from './worker-pace.js';
 import type { BucketPacer } from './client/bucket-pace.js';
@@ -38,8 +47,8 @@ export const WORKFLOW_BUNDLER_OPTIONS = {
 };
 
 /** The build id of this code: the package version and a hash of the workflow code (workflows and contract). */
-export const codeBuildId = () =>
-  defaultBuildId(version, [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))]);
+const workflowCodeDirs = [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))];
+export const codeBuildId = () => defaultBuildId(version, workflowCodeDirs);
 
 /** The deployment a configured worker joins, with its build id (given, else computed from the code). */
 export function deploymentOf(config: WorkerConfig): { deploymentName: string; buildId: string } | undefined {
@@ -88,6 +97,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
   if (config.pacing) pacer = await startPacer(config, connection, atlas);
   const interceptors = pacer ? paceInterceptors(pacer, options.workerOptions?.interceptors) : undefined;
   const deployment = deploymentOf(config);
+  const slots = new SleepAwareSlots(config.maxConcurrentActivities);
   const worker = await Worker.create({
     connection,
     namespace: config.temporal.namespace,
@@ -96,7 +106,14 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     activities: createActivities(atlas, options.notify),
-    maxConcurrentActivityTaskExecutions: config.maxConcurrentActivities,
+    // The SDK's fixed defaults, except activities: a wait sleeping before its first read holds no working slot.
+    tuner: {
+      workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },
+      activityTaskSlotSupplier: slots.supplier(),
+      localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+      nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
+    },
+    interceptors: { activity: [slots.interceptor()] },
     ...(deployment && { workerDeploymentOptions: deploymentOptions(deployment.deploymentName, deployment.buildId) }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
@@ -129,8 +146,12 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   }
   const tracing = startTracingFromEnv(env);
   // A prebuilt bundle lacks the codec's failure converter and the tracing interceptors: such workers bundle at start.
-  const workflowBundle = dataConverter || tracing ? undefined : workflowBundleFromEnv(env);
+  const workflowBundle =
+    dataConverter || tracing || bundlesAtStart(env)
+      ? undefined
+      : (workflowBundleFromEnv(env) ?? (runsFromSource ? await checkoutBundle(workflowCodeDirs) : undefined));
   const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
+  const capped = capWorkflowThreadHeaps(env);
   const built = await buildWorker({
     config,
     dataConverter,
@@ -146,7 +167,8 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   console.log(`atlas-backup worker: task queue '${config.taskQueue}' on ${temporal}, Atlas at ${atlas}, ${payloads}`);
   if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
-  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs`);
+  const heap = capped ? `, workflow threads ${WORKFLOW_THREAD_V8_FLAGS.join(' ')}` : '';
+  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs${heap}`);
   const deployment = deploymentOf(config);
   console.log(
     deployment

@@ -6,6 +6,7 @@ import { Context } from '@temporalio/activity';
 import type { AwaitedResource, PollDetails, PollingSpec, TerminalFailureType } from '../contract/index.js';
 import { expectedEndPollDelayMs, isExpectedEndMemo } from './expected-end.js';
 import { notFinished, terminalFailure } from './failures.js';
+import { sleepOffSlot } from './sleep-slots.js';
 
 /** What one status read of an Atlas job found. */
 export interface PollVerdict {
@@ -119,7 +120,7 @@ async function firstAttemptWait(p: Polled, shape: PollShape): Promise<boolean> {
       state,
     });
   const queuedMs = ctx.info.scheduledTimestampMs ? Math.max(0, Date.now() - ctx.info.scheduledTimestampMs) : 0;
-  if (firstWaitMs > queuedMs) await ctx.sleep(firstWaitMs - queuedMs);
+  if (firstWaitMs > queuedMs) await sleepOffSlot(firstWaitMs - queuedMs);
   return waitsInAttempt;
 }
 
