@@ -4,6 +4,7 @@ import type { AtlasClient } from '../atlas/index.js';
 import type { Activities, NotifyActivities } from '../contract/index.js';
 import type { NotifyWorkerConfig } from '../notify/config.js';
 import { drActivities } from './dr.js';
+import { drTargetActivities } from './dr-target.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
@@ -23,6 +24,7 @@ export function createActivities(
     ...exportActivities(client),
     ...restoreActivities(client),
     ...drActivities(client),
+    ...drTargetActivities(client),
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),

@@ -51,6 +51,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   const steps = async () => {
     await run.select();
+    await run.checkTarget();
     await run.restore(run.rec.status.approval.required ? () => run.approval(gate) : undefined);
   };
   return runToEnd(run, input.notify, steps, { event: 'dr.completed', facts: drCompletedFacts });
@@ -176,6 +177,30 @@ class DrRun {
     this.rec.status.ids.snapshotId = snap.snapshotId;
   }
 
+  /**
+   * The target exists and can receive the restore, and a point in time is restorable: checked before
+   * the approval, so nobody is asked to approve a restore that cannot happen.
+   */
+  async checkTarget(): Promise<void> {
+    const { deliveryType, target, what } = this.input;
+    if (deliveryType === 'download') return;
+    const restore = {
+      deliveryType,
+      targetGroupId: target?.groupId,
+      targetClusterName: target?.clusterName,
+      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds,
+      oplogTs: what.oplogTs,
+      oplogInc: what.oplogInc,
+    };
+    await this.step(
+      'check-target',
+      'selecting-snapshot',
+      'selecting',
+      () => this.acts.select.checkDrTarget({ source: this.src, restore }),
+      () => 'checked',
+    );
+  }
+
   /** Nothing is restored until someone approves; rejected or timed out, the run ends Failed. */
   async approval(gate: ApprovalGate): Promise<void> {
     const { rec, input } = this;
@@ -279,7 +304,7 @@ class DrRun {
   private deadlineOf(step: string): StepDeadline | undefined {
     const { timeouts } = this.input;
     const { restoreJobId } = this.rec.status.ids;
-    if (step === 'select-snapshot' || step === 'check-source') {
+    if (step === 'select-snapshot' || step === 'check-source' || step === 'check-target') {
       return { field: 'timeouts.callSeconds (×10, at least 600 s)', seconds: Math.max(timeouts.callSeconds * 10, 600) };
     }
     return {
