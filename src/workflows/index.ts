@@ -1,7 +1,7 @@
 // Entry point of the workflow bundle the worker loads: every workflow type the worker serves, and
-// how each moves between Worker Deployment builds. A pipeline, a DR run and a notification's
-// delivery finish on the build that started them (PINNED); a fleet, which continues as new and
-// outlives builds, moves to the current build at its next task (AUTO_UPGRADE). An unversioned
+// how each moves between Worker Deployment builds. A pipeline, a DR run, a notification's delivery
+// and a schedule's pre-flight check finish on the build that started them (PINNED); a fleet, which
+// continues as new and outlives builds, moves to the current build at its next task (AUTO_UPGRADE). An unversioned
 // worker (no deployment name) must not declare a behaviour: the server refuses its tasks then.
 // Queries, updates, inputs and results are in the contract (src/contract).
 import { setWorkflowOptions, workflowInfo } from '@temporalio/workflow';
@@ -9,6 +9,7 @@ import { backupPipeline } from './backup-pipeline.js';
 import { disasterRecovery } from './disaster-recovery.js';
 import { fleetBackup } from './fleet.js';
 import { deliverNotification } from './notify.js';
+import { preflightCheck } from './preflight-check.js';
 
 /** The behaviour, on a versioned worker only (read once, as the run's first task starts). */
 const versioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
@@ -17,6 +18,7 @@ const versioned = (versioningBehavior: 'PINNED' | 'AUTO_UPGRADE') => () =>
 setWorkflowOptions(versioned('PINNED'), backupPipeline);
 setWorkflowOptions(versioned('PINNED'), disasterRecovery);
 setWorkflowOptions(versioned('PINNED'), deliverNotification);
+setWorkflowOptions(versioned('PINNED'), preflightCheck);
 setWorkflowOptions(versioned('AUTO_UPGRADE'), fleetBackup);
 
-export { backupPipeline, disasterRecovery, deliverNotification, fleetBackup };
+export { backupPipeline, disasterRecovery, deliverNotification, fleetBackup, preflightCheck };
