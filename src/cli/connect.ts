@@ -6,6 +6,7 @@ import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfi
 import { dataConverterFromEnv } from '../codec/index.js';
 import { connectionOptions } from '../temporal-connection.js';
 import { tracesUrl } from '../telemetry/otel-env.js';
+import { plaintextGuard } from './codec-guard.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalFlags {
@@ -71,8 +72,10 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
     ? (await import('../telemetry/tracing.js')).startTracingFromEnv(processEnv(), 'atlas-backup-cli')
     : undefined;
   const plugins = tracing ? { plugins: [tracing.plugin] } : {};
+  // Without keys, a start into a task queue whose runs are encrypted is refused (codec-guard.ts).
+  const interceptors = dataConverter ? {} : { interceptors: plaintextGuard(connection, config.namespace) };
   return {
-    client: new Client({ connection, namespace: config.namespace, dataConverter, ...plugins }),
+    client: new Client({ connection, namespace: config.namespace, dataConverter, ...plugins, ...interceptors }),
     namespace: config.namespace,
     close: async () => {
       await connection.close();
