@@ -112,10 +112,15 @@ export class PreflightReads {
     const listed = await this.share('clusters', groupId, (scoped) =>
       scoped.call('listClusters', { path: { groupId }, query }),
     );
-    return (
-      listed.results?.find((c) => c.name === clusterName) ??
-      (await this.calls.call('getCluster', { path: { groupId, clusterName } }))
-    );
+    const found = listed.results?.find((c) => c.name === clusterName);
+    if (found) return found;
+    // Its own context, so a refusal names this cluster (a restore target), not the run's source.
+    const alone = new AttemptCalls(this.client, { groupId, clusterName });
+    try {
+      return await alone.call('getCluster', { path: { groupId, clusterName } });
+    } finally {
+      this.calls.requests += alone.requests;
+    }
   }
 
   /** The project's Backup Compliance Policy; 404 is "none", 403 (not Project Owner) is "cannot tell". */
