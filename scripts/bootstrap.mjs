@@ -1,13 +1,11 @@
 // Runs before `npm test` and `npm run demo` so a fresh clone needs no other set-up command.
 // Node built-ins only: dependencies may not be installed yet when this runs.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { installLocked } from './install-locked.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const lock = join(root, 'package-lock.json');
-const installed = join(root, 'node_modules', '.package-lock.json');
 
 function run(cmd, args) {
   const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit' });
@@ -17,14 +15,7 @@ function run(cmd, args) {
   }
 }
 
-const stale = !existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs;
-if (stale) {
-  // `npm install` with the committed lock installs exactly the locked versions. Not `npm ci`: the
-  // registries our machines reach lack some other platforms' optional packages (e.g. @swc/core's
-  // darwin builds), which npm ci's strict lock check reports as "missing from lock file".
-  console.error('bootstrap: installing dependencies (npm install from package-lock.json)...');
-  run('npm', ['install', '--no-audit', '--no-fund']);
-}
+installLocked(root, run);
 // Finds or installs the Temporal CLI (dev server); see src/devserver/temporal-cli.ts.
 run(process.execPath, ['--import', 'tsx', join(root, 'src', 'devserver', 'temporal-cli.ts')]);
 // moto's S3 server (PyPI, into .tools/): the simulator's exports land in it when it runs with data.

@@ -5,6 +5,7 @@ import type { Activities, NotifyActivities, PruneActivities } from '../contract/
 import type { NotifyWorkerConfig } from '../notify/config.js';
 import { collectionRestoreActivities } from './collection-restores.js';
 import { drActivities } from './dr.js';
+import { drTargetActivities } from './dr-target.js';
 import { exportActivities } from './exports.js';
 import { notifyActivities } from './notify.js';
 import { preflightActivities } from './preflight.js';
@@ -28,6 +29,7 @@ export function createActivities(
     ...exportActivities(client),
     ...restoreActivities(client),
     ...drActivities(client),
+    ...drTargetActivities(client),
     ...notifyActivities(notify),
     ...fleetActivities(client),
     ...verificationActivities(client),

@@ -11,11 +11,41 @@ import { judgeRetention, type PolicyRead } from './compliance.js';
 import { refuseTarget } from './restore-targets.js';
 import { SharedReads } from './shared-reads.js';
 
+/** The input fields a restore check's failure names, and what had not happened yet when it failed. */
+export interface RestoreFieldNames {
+  targetGroupId: string;
+  targetClusterName: string;
+  pointInTimeUTCSeconds: string;
+  oplogTs: string;
+  deliveryType: string;
+  sourceCluster: string;
+  /** How to restore a snapshot instead, in the caller's words. */
+  snapshotInstead: string;
+  before: string;
+}
+
+/** The pipeline's names: its restore is `restore.*` and is checked before the snapshot. */
+export const PIPELINE_FIELDS: RestoreFieldNames = {
+  targetGroupId: 'restore.targetGroupId',
+  targetClusterName: 'restore.targetClusterName',
+  pointInTimeUTCSeconds: 'restore.pointInTimeUTCSeconds',
+  oplogTs: 'restore.oplogTs',
+  deliveryType: 'restore.deliveryType',
+  sourceCluster: 'clusterName',
+  snapshotInstead: 'restore a snapshot (--restore automated)',
+  before: 'before any snapshot was taken',
+};
+
 /** A check that failed: the input field it concerns and why; the run fails with it at once. */
-export function preflightFailure(field: string, why: string, atlas?: unknown): ApplicationFailure {
+export function preflightFailure(
+  field: string,
+  why: string,
+  atlas?: unknown,
+  before = PIPELINE_FIELDS.before,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type: 'PreflightFailed',
-    message: `Pre-flight check failed before any snapshot was taken: ${field}: ${why}`,
+    message: `Pre-flight check failed ${before}: ${field}: ${why}`,
     nonRetryable: true,
     details: [{ field, ...(atlas ? { atlas } : {}) }],
   });
@@ -33,18 +63,22 @@ function refusalOf(err: unknown): AtlasRefusal | undefined {
 }
 
 /** Reads one thing; a refusal becomes a pre-flight failure naming `field` (the field `how` picks). */
-async function read<T>(call: () => Promise<T>, how: (r: AtlasRefusal) => string): Promise<T> {
+export async function read<T>(
+  call: () => Promise<T>,
+  how: (r: AtlasRefusal) => string,
+  before = PIPELINE_FIELDS.before,
+): Promise<T> {
   try {
     return await call();
   } catch (err) {
     const r = refusalOf(err);
     if (!r) throw err;
-    throw preflightFailure(how(r), (err as Error).message, r);
+    throw preflightFailure(how(r), (err as Error).message, r, before);
   }
 }
 
 /** Which field a refused cluster read is about: the project (missing or forbidden) or the cluster. */
-const clusterField = (project: string, cluster: string) => (r: AtlasRefusal) =>
+export const clusterField = (project: string, cluster: string) => (r: AtlasRefusal) =>
   r.errorCode === 'GROUP_NOT_FOUND' || r.httpStatus === 403 ? project : cluster;
 
 /** Flex and serverless clusters live behind other endpoints: the dedicated cluster API refuses them. */
@@ -67,7 +101,7 @@ const RESTORE_JOBS_PAGES = 1; // newest first: a running job is on the first pag
 const CLUSTERS_PAGE = 500;
 
 /** One attempt's reads, the project-wide ones shared with the worker's other pre-flights. */
-class PreflightReads {
+export class PreflightReads {
   constructor(
     private readonly client: AtlasClient,
     private readonly shared: SharedReads,
@@ -91,10 +125,15 @@ class PreflightReads {
     const listed = await this.share('clusters', groupId, (scoped) =>
       scoped.call('listClusters', { path: { groupId }, query }),
     );
-    return (
-      listed.results?.find((c) => c.name === clusterName) ??
-      (await this.calls.call('getCluster', { path: { groupId, clusterName } }))
-    );
+    const found = listed.results?.find((c) => c.name === clusterName);
+    if (found) return found;
+    // Its own context, so a refusal names this cluster (a restore target), not the run's source.
+    const alone = new AttemptCalls(this.client, { groupId, clusterName });
+    try {
+      return await alone.call('getCluster', { path: { groupId, clusterName } });
+    } finally {
+      this.calls.requests += alone.requests;
+    }
   }
 
   /** The project's Backup Compliance Policy; 404 is "none", 403 (not Project Owner) is "cannot tell". */
@@ -165,45 +204,66 @@ async function checkRestore(reads: PreflightReads, input: PreflightInput, source
   const restore = input.restore as Restore & { targetGroupId: string; targetClusterName: string };
   const { targetGroupId, targetClusterName } = restore;
   const self = targetGroupId === input.groupId && targetClusterName === input.clusterName;
-  const target = self ? source : await readTarget(reads, targetGroupId, targetClusterName);
-  if (target.paused)
-    throw preflightFailure(
-      'restore.targetClusterName',
-      `cluster '${targetClusterName}' in project ${targetGroupId} is paused and cannot receive a restore ` +
-        '(Atlas: CLUSTER_PAUSED_CANNOT_RESTORE); resume it first.',
-    );
-  const refusal = self ? undefined : refuseTarget(source, target);
+  const target = self ? source : await readTarget(reads, targetGroupId, targetClusterName, PIPELINE_FIELDS);
+  refusePaused(target, targetGroupId, targetClusterName, PIPELINE_FIELDS);
+  const refusal = self || !target ? undefined : refuseTarget(source, target);
   if (refusal) throw preflightFailure(refusal.field, refusal.why);
   await checkNotBeingRestored(calls, input, self);
   const checked = [`restore target '${targetClusterName}' in project ${targetGroupId}`];
-  if (restore.deliveryType === 'pointInTime') checked.push(await checkPointInTime(calls, input, source));
+  if (restore.deliveryType === 'pointInTime')
+    checked.push(await checkPointInTime(calls, input, source, PIPELINE_FIELDS));
   return checked;
 }
 
-async function readTarget(reads: PreflightReads, groupId: string, clusterName: string): Promise<Cluster> {
+/** A paused cluster cannot receive a restore: said before anything is asked of Atlas or of a person. */
+export function refusePaused(target: Cluster | undefined, groupId: string, name: string, f: RestoreFieldNames): void {
+  if (target?.paused)
+    throw preflightFailure(
+      f.targetClusterName,
+      `cluster '${name}' in project ${groupId} is paused and cannot receive a restore ` +
+        '(Atlas: CLUSTER_PAUSED_CANNOT_RESTORE); resume it first.',
+      undefined,
+      f.before,
+    );
+}
+
+/**
+ * The target cluster; a flex or serverless target is refused unless `otherKinds` (a flex source can
+ * restore into one), when it is undefined: it exists, behind other endpoints.
+ */
+export async function readTarget(
+  reads: PreflightReads,
+  groupId: string,
+  clusterName: string,
+  f: RestoreFieldNames,
+  otherKinds = false,
+): Promise<Cluster | undefined> {
   try {
     return await reads.cluster(groupId, clusterName);
   } catch (err) {
     const r = refusalOf(err);
     if (!r) throw err;
     if (r.errorCode && NOT_DEDICATED.includes(r.errorCode)) {
+      if (otherKinds) return undefined;
       const kind = r.errorCode.includes('FLEX') ? 'a flex cluster' : 'a serverless instance';
       throw preflightFailure(
-        'restore.targetClusterName',
+        f.targetClusterName,
         `'${clusterName}' in project ${groupId} is ${kind}: a dedicated cluster's snapshot cannot be restored ` +
           'into it (Atlas answers 403 CANNOT_RESTORE_TO_TARGET). Name a dedicated (M10+) target cluster.',
         r,
+        f.before,
       );
     }
     if (r.httpStatus === 403)
       throw preflightFailure(
-        'restore.targetGroupId',
+        f.targetGroupId,
         `Atlas refused access to project ${groupId} (HTTP 403 ${r.errorCode ?? ''}): the API key or service ` +
           'account needs a role in the target project that may restore into it (Project Backup Manager or Owner).',
         r,
+        f.before,
       );
-    const field = clusterField('restore.targetGroupId', 'restore.targetClusterName')(r);
-    throw preflightFailure(field, (err as Error).message, r);
+    const field = clusterField(f.targetGroupId, f.targetClusterName)(r);
+    throw preflightFailure(field, (err as Error).message, r, f.before);
   }
 }
 
@@ -229,28 +289,34 @@ async function checkNotBeingRestored(calls: AttemptCalls, input: PreflightInput,
 }
 
 /** Not in the future, continuous backup on, and inside the source's restore window. */
-async function checkPointInTime(calls: AttemptCalls, input: PreflightInput, source: Cluster): Promise<string> {
+export async function checkPointInTime(
+  calls: AttemptCalls,
+  input: Pick<PreflightInput, 'groupId' | 'clusterName' | 'restore'>,
+  source: Cluster,
+  f: RestoreFieldNames,
+): Promise<string> {
   const { groupId, clusterName } = input;
   const r = input.restore!;
-  const field = r.pointInTimeUTCSeconds !== undefined ? 'restore.pointInTimeUTCSeconds' : 'restore.oplogTs';
+  const field = r.pointInTimeUTCSeconds !== undefined ? f.pointInTimeUTCSeconds : f.oplogTs;
   const at = (r.pointInTimeUTCSeconds ?? r.oplogTs)!;
   const iso = (s: number) => new Date(s * 1000).toISOString();
   const nowSeconds = Math.floor(Date.now() / 1000);
-  if (at > nowSeconds)
-    throw preflightFailure(field, `${at} (${iso(at)}) is in the future; give a time at or before now.`);
+  const fail = (name: string, why: string) => preflightFailure(name, why, undefined, f.before);
+  if (at > nowSeconds) throw fail(field, `${at} (${iso(at)}) is in the future; give a time at or before now.`);
   if (source.pitEnabled === false)
-    throw preflightFailure(
-      'restore.deliveryType',
+    throw fail(
+      f.deliveryType,
       `pointInTime needs continuous cloud backup, which is off for cluster '${clusterName}' (pitEnabled: false): ` +
-        'turn it on in Atlas, or restore a snapshot (--restore automated).',
+        `turn it on in Atlas, or ${f.snapshotInstead}.`,
     );
   const schedule = await read(
     () => calls.call('getBackupSchedule', { path: { groupId, clusterName } }),
-    () => 'clusterName',
+    () => f.sourceCluster,
+    f.before,
   );
   const days = schedule.restoreWindowDays;
   if (days !== undefined && at < nowSeconds - days * 86400)
-    throw preflightFailure(
+    throw fail(
       field,
       `${at} (${iso(at)}) is outside the restore window of cluster '${clusterName}' (${days} days: ` +
         `the earliest point is ${iso(nowSeconds - days * 86400)}).`,

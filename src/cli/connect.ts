@@ -6,6 +6,7 @@ import { DEFAULT_TASK_QUEUE, temporalConfigFromEnv, type TemporalConnectionConfi
 import { dataConverterFromEnv } from '../codec/index.js';
 import { connectionOptions } from '../temporal-connection.js';
 import { tracesUrl } from '../telemetry/otel-env.js';
+import { plaintextGuard } from './codec-guard.js';
 import { UsageError } from './errors.js';
 
 export interface GlobalFlags {
@@ -50,7 +51,23 @@ export function taskQueueOf(flags: GlobalFlags, env: NodeJS.ProcessEnv = process
 export interface Connected {
   client: Client;
   namespace: string;
+  /** Runs the command's work as one trace when tracing is on (else just runs it). */
+  traced<T>(fn: () => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** Commands with subcommands: their span names both words. */
+const GROUPS = new Set(['schedule', 'fleet', 'deployment', 'buckets', 'namespace']);
+
+/**
+ * "atlas-backup backup", "atlas-backup schedule create": the command a span is named after, never an
+ * argument (ids and names stay out of span names).
+ */
+function commandName(argv = process.argv.slice(2)): string {
+  const [command, sub] = argv;
+  if (!command || !/^[a-z-]+$/.test(command)) return 'atlas-backup';
+  const subcommand = GROUPS.has(command) && sub && /^[a-z-]+$/.test(sub) ? ` ${sub}` : '';
+  return `atlas-backup ${command}${subcommand}`;
 }
 
 export async function connect(flags: GlobalFlags): Promise<Connected> {
@@ -71,9 +88,12 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
     ? (await import('../telemetry/tracing.js')).startTracingFromEnv(processEnv(), 'atlas-backup-cli')
     : undefined;
   const plugins = tracing ? { plugins: [tracing.plugin] } : {};
+  // Without keys, a start into a task queue whose runs are encrypted is refused (codec-guard.ts).
+  const interceptors = dataConverter ? {} : { interceptors: plaintextGuard(connection, config.namespace) };
   return {
-    client: new Client({ connection, namespace: config.namespace, dataConverter, ...plugins }),
+    client: new Client({ connection, namespace: config.namespace, dataConverter, ...plugins, ...interceptors }),
     namespace: config.namespace,
+    traced: (fn) => (tracing ? tracing.inSpan(commandName(), fn) : fn()),
     close: async () => {
       await connection.close();
       await tracing?.shutdown();
@@ -85,7 +105,7 @@ export async function connect(flags: GlobalFlags): Promise<Connected> {
 export async function withClient<T>(flags: GlobalFlags, fn: (c: Connected) => Promise<T>): Promise<T> {
   const c = await connect(flags);
   try {
-    return await fn(c);
+    return await c.traced(() => fn(c));
   } finally {
     await c.close();
   }

@@ -2,6 +2,8 @@
 import type { AtlasApiError } from '../atlas/index.js';
 import { adviceForAtlasError, ALL_SEARCH_ATTRIBUTES, InvalidInputError } from '../contract/index.js';
 import { ConfigError } from '../config.js';
+import { ENCODING_ENCRYPTED } from '../codec/encryption-codec.js';
+import { KEY_FILE_VAR, KEYS_VAR } from '../codec/keys.js';
 
 export const EXIT_OK = 0;
 export const EXIT_RUN_FAILED = 1;
@@ -64,6 +66,7 @@ export function describeError(err: unknown, namespace?: string): { exitCode: num
   if (notSetUp) return { exitCode: EXIT_BAD_INPUT, line: notSetUp };
   if (err instanceof InvalidInputError)
     return { exitCode: EXIT_BAD_INPUT, line: `${err.what}: ${err.problems.join('; ')}` };
+  if (encryptedWithoutKeys(err)) return { exitCode: EXIT_BAD_INPUT, line: ENCRYPTED_WITHOUT_KEYS };
   if (err instanceof ConfigError)
     return { exitCode: EXIT_BAD_INPUT, line: `configuration: ${err.problems.join('; ')}` };
   // By name: importing the Atlas client here would load it (undici) for every command.
@@ -83,6 +86,18 @@ function atlasErrorLine(err: AtlasApiError): { exitCode: number; line: string } 
   const advice = adviceForAtlasError(err.httpStatus, err.errorCode);
   const line = `Atlas ${err.operation}: ${status}${err.errorCode}${detail ? ` — ${detail}` : ''}. ${advice}`;
   return { exitCode: err.httpStatus === 400 || err.httpStatus === 404 ? EXIT_BAD_INPUT : EXIT_RUN_FAILED, line };
+}
+
+/** Said when a read meets ciphertext: which variable gives the keys. */
+export const ENCRYPTED_WITHOUT_KEYS =
+  `this run's payloads are encrypted (${ENCODING_ENCRYPTED}) and this CLI has no codec keys: ` +
+  `set ${KEYS_VAR} (or ${KEY_FILE_VAR}) to the worker's keys, then run this again`;
+
+/** The SDK's default converter met a payload our codec wrote: this CLI lacks the keys. */
+function encryptedWithoutKeys(err: unknown): boolean {
+  for (let e = err, depth = 0; e instanceof Error && depth < 6; e = e.cause, depth++)
+    if (e.message.includes(`Unknown encoding: ${ENCODING_ENCRYPTED}`)) return true;
+  return false;
 }
 
 /** Wraps a command action so its returned exit code becomes the process's exit code. */

@@ -25,11 +25,36 @@ export async function followStarted(
     return EXIT_OK;
   }
   if (flags.announce && !flags.json) process.stderr.write(`started ${workflowId}\n`);
-  const outcome = await followRun(client, handle, { out: flags.json ? process.stderr : process.stdout });
+  const stop = new AbortController();
+  const onSigint = () => stop.abort();
+  // Ctrl-C ends the following, never the run: it says so and how to pick the run up again.
+  process.on('SIGINT', onSigint);
+  let outcome;
+  try {
+    outcome = await followRun(client, handle, {
+      out: flags.json ? process.stderr : process.stdout,
+      signal: stop.signal,
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
   const { status, result, failure } = outcome;
+  if (outcome.stopped) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ workflowId, stopped: true, phase: status.phase })}\n`);
+    process.stderr.write(`\n${stoppedFollowing(workflowId, status.phase, 'following')}\n`);
+    return EXIT_OK;
+  }
   if (flags.json) {
     const json = { workflowId, runId: status.runId, executionStatus: status.executionStatus, result, failure, status };
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } else process.stdout.write(`\n${summary(outcome)}\n`);
   return succeeded(status, result) ? EXIT_OK : EXIT_RUN_FAILED;
+}
+
+/** What Ctrl-C on a live view says: the run goes on, and how to follow it again. */
+export function stoppedFollowing(workflowId: string, phase: string, what: 'watching' | 'following'): string {
+  return (
+    `Stopped ${what}; ${workflowId} keeps running (phase ${phase}). ` +
+    `Follow it with: atlas-backup watch ${workflowId} (stop it with: atlas-backup cancel ${workflowId})`
+  );
 }

@@ -12,7 +12,7 @@ import {
   type RunStatus,
 } from '../contract/index.js';
 import { renderStatus, statusLine } from './render.js';
-import { exportBarLine } from './progress.js';
+import { exportBarLine, type ReadTimes } from './progress.js';
 
 export interface RunOutcome {
   status: LiveStatus;
@@ -73,9 +73,11 @@ export async function followRun(
   const draw = (s: LiveStatus) => {
     if (interactive) {
       let text = renderStatus(s);
-      if (s.exportProgress) text += `\n${exportBarLine(s.exportProgress, out.columns)}`;
+      // A terminal that reports no width (0, or none: some CI and container consoles) is not 20 wide.
+      const columns = out.columns || 120;
+      if (s.exportProgress) text += `\n${exportBarLine(s.exportProgress, columns, readTimesOf(s))}`;
       // Lines are clipped to the terminal width: a wrapped line would throw off the redraw count.
-      const width = Math.max(20, (out.columns ?? 120) - 1);
+      const width = Math.max(20, columns - 1);
       const lines = text.split('\n').map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
       if (drawnLines) out.write(`\x1b[${drawnLines}A\x1b[0J`);
       out.write(`${lines.join('\n')}\n`);
@@ -104,6 +106,13 @@ export async function followRun(
     }
     await pause(intervalMs, options.signal);
   }
+}
+
+/** When the export's count was read and when the export began (its create's step ended), if known. */
+function readTimesOf(s: LiveStatus): ReadTimes | undefined {
+  const readAt = s.pending?.lastReadAt;
+  const began = s.steps.find((step) => step.name === 'export')?.endedAt;
+  return readAt && began ? { readAtMs: Date.parse(readAt), startedAtMs: Date.parse(began) } : undefined;
 }
 
 /** Sleeps, or returns early when the signal aborts (without leaving a listener behind). */

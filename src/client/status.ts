@@ -36,6 +36,8 @@ export interface PendingStep {
   lastFailure?: { message: string; type?: string };
   nextAttemptAt?: string;
   scheduledAt?: string;
+  /** When its last attempt ended: the moment Atlas said `atlasState` and the collection counts. */
+  lastReadAt?: string;
 }
 
 /** A run's status (a DR run's has its approval, source and target too) plus what Temporal knows. */
@@ -181,6 +183,7 @@ export async function getRunStatus(
       lastFailure: failure ? { message: failure.message, type: failure.type } : undefined,
       nextAttemptAt: isoOf(pending.nextAttemptScheduleTime as Timestamp),
       scheduledAt: isoOf(pending.scheduledTime as Timestamp),
+      lastReadAt: isoOf(pending.lastAttemptCompleteTime as Timestamp),
     };
     if (live.pending.atlasState) live.lastAtlasState = live.pending.atlasState;
     if (live.pending.totalCollections !== undefined) {

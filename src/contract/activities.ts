@@ -222,6 +222,19 @@ export interface SelectedSnapshot {
   attempts: number;
 }
 
+/** What disaster recovery checks before its approval: the target and the point in time, if any. */
+export interface CheckDrTargetInput {
+  source: SourceRef;
+  restore: Omit<RestoreRequest, 'snapshotId'>;
+}
+
+export interface CheckedDrTarget {
+  /** What was checked, in words. */
+  checked: string[];
+  requests: number;
+  attempts: number;
+}
+
 export interface DescribeSourceInput {
   source: SourceRef;
 }
@@ -336,6 +349,7 @@ export interface Activities {
   cancelRestore(input: CancelRestoreInput): Promise<CancelRestoreResult>;
   selectDrSnapshot(input: SelectSnapshotInput): Promise<SelectedSnapshot>;
   describeDrSource(input: DescribeSourceInput): Promise<SourceDescription>;
+  checkDrTarget(input: CheckDrTargetInput): Promise<CheckedDrTarget>;
   findDrRestore(input: StartRestoreInput): Promise<FoundRestore>;
   verifyTargetIdle(input: VerifyTargetInput): Promise<VerifiedTarget>;
   verifyRestoredData(input: VerifyRestoredDataInput): Promise<VerifiedData>;

@@ -64,6 +64,9 @@ export const ATLAS_ADVICE_BY_CODE: Readonly<Record<string, string>> = {
   EXPORT_BUCKET_NOT_FOUND: 'Create the export bucket in this project first, or pass the id of an existing one.',
   RESTORE_JOB_NOT_FOUND: 'The restore job no longer exists; check it in the Atlas UI.',
   CANNOT_USE_FLEX_CLUSTER_IN_CLUSTER_API: 'This is a flex cluster: use the flex source kind.',
+  CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API:
+    'This is a serverless instance: add --source-kind serverless (source.kind: serverless), or ' +
+    '--source-kind flex once Atlas has moved it to flex.',
   CANNOT_USE_NON_FLEX_CLUSTER_IN_FLEX_API:
     'This is not a flex cluster: use the dedicated or serverless source kind (--source-kind).',
   CLUSTER_PAUSED_CANNOT_RESTORE: 'Resume the target cluster, then run again.',
@@ -87,6 +90,11 @@ const ADVICE_IN: Readonly<Record<string, Readonly<Partial<Record<AdviceWorkflowT
       '(Atlas snapshots flex clusters daily by itself); restore or download one with: ' +
       'atlas-backup dr --source-kind flex --latest (add --delivery-type download for a download link)',
     disasterRecovery: 'This is a flex cluster: use the flex source kind (--source-kind flex).',
+  },
+  CANNOT_USE_SERVERLESS_INSTANCE_IN_CLUSTER_API: {
+    backupPipeline:
+      'This is a serverless instance: the backup pipeline runs on dedicated clusters only (Atlas snapshots ' +
+      'serverless instances by itself); restore one with: atlas-backup dr --source-kind serverless --latest',
   },
 };
 

@@ -28,10 +28,10 @@ export interface RunFilter {
   /** Any status but Running. */
   closed?: boolean;
   fleetId?: string;
-  closedAfter?: Date;
-  startedSince?: Date;
   /** Runs started on this task queue (any workflow type of ours). */
   taskQueue?: string;
+  closedAfter?: Date;
+  startedSince?: Date;
 }
 
 /** A visibility string literal: backslashes and single quotes escaped. */
@@ -50,9 +50,9 @@ export function runsQuery(f: RunFilter): string {
   if (f.cluster !== undefined) parts.push(`${AtlasCluster.name} = ${literal(f.cluster)}`);
   if (f.phases?.length) parts.push(oneOf(BackupPhase.name, f.phases));
   if (f.fleetId !== undefined) parts.push(`${FleetId.name} = ${literal(f.fleetId)}`);
+  if (f.taskQueue !== undefined) parts.push(`TaskQueue = ${literal(f.taskQueue)}`);
   if (f.closedAfter) parts.push(`CloseTime > ${literal(f.closedAfter.toISOString())}`);
   if (f.startedSince) parts.push(`StartTime >= ${literal(f.startedSince.toISOString())}`);
-  if (f.taskQueue !== undefined) parts.push(`TaskQueue = ${literal(f.taskQueue)}`);
   return parts.join(' AND ');
 }
 
@@ -70,3 +70,7 @@ export const succeededRunsQuery = (type: RunType, closedAfter: Date) =>
 
 /** A fleet's children still running. */
 export const runningFleetChildrenQuery = (fleetId: string) => runsQuery({ fleetId, status: 'Running' });
+
+/** Our runs on a task queue (newest first): what a deployment's workers and clients write. */
+export const runsOnTaskQueueQuery = (taskQueue: string) =>
+  runsQuery({ types: ['backupPipeline', 'disasterRecovery'], taskQueue });

@@ -1,5 +1,5 @@
 // `atlas-backup simulator`: runs the simulator standalone until SIGINT/SIGTERM.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import {
   DEFAULT_API_KEY,
@@ -11,6 +11,45 @@ import {
   type RunningSimulator,
   type SimulatorOptions,
 } from './index.js';
+
+interface Credentials {
+  serviceAccount: { clientId: string; clientSecret: string };
+  apiKey: { publicKey: string; privateKey: string };
+}
+
+/**
+ * The default credentials, kept beside a state file (`<state>.credentials.json`, owner-only): a
+ * simulator restarted on the same state keeps them, so workers configured against it still sign in.
+ */
+function defaultCredentials(stateFile: string | undefined): Credentials {
+  const fresh = { serviceAccount: DEFAULT_SERVICE_ACCOUNT, apiKey: DEFAULT_API_KEY };
+  if (!stateFile) return fresh;
+  const path = `${stateFile}.credentials.json`;
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as Credentials;
+  writeFileSync(path, JSON.stringify(fresh), { mode: 0o600 });
+  return fresh;
+}
+
+/** The configured credentials win; else the kept defaults. Off with --no-auth. */
+function authOptions(given: SimulatorOptions['auth'], on: boolean, kept: Credentials | undefined) {
+  return {
+    ...given,
+    serviceAccounts: given?.serviceAccounts ?? (kept && [kept.serviceAccount]),
+    apiKeys: given?.apiKeys ?? (kept && [kept.apiKey]),
+    enabled: on && (given?.enabled ?? true),
+  };
+}
+
+/** The lines that tell a worker how to sign in. */
+function credentialLines(given: SimulatorOptions['auth'], kept: Credentials | undefined): string[] {
+  const sa = given?.serviceAccounts?.[0] ?? kept?.serviceAccount ?? DEFAULT_SERVICE_ACCOUNT;
+  const key = given?.apiKeys?.[0] ?? kept?.apiKey ?? DEFAULT_API_KEY;
+  return [
+    `  MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}` +
+      '  (simulator-only credentials)',
+    `  MONGODB_ATLAS_PUBLIC_KEY=${key.publicKey} MONGODB_ATLAS_PRIVATE_KEY=${key.privateKey}`,
+  ];
+}
 
 /** Parses argv (without node and script), starts the simulator and prints how to reach it. */
 export async function runSimulatorCli(
@@ -49,28 +88,24 @@ export async function runSimulatorCli(
   const timeScale = o.timeScale !== undefined ? Number(o.timeScale) : config.timeScale;
   if (timeScale !== undefined && !(timeScale > 0))
     throw new Error(`--time-scale: must be a number > 0, got ${o.timeScale}`);
+  const stateFile = o.state ?? config.stateFile;
+  const kept = o.auth ? defaultCredentials(stateFile) : undefined;
   const sim = await startSimulator({
     ...config,
     port,
     host: o.host,
-    stateFile: o.state ?? config.stateFile,
+    stateFile,
     timeScale,
     seed: config.seed ?? (o.data ? { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } } : DEMO_SEED),
     data: o.data ? (config.data ?? true) : config.data,
     logRequests: o.logRequests ?? config.logRequests,
     rateLimits: { ...config.rateLimits, enabled: o.rateLimits && (config.rateLimits?.enabled ?? true) },
     serverlessLegacy: o.serverlessLegacy ?? config.serverlessLegacy,
-    auth: { ...config.auth, enabled: o.auth && (config.auth?.enabled ?? true) },
+    auth: authOptions(config.auth, o.auth, kept),
   });
   out(`Atlas simulator listening on ${sim.url}`);
   out(`  MONGODB_ATLAS_BASE_URL=${sim.url}`);
-  if (o.auth) {
-    const sa = config.auth?.serviceAccounts?.[0] ?? DEFAULT_SERVICE_ACCOUNT;
-    const key = config.auth?.apiKeys?.[0] ?? DEFAULT_API_KEY;
-    const credentials = `MONGODB_ATLAS_CLIENT_ID=${sa.clientId} MONGODB_ATLAS_CLIENT_SECRET=${sa.clientSecret}`;
-    out(`  ${credentials}  (simulator-only credentials)`);
-    out(`  MONGODB_ATLAS_PUBLIC_KEY=${key.publicKey} MONGODB_ATLAS_PRIVATE_KEY=${key.privateKey}`);
-  } else out('  auth: off');
+  for (const line of o.auth ? credentialLines(config.auth, kept) : ['  auth: off']) out(line);
   // moto takes any key pair; an S3 endpoint of the caller's keeps its own secret out of the output.
   if (sim.s3 && !config.s3)
     out(

@@ -2,6 +2,7 @@
 // Temporal's OpenTelemetry plugin (client start, workflow and activity spans, context carried in
 // Temporal headers) plus our Atlas HTTP spans (atlas-spans.ts), exported over OTLP/HTTP (JSON).
 import { createRequire } from 'node:module';
+import { SpanStatusCode } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -27,6 +28,11 @@ export interface Tracing {
   endpoint: string;
   /** Flushes pending spans and stops exporting. */
   shutdown(): Promise<void>;
+  /**
+   * Runs `fn` inside one active span: every span made meanwhile (a start, each poll's describe and
+   * query) joins its trace, so a command is one trace, not one per client call.
+   */
+  inSpan<T>(name: string, fn: () => Promise<T>): Promise<T>;
 }
 
 type Env = Record<string, string | undefined>;
@@ -54,5 +60,16 @@ export function startTracingFromEnv(
     plugin: new OpenTelemetryPlugin({ resource, spanProcessor }),
     endpoint: `${u.protocol}//${u.host}${u.pathname}`,
     shutdown: () => provider.shutdown(),
+    inSpan: (name, fn) =>
+      provider.getTracer('atlas-backup').startActiveSpan(name, async (span) => {
+        try {
+          return await fn();
+        } catch (err) {
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+          throw err;
+        } finally {
+          span.end();
+        }
+      }),
   };
 }

@@ -305,6 +305,12 @@ class Pipeline {
 
   finish(outcome: PipelineResult['outcome']): PipelineResult {
     this.result.outcome = outcome;
+    // A failed wait's last seen state (runFailure) is its resource's state in the result too.
+    const last = this.rec.status.steps.at(-1);
+    if (last?.outcome === 'failed' && last.atlasState !== undefined) {
+      if (last.name === 'wait-for-snapshot' && this.result.snapshot) this.result.snapshot.status = last.atlasState;
+      if (last.name === 'wait-for-restore' && this.result.restore) this.result.restore.state = last.atlasState;
+    }
     this.result.attempts = this.rec.timeline.totalAttempts();
     this.result.atlasRequests = this.rec.atlasRequests;
     this.result.endedAt = new Date().toISOString();

@@ -45,6 +45,7 @@ export async function disasterRecovery(request: DisasterRecoveryRequest): Promis
   setHandler(rejectUpdate, (d) => gate.decide('rejected', d), { validator: (d) => gate.validate(d) });
   const steps = async () => {
     await run.select();
+    await run.checkTarget();
     await run.checkCollections();
     await run.restore(run.rec.status.approval.required ? () => run.approval(gate) : undefined);
   };
@@ -159,6 +160,30 @@ class DrRun {
     );
     this.report.restored = { snapshotId: snap.snapshotId, snapshotTimestamp: snap.snapshotTimestamp };
     this.rec.status.ids.snapshotId = snap.snapshotId;
+  }
+
+  /**
+   * The target exists and can receive the restore, and a point in time is restorable: checked before
+   * the approval, so nobody is asked to approve a restore that cannot happen.
+   */
+  async checkTarget(): Promise<void> {
+    const { deliveryType, target, what } = this.input;
+    if (deliveryType === 'download') return;
+    const restore = {
+      deliveryType,
+      targetGroupId: target?.groupId,
+      targetClusterName: target?.clusterName,
+      pointInTimeUTCSeconds: what.pointInTimeUTCSeconds,
+      oplogTs: what.oplogTs,
+      oplogInc: what.oplogInc,
+    };
+    await this.step(
+      'check-target',
+      'selecting-snapshot',
+      'selecting',
+      () => this.acts.select.checkDrTarget({ source: this.src, restore }),
+      () => 'checked',
+    );
   }
 
   /** A collection restore's names against the snapshot, or its point in time against the window, before any job. */
@@ -278,7 +303,12 @@ class DrRun {
   private deadlineOf(step: string): StepDeadline | undefined {
     const { timeouts } = this.input;
     const { restoreJobId } = this.rec.status.ids;
-    if (step === 'select-snapshot' || step === 'check-source' || step === 'check-collections') {
+    if (
+      step === 'select-snapshot' ||
+      step === 'check-source' ||
+      step === 'check-target' ||
+      step === 'check-collections'
+    ) {
       return { field: 'timeouts.callSeconds (×10, at least 600 s)', seconds: Math.max(timeouts.callSeconds * 10, 600) };
     }
     return {

@@ -190,17 +190,25 @@ export function drCompletedFacts(report: DrReport): NotificationFacts {
   };
 }
 
-/** dr.awaiting-approval: what would be overwritten, the deadline, and the exact commands to decide. */
-export function approvalFacts(status: DrStatus): NotificationFacts {
+/** A run with an approval gate: a DR run, or a pipeline restoring into a production target. */
+type GatedRunStatus = Pick<RunStatus<string>, 'kind' | 'groupId' | 'clusterName'> & {
+  approval?: DrStatus['approval'];
+};
+
+/**
+ * dr.awaiting-approval (DR and a pipeline's production restore alike): what would be overwritten,
+ * the deadline, and the exact commands to decide.
+ */
+export function approvalFacts(status: GatedRunStatus): NotificationFacts {
   const { workflowId, namespace } = workflowInfo();
   const ns = namespace === 'default' ? '' : ` --namespace ${namespace}`;
-  const pending = status.approval.pending;
+  const pending = status.approval?.pending;
   return {
     outcome: 'awaiting-approval',
     summary:
-      `disasterRecovery of cluster '${status.clusterName}' in project ${status.groupId} is waiting for approval ` +
+      `${status.kind} of cluster '${status.clusterName}' in project ${status.groupId} is waiting for approval ` +
       `before it overwrites ${pending?.overwrite ?? 'its target'}.`,
-    cluster: clusterOf(status),
+    cluster: { groupId: status.groupId, clusterName: status.clusterName },
     approval: {
       overwrite: pending?.overwrite ?? '',
       with: pending?.with ?? '',

@@ -47,13 +47,36 @@ export interface StepDeadline {
 /** Ran past its deadline: Temporal ended the step's activity with retry state TIMEOUT. */
 const pastDeadline = (err: unknown): boolean => err instanceof ActivityFailure && err.retryState === 'TIMEOUT';
 
-/** "the step ran past its deadline (timeouts.restoreSeconds = 86400 s, ran 86400 s); Restore job X …". */
-function deadlineMessage(step: { startedAt: string } | undefined, d: StepDeadline, last: string): string {
-  const ran = step ? Math.round((Date.now() - Date.parse(step.startedAt)) / 1000) : undefined;
+/**
+ * Which deadline ended the step, and truthfully how: Temporal also ends a step before its deadline
+ * when the next attempt would start after it, so "ran past" is said only when it did.
+ */
+export function deadlineMessage(
+  step: { startedAt: string } | undefined,
+  d: StepDeadline,
+  last: string,
+  nowMs = Date.now(),
+): string {
+  // Whole seconds down: a step stopped at 14.6 s of 15 did not run past its deadline.
+  const ran = step ? Math.floor((nowMs - Date.parse(step.startedAt)) / 1000) : undefined;
   const keeps = d.job ? ` ${d.job} keeps running in Atlas: check it there before starting another run.` : '';
-  const limit = `${d.field} = ${d.seconds} s${ran !== undefined ? `, ran ${ran} s` : ''}`;
+  const limit = `${d.field} = ${d.seconds} s`;
+  const how =
+    ran === undefined
+      ? `the step ran out of its deadline (${limit})`
+      : ran >= d.seconds
+        ? `the step ran past its deadline (${limit}, ran ${ran} s)`
+        : `the step stopped ${d.seconds - ran} s short of its deadline (${limit}, ran ${ran} s): ` +
+          'its next read would have come after it';
   const raise = `Raise ${d.field} if the job needs longer.`;
-  return `the step ran past its deadline (${limit});${keeps} ${raise} Last seen: ${last}`;
+  return `${how};${keeps} ${raise} Last seen: ${last}`;
+}
+
+/** The Atlas state a failed wait last saw (its "not finished" details), if it says one. */
+export function lastSeenState(cause: unknown): string | undefined {
+  const details = cause instanceof ApplicationFailure ? cause.details?.[0] : undefined;
+  const state = (details as { state?: unknown } | undefined)?.state;
+  return typeof state === 'string' ? state : undefined;
 }
 
 /**
@@ -78,6 +101,12 @@ export function runFailure(
   const last = cause instanceof Error ? cause.message : String(cause);
   const message = deadline ? deadlineMessage(record, deadline, last) : last;
   const causeType = cause instanceof ApplicationFailure ? (cause.type ?? undefined) : undefined;
+  // The state the message's "Last seen" names is the run's and the step's last Atlas state too.
+  const seen = lastSeenState(cause);
+  if (seen !== undefined) {
+    status.lastAtlasState = seen;
+    if (record) record.atlasState = seen;
+  }
   const type = deadline ? 'StepDeadlineExceeded' : causeType;
   status.lastError = { message, type, step };
   return ApplicationFailure.create({

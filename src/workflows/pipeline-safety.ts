@@ -11,15 +11,48 @@ import {
   type Activities,
   type BackupPipelineInput,
   type PipelinePhase,
+  type PreflightInput,
   type RunStatus,
 } from '../contract/index.js';
 import { callOptions } from './activity-options.js';
 import { ApprovalGate, type GatedStatus } from './approval.js';
+import { approvalFacts, notify } from './notify.js';
 import { wasCancelled } from './outcomes.js';
 import type { RunRecorder } from './recorder.js';
 
 type Acts = ReturnType<typeof proxyActivities<Activities>>;
 type Rec = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+
+/** What the pre-flight checks of a pipeline request (a run's, or a schedule's before it is saved). */
+export function preflightInputOf(input: BackupPipelineInput): PreflightInput {
+  const { groupId, clusterName, restore } = input;
+  return {
+    groupId,
+    clusterName,
+    exportBucketId: input.export?.exportBucketId,
+    restore: restore && {
+      deliveryType: restore.deliveryType,
+      targetGroupId: restore.targetGroupId,
+      targetClusterName: restore.targetClusterName,
+      pointInTimeUTCSeconds: restore.pointInTimeUTCSeconds,
+      oplogTs: restore.oplogTs,
+      oplogInc: restore.oplogInc,
+    },
+    retentionInDays: input.snapshot.retentionInDays,
+    ...temporaryUsersOf(input),
+  };
+}
+
+/** Where verification will make temporary users: the source (manifest) and the restore target. */
+function temporaryUsersOf(input: BackupPipelineInput): { temporaryUsers?: { groupId: string; field: string }[] } {
+  const { groupId, restore, export: exp } = input;
+  const users: { groupId: string; field: string }[] = [];
+  const field = restore?.verify ? 'restore.verify' : 'export.verify';
+  if (restore?.verify || exp?.verify) users.push({ groupId, field });
+  if (restore?.verify && restore.targetGroupId && restore.targetGroupId !== groupId)
+    users.push({ groupId: restore.targetGroupId, field: 'restore.verify' });
+  return users.length ? { temporaryUsers: users } : {};
+}
 
 export class PipelineSafety {
   private readonly gate: ApprovalGate;
@@ -64,43 +97,15 @@ export class PipelineSafety {
    * `starting` phase: no phase change, no extra search-attribute upsert in history.
    */
   async preflight(): Promise<boolean> {
-    const { groupId, clusterName, restore } = this.input;
-    const req = restore && {
-      deliveryType: restore.deliveryType,
-      targetGroupId: restore.targetGroupId,
-      targetClusterName: restore.targetClusterName,
-      pointInTimeUTCSeconds: restore.pointInTimeUTCSeconds,
-      oplogTs: restore.oplogTs,
-      oplogInc: restore.oplogInc,
-    };
     const checked = await this.rec.timeline.record(
       'preflight',
       this.rec.status,
-      () =>
-        this.checks.preflightPipeline({
-          groupId,
-          clusterName,
-          exportBucketId: this.input.export?.exportBucketId,
-          restore: req,
-          retentionInDays: this.input.snapshot.retentionInDays,
-          ...this.temporaryUsers(),
-        }),
+      () => this.checks.preflightPipeline(preflightInputOf(this.input)),
       (r) => r.clusterType,
       wasCancelled,
     );
     this.rec.count(checked);
     return checked.sharded;
-  }
-
-  /** Where verification will make temporary users: the source (manifest) and the restore target. */
-  private temporaryUsers(): { temporaryUsers?: { groupId: string; field: string }[] } {
-    const { groupId, restore, export: exp } = this.input;
-    const users: { groupId: string; field: string }[] = [];
-    const field = restore?.verify ? 'restore.verify' : 'export.verify';
-    if (restore?.verify || exp?.verify) users.push({ groupId, field });
-    if (restore?.verify && restore.targetGroupId && restore.targetGroupId !== groupId)
-      users.push({ groupId: restore.targetGroupId, field: 'restore.verify' });
-    return users.length ? { temporaryUsers: users } : {};
   }
 
   /** A production target waits for approve/reject; the approver becomes who consented. */
@@ -118,13 +123,16 @@ export class PipelineSafety {
       'approval',
       'awaiting-approval',
       async () => {
-        const decided = await this.gate.waitFor(
+        const waiting = this.gate.waitFor(
           {
             overwrite: `cluster '${r.targetClusterName}' in project ${r.targetGroupId} (production)`,
             with: `${restored} of cluster '${this.input.clusterName}' in project ${this.input.groupId}`,
           },
           timeout,
         );
+        // The same page as DR's gate; not awaited: the approver may decide before it is handed over.
+        void notify('dr.awaiting-approval', this.input.notify, approvalFacts(rec.status));
+        const decided = await waiting;
         const a = rec.status.approval!;
         if (a.decision === 'approved') {
           rec.status.consent = { ...rec.status.consent!, by: a.by!, via: 'approval', at: a.at! };

@@ -1,6 +1,6 @@
 // `schedule ...` through the real binary: a Schedule that starts backupPipeline runs on our worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCliEnv, FAST_FLAGS, eventually, whileTicking, type CliEnv } from './helpers.js';
+import { startCliEnv, FAST_FLAGS, eventually, hexId, whileTicking, type CliEnv } from './helpers.js';
 import { temporalClient } from '../helpers/temporal.js';
 
 // A scheduled run stays in flight until the test moves the simulator's clock (whileTicking).
@@ -237,6 +237,87 @@ describe('atlas-backup schedule: a request stored before overwrite consent (issu
         .delete()
         .catch(() => undefined);
       await close();
+    }
+  });
+});
+
+describe('atlas-backup schedule: the pre-flight runs before the schedule is saved', () => {
+  const exists = async (id: string) => {
+    const { client, close } = await temporalClient();
+    try {
+      return await client.schedule
+        .getHandle(id)
+        .describe()
+        .then(() => true)
+        .catch(() => false);
+    } finally {
+      await close();
+    }
+  };
+
+  it('create refuses a cluster that does not exist (exit 2, naming clusterName) and saves nothing', async () => {
+    const id = `sched-typo-${hexId().slice(0, 8)}`;
+    const r = await env.cli([
+      'schedule',
+      'create',
+      '--id',
+      id,
+      '--project',
+      env.ids.projectId,
+      '--cluster',
+      'cli-clustr',
+      ...FAST_FLAGS,
+      '--every',
+      '1d',
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`schedule ${id} not created: Pre-flight check failed`);
+    expect(r.stderr).toContain('clusterName: ');
+    expect(r.stderr).toContain("'cli-clustr'");
+    expect(await exists(id)).toBe(false);
+  });
+
+  it('update refuses a restore target that does not exist and keeps the schedule as it was', async () => {
+    const id = `sched-pf-${hexId().slice(0, 8)}`;
+    const created = await env.cli([
+      'schedule',
+      'create',
+      '--id',
+      id,
+      '--paused',
+      '--project',
+      env.ids.projectId,
+      '--cluster',
+      env.ids.other,
+      ...FAST_FLAGS,
+      '--every',
+      '1d',
+    ]);
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    try {
+      const r = await env.cli([
+        'schedule',
+        'update',
+        id,
+        '--restore',
+        'automated',
+        '--target-project',
+        env.ids.targetProjectId,
+        '--target-cluster',
+        'no-such-target',
+        '--overwrite',
+        'no-such-target',
+      ]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`schedule ${id} not updated: Pre-flight check failed`);
+      expect(r.stderr).toContain('restore.targetClusterName: ');
+      const { client, close } = await temporalClient();
+      const stored = (await client.schedule.getHandle(id).describe()).action;
+      await close();
+      expect((stored.type === 'startWorkflow' ? stored.args?.[0] : {}) as object).not.toHaveProperty('restore');
+    } finally {
+      await env.cli(['schedule', 'delete', id]);
     }
   });
 });

@@ -1,6 +1,9 @@
 // `worker` and `simulator` as processes: a bad variable stops the worker with exit 2 naming it;
 // the simulator serves until SIGINT, then exits 0; a worker stops cleanly on SIGTERM.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { killSpawned, runCli, spawnUntil } from './helpers.js';
 
@@ -38,6 +41,9 @@ describe('atlas-backup worker', () => {
   });
 });
 
+const LISTENING_WITH_CREDENTIALS =
+  /listening on (http:\/\/127\.0\.0\.1:\d+)[\s\S]*CLIENT_SECRET=(\S+)[\s\S]*MONGODB_ATLAS_PRIVATE_KEY=(\S+)/;
+
 describe('atlas-backup simulator', () => {
   it('serves the Atlas API on 127.0.0.1 until SIGINT, then exits 0', async () => {
     const s = spawnUntil(['simulator', '--port', '0', '--no-auth'], {}, /listening on (http:\/\/127\.0\.0\.1:\d+)/);
@@ -46,6 +52,39 @@ describe('atlas-backup simulator', () => {
     expect(res.ok).toBe(true);
     s.child.kill('SIGINT');
     expect(await s.exited).toBe(0);
+  });
+
+  it('restarted on the same --state, keeps its credentials (a configured worker still signs in)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-state-'));
+    const start = async () => {
+      const s = spawnUntil(
+        ['simulator', '--port', '0', '--state', join(dir, 'state.json')],
+        {},
+        LISTENING_WITH_CREDENTIALS,
+      );
+      const [, url, secret, privateKey] = await s.started;
+      return { s, url: url!, secret: secret!, privateKey: privateKey! };
+    };
+    const first = await start();
+    first.s.child.kill('SIGINT');
+    expect(await first.s.exited).toBe(0);
+    const second = await start();
+    try {
+      expect(second.secret).toBe(first.secret);
+      expect(second.privateKey).toBe(first.privateKey);
+      // The kept secret is the one the restarted simulator accepts.
+      const basic = Buffer.from(`mdb_sa_id_simulator:${first.secret}`).toString('base64');
+      const token = await fetch(`${second.url}/api/oauth/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${basic}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials',
+      });
+      expect(token.status).toBe(200);
+    } finally {
+      second.s.child.kill('SIGINT');
+      await second.s.exited;
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a bad flag value exits 2 naming it', async () => {

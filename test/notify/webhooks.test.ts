@@ -86,12 +86,12 @@ describe('webhook notifications', () => {
       args: [{ ...FAST, ...request }],
     });
 
-  /** A DR run into a production target: it waits for approval. */
-  async function startDr(): Promise<WorkflowHandle> {
+  /** A DR run into a production target: it waits for approval (the target made unless `seed` is false). */
+  async function startDr(extra: Partial<DisasterRecoveryRequest> = {}, seed = true): Promise<WorkflowHandle> {
     const source = uniqueId('src');
     const target = uniqueId('tgt');
     await sim.admin.seedCluster({ groupId, name: source, kind: 'replicaSet' });
-    await sim.admin.seedCluster({ groupId: targetProjectId, name: target, kind: 'replicaSet' });
+    if (seed) await sim.admin.seedCluster({ groupId: targetProjectId, name: target, kind: 'replicaSet' });
     await sim.admin.addScheduledSnapshot({ groupId, clusterName: source, ageMs: 3_600_000 });
     const request: DisasterRecoveryRequest = {
       ...FAST,
@@ -99,6 +99,7 @@ describe('webhook notifications', () => {
       what: { latest: true },
       target: { groupId: targetProjectId, clusterName: target, production: true },
       notify: { url: hooks.url },
+      ...extra,
     };
     return (await temporal.client.workflow.start(disasterRecovery, {
       taskQueue,
@@ -201,6 +202,52 @@ describe('webhook notifications', () => {
     const got = body(await hooks.waitFor(forRun(handle.workflowId, 'run.failed')));
     expect(got.failure).toMatchObject({ type: 'ApprovalRejected' });
     expect(got.failure?.message).toContain('Rejected by on-call: wrong target');
+  });
+
+  describe('nobody is paged to approve a restore that cannot happen', () => {
+    /** Fails at once naming `field`; run.failed is sent, dr.awaiting-approval never is. */
+    async function failsUnpaged(handle: WorkflowHandle, field: string, says: string) {
+      const err = (await handle.result().catch((e: unknown) => e)) as WorkflowFailedError;
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(err.cause).toMatchObject({ type: 'PreflightFailed' });
+      expect(err.cause?.message).toContain(`before any approval was asked or restore started: ${field}: `);
+      expect(err.cause?.message).toContain(says);
+      await hooks.waitFor(forRun(handle.workflowId, 'run.failed'));
+      expect(hooks.received.filter(forRun(handle.workflowId, 'dr.awaiting-approval'))).toEqual([]);
+    }
+
+    it('DR into a target cluster that does not exist fails before the approval', async () => {
+      const handle = await startDr({}, false);
+      await failsUnpaged(handle, 'target.clusterName', 'CLUSTER_NOT_FOUND');
+    });
+
+    it('DR to a point in time in the future fails before the approval', async () => {
+      const future = Math.floor(Date.now() / 1000) + 86_400;
+      const handle = await startDr({ what: { pointInTimeUTCSeconds: future } });
+      await failsUnpaged(handle, 'what.pointInTimeUTCSeconds', 'is in the future');
+    });
+  });
+
+  it("a pipeline's production restore pages with the same dr.awaiting-approval as DR", async () => {
+    const handle = await start({
+      groupId,
+      clusterName: replicaSet,
+      notify: { url: hooks.url },
+      restore: {
+        deliveryType: 'automated',
+        targetGroupId: targetProjectId,
+        targetClusterName: restoreTarget,
+        overwrite: restoreTarget,
+        production: true,
+      },
+    });
+    const asked = body(await hooks.waitFor(forRun(handle.workflowId, 'dr.awaiting-approval')));
+    expect(asked.run.workflowType).toBe('backupPipeline');
+    expect(asked.summary).toContain(`backupPipeline of cluster '${replicaSet}' in project ${groupId}`);
+    expect(asked.approval?.overwrite).toBe(`cluster '${restoreTarget}' in project ${targetProjectId} (production)`);
+    expect(asked.approval?.rejectCommand).toBe(`atlas-backup reject ${handle.workflowId} --reason "<why>"`);
+    await handle.executeUpdate(rejectUpdate, { args: [{ by: 'on-call', reason: 'test' }] });
+    await expect(handle.result()).rejects.toMatchObject({ cause: { type: 'ApprovalRejected' } });
   });
 
   it('a fleet posts one signed fleet.summary naming its failed cluster', async () => {

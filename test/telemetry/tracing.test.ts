@@ -157,7 +157,7 @@ describe('OpenTelemetry traces', () => {
     expect(text).not.toMatch(/Bearer|access_token|client_secret/i);
   });
 
-  it('the CLI (OTEL_* set) opens the trace: its start span is the root the worker continues', async () => {
+  it('the CLI (OTEL_* set) makes one trace per command, its command span the root the worker continues', async () => {
     const clusterName = uniqueId('cli-traced');
     await sim.admin.seedCluster({ groupId: DEMO_IDS.projectId, name: clusterName, kind: 'replicaSet' });
     const args = ['backup', '-p', DEMO_IDS.projectId, '-c', clusterName, '--wait', '--json', ...FAST_FLAGS];
@@ -175,7 +175,19 @@ describe('OpenTelemetry traces', () => {
       await new Promise((res) => setTimeout(res, 200));
     }
     const { traceId, spanId } = start()!;
-    expect(start()!.parentSpanId ?? '').toBe('');
+    // The command's own span is the root; the start, and every describe and query of --wait's polls,
+    // are its children: one trace for the whole command, not one per poll.
+    const root = receiver.spans.find((s) => s.traceId === traceId && (s.parentSpanId ?? '') === '');
+    expect(root?.name).toBe('atlas-backup backup');
+    expect(start()!.parentSpanId).toBe(root!.spanId);
+    const polls = receiver.spans.filter(
+      (s) =>
+        (s.name.startsWith('QueryWorkflow') || s.name === 'DescribeWorkflow') &&
+        s.attributes.temporalWorkflowId === workflowId,
+    );
+    const ofThisRun = polls.filter((s) => s.traceId === traceId);
+    expect(ofThisRun.length).toBeGreaterThan(0);
+    expect(polls.filter((s) => s.traceId !== traceId && (s.parentSpanId ?? '') === '')).toEqual([]);
     while (!receiver.spans.some((s) => s.traceId === traceId && s.name.startsWith('POST /api/atlas/v2/'))) {
       if (Date.now() > deadline) throw new Error(`no Atlas span in trace ${traceId}`);
       await new Promise((res) => setTimeout(res, 200));

@@ -90,6 +90,7 @@ describe('disasterRecovery restores', () => {
     expect(totalSeconds).toBeGreaterThanOrEqual(phases.selecting + phases.restoring + phases.verifying - 0.002);
     expect(report.status.steps.map((s) => s.name)).toEqual([
       'select-snapshot',
+      'check-target',
       'restore',
       'wait-for-restore',
       'verify-target',

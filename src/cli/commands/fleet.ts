@@ -49,7 +49,9 @@ export function registerFleet(program: Command): void {
       const handle = await startFleet(client, input, taskQueueOf(globals), flags.id ?? fleetWorkflowId());
       if (!flags.wait) {
         process.stdout.write(
-          flags.json ? `${JSON.stringify({ fleetId: handle.workflowId })}\n` : `${handle.workflowId}\n`,
+          flags.json
+            ? `${JSON.stringify({ workflowId: handle.workflowId, fleetId: handle.workflowId })}\n`
+            : `${handle.workflowId}\n`,
         );
         return EXIT_OK;
       }
@@ -64,7 +66,7 @@ export function registerFleet(program: Command): void {
   onFleet(fleet, status, async ({ client, namespace }, id, json) => {
     const now = await (await existingRun(client, id, namespace)).query(fleetStatusQuery);
     const phases = await fleetChildPhases(client, id);
-    const out = json ? JSON.stringify({ ...now, childPhases: phases }, null, 2) : render(now, phases);
+    const out = json ? JSON.stringify({ workflowId: id, ...now, childPhases: phases }, null, 2) : render(now, phases);
     process.stdout.write(`${out}\n`);
     return EXIT_OK;
   });
@@ -158,7 +160,7 @@ async function watchFleet(handle: WorkflowHandle, json: boolean): Promise<number
     const { failure } = await closedRunOutcome(handle);
     throw new CliError(`${handle.workflowId}: failed: ${failure ?? String(err)}`);
   });
-  if (json) process.stdout.write(`${JSON.stringify(result)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ workflowId: handle.workflowId, ...result })}\n`);
   else {
     process.stdout.write(`${result.fleetId}: ${result.outcome} after ${result.runs} run(s)\n`);
     for (const c of result.clusters) {

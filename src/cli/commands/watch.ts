@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, EXIT_RUN_FAILED } from '../errors.js';
 import { followRun } from '../live.js';
+import { stoppedFollowing } from '../follow-started.js';
 import { wholeNumber } from '../parse.js';
 import { existingRun } from '../runs.js';
 import { succeeded, summarizeAny } from './summary.js';
@@ -32,7 +33,7 @@ export function registerWatch(program: Command): void {
               signal: stop.signal,
             });
             if (outcome.stopped) {
-              process.stdout.write(`\nStopped watching; ${id} keeps running (phase ${outcome.status.phase}).\n`);
+              process.stdout.write(`\n${stoppedFollowing(id, outcome.status.phase, 'watching')}\n`);
               return EXIT_OK;
             }
             process.stdout.write(`\n${summarizeAny(outcome.status, outcome.result, outcome.failure)}\n`);

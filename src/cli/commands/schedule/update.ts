@@ -1,17 +1,20 @@
 // `schedule update`: change when, how, or what a schedule runs (only the options given).
 import type { Command } from 'commander';
-import { withClient, type GlobalFlags } from '../../connect.js';
+import { taskQueueOf, withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
 import { EXAMPLE_SCHEDULE_ID, existingSchedule, ID_ARG } from './existing.js';
+import { addPreflightOption, preflightSchedule } from './preflight.js';
 import { addTimingOptions, checkTimezone, overlapPolicy, specOf, updatedSpec, type TimingFlags } from './spec.js';
 
 export function registerScheduleUpdate(schedule: Command): void {
-  addTimingOptions(
-    addRequestOptions(
-      schedule.command('update').description('change when, how, or what a schedule runs (only the options given)'),
+  addPreflightOption(
+    addTimingOptions(
+      addRequestOptions(
+        schedule.command('update').description('change when, how, or what a schedule runs (only the options given)'),
+      ),
+      true,
     ),
-    true,
   )
     .argument(...ID_ARG)
     .addHelpText(
@@ -19,7 +22,7 @@ export function registerScheduleUpdate(schedule: Command): void {
       `\nExample:\n  $ atlas-backup schedule update ${EXAMPLE_SCHEDULE_ID} --cron "30 2 * * *" --jitter 5m`,
     )
     .action(
-      act(async (id: string, flags: RequestFlags & TimingFlags, cmd: Command) => {
+      act(async (id: string, flags: RequestFlags & TimingFlags & { preflight: boolean }, cmd: Command) => {
         const globals = cmd.optsWithGlobals<GlobalFlags>();
         const spec = specOf(flags, false);
         checkTimezone(flags.timezone);
@@ -41,18 +44,21 @@ export function registerScheduleUpdate(schedule: Command): void {
                 'catchupWindow',
                 'pauseOnFailure',
                 'note',
+                'preflight',
               ].includes(k),
           );
           // Request flags change only their fields of the schedule's current request, validated like `backup`'s.
           const input = changesRequest ? buildBackupRequest(flags, current) : undefined;
           // A stored request that today's rules refuse (e.g. it lacks overwrite consent) would fail every
           // run: refuse to keep it unchanged, naming the flag that fixes it.
-          if (!input && current) buildBackupRequest({}, current);
+          const checked = input ?? (current ? buildBackupRequest({}, current) : undefined);
           if (input && current && (input.groupId !== current.groupId || input.clusterName !== current.clusterName)) {
             throw new UsageError(
               '--project/--cluster: a schedule belongs to one cluster; create a new schedule for another one',
             );
           }
+          if (flags.preflight && checked)
+            await preflightSchedule(client, taskQueueOf(globals), checked, `schedule ${id} not updated`);
           await handle.update((prev) => ({
             ...prev,
             spec: updatedSpec(prev.spec, flags),
