@@ -184,11 +184,14 @@ describe('backupPipeline resilience', () => {
     const at = (e: { at: string }) => Date.parse(e.at);
     // No second create within the horizon of the first's send (the send came just before the reset).
     expect(at(created!) - at(reset!)).toBeGreaterThanOrEqual(horizonMs - 1_000);
-    // It looked at once (finding nothing) and again once the horizon had passed, before creating.
-    const looks = log.filter(
-      (e) => e.operationId === 'listBackupSnapshots' && at(e) >= at(reset!) && at(e) <= at(created!),
-    );
-    expect(looks.length).toBe(2);
+    // It looked at once (finding nothing) and again once the horizon had passed, before creating. A
+    // loaded machine may fit one more look in between (a retried look attempt), never a create.
+    const looks = log
+      .filter((e) => e.operationId === 'listBackupSnapshots' && at(e) >= at(reset!) && at(e) <= at(created!))
+      .map((e) => at(e) - at(reset!));
+    expect(looks.length).toBeGreaterThanOrEqual(2);
+    expect(looks[0]).toBeLessThan(horizonMs - 1_000);
+    expect(looks.at(-1)).toBeGreaterThanOrEqual(horizonMs - 1_000);
     expect((await owned(sim, workflowId)).snapshots).toHaveLength(1);
   });
 

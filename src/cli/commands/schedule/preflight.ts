@@ -2,9 +2,10 @@
 // pre-flight (project, cluster, bucket, restore target, point in time, compliance policy), run by a
 // short preflightCheck workflow on the worker, which holds the Atlas credentials the CLI lacks.
 import { randomUUID } from 'node:crypto';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { WorkflowFailedError, type Client, type Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import type { BackupPipelineInput } from '../../../contract/index.js';
+import { checkSearchAttributes } from '../../../doctor/temporal.js';
 import { preflightCheck } from '../../../workflows/index.js';
 import { CliError, EXIT_BAD_INPUT } from '../../errors.js';
 
@@ -21,6 +22,11 @@ export async function preflightSchedule(
   input: BackupPipelineInput,
   saving: string,
 ): Promise<void> {
+  // A namespace without our search attributes would take the schedule but refuse its every run: say so
+  // first, as a start does, rather than wait for a worker that cannot serve this namespace anyway.
+  // The CLI's client is built on a Connection (src/cli/connect.ts), which has the operator service.
+  const attributes = await checkSearchAttributes(client.connection as Connection, client.options.namespace);
+  if (attributes.status === 'fail') throw new CliError(`${saving}: ${attributes.line}`, EXIT_BAD_INPUT);
   try {
     await client.workflow.execute(preflightCheck, {
       taskQueue,
