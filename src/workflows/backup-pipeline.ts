@@ -25,7 +25,7 @@ import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { PipelineSafety } from './pipeline-safety.js';
-import { RunRecorder } from './recorder.js';
+import { RunRecorder, startingStatus } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
@@ -98,16 +98,7 @@ class Pipeline {
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
     this.ref = { groupId, clusterName };
-    const status: RunStatus<PipelinePhase> = {
-      kind: 'backupPipeline',
-      phase: 'starting',
-      groupId,
-      clusterName,
-      ids: {},
-      steps: [],
-      attempts: 0,
-      notes: [],
-    };
+    const status: RunStatus<PipelinePhase> = startingStatus('backupPipeline', groupId, clusterName);
     this.rec = new RunRecorder(status, leanPhaseAttributes(groupId, clusterName));
     const startedAt = new Date().toISOString();
     this.result = {

@@ -6,9 +6,6 @@ import {
   APPROVAL_TIMED_OUT,
   approvalGateOn,
   approveUpdate,
-  AtlasCluster,
-  AtlasProject,
-  BackupPhase,
   disasterRecoveryInputSchema,
   DrSource,
   DrTarget,
@@ -30,7 +27,7 @@ import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
-import { RunRecorder } from './recorder.js';
+import { phaseAttributes, RunRecorder, startingStatus } from './recorder.js';
 import { RestoreStep, type RestorePhase, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
@@ -73,14 +70,7 @@ class DrRun {
     const { source, target, deliveryType } = input;
     this.src = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
     const status: DrStatus = {
-      kind: 'disasterRecovery',
-      phase: 'starting',
-      groupId: source.groupId,
-      clusterName: source.clusterName,
-      ids: {},
-      steps: [],
-      attempts: 0,
-      notes: [],
+      ...startingStatus('disasterRecovery', source.groupId, source.clusterName),
       source,
       target,
       deliveryType,
@@ -90,13 +80,15 @@ class DrRun {
         : {}),
     };
     if (source.kind === 'serverless') status.notes.push(SERVERLESS_RETIRED);
-    this.rec = new RunRecorder(status, (phase) => [
-      { key: AtlasProject, value: source.groupId },
-      { key: AtlasCluster, value: source.clusterName },
-      { key: BackupPhase, value: phase },
-      { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
-      { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
-    ]);
+    this.rec = new RunRecorder(status, (phase) =>
+      phaseAttributes(
+        source.groupId,
+        source.clusterName,
+        phase,
+        { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
+        { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
+      ),
+    );
     const { workflowId, runStartTime } = workflowInfo();
     this.report = {
       outcome: 'completed',
