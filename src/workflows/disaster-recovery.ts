@@ -1,6 +1,6 @@
 // disasterRecovery: select a snapshot (or a point in time) → the restore step (approval gate when
 // required, restore, wait, target check) → report recovery times. Deterministic orchestration only.
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   APPROVAL_REJECTED,
   APPROVAL_TIMED_OUT,
@@ -11,7 +11,6 @@ import {
   DrTarget,
   drStatusQuery,
   rejectUpdate,
-  type Activities,
   type DisasterRecoveryInput,
   type DisasterRecoveryRequest,
   type DrPhase,
@@ -22,7 +21,7 @@ import {
   type SourceRef,
   type StepRecord,
 } from '../contract/index.js';
-import { restoreRunActs } from './activity-options.js';
+import { restoreRunActs, type Acts } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
@@ -30,8 +29,6 @@ import type { StepDeadline } from './outcomes.js';
 import { phaseAttributes, RunRecorder, startingStatus } from './recorder.js';
 import { RestoreStep, type RestorePhase, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
   const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');

@@ -2,7 +2,14 @@
 // the step in the timeline, and count Atlas requests. Deterministic workflow-side state.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import { AtlasCluster, AtlasProject, BackupPhase, type RunStatus, type StepRecord } from '../contract/index.js';
+import {
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  type PipelinePhase,
+  type RunStatus,
+  type StepRecord,
+} from '../contract/index.js';
 import { wasCancelled } from './outcomes.js';
 import { recordRunStarted } from './run-metrics.js';
 import { Timeline } from './timeline.js';
@@ -54,6 +61,9 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
     return this.status.steps.at(-1)?.name ?? 'start';
   }
 }
+
+/** The backup pipeline's recorder, which its safety and check steps share. */
+export type PipelineRecorder = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
 
 /** A run's status before its first step: the base every run kind's status extends. */
 export function startingStatus(kind: RunStatus['kind'], groupId: string, clusterName: string) {
