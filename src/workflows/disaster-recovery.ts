@@ -17,6 +17,7 @@ import {
   type DrReport,
   type DrStatus,
   type RecoveryTimes,
+  type RestorePhase,
   type RestoreRequest,
   type SourceRef,
   type StepRecord,
@@ -27,7 +28,7 @@ import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
 import { phaseAttributes, RunRecorder, startingStatus } from './recorder.js';
-import { RestoreStep, type RestorePhase, type RestoreProgress } from './restore-step.js';
+import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {

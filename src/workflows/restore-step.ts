@@ -15,6 +15,7 @@ import type {
   CreatedResource,
   Manifest,
   PollingSpec,
+  RestorePhase,
   RestoreRequest,
   RestoreVerifySpec,
   SourceRef,
@@ -26,9 +27,6 @@ import type {
 import { VERIFICATION_FAILED } from '../contract/index.js';
 import type { Acts } from './activity-options.js';
 import { wasCancelled } from './outcomes.js';
-
-/** The phases a restore step's stages run in (both workflows have them). */
-export type RestorePhase = 'restoring' | 'waiting-for-restore' | 'verifying';
 
 /** What the step needs from the run it is part of. */
 export interface RestorePorts {
