@@ -185,7 +185,10 @@ export const pointInTimeFlags = (prefix: string): RequestFlag[] => [
   flag('--oplog-inc <n>', 'point in time: oplog increment (with --oplog-ts)', `${prefix}.oplogInc`, wholeNumber),
 ];
 
-/** How waiting steps poll: the first interval (the cap follows it unless given, see pollCap). */
+/**
+ * How waiting steps poll: the first interval and the cap. The cap also follows the first interval when
+ * only that is given (pollCap, which each request builder applies after the table).
+ */
 export const POLL_FLAGS: RequestFlag[] = [
   flag(
     '--poll-initial <seconds>',
@@ -193,7 +196,12 @@ export const POLL_FLAGS: RequestFlag[] = [
     'polling.initialIntervalSeconds',
     positiveNumber,
   ),
-  flag('--poll-max <seconds>', 'longest poll interval of waiting steps', undefined, positiveNumber),
+  flag(
+    '--poll-max <seconds>',
+    'longest poll interval of waiting steps',
+    'polling.maximumIntervalSeconds',
+    positiveNumber,
+  ),
 ];
 
 /** --poll-max, or a first interval given alone raising the cap with it (at least 60 s) unless a file decides. */

@@ -7,7 +7,7 @@ import { addProblems, backoffProblems, secondsProblems, stepDeadlineProblems } f
 import { atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { notifySchema } from './notifications.js';
 import { shared } from './shared.js';
-import type { RunStatus } from './status.js';
+import { RESTORE_STEP_PHASES, type RunStatus } from './status.js';
 import { restoreVerifySchema, type VerificationSummary } from './verification.js';
 
 /** The failure type of a refused scratch cluster (not retryable: the project or cluster must change). */
@@ -113,9 +113,7 @@ export const RESTORE_TEST_PHASES = [
   'starting',
   'checking-scratch',
   'selecting-snapshot',
-  'restoring',
-  'waiting-for-restore',
-  'verifying',
+  ...RESTORE_STEP_PHASES,
   'completed',
   'failed',
   'cancelled',

@@ -3,6 +3,10 @@
 import type { ApprovalRecord } from './results.js';
 import type { VerificationSummary } from './verification.js';
 
+/** The phases of the shared restore step, in order: every run that restores passes through them. */
+export const RESTORE_STEP_PHASES = ['restoring', 'waiting-for-restore', 'verifying'] as const;
+export type RestorePhase = (typeof RESTORE_STEP_PHASES)[number];
+
 /**
  * Phases of a run, in order. `waiting-*` phases poll Atlas through retry-as-poll activities, so the
  * live Atlas state during them comes from the pending activity (see getPipelineStatus).
@@ -15,9 +19,7 @@ export const PIPELINE_PHASES = [
   'waiting-for-export',
   // A production restore target waits for approve/reject, as a DR run does.
   'awaiting-approval',
-  'restoring',
-  'waiting-for-restore',
-  'verifying',
+  ...RESTORE_STEP_PHASES,
   'completed',
   'failed',
   'cancelled',
@@ -27,9 +29,7 @@ export const DR_PHASES = [
   'starting',
   'selecting-snapshot',
   'awaiting-approval',
-  'restoring',
-  'waiting-for-restore',
-  'verifying',
+  ...RESTORE_STEP_PHASES,
   'completed',
   'rejected',
   // Nobody decided before approval.timeoutSeconds: not the same as someone saying no.

@@ -96,7 +96,8 @@ export function pacedActivities<A extends object>(options: ActivityOptions, proj
   });
 }
 
-type Acts = ActivityInterfaceFor<Activities>;
+/** The activities as a workflow calls them, under one set of options. */
+export type Acts = ActivityInterfaceFor<Activities>;
 
 /**
  * The activities of a run built around the restore step (DR, restore tests), paced as `project`'s

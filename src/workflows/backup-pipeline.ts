@@ -21,11 +21,11 @@ import {
 import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { captureSource, manifestFacts, verifyExport } from './pipeline-checks.js';
 import { endingAfterError, endingOf, reportToFleet } from './fleet-child.js';
-import { callOptions, pollOptions, verifyOptions } from './activity-options.js';
+import { callOptions, pollOptions, verifyOptions, type Acts } from './activity-options.js';
 import { pipelineFacts, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled, type StepDeadline } from './outcomes.js';
 import { PipelineSafety } from './pipeline-safety.js';
-import { RunRecorder } from './recorder.js';
+import { RunRecorder, startingStatus, type PipelineRecorder } from './recorder.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function backupPipeline(request: BackupPipelineRequest): Promise<PipelineResult> {
@@ -56,8 +56,6 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   return runToEnd(run, input.notify, steps, { event: 'pipeline.completed', facts: pipelineFacts });
 }
 
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
-
 /**
  * What a phase change upserts: every upsert is a history event, a visibility write and worker CPU,
  * so only what changed. Project and cluster are fixed: the start paths (CLI,
@@ -81,7 +79,7 @@ function leanPhaseAttributes(groupId: string, clusterName: string) {
 
 /** One pipeline run: its status, its activities (one deadline per step) and its result. */
 class Pipeline {
-  readonly rec: RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+  readonly rec: PipelineRecorder;
   readonly safety: PipelineSafety;
   private readonly result: PipelineResult;
   /** The run's result once it has ended (also when it failed or was cancelled). */
@@ -98,16 +96,7 @@ class Pipeline {
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName, retry, polling, timeouts } = input;
     this.ref = { groupId, clusterName };
-    const status: RunStatus<PipelinePhase> = {
-      kind: 'backupPipeline',
-      phase: 'starting',
-      groupId,
-      clusterName,
-      ids: {},
-      steps: [],
-      attempts: 0,
-      notes: [],
-    };
+    const status: RunStatus<PipelinePhase> = startingStatus('backupPipeline', groupId, clusterName);
     this.rec = new RunRecorder(status, leanPhaseAttributes(groupId, clusterName));
     const startedAt = new Date().toISOString();
     this.result = {

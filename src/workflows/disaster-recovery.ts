@@ -1,40 +1,35 @@
 // disasterRecovery: select a snapshot (or a point in time) → the restore step (approval gate when
 // required, restore, wait, target check) → report recovery times. Deterministic orchestration only.
-import { ApplicationFailure, proxyActivities, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, setHandler, workflowInfo } from '@temporalio/workflow';
 import {
   APPROVAL_REJECTED,
   APPROVAL_TIMED_OUT,
   approvalGateOn,
   approveUpdate,
-  AtlasCluster,
-  AtlasProject,
-  BackupPhase,
   disasterRecoveryInputSchema,
   DrSource,
   DrTarget,
   drStatusQuery,
   rejectUpdate,
-  type Activities,
   type DisasterRecoveryInput,
   type DisasterRecoveryRequest,
   type DrPhase,
   type DrReport,
   type DrStatus,
   type RecoveryTimes,
+  type RestorePhase,
   type RestoreRequest,
   type SourceRef,
   type StepRecord,
 } from '../contract/index.js';
-import { restoreRunActs } from './activity-options.js';
+import { restoreRunActs, type Acts } from './activity-options.js';
 import { ApprovalGate } from './approval.js';
 import { approvalFacts, drCompletedFacts, notify, runToEnd } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
 import type { StepDeadline } from './outcomes.js';
-import { RunRecorder } from './recorder.js';
-import { RestoreStep, type RestorePhase, type RestoreProgress } from './restore-step.js';
+import { phaseAttributes, RunRecorder, startingStatus } from './recorder.js';
+import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
   const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
@@ -73,14 +68,7 @@ class DrRun {
     const { source, target, deliveryType } = input;
     this.src = { kind: source.kind, groupId: source.groupId, clusterName: source.clusterName };
     const status: DrStatus = {
-      kind: 'disasterRecovery',
-      phase: 'starting',
-      groupId: source.groupId,
-      clusterName: source.clusterName,
-      ids: {},
-      steps: [],
-      attempts: 0,
-      notes: [],
+      ...startingStatus('disasterRecovery', source.groupId, source.clusterName),
       source,
       target,
       deliveryType,
@@ -90,13 +78,15 @@ class DrRun {
         : {}),
     };
     if (source.kind === 'serverless') status.notes.push(SERVERLESS_RETIRED);
-    this.rec = new RunRecorder(status, (phase) => [
-      { key: AtlasProject, value: source.groupId },
-      { key: AtlasCluster, value: source.clusterName },
-      { key: BackupPhase, value: phase },
-      { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
-      { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
-    ]);
+    this.rec = new RunRecorder(status, (phase) =>
+      phaseAttributes(
+        source.groupId,
+        source.clusterName,
+        phase,
+        { key: DrSource, value: `${source.kind}:${source.groupId}/${source.clusterName}` },
+        { key: DrTarget, value: target ? `${target.groupId}/${target.clusterName}` : 'download' },
+      ),
+    );
     const { workflowId, runStartTime } = workflowInfo();
     this.report = {
       outcome: 'completed',

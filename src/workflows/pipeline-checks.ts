@@ -1,22 +1,17 @@
 // The pipeline's own data checks around the snapshot: the source's manifest (and canary) read right
 // before it, and the export read back from its bucket once the job succeeded. The restore's check
 // lives in the shared restore step (restore-step.ts), which compares with this manifest.
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
 import {
   customDataTags,
-  type Activities,
   type BackupPipelineInput,
   type CapturedSource,
-  type PipelinePhase,
   type PipelineResult,
-  type RunStatus,
   type VerifyExportInput,
 } from '../contract/index.js';
-import type { RunRecorder } from './recorder.js';
+import type { Acts } from './activity-options.js';
+import type { PipelineRecorder } from './recorder.js';
 import { verificationOf } from './restore-step.js';
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
-type Recorder = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
 
 /**
  * What the source holds right before the snapshot (counts and index specs per collection), and a
@@ -24,7 +19,7 @@ type Recorder = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
  * Nothing when the run verifies nothing.
  */
 export async function captureSource(
-  rec: Recorder,
+  rec: PipelineRecorder,
   acts: Acts,
   source: { groupId: string; clusterName: string },
   input: BackupPipelineInput,
@@ -57,7 +52,7 @@ export function manifestFacts(captured: CapturedSource): NonNullable<PipelineRes
  * The export's files read back from the bucket (export.verify); the summary (also of a failed check)
  * goes to status.exportVerification. `customData` is the request's: the run's tags are added here.
  */
-export async function verifyExport(rec: Recorder, acts: Acts, input: VerifyExportInput): Promise<void> {
+export async function verifyExport(rec: PipelineRecorder, acts: Acts, input: VerifyExportInput): Promise<void> {
   const { workflowId, runId } = workflowInfo();
   const customData = [...input.customData, ...customDataTags({ workflowId, runId })];
   try {

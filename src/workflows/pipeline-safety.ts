@@ -10,18 +10,13 @@ import {
   rejectUpdate,
   type Activities,
   type BackupPipelineInput,
-  type PipelinePhase,
   type PreflightInput,
-  type RunStatus,
 } from '../contract/index.js';
-import { callOptions } from './activity-options.js';
+import { callOptions, type Acts } from './activity-options.js';
 import { ApprovalGate, type GatedStatus } from './approval.js';
 import { approvalFacts, notify } from './notify.js';
 import { wasCancelled } from './outcomes.js';
-import type { RunRecorder } from './recorder.js';
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
-type Rec = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+import type { PipelineRecorder } from './recorder.js';
 
 /** What the pre-flight checks of a pipeline request (a run's, or a schedule's before it is saved). */
 export function preflightInputOf(input: BackupPipelineInput): PreflightInput {
@@ -61,7 +56,7 @@ export class PipelineSafety {
   readonly starts: Acts;
 
   constructor(
-    private readonly rec: Rec,
+    private readonly rec: PipelineRecorder,
     private readonly input: BackupPipelineInput,
   ) {
     const { retry, timeouts, restore } = input;

@@ -2,7 +2,14 @@
 // the step in the timeline, and count Atlas requests. Deterministic workflow-side state.
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { RunStatus, StepRecord } from '../contract/index.js';
+import {
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  type PipelinePhase,
+  type RunStatus,
+  type StepRecord,
+} from '../contract/index.js';
 import { wasCancelled } from './outcomes.js';
 import { recordRunStarted } from './run-metrics.js';
 import { Timeline } from './timeline.js';
@@ -53,4 +60,36 @@ export class RunRecorder<P extends string, S extends RunStatus<P>> {
   lastStepName(): string {
     return this.status.steps.at(-1)?.name ?? 'start';
   }
+}
+
+/** The backup pipeline's recorder, which its safety and check steps share. */
+export type PipelineRecorder = RunRecorder<PipelinePhase, RunStatus<PipelinePhase>>;
+
+/** A run's status before its first step: the base every run kind's status extends. */
+export function startingStatus(kind: RunStatus['kind'], groupId: string, clusterName: string) {
+  return {
+    kind,
+    phase: 'starting' as const,
+    groupId,
+    clusterName,
+    ids: {},
+    steps: [] as StepRecord[],
+    attempts: 0,
+    notes: [] as string[],
+  };
+}
+
+/** A restore run's search attributes at a phase: its source, the phase, then what the kind adds. */
+export function phaseAttributes(
+  groupId: string,
+  clusterName: string,
+  phase: string,
+  ...extra: SearchAttributeUpdatePair[]
+): SearchAttributeUpdatePair[] {
+  return [
+    { key: AtlasProject, value: groupId },
+    { key: AtlasCluster, value: clusterName },
+    { key: BackupPhase, value: phase },
+    ...extra,
+  ];
 }

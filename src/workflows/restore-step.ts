@@ -4,9 +4,8 @@
 // what it may have made; a cancel during the wait cancels the job (or says why Atlas cannot).
 // Later stages (checks of the restored data) go after `checkTarget` in `run`: each is one more step
 // of the run's timeline, reading `progress` and adding what it found to it.
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope } from '@temporalio/workflow';
 import type {
-  Activities,
   AwaitRestoreInput,
   AwaitedResource,
   Canary,
@@ -16,6 +15,7 @@ import type {
   CreatedResource,
   Manifest,
   PollingSpec,
+  RestorePhase,
   RestoreRequest,
   RestoreVerifySpec,
   SourceRef,
@@ -25,12 +25,8 @@ import type {
   VerifiedTarget,
 } from '../contract/index.js';
 import { VERIFICATION_FAILED } from '../contract/index.js';
+import type { Acts } from './activity-options.js';
 import { wasCancelled } from './outcomes.js';
-
-type Acts = ReturnType<typeof proxyActivities<Activities>>;
-
-/** The phases a restore step's stages run in (both workflows have them). */
-export type RestorePhase = 'restoring' | 'waiting-for-restore' | 'verifying';
 
 /** What the step needs from the run it is part of. */
 export interface RestorePorts {

@@ -4,9 +4,6 @@
 // The verification's temporary database user is made and deleted inside its one activity attempt.
 import { setHandler, uuid4, workflowInfo } from '@temporalio/workflow';
 import {
-  AtlasCluster,
-  AtlasProject,
-  BackupPhase,
   DrTarget,
   restoreTestInputSchema,
   restoreTestStatusQuery,
@@ -20,7 +17,7 @@ import {
 import { restoreRunActs, selectDeadlineSeconds } from './activity-options.js';
 import { runToEnd, type NotificationFacts } from './notify.js';
 import { cancelledEnding, parseWorkflowInput, runFailure, wasCancelled } from './outcomes.js';
-import { RunRecorder } from './recorder.js';
+import { phaseAttributes, RunRecorder, startingStatus } from './recorder.js';
 import { RestoreStep } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
@@ -49,23 +46,16 @@ class RestoreTestRun {
     this.src = { kind: 'dedicated', groupId: source.groupId, clusterName: source.clusterName };
     const target = { groupId: scratch.groupId, clusterName: scratch.clusterName };
     const status: RestoreTestStatus = {
-      kind: 'restoreTest',
-      phase: 'starting',
-      groupId: source.groupId,
-      clusterName: source.clusterName,
-      ids: {},
-      steps: [],
-      attempts: 0,
-      notes: [],
+      ...startingStatus('restoreTest', source.groupId, source.clusterName),
       scratch: target,
       pick: pick.snapshotId ? 'given' : pick.randomWithinDays ? 'random' : 'latest',
     };
-    this.rec = new RunRecorder(status, (phase) => [
-      { key: AtlasProject, value: source.groupId },
-      { key: AtlasCluster, value: source.clusterName },
-      { key: BackupPhase, value: phase },
-      { key: DrTarget, value: `${scratch.groupId}/${scratch.clusterName}` },
-    ]);
+    this.rec = new RunRecorder(status, (phase) =>
+      phaseAttributes(source.groupId, source.clusterName, phase, {
+        key: DrTarget,
+        value: `${scratch.groupId}/${scratch.clusterName}`,
+      }),
+    );
     const { workflowId, runStartTime } = workflowInfo();
     this.report = {
       outcome: 'completed',

@@ -81,7 +81,6 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   if (f.overwrite !== undefined) setPath(req, ['collectionRestore', 'writeStrategy'], 'OVERWRITE_EXISTING');
   const flagOf = {
     ...flagsOfFields(DR_FLAGS),
-    'polling.maximumIntervalSeconds': '--poll-max',
     target: '--target-project/--target-cluster',
   };
   return parseRequest(disasterRecoveryInputSchema, req, flagOf, 'disaster-recovery request');

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { fleetBackup } from '../../workflows/index.js';
 import { fleetScheduleIdFor, scheduledFleetWorkflowId } from '../../runs/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK, UsageError } from '../errors.js';
+import { act, UsageError } from '../errors.js';
+import { createNewSchedule } from './schedule/existing.js';
 import { addTimingOptions, policiesAndState, specOf, type TimingFlags } from './schedule/spec.js';
 import { addFleetRequestOptions, buildFleetRequest, type FleetFlags } from './fleet-request.js';
 
@@ -37,9 +38,10 @@ with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
           const input = buildFleetRequest(flags);
           const spec = specOf(flags, true)!;
           const scheduleId = fleetScheduleIdFor(flags.name);
-          return withClient(globals, async ({ client }) => {
-            await client.schedule
-              .create({
+          return withClient(globals, ({ client }) =>
+            createNewSchedule(
+              client,
+              {
                 scheduleId,
                 spec,
                 // Temporal appends the fire time: fleet-<name>-2026-11-22T02:00:00Z (also the children's FleetId).
@@ -51,15 +53,10 @@ with 'atlas-backup schedule pause|trigger|describe|delete sched-fleet-<name>'.`,
                   workflowId: scheduledFleetWorkflowId(flags.name),
                 },
                 ...policiesAndState(flags),
-              })
-              .catch((err: unknown) => {
-                if ((err as Error).name === 'ScheduleAlreadyRunning')
-                  throw new UsageError(`a schedule '${scheduleId}' already exists: delete it first`);
-                throw err;
-              });
-            process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
-            return EXIT_OK;
-          });
+              },
+              flags.json,
+            ),
+          );
         },
       ),
     );

@@ -91,7 +91,6 @@ export function buildBackupRequest(flags: RequestFlags, base?: Record<string, un
   setVerification(req, flags);
   const flagOf = {
     ...flagsOfFields(BACKUP_FLAGS),
-    'polling.maximumIntervalSeconds': '--poll-max',
     'restore.verify': '--verify',
     'export.verify': '--verify-export',
   };

@@ -5,12 +5,13 @@ import type { Command } from 'commander';
 import { AtlasCluster, AtlasProject, restoreTestScheduleIdFor, restoreTestWorkflowId } from '../../contract/index.js';
 import { restoreTest } from '../../workflows/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../connect.js';
-import { act, EXIT_OK, UsageError } from '../errors.js';
+import { act } from '../errors.js';
 import { addRequestFlags } from '../parse.js';
 import { buildRestoreTestRequest, RESTORE_TEST_FLAGS, restoreTestSearchAttributes } from './restore-test.js';
 import type { RestoreTestFlags } from './restore-test.js';
 import { registerScheduleDelete } from './schedule/delete.js';
 import { registerScheduleDescribe } from './schedule/describe.js';
+import { createNewSchedule } from './schedule/existing.js';
 import { registerScheduleList } from './schedule/list.js';
 import { registerSchedulePause } from './schedule/pause.js';
 import { addTimingOptions, policiesAndState, specOf, type TimingFlags } from './schedule/spec.js';
@@ -43,9 +44,10 @@ function registerCreate(schedule: Command): void {
         const spec = specOf(flags, true)!;
         const { groupId, clusterName } = input.source;
         const scheduleId = flags.id ?? restoreTestScheduleIdFor(groupId, clusterName);
-        return withClient(globals, async ({ client }) => {
-          await client.schedule
-            .create({
+        return withClient(globals, ({ client }) =>
+          createNewSchedule(
+            client,
+            {
               scheduleId,
               spec,
               action: {
@@ -63,15 +65,10 @@ function registerCreate(schedule: Command): void {
                 { key: AtlasProject, value: groupId },
                 { key: AtlasCluster, value: clusterName },
               ],
-            })
-            .catch((err: unknown) => {
-              if ((err as Error).name === 'ScheduleAlreadyRunning')
-                throw new UsageError(`a schedule '${scheduleId}' already exists: delete it first`);
-              throw err;
-            });
-          process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
-          return EXIT_OK;
-        });
+            },
+            flags.json,
+          ),
+        );
       }),
     );
 }

@@ -68,7 +68,6 @@ export function buildRestoreTestRequest(f: RestoreTestFlags): RestoreTestInput {
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(f));
   const flagOf = {
     ...flagsOfFields(RESTORE_TEST_FLAGS),
-    'polling.maximumIntervalSeconds': '--poll-max',
     source: '--source-project/--source-cluster',
     scratch: '--scratch-project/--scratch-cluster/--overwrite',
     pick: '--latest/--random-within-days/--snapshot-id',

@@ -2,9 +2,10 @@
 import type { Command } from 'commander';
 import { AtlasCluster, AtlasProject } from '../../../contract/index.js';
 import { taskQueueOf, withClient, type GlobalFlags } from '../../connect.js';
-import { act, EXIT_OK, UsageError } from '../../errors.js';
+import { act } from '../../errors.js';
 import { scheduleIdFor } from '../../../runs/index.js';
 import { addRequestOptions, buildBackupRequest, type RequestFlags } from '../request.js';
+import { createNewSchedule } from './existing.js';
 import { addPreflightOption, preflightSchedule } from './preflight.js';
 import { actionOf, addTimingOptions, policiesAndState, specOf, type TimingFlags } from './spec.js';
 
@@ -49,8 +50,9 @@ The request is checked against Atlas first (the run's pre-flight, on a worker): 
           return withClient(globals, async ({ client }) => {
             if (flags.preflight)
               await preflightSchedule(client, taskQueueOf(globals), input, `schedule ${scheduleId} not created`);
-            await client.schedule
-              .create({
+            return createNewSchedule(
+              client,
+              {
                 scheduleId,
                 spec,
                 action: { ...actionOf(input, taskQueueOf(globals)), memo: { scheduleCron: flags.cron ?? [] } },
@@ -59,17 +61,10 @@ The request is checked against Atlas first (the run's pre-flight, on a worker): 
                   { key: AtlasProject, value: input.groupId },
                   { key: AtlasCluster, value: input.clusterName },
                 ],
-              })
-              .catch((err: unknown) => {
-                if ((err as Error).name === 'ScheduleAlreadyRunning')
-                  throw new UsageError(
-                    `a schedule '${scheduleId}' already exists: ` +
-                      `change it with 'schedule update ${scheduleId}' or delete it first`,
-                  );
-                throw err;
-              });
-            process.stdout.write(flags.json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
-            return EXIT_OK;
+              },
+              flags.json,
+              `change it with 'schedule update ${scheduleId}' or delete it first`,
+            );
           });
         },
       ),

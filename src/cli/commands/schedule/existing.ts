@@ -1,5 +1,11 @@
-// Looking up a schedule the operator named by id.
-import { ScheduleNotFoundError, type Client, type ScheduleDescription, type ScheduleHandle } from '@temporalio/client';
+// A schedule by id: looking up one the operator named, and creating one whose id must be new.
+import {
+  ScheduleNotFoundError,
+  type Client,
+  type ScheduleDescription,
+  type ScheduleHandle,
+  type ScheduleOptions,
+} from '@temporalio/client';
 import type { Command } from 'commander';
 import { withClient, type GlobalFlags } from '../../connect.js';
 import { act, EXIT_OK, UsageError } from '../../errors.js';
@@ -15,6 +21,26 @@ export async function existingSchedule(
     if (err instanceof ScheduleNotFoundError) throw new UsageError(`<scheduleId>: no schedule '${id}'`);
     throw err;
   }
+}
+
+/**
+ * Creates a schedule and prints its id (as JSON with `json`). An id already taken is the operator's
+ * to resolve: the error says so, and `remedy` says how.
+ */
+export async function createNewSchedule(
+  client: Client,
+  options: ScheduleOptions,
+  json: boolean | undefined,
+  remedy = 'delete it first',
+): Promise<number> {
+  const { scheduleId } = options;
+  await client.schedule.create(options).catch((err: unknown) => {
+    if ((err as Error).name === 'ScheduleAlreadyRunning')
+      throw new UsageError(`a schedule '${scheduleId}' already exists: ${remedy}`);
+    throw err;
+  });
+  process.stdout.write(json ? `${JSON.stringify({ scheduleId })}\n` : `${scheduleId}\n`);
+  return EXIT_OK;
 }
 
 export const ID_ARG = ['<scheduleId>', 'schedule id (sched-backup-<cluster>-<groupId>)'] as const;
