@@ -147,7 +147,9 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
     const failed = await (await start(req)).result().catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(WorkflowFailedError);
     const message = String((failed as WorkflowFailedError).cause?.message);
-    expect(message).toMatch(/what\.pointInTimeUTCSeconds: .* is outside the restore window of \d+ day/);
+    expect(message).toMatch(
+      /what\.pointInTimeUTCSeconds: .* is outside the restore window of cluster 'src' \(\d+ days/,
+    );
     expect((await jobsOf('src')).length).toBe(before);
   });
 
