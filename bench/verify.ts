@@ -4,9 +4,18 @@
 // time, the verification's seconds (estimated and exact counts) and their ratio; `--json` prints
 // one JSON object. The restore's simulated duration is set near zero, so its wall time is the data
 // work (capture excluded: load and index builds). Target: verification <= 10% of the restore.
+// Then the product's own path (the role probe, the captureSourceManifest and verifyRestoredData
+// activities, outside a worker) counts, from the simulator's request log, the Atlas requests that
+// verification adds to a run. Target: <= 6.
 //
 //   node --import tsx bench/verify.ts [--docs N] [--collections N] [--parallelism N] [--quick] [--json]
+import { randomBytes } from 'node:crypto';
+import { DefaultLogger } from '@temporalio/worker';
+import { MockActivityEnvironment } from '@temporalio/testing';
 import type { MongoClient } from 'mongodb';
+import { sourceManifestActivities } from '../src/activities/source-manifest.js';
+import { verificationActivities } from '../src/activities/verification.js';
+import { AtlasApiError, AtlasClient, probeUserAdmin } from '../src/atlas/index.js';
 import { captureManifest, connect, verify, writeCanary } from '../src/data/index.js';
 import { simCatalog, type SimOperationId } from '../src/simulator/http/sim-catalog.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
@@ -43,7 +52,7 @@ async function atlas(sim: RunningSimulator, op: SimOperationId, p: Record<string
 async function waitFor(read: () => Promise<Record<string, unknown>>, done: (v: Record<string, unknown>) => boolean) {
   for (;;) {
     if (done(await read())) return;
-    await sleep(50);
+    await sleep(200); // under the simulator's per-cluster request rate (500 a minute)
   }
 }
 
@@ -70,16 +79,81 @@ async function uri(sim: RunningSimulator, clusterName: string): Promise<string> 
   return (c.connectionStrings as { standard: string }).standard;
 }
 
+// The clusters require SCRAM (as Atlas's do, and as the product's temporary users need): the bench's
+// own reads log in as one database user, made once, that may read and write everything.
+const benchUser = { username: 'bench', password: randomBytes(18).toString('base64url') };
+
+async function connectAs(sim: RunningSimulator, clusterName: string): Promise<MongoClient> {
+  const at = await uri(sim, clusterName);
+  for (let tries = 1; ; tries++) {
+    try {
+      return await connect(at, benchUser, { serverSelectionTimeoutMS: 5_000 });
+    } catch (e) {
+      if (tries >= 60) throw e;
+      await sleep(500);
+    }
+  }
+}
+
 async function indexEveryCollection(src: MongoClient): Promise<void> {
   for (const name of Object.keys(seedData()))
     await src.db('bench').collection(name).createIndex({ n: 1 }, { unique: true });
+}
+
+/** The Atlas requests of `phase`, by operation, from the simulator's request log. */
+async function requestsOf(sim: RunningSimulator, phase: () => Promise<unknown>): Promise<Record<string, number>> {
+  await sim.admin.resetObservations();
+  await phase();
+  const byOp: Record<string, number> = {};
+  for (const e of await sim.admin.requestLog())
+    byOp[e.operationId ?? e.path] = (byOp[e.operationId ?? e.path] ?? 0) + 1;
+  return byOp;
+}
+
+const total = (byOp: Record<string, number>) => Object.values(byOp).reduce((a, b) => a + b, 0);
+
+/**
+ * What verification adds to a run, made as the product makes it: the pre-flight's role probe, the
+ * source manifest (and canary) read as a temporary user, and the target's verification (temporary
+ * user, connection string, snapshot browsing pages).
+ */
+async function productRequests(sim: RunningSimulator, snapshotId: string) {
+  const client = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'none' } });
+  const env = () => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
+  const source = { groupId: G, clusterName: 'src' };
+  const capture = sourceManifestActivities(client).captureSourceManifest;
+  const check = verificationActivities(client).verifyRestoredData;
+  // 404: the role is there (the probe's user never exists).
+  const roleThere = (e: unknown) => {
+    if (!(e instanceof AtlasApiError && e.httpStatus === 404)) throw e;
+  };
+  const probe = await requestsOf(sim, () => probeUserAdmin((op, args) => client.request(op, args), G).catch(roleThere));
+  let captured: Awaited<ReturnType<typeof capture>> | undefined;
+  const manifest = await requestsOf(sim, async () => (captured = await env().run(capture, { source, canary: true })));
+  const t = performance.now();
+  const target = await requestsOf(sim, () =>
+    env().run(check, {
+      target: { groupId: G, clusterName: 'dst' },
+      snapshot: { ...source, snapshotId },
+      restoreJobId: 'bench',
+      verify: {},
+      manifest: captured!.manifest,
+    }),
+  );
+  const activitySeconds = round(seconds(t));
+  const added = { probe, manifest, target };
+  return {
+    verifyActivitySeconds: activitySeconds,
+    atlasRequestsAdded: total(probe) + total(manifest) + total(target),
+    atlasRequestsByPhase: added,
+  };
 }
 
 async function main(): Promise<void> {
   let t = performance.now();
   const sim = await startSimulator({
     auth: { enabled: false },
-    data: true,
+    data: { auth: true },
     durations: { snapshotQueued: 50, snapshotInProgress: 50, restoreAutomated: 50 },
     seed: {
       projects: [{ id: G, clusters: ['src', 'dst'].map((name) => ({ name, kind: 'replicaSet' as const })) }],
@@ -90,7 +164,18 @@ async function main(): Promise<void> {
   const clients: MongoClient[] = [];
   try {
     if (!sim.dataDir) throw new Error('FerretDB is not installed: run node --import tsx scripts/ferretdb.ts');
-    const src = await connect(await uri(sim, 'src'));
+    await atlas(
+      sim,
+      'createDatabaseUser',
+      {},
+      {
+        ...benchUser,
+        databaseName: 'admin',
+        groupId: G,
+        roles: [{ roleName: 'atlasAdmin', databaseName: 'admin' }],
+      },
+    );
+    const src = await connectAs(sim, 'src');
     clients.push(src);
     await indexEveryCollection(src);
     t = performance.now();
@@ -105,7 +190,7 @@ async function main(): Promise<void> {
     );
     const snapshotSeconds = seconds(t);
     const restoreSeconds = await restore(sim, snap.id);
-    const dst = await connect(await uri(sim, 'dst'));
+    const dst = await connectAs(sim, 'dst');
     clients.push(dst);
     const canary = { runId: 'bench', at: manifest.capturedAt };
     const run = async (countMethod: 'estimated' | 'exact') => {
@@ -121,6 +206,7 @@ async function main(): Promise<void> {
     };
     const estimated = await run('estimated');
     const exact = await run('exact');
+    const { atlasRequestsByPhase, ...added } = await productRequests(sim, snap.id);
     const result = {
       documents: DOCS,
       collections: COLLECTIONS,
@@ -133,8 +219,9 @@ async function main(): Promise<void> {
       verifyExactSeconds: round(exact),
       estimatedShareOfRestore: round(estimated / restoreSeconds, 4),
       exactShareOfRestore: round(exact / restoreSeconds, 4),
+      ...added,
     };
-    print(result);
+    print(result, atlasRequestsByPhase);
   } finally {
     await Promise.all(clients.map((c) => c.close()));
     await sim.stop();
@@ -143,8 +230,10 @@ async function main(): Promise<void> {
 
 const round = (n: number, digits = 2) => Number(n.toFixed(digits));
 
-function print(r: Record<string, number>): void {
-  if (json) return void console.log(JSON.stringify(r));
+type ByPhase = Record<string, Record<string, number>>;
+
+function print(r: Record<string, number>, atlasRequestsByPhase: ByPhase): void {
+  if (json) return void console.log(JSON.stringify({ ...r, atlasRequestsByPhase }));
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   console.log(`target: ${r.collections} collections, ${r.documents} documents (parallelism ${r.parallelism})`);
   console.log(
@@ -153,6 +242,14 @@ function print(r: Record<string, number>): void {
   console.log(`restore (automated, wall)       ${r.restoreSeconds} s`);
   console.log(`verify, estimated counts        ${r.verifyEstimatedSeconds} s  (${pct(r.estimatedShareOfRestore!)})`);
   console.log(`verify, exact counts            ${r.verifyExactSeconds} s  (${pct(r.exactShareOfRestore!)})`);
+  console.log(`verify activity (temporary user) ${r.verifyActivitySeconds} s`);
+  console.log(`Atlas requests added by verification: ${r.atlasRequestsAdded}`);
+  for (const [phase, byOp] of Object.entries(atlasRequestsByPhase))
+    console.log(
+      `  ${phase.padEnd(9)} ${Object.entries(byOp)
+        .map(([op, n]) => `${op} ×${n}`)
+        .join(', ')}`,
+    );
 }
 
 await main();

@@ -4,7 +4,7 @@
 // its cluster read also tells takeSnapshot whether the cluster is sharded.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import type { AtlasClient, Cluster } from '../atlas/index.js';
+import { probeUserAdmin, type AtlasClient, type Cluster } from '../atlas/index.js';
 import type { PreflightInput, PreflightResult } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 import { judgeRetention, type PolicyRead } from './compliance.js';
@@ -324,17 +324,10 @@ export async function checkPointInTime(
   return `point in time ${iso(at)} (restore window ${days ?? 'unknown'} days)`;
 }
 
-/** A name no run ever creates: deleting it changes nothing, and says whether deleting users is allowed. */
-export const ROLE_PROBE_USER = 'abo-role-check';
-
-/**
- * Whether the run may make temporary database users in `groupId`. Every read of database users needs
- * only Project Read Only, so the probe is a delete of a user that never exists: 404 means the role is
- * there (Atlas checks the role before it looks the user up), 403 means it is missing.
- */
+/** Whether the run may make temporary database users in `groupId` (the probe says how it can tell). */
 async function checkUserAdmin(calls: AttemptCalls, groupId: string, field: string): Promise<string> {
   try {
-    await calls.call('deleteDatabaseUser', { path: { groupId, databaseName: 'admin', username: ROLE_PROBE_USER } });
+    await probeUserAdmin((op, args) => calls.call(op, args), groupId);
   } catch (err) {
     const r = refusalOf(err);
     if (r?.httpStatus === 403)

@@ -10,6 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MongoClient } from 'mongodb';
+import type { RequestArgs } from '../atlas/index.js';
 import type { ClusterRef } from '../contract/index.js';
 import { connect, scrub, scrubbed, type Credentials } from '../data/index.js';
 import { runOf, type AttemptCalls } from './calls.js';
@@ -118,6 +119,27 @@ async function beating<T>(stage: string, use: () => Promise<T>): Promise<T> {
 }
 
 /**
+ * Creates the user. A user of the same name (this attempt number of this run, left by an earlier
+ * call that never got to delete it) answers 409: it is deleted and the user made afresh, so the
+ * usual path costs one request.
+ */
+async function createUser(
+  calls: AttemptCalls,
+  groupId: string,
+  body: RequestArgs<'createDatabaseUser'>['body'] & { username: string },
+): Promise<void> {
+  const create = () =>
+    calls.call('createDatabaseUser', { path: { groupId }, body }).catch((e: unknown) => {
+      throw withRoleAdvice(e, groupId);
+    });
+  await create().catch(async (e: unknown) => {
+    if (httpStatusOf(e) !== 409) throw e;
+    await deleteUser(calls, groupId, body.username);
+    await create();
+  });
+}
+
+/**
  * Makes the user, connects as it, runs `use` and deletes the user again, all in this attempt.
  * `use` gets a connected driver; it never sees the password.
  */
@@ -135,7 +157,6 @@ export async function withTemporaryUser<T>(
   try {
     for (let a = Math.max(1, attempt - EARLIER_ATTEMPTS_CLEANED); a < attempt; a++)
       await deleteUser(calls, groupId, `${prefix}${a}`);
-    await deleteUser(calls, groupId, credentials.username);
     const body = {
       ...credentials,
       databaseName: 'admin' as const,
@@ -145,9 +166,7 @@ export async function withTemporaryUser<T>(
       deleteAfterDate: new Date(Date.now() + USER_LIFETIME_MS).toISOString(),
       description: spec.description,
     };
-    await calls.call('createDatabaseUser', { path: { groupId }, body }).catch((e: unknown) => {
-      throw withRoleAdvice(e, groupId);
-    });
+    await createUser(calls, groupId, body);
     try {
       const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
       const uri = cluster.connectionStrings?.standard;

@@ -12,6 +12,7 @@ export { pages } from './pages.js';
 export type { Page, PagesOptions } from './pages.js';
 export type { ItemOf, ListOperationId, PathParamsOf, QueryParams, RequestArgs, ResponseOf } from './operations.js';
 export { validatePathParam } from './validation.js';
+export { probeUserAdmin, ROLE_PROBE_USER } from './role-probe.js';
 export { chooseChallenge, DigestSession, parseDigestChallenges } from './digest.js';
 export type { DigestAlgorithm, DigestChallenge } from './digest.js';
 export * from './schemas.js';

@@ -1,7 +1,8 @@
 // Atlas access: are the credentials good (one cheap read), does Atlas refuse this machine's IP, and
-// which roles do they lack, feature by feature (a read each feature makes, which answers 403 without
-// its role; a 404 for a probe name means the read was allowed).
-import { AtlasApiError, type AtlasClient } from '../atlas/index.js';
+// which roles do they lack, feature by feature (a call each feature makes, which answers 403 without
+// its role; a 404 for a probe name means the call was allowed). Verification's role is probed by a
+// delete, since any project role may read database users.
+import { AtlasApiError, probeUserAdmin, type AtlasClient } from '../atlas/index.js';
 import { fail, firstLine, ok, skip, warn, type CheckResult } from './check.js';
 
 const IP_REFUSED = 'IP_ADDRESS_NOT_ON_ACCESS_LIST';
@@ -71,8 +72,7 @@ const PROBES: RoleProbe[] = [
   {
     feature: 'verification (temporary database users)',
     role: 'Project Database Access Admin',
-    read: (a, w) =>
-      a.request('getDatabaseUser', { path: { groupId: w.groupId, databaseName: 'admin', username: PROBE_NAME } }),
+    read: (a, w) => probeUserAdmin((op, args) => a.request(op, args), w.groupId),
   },
   {
     feature: 'compliance policy (pre-flight, prune)',

@@ -21,12 +21,14 @@ import { eventually, hexId, runCli, type CliResult } from './helpers.js';
 const project = hexId();
 const full = testCredentials();
 const limited = { ...testCredentials(), roles: ['ORG_READ_ONLY', 'GROUP_READ_ONLY', 'GROUP_DATABASE_ACCESS_ADMIN'] };
+// Any project role reads database users; only Project Database Access Admin creates or deletes them.
+const noUserAdmin = { ...testCredentials(), roles: ['ORG_READ_ONLY', 'GROUP_BACKUP_MANAGER'] };
 let sim: RunningSimulator;
 let worker: TestWorker;
 
 beforeAll(async () => {
   ({ sim } = await startTestSimulator({
-    auth: { serviceAccounts: [full, limited] },
+    auth: { serviceAccounts: [full, limited, noUserAdmin] },
     seed: { projects: [{ id: project, name: 'doctor-project', clusters: [{ name: 'doc-c1', kind: 'replicaSet' }] }] },
   }));
   worker = await startTestWorker(sim, { kind: 'serviceAccount', ...full });
@@ -92,6 +94,17 @@ describe('atlas-backup doctor', () => {
     const all = report(r).checks.map((c) => c.line);
     expect(all).toContain('verification (temporary database users): allowed (Project Database Access Admin)');
     expect(all).toContain('estate report (listGroups): allowed (Organization Read Only)');
+  });
+
+  it('names a missing Project Database Access Admin for credentials that may read database users', async () => {
+    const r = await doctor(['--json'], atlasEnv(noUserAdmin));
+    expect(r.code).toBe(1);
+    expect(failed(r).map((c) => c.line)).toEqual([
+      `verification (temporary database users): these credentials lack Project Database Access Admin on project ` +
+        `${project} (403 USER_UNAUTHORIZED): grant Project Database Access Admin to the service account or API ` +
+        'key in Atlas (Project → Access Manager)',
+    ]);
+    expect(report(r).checks.map((c) => c.line)).toContain('backup (snapshots): allowed (Project Backup Manager)');
   });
 
   it('names an IP address Atlas refuses', async () => {

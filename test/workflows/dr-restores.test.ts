@@ -29,12 +29,19 @@ const HOUR = 3_600_000;
 describe('disasterRecovery restores', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 1, durations: DURATIONS });
 
-  /** A fresh source cluster in the demo project and a fresh replica-set target in the other project. */
+  /**
+   * A fresh source cluster in the demo project and a fresh target in the other project: a replica
+   * set, or for a sharded source a sharded cluster of as many shards (Atlas restores into no other).
+   */
   async function pair(kind: 'replicaSet' | 'sharded' | 'serverless' | 'flex' = 'replicaSet') {
     const source = uniqueId('src');
     const target = uniqueId('tgt');
     await ctx.sim.admin.seedCluster({ groupId: SRC, name: source, kind });
-    await ctx.sim.admin.seedCluster({ groupId: TGT, name: target, kind: 'replicaSet' });
+    await ctx.sim.admin.seedCluster({
+      groupId: TGT,
+      name: target,
+      kind: kind === 'sharded' ? 'sharded' : 'replicaSet',
+    });
     return { source, target };
   }
   const run = (request: DisasterRecoveryRequest): Promise<DrReport> =>

@@ -1,8 +1,9 @@
 // Atlas's role check, at its minimum: a credential configured with `roles` may call only the
 // operations one of its roles grants; one without `roles` may call everything (every other test's
 // credentials). What each operation needs follows the roles Atlas documents for it (x-rolesRequirements):
-// backup jobs need Project Backup Manager, database users Project Database Access Admin, the
-// compliance policy Project Owner, listing projects an organization role; cluster reads any project role.
+// backup jobs need Project Backup Manager, changes to database users Project Database Access Admin, the
+// compliance policy Project Owner, listing projects an organization role; reads of clusters and of
+// database users any project role.
 import { SimError } from '../model/errors.js';
 import type { SimOperationId } from './sim-catalog.js';
 
@@ -16,8 +17,14 @@ export type AtlasRole =
   | 'GROUP_READ_ONLY';
 
 const OWNER_ONLY = new Set<SimOperationId>(['getCompliancePolicy', 'createExportBucket', 'deleteExportBucket']);
-const DB_USERS = new Set<SimOperationId>(['createDatabaseUser', 'deleteDatabaseUser', 'getDatabaseUser']);
-const READ_ONLY = new Set<SimOperationId>(['getCluster', 'listClusters', 'listFlexClusters', 'getFlexCluster']);
+const DB_USERS = new Set<SimOperationId>(['createDatabaseUser', 'deleteDatabaseUser']);
+const READ_ONLY = new Set<SimOperationId>([
+  'getCluster',
+  'listClusters',
+  'listFlexClusters',
+  'getFlexCluster',
+  'getDatabaseUser',
+]);
 const CLUSTER_CHANGES = new Set<SimOperationId>(['createCluster', 'updateCluster', 'deleteCluster']);
 const ANY = new Set<SimOperationId>(['listRateLimits', 'getRateLimit']);
 
