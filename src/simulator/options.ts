@@ -117,6 +117,8 @@ export interface DataFaults {
   snapshotLosesCollection?: { clusterName?: string; namespace: string };
   /** Automated and point-in-time restores into the cluster finish with `db.collection` missing or emptied. */
   restoreLosesCollection?: { clusterName?: string; namespace: string; mode: 'missing' | 'empty' };
+  /** Automated, point-in-time and collection restores into the cluster finish without that index of `db.collection`. */
+  restoreLosesIndex?: { clusterName?: string; namespace: string; index: string };
   /** Added to every chunk of driver traffic through the clusters' endpoints, both ways, ms. */
   slowDataPlaneMs?: number;
 }

@@ -116,6 +116,7 @@ describe('data faults', () => {
         data: {
           snapshotLosesCollection: { clusterName: 'src', namespace: 'logs.lines' },
           restoreLosesCollection: { clusterName: 'dst', namespace: 'app.orders', mode: 'empty' },
+          restoreLosesIndex: { clusterName: 'dst', namespace: 'app.users', index: 'lost_1' },
           slowDataPlaneMs: 150,
         },
       },
@@ -126,7 +127,18 @@ describe('data faults', () => {
     await sim?.stop();
   }, 60_000);
 
-  it('a snapshot silently loses a collection, a restore empties one, and the wire endpoint is slow', async () => {
+  /** The names of a collection's indexes but _id_, sorted. */
+  const indexNames = async (c: MongoClient, db: string, coll: string) =>
+    (await c.db(db).collection(coll).listIndexes().toArray())
+      .map((i) => i.name as string)
+      .filter((n) => n !== '_id_')
+      .sort();
+
+  it('a snapshot silently loses a collection, a restore empties one and drops an index, the wire is slow', async () => {
+    const src = await driver(sim, 'src');
+    clients.push(src);
+    await src.db('app').collection('users').createIndex({ lost: 1 }, { name: 'lost_1' });
+    await src.db('app').collection('users').createIndex({ kept: 1 }, { name: 'kept_1' });
     const snapshotId = await snapshot(sim, 'src');
     const names = readSnapshotManifest(snapshotDir(sim.dataDir!, snapshotId)).namespaces.map(
       (n) => `${n.db}.${n.collection}`,
@@ -137,6 +149,7 @@ describe('data faults', () => {
     const dst = await driver(sim, 'dst');
     clients.push(dst);
     expect(await contents(dst)).toEqual({ 'app.users': 1_500, 'app.orders': 0 });
+    expect(await indexNames(dst, 'app', 'users')).toEqual(['kept_1']);
     const started = performance.now();
     await dst.db('admin').command({ ping: 1 });
     expect(performance.now() - started).toBeGreaterThanOrEqual(2 * 150 - 5);
@@ -164,5 +177,6 @@ describe('data faults', () => {
     clients.push(dst);
     const counts = await contents(dst);
     expect([counts['app.orders_c'], counts['app.users_c']]).toEqual([0, 1_500]);
+    expect(await indexNames(dst, 'app', 'users_c')).toEqual(['kept_1']);
   }, 120_000);
 });

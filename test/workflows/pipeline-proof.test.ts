@@ -177,3 +177,17 @@ describe.skipIf(dataPlaneUnavailable())('pipeline whose snapshot misses the cana
     expect(usersLeft(ctx)).toEqual([]);
   });
 });
+
+describe.skipIf(dataPlaneUnavailable())('pipeline whose restore loses an index', () => {
+  const indexed = { ...seed, data: { ...seed.data, src: { ...seed.data.src, shop: { customers: 40 } } } };
+  const lost = { restoreLosesIndex: { clusterName: 'good', namespace: 'shop.customers', index: 'email_1' } };
+  const ctx = useWorkflowTestEnv({ timeScale: 0.05, seed: indexed, faults: { data: lost }, data: { auth: true } });
+
+  it('a restore with every document but without an index of the source fails index-missing, named', async () => {
+    const { failure } = await run(ctx, request('good'));
+    expect(failure?.type).toBe('VerificationFailed');
+    expect(failure?.message).toMatch(/index-missing\s+shop\.customers\s+40\s+40\s+index not found: email_1/);
+    expect(failure?.message).not.toMatch(/(index-missing|count-outside-tolerance|missing)\s+(app|logs)\./);
+    expect(usersLeft(ctx)).toEqual([]);
+  });
+});

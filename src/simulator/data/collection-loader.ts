@@ -31,7 +31,8 @@ async function loadJob(plane: DataPlane, j: CollectionRestoreJob): Promise<void>
   const ttl = plane.ttlOf(target);
   const rule = plane.faults.restoreLosesCollection;
   for (const item of j.items) {
-    await loadItem(client, j, item, manifest, ttl, rule);
+    const loseIndex = plane.lostIndex(j.targetClusterName, item.sourceNamespace);
+    await loadItem(client, j, item, manifest, { ttl, rule, loseIndex });
     item.loaded = true;
     plane.model.changed();
   }
@@ -43,9 +44,13 @@ async function loadItem(
   j: CollectionRestoreJob,
   item: CollectionItem,
   manifest: ReturnType<typeof readSnapshotManifest>,
-  ttl: Parameters<typeof loadCollection>[3]['ttl'],
-  rule: DataPlane['faults']['restoreLosesCollection'],
+  f: {
+    ttl: Parameters<typeof loadCollection>[3]['ttl'];
+    rule: DataPlane['faults']['restoreLosesCollection'];
+    loseIndex?: string;
+  },
 ): Promise<void> {
+  const { ttl, rule } = f;
   const [sdb, scoll] = split(item.sourceNamespace);
   const source = manifest.namespaces.find((n) => n.db === sdb && n.collection === scoll)!;
   if (j.writeStrategy === 'OVERWRITE_EXISTING') {
@@ -65,7 +70,7 @@ async function loadItem(
   await loadCollection(
     client,
     j.sourceDir!,
-    { source, db, collection, lose: lost ? rule.mode : undefined },
+    { source, db, collection, lose: lost ? rule.mode : undefined, loseIndex: f.loseIndex },
     { indexStrategy: j.indexStrategy, ttl },
   );
 }

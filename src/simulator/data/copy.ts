@@ -74,6 +74,8 @@ export interface LoadItem {
   collection: string;
   /** Fault: the collection ends up absent, or present with no documents. */
   lose?: 'missing' | 'empty';
+  /** Fault: this index of the source is not recreated. */
+  loseIndex?: string;
 }
 
 export interface LoadOptions {
@@ -102,7 +104,7 @@ export async function loadCollection(client: MongoClient, dir: string, item: Loa
   const ns = `${item.db}.${item.collection}`;
   delete o.ttl[ns];
   for (const spec of item.source.indexes) {
-    if (spec.name === '_id_' || o.indexStrategy === 'NONE') continue;
+    if (spec.name === '_id_' || spec.name === item.loseIndex || o.indexStrategy === 'NONE') continue;
     const { key, name, ...options } = spec;
     if (spec.expireAfterSeconds !== undefined) {
       if (o.indexStrategy === 'ALL') (o.ttl[ns] ??= []).push(spec);

@@ -173,6 +173,12 @@ export class DataPlane implements DataHooks {
       .sort((a, b) => Date.parse(b.manifest.capturedAt) - Date.parse(a.manifest.capturedAt))[0];
   }
 
+  /** The index a restore into the cluster leaves out of the source's `namespace`, by fault. */
+  lostIndex(clusterName: string, namespace: string): string | undefined {
+    const rule = this.faults.restoreLosesIndex;
+    return rule && matches(rule, clusterName) && rule.namespace === namespace ? rule.index : undefined;
+  }
+
   private async restore(r: RestoreJob): Promise<void> {
     const target = this.model.findCluster(r.targetGroupId ?? '', r.targetClusterName ?? '');
     const source = r.outcome === 'success' && r.cancelledAt === undefined ? this.restoreSource(r) : undefined;
@@ -182,8 +188,10 @@ export class DataPlane implements DataHooks {
       await dropUserDatabases(client, ttl);
       const rule = this.faults.restoreLosesCollection;
       for (const ns of source.manifest.namespaces) {
-        const lost = rule && matches(rule, target.name) && rule.namespace === `${ns.db}.${ns.collection}`;
+        const name = `${ns.db}.${ns.collection}`;
+        const lost = rule && matches(rule, target.name) && rule.namespace === name;
         const item: LoadItem = { source: ns, db: ns.db, collection: ns.collection, lose: lost ? rule.mode : undefined };
+        item.loseIndex = this.lostIndex(target.name, name);
         await loadCollection(client, source.dir, item, { indexStrategy: 'ALL', ttl });
       }
       this.saveTtl();

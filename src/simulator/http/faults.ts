@@ -144,7 +144,13 @@ export function validateFaultConfig(c: unknown): asserts c is FaultConfig {
   }
 }
 
-const DATA_FAULTS = ['exportMissingFile', 'snapshotLosesCollection', 'restoreLosesCollection', 'slowDataPlaneMs'];
+const DATA_FAULTS = [
+  'exportMissingFile',
+  'snapshotLosesCollection',
+  'restoreLosesCollection',
+  'restoreLosesIndex',
+  'slowDataPlaneMs',
+];
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function validateLostCollection(k: string, v: unknown, modes?: string[]): void {
@@ -155,6 +161,14 @@ function validateLostCollection(k: string, v: unknown, modes?: string[]): void {
     throw new Error(`faults.data.${k}.clusterName: must be a string`);
   if (modes && !modes.includes(v.mode as string))
     throw new Error(`faults.data.${k}.mode: must be one of ${modes.join(', ')}`);
+}
+
+function validateLostIndex(k: string, v: unknown): void {
+  if (!isObject(v)) throw new Error(`faults.data.${k}: must be an object {clusterName?, namespace, index}`);
+  validateLostCollection(k, v);
+  const index = (v as Record<string, unknown>).index;
+  if (typeof index !== 'string' || index === '' || index === '_id_')
+    throw new Error(`faults.data.${k}.index: must be the name of an index other than _id_`);
 }
 
 function validateDataFaults(d: unknown): void {
@@ -169,5 +183,6 @@ function validateDataFaults(d: unknown): void {
       throw new Error(`faults.data.${k}: must be a number >= 0`);
     if (k === 'snapshotLosesCollection') validateLostCollection(k, v);
     if (k === 'restoreLosesCollection') validateLostCollection(k, v, ['missing', 'empty']);
+    if (k === 'restoreLosesIndex') validateLostIndex(k, v);
   }
 }

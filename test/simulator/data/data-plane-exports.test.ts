@@ -82,6 +82,9 @@ describe('data options', () => {
     await expect(
       startSimulator({ faults: { data: { restoreLosesCollection: { namespace: 'nodot', mode: 'empty' } } } }),
     ).rejects.toThrow(/faults\.data\.restoreLosesCollection\.namespace: must be "<db>\.<collection>"/);
+    await expect(
+      startSimulator({ faults: { data: { restoreLosesIndex: { namespace: 'app.orders', index: '_id_' } } } }),
+    ).rejects.toThrow(/faults\.data\.restoreLosesIndex\.index: must be the name of an index other than _id_/);
     await expect(startSimulator({ faults: { data: { slowDataPlaneMs: -1 } } })).rejects.toThrow(
       /faults\.data\.slowDataPlaneMs: must be a number >= 0/,
     );
