@@ -62,6 +62,7 @@ function seedCluster(m: Model, groupId: string, c: SeedCluster): void {
       cloudProvider: cluster.provider,
       regionName,
       shouldCopyOplogs: false,
+      zoneId: cluster.id,
     }));
   const newest = (c.snapshotAgeHours ?? 24) * HOUR_MS;
   for (let i = (c.snapshots ?? 0) - 1; i >= 0; i--) addScheduledSnapshot(m, cluster, { ageMs: newest + i * DAY_MS });

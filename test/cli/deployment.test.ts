@@ -1,7 +1,7 @@
 // `atlas-backup worker --deployment-name` and `atlas-backup deployment` through the real binary and
 // the suite's dev server: the deployment's first build makes itself current, describe shows it, a
 // backup runs on it, and bad input is refused naming the argument before any call.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator } from '../helpers/temporal.js';
@@ -10,11 +10,18 @@ import { FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
 describe('atlas-backup worker in a Worker Deployment', () => {
   const deploymentName = `cli-deployment-${randomUUID().slice(0, 8)}`;
   const taskQueue = `cli-versioned-${randomUUID().slice(0, 8)}`;
+  // A project of its own: the suite's other files back up the demo cluster on the same dev server,
+  // and one backup per cluster would (rightly) refuse this test's backup while one of theirs runs.
+  const project = randomBytes(12).toString('hex');
   let sim: RunningSimulator;
   let workerEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const started = await startTestSimulator();
+    const started = await startTestSimulator({
+      seed: {
+        projects: [{ id: project, name: 'versioned', clusters: [{ name: 'versioned-cluster', kind: 'replicaSet' }] }],
+      },
+    });
     sim = started.sim;
     workerEnv = {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
@@ -42,10 +49,9 @@ describe('atlas-backup worker in a Worker Deployment', () => {
     expect(described.stderr).toBe('');
     expect(described.stdout).toContain(`Worker Deployment ${deploymentName}`);
     expect(described.stdout).toMatch(/current: cli-build-1/);
-    const backup = await runCli(
-      ['backup', '-p', '65f1a0c0a1b2c3d4e5f60001', '-c', 'demo-cluster', '--wait', ...FAST_FLAGS],
-      { taskQueue },
-    );
+    const backup = await runCli(['backup', '-p', project, '-c', 'versioned-cluster', '--wait', ...FAST_FLAGS], {
+      taskQueue,
+    });
     expect(backup.code).toBe(0);
     expect(backup.stdout).toContain('Backup completed');
     worker.child.kill('SIGINT');

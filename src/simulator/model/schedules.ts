@@ -105,7 +105,7 @@ export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequ
   }
   if (b.restoreWindowDays !== undefined) addRetention(m.now(), b.restoreWindowDays, 'days', 'restoreWindowDays');
   if (b.extraRetentionSettings) next.extraRetentionSettings = b.extraRetentionSettings;
-  if (b.copySettings) next.copySettings = b.copySettings.map(copySetting);
+  if (b.copySettings) next.copySettings = b.copySettings.map((x) => copySetting(x, c));
   if (b.export) {
     const id = b.export.exportBucketId;
     const bucket = id === undefined ? undefined : m.state.buckets[id];
@@ -120,13 +120,22 @@ export function updateSchedule(m: Model, c: Cluster, b: UpdateBackupScheduleRequ
   return next;
 }
 
-/** The copy setting fields the simulator keeps (Atlas's DiskBackupCopySetting20240805). */
-function copySetting(c: Record<string, unknown>): NonNullable<BackupSchedule['copySettings']>[number] {
+/**
+ * The copy setting fields the simulator keeps (Atlas's DiskBackupCopySetting20240805). Answers always
+ * carry a `zoneId` (required there): the one asked for, else the cluster's only zone, for which the
+ * simulator uses the cluster's own id (it models no replicationSpecs).
+ */
+function copySetting(
+  c: Record<string, unknown>,
+  cluster: Cluster,
+): NonNullable<BackupSchedule['copySettings']>[number] {
   const str = (k: string) => (typeof c[k] === 'string' ? { [k]: c[k] as string } : {});
+  const zoneId = typeof c.zoneId === 'string' && /^[a-f0-9]{24}$/.test(c.zoneId) ? c.zoneId : cluster.id;
   return {
     ...str('cloudProvider'),
     ...str('regionName'),
     ...(typeof c.shouldCopyOplogs === 'boolean' ? { shouldCopyOplogs: c.shouldCopyOplogs } : {}),
+    zoneId,
   };
 }
 

@@ -165,7 +165,7 @@ export interface BackupSchedule {
   useOrgAndGroupNamesInExportPrefix: boolean;
   extraRetentionSettings: { frequencyType?: string; retentionDays?: number }[];
   /** Regions Atlas copies the snapshots to (absent in state files from before: none). */
-  copySettings?: { cloudProvider?: string; regionName?: string; shouldCopyOplogs?: boolean }[];
+  copySettings?: { cloudProvider?: string; regionName?: string; shouldCopyOplogs?: boolean; zoneId?: string }[];
 }
 
 export interface SimState {
