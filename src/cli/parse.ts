@@ -54,6 +54,13 @@ export const oneOf =
     return found;
   };
 
+/** "a.b, c.d" → ["a.b", "c.d"]: a comma-separated list, blanks dropped. */
+export const list = (v: string): string[] =>
+  v
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
+
 /** key=value, repeatable. */
 export const keyValue = (v: string, previous: { key: string; value: string }[] = []) => {
   const i = v.indexOf('=');

@@ -1,8 +1,11 @@
 // `atlas-backup demo`: everything on embedded defaults — a Temporal dev server, the Atlas simulator
 // (auth on, credentials made up at run time), an in-process worker — then one backupPipeline for the
 // demo cluster with an export and a restore, shown with the live view, ending with a summary and,
-// with the data plane on, the restored cluster's collections and counts next to the source's.
-// Everything it started is stopped before it returns, also on Ctrl-C.
+// with the data plane on, the restore's verification (a canary and the source's manifest checked on
+// the target as a temporary read-only user) and the restored cluster's collections and counts next
+// to the source's. `--collections` then drops those collections on the source and recovers them
+// from the pipeline's snapshot (demo-recovery.ts). Everything it started is stopped before it
+// returns, also on Ctrl-C.
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
@@ -22,7 +25,9 @@ import type { BackupPipelineRequest, PipelineResult } from '../../contract/index
 import { UsageError } from '../errors.js';
 import { followRun } from '../live.js';
 import { startBackup } from '../../runs/index.js';
-import { compareData } from './demo-data.js';
+import type { AtlasClient } from '../../atlas/index.js';
+import { compareData, DemoUsers } from './demo-data.js';
+import { checkDemoCollections, recoverCollections } from './demo-recovery.js';
 import { summarize } from './summary.js';
 
 export interface DemoOptions {
@@ -33,14 +38,22 @@ export interface DemoOptions {
   data: boolean;
   ui: boolean;
   json: boolean;
+  /** After the pipeline: drop these collections on the source and recover them from its snapshot. */
+  collections?: string[];
   /** Where the live view and progress messages go (stderr with --json, so stdout stays JSON). */
   log?: NodeJS.WriteStream;
 }
 
 const TASK_QUEUE = 'atlas-backup-demo';
 
-export function demoRequest(o: Pick<DemoOptions, 'restore' | 'export' | 'timeScale'>): BackupPipelineRequest {
-  const poll = Math.max(0.05, Math.min(0.5, 0.25 * o.timeScale));
+const pollSeconds = (timeScale: number) => Math.max(0.05, Math.min(0.5, 0.25 * timeScale));
+
+/** `verify`: the restore is checked against the source (only with data, into the restore target). */
+export function demoRequest(
+  o: Pick<DemoOptions, 'restore' | 'export' | 'timeScale'>,
+  verify = false,
+): BackupPipelineRequest {
+  const poll = pollSeconds(o.timeScale);
   return {
     groupId: DEMO_IDS.projectId,
     clusterName: DEMO_IDS.replicaSet,
@@ -58,6 +71,8 @@ export function demoRequest(o: Pick<DemoOptions, 'restore' | 'export' | 'timeSca
             // The demo's own target, named as the consent the restore needs.
             overwrite: DEMO_IDS.restoreTarget,
             consentBy: 'atlas-backup demo',
+            // A canary document written before the snapshot, and the source's manifest, looked for on the target.
+            ...(verify ? { verify: { canary: true } } : {}),
           },
         }
       : {}),
@@ -79,6 +94,8 @@ class DemoStack {
   running?: Promise<void>;
   connection?: Connection;
   codecServer?: RunningCodecServer;
+  private atlasClient?: AtlasClient;
+  private demoUsers?: DemoUsers;
   readonly creds = {
     clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
     clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
@@ -120,7 +137,8 @@ class DemoStack {
       seed: why ? DEMO_SEED : { ...DEMO_SEED, data: { [DEMO_IDS.replicaSet]: DEMO_DATA } },
       auth: { serviceAccounts: [creds] },
       timeScale,
-      data: !why,
+      // SCRAM on, as on Atlas: verification signs in as the temporary users it makes.
+      data: why ? false : { auth: true },
     });
     this.say(`  Atlas simulator at ${this.sim.url} (service-account auth, time scale ${timeScale})`);
     this.say('Starting a worker (bundling the workflows)…');
@@ -139,20 +157,28 @@ class DemoStack {
     return Boolean(this.sim.dataDir);
   }
 
-  /** The restored cluster's collections and counts beside the source's, through the driver. */
-  async showData(say: (line: string) => void): Promise<boolean> {
-    const { AtlasClient } = await import('../../atlas/index.js');
-    const atlas = new AtlasClient({ baseUrl: this.sim!.url, auth: { kind: 'serviceAccount', ...this.creds } });
-    try {
-      const source = { groupId: DEMO_IDS.projectId, clusterName: DEMO_IDS.replicaSet };
-      const target = { groupId: DEMO_IDS.targetProjectId, clusterName: DEMO_IDS.restoreTarget };
-      const { lines, ok } = await compareData(atlas, source, target);
-      say(`\nData in ${DEMO_IDS.restoreTarget} after the restore, read with the mongodb driver:`);
-      for (const line of lines) say(line);
-      return ok;
-    } finally {
-      await atlas.close();
+  /** The demo's own database users (through the Admin API, as a user would make them), deleted by stop(). */
+  async users(): Promise<DemoUsers> {
+    if (!this.demoUsers) {
+      const { AtlasClient } = await import('../../atlas/index.js');
+      this.atlasClient = new AtlasClient({ baseUrl: this.sim!.url, auth: { kind: 'serviceAccount', ...this.creds } });
+      this.demoUsers = new DemoUsers(this.atlasClient);
     }
+    return this.demoUsers;
+  }
+
+  /** The restored cluster's collections and counts beside the source's, through the driver. */
+  async showData(say: (line: string) => void, sourceAccess: 'read' | 'readWrite'): Promise<boolean> {
+    const users = await this.users();
+    const source = await users.client({ groupId: DEMO_IDS.projectId, clusterName: DEMO_IDS.replicaSet }, sourceAccess);
+    const target = await users.client(
+      { groupId: DEMO_IDS.targetProjectId, clusterName: DEMO_IDS.restoreTarget },
+      'read',
+    );
+    const { lines, ok } = await compareData(source, target);
+    say(`\nData in ${DEMO_IDS.restoreTarget} after the restore, read with the mongodb driver:`);
+    for (const line of lines) say(line);
+    return ok;
   }
 
   async client(dev: RunningDevServer): Promise<Client> {
@@ -164,6 +190,8 @@ class DemoStack {
     if (this.built?.worker.getState() === 'RUNNING') this.built.worker.shutdown();
     await this.running?.catch(() => undefined);
     await this.built?.close().catch(() => undefined);
+    await this.demoUsers?.close();
+    await this.atlasClient?.close().catch(() => undefined);
     await this.connection?.close().catch(() => undefined);
     await this.sim?.stop();
     await this.dev?.stop();
@@ -171,12 +199,22 @@ class DemoStack {
   }
 }
 
-export async function runDemo(o: DemoOptions): Promise<number> {
+/** Bad options are refused (exit 2) before anything starts. */
+function checkOptions(o: DemoOptions): void {
   if (!(o.timeScale > 0) || o.timeScale > 100) {
     throw new UsageError(
       '--time-scale must be a number > 0 and <= 100 (1 = default simulator durations, 0.5 = twice as fast)',
     );
   }
+  if (o.collections) {
+    const why = o.data ? dataPlaneUnavailable() : 'off by --no-data';
+    if (why) throw new UsageError(`--collections needs the demo's data (FerretDB), which is ${why}`);
+    checkDemoCollections(o.collections);
+  }
+}
+
+export async function runDemo(o: DemoOptions): Promise<number> {
+  checkOptions(o);
   const log = o.log ?? (o.json ? process.stderr : process.stdout);
   const say = (line: string) => log.write(`${line}\n`);
   const stack = new DemoStack(say);
@@ -188,42 +226,64 @@ export async function runDemo(o: DemoOptions): Promise<number> {
     const dev = await stack.startTemporal(o.ui);
     const withData = await stack.startAtlasAndWorker(dev, o.timeScale, o.data);
     const client = await stack.client(dev);
-    const handle = await startBackup(client, demoRequest(o), { taskQueue: TASK_QUEUE });
-    const exportPart = o.export ? ', export to the demo bucket' : '';
-    const what = `${exportPart}${o.restore !== 'none' ? `, ${o.restore} restore` : ''}`;
-    say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${what}\n`);
-    const outcome = await followRun(client, handle, { out: log, signal: interrupted.signal });
-    if (outcome.stopped) {
-      say('\nInterrupted: cancelling the demo run and stopping everything.');
-      await handle.cancel().catch(() => undefined);
-      return 1;
-    }
-    const result = outcome.result as PipelineResult | undefined;
-    const { executionStatus } = outcome.status;
-    if (o.json) {
-      const json = {
-        workflowId: handle.workflowId,
-        executionStatus,
-        failure: outcome.failure,
-        result,
-        status: outcome.status,
-      };
-      process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
-    } else say(`\n${summarize(outcome.status, result, outcome.failure)}`);
-    const completed = executionStatus === 'COMPLETED' && result?.outcome === 'completed';
-    const dataOk = withData && completed && o.restore === 'automated' ? await stack.showData(say) : true;
+    const code = await demoRuns(o, { client, stack, withData, log, signal: interrupted.signal });
     if (o.ui && dev.uiUrl && !interrupted.signal.aborted) {
       say(`\nThe Temporal UI stays up at ${dev.uiUrl} — press Ctrl-C to stop everything.`);
       await new Promise<void>((resolve) =>
         interrupted.signal.addEventListener('abort', () => resolve(), { once: true }),
       );
     }
-    return completed && dataOk ? 0 : 1;
+    return code;
   } finally {
     await stack.stop();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+interface Started {
+  client: Client;
+  stack: DemoStack;
+  withData: boolean;
+  log: NodeJS.WriteStream;
+  signal: AbortSignal;
+}
+
+/** The pipeline, its data beside the source's, and the collection recovery: the exit code. */
+async function demoRuns(o: DemoOptions, { client, stack, withData, log, signal }: Started): Promise<number> {
+  const say = (line: string) => log.write(`${line}\n`);
+  const verify = withData && o.restore === 'automated';
+  const handle = await startBackup(client, demoRequest(o, verify), { taskQueue: TASK_QUEUE });
+  const exportPart = o.export ? ', export to the demo bucket' : '';
+  const what = `${exportPart}${o.restore !== 'none' ? `, ${o.restore} restore${verify ? ' (verified)' : ''}` : ''}`;
+  say(`Started ${handle.workflowId}: snapshot of ${DEMO_IDS.replicaSet}${what}\n`);
+  const outcome = await followRun(client, handle, { out: log, signal });
+  if (outcome.stopped) {
+    say('\nInterrupted: cancelling the demo run and stopping everything.');
+    await handle.cancel().catch(() => undefined);
+    return 1;
+  }
+  const result = outcome.result as PipelineResult | undefined;
+  const { executionStatus } = outcome.status;
+  if (!o.json) say(`\n${summarize(outcome.status, result, outcome.failure)}`);
+  const completed = executionStatus === 'COMPLETED' && result?.outcome === 'completed';
+  const access = o.collections ? 'readWrite' : 'read';
+  const dataOk = verify && completed ? await stack.showData(say, access) : true;
+  const snapshotId = result?.snapshot?.id;
+  const recovery =
+    o.collections && completed && snapshotId && !signal.aborted
+      ? await recoverCollections(
+          { client, taskQueue: TASK_QUEUE, users: await stack.users(), poll: pollSeconds(o.timeScale), log, signal },
+          o.collections,
+          snapshotId,
+        )
+      : undefined;
+  if (o.json) {
+    const json = { workflowId: handle.workflowId, executionStatus, failure: outcome.failure, result };
+    const recovered = recovery ? { collectionRecovery: recovery.json } : {};
+    process.stdout.write(`${JSON.stringify({ ...json, status: outcome.status, ...recovered }, null, 2)}\n`);
+  }
+  return completed && dataOk && (o.collections ? recovery?.ok === true : true) ? 0 : 1;
 }
 
 /** The demo's screen is the live view: the SDK's and webpack's INFO lines would drown it. */

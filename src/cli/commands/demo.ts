@@ -1,7 +1,7 @@
 // `demo`: the whole product on embedded defaults (demo-run.ts does the work).
 import { Option, type Command } from 'commander';
 import { act } from '../errors.js';
-import { oneOf, positiveNumber } from '../parse.js';
+import { list, oneOf, positiveNumber } from '../parse.js';
 
 export function registerDemo(program: Command): void {
   program
@@ -19,12 +19,18 @@ export function registerDemo(program: Command): void {
     )
     .option('--no-export', 'skip the export to the demo bucket')
     .option('--no-data', 'clusters without data (by default they hold data when FerretDB is installed)')
+    .option(
+      '--collections <db.coll,...>',
+      'then drop these collections on the source and recover them from the snapshot (dr --collections)',
+      list,
+    )
     .option('--ui', 'start the Temporal Web UI and keep everything up until Ctrl-C')
     .option('--json', 'print the result as JSON on stdout (live view on stderr)')
     .addHelpText(
       'after',
       '\nExamples:\n  $ npm run demo\n' +
         '  $ atlas-backup demo --ui --restore download\n' +
+        '  $ npm run demo -- --collections shop.orders\n' +
         '  $ atlas-backup demo --time-scale 0.3 --json',
     )
     .action(
@@ -34,6 +40,7 @@ export function registerDemo(program: Command): void {
           restore: 'download' | 'automated' | 'none';
           export: boolean;
           data: boolean;
+          collections?: string[];
           ui?: boolean;
           json?: boolean;
         }) => {
@@ -44,6 +51,7 @@ export function registerDemo(program: Command): void {
             restore: flags.restore,
             export: flags.export,
             data: flags.data,
+            ...(flags.collections ? { collections: flags.collections } : {}),
             ui: flags.ui ?? false,
             json: flags.json ?? false,
           });

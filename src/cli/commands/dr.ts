@@ -22,14 +22,7 @@ import { drWorkflowId } from '../../runs/index.js';
 import { NOTIFY_FLAGS } from './notify-flags.js';
 import { addRequestFlags, flag, flagsOfFields, parseRequest, pollCap, POLL_FLAGS, requestFrom } from '../parse.js';
 import { pointInTimeFlags, setPath, type RequestFlag } from '../parse.js';
-import { oneOf, positiveNumber } from '../parse.js';
-
-/** "a.b, c.d" → ["a.b", "c.d"]: a comma-separated list, blanks dropped. */
-const list = (v: string): string[] =>
-  v
-    .split(',')
-    .map((x) => x.trim())
-    .filter((x) => x.length > 0);
+import { list, oneOf, positiveNumber } from '../parse.js';
 import { summarizeDr } from './summary.js';
 import type { DrReport } from '../../contract/index.js';
 import { disasterRecovery } from '../../workflows/index.js';
