@@ -103,6 +103,13 @@ export async function runSimulatorCli(
     serverlessLegacy: o.serverlessLegacy ?? config.serverlessLegacy,
     auth: authOptions(config.auth, o.auth, kept),
   });
+  // Handlers first: whoever reads the lines below may signal at once, and a signal that arrives before
+  // a handler exists kills the process with the default action (no state saved, no clean exit).
+  const stop = () => {
+    void sim.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   out(`Atlas simulator listening on ${sim.url}`);
   out(`  MONGODB_ATLAS_BASE_URL=${sim.url}`);
   for (const line of o.auth ? credentialLines(config.auth, kept) : ['  auth: off']) out(line);
@@ -121,11 +128,6 @@ export async function runSimulatorCli(
         `target project ${ids.targetProjectId}: ${ids.restoreTarget}`,
     );
   }
-  const stop = () => {
-    void sim.stop().then(() => process.exit(0));
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   return sim;
 }
 
