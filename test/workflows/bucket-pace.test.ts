@@ -119,11 +119,12 @@ describe('pacing by what Atlas says', () => {
     expect(results.map((r) => r.outcome)).toEqual(CLUSTERS.map(() => 'completed'));
     const project = (await sim!.admin.requestLog()).filter((e) => e.path.includes(`/groups/${GROUP}/`));
     const refused = project.filter((e) => e.status === 429).length;
-    // FAST polling unpaced asks several times a second per run, far beyond 1.67 requests/s; paced,
-    // only the first wave (dispatched before the project's bucket was known) can overdraw it.
+    // FAST polling unpaced asks several times a second per run, far beyond 1.67 requests/s (13 of 55
+    // answered 429 here); paced, only the first wave, at most one request per pipeline dispatched
+    // before the project's bucket was known, can overdraw it.
     expect(project.length).toBeGreaterThan(SMALL.capacity * 2);
     expect(refused, `${refused} of ${project.length} answered 429`).toBeLessThanOrEqual(
-      Math.max(2, project.length * 0.05),
+      Math.max(CLUSTERS.length, project.length * 0.05),
     );
   });
 });
