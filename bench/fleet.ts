@@ -12,7 +12,7 @@
 // Targets: every cluster completed; worker RSS peak ≤ 400 MB; throughput ≥ 50% of the baseline's.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +23,7 @@ import { startDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from '../src/worker.js';
 import { fleetBackup } from '../src/workflows/index.js';
+import { cpuSeconds, sampleRss } from './lib/process-stats.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -72,24 +73,6 @@ function fleetSeed(): SeedSpec {
       })),
     })),
   };
-}
-
-/** VmRSS of a process in MB, sampled every 250 ms until stopped; the peak and the samples. */
-function sampleRss(pid: number) {
-  let peak = 0;
-  let last = 0;
-  const read = () => {
-    try {
-      const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-      if (m) last = Number(m[1]) / 1024;
-      peak = Math.max(peak, last);
-    } catch {
-      // the process ended
-    }
-  };
-  const timer = setInterval(read, 250);
-  read();
-  return { peak: () => peak, last: () => last, stop: () => clearInterval(timer) };
 }
 
 /** Starts the worker process and waits for its ready line. */
@@ -149,17 +132,6 @@ interface Env {
   address: string;
   dir: string;
   serverPid: number;
-}
-
-/** CPU seconds (user + system) a process has used so far, from /proc (0 once it has ended). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    // utime and stime are fields 14 and 15 of the whole line, in clock ticks (100 per second on Linux).
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
 }
 
 const benchCpu = () => {
