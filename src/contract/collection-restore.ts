@@ -26,13 +26,15 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
 export const defaultRestoreSuffix = (at: Date): string =>
   `_restored_${at.toISOString().slice(0, 10).replace(/-/g, '')}`;
 
-const databaseName = z
-  .string()
-  .min(1, { error: 'must be a database name' })
-  .refine((s) => !DB_FORBIDDEN.test(s) && bytes(s) <= DB_MAX_BYTES, {
-    error: `must be a database name (no /\\. "$*<>:|? and at most ${DB_MAX_BYTES} bytes)`,
-  })
-  .refine((s) => !SYSTEM_DATABASES.includes(s), { error: 'admin, local and config cannot be restored' });
+const databaseName = shared('collection-restore.databaseName', () =>
+  z
+    .string()
+    .min(1, { error: 'must be a database name' })
+    .refine((s) => !DB_FORBIDDEN.test(s) && bytes(s) <= DB_MAX_BYTES, {
+      error: `must be a database name (no /\\. "$*<>:|? and at most ${DB_MAX_BYTES} bytes)`,
+    })
+    .refine((s) => !SYSTEM_DATABASES.includes(s), { error: 'admin, local and config cannot be restored' }),
+);
 
 export const collectionRestoreSchema = shared('collection-restore.collectionRestoreSchema', () =>
   z

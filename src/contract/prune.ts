@@ -4,26 +4,31 @@
 // the compliance policy) are made elsewhere.
 import { z } from 'zod';
 import { atlasId, clusterName } from './inputs.js';
+import { shared } from './shared.js';
 
-export const PruneRules = z
-  .strictObject({
-    /** Delete our snapshots created more than this many days ago. */
-    olderThanDays: z.number({ error: 'olderThanDays must be a number of days' }).positive().optional(),
-    /** Keep the newest N of our completed snapshots per cluster whatever their age. */
-    keepLast: z.number({ error: 'keepLast must be a whole number' }).int().min(0).optional(),
-  })
-  .refine((r) => r.olderThanDays !== undefined || r.keepLast !== undefined, {
-    error: 'give olderThanDays (--older-than) or keepLast (--keep-last), or both: prune needs a rule',
-  });
+export const PruneRules = shared('prune.PruneRules', () =>
+  z
+    .strictObject({
+      /** Delete our snapshots created more than this many days ago. */
+      olderThanDays: z.number({ error: 'olderThanDays must be a number of days' }).positive().optional(),
+      /** Keep the newest N of our completed snapshots per cluster whatever their age. */
+      keepLast: z.number({ error: 'keepLast must be a whole number' }).int().min(0).optional(),
+    })
+    .refine((r) => r.olderThanDays !== undefined || r.keepLast !== undefined, {
+      error: 'give olderThanDays (--older-than) or keepLast (--keep-last), or both: prune needs a rule',
+    }),
+);
 export type PruneRules = z.infer<typeof PruneRules>;
 
-export const PruneSnapshotsInput = z.strictObject({
-  groupId: atlasId('groupId'),
-  clusterNames: z.array(clusterName('clusterNames[]')).min(1, 'clusterNames must name at least one cluster'),
-  rules: PruneRules,
-  /** False: a dry run that only reports what it would delete. */
-  apply: z.boolean().default(false),
-});
+export const PruneSnapshotsInput = shared('prune.PruneSnapshotsInput', () =>
+  z.strictObject({
+    groupId: atlasId('groupId'),
+    clusterNames: z.array(clusterName('clusterNames[]')).min(1, 'clusterNames must name at least one cluster'),
+    rules: PruneRules,
+    /** False: a dry run that only reports what it would delete. */
+    apply: z.boolean().default(false),
+  }),
+);
 export type PruneSnapshotsInput = z.input<typeof PruneSnapshotsInput>;
 
 /** One snapshot as the rule sees it. */

@@ -3,6 +3,7 @@
 // safe in the workflow sandbox. Sizes are bounded so a manifest or a verdict table fits one
 // Temporal payload (see MANIFEST_LIMITS).
 import { z } from 'zod';
+import { shared } from './shared.js';
 
 /** The failure type of a run whose restored data did not verify. Not retryable: the data is what it is. */
 export const VERIFICATION_FAILED = 'VerificationFailed';
@@ -74,91 +75,105 @@ const DB_NAME = /^[^/\\. "$*<>:|?]{1,63}$/;
 const COLLECTION_NAME = /^(?!system\.)[^$]{1,200}$/;
 
 /** `db.collection`: the first dot splits the database from the collection. */
-export const namespaceString = z.string().refine(
-  (s) => {
-    const dot = s.indexOf('.');
-    return dot > 0 && DB_NAME.test(s.slice(0, dot)) && COLLECTION_NAME.test(s.slice(dot + 1));
-  },
-  { error: 'must be db.collection (a valid database name, a dot, a collection name without $ or system.)' },
+export const namespaceString = shared('verification.namespaceString', () =>
+  z.string().refine(
+    (s) => {
+      const dot = s.indexOf('.');
+      return dot > 0 && DB_NAME.test(s.slice(0, dot)) && COLLECTION_NAME.test(s.slice(dot + 1));
+    },
+    { error: 'must be db.collection (a valid database name, a dot, a collection name without $ or system.)' },
+  ),
 );
 
-const count = z.number().int().nonnegative();
+const count = shared('verification.count', () => z.number().int().nonnegative());
 
-export const expectationSchema = z.union([
-  z.strictObject({ count }),
-  z
-    .strictObject({ min: count.optional(), max: count.optional() })
-    .refine((e) => e.min !== undefined || e.max !== undefined, { error: 'needs count, or min and/or max' })
-    .refine((e) => e.min === undefined || e.max === undefined || e.min <= e.max, {
-      error: 'min must be <= max',
-      path: ['min'],
-    }),
-]);
+export const expectationSchema = shared('verification.expectationSchema', () =>
+  z.union([
+    z.strictObject({ count }),
+    z
+      .strictObject({ min: count.optional(), max: count.optional() })
+      .refine((e) => e.min !== undefined || e.max !== undefined, { error: 'needs count, or min and/or max' })
+      .refine((e) => e.min === undefined || e.max === undefined || e.min <= e.max, {
+        error: 'min must be <= max',
+        path: ['min'],
+      }),
+  ]),
+);
 
-export const validationQuerySchema = z.strictObject({
-  collection: namespaceString,
-  filter: z
-    .record(z.string(), z.unknown())
-    .refine((f) => JSON.stringify(f).length <= MANIFEST_LIMITS.filterBytes, {
-      error: `must be at most ${MANIFEST_LIMITS.filterBytes} bytes of JSON`,
-    })
-    .superRefine((f, ctx) => {
-      for (const p of filterProblems(f)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
-    }),
-  expect: expectationSchema,
-});
+export const validationQuerySchema = shared('verification.validationQuerySchema', () =>
+  z.strictObject({
+    collection: namespaceString,
+    filter: z
+      .record(z.string(), z.unknown())
+      .refine((f) => JSON.stringify(f).length <= MANIFEST_LIMITS.filterBytes, {
+        error: `must be at most ${MANIFEST_LIMITS.filterBytes} bytes of JSON`,
+      })
+      .superRefine((f, ctx) => {
+        for (const p of filterProblems(f)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
+      }),
+    expect: expectationSchema,
+  }),
+);
 export type ValidationQuery = z.infer<typeof validationQuerySchema>;
 
-export const indexSpecSchema = z.object({
-  name: z.string().min(1).max(255),
-  key: z.record(z.string(), z.union([z.number(), z.string()])),
-  unique: z.boolean().optional(),
-  expireAfterSeconds: z.number().int().nonnegative().optional(),
-});
+export const indexSpecSchema = shared('verification.indexSpecSchema', () =>
+  z.object({
+    name: z.string().min(1).max(255),
+    key: z.record(z.string(), z.union([z.number(), z.string()])),
+    unique: z.boolean().optional(),
+    expireAfterSeconds: z.number().int().nonnegative().optional(),
+  }),
+);
 export type ManifestIndex = z.infer<typeof indexSpecSchema>;
 
-export const manifestSchema = z.object({
-  /** ISO 8601, when the source was read. */
-  capturedAt: z.iso.datetime(),
-  namespaces: z
-    .array(
-      z.object({
-        db: z.string().min(1),
-        collection: z.string().min(1),
-        count,
-        indexes: z.array(indexSpecSchema).max(64),
+export const manifestSchema = shared('verification.manifestSchema', () =>
+  z.object({
+    /** ISO 8601, when the source was read. */
+    capturedAt: z.iso.datetime(),
+    namespaces: z
+      .array(
+        z.object({
+          db: z.string().min(1),
+          collection: z.string().min(1),
+          count,
+          indexes: z.array(indexSpecSchema).max(64),
+        }),
+      )
+      .max(MANIFEST_LIMITS.namespaces)
+      .refine((ns) => ns.reduce((n, x) => n + x.indexes.length, 0) <= MANIFEST_LIMITS.indexes, {
+        error: `at most ${MANIFEST_LIMITS.indexes} index specs in all`,
       }),
-    )
-    .max(MANIFEST_LIMITS.namespaces)
-    .refine((ns) => ns.reduce((n, x) => n + x.indexes.length, 0) <= MANIFEST_LIMITS.indexes, {
-      error: `at most ${MANIFEST_LIMITS.indexes} index specs in all`,
-    }),
-  /** Collections the source held beyond the bounds, not verified. */
-  omittedNamespaces: count.default(0),
-});
+    /** Collections the source held beyond the bounds, not verified. */
+    omittedNamespaces: count.default(0),
+  }),
+);
 export type Manifest = z.infer<typeof manifestSchema>;
 
-export const canarySchema = z.object({ runId: z.string().min(1).max(255), at: z.iso.datetime() });
+export const canarySchema = shared('verification.canarySchema', () =>
+  z.object({ runId: z.string().min(1).max(255), at: z.iso.datetime() }),
+);
 export type Canary = z.infer<typeof canarySchema>;
 
-export const verificationOptionsSchema = z.strictObject({
-  /**
-   * Allowed difference between the manifest's count and the target's, as a fraction of the
-   * manifest's count (0.01 = 1%): writes between the manifest and the snapshot move counts a
-   * little. A collection that held documents and is found empty always fails.
-   */
-  countTolerance: z.number().min(0).max(1).default(0.01),
-  /** Every index of the manifest must exist on the target (by key pattern, and unique/TTL options). */
-  requireIndexes: z.boolean().default(true),
-  /** Look for the canary document the run wrote before the snapshot. */
-  canary: z.boolean().optional(),
-  queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
-  /**
-   * `estimated` (the default) reads the count from collection metadata (`$collStats`): constant time,
-   * exact on a cleanly restored cluster. `exact` counts documents (an aggregation scan per collection).
-   */
-  countMethod: z.enum(['estimated', 'exact']).default('estimated'),
-});
+export const verificationOptionsSchema = shared('verification.verificationOptionsSchema', () =>
+  z.strictObject({
+    /**
+     * Allowed difference between the manifest's count and the target's, as a fraction of the
+     * manifest's count (0.01 = 1%): writes between the manifest and the snapshot move counts a
+     * little. A collection that held documents and is found empty always fails.
+     */
+    countTolerance: z.number().min(0).max(1).default(0.01),
+    /** Every index of the manifest must exist on the target (by key pattern, and unique/TTL options). */
+    requireIndexes: z.boolean().default(true),
+    /** Look for the canary document the run wrote before the snapshot. */
+    canary: z.boolean().optional(),
+    queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
+    /**
+     * `estimated` (the default) reads the count from collection metadata (`$collStats`): constant time,
+     * exact on a cleanly restored cluster. `exact` counts documents (an aggregation scan per collection).
+     */
+    countMethod: z.enum(['estimated', 'exact']).default('estimated'),
+  }),
+);
 export type VerificationOptions = z.infer<typeof verificationOptionsSchema>;
 export type VerificationOptionsInput = z.input<typeof verificationOptionsSchema>;
 
@@ -172,28 +187,32 @@ export const VERDICTS = [
 ] as const;
 export type VerdictKind = (typeof VERDICTS)[number];
 
-export const verdictSchema = z.object({
-  namespace: z.string(),
-  verdict: z.enum(VERDICTS),
-  expected: z.union([z.number(), z.string()]).optional(),
-  actual: z.union([z.number(), z.string()]).optional(),
-  detail: z.string().max(500),
-});
+export const verdictSchema = shared('verification.verdictSchema', () =>
+  z.object({
+    namespace: z.string(),
+    verdict: z.enum(VERDICTS),
+    expected: z.union([z.number(), z.string()]).optional(),
+    actual: z.union([z.number(), z.string()]).optional(),
+    detail: z.string().max(500),
+  }),
+);
 export type Verdict = z.infer<typeof verdictSchema>;
 
-export const verificationReportSchema = z.object({
-  verdicts: z.array(verdictSchema).max(MANIFEST_LIMITS.namespaces + MANIFEST_LIMITS.queries + 1),
-  summary: z.object({
-    ok: z.boolean(),
-    checked: count,
-    failed: count,
-    byVerdict: z.partialRecord(z.enum(VERDICTS), count),
-    countMethod: z.enum(['estimated', 'exact']),
-    seconds: z.number().nonnegative(),
-    /** What was not checked and why (e.g. TTL indexes on a server that cannot hold them). */
-    notes: z.array(z.string().max(500)).max(20),
+export const verificationReportSchema = shared('verification.verificationReportSchema', () =>
+  z.object({
+    verdicts: z.array(verdictSchema).max(MANIFEST_LIMITS.namespaces + MANIFEST_LIMITS.queries + 1),
+    summary: z.object({
+      ok: z.boolean(),
+      checked: count,
+      failed: count,
+      byVerdict: z.partialRecord(z.enum(VERDICTS), count),
+      countMethod: z.enum(['estimated', 'exact']),
+      seconds: z.number().nonnegative(),
+      /** What was not checked and why (e.g. TTL indexes on a server that cannot hold them). */
+      notes: z.array(z.string().max(500)).max(20),
+    }),
   }),
-});
+);
 export type VerificationReport = z.infer<typeof verificationReportSchema>;
 
 /**
@@ -201,11 +220,13 @@ export type VerificationReport = z.infer<typeof verificationReportSchema>;
  * target as a temporary read-only database user and compare it with the snapshot's namespaces
  * (Atlas's snapshot browsing) and the given validation queries. Needs Project Database Access Admin.
  */
-export const restoreVerifySchema = z.strictObject({
-  /** As verificationOptionsSchema.countTolerance (counts come from validation queries here). */
-  countTolerance: z.number().min(0).max(1).optional(),
-  queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
-});
+export const restoreVerifySchema = shared('verification.restoreVerifySchema', () =>
+  z.strictObject({
+    /** As verificationOptionsSchema.countTolerance (counts come from validation queries here). */
+    countTolerance: z.number().min(0).max(1).optional(),
+    queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
+  }),
+);
 export type RestoreVerifySpec = z.infer<typeof restoreVerifySchema>;
 
 /**
@@ -213,9 +234,11 @@ export type RestoreVerifySpec = z.infer<typeof restoreVerifySchema>;
  * manifest it captures from the source right before its snapshot. `canary` also writes a canary
  * document to the source's `atlas_backup_canary` database then, and looks for it on the target.
  */
-export const pipelineRestoreVerifySchema = restoreVerifySchema.extend({
-  canary: z.boolean({ error: 'restore.verify.canary must be true or false' }).optional(),
-});
+export const pipelineRestoreVerifySchema = shared('verification.pipelineRestoreVerifySchema', () =>
+  restoreVerifySchema.extend({
+    canary: z.boolean({ error: 'restore.verify.canary must be true or false' }).optional(),
+  }),
+);
 export type PipelineRestoreVerifySpec = z.infer<typeof pipelineRestoreVerifySchema>;
 
 /**
@@ -223,10 +246,12 @@ export type PipelineRestoreVerifySpec = z.infer<typeof pipelineRestoreVerifySche
  * the AWS SDK's own credential chain (never credentials from the input): the `.complete` file and
  * its customData, one data file per collection of the manifest, and each file's document count.
  */
-export const exportVerifySchema = z.strictObject({
-  /** As verificationOptionsSchema.countTolerance, for the exported files' document counts. */
-  countTolerance: z.number().min(0).max(1).optional(),
-});
+export const exportVerifySchema = shared('verification.exportVerifySchema', () =>
+  z.strictObject({
+    /** As verificationOptionsSchema.countTolerance, for the exported files' document counts. */
+    countTolerance: z.number().min(0).max(1).optional(),
+  }),
+);
 export type ExportVerifySpec = z.infer<typeof exportVerifySchema>;
 
 /** What a verification found, in counts: the run's status and result carry it. */

@@ -92,3 +92,17 @@ describe('shared()', () => {
     expect(shared(key, make)).toBe('built');
   });
 });
+
+describe('the contract builds its module-level schemas through shared()', () => {
+  it('no module-level constant of src/contract is a zod schema built outside shared()', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const dir = fileURLToPath(new URL('../../src/contract/', import.meta.url));
+    const derived = String.raw`\w+\.(?:extend|pick|omit|partial|merge|and|or|refine)\(`;
+    const bare = new RegExp(String.raw`^(?:export )?const (\w+)(?::[^=]+)? = (?:z\b|${derived})`, 'gm');
+    const found = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => [...readFileSync(`${dir}${f}`, 'utf8').matchAll(bare)].map((m) => `${f}: ${m[1]}`));
+    // Each of these would be built again in every workflow run and held by every cached run.
+    expect(found).toEqual([]);
+  });
+});
