@@ -19,6 +19,7 @@ import { preflightActivities } from '../src/activities/preflight.js';
 import { sourceManifestActivities } from '../src/activities/source-manifest.js';
 import { verificationActivities } from '../src/activities/verification.js';
 import { AtlasApiError, AtlasClient, probeUserAdmin } from '../src/atlas/index.js';
+import type { Canary } from '../src/contract/index.js';
 import { captureManifest, connect, verify, writeCanary } from '../src/data/index.js';
 import { simCatalog, type SimOperationId } from '../src/simulator/http/sim-catalog.js';
 import { startSimulator, type RunningSimulator } from '../src/simulator/index.js';
@@ -121,7 +122,7 @@ const total = (byOp: Record<string, number>) => Object.values(byOp).reduce((a, b
  * user, snapshot browsing pages). The connection strings come, as in a run, from steps every run
  * makes anyway (the pre-flight's cluster read, the target check's getCluster): not counted.
  */
-async function productRequests(sim: RunningSimulator, snapshotId: string) {
+async function productRequests(sim: RunningSimulator, snapshotId: string, canary: Canary) {
   const client = new AtlasClient({ baseUrl: sim.url, auth: { kind: 'none' } });
   const env = () => new MockActivityEnvironment({}, { logger: new DefaultLogger('ERROR') });
   const source = { groupId: G, clusterName: 'src' };
@@ -155,7 +156,8 @@ async function productRequests(sim: RunningSimulator, snapshotId: string) {
       restoreJobId: 'bench',
       verify: {},
       manifest: captured!.manifest,
-      ...(captured!.canary ? { canary: captured!.canary } : {}),
+      // The canary the snapshot holds: this capture's own came after the snapshot.
+      canary,
     }),
   );
   const activitySeconds = round(seconds(t));
@@ -224,7 +226,7 @@ async function main(): Promise<void> {
     };
     const estimated = await run('estimated');
     const exact = await run('exact');
-    const { atlasRequestsByPhase, ...added } = await productRequests(sim, snap.id);
+    const { atlasRequestsByPhase, ...added } = await productRequests(sim, snap.id, canary);
     const result = {
       documents: DOCS,
       collections: COLLECTIONS,
