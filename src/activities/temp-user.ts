@@ -115,7 +115,7 @@ function withoutSecret(e: unknown, secret: string): Error {
 
 export interface TemporaryUser {
   cluster: ClusterRef;
-  /** The cluster's standard connection string, when the caller has it (else read with getCluster). */
+  /** The cluster's standard connection string, when the caller has it (else, and on retries, getCluster). */
   connectionString?: string | undefined;
   purpose: UserPurpose;
   roles: DatabaseRole[];
@@ -193,7 +193,10 @@ export async function withTemporaryUser<T>(
     };
     await createUser(calls, groupId, body);
     try {
-      const uri = spec.connectionString ?? (await connectionStringOf(calls, spec.cluster));
+      // A given string is used by the first attempt only: a later one reads Atlas's current string,
+      // in case the given one went stale and is why the first failed.
+      const given = attempt === 1 ? spec.connectionString : undefined;
+      const uri = given ?? (await connectionStringOf(calls, spec.cluster));
       const client = await loginWhenReady(uri, credentials);
       try {
         return await beating(spec.purpose === 'verify' ? 'verifying' : 'reading-source', () => use(client));

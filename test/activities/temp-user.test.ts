@@ -32,11 +32,14 @@ describe.skipIf(dataPlaneUnavailable())('temporary database users', () => {
   });
 
   const users = () => Object.keys(sim.model.state.databaseUsers ?? {}).filter((k) => k.includes('/abo-verify-'));
-  const env = () =>
-    new MockActivityEnvironment({ workflowExecution: RUN, attempt: 1 }, { logger: new DefaultLogger('ERROR') });
+  const env = (attempt = 1) =>
+    new MockActivityEnvironment({ workflowExecution: RUN, attempt }, { logger: new DefaultLogger('ERROR') });
 
   /** Counts the documents of app.a as a temporary verification user; the Atlas requests it took. */
-  async function readAsTemporaryUser(connectionString?: string): Promise<{ count: number; requests: number }> {
+  async function readAsTemporaryUser(
+    connectionString?: string,
+    attempt = 1,
+  ): Promise<{ count: number; requests: number }> {
     const calls = new AttemptCalls(atlas, cluster);
     const spec = {
       cluster,
@@ -45,7 +48,7 @@ describe.skipIf(dataPlaneUnavailable())('temporary database users', () => {
       roles: READ_ONLY,
       description: 'temp-user test',
     };
-    const count: number = await env().run(() =>
+    const count: number = await env(attempt).run(() =>
       withTemporaryUser(calls, spec, (driver) => driver.db('app').collection('a').countDocuments()),
     );
     return { count, requests: calls.requests };
@@ -60,6 +63,14 @@ describe.skipIf(dataPlaneUnavailable())('temporary database users', () => {
     const c = await atlas.request('getCluster', { path: { groupId: G, clusterName: 'c1' } });
     expect(c.connectionStrings?.standard).toBeTruthy();
     expect(await readAsTemporaryUser(c.connectionStrings!.standard)).toEqual({ count: 7, requests: 2 });
+    expect(users()).toEqual([]);
+  });
+
+  it('reads the connection string again on a later attempt: a given one may be why the first failed', async () => {
+    // Nothing listens on port 1: used, the login would fail until its 30 s were up.
+    const stale = 'mongodb://127.0.0.1:1/';
+    // The earlier attempt's user deleted (a 404 here), create, getCluster, delete.
+    expect(await readAsTemporaryUser(stale, 2)).toEqual({ count: 7, requests: 4 });
     expect(users()).toEqual([]);
   });
 
