@@ -44,8 +44,8 @@ async function snapshotNamespaces(
   const out: string[] = [];
   for (const db of await calls.all('listBackupSnapshotDatabases', path, BROWSE_PAGES, LARGEST_PAGE)) {
     if (SYSTEM_DATABASES.includes(db.name) || known.has(db.name)) continue;
-    const path2 = { ...path, databaseName: db.name };
-    for (const c of await calls.all('listSnapshotDatabaseCollections', path2, BROWSE_PAGES, LARGEST_PAGE))
+    const ofDb = { ...path, databaseName: db.name };
+    for (const c of await calls.all('listSnapshotDatabaseCollections', ofDb, BROWSE_PAGES, LARGEST_PAGE))
       out.push(`${db.name}.${c.name}`);
   }
   return out;
