@@ -17,6 +17,8 @@ import type { RunRef } from '../contract/index.js';
 import { atlasCall, type CallContext } from './failures.js';
 
 const ITEMS_PER_PAGE = 100;
+/** The most Atlas returns in one page (its itemsPerPage maximum): for lists read whole, fewer requests. */
+export const LARGEST_PAGE = 500;
 
 export class AttemptCalls {
   requests = 0;
@@ -30,17 +32,16 @@ export class AttemptCalls {
     return atlasCall({ ...this.ctx, operation }, () => this.client.request(operation, args));
   }
 
-  /** The items of a list operation, page by page (at most maxPages pages of 100). */
+  /** The items of a list operation, page by page (at most maxPages pages of itemsPerPage, 100 unless given). */
   async *items<K extends ListOperationId>(
     operation: K,
     path: PathParamsOf<K>,
     maxPages: number,
+    itemsPerPage = ITEMS_PER_PAGE,
   ): AsyncGenerator<ItemOf<K>> {
     const fetchPage = (pageNum: number) =>
-      this.call(operation, { path, query: { pageNum, itemsPerPage: ITEMS_PER_PAGE } } as RequestArgs<K>) as Promise<
-        Page<ItemOf<K>>
-      >;
-    yield* pages(fetchPage, { itemsPerPage: ITEMS_PER_PAGE, maxPages });
+      this.call(operation, { path, query: { pageNum, itemsPerPage } } as RequestArgs<K>) as Promise<Page<ItemOf<K>>>;
+    yield* pages(fetchPage, { itemsPerPage, maxPages });
   }
 
   /** The first item `match` accepts, looking at most maxPages pages. */
@@ -54,10 +55,15 @@ export class AttemptCalls {
     return undefined;
   }
 
-  /** Every item, bounded to maxPages pages. */
-  async all<K extends ListOperationId>(operation: K, path: PathParamsOf<K>, maxPages = 20): Promise<ItemOf<K>[]> {
+  /** Every item, bounded to maxPages pages (of itemsPerPage, 100 unless given). */
+  async all<K extends ListOperationId>(
+    operation: K,
+    path: PathParamsOf<K>,
+    maxPages = 20,
+    itemsPerPage = ITEMS_PER_PAGE,
+  ): Promise<ItemOf<K>[]> {
     const all: ItemOf<K>[] = [];
-    for await (const item of this.items(operation, path, maxPages)) all.push(item);
+    for await (const item of this.items(operation, path, maxPages, itemsPerPage)) all.push(item);
     return all;
   }
 }

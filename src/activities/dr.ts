@@ -138,6 +138,7 @@ export function drActivities(client: AtlasClient) {
       const { groupId, clusterName, restoreJobId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       let via: VerifiedTarget['via'] = 'getCluster';
+      let connectionString: string | undefined;
       const polled = await pollOnce(
         'cluster',
         clusterName,
@@ -145,7 +146,9 @@ export function drActivities(client: AtlasClient) {
         {},
         async () => {
           try {
-            const state = (await calls.call('getCluster', { path: { groupId, clusterName } })).stateName ?? 'UNKNOWN';
+            const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
+            const state = cluster.stateName ?? 'UNKNOWN';
+            connectionString = cluster.connectionStrings?.standard;
             return state === 'IDLE' ? { state, done: { facts: {} } } : { state };
           } catch (err) {
             // Flex targets have no getCluster; their restore job reaching COMPLETED is the check.
@@ -156,7 +159,12 @@ export function drActivities(client: AtlasClient) {
           }
         },
       );
-      return { stateName: polled.state, via, attempts: polled.attempts };
+      return {
+        stateName: polled.state,
+        via,
+        ...(connectionString ? { connectionString } : {}),
+        attempts: polled.attempts,
+      };
     },
   };
 }

@@ -184,11 +184,13 @@ export function preflightActivities(client: AtlasClient, shared = new SharedRead
         checked.push(await checkUserAdmin(calls, project, field));
       const clusterType = source.clusterType ?? 'REPLICASET';
       const { attempt } = Context.current().info;
+      const connectionString = source.connectionStrings?.standard;
       return {
         clusterType,
         sharded: clusterType !== 'REPLICASET',
         checked,
         ...(notes.length ? { notes } : {}),
+        ...(connectionString ? { connectionString } : {}),
         requests: calls.requests,
         attempts: attempt,
       };

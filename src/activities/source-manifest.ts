@@ -27,6 +27,7 @@ export function sourceManifestActivities(client: AtlasClient) {
         calls,
         {
           cluster: source,
+          connectionString: input.connectionString,
           purpose: 'source',
           roles: canary ? CANARY_WRITER : READ_ONLY,
           description: 'atlas-backup-orchestrator manifest of the source before a snapshot (temporary)',

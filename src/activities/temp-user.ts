@@ -15,9 +15,13 @@ import type { ClusterRef } from '../contract/index.js';
 import { connect, scrub, scrubbed, type Credentials } from '../data/index.js';
 import { runOf, type AttemptCalls } from './calls.js';
 
-/** Atlas mirrors a new user onto its clusters after the 201: wait this many tries for the login. */
-export const LOGIN_TRIES = 30;
-const LOGIN_PAUSE_MS = 1_000;
+/** Atlas mirrors a new user onto its clusters after the 201: the login is tried for this long. */
+export const LOGIN_WAIT_MS = 30_000;
+/**
+ * The pauses between login tries: short at first (the mirror usually lands within a fraction of a
+ * second), doubling up to a cap so a slow mirror is not hammered.
+ */
+export const LOGIN_PAUSE = { firstMs: 100, capMs: 2_000 } as const;
 /** Users of earlier attempts deleted before creating this attempt's (older ones expire by themselves). */
 const EARLIER_ATTEMPTS_CLEANED = 10;
 const USER_LIFETIME_MS = 4 * 3_600_000;
@@ -67,20 +71,31 @@ export async function deleteUser(calls: AttemptCalls, groupId: string, username:
   });
 }
 
-/** Connects as the new user once its login works on the cluster (bounded, heartbeating). */
+/** The pause before login try `tries + 1`: LOGIN_PAUSE.firstMs doubling up to its cap. */
+export function loginPauseMs(tries: number): number {
+  return Math.min(LOGIN_PAUSE.capMs, LOGIN_PAUSE.firstMs * 2 ** Math.min(tries - 1, 16));
+}
+
+/** Connects as the new user once its login works on the cluster (bounded in time, heartbeating). */
 async function loginWhenReady(uri: string, credentials: Credentials): Promise<MongoClient> {
   const ctx = Context.current();
+  const until = Date.now() + LOGIN_WAIT_MS;
   let last: unknown;
-  for (let tries = 1; tries <= LOGIN_TRIES; tries++) {
+  let tries = 0;
+  for (;;) {
+    tries++;
     ctx.heartbeat({ stage: 'waiting-for-login', tries });
     try {
       return await connect(uri, credentials, { serverSelectionTimeoutMS: 5_000 });
     } catch (e) {
       last = e;
-      await sleep(LOGIN_PAUSE_MS, undefined, { signal: ctx.cancellationSignal });
     }
+    const pause = loginPauseMs(tries);
+    if (Date.now() + pause > until) break;
+    await sleep(pause, undefined, { signal: ctx.cancellationSignal });
   }
-  throw scrubbed(last, `the temporary user could not log in after ${LOGIN_TRIES} tries`, [credentials.password]);
+  const waited = `${LOGIN_WAIT_MS / 1000} s`;
+  throw scrubbed(last, `the temporary user could not log in within ${waited} (${tries} tries)`, [credentials.password]);
 }
 
 /** Any error as one that holds no trace of `secret`, keeping its type and retryability. */
@@ -100,6 +115,8 @@ function withoutSecret(e: unknown, secret: string): Error {
 
 export interface TemporaryUser {
   cluster: ClusterRef;
+  /** The cluster's standard connection string, when the caller has it (else, and on retries, getCluster). */
+  connectionString?: string | undefined;
   purpose: UserPurpose;
   roles: DatabaseRole[];
   description: string;
@@ -139,6 +156,14 @@ async function createUser(
   });
 }
 
+/** The cluster's standard connection string, read from Atlas. */
+async function connectionStringOf(calls: AttemptCalls, { groupId, clusterName }: ClusterRef): Promise<string> {
+  const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
+  const uri = cluster.connectionStrings?.standard;
+  if (!uri) throw new Error(`cluster '${clusterName}' has no standard connection string`);
+  return uri;
+}
+
 /**
  * Makes the user, connects as it, runs `use` and deletes the user again, all in this attempt.
  * `use` gets a connected driver; it never sees the password.
@@ -168,9 +193,10 @@ export async function withTemporaryUser<T>(
     };
     await createUser(calls, groupId, body);
     try {
-      const cluster = await calls.call('getCluster', { path: { groupId, clusterName } });
-      const uri = cluster.connectionStrings?.standard;
-      if (!uri) throw new Error(`cluster '${clusterName}' has no standard connection string`);
+      // A given string is used by the first attempt only: a later one reads Atlas's current string,
+      // in case the given one went stale and is why the first failed.
+      const given = attempt === 1 ? spec.connectionString : undefined;
+      const uri = given ?? (await connectionStringOf(calls, spec.cluster));
       const client = await loginWhenReady(uri, credentials);
       try {
         return await beating(spec.purpose === 'verify' ? 'verifying' : 'reading-source', () => use(client));

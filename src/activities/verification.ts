@@ -6,27 +6,46 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { AtlasClient } from '../atlas/index.js';
 import {
+  CANARY_DATABASE,
   summaryOf,
   VERIFICATION_FAILED,
   VERDICT_TABLE_LIMIT,
+  type Canary,
   type ClusterRef,
+  type Manifest,
   type VerificationReport,
   type VerifiedData,
   type VerifyRestoredDataInput,
 } from '../contract/index.js';
 import { renderVerdicts, SYSTEM_DATABASES, verify } from '../data/index.js';
-import { AttemptCalls } from './calls.js';
+import { AttemptCalls, LARGEST_PAGE } from './calls.js';
 import { READ_ONLY, withTemporaryUser } from './temp-user.js';
 
-export { LOGIN_TRIES, verifyUserPrefix } from './temp-user.js';
+export { LOGIN_WAIT_MS, verifyUserPrefix } from './temp-user.js';
 
-/** `db.collection` of every collection the snapshot holds (Atlas's snapshot browsing). */
-async function snapshotNamespaces(calls: AttemptCalls, s: ClusterRef & { snapshotId: string }): Promise<string[]> {
+/** Pages of snapshot browsing read at most per list (of the largest page Atlas serves). */
+const BROWSE_PAGES = 20;
+
+/**
+ * `db.collection` of every collection the snapshot holds (Atlas's snapshot browsing). A whole
+ * manifest, read right before the snapshot, already names the collections of every database it
+ * knows: only the databases it does not (made between the manifest and the snapshot) are listed.
+ * The canary's database is left to the canary check when a canary is expected.
+ */
+async function snapshotNamespaces(
+  calls: AttemptCalls,
+  s: ClusterRef & { snapshotId: string },
+  expected: { manifest?: Manifest | undefined; canary?: Canary | undefined },
+): Promise<string[]> {
   const path = { groupId: s.groupId, clusterName: s.clusterName, snapshotId: s.snapshotId };
+  const { manifest } = expected;
+  const known = new Set(manifest && manifest.omittedNamespaces === 0 ? manifest.namespaces.map((n) => n.db) : []);
+  if (expected.canary && known.size > 0) known.add(CANARY_DATABASE);
   const out: string[] = [];
-  for (const db of await calls.all('listBackupSnapshotDatabases', path)) {
-    if (SYSTEM_DATABASES.includes(db.name)) continue;
-    for (const c of await calls.all('listSnapshotDatabaseCollections', { ...path, databaseName: db.name }))
+  for (const db of await calls.all('listBackupSnapshotDatabases', path, BROWSE_PAGES, LARGEST_PAGE)) {
+    if (SYSTEM_DATABASES.includes(db.name) || known.has(db.name)) continue;
+    const ofDb = { ...path, databaseName: db.name };
+    for (const c of await calls.all('listSnapshotDatabaseCollections', ofDb, BROWSE_PAGES, LARGEST_PAGE))
       out.push(`${db.name}.${c.name}`);
   }
   return out;
@@ -54,7 +73,7 @@ function checkTarget(calls: AttemptCalls, input: VerifyRestoredDataInput) {
     const namespaces = restored
       ? restored.map((r) => r.sourceNamespace)
       : input.snapshot
-        ? await snapshotNamespaces(calls, input.snapshot)
+        ? await snapshotNamespaces(calls, input.snapshot, { manifest, canary })
         : [];
     const restoredAs = Object.fromEntries((restored ?? []).map((r) => [r.sourceNamespace, r.targetNamespace]));
     return verify(client, {
@@ -80,6 +99,7 @@ export function verificationActivities(client: AtlasClient) {
         calls,
         {
           cluster: target,
+          connectionString: input.connectionString,
           purpose: 'verify',
           roles: READ_ONLY,
           description: 'atlas-backup-orchestrator restore verification (temporary)',

@@ -65,6 +65,8 @@ export interface PreflightResult {
   checked: string[];
   /** For the run's notes: what the operator should know before the snapshot (a compliance policy). */
   notes?: string[];
+  /** The source's standard connection string, when Atlas gave one: passed to captureSourceManifest. */
+  connectionString?: string;
   requests: number;
   attempts: number;
 }
@@ -256,6 +258,8 @@ export interface VerifiedTarget {
   stateName: string;
   /** How the target was checked: getCluster, or the flex restore job (flex targets have no getCluster). */
   via: 'getCluster' | 'flexRestoreJob';
+  /** The target's standard connection string, when its getCluster gave one: passed to verifyRestoredData. */
+  connectionString?: string;
   attempts: number;
 }
 
@@ -271,6 +275,8 @@ export interface FoundRestore {
 export interface VerifyRestoredDataInput {
   /** The cluster restored into. */
   target: ClusterRef;
+  /** The cluster's standard connection string (no credentials in it): spares a temporary user's getCluster. */
+  connectionString?: string;
   /** Where the restored snapshot lives (browsed for its namespaces), when the restore was of one. */
   snapshot?: ClusterRef & { snapshotId: string };
   restoreJobId: string;
@@ -289,6 +295,8 @@ export interface VerifyRestoredDataInput {
 /** Reads the source's manifest (and writes a canary) as a temporary user the activity makes and deletes. */
 export interface CaptureSourceInput {
   source: ClusterRef;
+  /** The cluster's standard connection string (no credentials in it): spares a temporary user's getCluster. */
+  connectionString?: string;
   /** Also write a canary document (the run id and the time) to the canary database. */
   canary: boolean;
 }

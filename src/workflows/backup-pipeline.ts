@@ -47,8 +47,8 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   started(run);
   setHandler(statusQuery, () => run.rec.statusNow());
   const steps = async () => {
-    const sharded = await run.safety.preflight();
-    await run.captureSource();
+    const { sharded, connectionString } = await run.safety.preflight();
+    await run.captureSource(connectionString);
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
     if (input.restore) await run.restore(snapshotId, input.restore);
@@ -124,9 +124,9 @@ class Pipeline {
   }
 
   /** The source's manifest (and canary) right before the snapshot, when the run verifies anything. */
-  async captureSource(): Promise<void> {
+  async captureSource(connectionString: string | undefined): Promise<void> {
     const { rec, ref, input } = this;
-    const captured = await captureSource(rec, this.acts.captures, ref, input);
+    const captured = await captureSource(rec, this.acts.captures, { ...ref, connectionString }, input);
     if (!captured) return;
     this.captured = captured;
     this.result.manifest = manifestFacts(captured);

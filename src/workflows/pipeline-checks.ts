@@ -16,20 +16,21 @@ import { verificationOf } from './restore-step.js';
 /**
  * What the source holds right before the snapshot (counts and index specs per collection), and a
  * canary when restore.verify.canary asks: what the restore's and the export's checks compare with.
- * Nothing when the run verifies nothing.
+ * Nothing when the run verifies nothing. The pre-flight's connection string spares the activity a getCluster.
  */
 export async function captureSource(
   rec: PipelineRecorder,
   acts: Acts,
-  source: { groupId: string; clusterName: string },
+  at: { groupId: string; clusterName: string; connectionString?: string | undefined },
   input: BackupPipelineInput,
 ): Promise<CapturedSource | undefined> {
   if (!input.restore?.verify && !input.export?.verify) return undefined;
   const canary = input.restore?.verify?.canary === true;
+  const { connectionString, ...source } = at;
   const captured = await rec.step(
     'capture-manifest',
     'taking-snapshot',
-    () => acts.captureSourceManifest({ source, canary }),
+    () => acts.captureSourceManifest({ source, ...(connectionString ? { connectionString } : {}), canary }),
     (r) => `${r.manifest.namespaces.length} collections`,
   );
   rec.count(captured);

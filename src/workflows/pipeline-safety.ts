@@ -88,10 +88,11 @@ export class PipelineSafety {
 
   /**
    * Checks project, cluster, compliance policy, bucket, restore target and point in time before the
-   * snapshot; returns whether the cluster is sharded, so takeSnapshot does not read the cluster again. Runs in the
+   * snapshot; returns whether the cluster is sharded, so takeSnapshot does not read the cluster again, and its
+   * connection string, so the manifest's temporary user does not either. Runs in the
    * `starting` phase: no phase change, no extra search-attribute upsert in history.
    */
-  async preflight(): Promise<boolean> {
+  async preflight(): Promise<{ sharded: boolean; connectionString?: string | undefined }> {
     const checked = await this.rec.timeline.record(
       'preflight',
       this.rec.status,
@@ -100,7 +101,7 @@ export class PipelineSafety {
       wasCancelled,
     );
     this.rec.count(checked);
-    return checked.sharded;
+    return { sharded: checked.sharded, connectionString: checked.connectionString };
   }
 
   /** A production target waits for approve/reject; the approver becomes who consented. */

@@ -80,6 +80,8 @@ const toWholeSecond = (iso: string) => new Date(Math.floor(Date.parse(iso) / 100
 export class RestoreStep {
   readonly progress: RestoreProgress = {};
   private stepStartedAt = '';
+  /** The target's connection string, from the target check's getCluster (older workers send none). */
+  private targetConnectionString?: string | undefined;
 
   constructor(
     private readonly ports: RestorePorts,
@@ -232,6 +234,7 @@ export class RestoreStep {
       (r) => r.stateName,
     );
     this.progress.verified = { stateName: v.stateName, via: v.via, at: new Date().toISOString() };
+    this.targetConnectionString = v.connectionString;
   }
 
   /** The restored data, read as a temporary user the activity makes and deletes (restore.verify). */
@@ -246,8 +249,11 @@ export class RestoreStep {
           targetNamespace: c.targetNamespace,
         }))
       : undefined;
+    const connectionString = this.targetConnectionString;
     const input = {
       target: { groupId: this.target.groupId, clusterName: this.target.clusterName },
+      // The target check's getCluster already read it: the activity needs no getCluster of its own.
+      ...(connectionString ? { connectionString } : {}),
       ...(browsable
         ? { snapshot: { groupId: this.source.groupId, clusterName: this.source.clusterName, snapshotId } }
         : {}),

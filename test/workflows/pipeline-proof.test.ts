@@ -84,7 +84,24 @@ describe.skipIf(dataPlaneUnavailable())('pipeline with manifest, canary and expo
   afterEach(() => ctx.sim.admin.setFaults({}));
   const verdictOf = (s: VerificationSummary | undefined, ns: string) => s?.verdicts?.find((v) => v.namespace === ns);
 
+  /**
+   * The Atlas requests verification added to a run (429s left out: pacing, not verification): its
+   * users' creates and deletes (the pre-flight's role probe is one delete), snapshot browsing, and
+   * every getCluster beyond the target check's own polls.
+   */
+  async function verificationRequests(result: PipelineResult) {
+    const log = (await ctx.sim.admin.requestLog()).filter((e) => e.status !== 429);
+    const n = (op: string) => log.filter((e) => e.operationId === op).length;
+    const targetPolls = result.status.steps.find((s) => s.name === 'verify-target')?.attempts ?? 0;
+    return {
+      users: n('createDatabaseUser') + n('deleteDatabaseUser'),
+      browsing: n('listBackupSnapshotDatabases') + n('listSnapshotDatabaseCollections'),
+      moreGetCluster: n('getCluster') - targetPolls,
+    };
+  }
+
   it('a good restore matches the manifest and the canary, and the export matches it file by file', async () => {
+    await ctx.sim.admin.resetObservations();
     const { result, failure } = await run(
       ctx,
       request('good', { export: { exportBucketId: BUCKET_ID, customData: [{ key: 'k', value: 'v' }], verify: {} } }),
@@ -113,6 +130,9 @@ describe.skipIf(dataPlaneUnavailable())('pipeline with manifest, canary and expo
     const names = result!.status.steps.map((s) => s.name);
     expect(names.indexOf('capture-manifest')).toBeLessThan(names.indexOf('take-snapshot'));
     expect(usersLeft(ctx)).toEqual([]);
+    // At most 6 in all: probe, manifest user create + delete, target user create + delete, one page
+    // of the snapshot's databases (the manifest names every collection); no connection string read.
+    expect(await verificationRequests(result!)).toEqual({ users: 5, browsing: 1, moreGetCluster: 0 });
     await expectVerdictsInCli(result!.workflowId);
   }, 300_000);
 
