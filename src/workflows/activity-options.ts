@@ -31,6 +31,8 @@ export { fairnessKeyOf } from '../contract/index.js';
 const s = (seconds: number) => `${seconds}s`;
 
 const { atlasPacing } = proxySinks<PacingSinks>();
+/** Projects announced per run (keyed by its info object): a run builds many option sets at once. */
+const announced = new WeakMap<object, Set<string>>();
 
 /**
  * Tells the worker that paced activities of `project` are about to be scheduled: it learns the
@@ -38,7 +40,12 @@ const { atlasPacing } = proxySinks<PacingSinks>();
  * sink call, so nothing is recorded, and none is made in replay (those tasks were scheduled long ago).
  */
 function announce(project: string): void {
-  if (!workflowInfo().unsafe.isReplaying) atlasPacing.project(project);
+  const info = workflowInfo();
+  if (info.unsafe.isReplaying) return;
+  const seen = announced.get(info) ?? new Set<string>();
+  if (seen.has(project)) return;
+  announced.set(info, seen.add(project));
+  atlasPacing.project(project);
 }
 
 function stepOptions(
