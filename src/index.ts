@@ -5,6 +5,8 @@
 
 // Run a worker: from a config object, or just the pieces (activities, workflowsPath) for your own.
 export { buildWorker, runWorkerFromEnv, WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from './worker.js';
+// The sink the workflows call (pacing); a worker of your own registers it, without a pacer a no-op.
+export { paceSinks } from './worker-pace.js';
 export type { BuildWorkerOptions, BuiltWorker } from './worker.js';
 export { ConfigError, DEFAULT_TASK_QUEUE, loadWorkerConfig } from './config.js';
 export type { TemporalConnectionConfig, WorkerConfig } from './config.js';

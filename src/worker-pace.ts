@@ -1,10 +1,13 @@
 // The worker's side of pacing by Atlas's buckets: a BucketPacer on the worker's own Atlas client and
-// task queue, and an activity interceptor that makes sure a project's buckets are known (learned
-// once, then refreshed in the background) before the first Atlas activity of that project runs.
-import type { NativeConnection, WorkerOptions } from '@temporalio/worker';
+// task queue; a workflow sink through which a run announces the projects it is about to schedule
+// paced activities of, so their buckets are learned (once, then refreshed in the background) before
+// the server dispatches the first of them; and an activity interceptor that makes sure of it again
+// before a project's Atlas activity runs.
+import type { ActivityInterceptorsFactory, InjectedSinks, NativeConnection } from '@temporalio/worker';
 import type { AtlasClient } from './atlas/index.js';
 import { BucketPacer } from './client/bucket-pace.js';
 import type { WorkerConfig } from './config.js';
+import type { PacingSinks } from './contract/index.js';
 
 export async function startPacer(
   config: WorkerConfig,
@@ -44,21 +47,48 @@ export function projectsOf(input: unknown): string[] {
   return [o.groupId, o.targetGroupId, o.target?.groupId].filter((g): g is string => typeof g === 'string');
 }
 
-type Interceptors = NonNullable<WorkerOptions['interceptors']>;
+/**
+ * The activity interceptor that holds a project's first activity until its buckets are known: the
+ * fallback for tasks the server handed out before the workflow announced their project (a run
+ * scheduled by another worker, or resumed from history on this one).
+ */
+export function paceInterceptor(pacer: BucketPacer): ActivityInterceptorsFactory {
+  return (ctx) => ({
+    inbound: {
+      execute: async (input, next) => {
+        if (!ctx.info.isLocal) await Promise.all(projectsOf(input.args[0]).map((g) => pacer.ensure(g)));
+        return next(input);
+      },
+    },
+  });
+}
 
-export function paceInterceptors(pacer: BucketPacer, given?: Interceptors): Interceptors {
+/**
+ * How long a workflow task waits for its project's buckets to be learned: well inside the task's
+ * 10 s timeout. Past it the task completes anyway, and the activity interceptor holds the project's
+ * first activities until the buckets are known.
+ */
+export const LEARN_WAIT_MS = 5_000;
+
+/**
+ * The workflows' pacing sink (contract PacingSinks): a workflow about to schedule a project's paced
+ * activities waits, in its workflow task, until this worker has learned the project's buckets and
+ * written its keys' weights, so the server paces the project's first tasks by its own buckets rather
+ * than the default. The SDK completes a workflow task only once its sink calls have returned. Without
+ * a pacer (ATLAS_PACE=off, or a server without task-queue config) it does nothing.
+ */
+export function paceSinks(pacer?: BucketPacer): InjectedSinks<PacingSinks> {
   return {
-    ...given,
-    activity: [
-      (ctx) => ({
-        inbound: {
-          execute: async (input, next) => {
-            if (!ctx.info.isLocal) await Promise.all(projectsOf(input.args[0]).map((g) => pacer.ensure(g)));
-            return next(input);
-          },
+    atlasPacing: {
+      project: {
+        fn: async (_info, groupId) => {
+          if (!pacer) return;
+          let timer: NodeJS.Timeout | undefined;
+          const waited = new Promise<void>((resolve) => (timer = setTimeout(resolve, LEARN_WAIT_MS)));
+          await Promise.race([pacer.ensure(groupId), waited]).finally(() => clearTimeout(timer));
         },
-      }),
-      ...(given?.activity ?? []),
-    ],
+        callDuringReplay: false,
+      },
+    },
   };
 }

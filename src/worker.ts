@@ -24,7 +24,7 @@ import {
   WORKFLOW_THREAD_V8_FLAGS,
 } from './worker-memory.js';
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
-import { paceInterceptors, startPacer } from './worker-pace.js';
+import { paceInterceptor, paceSinks, startPacer } from './worker-pace.js';
 import type { BucketPacer } from './client/bucket-pace.js';
 
 // package.json sits one level up from both src/worker.ts and dist/worker.js.
@@ -95,7 +95,7 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
   });
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptions(config.temporal)));
   if (config.pacing) pacer = await startPacer(config, connection, atlas);
-  const interceptors = pacer ? paceInterceptors(pacer, options.workerOptions?.interceptors) : undefined;
+  const given = options.workerOptions?.interceptors;
   const deployment = deploymentOf(config);
   const slots = new SleepAwareSlots(config.maxConcurrentActivities);
   const worker = await Worker.create({
@@ -113,12 +113,17 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
       localActivityTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
       nexusTaskSlotSupplier: { type: 'fixed-size', numSlots: 100 },
     },
-    interceptors: { activity: [slots.interceptor()] },
     ...(deployment && { workerDeploymentOptions: deploymentOptions(deployment.deploymentName, deployment.buildId) }),
     ...(options.dataConverter ? { dataConverter: options.dataConverter } : {}),
     ...(options.tracing ? { plugins: [options.tracing.plugin] } : {}),
     ...options.workerOptions,
-    ...(interceptors ? { interceptors } : {}),
+    // The slots' and pacer's interceptors beside any the caller gives (tests and benches add their own).
+    interceptors: {
+      ...given,
+      activity: [slots.interceptor(), ...(pacer ? [paceInterceptor(pacer)] : []), ...(given?.activity ?? [])],
+    },
+    // Registered even without a pacer: the workflows call it either way.
+    sinks: { ...options.workerOptions?.sinks, ...paceSinks(pacer) },
   });
   return {
     worker,

@@ -3,6 +3,7 @@
 // activity carries a fairness key naming the project and the endpoint set its requests draw on, so
 // the Temporal server can pace each bucket apart (src/client/bucket-pace.ts sets the rates).
 // Workflows compute the keys, hence here: plain, deterministic data and functions.
+import type { Sinks } from '@temporalio/workflow';
 
 export type RateLimitScope = 'GROUP' | 'USER';
 
@@ -90,4 +91,14 @@ export function fairnessKeyOf(groupId: string, set: EndpointSetId = 'cloudBackup
   const { scope, short } = ENDPOINT_SETS[set];
   if (scope === 'USER') return `u.${short}`;
   return short ? `p-${hash53(groupId)}.${short}` : `p-${hash53(groupId)}`;
+}
+
+/**
+ * What a workflow tells its worker about pacing, outside its history: `project` names an Atlas project
+ * whose paced activities the workflow is about to schedule. The worker learns that project's buckets
+ * and sets its keys' weights before it completes the workflow task, so the server never hands out the
+ * project's first tasks at the default rate (src/worker-pace.ts).
+ */
+export interface PacingSinks extends Sinks {
+  atlasPacing: { project(groupId: string): void };
 }

@@ -9,6 +9,8 @@
 import {
   ActivityCancellationType,
   proxyActivities,
+  proxySinks,
+  workflowInfo,
   type ActivityInterfaceFor,
   type ActivityOptions,
 } from '@temporalio/workflow';
@@ -18,6 +20,7 @@ import {
   TERMINAL_FAILURE_TYPES,
   type Activities,
   type EndpointSetId,
+  type PacingSinks,
   type PollingSpec,
   type RetrySpec,
   type TimeoutsSpec,
@@ -27,12 +30,31 @@ export { fairnessKeyOf } from '../contract/index.js';
 
 const s = (seconds: number) => `${seconds}s`;
 
+const { atlasPacing } = proxySinks<PacingSinks>();
+/** Projects announced per run (keyed by its info object): a run builds many option sets at once. */
+const announced = new WeakMap<object, Set<string>>();
+
+/**
+ * Tells the worker that paced activities of `project` are about to be scheduled: it learns the
+ * project's buckets before this workflow task completes, so their first tasks are paced by them. A
+ * sink call, so nothing is recorded, and none is made in replay (those tasks were scheduled long ago).
+ */
+function announce(project: string): void {
+  const info = workflowInfo();
+  if (info.unsafe.isReplaying) return;
+  const seen = announced.get(info) ?? new Set<string>();
+  if (seen.has(project)) return;
+  announced.set(info, seen.add(project));
+  atlasPacing.project(project);
+}
+
 function stepOptions(
   backoff: RetrySpec | PollingSpec,
   timeouts: TimeoutsSpec,
   stepDeadlineSeconds: number,
   project: string | undefined,
 ): ActivityOptions {
+  if (project) announce(project);
   return {
     // Eager dispatch would hand a first attempt straight to this worker, past the server's pacing.
     ...(project ? { priority: { fairnessKey: fairnessKeyOf(project) }, allowEagerDispatch: false } : {}),

@@ -3,6 +3,7 @@
 // on the activity task queue; the operator's --project-requests-per-minute wins over it; and a
 // project whose Cloud Backups bucket is small runs its pipelines without a storm of 429s.
 import { randomUUID } from 'node:crypto';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LEARNED_MARK, OPERATOR_MARK, readPaceConfig, setProjectPace } from '../../src/client/project-pace.js';
 import { fairnessKeyOf, type BackupPipelineRequest, type PipelineResult } from '../../src/contract/index.js';
@@ -44,13 +45,13 @@ afterAll(async () => {
 /** Snapshots that take 20 s of real time: FAST polling would read each one scores of times unpaced. */
 const SLOW_SNAPSHOTS = { snapshotQueued: 50_000, snapshotInProgress: 150_000 };
 
-async function start(taskQueue: string, count = 1, durations = {}) {
-  const seed = { projects: [{ id: GROUP, clusters: CLUSTERS.map((name) => ({ name, kind: 'replicaSet' as const })) }] };
+async function start(taskQueue: string, count = 1, durations = {}, clusters = CLUSTERS, bucket = SMALL) {
+  const seed = { projects: [{ id: GROUP, clusters: clusters.map((name) => ({ name, kind: 'replicaSet' as const })) }] };
   const started = await startTestSimulator({
     seed,
     timeScale: SCALE,
     durations,
-    rateLimits: { sets: { cloudBackups_group: SMALL } },
+    rateLimits: { sets: { cloudBackups_group: bucket } },
   });
   sim = started.sim;
   for (let i = 0; i < count; i++)
@@ -120,11 +121,77 @@ describe('pacing by what Atlas says', () => {
     const project = (await sim!.admin.requestLog()).filter((e) => e.path.includes(`/groups/${GROUP}/`));
     const refused = project.filter((e) => e.status === 429).length;
     // FAST polling unpaced asks several times a second per run, far beyond 1.67 requests/s (13 of 55
-    // answered 429 here); paced, only the first wave, at most one request per pipeline dispatched
-    // before the project's bucket was known, can overdraw it.
+    // answered 429 here); paced, what can overdraw this bucket (capacity 10, refilled whole every 6 s)
+    // is the server handing out a few tasks at a time, and a pre-flight's reads beside its own.
     expect(project.length).toBeGreaterThan(SMALL.capacity * 2);
     expect(refused, `${refused} of ${project.length} answered 429`).toBeLessThanOrEqual(
       Math.max(CLUSTERS.length, project.length * 0.05),
     );
+  });
+
+  it("learns a project's buckets before its first tasks exist, and paces the first wave by them", async () => {
+    // Atlas's shape (a capacity over twice the refill), small: 20 tokens, 10 more every 6 s here.
+    const bucket = { ...SMALL, capacity: 20 };
+    // More pre-flights than the bucket holds, each listing the restore jobs of its target (the source
+    // itself): one Cloud Backups request each, all scheduled at once.
+    const many = Array.from({ length: bucket.capacity + 6 }, (_, i) => `wave-${i}`);
+    const taskQueue = `bucket-${randomUUID().slice(0, 8)}`;
+    await start(taskQueue, 2, SLOW_SNAPSHOTS, many, bucket);
+    const startedAt = Date.now();
+    const handles = await Promise.all(
+      many.map((clusterName) =>
+        temporal.client.workflow.start(backupPipeline, {
+          taskQueue,
+          workflowId: uniqueId('bucket-pace-wave'),
+          args: [
+            {
+              ...FAST,
+              groupId: GROUP,
+              clusterName,
+              restore: {
+                deliveryType: 'automated',
+                targetGroupId: GROUP,
+                targetClusterName: clusterName,
+                overwrite: clusterName,
+              },
+            } satisfies BackupPipelineRequest,
+          ],
+        }),
+      ),
+    );
+    const project = async () => (await sim!.admin.requestLog()).filter((e) => e.path.includes(`/groups/${GROUP}/`));
+    const listed = (log: Awaited<ReturnType<typeof project>>) =>
+      log.filter((e) => e.operationId === 'listBackupRestoreJobs' && e.status === 200).length;
+    let log = await project();
+    while (listed(log) < many.length) {
+      await new Promise((r) => setTimeout(r, 250));
+      log = await project();
+    }
+    await Promise.all(handles.map((h) => h.terminate('first wave seen')));
+
+    // The project's buckets were read (the workers' USER sets were read as they started) before the
+    // first of its activity tasks existed: a run announces its project in its first workflow task,
+    // which completes only once the worker has learned the project and written its key's weight.
+    const learnedAt = (await sim!.admin.requestLog())
+      .filter((e) => e.operationId === 'listRateLimits' && Date.parse(e.at) >= startedAt)
+      .map((e) => Date.parse(e.at))[0];
+    const scheduled = await Promise.all(
+      handles.map(async (h) => {
+        const { events } = await h.fetchHistory();
+        const first = events!.find((e) => e.activityTaskScheduledEventAttributes);
+        return first?.eventTime ? tsToMs(first.eventTime) : Infinity;
+      }),
+    );
+    expect(learnedAt).toBeDefined();
+    expect(Math.min(...scheduled)).toBeGreaterThan(learnedAt!);
+
+    const refused = log.filter((e) => e.status === 429);
+    // Dispatched at the default pace before the project's bucket was known, the whole wave reached
+    // Atlas at once and overdrew the bucket by several requests; paced by it from its first task
+    // (1.27 tasks/s, which the server hands out a few at a time), none is refused.
+    expect(
+      refused.map((e) => e.operationId),
+      `${refused.length} of ${log.length} answered 429`,
+    ).toEqual([]);
   });
 });
