@@ -1,6 +1,6 @@
 // P4b: a fleet of many clusters across many projects (default 2,500 in 100, 25 each: Atlas's default
 // cluster cap per project) against the simulator's token buckets at Atlas's published defaults, on
-// two workers that pace by what Atlas says (listRateLimits per project; src/client/bucket-pace.ts).
+// two worker processes that pace by what Atlas says (listRateLimits per project; src/client/bucket-pace.ts).
 // Prints figures, asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/fleet-pace.ts [--json] [--clusters 2500] [--projects 100] [--workers 2]
@@ -10,17 +10,22 @@
 // faster (0.2: a 60 s refill every 12 s); the workers' pacer scales the same way.
 //
 // Targets: 0 failed, 0 requests answered 429.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { loadavg } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import type { AtlasAuth } from '../src/atlas/index.js';
 import { DEFAULT_PACE_HEADROOM } from '../src/config.js';
 import type { FleetResult } from '../src/contract/index.js';
 import { startDevServer, type RunningDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { fleetBackup } from '../src/workflows/index.js';
-import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
+import { bundleWorkflows } from './lib/bench-worker.js';
+
+const WORKER_ENTRY = fileURLToPath(new URL('./lib/pace-worker.ts', import.meta.url));
 
 const json = process.argv.includes('--json');
 function numberArg(name: string, fallback: number, min: number, max: number): number {
@@ -56,27 +61,50 @@ function seed(): SeedSpec {
   };
 }
 
+/** A pacing worker in its own process (bench/lib/pace-worker.ts), resolved once it polls. */
+function startWorkerProcess(vars: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_ENTRY], {
+    env: { ...process.env, ...vars },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      if (d.toString().includes('pace worker: ready')) resolve(child);
+    });
+    child.once('exit', (code) => reject(new Error(`a pace worker exited (${code}) before it was ready`)));
+  });
+}
+
+async function stopWorkerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
 async function run(client: Client, address: string, code: string) {
   const creds = {
     clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
     clientSecret: `mdb_sa_sk_${randomBytes(24).toString('hex')}`,
   };
-  const auth: AtlasAuth = { kind: 'serviceAccount', ...creds };
   // Atlas's published default buckets (the simulator's defaults), refilled on its scaled clock.
   const sim = await startSimulator({ seed: seed(), timeScale: SCALE, auth: { serviceAccounts: [creds] } });
   const taskQueue = `bench-fleet-pace-${randomUUID().slice(0, 8)}`;
-  const workers = [];
+  const bundle = join(mkdtempSync(join(tmpdir(), 'bench-fleet-pace-')), 'workflows.js');
+  writeFileSync(bundle, code);
+  const workers: ChildProcess[] = [];
   for (let w = 0; w < WORKERS; w++)
     workers.push(
-      await startBenchWorker({
-        address,
-        taskQueue,
-        atlasUrl: sim.url,
-        auth,
-        code,
-        maxConcurrentActivities: 100,
-        pacing: { headroom: HEADROOM, refreshSeconds: 600, periodScale: SCALE },
-        workerOptions: { identity: `fleet-pace-worker-${w}` },
+      await startWorkerProcess({
+        BENCH_TEMPORAL_ADDRESS: address,
+        BENCH_TASK_QUEUE: taskQueue,
+        BENCH_ATLAS_URL: sim.url,
+        BENCH_CLIENT_ID: creds.clientId,
+        BENCH_CLIENT_SECRET: creds.clientSecret,
+        BENCH_BUNDLE: bundle,
+        BENCH_HEADROOM: String(HEADROOM),
+        BENCH_SCALE: String(SCALE),
+        BENCH_IDENTITY: `fleet-pace-worker-${w}`,
       }),
     );
   try {
@@ -97,7 +125,7 @@ async function run(client: Client, address: string, code: string) {
     for (const e of entries) byStatus[e.status] = (byStatus[e.status] ?? 0) + 1;
     return { result, wallSeconds, requests: entries.length, byStatus, answered429: byStatus['429'] ?? 0 };
   } finally {
-    await Promise.all(workers.map((w) => w.stop()));
+    await Promise.all(workers.map(stopWorkerProcess));
     await sim.stop();
   }
 }
