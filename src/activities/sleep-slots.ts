@@ -5,7 +5,11 @@
 // together, reads and creates queue behind sleepers. This supplier hands out slots while fewer than
 // `limit` activities are working (not sleeping); a sleeper that wakes works again only when one of
 // the `limit` places is free (before any new task), so `limit` still bounds the Atlas requests in
-// flight, and at most `limit × SLEEPERS_PER_SLOT` activities are held at once.
+// flight, and at most `limit × SLEEPERS_PER_SLOT` activities are held at once. A place counts as
+// taken for a woken sleeper only once a task uses it: the worker reserves a slot for each poll it
+// has open, and an idle poll gives its slot back only when it times out (about a minute), so a
+// sleeper waiting on idle polls' reservations would read a minute late on a quiet worker. It may
+// then briefly run beside tasks those polls bring: at most one per open poll over `limit`.
 import { Context } from '@temporalio/activity';
 import type { ActivityInterceptorsFactory, ActivitySlotInfo, CustomSlotSupplier, SlotPermit } from '@temporalio/worker';
 
@@ -16,6 +20,8 @@ const slotsOf = new WeakMap<Context, SleepAwareSlots>();
 
 export class SleepAwareSlots {
   private held = 0;
+  /** Reserved slots a task is using (the rest are reserved for polls still waiting for a task). */
+  private used = 0;
   private sleeping = 0;
   private readonly waiting: { grant: () => void }[] = [];
   /** Sleepers that woke while every working place was taken: they go before new tasks. */
@@ -27,12 +33,17 @@ export class SleepAwareSlots {
     return this.held - this.sleeping;
   }
 
+  /** A woken sleeper may work again: fewer than `limit` tasks work (idle polls' reservations aside). */
+  private mayResume(): boolean {
+    return this.used - this.sleeping < this.limit;
+  }
+
   private free(): boolean {
     return this.working() < this.limit && this.waking.length === 0 && this.held < this.limit * SLEEPERS_PER_SLOT;
   }
 
   private grantWaiting(): void {
-    while (this.waking.length > 0 && this.working() < this.limit) {
+    while (this.waking.length > 0 && this.mayResume()) {
       this.sleeping--;
       this.waking.shift()!();
     }
@@ -68,9 +79,12 @@ export class SleepAwareSlots {
         this.held++;
         return {};
       },
-      markSlotUsed: () => undefined,
-      releaseSlot: () => {
+      markSlotUsed: () => {
+        this.used++;
+      },
+      releaseSlot: (ctx) => {
         this.held--;
+        if (ctx.slotInfo) this.used--;
         this.grantWaiting();
       },
     };
@@ -96,7 +110,7 @@ export class SleepAwareSlots {
       throw err;
     }
     // Awake: back to work once a working place is free (the waking sleeper counts as sleeping till then).
-    if (this.waking.length === 0 && this.working() < this.limit) {
+    if (this.waking.length === 0 && this.mayResume()) {
       this.sleeping--;
       return;
     }

@@ -51,6 +51,34 @@ async function snapshotNamespaces(
   return out;
 }
 
+/** The newest completed snapshot taken at or before a point in time (the one Atlas replays onto). */
+async function snapshotBefore(calls: AttemptCalls, p: ClusterRef & { utcSeconds: number }) {
+  const path = { groupId: p.groupId, clusterName: p.clusterName };
+  const atOrBefore = (s: { status: string; createdAt?: string }) =>
+    s.status === 'completed' && s.createdAt !== undefined && Date.parse(s.createdAt) <= p.utcSeconds * 1000;
+  let found = (await calls.all('listBackupSnapshots', path)).filter(atOrBefore);
+  // A sharded cluster's snapshots are listed on their own endpoint.
+  if (found.length === 0) found = (await calls.all('listBackupShardedClusters', path)).filter(atOrBefore);
+  return found.sort((a, b) => Date.parse(b.createdAt!) - Date.parse(a.createdAt!))[0];
+}
+
+/** The namespaces a point-in-time restore should have brought back, and a note saying where they came from. */
+async function pointInTimeNamespaces(calls: AttemptCalls, p: ClusterRef & { utcSeconds: number }) {
+  const at = new Date(p.utcSeconds * 1000).toISOString();
+  const base = await snapshotBefore(calls, p);
+  if (!base)
+    return {
+      namespaces: [],
+      note: `No completed snapshot at or before ${at}: only the validation queries were checked`,
+    };
+  const note =
+    `Point in time ${at}: checked the namespaces of snapshot ${base.id} (${base.createdAt}), the newest ` +
+    'at or before it; a collection dropped between the two also reads missing';
+  return { namespaces: await snapshotNamespaces(calls, { ...path(p), snapshotId: base.id }, {}), note };
+}
+
+const path = (c: ClusterRef): ClusterRef => ({ groupId: c.groupId, clusterName: c.clusterName });
+
 const where = (c: ClusterRef) => `cluster '${c.clusterName}' in project ${c.groupId}`;
 
 /** VerificationFailed with the table in its message and the summary (verdicts included) in its details. */
@@ -70,13 +98,15 @@ function checkTarget(calls: AttemptCalls, input: VerifyRestoredDataInput) {
   return async (client: Parameters<typeof verify>[0]): Promise<VerificationReport> => {
     const { verify: spec, manifest, canary, restored } = input;
     // A collection restore checks what it restored, under the names it was restored as.
+    const pit = !restored && !input.snapshot && input.pointInTime;
+    const fromPit = pit ? await pointInTimeNamespaces(calls, pit) : undefined;
     const namespaces = restored
       ? restored.map((r) => r.sourceNamespace)
       : input.snapshot
         ? await snapshotNamespaces(calls, input.snapshot, { manifest, canary })
-        : [];
+        : (fromPit?.namespaces ?? []);
     const restoredAs = Object.fromEntries((restored ?? []).map((r) => [r.sourceNamespace, r.targetNamespace]));
-    return verify(client, {
+    const report = await verify(client, {
       snapshotNamespaces: namespaces,
       restoredAs,
       ...(manifest ? { manifest } : {}),
@@ -87,6 +117,8 @@ function checkTarget(calls: AttemptCalls, input: VerifyRestoredDataInput) {
         canary: canary !== undefined,
       },
     });
+    if (fromPit) report.summary.notes.push(fromPit.note);
+    return report;
   };
 }
 

@@ -279,6 +279,11 @@ export interface VerifyRestoredDataInput {
   connectionString?: string;
   /** Where the restored snapshot lives (browsed for its namespaces), when the restore was of one. */
   snapshot?: ClusterRef & { snapshotId: string };
+  /**
+   * A point-in-time restore of a dedicated cluster: Atlas replays the oplog onto the newest snapshot
+   * taken at or before `utcSeconds`, so that snapshot's namespaces are the ones browsed.
+   */
+  pointInTime?: ClusterRef & { utcSeconds: number };
   restoreJobId: string;
   verify: RestoreVerifySpec;
   /**

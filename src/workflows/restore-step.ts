@@ -23,6 +23,7 @@ import type {
   VerificationReport,
   VerificationSummary,
   VerifiedTarget,
+  VerifyRestoredDataInput,
 } from '../contract/index.js';
 import { VERIFICATION_FAILED } from '../contract/index.js';
 import type { Acts } from './activity-options.js';
@@ -237,12 +238,20 @@ export class RestoreStep {
     this.targetConnectionString = v.connectionString;
   }
 
+  /** What the restored data came from, for the check to browse: a snapshot, or the point in time replayed. */
+  private restoredFrom(): Pick<VerifyRestoredDataInput, 'snapshot' | 'pointInTime'> {
+    const { snapshotId, pointInTimeUTCSeconds, oplogTs } = this.request;
+    const { kind, groupId, clusterName } = this.source;
+    if (kind !== 'dedicated') return {};
+    if (snapshotId) return { snapshot: { groupId, clusterName, snapshotId } };
+    const utcSeconds = pointInTimeUTCSeconds ?? oplogTs;
+    return utcSeconds === undefined ? {} : { pointInTime: { groupId, clusterName, utcSeconds } };
+  }
+
   /** The restored data, read as a temporary user the activity makes and deletes (restore.verify). */
   private async checkData(restoreJobId: string): Promise<void> {
     const { record, acts, status } = this.ports;
     if (!this.verify || !this.target || this.request.deliveryType === 'download') return;
-    const { snapshotId } = this.request;
-    const browsable = snapshotId && this.source.kind === 'dedicated';
     const restored = this.request.collections
       ? (status.collectionRestore?.collections ?? []).map((c) => ({
           sourceNamespace: c.sourceNamespace,
@@ -254,9 +263,7 @@ export class RestoreStep {
       target: { groupId: this.target.groupId, clusterName: this.target.clusterName },
       // The target check's getCluster already read it: the activity needs no getCluster of its own.
       ...(connectionString ? { connectionString } : {}),
-      ...(browsable
-        ? { snapshot: { groupId: this.source.groupId, clusterName: this.source.clusterName, snapshotId } }
-        : {}),
+      ...this.restoredFrom(),
       restoreJobId,
       verify: this.verify,
       ...(restored ? { restored } : {}),

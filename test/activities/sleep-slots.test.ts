@@ -11,6 +11,9 @@ function stubContext() {
 }
 const never = new AbortController().signal;
 const tick = () => new Promise((r) => setImmediate(r));
+const info = { type: 'activity', activityType: 'awaitRestore' } as const;
+/** The worker marks a reserved slot used when a task arrives for it. */
+const used = { slotInfo: info, permit: {} };
 
 describe('SleepAwareSlots (unit, stub activity context)', () => {
   it('hands out `limit` working slots, and one more for each activity asleep', async () => {
@@ -19,6 +22,8 @@ describe('SleepAwareSlots (unit, stub activity context)', () => {
     const ctx = { slotType: 'activity' } as never;
     await s.reserveSlot(ctx, never);
     await s.reserveSlot(ctx, never);
+    s.markSlotUsed(used);
+    s.markSlotUsed(used);
     expect(s.tryReserveSlot(ctx)).toBeNull();
     let third = false;
     void s.reserveSlot(ctx, never).then(() => (third = true));
@@ -29,19 +34,39 @@ describe('SleepAwareSlots (unit, stub activity context)', () => {
     void slots.sleep(a.ctx, 1000).then(() => (awake = true));
     await tick();
     expect(third).toBe(true); // the sleeper's place went to a new task
+    s.markSlotUsed(used);
     // It wakes with both working places taken: it waits, and goes before any new task.
     a.wake();
     await tick();
     expect(awake).toBe(false);
     let fourth = false;
     void s.reserveSlot(ctx, never).then(() => (fourth = true));
-    s.releaseSlot({ permit: {} });
+    s.releaseSlot({ permit: {}, slotInfo: info });
     await tick();
     expect(awake).toBe(true);
     expect(fourth).toBe(false);
-    s.releaseSlot({ permit: {} });
+    s.releaseSlot({ permit: {}, slotInfo: info });
     await tick();
     expect(fourth).toBe(true);
+  });
+
+  it('wakes a sleeper at once when the other places are only reserved by polls waiting for a task', async () => {
+    const slots = new SleepAwareSlots(2);
+    const s = slots.supplier();
+    const ctx = { slotType: 'activity' } as never;
+    await s.reserveSlot(ctx, never);
+    s.markSlotUsed(used); // the task that will sleep
+    await s.reserveSlot(ctx, never); // an open poll, no task yet
+    const a = stubContext();
+    let awake = false;
+    void slots.sleep(a.ctx, 1000).then(() => (awake = true));
+    await tick();
+    await s.reserveSlot(ctx, never); // its place went to another open poll
+    expect(s.tryReserveSlot(ctx)).toBeNull();
+    a.wake();
+    await tick();
+    // Both other places are polls: waiting for them to time out would read about a minute late.
+    expect(awake).toBe(true);
   });
 
   it('holds at most limit × SLEEPERS_PER_SLOT activities however many sleep', async () => {

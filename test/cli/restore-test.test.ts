@@ -93,10 +93,23 @@ describe('restore-test run against the simulator', () => {
       expect(d.action).toMatchObject({ type: 'startWorkflow', workflowType: 'restoreTest' });
       const input = (d.action as { args: RestoreTestInput[] }).args[0]!;
       expect(input).toMatchObject({ pick: { randomWithinDays: 7 }, scratch: { clusterName: other, overwrite: other } });
+      const described = await env.cli(['restore-test', 'schedule', 'describe', scheduleId]);
+      expect(described.code, described.stderr).toBe(0);
+      expect(described.stdout).toMatch(new RegExp(`cluster +${cluster} in project ${projectId}\n`));
+      expect(described.stdout).toMatch(new RegExp(`scratch +${other} in project ${projectId}\n`));
+      expect(described.stdout).not.toContain('?');
       await client.schedule.getHandle(scheduleId).delete();
     } finally {
       await close();
     }
+  });
+
+  it('list --phase takes the phases of a restore test, as the runs record them', async () => {
+    const r = await env.cli(['list', '--type', 'restore-test', '--phase', 'checking-scratch', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const bad = await env.cli(['list', '--phase', 'checking-nothing']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('checking-scratch');
   });
 
   it('fleet restore-test starts one restoreTest per cluster, into its project scratch, with readable ids', async () => {

@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildDrRequest } from '../../src/cli/commands/dr.js';
 import { buildBackupRequest } from '../../src/cli/commands/request.js';
 
 const base = {
@@ -39,6 +40,32 @@ describe('backup --verify, --canary, --verify-export', () => {
     const { targetProject: _p, targetCluster: _c, overwrite: _o, ...rest } = base;
     expect(() => buildBackupRequest({ ...rest, restore: 'download', verify: true })).toThrow(
       /--verify|restore\.verify/,
+    );
+  });
+});
+
+describe('dr --verify', () => {
+  const dr = {
+    sourceProject: '65f1a0c0a1b2c3d4e5f60001',
+    sourceCluster: 'c',
+    pointInTime: 1_800_000_000,
+    targetProject: '65f1a0c0a1b2c3d4e5f60001',
+    targetCluster: 't',
+  };
+
+  it("turns on verify for a point-in-time restore, keeping a request file's queries", () => {
+    expect(buildDrRequest({ ...dr, verify: true }).verify).toEqual({});
+    expect(buildDrRequest(dr).verify).toBeUndefined();
+    const file = join(mkdtempSync(join(tmpdir(), 'verify-flags-')), 'dr.json');
+    const queries = [{ collection: 'app.users', filter: {}, expect: { min: 1 } }];
+    writeFileSync(file, JSON.stringify({ verify: { queries } }));
+    expect(buildDrRequest({ ...dr, sourceKind: 'dedicated', file, verify: true }).verify).toMatchObject({ queries });
+  });
+
+  it('names the flag when a download restore is asked to verify', () => {
+    const { targetProject: _p, targetCluster: _c, pointInTime: _t, ...rest } = dr;
+    expect(() => buildDrRequest({ ...rest, latest: true, deliveryType: 'download', verify: true })).toThrow(
+      /verify needs a target cluster.*\(flag --verify\)/,
     );
   });
 });

@@ -53,6 +53,7 @@ interface DrFlags {
   suffix?: string;
   overwrite?: string;
   indexStrategy?: string;
+  verify?: boolean;
 }
 
 /** Said instead of the schema's list of `what` forms when neither flags nor file say what to restore. */
@@ -72,9 +73,12 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(f));
   // Naming the cluster is the consent, and the choice: --overwrite means OVERWRITE_EXISTING.
   if (f.overwrite !== undefined) setPath(req, ['collectionRestore', 'writeStrategy'], 'OVERWRITE_EXISTING');
+  // A request file's verify settings (validation queries, tolerance) are kept.
+  if (f.verify) setPath(req, ['verify'], (req.verify as Record<string, unknown> | undefined) ?? {});
   const flagOf = {
     ...flagsOfFields(DR_FLAGS),
     target: '--target-project/--target-cluster',
+    verify: '--verify',
   };
   return parseRequest(disasterRecoveryInputSchema, req, flagOf, 'disaster-recovery request');
 }
@@ -121,6 +125,7 @@ const DR_FLAGS: RequestFlag[] = [
     'collectionRestore.overwrite',
   ),
   flag('--index-strategy <s>', 'indexes to restore', 'collectionRestore.indexStrategy', oneOf(INDEX_STRATEGIES)),
+  flag('--verify', 'read the restored target as a temporary read-only user and compare it with the snapshot (verify)'),
   ...POLL_FLAGS,
   ...NOTIFY_FLAGS,
 ];

@@ -1,6 +1,13 @@
 // `list`: recent runs through Temporal visibility, filtered by our search attributes.
 import { Option, type Command } from 'commander';
-import { AtlasCluster, AtlasProject, BackupPhase, DR_PHASES, PIPELINE_PHASES } from '../../contract/index.js';
+import {
+  AtlasCluster,
+  AtlasProject,
+  BackupPhase,
+  DR_PHASES,
+  PIPELINE_PHASES,
+  RESTORE_TEST_PHASES,
+} from '../../contract/index.js';
 import {
   EXECUTION_STATUSES,
   listRuns,
@@ -12,7 +19,7 @@ import { withClient, type GlobalFlags } from '../connect.js';
 import { act, EXIT_OK, UsageError } from '../errors.js';
 import { oneOf, wholeNumber } from '../parse.js';
 
-const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES])];
+const PHASES = [...new Set<string>([...PIPELINE_PHASES, ...DR_PHASES, ...RESTORE_TEST_PHASES])];
 
 /** Temporal spells it Canceled; runs and summaries say cancelled: both are accepted. */
 const executionStatus = (v: string) => oneOf(EXECUTION_STATUSES)(/^cancelled$/i.test(v.trim()) ? 'Canceled' : v);

@@ -7,7 +7,7 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import { Option, type Command } from 'commander';
-import type { BackupPipelineInput } from '../../../contract/index.js';
+import type { BackupPipelineInput, RestoreTestInput } from '../../../contract/index.js';
 import { UsageError } from '../../errors.js';
 import { backupWorkflowId } from '../../../runs/index.js';
 import { duration, oneOf } from '../../parse.js';
@@ -122,6 +122,16 @@ export function actionOf(input: BackupPipelineInput, taskQueue: string): Schedul
   };
 }
 
+type ClusterNamed = { groupId?: string; clusterName?: string };
+const named = (c: ClusterNamed | undefined) => `${c?.clusterName ?? '?'} in project ${c?.groupId ?? '?'}`;
+
+/** Whose backups the runs take or test: a pipeline names its cluster, a restore test its source and scratch. */
+function clusterLines(input: unknown): string[] {
+  const i = input as (ClusterNamed & Partial<Pick<RestoreTestInput, 'source' | 'scratch'>>) | undefined;
+  if (!i?.source) return [`  cluster         ${named(i)}`];
+  return [`  cluster         ${named(i.source)}`, ...(i.scratch ? [`  scratch         ${named(i.scratch)}`] : [])];
+}
+
 export function describeForHumans(d: ScheduleDescription): string {
   const action = d.action.type === 'startWorkflow' ? d.action : undefined;
   const input = action?.args?.[0] as Partial<BackupPipelineInput> | undefined;
@@ -140,7 +150,7 @@ export function describeForHumans(d: ScheduleDescription): string {
   const { overlap, catchupWindow, pauseOnFailure } = d.policies;
   const lines = [
     `${d.scheduleId}  ${d.state.paused ? 'PAUSED' : 'ACTIVE'}`,
-    `  cluster         ${input?.clusterName ?? '?'} in project ${input?.groupId ?? '?'}`,
+    ...clusterLines(input),
     `  when            ${when.join(', ') || '(none)'}${zone}${jitter}`,
     `  overlap         ${overlap}, catch-up window ${formatDuration(catchupWindow)}, ` +
       `pause on failure ${pauseOnFailure ? 'yes' : 'no'}`,
