@@ -5,7 +5,7 @@
 // asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/pipelines.ts [--json] [--quick] [--pipelines 1000] [--projects 10] [--rounds 1]
-//        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...]
+//        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...] [--ceiling-paced]
 //
 // --dist runs dist/'s CLI (`npm run build` first): what an installed package runs.
 // Targets: every pipeline completed; throughput ≥ 50% of the ceiling's; worker RSS peak ≤ 400 MB.
@@ -44,6 +44,8 @@ const CACHE = 120;
 const WORKER_ENV = Object.fromEntries(
   process.argv.flatMap((a, i) => (a === '--worker-env' ? [process.argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])),
 ) as Record<string, string>;
+/** `--ceiling-paced`: the ceiling's activities carry a fairness key per project, never eager, as a pipeline's. */
+const CEILING_PACED = process.argv.includes('--ceiling-paced');
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {
   if (!json) console.log(line);
@@ -239,7 +241,7 @@ async function runCeiling(env: Env, bundle: string): Promise<Phase> {
       env.client.workflow.start('noopWorkflow', {
         taskQueue,
         workflowId: `p3-noop-${i}-${randomUUID().slice(0, 8)}`,
-        args: [ACTIVITIES],
+        args: CEILING_PACED ? [ACTIVITIES, `p-${projectId(Math.floor(i / perProject))}`] : [ACTIVITIES],
       }),
     );
   } finally {
@@ -279,7 +281,8 @@ async function main(): Promise<void> {
           const c = await runCeiling(env, bundle);
           ceilings.push(c);
           log(
-            `  ceiling: ${c.completed}/${N} × ${ACTIVITIES} no-op activities in ${c.seconds} s (${c.perSecond}/s); ` +
+            `  ceiling${CEILING_PACED ? ' (paced dispatch)' : ''}: ${c.completed}/${N} × ${ACTIVITIES} ` +
+              `no-op activities in ${c.seconds} s (${c.perSecond}/s); ` +
               `${cpuLine(c)}; load ${load()}`,
           );
         } else {
