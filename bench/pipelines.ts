@@ -175,7 +175,10 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
   const cli = fileURLToPath(new URL(fromDist ? 'dist/cli/main.js' : 'bin/atlas-backup.js', ROOT));
   const args = [
     ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-    ...(fromDist ? ['--input-type=module', '-e', `(await import(${JSON.stringify(cli)})).run()`, '--'] : [cli]),
+    // Under -e, process.argv has no script: `atlas-backup` stands in for it, as the bin's would.
+    ...(fromDist
+      ? ['--input-type=module', '-e', `(await import(${JSON.stringify(cli)})).run()`, '--', 'atlas-backup']
+      : [cli]),
     'worker',
   ];
   // The environment a user gives: where Temporal and Atlas are and the credentials; nothing else.
