@@ -61,16 +61,20 @@ const root = new URL('../', import.meta.url);
 
 /**
  * From a checkout (src/ under tsx): the workflows bundled by scripts/bundle-workflows.mjs in a child
- * process into node_modules/.cache/atlas-backup/, named by a hash of the workflow code and the
- * lockfile, so the next start with the same code loads it at once. Webpack's heap, which a worker
- * bundling in its own process keeps as RSS for its whole life, leaves with the child.
+ * process into node_modules/.cache/atlas-backup/, named by a hash of the workflow code, the lockfile
+ * and `recipe` (the bundler options: another preload is another bundle), so the next start with the
+ * same code loads it at once. Webpack's heap, which a worker bundling in its own process keeps as RSS
+ * for its whole life, leaves with the child.
  */
 export async function checkoutBundle(
   codeDirs: string[],
   cacheDir = fileURLToPath(new URL('node_modules/.cache/atlas-backup/', root)),
+  recipe = '',
 ): Promise<{ codePath: string }> {
   const lock = join(fileURLToPath(root), 'package-lock.json');
-  const deps = existsSync(lock) ? createHash('sha256').update(readFileSync(lock)).digest('hex').slice(0, 8) : 'nolock';
+  const hash = createHash('sha256').update(recipe);
+  if (existsSync(lock)) hash.update(readFileSync(lock));
+  const deps = hash.digest('hex').slice(0, 8);
   const codePath = join(cacheDir, `workflow-bundle-${workflowCodeHash(codeDirs)}-${deps}.js`);
   if (existsSync(codePath)) return { codePath };
   mkdirSync(cacheDir, { recursive: true });

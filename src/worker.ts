@@ -154,7 +154,10 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   const workflowBundle =
     dataConverter || tracing || bundlesAtStart(env)
       ? undefined
-      : (workflowBundleFromEnv(env) ?? (runsFromSource ? await checkoutBundle(workflowCodeDirs) : undefined));
+      : (workflowBundleFromEnv(env) ??
+        (runsFromSource
+          ? await checkoutBundle(workflowCodeDirs, undefined, JSON.stringify(WORKFLOW_BUNDLER_OPTIONS))
+          : undefined));
   const workerOptions = { maxCachedWorkflows: maxCachedWorkflowsFromEnv(env) };
   const capped = capWorkflowThreadHeaps(env);
   const built = await buildWorker({

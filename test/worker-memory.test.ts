@@ -44,6 +44,9 @@ describe('worker memory knobs', () => {
     // Other code, another bundle.
     const other = await checkoutBundle([fileURLToPath(new URL('../src/contract', import.meta.url))], cacheDir);
     expect(other.codePath).not.toBe(first.codePath);
+    // The same code bundled with other options (another preload list), another bundle.
+    const otherRecipe = await checkoutBundle(dirs, cacheDir, JSON.stringify({ preloadModules: ['x'] }));
+    expect(otherRecipe.codePath).not.toBe(first.codePath);
     expect(bundlesAtStart({ ATLAS_BACKUP_WORKFLOW_BUNDLE: 'none' })).toBe(true);
     expect(bundlesAtStart({})).toBe(false);
   }, 240_000);
