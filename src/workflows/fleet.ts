@@ -25,6 +25,7 @@ import {
   BackupPhase,
   FLEET_BATCH_SIZE,
   FleetId,
+  fairnessKeyOf,
   fleetBackupInputSchema,
   fleetChildEndedSignal,
   fleetChildReport,
@@ -50,9 +51,20 @@ import { parseWorkflowInput } from './outcomes.js';
 
 export type { FleetProgress } from './fleet-reports.js';
 
-const discovery = proxyActivities<Activities>({
+const discoveryOptions = {
   startToCloseTimeout: '5 minutes',
   retry: { initialInterval: '1s', maximumInterval: '30s', maximumAttempts: 10 },
+} as const;
+const discovery = proxyActivities<Activities>(discoveryOptions);
+/**
+ * Cluster discovery reads Atlas: the caller's project listing (a USER-scoped bucket, the scarcest it
+ * uses) and each project's clusters. Its fairness key lets the server pace the caller's bucket as it
+ * paces a project's; never eager, so the server's pace applies.
+ */
+const atlasDiscovery = proxyActivities<Activities>({
+  ...discoveryOptions,
+  priority: { fairnessKey: fairnessKeyOf('', 'projects_user') },
+  allowEagerDispatch: false,
 });
 
 /**
@@ -117,9 +129,11 @@ class Fleet {
       const seen = new Set<string>();
       this.state.queue = targets.clusters.filter((t) => !seen.has(key(t)) && !!seen.add(key(t)));
     } else {
-      const found = await discovery.discoverClusters({ projects: targets.projects, filter }).catch((err: unknown) => {
-        throw discoveryFailure(err);
-      });
+      const found = await atlasDiscovery
+        .discoverClusters({ projects: targets.projects, filter })
+        .catch((err: unknown) => {
+          throw discoveryFailure(err);
+        });
       this.state.queue = found.clusters;
       this.state.discovery = found.summary;
     }

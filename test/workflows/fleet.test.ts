@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import {
   AtlasCluster,
   AtlasProject,
+  fairnessKeyOf,
   FleetId,
   fleetChildEndedSignal,
   fleetStatusQuery,
@@ -136,8 +137,15 @@ describe('fleetBackup', () => {
     });
     expect(result.clusters.map((c) => c.clusterName).sort()).toEqual(['orders-1', 'orders-2']);
     expect(result.discovery).toEqual({ projects: 1, listed: 5, filteredOut: 3, unsupported: 0 });
-    const all = await run({ targets: { allProjects: true }, filter: { namePattern: 'p2-?' } });
+    const allId = uniqueId('fleet-all');
+    const all = await run({ targets: { allProjects: true }, filter: { namePattern: 'p2-?' } }, allId);
     expect(all.counts.completed).toBe(6);
+    // Listing the caller's projects draws on its USER-scoped Projects bucket: the server paces it by its key.
+    const history = await ctx.client.workflow.getHandle(allId).fetchHistory();
+    const discovering = history
+      .events!.map((e) => e.activityTaskScheduledEventAttributes)
+      .find((a) => a?.activityType?.name === 'discoverClusters');
+    expect(discovering?.priority?.fairnessKey).toBe(fairnessKeyOf('', 'projects_user'));
     expect(all.discovery?.projects).toBeGreaterThanOrEqual(2);
   });
 
