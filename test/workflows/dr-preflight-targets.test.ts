@@ -4,23 +4,12 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { describe, expect, it } from 'vitest';
 import type { DisasterRecoveryRequest } from '../../src/contract/index.js';
 import { disasterRecovery } from '../../src/workflows/index.js';
+import { restoreTargetsSeed } from '../helpers/restore-requests.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0c2';
 const HOUR = 3_600_000;
-const seed = {
-  projects: [
-    {
-      id: G,
-      clusters: [
-        { name: 'rs', kind: 'replicaSet' as const },
-        { name: 'rs-target', kind: 'replicaSet' as const },
-        { name: 'sharded', kind: 'sharded' as const, shards: 2 },
-        { name: 'older', kind: 'replicaSet' as const, mongoDBVersion: '7.0.12' },
-      ],
-    },
-  ],
-};
+const seed = restoreTargetsSeed(G);
 
 describe('disasterRecovery target check against what Atlas can restore into', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 0.05, seed });

@@ -4,40 +4,18 @@ import { ApplicationFailure, WorkflowFailedError } from '@temporalio/client';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BackupPipelineRequest } from '../../src/contract/index.js';
 import { backupPipeline } from '../../src/workflows/index.js';
-import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
+import { restoreIntoRequest, restoreTargetsSeed } from '../helpers/restore-requests.js';
+import { uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0c1';
-const seed = {
-  projects: [
-    {
-      id: G,
-      clusters: [
-        { name: 'rs', kind: 'replicaSet' as const },
-        { name: 'rs-target', kind: 'replicaSet' as const },
-        { name: 'sharded', kind: 'sharded' as const, shards: 2 },
-        { name: 'older', kind: 'replicaSet' as const, mongoDBVersion: '7.0.12' },
-      ],
-    },
-  ],
-};
+const seed = restoreTargetsSeed(G);
 
 describe('pipeline pre-flight of the restore target and the verification role', () => {
   const ctx = useWorkflowTestEnv({ timeScale: 0.05, seed });
   afterEach(() => ctx.sim.admin.setFaults({}));
 
-  const restoreInto = (source: string, target: string, verify = false): BackupPipelineRequest => ({
-    ...FAST,
-    groupId: G,
-    clusterName: source,
-    restore: {
-      deliveryType: 'automated',
-      targetGroupId: G,
-      targetClusterName: target,
-      overwrite: target,
-      consentBy: 'test',
-      ...(verify ? { verify: {} } : {}),
-    },
-  });
+  const restoreInto = (source: string, target: string, verify = false): BackupPipelineRequest =>
+    restoreIntoRequest(G, source, target, verify ? { verify: {} } : {});
 
   async function refusal(req: BackupPipelineRequest): Promise<ApplicationFailure> {
     const err = await ctx.client.workflow

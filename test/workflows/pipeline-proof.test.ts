@@ -9,6 +9,7 @@ import type { BackupPipelineRequest, PipelineResult, VerificationSummary } from 
 import { dataPlaneUnavailable } from '../../src/simulator/index.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { runCli } from '../cli/helpers.js';
+import { restoreIntoRequest } from '../helpers/restore-requests.js';
 import { FAST, uniqueId, useWorkflowTestEnv, type WorkflowTestEnv } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0b7';
@@ -43,17 +44,7 @@ function s3Environment(ctx: WorkflowTestEnv): void {
 }
 
 const request = (target: string, extra: Partial<BackupPipelineRequest> = {}): BackupPipelineRequest => ({
-  ...FAST,
-  groupId: G,
-  clusterName: 'src',
-  restore: {
-    deliveryType: 'automated',
-    targetGroupId: G,
-    targetClusterName: target,
-    overwrite: target,
-    consentBy: 'test',
-    verify: { countTolerance: 0, canary: true },
-  },
+  ...restoreIntoRequest(G, 'src', target, { verify: { countTolerance: 0, canary: true } }),
   ...extra,
 });
 

@@ -7,6 +7,7 @@ import type { BackupPipelineRequest, DrReport, PipelineResult } from '../../src/
 import { backupPipelineInputSchema, disasterRecoveryInputSchema } from '../../src/contract/index.js';
 import { dataPlaneUnavailable } from '../../src/simulator/index.js';
 import { backupPipeline, disasterRecovery } from '../../src/workflows/index.js';
+import { restoreIntoRequest } from '../helpers/restore-requests.js';
 import { FAST, uniqueId, useWorkflowTestEnv } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0a5';
@@ -36,19 +37,8 @@ describe.skipIf(dataPlaneUnavailable())('pipeline restore with data verification
     });
   }
 
-  const request = (target: string): BackupPipelineRequest => ({
-    ...FAST,
-    groupId: G,
-    clusterName: 'src',
-    restore: {
-      deliveryType: 'automated',
-      targetGroupId: G,
-      targetClusterName: target,
-      overwrite: target,
-      consentBy: 'test',
-      verify: { countTolerance: 0 },
-    },
-  });
+  const request = (target: string): BackupPipelineRequest =>
+    restoreIntoRequest(G, 'src', target, { verify: { countTolerance: 0 } });
 
   async function run(target: string) {
     capturePasswords();

@@ -7,7 +7,8 @@ import type { PipelineResult } from '../../src/contract/index.js';
 import { dataPlaneUnavailable } from '../../src/simulator/index.js';
 import { backupPipeline } from '../../src/workflows/index.js';
 import { eventually, killSpawned, spawnUntil } from '../cli/helpers.js';
-import { FAST, startTestWorker, uniqueId, useWorkflowTestEnv, type TestWorker } from '../helpers/temporal.js';
+import { restoreIntoRequest } from '../helpers/restore-requests.js';
+import { startTestWorker, uniqueId, useWorkflowTestEnv, type TestWorker } from '../helpers/temporal.js';
 
 const G = '65f1a0c0a1b2c3d4e5f6d0d9';
 const seed = {
@@ -48,21 +49,7 @@ describe.skipIf(dataPlaneUnavailable())('kill -9 of the worker during verificati
     const handle = await ctx.client.workflow.start(backupPipeline, {
       taskQueue,
       workflowId: uniqueId('kill9'),
-      args: [
-        {
-          ...FAST,
-          groupId: G,
-          clusterName: 'src',
-          restore: {
-            deliveryType: 'automated',
-            targetGroupId: G,
-            targetClusterName: 'dst',
-            overwrite: 'dst',
-            consentBy: 'test',
-            verify: { countTolerance: 0 },
-          },
-        },
-      ],
+      args: [restoreIntoRequest(G, 'src', 'dst', { verify: { countTolerance: 0 } })],
     });
     const dead = await eventually(
       async () => users().find((u) => u.includes('/abo-verify-')),
