@@ -17,14 +17,9 @@ import { DEMO_IDS, DEMO_SEED, startSimulator, type FaultRule } from '../src/simu
 import { backupPipeline } from '../src/workflows/index.js';
 import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
 import { percentile } from './lib/observations.js';
+import { numberArg } from './lib/args.js';
 
 const json = process.argv.includes('--json');
-function numberArg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
-  return v;
-}
 const pipelines = Math.round(numberArg('pipelines', 20, 1, 200));
 const faultRate = numberArg('fault-rate', 0.3, 0, 0.8);
 const bySeconds = numberArg('by', 260, 1, 3_600);

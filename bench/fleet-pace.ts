@@ -24,16 +24,11 @@ import { startDevServer, type RunningDevServer } from '../src/devserver/dev-serv
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { fleetBackup } from '../src/workflows/index.js';
 import { bundleWorkflows } from './lib/bench-worker.js';
+import { numberArg } from './lib/args.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./lib/pace-worker.ts', import.meta.url));
 
 const json = process.argv.includes('--json');
-function numberArg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
-  return v;
-}
 const N = numberArg('clusters', 2500, 1, 10_000);
 const PROJECTS = numberArg('projects', 100, 1, 500);
 const WORKERS = numberArg('workers', 2, 1, 4);

@@ -24,6 +24,7 @@ import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { WORKFLOW_BUNDLER_OPTIONS, workflowsPath } from '../src/worker.js';
 import { fleetBackup } from '../src/workflows/index.js';
 import { cpuSeconds, sampleRss } from './lib/process-stats.js';
+import { integerArg } from './lib/args.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -31,25 +32,19 @@ const quick = process.argv.includes('--quick');
 const TRACE = process.argv.includes('--trace');
 /** Run the fleet's worker from dist/ (npm run build) as users do, without tsx in the process. */
 const fromDist = process.argv.includes('--dist');
-function numberArg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-  return v;
-}
-const N = numberArg('clusters', quick ? 100 : 1000, 10, 10_000);
-const PROJECTS = numberArg('projects', 10, 1, 100);
-const CONCURRENCY = numberArg('concurrency', 100, 1, 1000);
-const HEAP_MB = numberArg('heap-mb', 160, 64, 8192);
-const CACHE = numberArg('cache', 120, 1, 100_000);
+const N = integerArg('clusters', quick ? 100 : 1000, 10, 10_000);
+const PROJECTS = integerArg('projects', 10, 1, 100);
+const CONCURRENCY = integerArg('concurrency', 100, 1, 1000);
+const HEAP_MB = integerArg('heap-mb', 160, 64, 8192);
+const CACHE = integerArg('cache', 120, 1, 100_000);
 /** V8's young generation per semi-space, MB: 4 as the Docker image sets it (0: Node's default, 16 MB on Node 20). */
-const SEMI_MB = numberArg('semi-mb', 4, 0, 256);
+const SEMI_MB = integerArg('semi-mb', 4, 0, 256);
 /** Fleet/baseline pairs, alternating in order (see main). */
-const ROUNDS = numberArg('rounds', 2, 1, 10);
+const ROUNDS = integerArg('rounds', 2, 1, 10);
 /** Children per fleet run; 0: the fleet's default (1,000). Each continue-as-new carries the running ones over. */
-const BATCH = numberArg('batch', 0, 0, 2000);
+const BATCH = integerArg('batch', 0, 0, 2000);
 /** The dev server's task queue partitions: 1 as startDevServer sets it, 4 is Temporal's default. */
-const PARTITIONS = numberArg('partitions', 1, 1, 8);
+const PARTITIONS = integerArg('partitions', 1, 1, 8);
 /** Write V8 CPU profiles of the workers (every thread) into this directory (`--cpu-prof DIR`). */
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {

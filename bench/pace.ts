@@ -33,17 +33,12 @@ import { startDevServer, type RunningDevServer } from '../src/devserver/dev-serv
 import { startSimulator, type RunningSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { backupPipeline } from '../src/workflows/index.js';
 import { bundleWorkflows, startBenchWorker } from './lib/bench-worker.js';
+import { numberArg } from './lib/args.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 /** Also print the project's requests and 429s per budget window, to see when the 429s come. */
 const timeline = process.argv.includes('--timeline');
-function numberArg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(v) || v < min || v > max) throw new Error(`--${name} must be a number from ${min} to ${max}`);
-  return v;
-}
 const operator = process.argv.includes('--operator');
 const targetsElsewhere = process.argv.includes('--targets-elsewhere');
 const pipelines = numberArg('pipelines', quick ? 20 : 200, 1, 1000);

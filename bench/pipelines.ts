@@ -22,21 +22,16 @@ import { startDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { backupPipeline } from '../src/workflows/index.js';
 import { cpuSeconds, ownCpuSeconds, sampleRss } from './lib/process-stats.js';
+import { integerArg } from './lib/args.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
 const fromDist = process.argv.includes('--dist');
-function numberArg(name: string, fallback: number, min: number, max: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const v = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(v) || v < min || v > max) throw new Error(`--${name} must be an integer from ${min} to ${max}`);
-  return v;
-}
-const N = numberArg('pipelines', quick ? 100 : 1000, 1, 10_000);
-const PROJECTS = numberArg('projects', 10, 1, 100);
-const ROUNDS = numberArg('rounds', 1, 1, 10);
+const N = integerArg('pipelines', quick ? 100 : 1000, 1, 10_000);
+const PROJECTS = integerArg('projects', 10, 1, 100);
+const ROUNDS = integerArg('rounds', 1, 1, 10);
 /** A pipeline's activities: pre-flight, snapshot, its wait, export, its wait, restore, its wait. */
-const ACTIVITIES = numberArg('activities', 7, 1, 50);
+const ACTIVITIES = integerArg('activities', 7, 1, 50);
 /** The worker's defaults the ceiling copies (src/config.ts, src/worker-memory.ts). */
 const SLOTS = 100;
 const CACHE = 120;
