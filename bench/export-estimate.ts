@@ -14,7 +14,7 @@ import { mulberry32 } from '../src/simulator/random.js';
 
 const json = process.argv.includes('--json');
 /** The pipeline's default polling (the contract's defaults). */
-const DEFAULT_POLLING = pollingSchema.parse({});
+const DEFAULT_POLLING = pollingSchema().parse({});
 const i = process.argv.indexOf('--exports');
 const count = i >= 0 ? Number(process.argv[i + 1]) : 500;
 if (!Number.isInteger(count) || count < 1 || count > 100_000) throw new Error('--exports must be 1..100000');

@@ -111,7 +111,7 @@ function simulatorOptions(mix: MixedExport[], creds: { clientId: string; clientS
   };
 }
 
-const DEFAULT_POLLING = pollingSchema.parse({});
+const DEFAULT_POLLING = pollingSchema().parse({});
 function pipelineInput(clusterName: string): BackupPipelineRequest {
   return {
     groupId,

@@ -144,7 +144,7 @@ function pipelineDeadlineMs(s: Scenario): number {
 }
 
 const { projectId: groupId, targetProjectId, bucketId, replicaSet, restoreTarget } = DEMO_IDS;
-const DEFAULT_POLLING = pollingSchema.parse({});
+const DEFAULT_POLLING = pollingSchema().parse({});
 
 function pipelineInput(scale: number): BackupPipelineRequest {
   return {

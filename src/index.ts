@@ -17,7 +17,7 @@ export type { Activities } from './contract/index.js';
 // A worker loads them from `workflowsPath`, never from this module.
 export { backupPipeline, disasterRecovery } from './workflows/index.js';
 
-// Inputs: schemas (the workflows validate with the same ones) and the caller's/validated types.
+// Inputs: schemas, as functions that return the one the workflows validate with, and the caller's/validated types.
 export {
   backupPipelineInputSchema,
   disasterRecoveryInputSchema,
@@ -28,6 +28,8 @@ export {
 export type {
   BackupPipelineInput,
   BackupPipelineRequest,
+  InputOf,
+  OutputOf,
   DisasterRecoveryInput,
   DisasterRecoveryRequest,
   DrDeliveryType,

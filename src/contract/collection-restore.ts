@@ -4,7 +4,7 @@
 // any Atlas call, naming the field. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
 import type { RuleProblem } from './input-rules.js';
-import { shared } from './shared.js';
+import { schema, type OutputOf } from './shared.js';
 import { namespaceString } from './verification.js';
 
 export const WRITE_STRATEGIES = ['CREATE_NEW', 'OVERWRITE_EXISTING'] as const;
@@ -26,7 +26,7 @@ const bytes = (s: string) => new TextEncoder().encode(s).length;
 export const defaultRestoreSuffix = (at: Date): string =>
   `_restored_${at.toISOString().slice(0, 10).replace(/-/g, '')}`;
 
-const databaseName = shared('collection-restore.databaseName', () =>
+const databaseName = schema(() =>
   z
     .string()
     .min(1, { error: 'must be a database name' })
@@ -36,13 +36,13 @@ const databaseName = shared('collection-restore.databaseName', () =>
     .refine((s) => !SYSTEM_DATABASES.includes(s), { error: 'admin, local and config cannot be restored' }),
 );
 
-export const collectionRestoreSchema = shared('collection-restore.collectionRestoreSchema', () =>
+export const collectionRestoreSchema = schema(() =>
   z
     .strictObject({
       /** `database.collection` names, as the snapshot holds them. */
-      collections: z.array(namespaceString).min(1).max(COLLECTION_RESTORE_MAX_ITEMS).optional(),
+      collections: z.array(namespaceString()).min(1).max(COLLECTION_RESTORE_MAX_ITEMS).optional(),
       /** Whole databases: every collection they hold. */
-      databases: z.array(databaseName).min(1).max(COLLECTION_RESTORE_MAX_ITEMS).optional(),
+      databases: z.array(databaseName()).min(1).max(COLLECTION_RESTORE_MAX_ITEMS).optional(),
       writeStrategy: z
         .enum(WRITE_STRATEGIES, { error: `must be one of ${WRITE_STRATEGIES.join(', ')}` })
         .default('CREATE_NEW'),
@@ -63,7 +63,7 @@ export const collectionRestoreSchema = shared('collection-restore.collectionRest
     })),
 );
 
-export type CollectionRestoreSpec = z.output<typeof collectionRestoreSchema>;
+export type CollectionRestoreSpec = OutputOf<typeof collectionRestoreSchema>;
 
 /** The suffix against the names it will make: Atlas refuses a name MongoDB cannot hold. */
 function suffixProblems(c: CollectionRestoreSpec): RuleProblem[] {

@@ -1,7 +1,7 @@
 // The disasterRecovery input: one zod schema, Atlas's restore-job rules applied to a DR request.
 // Validated by the CLI before start and by the workflow on entry. Pure: safe in the workflow sandbox.
 import { z } from 'zod';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 import {
   MIN_PIT_SECONDS,
   VERIFY_NEEDS_TARGET,
@@ -24,7 +24,7 @@ export type SourceKind = (typeof SOURCE_KINDS)[number];
 export const DR_DELIVERY_TYPES = ['automated', 'download', 'pointInTime'] as const;
 export type DrDeliveryType = (typeof DR_DELIVERY_TYPES)[number];
 
-const sourceSchema = shared('dr-inputs.sourceSchema', () =>
+const sourceSchema = schema(() =>
   z.strictObject({
     kind: z.enum(SOURCE_KINDS, { error: `source.kind must be one of ${SOURCE_KINDS.join(', ')}` }),
     groupId: atlasId('source.groupId'),
@@ -33,7 +33,7 @@ const sourceSchema = shared('dr-inputs.sourceSchema', () =>
 );
 
 /** Exactly one of: a snapshot id, the latest completed snapshot, or a point in time (two forms). */
-const whatSchema = shared('dr-inputs.whatSchema', () =>
+const whatSchema = schema(() =>
   z.strictObject(
     {
       snapshotId: atlasId('what.snapshotId').optional(),
@@ -60,7 +60,7 @@ const whatSchema = shared('dr-inputs.whatSchema', () =>
   ),
 );
 
-const targetSchema = shared('dr-inputs.targetSchema', () =>
+const targetSchema = schema(() =>
   z.strictObject({
     groupId: atlasId('target.groupId'),
     clusterName: clusterName('target.clusterName'),
@@ -69,7 +69,7 @@ const targetSchema = shared('dr-inputs.targetSchema', () =>
   }),
 );
 
-const approvalSchema = shared('dr-inputs.approvalSchema', () =>
+const approvalSchema = schema(() =>
   z.strictObject({
     required: z.boolean({ error: 'approval.required must be true or false' }).default(false),
     timeoutSeconds: z
@@ -81,27 +81,27 @@ const approvalSchema = shared('dr-inputs.approvalSchema', () =>
 );
 
 /** The DR input as the first release checked it; workflows add the later rules under their patches. */
-export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBaseSchema', () =>
+export const disasterRecoveryBaseSchema = schema(() =>
   z
     .strictObject({
-      source: sourceSchema,
-      what: whatSchema,
-      target: targetSchema.optional(),
+      source: sourceSchema(),
+      what: whatSchema(),
+      target: targetSchema().optional(),
       deliveryType: z
         .enum(DR_DELIVERY_TYPES, { error: `deliveryType must be one of ${DR_DELIVERY_TYPES.join(', ')}` })
         .optional(),
-      approval: approvalSchema.prefault({}),
-      retry: retrySchema.prefault({}),
+      approval: approvalSchema().prefault({}),
+      retry: retrySchema().prefault({}),
       // Recovery time beats request count during an incident: poll at most every 15 s by default
       // (the pipeline's default cap is 60 s), so a finished restore is noticed within seconds.
-      polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
-      timeouts: timeoutsSchema.prefault({}),
+      polling: pollingSchema().prefault(DR_POLLING_DEFAULTS),
+      timeouts: timeoutsSchema().prefault({}),
       /** Webhook notifications for this run; without it the worker's default, if any. */
-      notify: notifySchema.optional(),
+      notify: notifySchema().optional(),
       /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
-      verify: restoreVerifySchema.optional(),
+      verify: restoreVerifySchema().optional(),
       /** Restore only these collections or databases (an Atlas collection restore job), not the cluster. */
-      collectionRestore: collectionRestoreSchema.optional(),
+      collectionRestore: collectionRestoreSchema().optional(),
     })
     .superRefine((r, ctx) => {
       const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -153,7 +153,7 @@ export const disasterRecoveryBaseSchema = shared('dr-inputs.disasterRecoveryBase
 );
 
 /** The rules across fields: numbers Atlas and Temporal can represent. */
-export function drInputProblems(i: z.output<typeof disasterRecoveryBaseSchema>): RuleProblem[] {
+export function drInputProblems(i: OutputOf<typeof disasterRecoveryBaseSchema>): RuleProblem[] {
   return [
     ...int32Problems({
       'what.pointInTimeUTCSeconds': i.what.pointInTimeUTCSeconds,
@@ -173,8 +173,8 @@ export function drInputProblems(i: z.output<typeof disasterRecoveryBaseSchema>):
 }
 
 /** The DR input with every rule: what the CLI, the library, schedules and the workflow check. */
-export const disasterRecoveryInputSchema = shared('dr-inputs.disasterRecoveryInputSchema', () =>
-  disasterRecoveryBaseSchema.superRefine((input, ctx) => addProblems(ctx, drInputProblems(input))),
+export const disasterRecoveryInputSchema = schema(() =>
+  disasterRecoveryBaseSchema().superRefine((input, ctx) => addProblems(ctx, drInputProblems(input))),
 );
 
 function resolveDeliveryType(r: {
@@ -188,11 +188,11 @@ function resolveDeliveryType(r: {
 }
 
 /** What a caller writes (defaults optional). */
-export type DisasterRecoveryRequest = z.input<typeof disasterRecoveryInputSchema>;
+export type DisasterRecoveryRequest = InputOf<typeof disasterRecoveryInputSchema>;
 /** What the workflow works with (defaults applied, deliveryType resolved). */
-export type DisasterRecoveryInput = z.output<typeof disasterRecoveryInputSchema>;
-export type DrSourceSpec = z.output<typeof sourceSchema>;
-export type DrTargetSpec = z.output<typeof targetSchema>;
+export type DisasterRecoveryInput = OutputOf<typeof disasterRecoveryInputSchema>;
+export type DrSourceSpec = OutputOf<typeof sourceSchema>;
+export type DrTargetSpec = OutputOf<typeof targetSchema>;
 
 /** The approval gate is on for production targets or when the caller asks for it. */
 export const approvalGateOn = (input: DisasterRecoveryInput): boolean =>

@@ -2,7 +2,7 @@
 // the pipeline request every cluster's backupPipeline child gets, and the concurrency and history
 // bounds. One zod schema, checked by the CLI, schedules and the workflow on entry.
 import { z } from 'zod';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 import { atlasId, backupPipelineBaseSchema, clusterName, customDataSchema } from './inputs.js';
 import { notifySchema } from './notifications.js';
 
@@ -13,7 +13,7 @@ const whole = (what: string, min: number, max: number) =>
     .min(min, { error: `${what} must be >= ${min}` })
     .max(max, { error: `${what} must be at most ${max}` });
 
-export const fleetTargetSchema = shared('fleet-inputs.fleetTargetSchema', () =>
+export const fleetTargetSchema = schema(() =>
   z.strictObject({
     groupId: atlasId('targets.clusters[].groupId'),
     clusterName: clusterName('targets.clusters[].clusterName'),
@@ -23,7 +23,7 @@ export const fleetTargetSchema = shared('fleet-inputs.fleetTargetSchema', () =>
 /** Cluster types a fleet can back up: dedicated clusters only (serverless and flex have no on-demand snapshot). */
 export const FLEET_CLUSTER_TYPES = ['REPLICASET', 'SHARDED', 'GEOSHARDED'] as const;
 
-export const fleetFilterSchema = shared('fleet-inputs.fleetFilterSchema', () =>
+export const fleetFilterSchema = schema(() =>
   z.strictObject({
     /** A glob on the cluster name: `*` any run of characters, `?` one character; case-sensitive. */
     namePattern: z
@@ -47,8 +47,6 @@ export const fleetFilterSchema = shared('fleet-inputs.fleetFilterSchema', () =>
   }),
 );
 
-const pipelineFields = backupPipelineBaseSchema.shape;
-
 /**
  * Clusters one fleet backs up at most. Its input, the queue and the reports it carries through each
  * continue-as-new are Temporal payloads (2 MB at most): an explicit list of 10,000 takes about 620 KB
@@ -62,13 +60,13 @@ export const TOO_MANY_CLUSTERS =
   `targets.clusters must list at most ${MAX_FLEET_CLUSTERS} clusters (a fleet's input and state are ` +
   'Temporal payloads of at most 2 MB): split the list into several fleets, e.g. by project';
 
-export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchema', () =>
+export const fleetBackupInputSchema = schema(() =>
   z
     .strictObject({
       targets: z.strictObject({
         /** Back up exactly these clusters (filters do not apply). */
         clusters: z
-          .array(fleetTargetSchema)
+          .array(fleetTargetSchema())
           .min(1, { error: 'targets.clusters must not be empty' })
           .max(MAX_FLEET_CLUSTERS, { error: TOO_MANY_CLUSTERS })
           .optional(),
@@ -80,18 +78,18 @@ export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchem
         /** Discover the dedicated clusters of every project the credentials can see. */
         allProjects: z.literal(true, { error: 'targets.allProjects can only be true' }).optional(),
       }),
-      filter: fleetFilterSchema.prefault({}),
-      snapshot: pipelineFields.snapshot,
+      filter: fleetFilterSchema().prefault({}),
+      snapshot: backupPipelineBaseSchema().shape.snapshot,
       /** Buckets belong to projects: each project's clusters export to its bucket; other projects only snapshot. */
       export: z
         .strictObject({
           bucketsByProject: z.record(atlasId('export.bucketsByProject key'), atlasId('export.bucketsByProject value')),
-          customData: customDataSchema.default([]),
+          customData: customDataSchema().default([]),
         })
         .optional(),
-      retry: pipelineFields.retry,
-      polling: pipelineFields.polling,
-      timeouts: pipelineFields.timeouts,
+      retry: backupPipelineBaseSchema().shape.retry,
+      polling: backupPipelineBaseSchema().shape.polling,
+      timeouts: backupPipelineBaseSchema().shape.timeouts,
       concurrency: z
         .strictObject({
           max: whole('concurrency.max', 1, 1000).default(20),
@@ -99,7 +97,7 @@ export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchem
         })
         .prefault({}),
       /** Webhook for the fleet's summary (fleet.summary); children use the worker's default. */
-      notify: notifySchema.optional(),
+      notify: notifySchema().optional(),
       /**
        * Children per run before continue-as-new (a run also continues when Temporal suggests it), which
        * bounds the fleet's history whatever its size. Not given: FLEET_BATCH_SIZE (1,000).
@@ -124,10 +122,10 @@ export const fleetBackupInputSchema = shared('fleet-inputs.fleetBackupInputSchem
     }),
 );
 
-export type FleetBackupRequest = z.input<typeof fleetBackupInputSchema>;
-export type FleetBackupInput = z.output<typeof fleetBackupInputSchema>;
-export type FleetTarget = z.output<typeof fleetTargetSchema>;
-export type FleetFilter = z.output<typeof fleetFilterSchema>;
+export type FleetBackupRequest = InputOf<typeof fleetBackupInputSchema>;
+export type FleetBackupInput = OutputOf<typeof fleetBackupInputSchema>;
+export type FleetTarget = OutputOf<typeof fleetTargetSchema>;
+export type FleetFilter = OutputOf<typeof fleetFilterSchema>;
 
 /** The glob of filter.namePattern as an anchored regex (everything but `*` and `?` is literal). */
 export function globToRegExp(glob: string): RegExp {

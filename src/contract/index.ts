@@ -22,3 +22,4 @@ export * from './status.js';
 export * from './verification.js';
 export * from './workflow-ids.js';
 export * from './pacing.js';
+export type { InputOf, OutputOf, Schema } from './shared.js';

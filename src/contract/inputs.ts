@@ -2,7 +2,7 @@
 // them before a workflow starts; the workflow validates again on entry (a start from another
 // client, the Temporal UI or a Schedule must meet the same rules). Pure: safe in the workflow sandbox.
 import { z } from 'zod';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 import { CLUSTER_NAME_PATTERN, ID_PATTERN } from './ids.js';
 import { addProblems, backoffProblems, int32Problems, secondsProblems, type RuleProblem } from './input-rules.js';
 import { customDataProblems, downloadTargetProblems, stepDeadlineProblems } from './input-rules.js';
@@ -13,16 +13,18 @@ import { exportVerifySchema, pipelineRestoreVerifySchema } from './verification.
 /** The oldest time Atlas accepts for pointInTimeUTCSeconds and oplogTs: 2008-01-01. */
 export const MIN_PIT_SECONDS = 1199145600;
 
+// zod resets a pattern's lastIndex before each test, and the SDK freezes the exported patterns of a
+// preloaded module: each schema gets its own copy of the pattern.
 export const atlasId = (what: string) =>
   z
     .string({ error: `${what} is required` })
-    .regex(ID_PATTERN, { error: `${what} must be a 24-character hex id (^([a-f0-9]{24})$)` });
+    .regex(new RegExp(ID_PATTERN), { error: `${what} must be a 24-character hex id (^([a-f0-9]{24})$)` });
 export const clusterName = (what: string) =>
   z
     .string({ error: `${what} is required` })
     .min(1, { error: `${what} is required` })
     .max(64, { error: `${what} must be at most 64 characters` })
-    .regex(CLUSTER_NAME_PATTERN, {
+    .regex(new RegExp(CLUSTER_NAME_PATTERN), {
       error: `${what} must match ^[a-zA-Z0-9][a-zA-Z0-9-]*$ (letters, digits, hyphens; not starting with a hyphen)`,
     });
 
@@ -38,7 +40,7 @@ const positiveSeconds = (what: string, max: number) =>
  * Once the cluster has a completed pipeline, its snapshot and restore waits read around the
  * learned duration instead (activities/expected-end.ts), so a long job is seen seconds late.
  */
-export const pollingSchema = shared('inputs.pollingSchema', () =>
+export const pollingSchema = schema(() =>
   z
     .strictObject({
       initialIntervalSeconds: positiveSeconds('polling.initialIntervalSeconds', 3600).default(4),
@@ -52,7 +54,7 @@ export const pollingSchema = shared('inputs.pollingSchema', () =>
 );
 
 /** Retries of Atlas calls that fail with 409, 429, 5xx or network errors. */
-export const retrySchema = shared('inputs.retrySchema', () =>
+export const retrySchema = schema(() =>
   z.strictObject({
     initialIntervalSeconds: positiveSeconds('retry.initialIntervalSeconds', 3600).default(1),
     maximumIntervalSeconds: positiveSeconds('retry.maximumIntervalSeconds', 3600).default(60),
@@ -61,7 +63,7 @@ export const retrySchema = shared('inputs.retrySchema', () =>
 );
 
 /** Overall deadline of each step (Temporal scheduleToClose), including every retry and poll. */
-export const timeoutsSchema = shared('inputs.timeoutsSchema', () =>
+export const timeoutsSchema = schema(() =>
   z.strictObject({
     callSeconds: positiveSeconds('timeouts.callSeconds', 3600).default(60),
     snapshotSeconds: positiveSeconds('timeouts.snapshotSeconds', 7 * 86400).default(6 * 3600),
@@ -70,7 +72,7 @@ export const timeoutsSchema = shared('inputs.timeoutsSchema', () =>
   }),
 );
 
-export const restoreSchema = shared('inputs.restoreSchema', () =>
+export const restoreSchema = schema(() =>
   z
     .strictObject({
       deliveryType: z.enum(['automated', 'download', 'pointInTime'], {
@@ -97,7 +99,7 @@ export const restoreSchema = shared('inputs.restoreSchema', () =>
       production: z.boolean({ error: 'restore.production must be true or false' }).optional(),
       approvalTimeoutSeconds: positiveSeconds('restore.approvalTimeoutSeconds', 7 * 86400).optional(),
       /** Read the restored target's data before the run ends (opt-in; needs Project Database Access Admin). */
-      verify: pipelineRestoreVerifySchema.optional(),
+      verify: pipelineRestoreVerifySchema().optional(),
     })
     .superRefine((r, ctx) => {
       checkRestoreRules(r, ctx, 'restore');
@@ -145,7 +147,7 @@ function checkRestoreRules(r: Partial<RestoreFields>, ctx: z.RefinementCtx, pref
   }
 }
 
-export const customDataSchema = shared('inputs.customDataSchema', () =>
+export const customDataSchema = schema(() =>
   z
     .array(
       z.strictObject({
@@ -157,7 +159,7 @@ export const customDataSchema = shared('inputs.customDataSchema', () =>
 );
 
 /** The pipeline input as the first release checked it; workflows add the later rules under their patches. */
-export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema', () =>
+export const backupPipelineBaseSchema = schema(() =>
   z.strictObject({
     groupId: atlasId('groupId'),
     clusterName: clusterName('clusterName'),
@@ -177,22 +179,22 @@ export const backupPipelineBaseSchema = shared('inputs.backupPipelineBaseSchema'
     export: z
       .strictObject({
         exportBucketId: atlasId('export.exportBucketId'),
-        customData: customDataSchema.default([]),
+        customData: customDataSchema().default([]),
         /** Read the exported files back from the bucket once the job succeeds (opt-in). */
-        verify: exportVerifySchema.optional(),
+        verify: exportVerifySchema().optional(),
       })
       .optional(),
-    restore: restoreSchema.optional(),
-    retry: retrySchema.prefault({}),
-    polling: pollingSchema.prefault({}),
-    timeouts: timeoutsSchema.prefault({}),
+    restore: restoreSchema().optional(),
+    retry: retrySchema().prefault({}),
+    polling: pollingSchema().prefault({}),
+    timeouts: timeoutsSchema().prefault({}),
     /** Webhook notifications for this run; without it the worker's default, if any. */
-    notify: notifySchema.optional(),
+    notify: notifySchema().optional(),
   }),
 );
 
 /** The rules across fields: numbers Atlas and Temporal can represent, download targets, overwrite consent. */
-export function pipelineInputProblems(i: z.output<typeof backupPipelineBaseSchema>): RuleProblem[] {
+export function pipelineInputProblems(i: OutputOf<typeof backupPipelineBaseSchema>): RuleProblem[] {
   return [
     ...int32Problems({
       'snapshot.retentionInDays': i.snapshot.retentionInDays,
@@ -218,18 +220,18 @@ export function pipelineInputProblems(i: z.output<typeof backupPipelineBaseSchem
 }
 
 /** The pipeline input with every rule: what the CLI, the library, schedules and the workflow check. */
-export const backupPipelineInputSchema = shared('inputs.backupPipelineInputSchema', () =>
-  backupPipelineBaseSchema.superRefine((input, ctx) => addProblems(ctx, pipelineInputProblems(input))),
+export const backupPipelineInputSchema = schema(() =>
+  backupPipelineBaseSchema().superRefine((input, ctx) => addProblems(ctx, pipelineInputProblems(input))),
 );
 
 /** What a caller writes (defaults optional). */
-export type BackupPipelineRequest = z.input<typeof backupPipelineInputSchema>;
+export type BackupPipelineRequest = InputOf<typeof backupPipelineInputSchema>;
 /** What the workflow works with (defaults applied). */
-export type BackupPipelineInput = z.output<typeof backupPipelineInputSchema>;
-export type RestoreSpec = z.output<typeof restoreSchema>;
-export type PollingSpec = z.output<typeof pollingSchema>;
-export type RetrySpec = z.output<typeof retrySchema>;
-export type TimeoutsSpec = z.output<typeof timeoutsSchema>;
+export type BackupPipelineInput = OutputOf<typeof backupPipelineInputSchema>;
+export type RestoreSpec = OutputOf<typeof restoreSchema>;
+export type PollingSpec = OutputOf<typeof pollingSchema>;
+export type RetrySpec = OutputOf<typeof retrySchema>;
+export type TimeoutsSpec = OutputOf<typeof timeoutsSchema>;
 
 /** One line per problem, each naming the field: "groupId: groupId must be a 24-character hex id". */
 export function formatIssues(error: z.ZodError): string[] {

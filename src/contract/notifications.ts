@@ -3,7 +3,7 @@
 // NOTIFICATION_VERSION only for a change an existing receiver would misread. No secret ever lives
 // here: the worker signs with a secret it reads from its own environment, by name.
 import { z } from 'zod';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 
 export const NOTIFICATION_SCHEMA = 'atlas-backup/notification';
 export const NOTIFICATION_VERSION = 1;
@@ -33,7 +33,7 @@ export type NotificationFormat = (typeof NOTIFICATION_FORMATS)[number];
 export const NOTIFY_SECRET_ENV = 'ATLAS_BACKUP_NOTIFY_SECRET';
 const SECRET_ENV_PATTERN = /^ATLAS_BACKUP_NOTIFY_SECRET(_[A-Z0-9_]+)?$/;
 
-export const notifySchema = shared('notifications.notifySchema', () =>
+export const notifySchema = schema(() =>
   z.strictObject({
     url: z
       .string({ error: 'notify.url is required: the webhook URL (http or https)' })
@@ -56,11 +56,11 @@ export const notifySchema = shared('notifications.notifySchema', () =>
 );
 
 /** What a caller writes in `notify` (defaults optional). */
-export type NotifyRequest = z.input<typeof notifySchema>;
+export type NotifyRequest = InputOf<typeof notifySchema>;
 /** Where and how to notify, defaults applied. */
-export type NotifySpec = z.output<typeof notifySchema>;
+export type NotifySpec = OutputOf<typeof notifySchema>;
 
-export const notificationBodySchema = shared('notifications.notificationBodySchema', () =>
+export const notificationBodySchema = schema(() =>
   z.object({
     schema: z.literal(NOTIFICATION_SCHEMA),
     version: z.literal(NOTIFICATION_VERSION),
@@ -123,7 +123,7 @@ export const notificationBodySchema = shared('notifications.notificationBodySche
 );
 
 /** The JSON body of every webhook (format json), signed with `X-Signature: sha256=<hex HMAC of the body>`. */
-export type NotificationBody = z.infer<typeof notificationBodySchema>;
+export type NotificationBody = OutputOf<typeof notificationBodySchema>;
 export type FleetSummary = NonNullable<NotificationBody['fleet']>;
 
 export const SIGNATURE_HEADER = 'X-Signature';

@@ -4,9 +4,9 @@
 // the compliance policy) are made elsewhere.
 import { z } from 'zod';
 import { atlasId, clusterName } from './inputs.js';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 
-export const PruneRules = shared('prune.PruneRules', () =>
+export const pruneRulesSchema = schema(() =>
   z
     .strictObject({
       /** Delete our snapshots created more than this many days ago. */
@@ -18,18 +18,18 @@ export const PruneRules = shared('prune.PruneRules', () =>
       error: 'give olderThanDays (--older-than) or keepLast (--keep-last), or both: prune needs a rule',
     }),
 );
-export type PruneRules = z.infer<typeof PruneRules>;
+export type PruneRules = OutputOf<typeof pruneRulesSchema>;
 
-export const PruneSnapshotsInput = shared('prune.PruneSnapshotsInput', () =>
+export const pruneSnapshotsInputSchema = schema(() =>
   z.strictObject({
     groupId: atlasId('groupId'),
     clusterNames: z.array(clusterName('clusterNames[]')).min(1, 'clusterNames must name at least one cluster'),
-    rules: PruneRules,
+    rules: pruneRulesSchema(),
     /** False: a dry run that only reports what it would delete. */
     apply: z.boolean().default(false),
   }),
 );
-export type PruneSnapshotsInput = z.input<typeof PruneSnapshotsInput>;
+export type PruneSnapshotsInput = InputOf<typeof pruneSnapshotsInputSchema>;
 
 /** One snapshot as the rule sees it. */
 export interface PruneCandidate {

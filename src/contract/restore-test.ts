@@ -6,7 +6,7 @@ import { DR_POLLING_DEFAULTS } from './dr-inputs.js';
 import { addProblems, backoffProblems, secondsProblems, stepDeadlineProblems } from './input-rules.js';
 import { atlasId, clusterName, pollingSchema, retrySchema, timeoutsSchema } from './inputs.js';
 import { notifySchema } from './notifications.js';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 import { RESTORE_STEP_PHASES, type RunStatus } from './status.js';
 import { restoreVerifySchema, type VerificationSummary } from './verification.js';
 
@@ -16,7 +16,7 @@ export const SCRATCH_REFUSED = 'ScratchRefused';
 /** A random pick looks back at most this far (Atlas keeps snapshots for years; a test picks among recent ones). */
 export const RESTORE_TEST_MAX_WITHIN_DAYS = 3650;
 
-const pickSchema = shared('restore-test.pickSchema', () =>
+const pickSchema = schema(() =>
   z
     .strictObject(
       {
@@ -38,7 +38,7 @@ const pickSchema = shared('restore-test.pickSchema', () =>
     }),
 );
 
-const scratchSchema = shared('restore-test.scratchSchema', () =>
+const scratchSchema = schema(() =>
   z.strictObject(
     {
       groupId: atlasId('scratch.groupId'),
@@ -50,21 +50,21 @@ const scratchSchema = shared('restore-test.scratchSchema', () =>
   ),
 );
 
-export const restoreTestBaseSchema = shared('restore-test.restoreTestBaseSchema', () =>
+export const restoreTestBaseSchema = schema(() =>
   z
     .strictObject({
       source: z.strictObject(
         { groupId: atlasId('source.groupId'), clusterName: clusterName('source.clusterName') },
         { error: 'source is required: { groupId, clusterName } (the cluster whose backups are tested)' },
       ),
-      pick: pickSchema.prefault({}),
-      scratch: scratchSchema,
+      pick: pickSchema().prefault({}),
+      scratch: scratchSchema(),
       /** Always on for a restore test; these refine it (tolerance, validation queries). */
-      verify: restoreVerifySchema.prefault({}),
-      retry: retrySchema.prefault({}),
-      polling: pollingSchema.prefault(DR_POLLING_DEFAULTS),
-      timeouts: timeoutsSchema.prefault({}),
-      notify: notifySchema.optional(),
+      verify: restoreVerifySchema().prefault({}),
+      retry: retrySchema().prefault({}),
+      polling: pollingSchema().prefault(DR_POLLING_DEFAULTS),
+      timeouts: timeoutsSchema().prefault({}),
+      notify: notifySchema().optional(),
     })
     .superRefine((r, ctx) => {
       const issue = (path: string[], message: string) => ctx.addIssue({ code: 'custom', path, message });
@@ -92,8 +92,8 @@ export const restoreTestBaseSchema = shared('restore-test.restoreTestBaseSchema'
 );
 
 /** The restoreTest input with every rule: what the CLI, schedules, fleets and the workflow check. */
-export const restoreTestInputSchema = shared('restore-test.restoreTestInputSchema', () =>
-  restoreTestBaseSchema.superRefine((i, ctx) =>
+export const restoreTestInputSchema = schema(() =>
+  restoreTestBaseSchema().superRefine((i, ctx) =>
     addProblems(ctx, [
       ...backoffProblems('retry', i.retry),
       ...secondsProblems({
@@ -106,8 +106,8 @@ export const restoreTestInputSchema = shared('restore-test.restoreTestInputSchem
   ),
 );
 
-export type RestoreTestRequest = z.input<typeof restoreTestInputSchema>;
-export type RestoreTestInput = z.output<typeof restoreTestInputSchema>;
+export type RestoreTestRequest = InputOf<typeof restoreTestInputSchema>;
+export type RestoreTestInput = OutputOf<typeof restoreTestInputSchema>;
 
 export const RESTORE_TEST_PHASES = [
   'starting',

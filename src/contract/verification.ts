@@ -3,7 +3,7 @@
 // safe in the workflow sandbox. Sizes are bounded so a manifest or a verdict table fits one
 // Temporal payload (see MANIFEST_LIMITS).
 import { z } from 'zod';
-import { shared } from './shared.js';
+import { schema, type InputOf, type OutputOf } from './shared.js';
 
 /** The failure type of a run whose restored data did not verify. Not retryable: the data is what it is. */
 export const VERIFICATION_FAILED = 'VerificationFailed';
@@ -75,7 +75,7 @@ const DB_NAME = /^[^/\\. "$*<>:|?]{1,63}$/;
 const COLLECTION_NAME = /^(?!system\.)[^$]{1,200}$/;
 
 /** `db.collection`: the first dot splits the database from the collection. */
-export const namespaceString = shared('verification.namespaceString', () =>
+export const namespaceString = schema(() =>
   z.string().refine(
     (s) => {
       const dot = s.indexOf('.');
@@ -85,13 +85,13 @@ export const namespaceString = shared('verification.namespaceString', () =>
   ),
 );
 
-const count = shared('verification.count', () => z.number().int().nonnegative());
+const count = schema(() => z.number().int().nonnegative());
 
-export const expectationSchema = shared('verification.expectationSchema', () =>
+export const expectationSchema = schema(() =>
   z.union([
-    z.strictObject({ count }),
+    z.strictObject({ count: count() }),
     z
-      .strictObject({ min: count.optional(), max: count.optional() })
+      .strictObject({ min: count().optional(), max: count().optional() })
       .refine((e) => e.min !== undefined || e.max !== undefined, { error: 'needs count, or min and/or max' })
       .refine((e) => e.min === undefined || e.max === undefined || e.min <= e.max, {
         error: 'min must be <= max',
@@ -100,9 +100,9 @@ export const expectationSchema = shared('verification.expectationSchema', () =>
   ]),
 );
 
-export const validationQuerySchema = shared('verification.validationQuerySchema', () =>
+export const validationQuerySchema = schema(() =>
   z.strictObject({
-    collection: namespaceString,
+    collection: namespaceString(),
     filter: z
       .record(z.string(), z.unknown())
       .refine((f) => JSON.stringify(f).length <= MANIFEST_LIMITS.filterBytes, {
@@ -111,12 +111,12 @@ export const validationQuerySchema = shared('verification.validationQuerySchema'
       .superRefine((f, ctx) => {
         for (const p of filterProblems(f)) ctx.addIssue({ code: 'custom', path: p.path, message: p.message });
       }),
-    expect: expectationSchema,
+    expect: expectationSchema(),
   }),
 );
-export type ValidationQuery = z.infer<typeof validationQuerySchema>;
+export type ValidationQuery = OutputOf<typeof validationQuerySchema>;
 
-export const indexSpecSchema = shared('verification.indexSpecSchema', () =>
+export const indexSpecSchema = schema(() =>
   z.object({
     name: z.string().min(1).max(255),
     key: z.record(z.string(), z.union([z.number(), z.string()])),
@@ -124,9 +124,9 @@ export const indexSpecSchema = shared('verification.indexSpecSchema', () =>
     expireAfterSeconds: z.number().int().nonnegative().optional(),
   }),
 );
-export type ManifestIndex = z.infer<typeof indexSpecSchema>;
+export type ManifestIndex = OutputOf<typeof indexSpecSchema>;
 
-export const manifestSchema = shared('verification.manifestSchema', () =>
+export const manifestSchema = schema(() =>
   z.object({
     /** ISO 8601, when the source was read. */
     capturedAt: z.iso.datetime(),
@@ -135,8 +135,8 @@ export const manifestSchema = shared('verification.manifestSchema', () =>
         z.object({
           db: z.string().min(1),
           collection: z.string().min(1),
-          count,
-          indexes: z.array(indexSpecSchema).max(64),
+          count: count(),
+          indexes: z.array(indexSpecSchema()).max(64),
         }),
       )
       .max(MANIFEST_LIMITS.namespaces)
@@ -144,17 +144,15 @@ export const manifestSchema = shared('verification.manifestSchema', () =>
         error: `at most ${MANIFEST_LIMITS.indexes} index specs in all`,
       }),
     /** Collections the source held beyond the bounds, not verified. */
-    omittedNamespaces: count.default(0),
+    omittedNamespaces: count().default(0),
   }),
 );
-export type Manifest = z.infer<typeof manifestSchema>;
+export type Manifest = OutputOf<typeof manifestSchema>;
 
-export const canarySchema = shared('verification.canarySchema', () =>
-  z.object({ runId: z.string().min(1).max(255), at: z.iso.datetime() }),
-);
-export type Canary = z.infer<typeof canarySchema>;
+export const canarySchema = schema(() => z.object({ runId: z.string().min(1).max(255), at: z.iso.datetime() }));
+export type Canary = OutputOf<typeof canarySchema>;
 
-export const verificationOptionsSchema = shared('verification.verificationOptionsSchema', () =>
+export const verificationOptionsSchema = schema(() =>
   z.strictObject({
     /**
      * Allowed difference between the manifest's count and the target's, as a fraction of the
@@ -166,7 +164,7 @@ export const verificationOptionsSchema = shared('verification.verificationOption
     requireIndexes: z.boolean().default(true),
     /** Look for the canary document the run wrote before the snapshot. */
     canary: z.boolean().optional(),
-    queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
+    queries: z.array(validationQuerySchema()).max(MANIFEST_LIMITS.queries).optional(),
     /**
      * `estimated` (the default) reads the count from collection metadata (`$collStats`): constant time,
      * exact on a cleanly restored cluster. `exact` counts documents (an aggregation scan per collection).
@@ -174,8 +172,8 @@ export const verificationOptionsSchema = shared('verification.verificationOption
     countMethod: z.enum(['estimated', 'exact']).default('estimated'),
   }),
 );
-export type VerificationOptions = z.infer<typeof verificationOptionsSchema>;
-export type VerificationOptionsInput = z.input<typeof verificationOptionsSchema>;
+export type VerificationOptions = OutputOf<typeof verificationOptionsSchema>;
+export type VerificationOptionsInput = InputOf<typeof verificationOptionsSchema>;
 
 export const VERDICTS = [
   'ok',
@@ -187,7 +185,7 @@ export const VERDICTS = [
 ] as const;
 export type VerdictKind = (typeof VERDICTS)[number];
 
-export const verdictSchema = shared('verification.verdictSchema', () =>
+export const verdictSchema = schema(() =>
   z.object({
     namespace: z.string(),
     verdict: z.enum(VERDICTS),
@@ -196,16 +194,16 @@ export const verdictSchema = shared('verification.verdictSchema', () =>
     detail: z.string().max(500),
   }),
 );
-export type Verdict = z.infer<typeof verdictSchema>;
+export type Verdict = OutputOf<typeof verdictSchema>;
 
-export const verificationReportSchema = shared('verification.verificationReportSchema', () =>
+export const verificationReportSchema = schema(() =>
   z.object({
-    verdicts: z.array(verdictSchema).max(MANIFEST_LIMITS.namespaces + MANIFEST_LIMITS.queries + 1),
+    verdicts: z.array(verdictSchema()).max(MANIFEST_LIMITS.namespaces + MANIFEST_LIMITS.queries + 1),
     summary: z.object({
       ok: z.boolean(),
-      checked: count,
-      failed: count,
-      byVerdict: z.partialRecord(z.enum(VERDICTS), count),
+      checked: count(),
+      failed: count(),
+      byVerdict: z.partialRecord(z.enum(VERDICTS), count()),
       countMethod: z.enum(['estimated', 'exact']),
       seconds: z.number().nonnegative(),
       /** What was not checked and why (e.g. TTL indexes on a server that cannot hold them). */
@@ -213,46 +211,46 @@ export const verificationReportSchema = shared('verification.verificationReportS
     }),
   }),
 );
-export type VerificationReport = z.infer<typeof verificationReportSchema>;
+export type VerificationReport = OutputOf<typeof verificationReportSchema>;
 
 /**
  * The opt-in data check after a restore (`restore.verify` of the pipeline, `verify` of DR): read the
  * target as a temporary read-only database user and compare it with the snapshot's namespaces
  * (Atlas's snapshot browsing) and the given validation queries. Needs Project Database Access Admin.
  */
-export const restoreVerifySchema = shared('verification.restoreVerifySchema', () =>
+export const restoreVerifySchema = schema(() =>
   z.strictObject({
-    /** As verificationOptionsSchema.countTolerance (counts come from validation queries here). */
+    /** As verificationOptionsSchema's countTolerance (counts come from validation queries here). */
     countTolerance: z.number().min(0).max(1).optional(),
-    queries: z.array(validationQuerySchema).max(MANIFEST_LIMITS.queries).optional(),
+    queries: z.array(validationQuerySchema()).max(MANIFEST_LIMITS.queries).optional(),
   }),
 );
-export type RestoreVerifySpec = z.infer<typeof restoreVerifySchema>;
+export type RestoreVerifySpec = OutputOf<typeof restoreVerifySchema>;
 
 /**
  * A pipeline restore's verify (`restore.verify`): as a DR's, and the pipeline also compares with the
  * manifest it captures from the source right before its snapshot. `canary` also writes a canary
  * document to the source's `atlas_backup_canary` database then, and looks for it on the target.
  */
-export const pipelineRestoreVerifySchema = shared('verification.pipelineRestoreVerifySchema', () =>
-  restoreVerifySchema.extend({
+export const pipelineRestoreVerifySchema = schema(() =>
+  restoreVerifySchema().extend({
     canary: z.boolean({ error: 'restore.verify.canary must be true or false' }).optional(),
   }),
 );
-export type PipelineRestoreVerifySpec = z.infer<typeof pipelineRestoreVerifySchema>;
+export type PipelineRestoreVerifySpec = OutputOf<typeof pipelineRestoreVerifySchema>;
 
 /**
  * The opt-in check of an export (`export.verify`): after the job succeeds, the bucket is read with
  * the AWS SDK's own credential chain (never credentials from the input): the `.complete` file and
  * its customData, one data file per collection of the manifest, and each file's document count.
  */
-export const exportVerifySchema = shared('verification.exportVerifySchema', () =>
+export const exportVerifySchema = schema(() =>
   z.strictObject({
-    /** As verificationOptionsSchema.countTolerance, for the exported files' document counts. */
+    /** As verificationOptionsSchema's countTolerance, for the exported files' document counts. */
     countTolerance: z.number().min(0).max(1).optional(),
   }),
 );
-export type ExportVerifySpec = z.infer<typeof exportVerifySchema>;
+export type ExportVerifySpec = OutputOf<typeof exportVerifySchema>;
 
 /** What a verification found, in counts: the run's status and result carry it. */
 export interface VerificationSummary {

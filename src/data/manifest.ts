@@ -87,7 +87,7 @@ export async function captureManifest(client: MongoClient, o: CaptureOptions = {
     });
     let indexBudget = MANIFEST_LIMITS.indexes;
     const namespaces = read.filter((n) => (indexBudget -= n.indexes.length) >= 0);
-    return manifestSchema.parse({ capturedAt, namespaces, omittedNamespaces: names.length - namespaces.length });
+    return manifestSchema().parse({ capturedAt, namespaces, omittedNamespaces: names.length - namespaces.length });
   } catch (e) {
     throw scrubbed(e, 'capturing the manifest');
   }

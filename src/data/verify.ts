@@ -62,7 +62,7 @@ interface Target {
 const split = (ns: string) => ({ db: ns.slice(0, ns.indexOf('.')), collection: ns.slice(ns.indexOf('.') + 1) });
 
 function checkedNamespace(field: string, ns: string): string {
-  if (!namespaceString.safeParse(ns).success) throw new Error(`${field}: must be db.collection`);
+  if (!namespaceString().safeParse(ns).success) throw new Error(`${field}: must be db.collection`);
   return ns;
 }
 
@@ -142,8 +142,8 @@ async function checkCanary(client: MongoClient, canary: Canary | undefined): Pro
 /** Verifies the target `client` reads; never writes. Throws only when the target cannot be read at all. */
 export async function verify(client: MongoClient, input: VerifyInput): Promise<VerificationReport> {
   const started = performance.now();
-  const o = verificationOptionsSchema.parse(input.options ?? {});
-  const queries = (input.queries ?? o.queries ?? []).map((q) => validationQuerySchema.parse(q));
+  const o = verificationOptionsSchema().parse(input.options ?? {});
+  const queries = (input.queries ?? o.queries ?? []).map((q) => validationQuerySchema().parse(q));
   const expected = expectedNamespaces(input);
   const dbs = [...new Set([...expected.map((e) => e.db), ...queries.map((q) => q.collection.split('.')[0]!)])];
   const target = await readTarget(client, dbs).catch((e: unknown) => {

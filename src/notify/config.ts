@@ -22,7 +22,11 @@ export function notifyConfigFromEnv(env: Env): { config: NotifyWorkerConfig; pro
     .map((e) => e.trim())
     .filter(Boolean);
   const format = env.ATLAS_BACKUP_NOTIFY_FORMAT?.trim() || undefined;
-  const parsed = notifySchema.safeParse({ url, ...(events?.length ? { events } : {}), ...(format ? { format } : {}) });
+  const parsed = notifySchema().safeParse({
+    url,
+    ...(events?.length ? { events } : {}),
+    ...(format ? { format } : {}),
+  });
   if (!parsed.success) {
     const problems = parsed.error.issues.map(
       (i) => `ATLAS_BACKUP_NOTIFY_${String(i.path[0] ?? 'url').toUpperCase()}: ${i.message}`,

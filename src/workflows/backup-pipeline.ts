@@ -42,7 +42,7 @@ export async function backupPipeline(request: BackupPipelineRequest): Promise<Pi
 }
 
 async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline) => void): Promise<PipelineResult> {
-  const input = parseWorkflowInput(backupPipelineInputSchema, request, 'backupPipeline');
+  const input = parseWorkflowInput(backupPipelineInputSchema(), request, 'backupPipeline');
   const run = new Pipeline(input);
   started(run);
   setHandler(statusQuery, () => run.rec.statusNow());

@@ -32,7 +32,7 @@ import { RestoreStep, type RestoreProgress } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function disasterRecovery(request: DisasterRecoveryRequest): Promise<DrReport> {
-  const input = parseWorkflowInput(disasterRecoveryInputSchema, request, 'disasterRecovery');
+  const input = parseWorkflowInput(disasterRecoveryInputSchema(), request, 'disasterRecovery');
   const run = new DrRun(input);
   setHandler(drStatusQuery, () => run.rec.statusNow());
   const gate = new ApprovalGate(run.rec.status);

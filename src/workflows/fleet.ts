@@ -75,7 +75,7 @@ const silenceMs = (input: FleetBackupInput) =>
   Math.min(300, Math.max(10, 2 * input.polling.maximumIntervalSeconds)) * 1000;
 
 export async function fleetBackup(request: FleetBackupRequest, progress?: FleetProgress): Promise<FleetResult> {
-  const input = parseWorkflowInput(fleetBackupInputSchema, request, 'fleetBackup');
+  const input = parseWorkflowInput(fleetBackupInputSchema(), request, 'fleetBackup');
   const fleet = new Fleet(input, progress);
   setHandler(fleetStatusQuery, () => fleet.statusNow());
   setHandler(fleetChildEndedSignal, (ending) => fleet.childEnded(ending));

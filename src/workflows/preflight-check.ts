@@ -13,7 +13,7 @@ import { preflightInputOf } from './pipeline-safety.js';
 const CHECK_DEADLINE_SECONDS = 120;
 
 export async function preflightCheck(request: BackupPipelineRequest): Promise<PreflightResult> {
-  const input = parseWorkflowInput(backupPipelineInputSchema, request, 'preflightCheck');
+  const input = parseWorkflowInput(backupPipelineInputSchema(), request, 'preflightCheck');
   const acts = proxyActivities<Activities>(
     callOptions(input.retry, input.timeouts, CHECK_DEADLINE_SECONDS, input.groupId),
   );

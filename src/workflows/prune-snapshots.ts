@@ -2,7 +2,12 @@
 // compliance policy, the snapshots, what jobs and runs in progress use), then, when the input says
 // apply, one activity per snapshot deletes it. A dry run only returns the plan.
 import { proxyActivities } from '@temporalio/workflow';
-import { PruneSnapshotsInput, type PruneActivities, type PruneSnapshotsResult } from '../contract/index.js';
+import {
+  pruneSnapshotsInputSchema,
+  type PruneActivities,
+  type PruneSnapshotsInput,
+  type PruneSnapshotsResult,
+} from '../contract/index.js';
 import { parseWorkflowInput } from './outcomes.js';
 
 const { planSnapshotPrune, deleteSnapshot } = proxyActivities<PruneActivities>({
@@ -12,7 +17,7 @@ const { planSnapshotPrune, deleteSnapshot } = proxyActivities<PruneActivities>({
 });
 
 export async function pruneSnapshots(raw: PruneSnapshotsInput): Promise<PruneSnapshotsResult> {
-  const input = parseWorkflowInput(PruneSnapshotsInput, raw, 'pruneSnapshots');
+  const input = parseWorkflowInput(pruneSnapshotsInputSchema(), raw, 'pruneSnapshots');
   const result: PruneSnapshotsResult = { apply: input.apply, clusters: [] };
   for (const clusterName of input.clusterNames) {
     const plan = await planSnapshotPrune({ groupId: input.groupId, clusterName, rules: input.rules });

@@ -22,7 +22,7 @@ import { RestoreStep } from './restore-step.js';
 import { recordRunEnded } from './run-metrics.js';
 
 export async function restoreTest(request: RestoreTestRequest): Promise<RestoreTestReport> {
-  const input = parseWorkflowInput(restoreTestInputSchema, request, 'restoreTest');
+  const input = parseWorkflowInput(restoreTestInputSchema(), request, 'restoreTest');
   const run = new RestoreTestRun(input);
   setHandler(restoreTestStatusQuery, () => run.rec.statusNow());
   const steps = async () => {

@@ -19,6 +19,8 @@ import {
   disasterRecoveryInputSchema,
   formatIssues,
   tagFor,
+  type BackupPipelineInput,
+  type DisasterRecoveryInput,
   type RestoreRequest,
 } from '../../src/contract/index.js';
 
@@ -178,7 +180,7 @@ function durationProblems(i: { polling: object; retry: object; timeouts?: object
 }
 
 // ---- what the activities would send for an accepted input ------------------------------------
-type Pipeline = ReturnType<typeof backupPipelineInputSchema.parse>;
+type Pipeline = BackupPipelineInput;
 function pipelineBodies(i: Pipeline): [keyof typeof SPEC_BODIES, Record<string, unknown>][] {
   const tag = tagFor(RUN);
   const out: [keyof typeof SPEC_BODIES, Record<string, unknown>][] = [
@@ -203,7 +205,7 @@ function pipelineBodies(i: Pipeline): [keyof typeof SPEC_BODIES, Record<string, 
   return out;
 }
 
-type Dr = ReturnType<typeof disasterRecoveryInputSchema.parse>;
+type Dr = DisasterRecoveryInput;
 function drBody(i: Dr): Record<string, unknown> {
   const r: RestoreRequest = {
     deliveryType: i.deliveryType,
@@ -237,7 +239,7 @@ describe('input schemas under fuzzing (fast-check)', () => {
     const t = tally();
     fc.assert(
       fc.property(withStray(pipelineInput), (raw) => {
-        const r = backupPipelineInputSchema.safeParse(raw);
+        const r = backupPipelineInputSchema().safeParse(raw);
         if (!r.success) {
           t.rejected++;
           t.unnamed.push(...formatIssues(r.error).filter((l) => !namesField(l)));
@@ -260,7 +262,7 @@ describe('input schemas under fuzzing (fast-check)', () => {
     const t = tally();
     fc.assert(
       fc.property(withStray(drInput), (raw) => {
-        const r = disasterRecoveryInputSchema.safeParse(raw);
+        const r = disasterRecoveryInputSchema().safeParse(raw);
         if (!r.success) {
           t.rejected++;
           t.unnamed.push(...formatIssues(r.error).filter((l) => !namesField(l)));

@@ -9,7 +9,7 @@ import {
 } from '../../src/contract/verification.js';
 
 const problems = (q: unknown) => {
-  const r = validationQuerySchema.safeParse(q);
+  const r = validationQuerySchema().safeParse(q);
   return r.success ? [] : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
 };
 const query = (filter: unknown, expect: unknown = { count: 1 }) => ({ collection: 'shop.orders', filter, expect });
@@ -57,7 +57,7 @@ describe('validation queries', () => {
       `filter: must be at most ${MANIFEST_LIMITS.filterBytes} bytes of JSON`,
     ]);
     const many = Array.from({ length: MANIFEST_LIMITS.queries + 1 }, () => query({}));
-    const r = verificationOptionsSchema.safeParse({ queries: many });
+    const r = verificationOptionsSchema().safeParse({ queries: many });
     expect(r.success ? [] : r.error.issues.map((i) => i.path.join('.'))).toEqual(['queries']);
   });
 });
@@ -75,8 +75,8 @@ describe('manifest', () => {
       ],
     });
     const full = { capturedAt: new Date().toISOString(), namespaces: Array.from({ length: 1_000 }, (_, i) => ns(i)) };
-    expect(manifestSchema.parse(full).omittedNamespaces).toBe(0);
+    expect(manifestSchema().parse(full).omittedNamespaces).toBe(0);
     expect(JSON.stringify(full).length).toBeLessThan(512 * 1024);
-    expect(manifestSchema.safeParse({ ...full, namespaces: [...full.namespaces, ns(1_000)] }).success).toBe(false);
+    expect(manifestSchema().safeParse({ ...full, namespaces: [...full.namespaces, ns(1_000)] }).success).toBe(false);
   });
 });

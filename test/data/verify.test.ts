@@ -220,7 +220,7 @@ describe('verify (simulator data plane)', () => {
 
   it('reports TTL indexes the simulator keeps outside the server as not checked, not as missing', async () => {
     // The simulator's own snapshot manifest lists the TTL index from its catalog; listIndexes never shows it.
-    const fromSim = manifestSchema.parse(readSnapshotManifest(snapshotDir(sim.dataDir!, goodSnapshotId)));
+    const fromSim = manifestSchema().parse(readSnapshotManifest(snapshotDir(sim.dataDir!, goodSnapshotId)));
     const sessions = fromSim.namespaces.find((n) => n.collection === 'sessions')!;
     expect(sessions.indexes.map((i) => [i.name, i.expireAfterSeconds])).toEqual([
       ['_id_', undefined],

@@ -34,16 +34,19 @@ describe('notification settings', () => {
   });
 
   it('accepts notify in a run input but never a secret, only the name of a worker variable', () => {
-    const ok = backupPipelineInputSchema.parse({ ...base, notify: { url: 'https://h.example.com/' } });
+    const ok = backupPipelineInputSchema().parse({ ...base, notify: { url: 'https://h.example.com/' } });
     expect(ok.notify).toEqual({
       url: 'https://h.example.com/',
       events: ['run.failed', 'dr.awaiting-approval', 'dr.completed', 'fleet.summary'],
       format: 'json',
       secretEnv: 'ATLAS_BACKUP_NOTIFY_SECRET',
     });
-    const withSecret = backupPipelineInputSchema.safeParse({ ...base, notify: { url: 'https://h/', secret: 'x' } });
+    const withSecret = backupPipelineInputSchema().safeParse({ ...base, notify: { url: 'https://h/', secret: 'x' } });
     expect(withSecret.success).toBe(false);
-    const otherVar = backupPipelineInputSchema.safeParse({ ...base, notify: { url: 'https://h/', secretEnv: 'HOME' } });
+    const otherVar = backupPipelineInputSchema().safeParse({
+      ...base,
+      notify: { url: 'https://h/', secretEnv: 'HOME' },
+    });
     expect(otherVar.error?.issues[0]?.message).toMatch(/notify.secretEnv must name a worker variable/);
   });
 

@@ -25,7 +25,7 @@ const { projectId: groupId, targetProjectId, replicaSet, bucketId, restoreTarget
 const SECRET = randomBytes(24).toString('hex');
 /** Replays with the id the run had: notification child ids are derived from it. */
 const bundle = () => ({ workflowBundle: { codePath: inject('workflowBundlePath') } });
-const body = (r: Received) => notificationBodySchema.parse(r.json);
+const body = (r: Received) => notificationBodySchema().parse(r.json);
 const forRun = (workflowId: string, event: NotificationBody['event']) => (r: Received) => {
   const b = r.json as NotificationBody;
   return b.run?.workflowId === workflowId && b.event === event;

@@ -122,7 +122,7 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery of single collections
     const req = request('src', '65f1a0c0a1b2c3d4e5f6c0c7', {
       collectionRestore: { collections: ['app.orders'], writeStrategy: 'OVERWRITE_EXISTING' },
     });
-    const parsed = disasterRecoveryInputSchema.safeParse(req);
+    const parsed = disasterRecoveryInputSchema().safeParse(req);
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toMatch(/collectionRestore\.overwrite is required.*--overwrite src/);
     const before = (await jobsOf('src')).length;

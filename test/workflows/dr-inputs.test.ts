@@ -13,13 +13,13 @@ const base: DisasterRecoveryRequest = {
 };
 
 function problems(request: unknown): string[] {
-  const r = disasterRecoveryInputSchema.safeParse(request);
+  const r = disasterRecoveryInputSchema().safeParse(request);
   return r.success ? [] : formatIssues(r.error);
 }
 
 describe('disasterRecovery input', () => {
   it('accepts the latest snapshot into another project; defaults to automated, gate off, 1 h approval timeout', () => {
-    const input = disasterRecoveryInputSchema.parse(base);
+    const input = disasterRecoveryInputSchema().parse(base);
     expect(input.deliveryType).toBe('automated');
     expect(input.approval).toEqual({ required: false, timeoutSeconds: 3600 });
     expect(input.target?.production).toBe(false);
@@ -27,30 +27,30 @@ describe('disasterRecovery input', () => {
   });
 
   it('polls a restore at most every 15 s by default, to keep recovery time short', () => {
-    expect(disasterRecoveryInputSchema.parse(base).polling).toEqual({
+    expect(disasterRecoveryInputSchema().parse(base).polling).toEqual({
       initialIntervalSeconds: 2,
       maximumIntervalSeconds: 15,
       backoffCoefficient: 1.5,
     });
     expect(
-      disasterRecoveryInputSchema.parse({ ...base, polling: { maximumIntervalSeconds: 30 } }).polling
+      disasterRecoveryInputSchema().parse({ ...base, polling: { maximumIntervalSeconds: 30 } }).polling
         .maximumIntervalSeconds,
     ).toBe(30);
   });
 
   it('turns the approval gate on for a production target or when asked', () => {
     expect(
-      approvalGateOn(disasterRecoveryInputSchema.parse({ ...base, target: { ...base.target!, production: true } })),
+      approvalGateOn(disasterRecoveryInputSchema().parse({ ...base, target: { ...base.target!, production: true } })),
     ).toBe(true);
-    expect(approvalGateOn(disasterRecoveryInputSchema.parse({ ...base, approval: { required: true } }))).toBe(true);
+    expect(approvalGateOn(disasterRecoveryInputSchema().parse({ ...base, approval: { required: true } }))).toBe(true);
   });
 
   it('resolves deliveryType pointInTime from either form of a point in time', () => {
     expect(
-      disasterRecoveryInputSchema.parse({ ...base, what: { pointInTimeUTCSeconds: 1_700_000_000 } }).deliveryType,
+      disasterRecoveryInputSchema().parse({ ...base, what: { pointInTimeUTCSeconds: 1_700_000_000 } }).deliveryType,
     ).toBe('pointInTime');
     expect(
-      disasterRecoveryInputSchema.parse({ ...base, what: { oplogTs: 1_700_000_000, oplogInc: 3 } }).deliveryType,
+      disasterRecoveryInputSchema().parse({ ...base, what: { oplogTs: 1_700_000_000, oplogInc: 3 } }).deliveryType,
     ).toBe('pointInTime');
   });
 

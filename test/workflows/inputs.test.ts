@@ -10,13 +10,13 @@ import {
 
 const base = { groupId: '65f1a0c0a1b2c3d4e5f60001', clusterName: 'prod-1' };
 const problems = (value: unknown) => {
-  const r = backupPipelineInputSchema.safeParse(value);
+  const r = backupPipelineInputSchema().safeParse(value);
   return r.success ? [] : formatIssues(r.error);
 };
 
 describe('backupPipeline input', () => {
   it('fills defaults for snapshot, polling, retry and timeouts', () => {
-    const input = parseOrThrow(backupPipelineInputSchema, base, 'input');
+    const input = parseOrThrow(backupPipelineInputSchema(), base, 'input');
     expect(input.snapshot.retentionInDays).toBe(7);
     expect(input.polling).toEqual({ initialIntervalSeconds: 4, maximumIntervalSeconds: 40, backoffCoefficient: 2 });
     expect(input.timeouts.snapshotSeconds).toBeGreaterThan(0);
@@ -185,10 +185,10 @@ describe('backupPipeline input', () => {
   });
 
   it('throws InvalidInputError listing every problem', () => {
-    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(
+    expect(() => parseOrThrow(backupPipelineInputSchema(), { clusterName: 'x' }, 'backup request')).toThrow(
       InvalidInputError,
     );
-    expect(() => parseOrThrow(backupPipelineInputSchema, { clusterName: 'x' }, 'backup request')).toThrow(
+    expect(() => parseOrThrow(backupPipelineInputSchema(), { clusterName: 'x' }, 'backup request')).toThrow(
       /Invalid backup request: groupId is required/,
     );
   });

@@ -144,7 +144,7 @@ describe.skipIf(dataPlaneUnavailable())('disaster recovery with data verificatio
 
 describe('restore.verify input', () => {
   it('is refused with a download DR restore, naming the field', () => {
-    const r = disasterRecoveryInputSchema.safeParse({
+    const r = disasterRecoveryInputSchema().safeParse({
       source: { kind: 'dedicated', groupId: G, clusterName: 'src' },
       what: { latest: true },
       deliveryType: 'download',
@@ -155,7 +155,7 @@ describe('restore.verify input', () => {
   });
 
   it('is refused with a download restore, naming the field', () => {
-    const r = backupPipelineInputSchema.safeParse({
+    const r = backupPipelineInputSchema().safeParse({
       groupId: G,
       clusterName: 'src',
       restore: { deliveryType: 'download', verify: {} },

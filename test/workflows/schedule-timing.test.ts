@@ -17,7 +17,7 @@ afterAll(() => temporal?.close());
 
 /** The next fire times the server computes for a schedule with this spec (created, read, deleted). */
 async function nextActionTimes(spec: ScheduleSpec): Promise<Date[]> {
-  const input = backupPipelineInputSchema.parse({ groupId: DEMO_IDS.projectId, clusterName: uniqueId('c') });
+  const input = backupPipelineInputSchema().parse({ groupId: DEMO_IDS.projectId, clusterName: uniqueId('c') });
   const handle = await temporal.client.schedule.create({
     scheduleId: uniqueId('timing'),
     spec,

@@ -47,7 +47,7 @@ export function checkDemoCollections(collections: string[]): void {
     ['', ...collections.map((_, i) => `.${i}`)].map((s) => [`collectionRestore.collections${s}`, '--collections']),
   );
   parseRequest(
-    disasterRecoveryInputSchema,
+    disasterRecoveryInputSchema(),
     recoveryRequest(collections, SOME_SNAPSHOT, 1),
     flagOf,
     'demo --collections',

@@ -80,7 +80,7 @@ export function buildDrRequest(f: DrFlags): DisasterRecoveryInput {
     target: '--target-project/--target-cluster',
     verify: '--verify',
   };
-  return parseRequest(disasterRecoveryInputSchema, req, flagOf, 'disaster-recovery request');
+  return parseRequest(disasterRecoveryInputSchema(), req, flagOf, 'disaster-recovery request');
 }
 
 const DR_EXAMPLE = `

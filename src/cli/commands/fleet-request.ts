@@ -84,5 +84,5 @@ export const addFleetRequestOptions = (cmd: Command): Command => addRequestFlags
 export function buildFleetRequest(flags: FleetFlags): FleetBackupInput {
   const req = requestFrom(FLEET_FLAGS, { ...flags }, flags.file);
   setPath(req, ['polling', 'maximumIntervalSeconds'], pollCap(flags));
-  return parseRequest(fleetBackupInputSchema, req, flagsOfFields(FLEET_FLAGS), 'fleet request');
+  return parseRequest(fleetBackupInputSchema(), req, flagsOfFields(FLEET_FLAGS), 'fleet request');
 }

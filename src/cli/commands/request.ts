@@ -94,5 +94,5 @@ export function buildBackupRequest(flags: RequestFlags, base?: Record<string, un
     'restore.verify': '--verify',
     'export.verify': '--verify-export',
   };
-  return parseRequest(backupPipelineInputSchema, req, flagOf, 'backup request');
+  return parseRequest(backupPipelineInputSchema(), req, flagOf, 'backup request');
 }

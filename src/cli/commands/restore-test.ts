@@ -72,7 +72,7 @@ export function buildRestoreTestRequest(f: RestoreTestFlags): RestoreTestInput {
     scratch: '--scratch-project/--scratch-cluster/--overwrite',
     pick: '--latest/--random-within-days/--snapshot-id',
   };
-  return parseRequest(restoreTestInputSchema, req, flagOf, 'restore-test request');
+  return parseRequest(restoreTestInputSchema(), req, flagOf, 'restore-test request');
 }
 
 /** Set at start, so `list` and `report` see the run at once (the workflow upserts them again). */

@@ -7,7 +7,8 @@ import {
   parseOrThrow,
   pruneScheduleIdFor,
   pruneWorkflowId,
-  PruneSnapshotsInput,
+  pruneSnapshotsInputSchema,
+  type PruneSnapshotsInput,
   type PruneSnapshotsResult,
 } from '../../contract/index.js';
 import { deleteSnapshotOnce, planClusterPrune } from '../../snapshots/index.js';
@@ -45,7 +46,7 @@ function inputOf(f: PruneFlags): PruneSnapshotsInput {
     ...(f.keepLast !== undefined ? { keepLast: f.keepLast } : {}),
   };
   const input = { groupId: f.project, clusterNames: [...new Set(f.cluster)], rules, apply: f.apply ?? false };
-  parseOrThrow(PruneSnapshotsInput, input, 'prune request');
+  parseOrThrow(pruneSnapshotsInputSchema(), input, 'prune request');
   return input;
 }
 
