@@ -36,15 +36,13 @@ export const workflowsPath = fileURLToPath(
 );
 
 /**
- * How every workflow bundle is made (worker start, `npm run build`, tests, benches): the contract's
- * shared module is preloaded once per workflow context, so its schemas are built once instead of in
- * every run (src/contract/shared.ts).
+ * How every workflow bundle is made (worker start, `npm run build`, tests, benches): the workflows,
+ * and with them the contract and zod, are preloaded once per workflow context and shared by all its
+ * runs, instead of evaluated again for every run (a cached run then holds only its own state). The
+ * SDK deep-freezes a preloaded module's exports, which is why the contract exports its schemas as
+ * functions (src/contract/shared.ts) and no workflow module keeps a run's data at module level.
  */
-export const WORKFLOW_BUNDLER_OPTIONS = {
-  preloadModules: [
-    fileURLToPath(new URL(`./contract/shared${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url)),
-  ],
-};
+export const WORKFLOW_BUNDLER_OPTIONS = { preloadModules: [workflowsPath] };
 
 /** The build id of this code: the package version and a hash of the workflow code (workflows and contract). */
 const workflowCodeDirs = [dirname(workflowsPath), fileURLToPath(new URL('./contract', import.meta.url))];

@@ -1,20 +1,21 @@
-// The contract's schemas are built once per workflow context, not once per run (issue 14, P3):
-// the bundle preloads src/contract/shared.ts (WORKFLOW_BUNDLER_OPTIONS), on a real worker and dev server.
+// The workflow modules, the contract and its schemas are evaluated once per workflow context and
+// shared by its runs, not evaluated again in every run: the bundle preloads the workflows
+// (WORKFLOW_BUNDLER_OPTIONS), on a real worker and dev server.
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { NativeConnection, Worker, bundleWorkflowCode } from '@temporalio/worker';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { shared } from '../../src/contract/shared.js';
+import { schema } from '../../src/contract/shared.js';
 import { WORKFLOW_BUNDLER_OPTIONS } from '../../src/worker.js';
 import { temporalAddress, temporalClient } from '../helpers/temporal.js';
+import type { ProbeResult } from '../fixtures/workflows/schema-probe.js';
+import { z } from 'zod';
 
 const probePath = fileURLToPath(new URL('../fixtures/workflows/schema-probe.ts', import.meta.url));
 const quiet = { trace() {}, debug() {}, info() {}, warn() {}, error: console.error, log() {} };
 
-type Probe = { firstRun: string; problems: string[] };
-
 /** Runs the probe workflow three times, one after another, on one worker of the given bundle. */
-async function probeRuns(options: object): Promise<{ ids: string[]; results: Probe[] }> {
+async function probeRuns(options: object): Promise<{ ids: string[]; results: ProbeResult[] }> {
   const { code } = await bundleWorkflowCode({ workflowsPath: probePath, ...options, logger: quiet });
   const connection = await NativeConnection.connect({ address: temporalAddress() });
   const taskQueue = `schema-probe-${randomUUID()}`;
@@ -23,11 +24,13 @@ async function probeRuns(options: object): Promise<{ ids: string[]; results: Pro
   try {
     return await worker.runUntil(async () => {
       const ids: string[] = [];
-      const results: Probe[] = [];
+      const results: ProbeResult[] = [];
       for (let i = 0; i < 3; i++) {
         const workflowId = `schema-probe-${i}-${randomUUID()}`;
         ids.push(workflowId);
-        results.push(await client.workflow.execute<() => Promise<Probe>>('schemaProbe', { taskQueue, workflowId }));
+        results.push(
+          await client.workflow.execute<() => Promise<ProbeResult>>('schemaProbe', { taskQueue, workflowId }),
+        );
       }
       return { ids, results };
     });
@@ -37,7 +40,7 @@ async function probeRuns(options: object): Promise<{ ids: string[]; results: Pro
   }
 }
 
-describe('contract schemas in the workflow sandbox', () => {
+describe('workflow modules and contract schemas in the workflow sandbox', () => {
   let preloaded: Awaited<ReturnType<typeof probeRuns>>;
   let plain: Awaited<ReturnType<typeof probeRuns>>;
   beforeAll(async () => {
@@ -49,60 +52,44 @@ describe('contract schemas in the workflow sandbox', () => {
     expect(preloaded.results.map((r) => r.firstRun)).toEqual([preloaded.ids[0], preloaded.ids[0], preloaded.ids[0]]);
   });
 
-  it('without the preload each run builds its own (what the preload saves)', () => {
+  it('with the preload, every run of a worker sees the workflow module its first run saw (frozen by the SDK)', () => {
+    expect(preloaded.results.map((r) => r.sameWorkflowModule)).toEqual([true, true, true]);
+    expect(preloaded.results.map((r) => r.workflowsFrozen)).toEqual([true, true, true]);
+  });
+
+  it('without the preload each run evaluates its own modules and builds its own schema (what it saves)', () => {
     expect(plain.results.map((r) => r.firstRun)).toEqual(plain.ids);
+    expect(plain.results.map((r) => r.workflowsFrozen)).toEqual([false, false, false]);
   });
 
   it('a shared (preloaded, frozen) zod still names the field and the rule in every run', () => {
-    for (const r of preloaded.results) {
+    for (const r of [...preloaded.results, ...plain.results]) {
       expect(r.problems).toEqual(['groupId must be a 24-character hex id (^([a-f0-9]{24})$)']);
     }
   });
 });
 
-describe('shared()', () => {
-  it('builds a key once and returns the same value after', () => {
+describe('schema()', () => {
+  it('builds on the first call and returns the same schema after', () => {
     let builds = 0;
-    const make = () => {
+    const get = schema(() => {
       builds++;
-      return { made: true };
-    };
-    const key = `test.once.${randomUUID()}`;
-    const a = shared(key, make);
-    const b = shared(key, make);
-    expect(a).toBe(b);
+      return z.string();
+    });
+    expect(builds).toBe(0);
+    const a = get();
+    expect(get()).toBe(a);
     expect(builds).toBe(1);
   });
 
-  it('refuses a second, different builder under a key already used', () => {
-    const key = `test.clash.${randomUUID()}`;
-    shared(key, () => 1);
-    expect(() => shared(key, () => 2)).toThrow(`two different schemas are shared under the key '${key}'`);
-  });
-
-  it('keeps nothing when a builder throws, so the next call builds again', () => {
-    const key = `test.throws.${randomUUID()}`;
+  it('keeps nothing when the builder throws, so the next call builds again', () => {
     let fail = true;
-    const make = () => {
+    const get = schema(() => {
       if (fail) throw new Error('broken builder');
-      return 'built';
-    };
-    expect(() => shared(key, make)).toThrow('broken builder');
+      return z.number();
+    });
+    expect(() => get()).toThrow('broken builder');
     fail = false;
-    expect(shared(key, make)).toBe('built');
-  });
-});
-
-describe('the contract builds its module-level schemas through shared()', () => {
-  it('no module-level constant of src/contract is a zod schema built outside shared()', async () => {
-    const { readdirSync, readFileSync } = await import('node:fs');
-    const dir = fileURLToPath(new URL('../../src/contract/', import.meta.url));
-    const derived = String.raw`\w+\.(?:extend|pick|omit|partial|merge|and|or|refine)\(`;
-    const bare = new RegExp(String.raw`^(?:export )?const (\w+)(?::[^=]+)? = (?:z\b|${derived})`, 'gm');
-    const found = readdirSync(dir)
-      .filter((f) => f.endsWith('.ts'))
-      .flatMap((f) => [...readFileSync(`${dir}${f}`, 'utf8').matchAll(bare)].map((m) => `${f}: ${m[1]}`));
-    // Each of these would be built again in every workflow run and held by every cached run.
-    expect(found).toEqual([]);
+    expect(get().parse(1)).toBe(1);
   });
 });
