@@ -1,5 +1,5 @@
 // What the benches share to run the product's worker in their own process: the workflow bundle,
-// made as every worker makes it (WORKFLOW_BUNDLER_OPTIONS: the preloaded contract), and a worker on
+// made as every worker makes it (WORKFLOW_BUNDLER_OPTIONS: the preloaded workflows), and a worker on
 // a simulator with a stop that shuts it down, then closes its Atlas client and connection.
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type BundleOptions } from '@temporalio/worker';
 import type { AtlasAuth } from '../../src/atlas/index.js';
