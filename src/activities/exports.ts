@@ -50,12 +50,13 @@ export function exportActivities(client: AtlasClient) {
           exportedCollections: job.exportStatus?.exportedCollections,
           totalCollections: job.exportStatus?.totalCollections,
         };
-        // This read, for the next attempt's estimate (sent with this attempt's outcome).
+        // This read, for the next attempt's estimate: only a job still running has a next attempt, and
+        // each heartbeat is a write on the server.
         const ctx = Context.current();
         const now = Date.now();
         const sample = { ...progress, createdAt: job.createdAt, state };
         const memo = nextExportMemo(ctx.info.heartbeatDetails, sample, now);
-        ctx.heartbeat(memo);
+        if (!['Successful', 'Failed', 'Cancelled'].includes(state)) ctx.heartbeat(memo);
         if (state === 'Successful')
           return {
             state,

@@ -110,8 +110,6 @@ async function firstAttemptWait(p: Polled, shape: PollShape): Promise<boolean> {
   const firstWaitMs = (shape.polling?.initialIntervalSeconds ?? 0) * 1000;
   const waitsInAttempt = firstWaitMs > 0 && firstWaitMs <= (ctx.info.startToCloseTimeoutMs ?? 0) / 2;
   if (shape.created === undefined || ctx.info.attempt !== 1) return waitsInAttempt;
-  // From the wait's scheduling, as the learned duration is measured (src/runs/learned-durations.ts).
-  if (shape.expect) ctx.heartbeat({ sinceMs: ctx.info.scheduledTimestampMs || Date.now() } satisfies WaitMemo);
   const state = shape.created.state ?? 'created';
   if (!waitsInAttempt)
     throw notFinished(`${p.label} was just created (${state}): first read to come`, undefined, {
@@ -137,10 +135,14 @@ function backoffOneStepOn(polling: PollingSpec, attempts: number): number {
 /** The next read chosen from the job's expected end, when the wait carries an expectation (else undefined). */
 async function expectedEndDelayMs(shape: PollShape): Promise<number | undefined> {
   const ctx = Context.current();
-  const carried = waitMemoOf(ctx.info.heartbeatDetails);
+  // Measured from the wait's first scheduling, as the learned duration is (src/runs/learned-durations.ts):
+  // every attempt knows it, so only what a lookup found needs a heartbeat (each is a server write).
+  const carried =
+    waitMemoOf(ctx.info.heartbeatDetails) ??
+    (shape.expect ? { sinceMs: ctx.info.scheduledTimestampMs || Date.now() } : undefined);
   if (!carried || !shape.polling) return undefined;
   const memo = await expectationOf(shape, carried);
-  ctx.heartbeat(memo); // for the attempt after this one
+  if (memo !== carried) ctx.heartbeat(memo); // for the attempts after this one
   if (!isExpectedEndMemo(memo)) return undefined;
   return beforeDeadline(expectedEndPollDelayMs(shape.polling, Date.now() - memo.sinceMs, memo.expectedMs));
 }

@@ -11,12 +11,25 @@
 // clients drain, seen as a low RateLimit-Remaining). Bigger buckets (Clusters, Database Users) run
 // at the default: slower than Atlas allows, never faster.
 //
+// A bucket is a capacity as well as a refill. While a key's answers say its bucket holds far more than
+// the share kept for other clients (RateLimit-Remaining), the key runs at a burst pace that spends
+// the spare tokens within BURST_SECONDS, then falls back to the refill pace before the bucket gets
+// near that share; a bucket being drained by others runs at half the refill pace. Only the answers'
+// headers move a key out of the refill pace: without them it stays there.
+//
 // The operator's `setup --project-requests-per-minute` wins: while the default rate carries its
 // mark, workers set nothing (project-pace.ts).
 import type { ConnectionLike } from '@temporalio/client';
 import type { AtlasClient, RateLimitSeen, RateLimitSet } from '../atlas/index.js';
 import { ENDPOINT_SETS, fairnessKeyOf, type BucketLimits, type EndpointSetId } from '../contract/index.js';
-import { isOperatorPace, LEARNED_MARK, readPaceConfig, tasksPerSecondOf, writePaceConfig } from './project-pace.js';
+import {
+  isOperatorPace,
+  LEARNED_MARK,
+  readPaceConfig,
+  REQUESTS_PER_TASK,
+  tasksPerSecondOf,
+  writePaceConfig,
+} from './project-pace.js';
 
 export interface BucketPacerOptions {
   connection: ConnectionLike;
@@ -45,14 +58,37 @@ const RETRY_MS = 60_000;
 const LOW_WATER = 0.1;
 /** …and is refilled again once it is over this share. */
 const HIGH_WATER = 0.5;
+/**
+ * A bursting key returns to the refill pace once its bucket is down to the headroom plus this share
+ * of its capacity: the margin absorbs the tasks already handed out when the answer that shows it
+ * arrives. It bursts again once the bucket is a further BURST_GAP over that.
+ */
+const BURST_MARGIN = 0.2;
+const BURST_GAP = 0.2;
+/** A burst spends the bucket's spare tokens over this many seconds of Atlas's time. */
+const BURST_SECONDS = 10;
+/**
+ * How long, in real seconds, a burst may run on after the answer that should end it (the answer's
+ * way back, the config write, the server applying it): the burst's rate is kept so that this much
+ * of it fits in the margin. Small buckets therefore burst slowly, or not at all.
+ */
+const BURST_LAG_SECONDS = 2;
+/** A burst under this multiple of the learned pace is not worth the risk: the key stays at its pace. */
+const MIN_BURST_GAIN = 2;
+/** The most a burst multiplies a key's pace by (a bucket Atlas reports as practically unlimited). */
+const MAX_BURST_WEIGHT = 1000;
+
+/** Where a key's pace stands: its learned pace, a burst over it, or half of it while drained. */
+type Mode = 'burst' | 'draining';
 
 export class BucketPacer {
   private readonly projects = new Map<string, Learned>();
   private readonly learning = new Map<string, Promise<void>>();
-  /** Keys whose bucket was seen draining (low Remaining) and not yet refilled, with their halved weight. */
-  private readonly draining = new Map<string, number>();
+  /** Keys off their learned pace: bursting (a full bucket) or draining (low Remaining), with the weight written. */
+  private readonly modes = new Map<string, { mode: Mode; weight: number }>();
   private operator = false;
   private defaultRate = 0;
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly o: BucketPacerOptions) {
     if (!(o.headroom >= 0 && o.headroom <= 0.9)) throw new Error('headroom: must be a fraction from 0 to 0.9');
@@ -107,25 +143,54 @@ export class BucketPacer {
   }
 
   /**
-   * The client's onRateLimit: a bucket under a tenth of its capacity is being drained (by the
-   * project's other clients, or a first wave sent before its buckets were known): its key runs at
-   * half its learned pace until the bucket is back over half its capacity.
+   * The client's onRateLimit: moves the answer's key between its learned pace, a burst (the bucket
+   * holds far more than the headroom) and half its pace (under a tenth of its capacity: the
+   * project's other clients, or a first wave sent before its buckets were known, are draining it).
+   * Writes only when the key's mode changes.
    */
   noteRateLimit(seen: RateLimitSeen): void {
-    if (this.operator || !seen.endpointSet || seen.limit === undefined) return;
+    if (this.operator || !seen.endpointSet || seen.limit === undefined || !(seen.limit > 0)) return;
     const set = seen.endpointSet;
     const groupId = ENDPOINT_SETS[set].scope === 'USER' ? undefined : seen.groupId;
     if (ENDPOINT_SETS[set].scope === 'GROUP' && !groupId) return;
     const key = fairnessKeyOf(groupId ?? '', set);
-    const draining = this.draining.has(key);
-    const low = seen.remaining < seen.limit * LOW_WATER;
-    if (draining === low || (draining && seen.remaining < seen.limit * HIGH_WATER)) return;
     const learned = this.projects.get(groupId ?? '')?.weights.get(key) ?? 1;
-    if (low) this.draining.set(key, learned / 2);
-    else this.draining.delete(key);
-    void this.writeWeights(new Map([[key, low ? learned / 2 : learned]])).catch((err: unknown) =>
-      this.o.log?.(`pacing: could not change a drained bucket's pace: ${msg(err)}`),
+    const now = this.modes.get(key);
+    const burst = this.burstWeight(seen.remaining, seen.limit);
+    const mayBurst = burst >= learned * MIN_BURST_GAIN;
+    const next = this.nextMode(now?.mode, seen.remaining / seen.limit, mayBurst);
+    if (next === now?.mode) return;
+    const weight = next === 'burst' ? burst : next === 'draining' ? learned / 2 : learned;
+    if (next) this.modes.set(key, { mode: next, weight });
+    else this.modes.delete(key);
+    void this.writeWeights(new Map([[key, weight]])).catch((err: unknown) =>
+      this.o.log?.(`pacing: could not change a bucket's pace: ${msg(err)}`),
     );
+  }
+
+  /** The share of its capacity under which a bursting bucket returns to its pace. */
+  private get burstLeave(): number {
+    return Math.min(0.9, this.o.headroom + BURST_MARGIN);
+  }
+
+  /** The mode a key moves to from `mode` when its bucket holds `share` of its capacity. */
+  private nextMode(mode: Mode | undefined, share: number, mayBurst: boolean): Mode | undefined {
+    if (share < LOW_WATER) return 'draining';
+    if (mode === 'draining') return share < HIGH_WATER ? 'draining' : undefined;
+    if (mode === 'burst') return share < this.burstLeave ? undefined : 'burst';
+    return mayBurst && share >= Math.min(0.95, this.burstLeave + BURST_GAP) ? 'burst' : undefined;
+  }
+
+  /**
+   * The weight that spends a bucket's tokens over its leave level within BURST_SECONDS, no faster than
+   * the margin absorbs in BURST_LAG_SECONDS.
+   */
+  private burstWeight(remaining: number, limit: number): number {
+    const spare = remaining - this.burstLeave * limit;
+    const spend = spare / (BURST_SECONDS * (this.o.periodScale ?? 1));
+    const absorbed = (BURST_MARGIN * limit) / BURST_LAG_SECONDS;
+    const rate = Math.min(spend, absorbed) / REQUESTS_PER_TASK;
+    return Math.min(MAX_BURST_WEIGHT, rate / this.defaultRate);
   }
 
   private async learn(groupId: string | undefined): Promise<void> {
@@ -145,9 +210,14 @@ export class BucketPacer {
       const key = fairnessKeyOf(groupId ?? '', set);
       weights.set(key, Math.max(0.001, Math.min(1, this.rateOf(limits) / this.defaultRate)));
     }
-    // A bucket still draining keeps half its pace.
-    const written = new Map([...weights].map(([k, w]) => [k, this.draining.has(k) ? w / 2 : w]));
-    for (const k of weights.keys()) if (this.draining.has(k)) this.draining.set(k, weights.get(k)! / 2);
+    // A key bursting keeps its burst; one draining keeps half its (newly learned) pace.
+    const written = new Map(
+      [...weights].map(([k, w]) => {
+        const m = this.modes.get(k);
+        if (m?.mode === 'draining') m.weight = w / 2;
+        return [k, m ? m.weight : w];
+      }),
+    );
     await this.writeWeights(written);
     this.projects.set(groupId ?? '', { at: Date.now(), weights });
   }
@@ -180,12 +250,19 @@ export class BucketPacer {
     return sets;
   }
 
+  /** Writes in the order they were decided: a key's later mode never lands before its earlier one. */
+  private writeWeights(weights: Map<string, number>): Promise<void> {
+    const written = this.writes.then(() => this.sendWeights(weights));
+    this.writes = written.catch(() => undefined);
+    return written;
+  }
+
   /** Weight 1 is no override: unset it, so only the keys that differ take override slots. */
-  private async writeWeights(weights: Map<string, number>): Promise<void> {
+  private async sendWeights(weights: Map<string, number>): Promise<void> {
     const set: Record<string, number> = {};
     const unset: string[] = [];
     for (const [key, w] of weights)
-      if (w < 1) set[key] = w;
+      if (w !== 1) set[key] = w;
       else unset.push(key);
     await writePaceConfig(this.o.connection, this.o.namespace, this.o.taskQueue, { set, unset });
   }

@@ -39,13 +39,14 @@ afterAll(async () => {
 
 const run = { workflowId: uniqueId('wf'), runId: uniqueId('run') };
 /** Attempt `attempt` of a step scheduled now with `deadlineMs` (scheduleToClose) to go. */
-function envAt(attempt: number, heartbeatDetails?: unknown, deadlineMs = 3_600_000) {
+/** An attempt's context; `scheduledAt`: when the FIRST attempt was scheduled (Temporal's scheduledTimestampMs). */
+function envAt(attempt: number, heartbeatDetails?: unknown, deadlineMs = 3_600_000, scheduledAt = Date.now()) {
   const info = {
     attempt,
     workflowExecution: run,
     workflowType: 'backupPipeline',
     heartbeatDetails,
-    scheduledTimestampMs: Date.now(),
+    scheduledTimestampMs: scheduledAt,
     scheduleToCloseTimeoutMs: deadlineMs,
   };
   const env = new MockActivityEnvironment(info, { logger: quiet });
@@ -162,19 +163,20 @@ describe('a wait with an expected duration', () => {
     const skipped = await failureOf(first.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running)));
     expect([reads, lookups]).toEqual([0, 0]);
     expect(skipped.nextRetryDelay).toBeUndefined(); // the policy's initial interval
-    const since = first.beats.at(-1) as { sinceMs: number };
-    expect(since.sinceMs).toBeGreaterThan(0);
+    // The wait's start is Temporal's (the first attempt's scheduling): nothing to heartbeat yet.
+    expect(first.beats).toEqual([]);
 
-    // 10 s in, the backoff's gap (4 + 10 s) is still short of the maximum: no lookup yet.
-    const early = envAt(2, { sinceMs: Date.now() - 10_000 });
+    // 10 s in, the backoff's gap (4 + 10 s) is still short of the maximum: no lookup, no heartbeat.
+    const early = envAt(2, undefined, undefined, Date.now() - 10_000);
     expect(
       (await failureOf(early.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running))))
         .nextRetryDelay,
     ).toBeUndefined();
     expect([reads, lookups]).toEqual([1, 0]);
+    expect(early.beats).toEqual([]);
 
     // 500 s in: looked up (once); 100 s left, more than a gap away → the policy's gap (its maximum).
-    const later = envAt(3, { sinceMs: Date.now() - 500_000 });
+    const later = envAt(3, undefined, undefined, Date.now() - 500_000);
     const polled = await failureOf(later.env.run(() => pollOnce('snapshot', 's1', 'snapshot s1', counted, running)));
     expect([reads, lookups]).toEqual([2, 1]);
     expect(polled.nextRetryDelay).toBe(POLLING.maximumIntervalSeconds * 1000);
