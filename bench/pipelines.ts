@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE } from '../src/config.js';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../src/worker-memory.js';
 import { startDevServer } from '../src/devserver/dev-server.js';
 import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { backupPipeline } from '../src/workflows/index.js';
@@ -34,7 +35,7 @@ const ROUNDS = integerArg('rounds', 1, 1, 10);
 const ACTIVITIES = integerArg('activities', 7, 1, 50);
 /** The worker's defaults the ceiling copies (src/config.ts, src/worker-memory.ts). */
 const SLOTS = 100;
-const CACHE = 120;
+const CACHE = DEFAULT_MAX_CACHED_WORKFLOWS;
 /** `--worker-env K=V` (repeatable): a variable for the pipelines' worker beyond the defaults, to compare. */
 const WORKER_ENV = Object.fromEntries(
   process.argv.flatMap((a, i) => (a === '--worker-env' ? [process.argv[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])),

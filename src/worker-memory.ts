@@ -6,7 +6,7 @@
 //                                  at start. Default: dist/workflow-bundle.js when running from dist/
 //                                  (`npm run build` writes it); from a checkout's src/, a bundle made in
 //                                  a child process once per code change (checkoutBundle).
-//   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 120).
+//   WORKER_MAX_CACHED_WORKFLOWS    runs kept in the sticky cache (default 1000).
 //   NODE_OPTIONS=--max-old-space-size=<MB>  caps the V8 heap so garbage is collected before RSS grows;
 //                                  see docs/operations/deployment.md, "Worker memory". Without such
 //                                  flags the workflow threads get the Docker image's limits anyway
@@ -21,7 +21,13 @@ import type { WorkerOptions } from '@temporalio/worker';
 import { ConfigError } from './config.js';
 import { workflowCodeHash } from './worker-deployment.js';
 
-export const DEFAULT_MAX_CACHED_WORKFLOWS = 120;
+/**
+ * A worker holds as many runs as it serves at once: an evicted run replays its whole history, in a
+ * fresh activation, every time it wakes. With the workflow modules preloaded (WORKFLOW_BUNDLER_OPTIONS)
+ * a cached pipeline run holds about 52 KB of the workflow thread's heap, so a thousand fit well
+ * inside the thread's 160 MB cap.
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 /** This worker runs from a checkout's src/ (under tsx), not from dist/. */
 export const runsFromSource = import.meta.url.endsWith('.ts');

@@ -90,7 +90,7 @@ describe('worker memory knobs', () => {
     expect(() => workflowBundleFromEnv(env)).not.toThrow(/nowhere/);
   });
 
-  it('caches WORKER_MAX_CACHED_WORKFLOWS runs (default 120) and refuses anything but a whole number', () => {
+  it('caches WORKER_MAX_CACHED_WORKFLOWS runs (default 1000) and refuses anything but a whole number', () => {
     expect(maxCachedWorkflowsFromEnv({})).toBe(DEFAULT_MAX_CACHED_WORKFLOWS);
     expect(maxCachedWorkflowsFromEnv({ WORKER_MAX_CACHED_WORKFLOWS: '40' })).toBe(40);
     for (const bad of ['0', '1.5', 'lots'])
