@@ -27,7 +27,7 @@ Exit code 2 when a variable is missing or invalid (each one is named).`,
     )
     .action(
       act(async (flags: { deploymentName?: string; buildId?: string }, cmd: Command) => {
-        const { runWorkerFromEnv } = await import('../../worker.js');
+        const { runWorkerFromEnv } = await import('../../worker-thread.js');
         const env = envWithFlags(cmd.optsWithGlobals<GlobalFlags>());
         if (flags.deploymentName !== undefined) env.ATLAS_BACKUP_DEPLOYMENT_NAME = flags.deploymentName;
         if (flags.buildId !== undefined) env.ATLAS_BACKUP_BUILD_ID = flags.buildId;
