@@ -1,0 +1,78 @@
+// `atlas-backup worker` through the real binary, the suite's dev server and a simulator: started
+// without heap flags it runs the worker in a worker thread with its heap limits (a backup runs on it,
+// SIGTERM reaches it through the main thread and it shuts down gracefully, exit 0); started with heap
+// flags of its own it runs in-process; a bad variable is refused before any thread starts.
+import { randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import type { RunningSimulator } from '../../src/simulator/index.js';
+import { WORKER_THREAD_LIMITS } from '../../src/worker-memory.js';
+import { startTestSimulator } from '../helpers/temporal.js';
+import { FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
+
+const READY = /atlas-backup worker: unversioned/;
+const IN_THREAD =
+  `in a worker thread (heap: old space ${WORKER_THREAD_LIMITS.maxOldGenerationSizeMb} MB, ` +
+  `young ${WORKER_THREAD_LIMITS.maxYoungGenerationSizeMb} MB)`;
+// The SDK logs its worker's last state once it stopped polling and its in-flight tasks are done.
+const STOPPED = /"msg":"Worker state changed".*"state":"STOPPED"/;
+
+describe('atlas-backup worker and its heap', () => {
+  const taskQueue = `cli-thread-${randomUUID().slice(0, 8)}`;
+  const project = randomBytes(12).toString('hex');
+  let sim: RunningSimulator;
+  let workerEnv: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const started = await startTestSimulator({
+      seed: { projects: [{ id: project, name: 'thread', clusters: [{ name: 'thread-cluster', kind: 'replicaSet' }] }] },
+    });
+    sim = started.sim;
+    workerEnv = {
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_NAMESPACE: 'default',
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      MONGODB_ATLAS_BASE_URL: sim.url,
+      MONGODB_ATLAS_CLIENT_ID: started.creds.clientId,
+      MONGODB_ATLAS_CLIENT_SECRET: started.creds.clientSecret,
+      ATLAS_PACE: 'off',
+    };
+  });
+  afterAll(async () => {
+    killSpawned();
+    await sim?.stop();
+  });
+
+  it('without heap flags: runs in a thread with its limits, runs a backup, SIGTERM stops it gracefully', async () => {
+    const worker = spawnUntil(['worker'], { ...workerEnv, NODE_OPTIONS: '' }, READY);
+    await worker.started;
+    expect(worker.output()).toContain(IN_THREAD);
+    const backup = await runCli(['backup', '-p', project, '-c', 'thread-cluster', '--wait', ...FAST_FLAGS], {
+      taskQueue,
+    });
+    expect(backup.code, backup.stderr).toBe(0);
+    expect(backup.stdout).toContain('Backup completed');
+    // Threads get no process signals: only the main thread's relay can stop the worker.
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toMatch(STOPPED);
+  }, 180_000);
+
+  it('with heap flags in NODE_OPTIONS: runs in-process, as the Docker image does', async () => {
+    const worker = spawnUntil(['worker'], { ...workerEnv, NODE_OPTIONS: '--max-old-space-size=300' }, READY);
+    await worker.started;
+    expect(worker.output()).toContain("atlas-backup worker: task queue '");
+    expect(worker.output()).not.toContain('in a worker thread');
+    // The process's own flags hold for its workflow threads too: none are set for them.
+    expect(worker.output()).not.toContain('workflow threads --max-old-space-size');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toMatch(STOPPED);
+  }, 120_000);
+
+  it('a bad variable stops it with exit 2, naming the variable, before any thread starts', async () => {
+    const r = await runCli(['worker'], { env: { ...workerEnv, NODE_OPTIONS: '', WORKER_MAX_CACHED_WORKFLOWS: '0' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('WORKER_MAX_CACHED_WORKFLOWS: must be a whole number from 1 to 100000');
+    expect(r.stdout).toBe('');
+  });
+});
