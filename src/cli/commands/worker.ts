@@ -23,6 +23,8 @@ With a deployment name, the deployment's first build becomes current by itself; 
 builds with \`atlas-backup deployment set-current\` (or ramp them) once their workers run.
 
 SIGINT/SIGTERM stop polling and let in-flight activities finish (or hand them back to Temporal).
+Without V8 heap flags (NODE_OPTIONS=--max-old-space-size=<MB>) the worker runs in a worker thread
+with its own heap limits; with them, in the process's main thread.
 Exit code 2 when a variable is missing or invalid (each one is named).`,
     )
     .action(
