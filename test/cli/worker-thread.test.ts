@@ -6,13 +6,17 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { WORKER_THREAD_LIMITS } from '../../src/worker-memory.js';
-import { startTestSimulator } from '../helpers/temporal.js';
-import { FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
+import proto from '@temporalio/proto';
+import { startTestSimulator, temporalClient } from '../helpers/temporal.js';
+import { eventually, FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
 
 const READY = /atlas-backup worker: unversioned/;
 const IN_THREAD =
   `in a worker thread (heap: old space ${WORKER_THREAD_LIMITS.maxOldGenerationSizeMb} MB, ` +
   `young ${WORKER_THREAD_LIMITS.maxYoungGenerationSizeMb} MB)`;
+// Long enough that SIGTERM lands while the snapshot request is in flight.
+const SNAPSHOT_LATENCY_MS = 10_000;
+const STARTED_STATE = proto.temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
 // The SDK logs its worker's last state once it stopped polling and its in-flight tasks are done.
 const STOPPED = /"msg":"Worker state changed".*"state":"STOPPED"/;
 
@@ -21,10 +25,14 @@ describe('atlas-backup worker and its heap', () => {
   const project = randomBytes(12).toString('hex');
   let sim: RunningSimulator;
   let workerEnv: NodeJS.ProcessEnv;
+  let temporal: Awaited<ReturnType<typeof temporalClient>>;
 
   beforeAll(async () => {
+    temporal = await temporalClient();
+    const clusters = ['thread-cluster', 'thread-inflight'].map((name) => ({ name, kind: 'replicaSet' as const }));
     const started = await startTestSimulator({
-      seed: { projects: [{ id: project, name: 'thread', clusters: [{ name: 'thread-cluster', kind: 'replicaSet' }] }] },
+      seed: { projects: [{ id: project, name: 'thread', clusters }] },
+      faults: { operations: { takeSnapshots: { latencyMs: SNAPSHOT_LATENCY_MS } } },
     });
     sim = started.sim;
     workerEnv = {
@@ -40,6 +48,7 @@ describe('atlas-backup worker and its heap', () => {
   afterAll(async () => {
     killSpawned();
     await sim?.stop();
+    await temporal?.close();
   });
 
   it('without heap flags: runs in a thread with its limits, runs a backup, SIGTERM stops it gracefully', async () => {
@@ -55,6 +64,26 @@ describe('atlas-backup worker and its heap', () => {
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(STOPPED);
+  }, 180_000);
+
+  it('SIGTERM with an activity in flight: the thread resolves it before the process exits 0', async () => {
+    const worker = spawnUntil(['worker'], { ...workerEnv, NODE_OPTIONS: '' }, READY);
+    await worker.started;
+    const start = await runCli(['backup', '-p', project, '-c', 'thread-inflight', ...FAST_FLAGS], { taskQueue });
+    expect(start.code, start.stderr).toBe(0);
+    const id = /backup-\S+/.exec(start.stdout)![0];
+    const handle = temporal.client.workflow.getHandle(id);
+    const takingSnapshot = async () =>
+      (await handle.describe()).raw.pendingActivities?.some(
+        (a) => a.activityType?.name === 'takeSnapshot' && a.state === STARTED_STATE,
+      );
+    await eventually(async () => ((await takingSnapshot()) ? true : undefined), 'takeSnapshot to be in flight');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(0);
+    expect(worker.output()).toMatch(STOPPED);
+    // A worker cut off mid-activity leaves the attempt started until its timeout; a graceful one reports it.
+    expect(await takingSnapshot()).toBe(false);
+    await handle.terminate('test cleanup');
   }, 180_000);
 
   it('with heap flags in NODE_OPTIONS: runs in-process, as the Docker image does', async () => {
