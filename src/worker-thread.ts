@@ -81,7 +81,8 @@ function threadExecArgv(argv: string[] = process.execArgv): string[] {
  */
 function runInThread(env: NodeJS.ProcessEnv, limits: ResourceLimits): Promise<void> {
   const thread = new Thread(threadEntry(), {
-    env: { ...env },
+    // A thread's process.env turns undefined into "undefined": only the variables that are set.
+    env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
     execArgv: threadExecArgv(),
     resourceLimits: limits,
     workerData: { limits },
