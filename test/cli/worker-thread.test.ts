@@ -6,6 +6,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { WORKER_THREAD_LIMITS } from '../../src/worker-memory.js';
+import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { startTestSimulator, temporalClient } from '../helpers/temporal.js';
 import { eventually, FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
@@ -20,6 +21,12 @@ const STARTED_STATE = proto.temporal.api.enums.v1.PendingActivityState.PENDING_A
 // The SDK logs its worker's last state once it stopped polling and its in-flight tasks are done.
 const STOPPED = /"msg":"Worker state changed".*"state":"STOPPED"/;
 
+/** Whether a worker has picked up the run's snapshot request and not yet reported its outcome. */
+async function takingSnapshot(handle: WorkflowHandle): Promise<boolean> {
+  const { pendingActivities } = (await handle.describe()).raw;
+  return !!pendingActivities?.some((a) => a.activityType?.name === 'takeSnapshot' && a.state === STARTED_STATE);
+}
+
 describe('atlas-backup worker and its heap', () => {
   const taskQueue = `cli-thread-${randomUUID().slice(0, 8)}`;
   const project = randomBytes(12).toString('hex');
@@ -29,7 +36,10 @@ describe('atlas-backup worker and its heap', () => {
 
   beforeAll(async () => {
     temporal = await temporalClient();
-    const clusters = ['thread-cluster', 'thread-inflight'].map((name) => ({ name, kind: 'replicaSet' as const }));
+    const clusters = ['thread-cluster', 'thread-inflight', 'thread-forced'].map((name) => ({
+      name,
+      kind: 'replicaSet' as const,
+    }));
     const started = await startTestSimulator({
       seed: { projects: [{ id: project, name: 'thread', clusters }] },
       faults: { operations: { takeSnapshots: { latencyMs: SNAPSHOT_LATENCY_MS } } },
@@ -73,16 +83,28 @@ describe('atlas-backup worker and its heap', () => {
     expect(start.code, start.stderr).toBe(0);
     const id = /backup-\S+/.exec(start.stdout)![0];
     const handle = temporal.client.workflow.getHandle(id);
-    const takingSnapshot = async () =>
-      (await handle.describe()).raw.pendingActivities?.some(
-        (a) => a.activityType?.name === 'takeSnapshot' && a.state === STARTED_STATE,
-      );
-    await eventually(async () => ((await takingSnapshot()) ? true : undefined), 'takeSnapshot to be in flight');
+    await eventually(async () => ((await takingSnapshot(handle)) ? true : undefined), 'takeSnapshot in flight');
     worker.child.kill('SIGTERM');
     expect(await worker.exited).toBe(0);
     expect(worker.output()).toMatch(STOPPED);
     // A worker cut off mid-activity leaves the attempt started until its timeout; a graceful one reports it.
-    expect(await takingSnapshot()).toBe(false);
+    expect(await takingSnapshot(handle)).toBe(false);
+    await handle.terminate('test cleanup');
+  }, 180_000);
+
+  it('a second SIGTERM while the thread drains an activity exits at once, 128 + 15', async () => {
+    const worker = spawnUntil(['worker'], { ...workerEnv, NODE_OPTIONS: '' }, READY);
+    await worker.started;
+    const start = await runCli(['backup', '-p', project, '-c', 'thread-forced', ...FAST_FLAGS], { taskQueue });
+    expect(start.code, start.stderr).toBe(0);
+    const handle = temporal.client.workflow.getHandle(/backup-\S+/.exec(start.stdout)![0]);
+    await eventually(async () => ((await takingSnapshot(handle)) ? true : undefined), 'takeSnapshot in flight');
+    worker.child.kill('SIGTERM');
+    // The snapshot request is held by the simulator: the worker drains until it is answered.
+    await eventually(async () => (/"state":"DRAINING"/.test(worker.output()) ? true : undefined), 'draining');
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited).toBe(128 + 15);
+    expect(worker.output()).not.toMatch(STOPPED);
     await handle.terminate('test cleanup');
   }, 180_000);
 
