@@ -1,7 +1,8 @@
 // `atlas-backup worker` through the real binary, the suite's dev server and a simulator: started
 // without heap flags it runs the worker in a worker thread with its heap limits (a backup runs on it,
-// SIGTERM reaches it through the main thread and it shuts down gracefully, exit 0); started with heap
-// flags of its own it runs in-process; a bad variable is refused before any thread starts.
+// SIGTERM reaches it through the main thread and it shuts down gracefully, exit 0, finishing an
+// in-flight activity; a second SIGTERM exits at once); started with heap flags of its own it runs
+// in-process; a bad variable is refused before any thread starts.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
