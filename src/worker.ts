@@ -3,13 +3,14 @@
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, type ResourceLimits } from 'node:worker_threads';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
 import { SleepAwareSlots } from './activities/sleep-slots.js';
 import { dataConverterFromEnv } from './codec/index.js';
-import { ConfigError, loadWorkerConfig, type WorkerConfig, processEnv } from './config.js';
+import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
 import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
@@ -26,6 +27,7 @@ import {
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
 import { paceInterceptor, paceSinks, startPacer } from './worker-pace.js';
 import type { BucketPacer } from './client/bucket-pace.js';
+import { runWorkerFromEnv } from './worker-thread.js';
 
 // package.json sits one level up from both src/worker.ts and dist/worker.js.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -134,8 +136,21 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
   };
 }
 
-/** `atlas-backup worker` and `node src/worker.ts`: configuration from the environment only. */
-export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): Promise<void> {
+// Chooses between runWorkerInProcess and a worker thread with heap limits (src/worker-thread.ts).
+export { runWorkerFromEnv };
+
+export interface InProcessOptions {
+  /** Shut down gracefully once this settles (a worker thread's stand-in for SIGINT/SIGTERM). */
+  stop?: Promise<void>;
+  /** The heap limits of the worker thread this runs in, for the start-up line. */
+  threadLimits?: ResourceLimits;
+}
+
+/**
+ * The worker in this thread, configured from the environment only (runWorkerFromEnv chooses between
+ * this and a worker thread). Without `stop`, SIGINT/SIGTERM shut it down (the SDK's Runtime).
+ */
+export async function runWorkerInProcess(env: NodeJS.ProcessEnv, options: InProcessOptions = {}): Promise<void> {
   const config = loadWorkerConfig(env);
   const notify = notifyConfigFromEnv(env);
   if (notify.problems.length) throw new ConfigError(notify.problems);
@@ -174,7 +189,14 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
   if (tracing) console.log(`atlas-backup worker: traces to ${tracing.endpoint} (OTLP/HTTP)`);
   const bundle = workflowBundle && 'codePath' in workflowBundle ? workflowBundle.codePath : 'bundled at start';
   const heap = capped ? `, workflow threads ${WORKFLOW_THREAD_V8_FLAGS.join(' ')}` : '';
-  console.log(`atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs${heap}`);
+  const limits = options.threadLimits;
+  const thread = limits
+    ? `, in a worker thread (heap: old space ${limits.maxOldGenerationSizeMb} MB, ` +
+      `young ${limits.maxYoungGenerationSizeMb} MB)`
+    : '';
+  console.log(
+    `atlas-backup worker: workflows ${bundle}, cache ${workerOptions.maxCachedWorkflows} runs${heap}${thread}`,
+  );
   const deployment = deploymentOf(config);
   console.log(
     deployment
@@ -182,7 +204,7 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
       : 'atlas-backup worker: unversioned (set --deployment-name to pin runs to the build that started them)',
   );
   try {
-    const running = built.worker.run();
+    const running = options.stop ? built.worker.runUntil(options.stop) : built.worker.run();
     if (deployment) void firstBuildBecomesCurrent(built, config, deployment);
     await running;
   } finally {
@@ -212,7 +234,8 @@ async function firstBuildBecomesCurrent(
   else console.log(`atlas-backup worker: unless it is current already: atlas-backup deployment set-current ${buildId}`);
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+// Only in the main thread: the worker thread imports this module too, with the same process.argv.
+if (isMainThread && process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   runWorkerFromEnv().catch((err: unknown) => {
     console.error(err instanceof ConfigError ? err.message : `atlas-backup worker stopped: ${(err as Error).message}`);
     process.exit(err instanceof ConfigError ? 2 : 1);

@@ -11,6 +11,8 @@ import {
   checkoutBundle,
   workflowThreadHeapFlags,
   WORKFLOW_THREAD_V8_FLAGS,
+  WORKER_THREAD_LIMITS,
+  workerThreadLimits,
   DEFAULT_MAX_CACHED_WORKFLOWS,
   maxCachedWorkflowsFromEnv,
   prebuiltBundlePath,
@@ -50,6 +52,17 @@ describe('worker memory knobs', () => {
     expect(bundlesAtStart({ ATLAS_BACKUP_WORKFLOW_BUNDLE: 'none' })).toBe(true);
     expect(bundlesAtStart({})).toBe(false);
   }, 240_000);
+
+  it('runs the worker in a thread with heap limits unless the process was started with heap flags', () => {
+    expect(workerThreadLimits({}, [])).toEqual(WORKER_THREAD_LIMITS);
+    expect(workerThreadLimits({ NODE_OPTIONS: '--require x.cjs' }, ['--enable-source-maps'])).toEqual(
+      WORKER_THREAD_LIMITS,
+    );
+    expect(workerThreadLimits({ NODE_OPTIONS: '--max-old-space-size=512' }, [])).toBeUndefined();
+    expect(workerThreadLimits({}, ['--max-semi-space-size=8'])).toBeUndefined();
+    // 12 MB of young generation is three 4 MB semi-spaces, the Docker image's --max-semi-space-size.
+    expect(WORKER_THREAD_LIMITS.maxYoungGenerationSizeMb / 3).toBe(4);
+  });
 
   it("gives workflow threads the image's heap limits unless the process was started with its own", () => {
     expect(workflowThreadHeapFlags({}, [])).toEqual(WORKFLOW_THREAD_V8_FLAGS);

@@ -23,11 +23,13 @@ With a deployment name, the deployment's first build becomes current by itself; 
 builds with \`atlas-backup deployment set-current\` (or ramp them) once their workers run.
 
 SIGINT/SIGTERM stop polling and let in-flight activities finish (or hand them back to Temporal).
+Without V8 heap flags (NODE_OPTIONS=--max-old-space-size=<MB>) the worker runs in a worker thread
+with its own heap limits; with them, in the process's main thread.
 Exit code 2 when a variable is missing or invalid (each one is named).`,
     )
     .action(
       act(async (flags: { deploymentName?: string; buildId?: string }, cmd: Command) => {
-        const { runWorkerFromEnv } = await import('../../worker.js');
+        const { runWorkerFromEnv } = await import('../../worker-thread.js');
         const env = envWithFlags(cmd.optsWithGlobals<GlobalFlags>());
         if (flags.deploymentName !== undefined) env.ATLAS_BACKUP_DEPLOYMENT_NAME = flags.deploymentName;
         if (flags.buildId !== undefined) env.ATLAS_BACKUP_BUILD_ID = flags.buildId;
