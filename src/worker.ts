@@ -105,7 +105,8 @@ export async function buildWorker(options: BuildWorkerOptions): Promise<BuiltWor
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
-    activities: createActivities(atlas, options.notify),
+    // A project Atlas reports unlimited needs no pacing. Without a pacer the operator's pace may hold: keys stay.
+    activities: createActivities(atlas, options.notify, (groupId) => pacer?.unlimited(groupId) ?? false),
     // The SDK's fixed defaults, except activities: a wait sleeping before its first read holds no working slot.
     tuner: {
       workflowTaskSlotSupplier: { type: 'fixed-size', numSlots: 40 },

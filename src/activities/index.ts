@@ -18,13 +18,17 @@ import { sourceManifestActivities } from './source-manifest.js';
 import { verificationActivities } from './verification.js';
 import { exportVerificationActivities } from './export-verification.js';
 
-/** `notify`: the worker's webhook default and signing secrets (none: runs without `notify` send nothing). */
+/**
+ * `notify`: the worker's webhook default and signing secrets (none: runs without `notify` send nothing).
+ * `unpaced(groupId)`: whether nothing paces the project's requests (PreflightResult.dispatch).
+ */
 export function createActivities(
   client: AtlasClient,
   notify: NotifyWorkerConfig = { defaults: null, secrets: {} },
+  unpaced: (groupId: string) => boolean = () => false,
 ): Activities & NotifyActivities & PruneActivities {
   return {
-    ...preflightActivities(client),
+    ...preflightActivities(client, undefined, unpaced),
     ...snapshotActivities(client),
     ...exportActivities(client),
     ...restoreActivities(client),

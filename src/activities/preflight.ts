@@ -148,7 +148,11 @@ export class PreflightReads {
   }
 }
 
-export function preflightActivities(client: AtlasClient, shared = new SharedReads()) {
+export function preflightActivities(
+  client: AtlasClient,
+  shared = new SharedReads(),
+  unpaced: (groupId: string) => boolean = () => false,
+) {
   return {
     async preflightPipeline(input: PreflightInput): Promise<PreflightResult> {
       const { groupId, clusterName } = input;
@@ -191,6 +195,8 @@ export function preflightActivities(client: AtlasClient, shared = new SharedRead
         checked,
         ...(notes.length ? { notes } : {}),
         ...(connectionString ? { connectionString } : {}),
+        // Asked last: the checks' own answers are what tell the worker how full the bucket is.
+        ...(unpaced(groupId) ? { dispatch: 'eager' as const } : {}),
         requests: calls.requests,
         attempts: attempt,
       };

@@ -168,6 +168,15 @@ export class BucketPacer {
     );
   }
 
+  /**
+   * Whether the project's Cloud Backups bucket is bursting at the most a burst allows: Atlas's answers
+   * report it practically unlimited, so pacing the project's runs would only cost dispatch work.
+   */
+  unlimited(groupId: string): boolean {
+    const m = this.modes.get(fairnessKeyOf(groupId));
+    return !this.operator && m?.mode === 'burst' && m.weight >= MAX_BURST_WEIGHT;
+  }
+
   /** The share of its capacity under which a bursting bucket returns to its pace. */
   private get burstLeave(): number {
     return Math.min(0.9, this.o.headroom + BURST_MARGIN);

@@ -67,6 +67,13 @@ export interface PreflightResult {
   notes?: string[];
   /** The source's standard connection string, when Atlas gave one: passed to captureSourceManifest. */
   connectionString?: string;
+  /**
+   * 'eager': nothing needs to pace this project's requests (the worker paces by Atlas's buckets, and
+   * Atlas reports the project's Cloud Backups bucket as practically unlimited), so the run's later
+   * activities may be handed straight back to the worker with its workflow task, skipping the
+   * server's paced matching.
+   */
+  dispatch?: 'eager';
   requests: number;
   attempts: number;
 }

@@ -47,7 +47,7 @@ async function pipeline(request: BackupPipelineRequest, started: (run: Pipeline)
   started(run);
   setHandler(statusQuery, () => run.rec.statusNow());
   const steps = async () => {
-    const { sharded, connectionString } = await run.safety.preflight();
+    const { sharded, connectionString } = await run.preflight();
     await run.captureSource(connectionString);
     const snapshotId = await run.snapshot(sharded);
     if (input.export) await run.export(snapshotId, input.export);
@@ -77,6 +77,27 @@ function leanPhaseAttributes(groupId: string, clusterName: string) {
   };
 }
 
+type PipelineActs = Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }> & {
+  verifies: Acts;
+  captures: Acts;
+  checksExport: Acts;
+};
+
+/** The run's activities, one deadline per step, paced as `project`'s requests (none: unpaced, eager). */
+function pipelineActs(input: BackupPipelineInput, project: string | undefined): PipelineActs {
+  const { retry, polling, timeouts } = input;
+  const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline, project));
+  const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline, project));
+  return {
+    snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
+    export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
+    restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
+    verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, project)),
+    captures: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.snapshotSeconds, project)),
+    checksExport: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.exportSeconds, project)),
+  };
+}
+
 /** One pipeline run: its status, its activities (one deadline per step) and its result. */
 class Pipeline {
   readonly rec: PipelineRecorder;
@@ -85,16 +106,12 @@ class Pipeline {
   /** The run's result once it has ended (also when it failed or was cancelled). */
   finished?: PipelineResult;
   private readonly ref: { groupId: string; clusterName: string };
-  private readonly acts: Record<'snapshot' | 'export' | 'restore', { calls: Acts; polls: Acts }> & {
-    verifies: Acts;
-    captures: Acts;
-    checksExport: Acts;
-  };
+  private acts: PipelineActs;
   /** The source's manifest (and canary) read right before the snapshot, when the run verifies anything. */
   private captured?: CapturedSource;
 
   constructor(private readonly input: BackupPipelineInput) {
-    const { groupId, clusterName, retry, polling, timeouts } = input;
+    const { groupId, clusterName } = input;
     this.ref = { groupId, clusterName };
     const status: RunStatus<PipelinePhase> = startingStatus('backupPipeline', groupId, clusterName);
     this.rec = new RunRecorder(status, leanPhaseAttributes(groupId, clusterName));
@@ -110,17 +127,18 @@ class Pipeline {
       endedAt: startedAt,
       status,
     };
-    const calls = (deadline: number) => proxyActivities<Activities>(callOptions(retry, timeouts, deadline, groupId));
-    const polls = (deadline: number) => proxyActivities<Activities>(pollOptions(polling, timeouts, deadline, groupId));
-    this.acts = {
-      snapshot: { calls: calls(timeouts.snapshotSeconds), polls: polls(timeouts.snapshotSeconds) },
-      export: { calls: calls(timeouts.exportSeconds), polls: polls(timeouts.exportSeconds) },
-      restore: { calls: calls(timeouts.restoreSeconds), polls: polls(timeouts.restoreSeconds) },
-      verifies: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.restoreSeconds, groupId)),
-      captures: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.snapshotSeconds, groupId)),
-      checksExport: proxyActivities<Activities>(verifyOptions(retry, timeouts, timeouts.exportSeconds, groupId)),
-    };
+    this.acts = pipelineActs(input, groupId);
     this.safety = new PipelineSafety(this.rec, input);
+  }
+
+  /** The pre-flight's checks; with nothing pacing the project, the later steps' activities go eager. */
+  async preflight(): Promise<{ sharded: boolean; connectionString?: string | undefined }> {
+    const checked = await this.safety.preflight();
+    if (checked.dispatch === 'eager') {
+      this.acts = pipelineActs(this.input, undefined);
+      this.safety.unpace();
+    }
+    return checked;
   }
 
   /** The source's manifest (and canary) right before the snapshot, when the run verifies anything. */

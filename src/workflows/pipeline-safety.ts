@@ -49,11 +49,18 @@ function temporaryUsersOf(input: BackupPipelineInput): { temporaryUsers?: { grou
   return users.length ? { temporaryUsers: users } : {};
 }
 
+/** Restore creates that wait for a cancelled attempt to end, paced as `project`'s requests (none: unpaced). */
+const startsOf = ({ retry, timeouts }: BackupPipelineInput, project: string | undefined): Acts =>
+  proxyActivities<Activities>({
+    ...callOptions(retry, timeouts, timeouts.restoreSeconds, project),
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+
 export class PipelineSafety {
   private readonly gate: ApprovalGate;
   private readonly checks: Acts;
   /** Waits for a cancelled create attempt to end, so the job it may have made is listed afterwards. */
-  readonly starts: Acts;
+  starts: Acts;
 
   constructor(
     private readonly rec: PipelineRecorder,
@@ -67,10 +74,7 @@ export class PipelineSafety {
       callOptions(retry, timeouts, Math.max(timeouts.callSeconds * 10, 600), input.groupId),
     );
     // Paced with the project's other requests: without its key the restore creates would run unpaced.
-    this.starts = proxyActivities<Activities>({
-      ...callOptions(retry, timeouts, timeouts.restoreSeconds, input.groupId),
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    });
+    this.starts = startsOf(input, input.groupId);
     this.gate = new ApprovalGate(rec.status as GatedStatus);
     setHandler(approveUpdate, (d) => this.gate.decide('approved', d), { validator: (d) => this.gate.validate(d) });
     setHandler(rejectUpdate, (d) => this.gate.decide('rejected', d), { validator: (d) => this.gate.validate(d) });
@@ -92,7 +96,7 @@ export class PipelineSafety {
    * connection string, so the manifest's temporary user does not either. Runs in the
    * `starting` phase: no phase change, no extra search-attribute upsert in history.
    */
-  async preflight(): Promise<{ sharded: boolean; connectionString?: string | undefined }> {
+  async preflight(): Promise<{ sharded: boolean; connectionString?: string | undefined; dispatch?: 'eager' }> {
     const checked = await this.rec.timeline.record(
       'preflight',
       this.rec.status,
@@ -101,7 +105,16 @@ export class PipelineSafety {
       wasCancelled,
     );
     this.rec.count(checked);
-    return { sharded: checked.sharded, connectionString: checked.connectionString };
+    return {
+      sharded: checked.sharded,
+      connectionString: checked.connectionString,
+      ...(checked.dispatch ? { dispatch: checked.dispatch } : {}),
+    };
+  }
+
+  /** Nothing paces the project (the pre-flight said so): restore creates go eager too. */
+  unpace(): void {
+    this.starts = startsOf(this.input, undefined);
   }
 
   /** A production target waits for approve/reject; the approver becomes who consented. */

@@ -72,6 +72,15 @@ const pipelines = (taskQueue: string, clusters: string[]) =>
 
 const config = (taskQueue: string) => readPaceConfig(temporal.client.connection, 'default', taskQueue);
 
+/** Each scheduled activity of a run, with its fairness key ('none' without). */
+async function scheduledOf(workflowId: string) {
+  const { events } = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  return (events ?? []).flatMap((e) => {
+    const a = e.activityTaskScheduledEventAttributes;
+    return a ? [{ name: a.activityType?.name, key: a.priority?.fairnessKey || 'none' }] : [];
+  });
+}
+
 /** Tasks per second a bucket allows: its refill rate per (scaled) second, headroom kept, per 1.05 requests a task. */
 const rateOf = (refillRate: number, periodSeconds: number) => ((refillRate / (periodSeconds * SCALE)) * 0.8) / 1.05;
 
@@ -88,6 +97,10 @@ describe('pacing by what Atlas says', () => {
     // The default per-key rate: Atlas's published Cloud Backups bucket (500 per 60 s), headroom kept.
     expect(held.defaultRate).toBeCloseTo(rateOf(500, 60), 2);
     expect(held.reason.startsWith(LEARNED_MARK)).toBe(true);
+    // A limited bucket: every activity of the run carries one of the project's keys.
+    const keys = (await scheduledOf(result!.workflowId)).map((a) => a.key);
+    expect(keys.length).toBeGreaterThan(2);
+    expect(keys.filter((k) => !k.startsWith(fairnessKeyOf(GROUP)))).toEqual([]);
     // The project's Cloud Backups key runs at its own, smaller bucket: default × weight.
     const weight = held.weights[fairnessKeyOf(GROUP)];
     expect(weight).toBeCloseTo(SMALL.refillRate / 500, 4);
@@ -195,7 +208,7 @@ describe('pacing by what Atlas says', () => {
       `${refused.length} of ${log.length} answered 429`,
     ).toEqual([]);
   });
-  it('spends a nearly full bucket at a burst pace, and is back at its pace before the bucket nears the headroom', async () => {
+  it('spends a nearly full bucket at a burst pace, back at its pace before it nears the headroom', async () => {
     // 60 tokens, 10 more every 6 s here: the refill pace is 1.27 tasks/s, but 36 of the tokens are
     // over the burst's leave level (the 20% headroom plus a 20% margin). Sixteen snapshots of 12 s,
     // each waited for with FAST polling, ask for far more.
@@ -237,5 +250,26 @@ describe('pacing by what Atlas says', () => {
       refused.map((e) => e.operationId),
       `${refused.length} of ${project.length} answered 429`,
     ).toEqual([]);
+  });
+  it('leaves a project Atlas reports practically unlimited unpaced: its later activities go eager', async () => {
+    const taskQueue = `bucket-${randomUUID().slice(0, 8)}`;
+    const seed = {
+      projects: [{ id: GROUP, clusters: CLUSTERS.map((name) => ({ name, kind: 'replicaSet' as const })) }],
+    };
+    // Buckets off: every answer says RateLimit-Remaining 2^31 - 1.
+    const started = await startTestSimulator({ seed, timeScale: SCALE, rateLimits: { enabled: false } });
+    sim = started.sim;
+    workers.push(await startTestWorker(sim, started.auth, taskQueue, {}, undefined, PACING));
+    // One after another: the first run's answers tell the worker how full the bucket is.
+    const [first] = await pipelines(taskQueue, CLUSTERS.slice(0, 1));
+    const [second] = await pipelines(taskQueue, CLUSTERS.slice(1, 2));
+    expect([first!.outcome, second!.outcome]).toEqual(['completed', 'completed']);
+    const held = await config(taskQueue);
+    expect(held.weights[fairnessKeyOf(GROUP)]).toBe(1000);
+    const scheduled = await scheduledOf(second!.workflowId);
+    // The pre-flight is paced (it is what asks Atlas); what follows it carries no key.
+    expect(scheduled[0]).toMatchObject({ name: 'preflightPipeline', key: fairnessKeyOf(GROUP) });
+    expect(scheduled.slice(1).map((a) => a.key)).toEqual(scheduled.slice(1).map(() => 'none'));
+    expect(scheduled.length).toBeGreaterThan(2);
   });
 });
