@@ -2,10 +2,10 @@
 // the suite's dev server: the deployment's first build makes itself current, describe shows it, a
 // backup runs on it, and bad input is refused naming the argument before any call.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { startTestSimulator } from '../helpers/temporal.js';
-import { FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
+import { FAST_FLAGS, killSpawned, runCli, spawnUntil, workerProcessEnv } from './helpers.js';
 
 describe('atlas-backup worker in a Worker Deployment', () => {
   const deploymentName = `cli-deployment-${randomUUID().slice(0, 8)}`;
@@ -23,14 +23,7 @@ describe('atlas-backup worker in a Worker Deployment', () => {
       },
     });
     sim = started.sim;
-    workerEnv = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      MONGODB_ATLAS_BASE_URL: sim.url,
-      MONGODB_ATLAS_CLIENT_ID: started.creds.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: started.creds.clientSecret,
-    };
+    workerEnv = { ...workerProcessEnv(sim, started.creds, taskQueue) };
   });
   afterAll(async () => {
     killSpawned();

@@ -105,6 +105,22 @@ export async function startCliEnv(options: SimulatorOptions = {}): Promise<CliEn
   };
 }
 
+/** The environment of an `atlas-backup worker` process: this run's dev server, task queue and simulator credentials. */
+export function workerProcessEnv(
+  sim: RunningSimulator,
+  creds: { clientId: string; clientSecret: string },
+  taskQueue: string,
+): NodeJS.ProcessEnv {
+  return {
+    TEMPORAL_ADDRESS: inject('temporalAddress'),
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    MONGODB_ATLAS_BASE_URL: sim.url,
+    MONGODB_ATLAS_CLIENT_ID: creds.clientId,
+    MONGODB_ATLAS_CLIENT_SECRET: creds.clientSecret,
+  };
+}
+
 /** Fast polling flags for runs whose simulator lifecycles last a few hundred ms. */
 export const FAST_FLAGS = ['--poll-initial', '0.05', '--poll-max', '0.2'];
 

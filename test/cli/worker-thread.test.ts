@@ -4,13 +4,13 @@
 // in-flight activity; a second SIGTERM exits at once); started with heap flags of its own it runs
 // in-process; a bad variable is refused before any thread starts.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningSimulator } from '../../src/simulator/index.js';
 import { WORKER_THREAD_LIMITS } from '../../src/worker-memory.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import proto from '@temporalio/proto';
 import { startTestSimulator, temporalClient } from '../helpers/temporal.js';
-import { eventually, FAST_FLAGS, killSpawned, runCli, spawnUntil } from './helpers.js';
+import { eventually, FAST_FLAGS, killSpawned, runCli, spawnUntil, workerProcessEnv } from './helpers.js';
 
 const READY = /atlas-backup worker: unversioned/;
 const IN_THREAD =
@@ -46,15 +46,7 @@ describe('atlas-backup worker and its heap', () => {
       faults: { operations: { takeSnapshots: { latencyMs: SNAPSHOT_LATENCY_MS } } },
     });
     sim = started.sim;
-    workerEnv = {
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_NAMESPACE: 'default',
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      MONGODB_ATLAS_BASE_URL: sim.url,
-      MONGODB_ATLAS_CLIENT_ID: started.creds.clientId,
-      MONGODB_ATLAS_CLIENT_SECRET: started.creds.clientSecret,
-      ATLAS_PACE: 'off',
-    };
+    workerEnv = { ...workerProcessEnv(sim, started.creds, taskQueue), ATLAS_PACE: 'off' };
   });
   afterAll(async () => {
     killSpawned();
