@@ -7,8 +7,8 @@
 import { constants } from 'node:os';
 import { Worker as Thread, type ResourceLimits } from 'node:worker_threads';
 import { codecKeysFromEnv } from './codec/keys.js';
-import { ConfigError, loadWorkerConfig, processEnv } from './config.js';
-import { notifyConfigFromEnv } from './notify/config.js';
+import { ConfigError, loadWorkerConfig, processEnv, type WorkerConfig } from './config.js';
+import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
 import { tracesUrl } from './telemetry/otel-env.js';
 import {
   bundlesAtStart,
@@ -40,16 +40,18 @@ export async function runWorkerFromEnv(env: NodeJS.ProcessEnv = processEnv()): P
 
 /**
  * Every configuration error runWorkerInProcess would meet before connecting, thrown the same way
- * (ConfigError naming each variable), so none is found only inside the thread.
+ * (ConfigError naming each variable), so none is found only inside the thread. runWorkerInProcess
+ * takes its worker and webhook configuration from here too.
  */
-function checkWorkerEnv(env: NodeJS.ProcessEnv): void {
-  loadWorkerConfig(env);
-  const { problems } = notifyConfigFromEnv(env);
-  if (problems.length) throw new ConfigError(problems);
+export function checkWorkerEnv(env: NodeJS.ProcessEnv): { config: WorkerConfig; notify: NotifyWorkerConfig } {
+  const config = loadWorkerConfig(env);
+  const notify = notifyConfigFromEnv(env);
+  if (notify.problems.length) throw new ConfigError(notify.problems);
   const keys = codecKeysFromEnv(env);
   // The bundle setting is read only when the worker would load a bundle (as runWorkerInProcess does).
   if (!keys && !tracesUrl(env) && !bundlesAtStart(env)) workflowBundleFromEnv(env);
   maxCachedWorkflowsFromEnv(env);
+  return { config, notify: notify.config };
 }
 
 /** The thread's entry module; from a checkout, tsx is registered in the thread first (hooks are per thread). */
@@ -81,7 +83,7 @@ function threadExecArgv(argv: string[] = process.execArgv): string[] {
  */
 function runInThread(env: NodeJS.ProcessEnv, limits: ResourceLimits): Promise<void> {
   const thread = new Thread(threadEntry(), {
-    // A thread's process.env turns undefined into "undefined": only the variables that are set.
+    // A thread's environment turns an undefined value into the string "undefined": only the variables set.
     env: Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)),
     execArgv: threadExecArgv(),
     resourceLimits: limits,

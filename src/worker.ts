@@ -10,9 +10,9 @@ import { AtlasClient } from './atlas/index.js';
 import { createActivities } from './activities/index.js';
 import { SleepAwareSlots } from './activities/sleep-slots.js';
 import { dataConverterFromEnv } from './codec/index.js';
-import { ConfigError, loadWorkerConfig, type WorkerConfig } from './config.js';
+import { ConfigError, type WorkerConfig } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
-import { notifyConfigFromEnv, type NotifyWorkerConfig } from './notify/config.js';
+import type { NotifyWorkerConfig } from './notify/config.js';
 import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
 import { connectionOptions } from './temporal-connection.js';
 import {
@@ -27,7 +27,7 @@ import {
 import { becomeCurrentIfNone, defaultBuildId, deploymentOptions } from './worker-deployment.js';
 import { paceInterceptor, paceSinks, startPacer } from './worker-pace.js';
 import type { BucketPacer } from './client/bucket-pace.js';
-import { runWorkerFromEnv } from './worker-thread.js';
+import { checkWorkerEnv, runWorkerFromEnv } from './worker-thread.js';
 
 // package.json sits one level up from both src/worker.ts and dist/worker.js.
 const { version } = createRequire(import.meta.url)('../package.json') as { version: string };
@@ -152,9 +152,7 @@ export interface InProcessOptions {
  * this and a worker thread). Without `stop`, SIGINT/SIGTERM shut it down (the SDK's Runtime).
  */
 export async function runWorkerInProcess(env: NodeJS.ProcessEnv, options: InProcessOptions = {}): Promise<void> {
-  const config = loadWorkerConfig(env);
-  const notify = notifyConfigFromEnv(env);
-  if (notify.problems.length) throw new ConfigError(notify.problems);
+  const { config, notify } = checkWorkerEnv(env);
   const dataConverter = dataConverterFromEnv(env);
   // Before any connection: the Runtime (JSON logs, metrics exporter) cannot be replaced later.
   if (!installRuntime(config.telemetry ?? DEFAULT_TELEMETRY) && config.telemetry?.metricsAddress) {
@@ -177,7 +175,7 @@ export async function runWorkerInProcess(env: NodeJS.ProcessEnv, options: InProc
   const built = await buildWorker({
     config,
     dataConverter,
-    notify: notify.config,
+    notify,
     tracing,
     workflowBundle,
     workerOptions,

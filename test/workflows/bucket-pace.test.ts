@@ -45,13 +45,20 @@ afterAll(async () => {
 /** Snapshots that take 20 s of real time: FAST polling would read each one scores of times unpaced. */
 const SLOW_SNAPSHOTS = { snapshotQueued: 50_000, snapshotInProgress: 150_000 };
 
-async function start(taskQueue: string, count = 1, durations = {}, clusters = CLUSTERS, bucket = SMALL) {
+/** `bucket`: the project's Cloud Backups bucket, or 'unlimited' (buckets off: every answer says 2^31 - 1 remain). */
+async function start(
+  taskQueue: string,
+  count = 1,
+  durations = {},
+  clusters = CLUSTERS,
+  bucket: typeof SMALL | 'unlimited' = SMALL,
+) {
   const seed = { projects: [{ id: GROUP, clusters: clusters.map((name) => ({ name, kind: 'replicaSet' as const })) }] };
   const started = await startTestSimulator({
     seed,
     timeScale: SCALE,
     durations,
-    rateLimits: { sets: { cloudBackups_group: bucket } },
+    rateLimits: bucket === 'unlimited' ? { enabled: false } : { sets: { cloudBackups_group: bucket } },
   });
   sim = started.sim;
   for (let i = 0; i < count; i++)
@@ -71,6 +78,15 @@ const pipelines = (taskQueue: string, clusters: string[]) =>
   );
 
 const config = (taskQueue: string) => readPaceConfig(temporal.client.connection, 'default', taskQueue);
+
+/** Asserts Atlas refused none of `log`'s requests with 429, naming those it did. */
+function expectNoneRefused(log: { status: number; operationId?: string }[]): void {
+  const refused = log.filter((e) => e.status === 429);
+  expect(
+    refused.map((e) => e.operationId),
+    `${refused.length} of ${log.length} answered 429`,
+  ).toEqual([]);
+}
 
 /** Each scheduled activity of a run, with its fairness key ('none' without). */
 async function scheduledOf(workflowId: string) {
@@ -199,14 +215,10 @@ describe('pacing by what Atlas says', () => {
     expect(learnedAt).toBeDefined();
     expect(Math.min(...scheduled)).toBeGreaterThan(learnedAt!);
 
-    const refused = log.filter((e) => e.status === 429);
     // Dispatched at the default pace before the project's bucket was known, the whole wave reached
     // Atlas at once and overdrew the bucket by several requests; paced by it from its first task
     // (1.27 tasks/s, which the server hands out a few at a time), none is refused.
-    expect(
-      refused.map((e) => e.operationId),
-      `${refused.length} of ${log.length} answered 429`,
-    ).toEqual([]);
+    expectNoneRefused(log);
   });
   it('spends a nearly full bucket at a burst pace, back at its pace before it nears the headroom', async () => {
     // 60 tokens, 10 more every 6 s here: the refill pace is 1.27 tasks/s, but 36 of the tokens are
@@ -245,21 +257,11 @@ describe('pacing by what Atlas says', () => {
     const project = (await sim!.admin.requestLog()).filter((e) => e.path.includes(`/groups/${GROUP}/`));
     const backups = project.filter((e) => e.path.includes('/backup/'));
     expect(backups.length).toBeGreaterThan(bucket.capacity * 0.6);
-    const refused = project.filter((e) => e.status === 429);
-    expect(
-      refused.map((e) => e.operationId),
-      `${refused.length} of ${project.length} answered 429`,
-    ).toEqual([]);
+    expectNoneRefused(project);
   });
   it('leaves a project Atlas reports practically unlimited unpaced: its later activities go eager', async () => {
     const taskQueue = `bucket-${randomUUID().slice(0, 8)}`;
-    const seed = {
-      projects: [{ id: GROUP, clusters: CLUSTERS.map((name) => ({ name, kind: 'replicaSet' as const })) }],
-    };
-    // Buckets off: every answer says RateLimit-Remaining 2^31 - 1.
-    const started = await startTestSimulator({ seed, timeScale: SCALE, rateLimits: { enabled: false } });
-    sim = started.sim;
-    workers.push(await startTestWorker(sim, started.auth, taskQueue, {}, undefined, PACING));
+    await start(taskQueue, 1, {}, CLUSTERS, 'unlimited');
     // One after another: the first run's answers tell the worker how full the bucket is.
     const [first] = await pipelines(taskQueue, CLUSTERS.slice(0, 1));
     const [second] = await pipelines(taskQueue, CLUSTERS.slice(1, 2));
