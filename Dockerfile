@@ -13,6 +13,8 @@ COPY package.json package-lock.json ./
 RUN npm install --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# src/worker-thread.ts starts its thread with bin/worker-thread.js (plain JavaScript the bin shares).
+COPY bin ./bin
 # `npm run build`'s postbuild copies src/codec/failure-converter.cjs into dist/ and bundles the
 # workflows into dist/workflow-bundle.js with this script (it imports the built dist/worker.js).
 COPY scripts/bundle-workflows.mjs ./scripts/

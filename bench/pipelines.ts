@@ -7,7 +7,7 @@
 //   node --import tsx bench/pipelines.ts [--json] [--quick] [--pipelines 1000] [--projects 10] [--rounds 1]
 //        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...] [--ceiling-paced]
 //
-// --dist runs dist/'s CLI (`npm run build` first): what an installed package runs.
+// --dist runs the bin of an installed package's layout, which runs dist/ (`npm run build` first).
 // Targets: every pipeline completed; throughput ≥ 50% of the ceiling's; worker RSS peak ≤ 400 MB.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -24,6 +24,7 @@ import { startSimulator, type SeedSpec } from '../src/simulator/index.js';
 import { backupPipeline } from '../src/workflows/index.js';
 import { cpuSeconds, ownCpuSeconds, sampleRss } from './lib/process-stats.js';
 import { integerArg } from './lib/args.js';
+import { installedBin } from './lib/installed.js';
 
 const json = process.argv.includes('--json');
 const quick = process.argv.includes('--quick');
@@ -168,15 +169,8 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
     // Benches measure the product, not Atlas's token buckets.
     rateLimits: { enabled: false },
   });
-  const cli = fileURLToPath(new URL(fromDist ? 'dist/cli/main.js' : 'bin/atlas-backup.js', ROOT));
-  const args = [
-    ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []),
-    // Under -e, process.argv has no script: `atlas-backup` stands in for it, as the bin's would.
-    ...(fromDist
-      ? ['--input-type=module', '-e', `(await import(${JSON.stringify(cli)})).run()`, '--', 'atlas-backup']
-      : [cli]),
-    'worker',
-  ];
+  const cli = fromDist ? installedBin(ROOT) : fileURLToPath(new URL('bin/atlas-backup.js', ROOT));
+  const args = [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), cli, 'worker'];
   // The environment a user gives: where Temporal and Atlas are and the credentials; nothing else.
   const { NODE_OPTIONS: _n, ...base } = process.env;
   const worker = await startProcess(

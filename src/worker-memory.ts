@@ -17,8 +17,8 @@ import { setFlagsFromString } from 'node:v8';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ResourceLimits } from 'node:worker_threads';
 import type { WorkerOptions } from '@temporalio/worker';
+import { WORKER_THREAD_LIMITS, workerThreadLimits } from '../bin/worker-thread.js';
 import { ConfigError } from './config.js';
 
 /**
@@ -121,35 +121,10 @@ export function capWorkflowThreadHeaps(env: NodeJS.ProcessEnv, execArgv: string[
 
 /** The flags capWorkflowThreadHeaps sets: none when the process was given heap flags of its own. */
 export function workflowThreadHeapFlags(env: NodeJS.ProcessEnv, execArgv: string[]): string[] {
-  return heapFlagsGiven(env, execArgv) ? [] : WORKFLOW_THREAD_V8_FLAGS;
+  return workerThreadLimits(env, execArgv) ? WORKFLOW_THREAD_V8_FLAGS : [];
 }
 
-/** Whether the process was started with V8 heap flags (command line or NODE_OPTIONS). */
-function heapFlagsGiven(env: NodeJS.ProcessEnv, execArgv: string[]): boolean {
-  const given = [...execArgv, env.NODE_OPTIONS ?? ''].join(' ');
-  return /--max-old-space-size|--max-semi-space-size/.test(given);
-}
-
-/**
- * The heap of the worker thread a worker started without heap flags runs in. A process's main
- * isolate is sized from the machine's memory before any code runs (v8.setFlagsFromString cannot
- * shrink it), and with gigabytes of room V8 lets garbage pile up as RSS; a worker thread's limits
- * are set when it starts. The old space holds the activities' state, the connection and the Atlas
- * client; at the worker's design load they use well under half of 256 MB
- * (docs/operations/deployment.md, "Worker memory"), which leaves the collector room to work without
- * full collections back to back. The young generation is three semi-spaces: 12 MB gives 4 MB ones,
- * the Docker image's --max-semi-space-size, instead of V8's 16 MB (short-lived garbage is collected
- * sooner, by more and cheaper scavenges). At the limit V8 first collects everything it can; if the
- * live data still does not fit, Node stops the thread (ERR_WORKER_OUT_OF_MEMORY) and the worker
- * exits 1 naming the limit: Temporal hands its runs' tasks to other workers (or to this one once
- * restarted), nothing is lost.
- */
-export const WORKER_THREAD_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 12 } as const;
-
-/** The limits of the worker thread to run the worker in; undefined: run it in this thread (heap flags given). */
-export function workerThreadLimits(
-  env: NodeJS.ProcessEnv,
-  execArgv: string[] = process.execArgv,
-): ResourceLimits | undefined {
-  return heapFlagsGiven(env, execArgv) ? undefined : WORKER_THREAD_LIMITS;
-}
+// The worker thread's limits and the heap-flag check live in plain JavaScript, which the bin's main
+// thread loads without TypeScript (bin/worker-thread.js); the Docker image's flags are set with
+// NODE_OPTIONS, so its workers run in-process.
+export { WORKER_THREAD_LIMITS, workerThreadLimits };

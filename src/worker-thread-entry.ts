@@ -1,17 +1,15 @@
-// The worker thread's entry (runWorkerFromEnv starts it): runs the worker in this thread until the
-// main thread relays a shutdown signal, then exits with the worker's outcome. A failure is posted
-// to the main thread, which reports it exactly as an in-process worker would.
-import { parentPort, workerData, type ResourceLimits } from 'node:worker_threads';
+// The worker thread's entry when src/worker-thread.ts starts the thread (`node src/worker.ts`, library
+// callers of runWorkerFromEnv): runs the worker in this thread until the main thread relays a
+// shutdown signal, then exits with the worker's outcome. A failure is posted to the main thread, which
+// reports it exactly as an in-process worker would. (bin/atlas-backup.js runs the CLI in its thread.)
+import { parentPort } from 'node:worker_threads';
 import { ConfigError, processEnv } from './config.js';
-import { runWorkerInProcess } from './worker.js';
-import { SHUTDOWN, type ThreadFailure } from './worker-thread.js';
+import { runWorkerFromEnv, type ThreadFailure } from './worker-thread.js';
 
 const port = parentPort;
 if (!port) throw new Error('src/worker-thread-entry is the worker thread of runWorkerFromEnv, not a program');
-const stop = new Promise<void>((resolve) => port.on('message', (m) => m === SHUTDOWN && resolve()));
-const { limits } = workerData as { limits: ResourceLimits };
 try {
-  await runWorkerInProcess(processEnv(), { stop, threadLimits: limits });
+  await runWorkerFromEnv(processEnv());
   // Ends this thread only; what the worker left open (the message port, pools) must not keep it alive.
   process.exit(0);
 } catch (err) {

@@ -13,7 +13,8 @@ import { dataConverterFromEnv } from './codec/index.js';
 import { ConfigError, type WorkerConfig } from './config.js';
 import { atlasObserver, DEFAULT_TELEMETRY, installRuntime, startWorkerTelemetry } from './telemetry/index.js';
 import type { NotifyWorkerConfig } from './notify/config.js';
-import { startTracingFromEnv, type Tracing } from './telemetry/tracing.js';
+import type { Tracing } from './telemetry/tracing.js';
+import { tracesUrl } from './telemetry/otel-env.js';
 import { connectionOptions } from './temporal-connection.js';
 import {
   bundlesAtStart,
@@ -161,7 +162,8 @@ export async function runWorkerInProcess(env: NodeJS.ProcessEnv, options: InProc
         'before runWorkerFromEnv), so metrics cannot be served: start the worker in a process of its own',
     ]);
   }
-  const tracing = startTracingFromEnv(env);
+  // OpenTelemetry's SDK loads only when traces are exported (OTEL_EXPORTER_OTLP_*).
+  const tracing = tracesUrl(env) ? (await import('./telemetry/tracing.js')).startTracingFromEnv(env) : undefined;
   // A prebuilt bundle lacks the codec's failure converter and the tracing interceptors: such workers bundle at start.
   const workflowBundle =
     dataConverter || tracing || bundlesAtStart(env)

@@ -3,7 +3,7 @@
 // shared config files, instance or task roles) on the worker, never from a run's input.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { AtlasClient } from '../atlas/index.js';
 import { summaryOf, type VerifiedData, type VerifyExportInput } from '../contract/index.js';
 import { verifyExportFiles } from '../data/index.js';
@@ -34,14 +34,20 @@ function unreadable(e: unknown, bucket: string): unknown {
   });
 }
 
-export function exportVerificationActivities(client: AtlasClient, s3Factory: () => S3Client = () => new S3Client({})) {
+/** The AWS SDK loads with the first export verified, not with the worker. */
+const defaultS3 = async (): Promise<S3Client> => new (await import('@aws-sdk/client-s3')).S3Client({});
+
+export function exportVerificationActivities(
+  client: AtlasClient,
+  s3Factory: () => S3Client | Promise<S3Client> = defaultS3,
+) {
   let s3: S3Client | undefined;
   return {
     async verifyExport(input: VerifyExportInput): Promise<VerifiedData> {
       const { groupId, clusterName, exportBucketId } = input;
       const calls = new AttemptCalls(client, { groupId, clusterName });
       const bucket = await calls.call('getExportBucket', { path: { groupId, exportBucketId } });
-      s3 ??= s3Factory();
+      s3 ??= await s3Factory();
       const report = await verifyExportFiles(s3, {
         bucket: bucket.bucketName,
         prefix: input.prefix,

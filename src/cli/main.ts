@@ -1,10 +1,7 @@
-// `atlas-backup`: the operator's command. Exit codes: 0 ok, 1 a run failed (or was refused), 2 bad
-// input (a flag, a request field, a configuration variable). Errors are one line naming the flag or
-// field; --verbose adds the stack trace.
-import { createRequire } from 'node:module';
-import { Command, CommanderError, Option } from 'commander';
-import { temporalConfig, type GlobalFlags } from './connect.js';
-import { describeError, EXIT_BAD_INPUT } from './errors.js';
+// `atlas-backup`: the operator's command, every command on the program of src/cli/program.ts (global
+// options, exit codes, error lines).
+import type { Command } from 'commander';
+import { buildProgram as programOf, main as mainOf, run as runOf, type RegisterCommand } from './program.js';
 import { registerBackup } from './commands/backup.js';
 import { registerBuckets } from './commands/buckets.js';
 import { registerCancel } from './commands/cancel.js';
@@ -26,111 +23,33 @@ import { registerStatus } from './commands/status.js';
 import { registerWatch } from './commands/watch.js';
 import { registerWorker } from './commands/worker.js';
 
-// package.json sits two levels up from both src/cli/main.ts and dist/cli/main.js.
-const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
+/** One file per command (src/cli/commands); the order is the order of --help. */
+const COMMANDS: RegisterCommand[] = [
+  registerBackup,
+  registerDr,
+  registerRestoreTest,
+  registerFleet,
+  registerDecide,
+  registerStatus,
+  registerWatch,
+  registerList,
+  registerReport,
+  registerCancel,
+  registerSchedule,
+  registerBuckets,
+  registerSnapshots,
+  registerWorker,
+  registerDeployment,
+  registerSetup,
+  registerDoctor,
+  registerSimulator,
+  registerCodecServer,
+  registerDemo,
+];
 
-/** Commands that keep serving after their action returns; the others exit at once. */
-const LONG_RUNNING = new Set(['simulator']);
-let ranCommand: string | undefined;
+export const buildProgram = (): Command => programOf(COMMANDS);
 
-export function buildProgram(): Command {
-  const program = new Command('atlas-backup')
-    .description(
-      'Durable MongoDB Atlas Cloud Backup operations on Temporal: snapshot, export, restore, disaster recovery',
-    )
-    .version(version, '-V, --version', 'print the atlas-backup version')
-    .option('--address <host:port>', 'Temporal frontend (env TEMPORAL_ADDRESS, default localhost:7233)')
-    .option('--namespace <ns>', 'Temporal namespace (env TEMPORAL_NAMESPACE, default "default")')
-    .option('--task-queue <name>', 'task queue of the workers (env TEMPORAL_TASK_QUEUE, default atlas-backup)')
-    .addOption(new Option('--api-key <key>', 'Temporal Cloud API key (prefer env TEMPORAL_API_KEY)').hideHelp())
-    .option('--tls-cert <path>', 'mTLS client certificate (env TEMPORAL_TLS_CLIENT_CERT_PATH)')
-    .option('--tls-key <path>', 'mTLS client key (env TEMPORAL_TLS_CLIENT_KEY_PATH)')
-    .option('--tls-ca <path>', 'server CA certificate (env TEMPORAL_TLS_SERVER_CA_CERT_PATH)')
-    .option('--tls-server-name <name>', 'TLS server name override (env TEMPORAL_TLS_SERVER_NAME)')
-    .option('-v, --verbose', 'print stack traces with errors')
-    .showHelpAfterError('(add --help for usage)')
-    .exitOverride()
-    .addHelpText(
-      'after',
-      `
-Examples:
-  $ npm run demo                                   # everything local, no setup
-  $ atlas-backup backup -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --wait
-  $ atlas-backup schedule create -p 65f1a0c0a1b2c3d4e5f60001 -c demo-cluster --cron "0 3 * * *" --timezone Europe/Paris
-
-Connection: Temporal's standard TEMPORAL_* variables, or a profile of the TOML config file
-(TEMPORAL_PROFILE, TEMPORAL_CONFIG_FILE, default ~/.config/temporalio/temporal.toml); flags win.
-Exit codes: 0 ok, 1 a run failed or was refused, 2 bad input.`,
-    );
-  program.hook('preAction', (_program, action) => {
-    ranCommand = action.name();
-  });
-  // One file per command (src/cli/commands); the order is the order of --help.
-  const commands = [
-    registerBackup,
-    registerDr,
-    registerRestoreTest,
-    registerFleet,
-    registerDecide,
-    registerStatus,
-    registerWatch,
-    registerList,
-    registerReport,
-    registerCancel,
-    registerSchedule,
-    registerBuckets,
-    registerSnapshots,
-    registerWorker,
-    registerDeployment,
-    registerSetup,
-    registerDoctor,
-    registerSimulator,
-    registerCodecServer,
-    registerDemo,
-  ];
-  for (const register of commands) register(program);
-  return program;
-}
-
-export async function main(argv: string[] = process.argv): Promise<number> {
-  const program = buildProgram();
-  const verbose = argv.includes('--verbose') || argv.includes('-v');
-  try {
-    await program.parseAsync(argv);
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      // commander already printed its message (it names the flag); help and version are not errors.
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
-        ? 0
-        : EXIT_BAD_INPUT;
-    }
-    const { exitCode, line } = describeError(err, namespaceInUse(program));
-    process.stderr.write(`atlas-backup: ${line}\n`);
-    if (verbose && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-    return exitCode;
-  }
-  return typeof process.exitCode === 'number' ? process.exitCode : 0;
-}
-
-/** The namespace the command used, for error lines that name it (undefined when the configuration is bad). */
-function namespaceInUse(program: Command): string | undefined {
-  try {
-    return temporalConfig(program.opts<GlobalFlags>()).namespace;
-  } catch {
-    return undefined;
-  }
-}
+export const main = (argv: string[] = process.argv): Promise<number> => mainOf(COMMANDS, argv);
 
 /** Entry point of bin/atlas-backup.js. */
-export function run(): void {
-  main().then(
-    (code) => {
-      if (ranCommand && LONG_RUNNING.has(ranCommand) && code === 0) return;
-      process.exit(code);
-    },
-    (err: unknown) => {
-      process.stderr.write(`atlas-backup: ${String(err)}\n`);
-      process.exit(1);
-    },
-  );
-}
+export const run = (): void => runOf(COMMANDS);

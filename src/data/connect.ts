@@ -1,7 +1,8 @@
 // Opening a driver connection to a cluster. Credentials arrive in memory and go to the driver's
 // `auth` option, never into the URI, so nothing that prints the URI can print the password; every
 // error leaving this room is rebuilt from a scrubbed message (no cause chain that could hold one).
-import { MongoClient, type MongoClientOptions } from 'mongodb';
+// The driver loads on first use: a worker that never verifies data never holds its modules.
+import type { MongoClient, MongoClientOptions } from 'mongodb';
 
 export interface Credentials {
   username: string;
@@ -60,6 +61,7 @@ export async function connect(uri: string, credentials?: Credentials, o: Connect
     ...(singleHost(uri) ? { directConnection: true } : {}),
     ...(credentials ? { auth: { username: credentials.username, password: credentials.password } } : {}),
   };
+  const { MongoClient } = await import('mongodb');
   let client: MongoClient;
   try {
     client = new MongoClient(uri, options);

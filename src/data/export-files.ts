@@ -4,7 +4,8 @@
 // Reads only; the S3 client comes from the caller with the SDK's own credential chain.
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+// The AWS SDK loads on first use (a worker that never verifies an export never holds it).
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Manifest, Verdict, VerificationReport } from '../contract/verification.js';
 import { scrub } from './connect.js';
 import { mapLimit } from './pool.js';
@@ -24,6 +25,7 @@ export interface ExportFilesInput {
 const LIST_PAGES = 1_000;
 
 async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<string[]> {
+  const { ListObjectsV2Command } = await import('@aws-sdk/client-s3');
   const keys: string[] = [];
   let token: string | undefined;
   for (let page = 0; page < LIST_PAGES; page++) {
@@ -38,6 +40,7 @@ async function listKeys(s3: S3Client, bucket: string, prefix: string): Promise<s
 }
 
 async function body(s3: S3Client, bucket: string, key: string): Promise<Readable> {
+  const { GetObjectCommand } = await import('@aws-sdk/client-s3');
   const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
   return out.Body as Readable;
 }
