@@ -5,8 +5,9 @@
 // asserts nothing; `--json` prints one JSON object.
 //
 //   node --import tsx bench/pipelines.ts [--json] [--quick] [--pipelines 1000] [--projects 10] [--rounds 1]
-//        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...] [--ceiling-paced]
+//        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...] [--ceiling-paced] [--history]
 //
+// --history prints the history of each phase's first run: events by type and encoded bytes (the server's work).
 // --dist runs the bin of an installed package's layout, which runs dist/ (`npm run build` first).
 // Targets: every pipeline completed; throughput ≥ 50% of the ceiling's; worker RSS peak ≤ 400 MB.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { DEFAULT_TASK_QUEUE } from '../src/config.js';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../src/worker-memory.js';
@@ -43,6 +45,7 @@ const WORKER_ENV = Object.fromEntries(
 ) as Record<string, string>;
 /** `--ceiling-paced`: the ceiling's activities carry a fairness key per project, never eager, as a pipeline's. */
 const CEILING_PACED = process.argv.includes('--ceiling-paced');
+const HISTORY = process.argv.includes('--history');
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
 const log = (line: string) => {
   if (!json) console.log(line);
@@ -65,6 +68,24 @@ const seed: SeedSpec = {
   })),
 };
 
+/** One run's history as the server stores it: its events by type and their encoded size. */
+async function historyShape(client: Client, workflowId: string): Promise<string> {
+  const history = await client.workflow.getHandle(workflowId).fetchHistory();
+  const { EventType } = proto.temporal.api.enums.v1;
+  const byType = new Map<string, { n: number; bytes: number }>();
+  for (const e of history.events ?? []) {
+    const name = (EventType[e.eventType ?? 0] ?? 'unknown').replace('EVENT_TYPE_', '').toLowerCase();
+    const seen = byType.get(name) ?? { n: 0, bytes: 0 };
+    byType.set(name, {
+      n: seen.n + 1,
+      bytes: seen.bytes + proto.temporal.api.history.v1.HistoryEvent.encode(e).finish().length,
+    });
+  }
+  const bytes = proto.temporal.api.history.v1.History.encode(history).finish().length;
+  const types = [...byType].map(([t, { n, bytes: b }]) => `${t} ${n}: ${b} B`).join(', ');
+  return `history of ${workflowId}: ${history.events?.length ?? 0} events, ${bytes} bytes (${types})`;
+}
+
 interface Phase {
   seconds: number;
   perSecond: number;
@@ -73,6 +94,8 @@ interface Phase {
   rssPeakMb: number;
   /** CPU seconds over the phase: the worker, the dev server, this process (client and simulator). */
   cpu: { worker: number; server: number; bench: number };
+  /** Pipelines only: activity attempts and Atlas requests per completed run, from the runs' results. */
+  perRun?: { attempts: number; atlasRequests: number };
 }
 
 async function startProcess(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<ChildProcess> {
@@ -187,7 +210,8 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
   );
   try {
     const tag = randomUUID().slice(0, 8);
-    return await runAll(
+    const counted = { runs: 0, attempts: 0, atlasRequests: 0 };
+    const phase = await runAll(
       worker,
       env.serverPid,
       (i) => {
@@ -206,8 +230,18 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
           ],
         });
       },
-      (r) => (r as { outcome?: string }).outcome === 'completed',
+      (r) => {
+        const result = r as { outcome?: string; attempts?: number; atlasRequests?: number };
+        if (result.outcome !== 'completed') return false;
+        counted.runs++;
+        counted.attempts += result.attempts ?? 0;
+        counted.atlasRequests += result.atlasRequests ?? 0;
+        return true;
+      },
     );
+    const per = (n: number) => Math.round((n / Math.max(1, counted.runs)) * 100) / 100;
+    if (HISTORY) log(`  ${await historyShape(env.client, `p3-${tag}-${round}-0`)}`);
+    return { ...phase, perRun: { attempts: per(counted.attempts), atlasRequests: per(counted.atlasRequests) } };
   } finally {
     await stopProcess(worker);
     await sim.stop();
@@ -229,14 +263,17 @@ async function runCeiling(env: Env, bundle: string): Promise<Phase> {
     },
     /noop worker: ready/,
   );
+  const first = `p3-noop-0-${randomUUID().slice(0, 8)}`;
   try {
-    return await runAll(worker, env.serverPid, (i) =>
+    const phase = await runAll(worker, env.serverPid, (i) =>
       env.client.workflow.start('noopWorkflow', {
         taskQueue,
-        workflowId: `p3-noop-${i}-${randomUUID().slice(0, 8)}`,
+        workflowId: i === 0 ? first : `p3-noop-${i}-${randomUUID().slice(0, 8)}`,
         args: CEILING_PACED ? [ACTIVITIES, `p-${projectId(Math.floor(i / perProject))}`] : [ACTIVITIES],
       }),
     );
+    if (HISTORY) log(`  ${await historyShape(env.client, first)}`);
+    return phase;
   } finally {
     await stopProcess(worker);
   }
@@ -284,7 +321,8 @@ async function main(): Promise<void> {
           log(
             `  pipelines: ${p.completed}/${N} in ${p.seconds} s (${p.perSecond}/s), ` +
               `worker RSS idle ${p.rssIdleMb} MB, ` +
-              `peak ${p.rssPeakMb} MB (target ≤ 400); ${cpuLine(p)}; load ${load()}`,
+              `peak ${p.rssPeakMb} MB (target ≤ 400); ${cpuLine(p)}; per run ${p.perRun?.attempts} activity ` +
+              `attempts, ${p.perRun?.atlasRequests} Atlas requests; load ${load()}`,
           );
         }
       }
