@@ -192,7 +192,8 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
     // Benches measure the product, not Atlas's token buckets.
     rateLimits: { enabled: false },
   });
-  const cli = fromDist ? installedBin(ROOT) : fileURLToPath(new URL('bin/atlas-backup.js', ROOT));
+  const installed = fromDist ? installedBin(ROOT) : undefined;
+  const cli = installed?.bin ?? fileURLToPath(new URL('bin/atlas-backup.js', ROOT));
   const args = [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), cli, 'worker'];
   // The environment a user gives: where Temporal and Atlas are and the credentials; nothing else.
   const { NODE_OPTIONS: _n, ...base } = process.env;
@@ -245,6 +246,7 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
   } finally {
     await stopProcess(worker);
     await sim.stop();
+    installed?.remove();
   }
 }
 
