@@ -3,9 +3,9 @@
 // (recognised by its tsconfig.json, which is never packed) runs the TypeScript sources through tsx,
 // so `npm run demo` and the tests need no build step and never run a stale dist/.
 //
-// `atlas-backup worker` without V8 heap flags runs the whole CLI in a worker thread with heap limits
-// (bin/worker-thread.js): this main thread then loads neither the CLI nor tsx, only relays signals
-// and exits with the thread's code.
+// `atlas-backup worker` without V8 heap flags runs in a worker thread with heap limits
+// (bin/worker-thread.js), which runs the CLI with only that command (src/cli/worker-main.ts): this
+// main thread then loads neither the CLI nor tsx, only relays signals and exits with the thread's code.
 import { existsSync } from 'node:fs';
 import { commandOf, runInThread, threadEntry, workerThreadLimits } from './worker-thread.js';
 
