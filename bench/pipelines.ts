@@ -173,7 +173,7 @@ interface Env {
   dir: string;
 }
 
-async function runPipelines(env: Env, round: number): Promise<Phase> {
+async function runPipelines(env: Env, pass: number): Promise<Phase> {
   const creds = {
     clientId: `mdb_sa_id_${randomBytes(8).toString('hex')}`,
     clientSecret: randomBytes(24).toString('hex'),
@@ -219,7 +219,7 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
         const p = Math.floor(i / perProject);
         return env.client.workflow.start(backupPipeline, {
           taskQueue: DEFAULT_TASK_QUEUE,
-          workflowId: `p3-${tag}-${round}-${i}`,
+          workflowId: `p3-${tag}-${pass}-${i}`,
           args: [
             {
               groupId: projectId(p),
@@ -240,8 +240,8 @@ async function runPipelines(env: Env, round: number): Promise<Phase> {
         return true;
       },
     );
-    const per = (n: number) => Math.round((n / Math.max(1, counted.runs)) * 100) / 100;
-    if (HISTORY) log(`  ${await historyShape(env.client, `p3-${tag}-${round}-0`)}`);
+    const per = (n: number) => round(n / Math.max(1, counted.runs), 2);
+    if (HISTORY) log(`  ${await historyShape(env.client, `p3-${tag}-${pass}-0`)}`);
     return { ...phase, perRun: { attempts: per(counted.attempts), atlasRequests: per(counted.atlasRequests) } };
   } finally {
     await stopProcess(worker);

@@ -2,7 +2,6 @@
 import type { ResourceLimits } from 'node:worker_threads';
 
 export declare const WORKER_THREAD_LIMITS: Readonly<{ maxOldGenerationSizeMb: 256; maxYoungGenerationSizeMb: 12 }>;
-export declare const SHUTDOWN = 'shutdown';
 export declare const GLOBAL_SWITCHES: readonly string[];
 export declare function workerThreadLimits(env: NodeJS.ProcessEnv, execArgv?: string[]): ResourceLimits | undefined;
 export declare function ownThreadLimits(): ResourceLimits | undefined;

@@ -20,7 +20,7 @@ import { parentPort, Worker as Thread, workerData } from 'node:worker_threads';
 export const WORKER_THREAD_LIMITS = Object.freeze({ maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 12 });
 
 /** What the main thread posts to have the worker shut down gracefully. */
-export const SHUTDOWN = 'shutdown';
+const SHUTDOWN = 'shutdown';
 
 /** The signals the SDK's Runtime shuts a worker down on; the main thread relays them to the thread. */
 const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGQUIT', 'SIGUSR2'];
@@ -45,8 +45,8 @@ export function ownThreadLimits() {
 }
 
 /**
- * The global options of `atlas-backup` that take no value (src/cli/main.ts); every other one takes
- * one. test/cli/worker-thread.test.ts checks this list against the CLI's.
+ * The global options of `atlas-backup` that take no value (src/cli/program.ts); every other one takes
+ * one. test/cli/worker-start.test.ts checks this list against the CLI's.
  */
 export const GLOBAL_SWITCHES = ['-v', '--verbose', '-V', '--version', '-h', '--help'];
 

@@ -1,9 +1,10 @@
 // Where the worker runs. A process started without V8 heap flags gets heap limits sized from the
 // machine's memory for its main thread, too late to change once code runs; so such a worker runs in
 // a worker thread started with WORKER_THREAD_LIMITS (bin/worker-thread.js, plain JavaScript that
-// bin/atlas-backup.js uses too), and the main thread only checks the configuration, relays
-// SIGINT/SIGTERM (threads get no process signals) and reports how the thread ended. With heap flags
-// of its own (the Docker image sets NODE_OPTIONS) the worker runs in-process.
+// bin/atlas-backup.js uses too). Started here (`node src/worker.ts`, library callers), the main
+// thread checks the configuration first, then relays SIGINT/SIGTERM (threads get no process signals)
+// and reports how the thread ended; started by the bin, the thread runs the CLI, which checks it.
+// With heap flags of its own (the Docker image sets NODE_OPTIONS) the worker runs in-process.
 // This module stays light: the main thread never loads the Temporal worker when it runs a thread.
 import type { ResourceLimits } from 'node:worker_threads';
 import {

@@ -11,7 +11,7 @@ import { describeError, EXIT_BAD_INPUT } from './errors.js';
 /** Adds one command (src/cli/commands) to the program. */
 export type RegisterCommand = (program: Command) => void;
 
-// package.json sits two levels up from both src/cli/main.ts and dist/cli/main.js.
+// package.json sits two levels up from both src/cli/program.ts and dist/cli/program.js.
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string };
 
 /** Commands that keep serving after their action returns; the others exit at once. */

@@ -23,7 +23,7 @@ describe('atlas-backup worker in a Worker Deployment', () => {
       },
     });
     sim = started.sim;
-    workerEnv = { ...workerProcessEnv(sim, started.creds, taskQueue) };
+    workerEnv = workerProcessEnv(sim, started.creds, taskQueue);
   });
   afterAll(async () => {
     killSpawned();

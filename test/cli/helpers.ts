@@ -20,7 +20,7 @@ export interface CliResult {
 /** Runs `atlas-backup args...` with the dev server's address and the given task queue. */
 export function runCli(
   args: string[],
-  opts: { taskQueue?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  opts: { taskQueue?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; nodeArgs?: string[] } = {},
 ): Promise<CliResult> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -33,7 +33,7 @@ export function runCli(
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      [BIN, ...args],
+      [...(opts.nodeArgs ?? []), BIN, ...args],
       { env, cwd: ROOT, timeout: opts.timeoutMs ?? 90_000, maxBuffer: 10 * 1024 * 1024 },
       (err, stdout, stderr) => {
         const code = err

@@ -1,24 +1,11 @@
 // How bin/atlas-backup.js starts `atlas-backup worker` without heap flags: it finds the command with
-// commandOf (no CLI loaded), and hands the whole CLI to a worker thread, so the process's main thread
-// holds neither the CLI's modules nor tsx. The real worker runs in test/cli/worker-thread.test.ts.
-import { execFile } from 'node:child_process';
+// commandOf (no CLI loaded) and hands the command line to a worker thread, which runs the CLI with
+// only that command, so the process's main thread holds neither the CLI's modules nor tsx. The real
+// worker runs in test/cli/worker-thread.test.ts.
 import { describe, expect, it } from 'vitest';
 import { commandOf, GLOBAL_SWITCHES } from '../../bin/worker-thread.js';
 import { buildProgram } from '../../src/cli/main.js';
-import { BIN, ROOT } from './helpers.js';
-
-/** Runs the bin with `execArgv` before it; resolves with its exit code and output. */
-function runBin(execArgv: string[], args: string[], env: NodeJS.ProcessEnv) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      [...execArgv, BIN, ...args],
-      { env, cwd: ROOT, timeout: 90_000 },
-      (err, stdout, stderr) =>
-        resolve({ code: err ? Number((err as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+import { runCli } from './helpers.js';
 
 describe('the bin finds the command without loading the CLI', () => {
   it('skips global options and their values', () => {
@@ -49,9 +36,11 @@ describe('the bin finds the command without loading the CLI', () => {
       "import { isMainThread } from 'node:worker_threads';" +
       'const heap = () => `main heap ${process.memoryUsage().heapUsed}\\n`;' +
       "if (isMainThread) process.on('exit', () => process.stderr.write(heap()));";
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
-    for (const name of Object.keys(env)) if (name.startsWith('MONGODB_ATLAS_')) delete env[name];
-    const r = await runBin(['--import', `data:text/javascript,${encodeURIComponent(probe)}`], ['worker'], env);
+    // No heap flags, and no Atlas credentials (an undefined variable is left out of the child's environment).
+    const atlas = Object.keys(process.env).filter((name) => name.startsWith('MONGODB_ATLAS_'));
+    const env = { NODE_OPTIONS: '', ...Object.fromEntries(atlas.map((name) => [name, undefined])) };
+    const nodeArgs = ['--import', `data:text/javascript,${encodeURIComponent(probe)}`];
+    const r = await runCli(['worker'], { env, nodeArgs });
     // The CLI, in the thread, refused the missing credentials: exit 2 naming them, as an in-process worker does.
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('MONGODB_ATLAS_CLIENT_ID');
