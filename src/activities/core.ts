@@ -25,17 +25,33 @@ export interface CreateSteps<R> {
   discard?: (r: R) => Promise<string>;
 }
 
-/** What one attempt heartbeats before sending a create: the next attempt reads it back. */
+/**
+ * An attempt's last word to the next one, left in its heartbeat details only when it fails (the
+ * failure report carries them to the server, no heartbeat call of its own is needed): the attempt
+ * that wrote it, and since when a create of the run may be committing unseen, or that none can be.
+ */
 interface SendRecord {
+  /** The attempt that wrote it; absent in records of workers before 2026-12 (a send time written before the send). */
+  attempt?: number;
+  /** A create sent at this time may still commit: no attempt creates again until the horizon after it. */
   createSentAt?: number;
-  /** Set when Atlas refused the create (a 4xx): nothing of this run exists, so the next attempt need not look. */
+  /** Nothing of this run can commit (Atlas refused the create, a 4xx): the next attempt need not look. */
   nothingCreated?: true;
 }
 
-const sentAtOf = (details: unknown): number | undefined =>
-  typeof (details as SendRecord | undefined)?.createSentAt === 'number'
-    ? (details as SendRecord).createSentAt
-    : undefined;
+/**
+ * Since when a create that an earlier attempt may have sent can be committing (undefined: none can).
+ * The last attempt's record says; when it left none (the worker died, the attempt timed out) it may
+ * have sent at any moment before this attempt began, so this attempt's start stands for that send.
+ */
+function pendingSendOf(details: unknown, attempt: number, startedAt: number): number | undefined {
+  if (attempt <= 1) return undefined;
+  const record = details as SendRecord | undefined;
+  const lastWord = record !== undefined && (record.attempt === undefined || record.attempt === attempt - 1);
+  if (!lastWord) return startedAt;
+  if (record.nothingCreated === true) return undefined;
+  return typeof record.createSentAt === 'number' ? record.createSentAt : startedAt;
+}
 
 /** Network errors of the connect phase (no connection, no name): the request never left the worker. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -100,14 +116,17 @@ async function lookAtOnce<R>(steps: CreateSteps<R>, err: Error, sentAt: number, 
 /**
  * Creates the step's resource, or adopts the one an earlier attempt created (a dropped response,
  * a worker crash), so that each step ends with exactly one resource:
- * - before sending, the attempt heartbeats the send time; after an ambiguous outcome (a reset, a
- *   dropped answer, a 5xx) the same attempt looks at once and adopts what committed; only while
- *   nothing is found does no attempt create again until `horizonMs` after that send (Temporal's
- *   retry does the waiting, and the attempt after it looks again before creating);
+ * - after an ambiguous outcome (a reset, a dropped answer, a 5xx) the same attempt looks at once and
+ *   adopts what committed; only while nothing is found does no attempt create again until
+ *   `horizonMs` after that send (Temporal's retry does the waiting, and the attempt after it looks
+ *   again before creating);
+ * - an attempt that fails leaves the next one its send time, or that nothing can commit (a 4xx:
+ *   Atlas made nothing, and whatever came before had been looked for; under 429 storms the lookups
+ *   of such retries were most of a project's requests). One that ends without a word (a crash, a
+ *   timeout) may have sent at any moment: the next attempt looks and, finding nothing, waits the
+ *   horizon from its own start. No heartbeat precedes a send: each is a server write, three per run;
  * - a retry looks for the run's resources first (the first attempt never looks: what it could find
- *   was made by someone else), unless the previous attempt's create was refused (a 4xx: it made
- *   nothing, and whatever came before had been looked for) — under 429 storms those lookups were
- *   most of a project's requests;
+ *   was made by someone else), unless nothing of the run can commit;
  * - every retried create ends by reconciling: of what carries the run's mark the oldest is kept, the
  *   others deleted or cancelled where Atlas allows, and `notes` say what happened (a first attempt's
  *   create is the only one there can be).
@@ -119,40 +138,46 @@ export async function createOrAdopt<R>(
 ): Promise<CreatedResource & { resource: R }> {
   const ctx = Context.current();
   const attempts = ctx.info.attempt;
-  const refusedBefore = (ctx.info.heartbeatDetails as SendRecord | undefined)?.nothingCreated === true;
-  let found = attempts > 1 && !refusedBefore ? await steps.ours() : [];
-  let created: R | undefined;
-  if (found.length === 0) {
-    const sentBefore = sentAtOf(ctx.info.heartbeatDetails);
-    const wait = sentBefore === undefined ? 0 : sentBefore + horizonMs - Date.now();
-    if (wait > 0) throw waitForHorizon(steps.label, sentBefore!, wait);
-    const sentAt = Date.now();
-    ctx.heartbeat({ createSentAt: sentAt } satisfies SendRecord);
-    try {
-      created = await steps.create();
-    } catch (err) {
-      if (!mayHaveCommitted(err)) {
-        ctx.heartbeat({ nothingCreated: true } satisfies SendRecord); // refused: nothing can commit
-        throw err;
+  const pending = pendingSendOf(ctx.info.heartbeatDetails, attempts, Date.now());
+  // What this attempt leaves the next if it fails from here on.
+  let record: SendRecord = pending === undefined ? { nothingCreated: true } : { createSentAt: pending };
+  try {
+    let found = pending !== undefined ? await steps.ours() : [];
+    let created: R | undefined;
+    if (found.length === 0) {
+      const wait = pending === undefined ? 0 : pending + horizonMs - Date.now();
+      if (wait > 0) throw waitForHorizon(steps.label, pending!, wait);
+      const sentAt = Date.now();
+      record = { createSentAt: sentAt };
+      try {
+        created = await steps.create();
+      } catch (err) {
+        if (!mayHaveCommitted(err)) {
+          record = { nothingCreated: true }; // refused: nothing can commit
+          throw err;
+        }
+        found = await lookAtOnce(steps, err as Error, sentAt, horizonMs);
       }
-      found = await lookAtOnce(steps, err as Error, sentAt, horizonMs);
     }
+    // What a retry just listed is current; after a retry's create, list again to see every copy. A first
+    // attempt's create has no earlier one that could have committed: it is the only one, no list needed
+    // (a list there cost every pipeline three requests, and could mistake someone else's identical
+    // restore job for ours).
+    const listed = created ? (attempts > 1 ? await steps.ours() : [created]) : found;
+    const { keep, notes } = await reconcile(steps, listed, created);
+    return {
+      id: steps.id(keep),
+      state: steps.state(keep),
+      adopted: created === undefined || steps.id(keep) !== steps.id(created),
+      requests: calls.requests,
+      attempts,
+      resource: keep,
+      ...(notes.length ? { notes } : {}),
+    };
+  } catch (err) {
+    ctx.heartbeat({ ...record, attempt: attempts } satisfies SendRecord);
+    throw err;
   }
-  // What a retry just listed is current; after a retry's create, list again to see every copy. A first
-  // attempt's create has no earlier one that could have committed: it is the only one, no list needed
-  // (a list there cost every pipeline three requests, and could mistake someone else's identical
-  // restore job for ours).
-  const listed = created ? (attempts > 1 ? await steps.ours() : [created]) : found;
-  const { keep, notes } = await reconcile(steps, listed, created);
-  return {
-    id: steps.id(keep),
-    state: steps.state(keep),
-    adopted: created === undefined || steps.id(keep) !== steps.id(created),
-    requests: calls.requests,
-    attempts,
-    resource: keep,
-    ...(notes.length ? { notes } : {}),
-  };
 }
 
 /** Oldest first; unknown times last; ties by id (ObjectIds sort by time within a second). */

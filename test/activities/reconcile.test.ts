@@ -139,7 +139,7 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       2,
       'takeSnapshot',
       { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 },
-      { createSentAt: sentAt },
+      { createSentAt: sentAt, attempt: 1 },
     ).then(
       () => expect.fail('expected the attempt to wait'),
       (e: unknown) => e as ApplicationFailure,
@@ -159,9 +159,68 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       2,
       'takeSnapshot',
       { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 },
-      { createSentAt: Date.now() - 61_000 },
+      { createSentAt: Date.now() - 61_000, attempt: 1 },
     );
     expect(r).toMatchObject({ adopted: false });
+  });
+
+  // A heartbeat is a server write: three per run when every create recorded its send time first.
+  // The send time now travels only with a failure (its report carries the details), so a create
+  // that succeeds makes no heartbeat at all.
+  it('a create that succeeds records nothing; one that fails leaves the next attempt its send time', async () => {
+    const env = new MockActivityEnvironment({ attempt: 1, workflowExecution: newRun() }, { logger: quiet });
+    const beats: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const input = { groupId: GROUP, clusterName: await newCluster(), description: 'd', retentionInDays: 1 };
+    await expect(env.run(acts.takeSnapshot, input)).resolves.toMatchObject({ adopted: false });
+    expect(beats).toEqual([]);
+
+    // A reset before Atlas ran the create: the attempt looks at once, finds nothing and fails,
+    // leaving its send time to the next.
+    const clusterName = await newCluster();
+    await sim.admin.setFaults({ operations: { takeSnapshots: { reset: 1 } } });
+    const failing = new MockActivityEnvironment({ attempt: 3, workflowExecution: newRun() }, { logger: quiet });
+    const left: unknown[] = [];
+    failing.on('heartbeat', (d: unknown) => left.push(d));
+    const before = Date.now();
+    const err = await failing
+      .run(acts.takeSnapshot, { ...input, clusterName })
+      .catch((e: unknown) => e as ApplicationFailure);
+    await sim.admin.clearFaults();
+    expect(err).toMatchObject({ type: AWAITING_COMMIT_HORIZON });
+    expect(left).toHaveLength(1);
+    const record = left[0] as { createSentAt: number; attempt: number };
+    expect(record.attempt).toBe(3);
+    expect(record.createSentAt).toBeGreaterThanOrEqual(before);
+  });
+
+  it('an attempt that ended without a word (a crash) may have sent: the next looks, then waits a horizon', async () => {
+    const clusterName = await newCluster();
+    await sim.admin.resetObservations();
+    const input = { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 };
+    const env = new MockActivityEnvironment(
+      // Attempt 2 left a record and attempt 3 none: the record is not the last attempt's word.
+      {
+        attempt: 4,
+        workflowExecution: newRun(),
+        activityType: 'takeSnapshot',
+        heartbeatDetails: { nothingCreated: true, attempt: 2 },
+      },
+      { logger: quiet },
+    );
+    const left: unknown[] = [];
+    env.on('heartbeat', (d: unknown) => left.push(d));
+    const before = Date.now();
+    const err = (await env.run(acts.takeSnapshot, input).catch((e: unknown) => e)) as ApplicationFailure;
+    expect(err).toMatchObject({ type: AWAITING_COMMIT_HORIZON, nonRetryable: false });
+    // The whole 60 s horizon, counted from this attempt's start.
+    expect(Number(err.nextRetryDelay)).toBeGreaterThan(55_000);
+    expect(Number(err.nextRetryDelay)).toBeLessThanOrEqual(60_000);
+    // It looked (one list) and created nothing; the next attempt reads when the wait began.
+    expect(await sim.admin.counters()).toMatchObject({ listBackupSnapshots: 1 });
+    expect((await sim.admin.counters()).takeSnapshots).toBeUndefined();
+    expect(left).toEqual([{ createSentAt: expect.any(Number), attempt: 4 }]);
+    expect((left[0] as { createSentAt: number }).createSentAt).toBeGreaterThanOrEqual(before);
   });
 
   it('a refused connection never reached Atlas: the next attempt neither waits nor looks', async () => {
@@ -183,7 +242,7 @@ describe('after an ambiguous create, no new create until the commit horizon has 
     expect(err).toMatchObject({ type: 'NETWORK_ERROR', nonRetryable: false });
     expect(err.message).not.toContain('may still commit');
     // What the next attempt reads back: nothing was created, so it creates without a lookup or a wait.
-    expect(beats.at(-1)).toEqual({ nothingCreated: true });
+    expect(beats.at(-1)).toEqual({ nothingCreated: true, attempt: 1 });
   });
 
   // Issue 14: under 429 storms the lookups of retries whose create Atlas had refused were most of a
@@ -196,10 +255,17 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       retentionInDays: 1,
       sharded: false,
     });
-    const afterRefusal = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()), { nothingCreated: true });
-    const afterCrash = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()));
+    const afterRefusal = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()), {
+      nothingCreated: true,
+      attempt: 1,
+    });
+    // An unclear send past the horizon: nothing found, so a create.
+    const afterUnclear = await inRun(newRun(), 2, 'takeSnapshot', input(await newCluster()), {
+      createSentAt: Date.now() - 61_000,
+      attempt: 1,
+    });
     // create + the closing reconcile list, against lookup + create + list.
     expect(afterRefusal).toMatchObject({ adopted: false, requests: 2 });
-    expect(afterCrash).toMatchObject({ adopted: false, requests: 3 });
+    expect(afterUnclear).toMatchObject({ adopted: false, requests: 3 });
   });
 });

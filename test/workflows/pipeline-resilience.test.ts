@@ -1,5 +1,6 @@
 // The pipeline under the failures real Atlas and real workers have: fault storms, dropped create
 // responses, a worker dying mid-wait, cancellation during a restore.
+import { defaultPayloadConverter } from '@temporalio/common';
 import { afterEach, beforeAll, afterAll, describe, expect, it } from 'vitest';
 import { getPipelineStatus } from '../../src/client/status.js';
 import { DEMO_IDS } from '../../src/simulator/index.js';
@@ -176,6 +177,18 @@ describe('backupPipeline resilience', () => {
     const creates = async () => (await sim.admin.requestLog()).filter((e) => e.operationId === 'takeSnapshots');
     while ((await creates()).length === 0) await new Promise((r) => setTimeout(r, 20));
     await sim.admin.clearFaults();
+    // The failed attempt's send time reaches the next attempt in the heartbeat details its failure
+    // report carries (no heartbeat precedes a send): lost, the next attempt would wait a second horizon.
+    let left: unknown;
+    while (left === undefined) {
+      const pending = (await handle.describe()).raw.pendingActivities?.find(
+        (a) => a.activityType?.name === 'takeSnapshot' && (a.attempt ?? 0) >= 2,
+      );
+      const payload = pending?.heartbeatDetails?.payloads?.[0];
+      if (payload) left = defaultPayloadConverter.fromPayload(payload);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(left).toMatchObject({ attempt: 1, createSentAt: expect.any(Number) });
     const result = (await handle.result()) as PipelineResult;
     expect(result.outcome).toBe('completed');
     const log = await sim.admin.requestLog();
