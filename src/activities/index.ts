@@ -28,7 +28,7 @@ export function createActivities(
   unpaced: (groupId: string) => boolean = () => false,
 ): Activities & NotifyActivities & PruneActivities {
   return {
-    ...preflightActivities(client, undefined, unpaced),
+    ...preflightActivities(client, undefined, unpaced, notify.defaults),
     ...snapshotActivities(client),
     ...exportActivities(client),
     ...restoreActivities(client),

@@ -5,7 +5,7 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import { probeUserAdmin, type AtlasClient, type Cluster } from '../atlas/index.js';
-import type { PreflightInput, PreflightResult } from '../contract/index.js';
+import type { NotifySpec, PreflightInput, PreflightResult } from '../contract/index.js';
 import { AttemptCalls } from './calls.js';
 import { judgeRetention, type PolicyRead } from './compliance.js';
 import { refuseTarget } from './restore-targets.js';
@@ -148,10 +148,12 @@ export class PreflightReads {
   }
 }
 
+/** `notifyDefault`: the worker's default `notify`, returned with every pre-flight (absent: not returned). */
 export function preflightActivities(
   client: AtlasClient,
   shared = new SharedReads(),
   unpaced: (groupId: string) => boolean = () => false,
+  notifyDefault?: NotifySpec | null,
 ) {
   return {
     async preflightPipeline(input: PreflightInput): Promise<PreflightResult> {
@@ -197,6 +199,7 @@ export function preflightActivities(
         ...(connectionString ? { connectionString } : {}),
         // Asked last: the checks' own answers are what tell the worker how full the bucket is.
         ...(unpaced(groupId) ? { dispatch: 'eager' as const } : {}),
+        ...(notifyDefault !== undefined ? { notifyDefault } : {}),
         requests: calls.requests,
         attempts: attempt,
       };

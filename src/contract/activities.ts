@@ -1,6 +1,7 @@
 // The activities' contract: their inputs, outputs and the `Activities` interface the workflows
 // proxy. Plain data, no credentials (the worker gives activities their Atlas client).
 import type { PollingSpec, RestoreSpec } from './inputs.js';
+import type { NotifySpec } from './notifications.js';
 import type { SourceKind } from './dr-inputs.js';
 import type { Canary, Manifest, RestoreVerifySpec, VerificationSummary } from './verification.js';
 import type { CollectionRestoreSpec } from './collection-restore.js';
@@ -74,6 +75,12 @@ export interface PreflightResult {
    * server's paced matching.
    */
   dispatch?: 'eager';
+  /**
+   * The worker's default `notify` (null: none), read with the checks so that the run's notifications
+   * need no lookup of their own at its end (a local activity: an activation and a marker per run).
+   * Absent from runs before 2026-12: those look it up when they notify, as they did.
+   */
+  notifyDefault?: NotifySpec | null;
   requests: number;
   attempts: number;
 }

@@ -13,6 +13,7 @@ import {
   type BackupPipelineRequest,
   type CapturedSource,
   type CreatedResource,
+  type NotifySpec,
   type PipelinePhase,
   type PipelineResult,
   type RestoreSpec,
@@ -109,6 +110,11 @@ class Pipeline {
   private acts: PipelineActs;
   /** The source's manifest (and canary) read right before the snapshot, when the run verifies anything. */
   private captured?: CapturedSource;
+
+  /** The worker's default `notify`, as the pre-flight returned it: the run's notifications need no lookup. */
+  get notifyDefault(): NotifySpec | null | undefined {
+    return this.safety.notifyDefault;
+  }
 
   constructor(private readonly input: BackupPipelineInput) {
     const { groupId, clusterName } = input;

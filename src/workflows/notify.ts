@@ -62,15 +62,18 @@ export type NotificationFacts = Omit<NotificationBody, 'schema' | 'version' | 'e
 
 /**
  * Sends `event` when the run's `notify` (or else the worker's default) asks for it. Never throws:
- * a notification that cannot even be handed over is logged and the run goes on.
+ * a notification that cannot even be handed over is logged and the run goes on. `known`: the
+ * worker's default as the run already learned it (a pipeline's pre-flight returns it); undefined:
+ * it is looked up now.
  */
 export async function notify(
   event: NotificationEventType,
   given: NotifySpec | undefined,
   facts: NotificationFacts,
+  known?: NotifySpec | null,
 ): Promise<void> {
   try {
-    const spec = given ?? (await lookup.notifyDefaults());
+    const spec = given ?? (known === undefined ? await lookup.notifyDefaults() : known);
     if (!spec || !spec.events.includes(event)) return;
     const { outcome, ...rest } = facts;
     const info = workflowInfo();
@@ -112,6 +115,8 @@ const clusterOf = (s: RunStatus<string>) => ({ groupId: s.groupId, clusterName: 
 /** What `runToEnd` needs of a pipeline or DR run. */
 export interface EndingRun<R> {
   readonly rec: { setPhase(phase: 'completed'): void; readonly status: RunStatus<string> };
+  /** The worker's default `notify` as the run learned it (undefined: not learned, looked up at the end). */
+  readonly notifyDefault?: NotifySpec | null | undefined;
   finish(outcome: 'completed'): R;
   end(err: unknown): R;
 }
@@ -132,13 +137,14 @@ export async function runToEnd<R>(
     await steps();
     run.rec.setPhase('completed');
     const result = run.finish('completed');
-    await notify(completed.event, given, completed.facts(result));
+    await notify(completed.event, given, completed.facts(result), run.notifyDefault);
     return result;
   } catch (err) {
     try {
       return run.end(err);
     } catch (failure) {
-      if (!isCancellation(failure)) await notify('run.failed', given, failedFacts(failure, run.rec.status));
+      if (!isCancellation(failure))
+        await notify('run.failed', given, failedFacts(failure, run.rec.status), run.notifyDefault);
       throw failure;
     }
   }

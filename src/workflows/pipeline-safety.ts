@@ -10,6 +10,7 @@ import {
   rejectUpdate,
   type Activities,
   type BackupPipelineInput,
+  type NotifySpec,
   type PreflightInput,
 } from '../contract/index.js';
 import { callOptions, type Acts } from './activity-options.js';
@@ -61,6 +62,8 @@ export class PipelineSafety {
   private readonly checks: Acts;
   /** Waits for a cancelled create attempt to end, so the job it may have made is listed afterwards. */
   starts: Acts;
+  /** The worker's default `notify`, from the pre-flight's result (undefined: not known yet). */
+  notifyDefault?: NotifySpec | null;
 
   constructor(
     private readonly rec: PipelineRecorder,
@@ -105,6 +108,7 @@ export class PipelineSafety {
       wasCancelled,
     );
     this.rec.count(checked);
+    this.notifyDefault = checked.notifyDefault;
     return {
       sharded: checked.sharded,
       connectionString: checked.connectionString,
@@ -140,7 +144,7 @@ export class PipelineSafety {
           timeout,
         );
         // The same page as DR's gate; not awaited: the approver may decide before it is handed over.
-        void notify('dr.awaiting-approval', this.input.notify, approvalFacts(rec.status));
+        void notify('dr.awaiting-approval', this.input.notify, approvalFacts(rec.status), this.notifyDefault);
         const decided = await waiting;
         const a = rec.status.approval!;
         if (a.decision === 'approved') {

@@ -191,6 +191,19 @@ describe('webhook notifications', () => {
     await handle.result();
     const got = await defaults.waitFor(forRun(handle.workflowId, 'pipeline.completed'));
     expect(got.signatureValid).toBe(true);
+    // The default came with the pre-flight's result: no local activity looked it up at the end (its
+    // marker, and the activation it costs, are gone from every run).
+    const { events } = await handle.fetchHistory();
+    expect(events?.filter((e) => e.markerRecordedEventAttributes)).toEqual([]);
+  });
+
+  it('a pipeline that fails before its pre-flight answers looks the worker default up, and pages it', async () => {
+    const handle = await start({ groupId, clusterName: 'no-such-cluster' });
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+    const got = await defaults.waitFor(forRun(handle.workflowId, 'run.failed'));
+    expect(got.signatureValid).toBe(true);
+    const { events } = await handle.fetchHistory();
+    expect(events?.filter((e) => e.markerRecordedEventAttributes)).toHaveLength(1);
   });
 
   it('DR: a rejected restore is notified as run.failed (type ApprovalRejected), naming who rejected it', async () => {
