@@ -175,11 +175,15 @@ describe('after an ambiguous create, no new create until the commit horizon has 
     await expect(env.run(acts.takeSnapshot, input)).resolves.toMatchObject({ adopted: false });
     expect(beats).toEqual([]);
 
-    // A reset before Atlas ran the create: the attempt looks at once, finds nothing and fails,
-    // leaving its send time to the next.
+    // A retry after a refused create sends at once; a reset before Atlas ran it: the attempt looks at
+    // once, finds nothing and fails, leaving its send time to the next.
     const clusterName = await newCluster();
+    await sim.admin.resetObservations();
     await sim.admin.setFaults({ operations: { takeSnapshots: { reset: 1 } } });
-    const failing = new MockActivityEnvironment({ attempt: 3, workflowExecution: newRun() }, { logger: quiet });
+    const failing = new MockActivityEnvironment(
+      { attempt: 2, workflowExecution: newRun(), heartbeatDetails: { nothingCreated: true, attempt: 1 } },
+      { logger: quiet },
+    );
     const left: unknown[] = [];
     failing.on('heartbeat', (d: unknown) => left.push(d));
     const before = Date.now();
@@ -188,10 +192,13 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       .catch((e: unknown) => e as ApplicationFailure);
     await sim.admin.clearFaults();
     expect(err).toMatchObject({ type: AWAITING_COMMIT_HORIZON });
+    const sent = (await sim.admin.requestLog()).filter((e) => e.operationId === 'takeSnapshots');
+    expect(sent.map((e) => e.status)).toEqual([0]);
     expect(left).toHaveLength(1);
     const record = left[0] as { createSentAt: number; attempt: number };
-    expect(record.attempt).toBe(3);
+    expect(record.attempt).toBe(2);
     expect(record.createSentAt).toBeGreaterThanOrEqual(before);
+    expect(record.createSentAt).toBeLessThanOrEqual(Date.parse(sent[0]!.at) + 1_000);
   });
 
   it('an attempt that ended without a word (a crash) may have sent: the next looks, then waits a horizon', async () => {
