@@ -7,6 +7,7 @@
 //   node --import tsx bench/pipelines.ts [--json] [--quick] [--pipelines 1000] [--projects 10] [--rounds 1]
 //        [--activities 7] [--cpu-prof DIR] [--dist] [--worker-env NAME=value ...] [--ceiling-paced] [--history]
 //
+// --cpu-prof DIR writes V8 profiles of both phases' workers (every thread) into DIR/ceiling and DIR/pipelines.
 // --history prints the history of each phase's first run: events by type and encoded bytes (the server's work).
 // --dist runs the bin of an installed package's layout, which runs dist/ (`npm run build` first).
 // Targets: every pipeline completed; throughput ≥ 50% of the ceiling's; worker RSS peak ≤ 400 MB.
@@ -47,6 +48,9 @@ const WORKER_ENV = Object.fromEntries(
 const CEILING_PACED = process.argv.includes('--ceiling-paced');
 const HISTORY = process.argv.includes('--history');
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
+/** `--cpu-prof DIR`: V8 profiles of each phase's worker (every thread), in DIR/ceiling and DIR/pipelines. */
+const profileArgs = (phase: 'ceiling' | 'pipelines') =>
+  CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, phase)}`] : [];
 const log = (line: string) => {
   if (!json) console.log(line);
 };
@@ -194,7 +198,7 @@ async function runPipelines(env: Env, pass: number): Promise<Phase> {
   });
   const installed = fromDist ? installedBin(ROOT) : undefined;
   const cli = installed?.bin ?? fileURLToPath(new URL('bin/atlas-backup.js', ROOT));
-  const args = [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []), cli, 'worker'];
+  const args = [...profileArgs('pipelines'), cli, 'worker'];
   // The environment a user gives: where Temporal and Atlas are and the credentials; nothing else.
   const { NODE_OPTIONS: _n, ...base } = process.env;
   const worker = await startProcess(
@@ -253,7 +257,7 @@ async function runPipelines(env: Env, pass: number): Promise<Phase> {
 async function runCeiling(env: Env, bundle: string): Promise<Phase> {
   const taskQueue = `p3-noop-${randomUUID().slice(0, 8)}`;
   const worker = await startProcess(
-    ['--import', 'tsx', NOOP_WORKER],
+    [...profileArgs('ceiling'), '--import', 'tsx', NOOP_WORKER],
     {
       ...process.env,
       BENCH_WORKER: 'noop',
