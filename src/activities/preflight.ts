@@ -148,7 +148,7 @@ export class PreflightReads {
   }
 }
 
-/** `notifyDefault`: the worker's default `notify`, returned with every pre-flight (absent: not returned). */
+/** `notifyDefault`: the worker's default `notify`, returned to a pre-flight that asks for it (absent: never). */
 export function preflightActivities(
   client: AtlasClient,
   shared = new SharedReads(),
@@ -199,7 +199,7 @@ export function preflightActivities(
         ...(connectionString ? { connectionString } : {}),
         // Asked last: the checks' own answers are what tell the worker how full the bucket is.
         ...(unpaced(groupId) ? { dispatch: 'eager' as const } : {}),
-        ...(notifyDefault !== undefined ? { notifyDefault } : {}),
+        ...(input.notifyDefault && notifyDefault !== undefined ? { notifyDefault } : {}),
         requests: calls.requests,
         attempts: attempt,
       };

@@ -56,6 +56,8 @@ export interface PreflightInput extends ClusterRef {
    * field that asked: the pre-flight checks the role that allows it before anything starts.
    */
   temporaryUsers?: { groupId: string; field: string }[];
+  /** The run names no `notify` of its own: return the worker's default with the result. */
+  notifyDefault?: true;
 }
 
 export interface PreflightResult {
@@ -76,9 +78,10 @@ export interface PreflightResult {
    */
   dispatch?: 'eager';
   /**
-   * The worker's default `notify` (null: none), read with the checks so that the run's notifications
-   * need no lookup of their own at its end (a local activity: an activation and a marker per run).
-   * Absent from runs before 2026-12: those look it up when they notify, as they did.
+   * The worker's default `notify` (null: none) when the input asked for it, read with the checks so
+   * that the run's notifications need no lookup of their own at its end (a local activity: an
+   * activation and a marker per run). Absent from runs before 2026-12: those look it up when they
+   * notify, as they did.
    */
   notifyDefault?: NotifySpec | null;
   requests: number;

@@ -36,6 +36,8 @@ export function preflightInputOf(input: BackupPipelineInput): PreflightInput {
     },
     retentionInDays: input.snapshot.retentionInDays,
     ...temporaryUsersOf(input),
+    // Only a run without its own notify needs the worker's default (its URL stays out of other runs' histories).
+    ...(input.notify ? {} : { notifyDefault: true as const }),
   };
 }
 

@@ -2,6 +2,7 @@
 // receiver on 127.0.0.1 that verifies every X-Signature with the shared secret.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowNotFoundError, type WorkflowHandle } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
@@ -143,6 +144,11 @@ describe('webhook notifications', () => {
     const child = temporal.client.workflow.getHandle(`${quiet.workflowId}.notify.pipeline.completed.${quietRun}`);
     await expect(child.describe()).rejects.toBeInstanceOf(WorkflowNotFoundError);
     expect(hooks.received.filter((r) => r.body.includes(quiet.workflowId))).toHaveLength(0);
+    // A run with its own notify never reads the worker's default: its URL is nowhere in the history.
+    const encoded = proto.temporal.api.history.v1.History.encode(await quiet.fetchHistory()).finish();
+    const history = Buffer.from(encoded).toString('latin1'); // payloads' JSON sits in it as written
+    expect(history).toContain(hooks.url);
+    expect(history).not.toContain(defaults.url);
   });
 
   it('a receiver that is down delays nothing; delivery succeeds once it comes up', async () => {
