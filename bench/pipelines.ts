@@ -48,7 +48,7 @@ const WORKER_ENV = Object.fromEntries(
 const CEILING_PACED = process.argv.includes('--ceiling-paced');
 const HISTORY = process.argv.includes('--history');
 const CPU_PROF = process.argv.includes('--cpu-prof') ? process.argv[process.argv.indexOf('--cpu-prof') + 1] : undefined;
-/** `--cpu-prof DIR`: V8 profiles of each phase's worker (every thread), in DIR/ceiling and DIR/pipelines. */
+/** A phase's worker flags for `--cpu-prof` (the header says where the profiles go). */
 const profileArgs = (phase: 'ceiling' | 'pipelines') =>
   CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${join(CPU_PROF, phase)}`] : [];
 const log = (line: string) => {

@@ -49,6 +49,17 @@ function inRun<K extends keyof Activities>(
 }
 const newRun = () => ({ workflowId: uniqueId('wf'), runId: uniqueId('run') });
 
+/** Attempt `attempt` of a new run, keeping what it heartbeats: the record it leaves the next attempt. */
+function recordedAttempt(attempt: number, heartbeatDetails?: unknown) {
+  const env = new MockActivityEnvironment(
+    { attempt, workflowExecution: newRun(), heartbeatDetails },
+    { logger: quiet },
+  );
+  const beats: unknown[] = [];
+  env.on('heartbeat', (d: unknown) => beats.push(d));
+  return { beats, run: <I, R>(fn: (input: I) => Promise<R>, input: I) => env.run(fn, input) };
+}
+
 async function newCluster(): Promise<string> {
   const name = uniqueId('c');
   await sim.admin.seedCluster({ groupId: GROUP, name, kind: 'replicaSet' });
@@ -168,24 +179,17 @@ describe('after an ambiguous create, no new create until the commit horizon has 
   // The send time now travels only with a failure (its report carries the details), so a create
   // that succeeds makes no heartbeat at all.
   it('a create that succeeds records nothing; one that fails leaves the next attempt its send time', async () => {
-    const env = new MockActivityEnvironment({ attempt: 1, workflowExecution: newRun() }, { logger: quiet });
-    const beats: unknown[] = [];
-    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const first = recordedAttempt(1);
     const input = { groupId: GROUP, clusterName: await newCluster(), description: 'd', retentionInDays: 1 };
-    await expect(env.run(acts.takeSnapshot, input)).resolves.toMatchObject({ adopted: false });
-    expect(beats).toEqual([]);
+    await expect(first.run(acts.takeSnapshot, input)).resolves.toMatchObject({ adopted: false });
+    expect(first.beats).toEqual([]);
 
     // A retry after a refused create sends at once; a reset before Atlas ran it: the attempt looks at
     // once, finds nothing and fails, leaving its send time to the next.
     const clusterName = await newCluster();
     await sim.admin.resetObservations();
     await sim.admin.setFaults({ operations: { takeSnapshots: { reset: 1 } } });
-    const failing = new MockActivityEnvironment(
-      { attempt: 2, workflowExecution: newRun(), heartbeatDetails: { nothingCreated: true, attempt: 1 } },
-      { logger: quiet },
-    );
-    const left: unknown[] = [];
-    failing.on('heartbeat', (d: unknown) => left.push(d));
+    const failing = recordedAttempt(2, { nothingCreated: true, attempt: 1 });
     const before = Date.now();
     const err = await failing
       .run(acts.takeSnapshot, { ...input, clusterName })
@@ -194,8 +198,8 @@ describe('after an ambiguous create, no new create until the commit horizon has 
     expect(err).toMatchObject({ type: AWAITING_COMMIT_HORIZON });
     const sent = (await sim.admin.requestLog()).filter((e) => e.operationId === 'takeSnapshots');
     expect(sent.map((e) => e.status)).toEqual([0]);
-    expect(left).toHaveLength(1);
-    const record = left[0] as { createSentAt: number; attempt: number };
+    expect(failing.beats).toHaveLength(1);
+    const record = failing.beats[0] as { createSentAt: number; attempt: number };
     expect(record.attempt).toBe(2);
     expect(record.createSentAt).toBeGreaterThanOrEqual(before);
     expect(record.createSentAt).toBeLessThanOrEqual(Date.parse(sent[0]!.at) + 1_000);
@@ -205,29 +209,20 @@ describe('after an ambiguous create, no new create until the commit horizon has 
     const clusterName = await newCluster();
     await sim.admin.resetObservations();
     const input = { groupId: GROUP, clusterName, description: 'd', retentionInDays: 1 };
-    const env = new MockActivityEnvironment(
-      // Attempt 2 left a record and attempt 3 none: the record is not the last attempt's word.
-      {
-        attempt: 4,
-        workflowExecution: newRun(),
-        activityType: 'takeSnapshot',
-        heartbeatDetails: { nothingCreated: true, attempt: 2 },
-      },
-      { logger: quiet },
-    );
-    const left: unknown[] = [];
-    env.on('heartbeat', (d: unknown) => left.push(d));
+    // Attempt 2 left a record and attempt 3 none: the record is not the last attempt's word.
+    const fourth = recordedAttempt(4, { nothingCreated: true, attempt: 2 });
     const before = Date.now();
-    const err = (await env.run(acts.takeSnapshot, input).catch((e: unknown) => e)) as ApplicationFailure;
+    const err = (await fourth.run(acts.takeSnapshot, input).catch((e: unknown) => e)) as ApplicationFailure;
     expect(err).toMatchObject({ type: AWAITING_COMMIT_HORIZON, nonRetryable: false });
     // The whole 60 s horizon, counted from this attempt's start.
     expect(Number(err.nextRetryDelay)).toBeGreaterThan(55_000);
     expect(Number(err.nextRetryDelay)).toBeLessThanOrEqual(60_000);
     // It looked (one list) and created nothing; the next attempt reads when the wait began.
-    expect(await sim.admin.counters()).toMatchObject({ listBackupSnapshots: 1 });
-    expect((await sim.admin.counters()).takeSnapshots).toBeUndefined();
-    expect(left).toEqual([{ createSentAt: expect.any(Number), attempt: 4 }]);
-    expect((left[0] as { createSentAt: number }).createSentAt).toBeGreaterThanOrEqual(before);
+    const counters = await sim.admin.counters();
+    expect(counters).toMatchObject({ listBackupSnapshots: 1 });
+    expect(counters.takeSnapshots).toBeUndefined();
+    expect(fourth.beats).toEqual([{ createSentAt: expect.any(Number), attempt: 4 }]);
+    expect((fourth.beats[0] as { createSentAt: number }).createSentAt).toBeGreaterThanOrEqual(before);
   });
 
   it('a refused connection never reached Atlas: the next attempt neither waits nor looks', async () => {
@@ -239,17 +234,15 @@ describe('after an ambiguous create, no new create until the commit horizon has 
       });
     });
     const unreachable = new AtlasClient({ baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'none' } });
-    const env = new MockActivityEnvironment({ attempt: 1, workflowExecution: newRun() }, { logger: quiet });
-    const beats: unknown[] = [];
-    env.on('heartbeat', (d: unknown) => beats.push(d));
+    const first = recordedAttempt(1);
     const input = { groupId: GROUP, clusterName: 'c', description: 'd', retentionInDays: 1, sharded: false };
-    const err = (await env.run(createActivities(unreachable).takeSnapshot, input).catch((e: unknown) => e)) as Error;
+    const err = (await first.run(createActivities(unreachable).takeSnapshot, input).catch((e: unknown) => e)) as Error;
     await unreachable.close();
     expect(err).toBeInstanceOf(ApplicationFailure);
     expect(err).toMatchObject({ type: 'NETWORK_ERROR', nonRetryable: false });
     expect(err.message).not.toContain('may still commit');
     // What the next attempt reads back: nothing was created, so it creates without a lookup or a wait.
-    expect(beats.at(-1)).toEqual({ nothingCreated: true, attempt: 1 });
+    expect(first.beats.at(-1)).toEqual({ nothingCreated: true, attempt: 1 });
   });
 
   // Issue 14: under 429 storms the lookups of retries whose create Atlas had refused were most of a
